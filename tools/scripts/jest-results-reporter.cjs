@@ -1,0 +1,37 @@
+// Writes each project's Jest totals to tmp/test-results/<package>.json, so that
+// `.ci/run` can print one line for the whole run (Nx restores the file on a cache hit).
+const fs = require('node:fs');
+const path = require('node:path');
+
+class ResultsFileReporter {
+  constructor(globalConfig) {
+    this.rootDir = globalConfig.rootDir;
+  }
+
+  onRunComplete(_contexts, results) {
+    let name = path.basename(this.rootDir);
+    try {
+      name = JSON.parse(fs.readFileSync(path.join(this.rootDir, 'package.json'), 'utf8')).name;
+    } catch {
+      /* keep the folder name */
+    }
+    const file = path.join(__dirname, '..', '..', 'tmp', 'test-results', `${name}.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const failures = results.testResults
+      .filter((suite) => suite.numFailingTests > 0 || suite.testExecError)
+      .map((suite) => path.relative(path.join(__dirname, '..', '..'), suite.testFilePath));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        project: name,
+        passed: results.numPassedTests,
+        failed: results.numFailedTests,
+        skipped: results.numPendingTests + results.numTodoTests,
+        failedSuites: results.numFailedTestSuites + results.numRuntimeErrorTestSuites,
+        failures,
+      }),
+    );
+  }
+}
+
+module.exports = ResultsFileReporter;
