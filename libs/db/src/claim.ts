@@ -1,0 +1,39 @@
+import type { VigilTransaction } from './client';
+import { DatabaseError } from './errors';
+import { Prisma } from './generated/client';
+
+export interface ClaimQuery {
+  /** A table name as it is in the database (snake_case). */
+  table: string;
+  /** Which rows may be claimed, e.g. Prisma.sql`status = 'pending' AND next_attempt_at <= now()`. */
+  where: Prisma.Sql;
+  /** The order rows are claimed in, e.g. Prisma.sql`next_attempt_at, id`. */
+  orderBy: Prisma.Sql;
+  limit: number;
+  /** Columns to return (default every column). */
+  columns?: Prisma.Sql;
+}
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+
+/**
+ * Locks and returns up to `limit` rows that no other transaction holds
+ * (`FOR UPDATE SKIP LOCKED`): concurrent workers each get different rows and
+ * never wait on each other. The lock lasts until the transaction ends, so
+ * call it inside `withTransaction` and mark the rows done in the same one.
+ */
+export async function claimRows<Row>(tx: VigilTransaction, query: ClaimQuery): Promise<Row[]> {
+  if (!IDENTIFIER.test(query.table)) {
+    throw new DatabaseError('unsafe_query', `Refused to claim from "${query.table}": not a plain table name`);
+  }
+  if (!Number.isInteger(query.limit) || query.limit < 1) {
+    throw new DatabaseError('unsafe_query', `Refused to claim ${query.limit} rows: the limit must be a positive integer`);
+  }
+  const columns = query.columns ?? Prisma.raw('*');
+  return tx.$queryRaw<Row[]>`
+    SELECT ${columns} FROM ${Prisma.raw(`"${query.table}"`)}
+    WHERE ${query.where}
+    ORDER BY ${query.orderBy}
+    LIMIT ${query.limit}
+    FOR UPDATE SKIP LOCKED`;
+}

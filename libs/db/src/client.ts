@@ -1,0 +1,150 @@
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { Client } from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { acquireDataDirLock } from './embedded-lock';
+import { DatabaseError } from './errors';
+import { PrismaClient } from './generated/client';
+import { bulkWriteGuard } from './guard';
+import { type DatabaseTarget, describeTarget, redactUrl } from './target';
+
+function createClient(adapter: SqlMigrationAwareDriverAdapterFactory) {
+  return new PrismaClient({ adapter }).$extends(bulkWriteGuard);
+}
+
+/** The Prisma client every service uses: the same type on PGlite and PostgreSQL. */
+export type VigilPrisma = ReturnType<typeof createClient>;
+/** The client inside `withTransaction`. */
+export type VigilTransaction = Parameters<Parameters<VigilPrisma['$transaction']>[0]>[0];
+
+export interface Database {
+  readonly kind: DatabaseTarget['kind'];
+  readonly target: DatabaseTarget;
+  /** Human-readable and free of secrets: fit for logs. */
+  readonly description: string;
+  readonly prisma: VigilPrisma;
+  /** For the schema engine (migrations, diffs). */
+  readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** Runs `fn` while no other migrator (process or instance) runs. */
+  withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Connections per process on PostgreSQL (default 10). */
+  poolSize?: number;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  return target.kind === 'postgres' ? openPostgres(target, options) : openEmbedded(target);
+}
+
+async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }>): Promise<Database> {
+  const release = target.dataDir ? acquireDataDirLock(target.dataDir) : () => undefined;
+  let pglite: PGlite;
+  try {
+    pglite = target.dataDir ? await PGlite.create(join(target.dataDir, 'pglite')) : await PGlite.create();
+  } catch (error) {
+    release();
+    throw new DatabaseError(
+      'data_dir_unusable',
+      `The embedded database in ${target.dataDir} could not be opened: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+  const adapterFactory = new PrismaPGlite(pglite);
+  const prisma = createClient(adapterFactory);
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    kind: 'embedded',
+    target,
+    description: describeTarget(target),
+    prisma,
+    adapterFactory,
+    // One process owns the data directory (the lock file), so an in-process queue is enough.
+    withMigrationLock<T>(fn: () => Promise<T>): Promise<T> {
+      const run = queue.then(fn, fn);
+      queue = run.catch(() => undefined);
+      return run;
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pglite.close();
+      release();
+    },
+  };
+}
+
+/**
+ * @prisma/adapter-pg runs a migration script by splitting it on every `;`,
+ * which breaks function bodies (`$$ … ; … $$`). The schema engine gets this
+ * factory instead: it sends each script whole, in one simple-protocol query,
+ * which PostgreSQL runs as one implicit transaction.
+ */
+class WholeScriptPg extends PrismaPg {
+  override async connect() {
+    const adapter = await super.connect();
+    const pool = adapter.underlyingDriver();
+    adapter.executeScript = async (script: string) => {
+      try {
+        await pool.query(script);
+      } catch (error) {
+        (adapter as unknown as { onError(e: unknown): never }).onError(error);
+      }
+    };
+    return adapter;
+  }
+}
+
+// A fixed key for pg_advisory_lock: every Vigil migrator on one database agrees on it.
+const MIGRATION_LOCK_KEY = 0x76696769; // "vigi"
+
+async function connectOrExplain(url: string): Promise<Client> {
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    return client;
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code ? `${code}: ${(error as Error).message}` : (error as Error).message;
+    throw new DatabaseError(
+      'unreachable',
+      `Cannot connect to PostgreSQL at ${redactUrl(url)} (${reason}); is it running, and is DATABASE_URL right?`,
+      { cause: error },
+    );
+  }
+}
+
+async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>, options: OpenOptions): Promise<Database> {
+  // Connect once first: a wrong URL or a server that is down becomes one clear error.
+  const probe = await connectOrExplain(target.url);
+  await probe.end();
+  const poolConfig = { connectionString: target.url, max: options.poolSize ?? 10 };
+  const prisma = createClient(new PrismaPg(poolConfig));
+  // One connection: the engine takes and releases its own advisory lock, which must be on one session.
+  const adapterFactory = new WholeScriptPg({ ...poolConfig, max: 1 });
+  return {
+    kind: 'postgres',
+    target,
+    description: describeTarget(target),
+    prisma,
+    adapterFactory,
+    async withMigrationLock<T>(fn: () => Promise<T>): Promise<T> {
+      const client = await connectOrExplain(target.url);
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        return await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
+        await client.end().catch(() => undefined);
+      }
+    },
+    async close() {
+      await prisma.$disconnect();
+    },
+  };
+}

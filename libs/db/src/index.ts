@@ -1,0 +1,35 @@
+export { openDatabase } from './client';
+export type { Database, OpenOptions, VigilPrisma, VigilTransaction } from './client';
+export { DatabaseError } from './errors';
+export type { DatabaseErrorCode } from './errors';
+export { resolveDatabaseTarget, redactUrl, describeTarget } from './target';
+export type { DatabaseTarget } from './target';
+export { withTransaction } from './transaction';
+export type { TransactionOptions } from './transaction';
+export { claimRows } from './claim';
+export type { ClaimQuery } from './claim';
+export { migrate, pendingMigrations } from './migrations/apply';
+export type { MigrateOptions, MigrateResult } from './migrations/apply';
+export { diffMigrationsToSchema } from './migrations/diff';
+export type { SchemaDiff } from './migrations/diff';
+export { findPrismaDir, readMigrationSet } from './migrations/files';
+export { Prisma } from './generated/client';
+export * from './generated/enums';
+export type {
+  ApiKey,
+  Check,
+  CheckResult,
+  Endpoint,
+  EventTransition,
+  LocationState,
+  MaintenanceWindow,
+  Notification,
+  NotificationAttempt,
+  NotificationChannel,
+  Runner,
+  Site,
+  SiteEvent,
+} from './generated/client';
+export { connectDatabase } from './startup';
+export type { ConnectOptions } from './startup';
+export { databaseReadiness } from './readiness';
