@@ -1,0 +1,6 @@
+import { itServesTheServiceEndpoints } from '@vigil/http/testing';
+import { createApp } from './app';
+
+describe('the controller API app', () => {
+  itServesTheServiceEndpoints(createApp);
+});

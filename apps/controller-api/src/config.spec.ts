@@ -1,0 +1,37 @@
+import { ConfigError } from '@vigil/config';
+import { readConfig } from './config';
+
+describe('the controller API configuration', () => {
+  it('runs on the embedded database at 0.0.0.0:8080 with nothing set', () => {
+    expect(readConfig({})).toEqual({
+      VIGIL_DATA_DIR: './.data',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'pretty',
+      DATABASE_URL: undefined,
+      VIGIL_MIGRATE: 'auto',
+      PORT: 8080,
+      HOST: '0.0.0.0',
+      VIGIL_ADMIN_KEY: undefined,
+    });
+  });
+
+  it('reads its listen address, database and admin key', () => {
+    const config = readConfig({
+      PORT: '3000',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://vigil@db/vigil',
+      VIGIL_ADMIN_KEY: 'a-long-enough-admin-key',
+    });
+    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATABASE_URL: 'postgres://vigil@db/vigil', VIGIL_MIGRATE: 'off' });
+  });
+
+  it('stops at a bad PORT with one line naming it', () => {
+    expect(() => readConfig({ PORT: 'abc' })).toThrow(
+      new ConfigError(['PORT must be an integer between 1 and 65535 (got "abc")']),
+    );
+  });
+
+  it('does not read runner variables', () => {
+    expect(readConfig({ VIGIL_RUNNER_SLUG: 'NOT A SLUG' })).not.toHaveProperty('VIGIL_RUNNER_SLUG');
+  });
+});

@@ -1,0 +1,9 @@
+import { adminEnv, commonEnv, type ConfigOf, databaseEnv, type Env, envSchema, httpEnv, loadConfig } from '@vigil/config';
+
+export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv);
+export type ControllerApiConfig = ConfigOf<typeof configSchema>;
+
+/** The one place the controller API reads its environment. */
+export function readConfig(env: Env = process.env): ControllerApiConfig {
+  return loadConfig(configSchema, env);
+}

@@ -1,0 +1,39 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigError } from '@vigil/config';
+import { METRICS_DEFAULT_PORT, readConfig } from './config';
+
+const VIGIL_RUNNER_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+  .privateKey.export({ type: 'pkcs8', format: 'pem' })
+  .toString();
+const minimal = { VIGIL_CONTROLLER_URL: 'http://controller:8080', VIGIL_RUNNER_SLUG: 'us-1', VIGIL_RUNNER_KEY };
+
+describe('the runner configuration', () => {
+  it('needs where to poll, who it is and its key, and says so in one line', () => {
+    expect(() => readConfig({})).toThrow(
+      new ConfigError([
+        'VIGIL_CONTROLLER_URL is required',
+        'VIGIL_RUNNER_SLUG is required',
+        'VIGIL_RUNNER_KEY or VIGIL_RUNNER_KEY_FILE is required',
+      ]),
+    );
+  });
+
+  it('serves health and metrics on 9465 unless told otherwise', () => {
+    expect(METRICS_DEFAULT_PORT).toBe(9465);
+    expect(readConfig(minimal).METRICS_PORT).toBe(9465);
+    expect(readConfig({ ...minimal, METRICS_PORT: 'off' }).METRICS_PORT).toBeUndefined();
+  });
+
+  it('does not read the database variables, which the runner never uses', () => {
+    const config = readConfig({ ...minimal, DATABASE_URL: 'mysql://not-checked', VIGIL_MIGRATE: 'maybe' });
+    expect(config).not.toHaveProperty('DATABASE_URL');
+    expect(config).not.toHaveProperty('VIGIL_MIGRATE');
+  });
+
+  it('reads the common variables', () => {
+    expect(readConfig({ ...minimal, LOG_LEVEL: 'debug', VIGIL_DATA_DIR: '/data' })).toMatchObject({
+      LOG_LEVEL: 'debug',
+      VIGIL_DATA_DIR: '/data',
+    });
+  });
+});

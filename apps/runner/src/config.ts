@@ -1,0 +1,17 @@
+import { commonEnv, type ConfigOf, type Env, envSchema, loadConfig, metricsEnv, runnerEnv } from '@vigil/config';
+
+/**
+ * Where /healthz, /readyz and /metrics are served when METRICS_PORT is unset. Each
+ * service has its own (runner 9465, evaluator 9466, notifier 9467, after the 9464 of
+ * the OpenTelemetry Prometheus exporter) so they can share one host; METRICS_PORT=off
+ * turns the server off.
+ */
+export const METRICS_DEFAULT_PORT = 9465;
+
+export const configSchema = envSchema(commonEnv, runnerEnv, metricsEnv({ defaultPort: METRICS_DEFAULT_PORT }));
+export type RunnerConfig = ConfigOf<typeof configSchema>;
+
+/** The one place the runner reads its environment. */
+export function readConfig(env: Env = process.env): RunnerConfig {
+  return loadConfig(configSchema, env);
+}

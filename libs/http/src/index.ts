@@ -1,0 +1,15 @@
+export { errorHandler, notFoundHandler } from './error-handlers';
+export { alwaysReady, healthRoutes } from './health';
+export type { Readiness, ReadinessCheck } from './health';
+export { codeForStatus, HttpError, toHttpError } from './http-error';
+export type { ErrorBody } from './http-error';
+export { createMetricsRegistry, metricsHandler } from './metrics';
+export { requestContext } from './request-context';
+export type { RequestContext } from './request-context';
+export { requestLogger } from './request-logger';
+export { startService } from './serve';
+export type { RunningService, ServiceProcess, StartServiceOptions } from './serve';
+export { bootService, createServiceApp } from './service-app';
+export type { ServiceAppDeps, ServiceAppOptions } from './service-app';
+export { bootDatabaseService } from './database-service';
+export type { DatabaseService } from './database-service';

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Builds one app for production: esbuild bundles apps/<app>/src/main.ts into
+// dist/apps/<app>/main.js with the workspace libs (@vigil/*) inlined and every npm
+// package of the root package.json left external, then writes
+// dist/apps/<app>/package.json listing only the packages the bundle really imports, at
+// the root's versions, so an image installs that app's dependencies and nothing else.
+//
+// usage: node tools/scripts/build-app.mjs apps/<app>
+import { build } from 'esbuild';
+import { builtinModules } from 'node:module';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const appDir = process.argv[2]?.replace(/\/+$/, '');
+if (!appDir || !appDir.startsWith('apps/')) {
+  console.error('usage: node tools/scripts/build-app.mjs apps/<app>');
+  process.exit(2);
+}
+const entry = join(root, appDir, 'src', 'main.ts');
+if (!existsSync(entry)) {
+  console.error(`build-app: ${relative(root, entry)} does not exist`);
+  process.exit(1);
+}
+
+const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const appPackage = JSON.parse(readFileSync(join(root, appDir, 'package.json'), 'utf8'));
+const versions = { ...rootPackage.devDependencies, ...rootPackage.dependencies };
+const outDir = join(root, 'dist', appDir);
+const outfile = join(outDir, 'main.js');
+
+// A stale file from an earlier build (a renamed chunk, an old map) must not ship.
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+
+const result = await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  // A package name also covers its subpaths (`@prisma/client/runtime/...`).
+  external: Object.keys(versions),
+  metafile: true,
+  absWorkingDir: root,
+  logLevel: 'warning',
+});
+
+const builtins = new Set(builtinModules);
+const isBuiltin = (path) => path.startsWith('node:') || builtins.has(path) || builtins.has(path.split('/')[0]);
+const packageName = (path) => path.split('/').slice(0, path.startsWith('@') ? 2 : 1).join('/');
+
+const output = result.metafile.outputs[relative(root, outfile)];
+const imported = new Set(
+  output.imports.filter((i) => i.external && !isBuiltin(i.path)).map((i) => packageName(i.path)),
+);
+const dependencies = Object.fromEntries([...imported].sort().map((name) => [name, versions[name]]));
+
+// Packages outside the root package.json were bundled in; that works, but the root
+// should declare what the code imports, so say which ones.
+const bundledPackages = new Set(
+  Object.keys(result.metafile.inputs)
+    .filter((input) => input.includes('node_modules/'))
+    .map((input) => packageName(input.slice(input.lastIndexOf('node_modules/') + 'node_modules/'.length))),
+);
+if (bundledPackages.size > 0) {
+  console.warn(`build-app: bundled packages the root package.json does not list: ${[...bundledPackages].sort().join(', ')}`);
+}
+
+const app = basename(appDir);
+writeFileSync(
+  join(outDir, 'package.json'),
+  `${JSON.stringify(
+    {
+      name: appPackage.name ?? `@vigil/${app}`,
+      version: rootPackage.version,
+      private: true,
+      type: 'commonjs',
+      main: 'main.js',
+      scripts: { start: 'node --enable-source-maps main.js' },
+      engines: rootPackage.engines,
+      dependencies,
+    },
+    null,
+    2,
+  )}\n`,
+);
+console.log(`build-app: ${relative(root, outfile)} (${Object.keys(dependencies).join(', ') || 'no dependencies'})`);
