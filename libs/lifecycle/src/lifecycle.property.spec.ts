@@ -1,0 +1,218 @@
+import {
+  createQuorumPolicy,
+  evaluateQuorum,
+  initialLocationState,
+  recordResult,
+  type LocationState,
+  type QuorumPolicy,
+  type QuorumVerdict,
+} from '@vigil/quorum';
+import { closeEvent } from './close';
+import { decideOutage } from './outage';
+import { replayTransitions } from './replay';
+import { createPrng, type Prng } from './testing/prng';
+import { applyTransition, isMutation, type LifecycleContext, type NotificationKind, type Transition, type TransitionRecord } from './transition';
+import { RESOLUTION_REASONS, type EventState } from './types';
+
+/*
+ * Property-style test: seeded random sequences of per-location results (several locations,
+ * random strike and location thresholds, maintenance toggles, locations going silent,
+ * read-only spells, operators closing events) go through quorum + lifecycle the way the
+ * evaluator drives them, and the DESIGN invariants are checked after every step.
+ * A failure names its seed and step; `runSequence(seed)` alone reproduces it.
+ */
+
+const SEQUENCES = 3000;
+const INTERVAL = 60_000;
+
+interface Tracked {
+  event: EventState;
+  readonly records: TransitionRecord[];
+  readonly notifications: NotificationKind[];
+  readonly startedAt: number;
+  closedAs?: string;
+}
+
+type Counts = Record<string, number>;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function randomPolicy(rng: Prng): QuorumPolicy {
+  const n = rng.int(1, 5);
+  return createQuorumPolicy({
+    locations: Array.from({ length: n }, (_, i) => `loc-${i}`),
+    failingThreshold: rng.int(1, 4),
+    passingThreshold: rng.int(1, 4),
+    failingLocationsThreshold: rng.chance(0.5) ? rng.int(1, n) : `${rng.int(1, 100)}%`,
+    staleAfterMs: INTERVAL * rng.int(2, 5),
+  });
+}
+
+function runSequence(seed: number, counts: Counts): void {
+  const rng = createPrng(seed);
+  const policy = randomPolicy(rng);
+  const n = policy.locations.length;
+  const states: LocationState[] = policy.locations.map(initialLocationState);
+  const silent: boolean[] = policy.locations.map(() => false);
+  const notifySeemsDown = rng.chance(0.3);
+  const pFailDuringOutage = 0.6 + rng.next() * 0.4;
+  const pFailWhileHealthy = rng.next() * 0.2;
+  const events: Tracked[] = [];
+  let open: Tracked | null = null;
+  let outage = false;
+  let inMaintenance = false;
+  let now = 1_700_000_000_000;
+  let step = 0;
+
+  const check = (ok: boolean, what: string): void => {
+    if (!ok) throw new Error(`seed ${seed}, step ${step}: ${what}`);
+  };
+  const count = (key: string): void => {
+    counts[key] = (counts[key] ?? 0) + 1;
+  };
+
+  const steps = rng.int(20, 100);
+  for (step = 0; step < steps; step++) {
+    now += rng.int(1_000, INTERVAL);
+    if (rng.chance(0.08)) outage = !outage;
+    if (rng.chance(0.04)) inMaintenance = !inMaintenance;
+    const readOnly = rng.chance(0.03);
+    const at = rng.int(0, n - 1);
+    if (rng.chance(0.04)) silent[at] = !silent[at];
+    if (!silent[at]) states[at] = recordResult(policy, states[at], !rng.chance(outage ? pFailDuringOutage : pFailWhileHealthy), now);
+
+    const verdict: QuorumVerdict = Object.freeze(evaluateQuorum(policy, states, now));
+    check(verdict.failing + verdict.suspect + verdict.passing + verdict.stale === n, 'the verdict counts every location once');
+    check((verdict.status === 'down') === verdict.failing >= verdict.required, 'down exactly when the failing locations reach the quorum');
+    check(verdict.required >= 1 && verdict.required <= n, 'the quorum is between 1 and the locations');
+
+    const ctx: LifecycleContext = Object.freeze({ now, inMaintenance, readOnly, notifySeemsDown });
+    const before = open === null ? null : open.event;
+    let t: Transition;
+    if (before !== null && !inMaintenance && rng.chance(0.01)) {
+      t = closeEvent(before, rng.pick(['manual', 'check_disabled', 'check_deleted'] as const), ctx);
+    } else {
+      t = decideOutage(before, verdict, ctx);
+      const again = decideOutage(before, verdict, ctx);
+      check(again === t || JSON.stringify(again) === JSON.stringify(t), 'the same inputs give the same transition');
+    }
+    count(t.kind === 'suppress' ? `suppress:${t.why}` : t.kind === 'none' ? 'none' : `${t.kind}:${t.reason}`);
+
+    // Nothing opens and nothing notifies in maintenance (invariant 7), even as a read-only "would have".
+    const written = t.kind === 'suppress' && t.wouldHave !== null ? t.wouldHave : t;
+    if (inMaintenance) {
+      check(written.kind !== 'open', 'no event opens in maintenance');
+      check(written.notification === null, 'no notification in maintenance');
+    }
+    // Read-only gates every write (invariant 8) and says what it would have written.
+    if (readOnly) {
+      check(!isMutation(t), 'read-only writes nothing');
+      check(t.kind !== 'suppress' || t.why !== 'read_only' || (t.wouldHave !== null && isMutation(t.wouldHave)), 'read-only reports the write');
+    }
+    check(t.kind !== 'suppress' || t.why === 'read_only' || t.wouldHave === null, 'only read-only attaches a write');
+
+    if (isMutation(t)) {
+      check(t.at === now, 'a transition happens now');
+      if (t.kind === 'open') {
+        check(open === null, 'at most one open event per kind (invariant 5)');
+        check(t.event.startedAt === now && t.event.endedAt === null, 'an event starts open, now');
+        check(t.event.type === (verdict.status === 'down' ? 'down' : 'seems_down'), 'an event opens as what the verdict says');
+        check(t.event.severity === (t.event.type === 'down' ? 'high' : 'low'), 'seems_down is low, down is high');
+        open = { event: t.event, records: [], notifications: [], startedAt: now };
+        events.push(open);
+      } else {
+        check(open !== null && t.event.startedAt === open.startedAt, 'only an open event changes, and started_at never moves (invariant 2)');
+        if (t.kind === 'upgrade') {
+          check(t.stateBefore === 'seems_down' && t.stateAfter === 'down' && t.severityAfter === 'high', 'an upgrade confirms seems_down to down/high');
+          check(verdict.status === 'down', 'only the quorum confirms');
+        } else {
+          check(RESOLUTION_REASONS.includes(t.reason), 'every close has a resolution reason');
+          check(t.event.endedAt === now && t.event.resolutionReason === t.reason, 'a close sets ended_at and the reason together');
+          check(t.stateAfter === t.stateBefore && t.severityAfter === t.severityBefore, 'a close changes neither state nor severity');
+          if (t.reason === 'false_alarm') {
+            check(t.stateBefore === 'seems_down' && verdict.status === 'up', 'a false alarm is an unconfirmed event that every location passes');
+          }
+          if (t.reason === 'recovered') {
+            check(t.stateBefore === 'down' && verdict.belowQuorum, 'a confirmed event recovers by passes, not by silence');
+          }
+        }
+      }
+      const tracked = open as Tracked;
+      tracked.records.push(t);
+      if (t.notification !== null) tracked.notifications.push(t.notification);
+      tracked.event = t.event;
+      if (t.kind === 'close') {
+        deepFreeze(t.event);
+        tracked.closedAs = JSON.stringify(t.event);
+      }
+      check(JSON.stringify(replayTransitions(tracked.records)) === JSON.stringify(tracked.event), 'replaying the transitions rebuilds the event (invariant 10)');
+    }
+    const after = applyTransition(before, t);
+    open = after === null ? null : open;
+
+    // Notifications.
+    if (isMutation(t)) {
+      if (t.notification === 'outage_confirmed') check(t.kind !== 'close' && t.event.type === 'down', 'down is notified when confirmed');
+      if (t.notification === 'outage_suspected') check(notifySeemsDown && t.kind === 'open', 'a suspicion is notified only on request');
+      if (t.reason === 'false_alarm' || t.reason === 'maintenance') check(t.notification === null, 'a false alarm or maintenance notifies nothing');
+    }
+
+    // Completeness: the decision did what the verdict asked, unless it had a reason not to.
+    if (!readOnly && !inMaintenance && t.kind !== 'close') {
+      if (verdict.status === 'down') check(open !== null && open.event.type === 'down', 'a confirmed verdict leaves a down event open');
+      if (verdict.status === 'seems_down') check(open !== null, 'a failing location leaves an event open');
+      if (verdict.status === 'up') check(open === null || open.event.type === 'down', 'all passing closes a suspicion');
+    }
+    if (!readOnly && inMaintenance) check(open === null, 'no event stays open in maintenance');
+
+    check(events.filter((e) => e.event.endedAt === null).length <= 1, 'at most one open event per kind (invariant 5)');
+  }
+
+  for (const e of events) {
+    check(JSON.stringify(replayTransitions(e.records)) === JSON.stringify(e.event), 'every event replays to its state');
+    if (e.closedAs !== undefined) {
+      check(JSON.stringify(e.event) === e.closedAs, 'a closed event never changes (invariant 4)');
+      check(e.event.resolutionReason !== null, 'every closed event has a reason');
+      if (e.event.resolutionReason === 'false_alarm') check(!e.notifications.includes('outage_confirmed'), 'a false alarm was never notified as down');
+    }
+    const confirmed = e.notifications.filter((k) => k === 'outage_confirmed').length;
+    const ended = e.notifications.filter((k) => k === 'outage_recovered' || k === 'outage_resolved').length;
+    check(confirmed <= 1 && ended <= confirmed, 'down is notified at most once, and the end only after it');
+  }
+}
+
+describe('quorum + lifecycle over random sequences', () => {
+  it(`keeps every invariant after every step of ${SEQUENCES} seeded sequences`, () => {
+    const counts: Counts = {};
+    for (let seed = 1; seed <= SEQUENCES; seed++) runSequence(seed, counts);
+    // The generator must reach every branch, or the properties above prove little.
+    const keys = [
+      'open:opened',
+      'upgrade:confirmed',
+      'close:recovered',
+      'close:false_alarm',
+      'close:maintenance',
+      'close:manual',
+      'suppress:already_open',
+      'suppress:in_maintenance',
+      'suppress:read_only',
+      'none',
+    ];
+    const reached = Object.fromEntries(keys.map((k) => [k, (counts[k] ?? 0) > 20]));
+    expect(reached).toEqual(Object.fromEntries(keys.map((k) => [k, true])));
+  });
+
+  it('gives the same sequence for the same seed', () => {
+    const a = createPrng(42);
+    const b = createPrng(42);
+    const draws = Array.from({ length: 5 }, () => [a.next(), a.int(1, 6), a.chance(0.5), a.pick(['x', 'y'])]);
+    expect(Array.from({ length: 5 }, () => [b.next(), b.int(1, 6), b.chance(0.5), b.pick(['x', 'y'])])).toEqual(draws);
+    expect(draws.every(([x, i]) => (x as number) >= 0 && (x as number) < 1 && (i as number) >= 1 && (i as number) <= 6)).toBe(true);
+  });
+});

@@ -1,0 +1,12 @@
+export { QuorumConfigError, type QuorumConfigField, type QuorumConfigReason } from './errors';
+export { parseLocationsThreshold, requiredLocations, type LocationsThreshold } from './threshold';
+export { createQuorumPolicy, type QuorumConfig, type QuorumPolicy } from './policy';
+export {
+  initialLocationState,
+  recordResult,
+  isFresh,
+  locationStatus,
+  type LocationState,
+  type LocationStatus,
+} from './location-state';
+export { evaluateQuorum, type CheckStatus, type QuorumVerdict } from './verdict';

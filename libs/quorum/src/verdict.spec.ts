@@ -1,0 +1,133 @@
+import { initialLocationState, locationStatus, recordResult, type LocationState } from './location-state';
+import { createQuorumPolicy, type QuorumPolicy } from './policy';
+import { evaluateQuorum, type QuorumVerdict } from './verdict';
+
+const NOW = 1_000_000;
+const STALE_AFTER = 60_000;
+
+function policyFor(locations: readonly string[], threshold: number | string, failingThreshold = 1): QuorumPolicy {
+  return createQuorumPolicy({ locations, failingThreshold, passingThreshold: 1, failingLocationsThreshold: threshold, staleAfterMs: STALE_AFTER });
+}
+
+type Kind = 'failing' | 'suspect' | 'passing' | 'stale' | 'never';
+function stateOf(location: string, kind: Kind): LocationState {
+  const fresh = NOW - 1000;
+  switch (kind) {
+    case 'failing':
+      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: fresh };
+    case 'suspect':
+      return { location, failingStrikes: 1, passingStrikes: 0, failing: false, lastResultAt: fresh };
+    case 'passing':
+      return { location, failingStrikes: 0, passingStrikes: 2, failing: false, lastResultAt: fresh };
+    case 'stale':
+      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: NOW - STALE_AFTER - 1 };
+    case 'never':
+      return initialLocationState(location);
+  }
+}
+
+const LOCS = ['us-1', 'eu-1', 'ap-1'];
+function verdict(kinds: readonly Kind[], threshold: number | string = '66%'): QuorumVerdict {
+  return evaluateQuorum(
+    policyFor(LOCS, threshold),
+    kinds.map((k, i) => stateOf(LOCS[i], k)),
+    NOW,
+  );
+}
+
+describe('evaluateQuorum', () => {
+  it('is down when 2 of 3 locations fail at a 66% threshold', () => {
+    expect(verdict(['failing', 'failing', 'passing'])).toEqual({
+      status: 'down',
+      locations: 3,
+      required: 2,
+      failing: 2,
+      suspect: 0,
+      passing: 1,
+      stale: 0,
+      quorumReachable: true,
+      belowQuorum: false,
+    });
+  });
+
+  it('seems down when 1 of 3 locations fails at a 66% threshold', () => {
+    expect(verdict(['failing', 'passing', 'passing'])).toMatchObject({ status: 'seems_down', failing: 1, belowQuorum: true });
+  });
+
+  it('seems down at the first failed run of any location, before it reaches the failing threshold', () => {
+    expect(verdict(['suspect', 'passing', 'passing'])).toMatchObject({ status: 'seems_down', failing: 0, suspect: 1 });
+  });
+
+  it('is up when every fresh location passes', () => {
+    expect(verdict(['passing', 'passing', 'passing'])).toMatchObject({ status: 'up', passing: 3, belowQuorum: true });
+  });
+
+  it('is unknown when no location reported within the staleness window', () => {
+    expect(verdict(['stale', 'never', 'stale'])).toMatchObject({ status: 'unknown', stale: 3, quorumReachable: false, belowQuorum: false });
+  });
+
+  it('does not count a stale location as failing, even if it was failing when it stopped reporting', () => {
+    expect(verdict(['failing', 'stale', 'passing'])).toMatchObject({ status: 'seems_down', failing: 1, stale: 1 });
+  });
+
+  it('does not count a stale location as passing either: a confirmed outage is not below the quorum while stale locations could make it up', () => {
+    const v = verdict(['failing', 'stale', 'passing']);
+    expect(v.belowQuorum).toBe(false);
+  });
+
+  it('counts assigned locations without a state as stale', () => {
+    const v = evaluateQuorum(policyFor(LOCS, 2), [stateOf('us-1', 'passing')], NOW);
+    expect(v).toMatchObject({ status: 'up', passing: 1, stale: 2, quorumReachable: false });
+  });
+
+  it('reports that the quorum is unreachable when too few locations report to confirm an outage', () => {
+    expect(verdict(['passing', 'stale', 'stale'])).toMatchObject({ stale: 2, quorumReachable: false });
+    expect(verdict(['passing', 'passing', 'stale'])).toMatchObject({ stale: 1, quorumReachable: true });
+  });
+
+  it('ignores states of locations the check is not assigned to', () => {
+    const v = evaluateQuorum(policyFor(['us-1'], 1), [stateOf('eu-1', 'failing'), stateOf('us-1', 'passing')], NOW);
+    expect(v).toMatchObject({ status: 'up', failing: 0, passing: 1, stale: 0, locations: 1 });
+  });
+
+  it('is down with a single location as soon as it is failing', () => {
+    const policy = policyFor(['@controller'], 1);
+    const state = recordResult(policy, initialLocationState('@controller'), false, NOW);
+    expect(evaluateQuorum(policy, [state], NOW).status).toBe('down');
+  });
+
+  it('recovers when enough locations pass their passing threshold that the failing count drops below the quorum', () => {
+    const policy = createQuorumPolicy({ locations: LOCS, failingThreshold: 1, passingThreshold: 2, failingLocationsThreshold: 2, staleAfterMs: STALE_AFTER });
+    let states = LOCS.map((l) => recordResult(policy, initialLocationState(l), false, NOW));
+    expect(evaluateQuorum(policy, states, NOW).status).toBe('down');
+    states = [recordResult(policy, states[0], true, NOW), states[1], states[2]];
+    expect(evaluateQuorum(policy, states, NOW).status).toBe('down');
+    states = [states[0], recordResult(policy, states[1], true, NOW), states[2]];
+    expect(evaluateQuorum(policy, states, NOW).status).toBe('down');
+    states = [recordResult(policy, states[0], true, NOW), states[1], states[2]];
+    expect(evaluateQuorum(policy, states, NOW)).toMatchObject({ status: 'down', failing: 2 });
+    states = [states[0], recordResult(policy, states[1], true, NOW), states[2]];
+    expect(evaluateQuorum(policy, states, NOW)).toMatchObject({ status: 'seems_down', failing: 1, belowQuorum: true });
+  });
+
+  it('agrees with locationStatus and the quorum rule for every combination of 3 location kinds and every count threshold', () => {
+    const kinds: Kind[] = ['failing', 'suspect', 'passing', 'stale', 'never'];
+    for (const a of kinds)
+      for (const b of kinds)
+        for (const c of kinds)
+          for (const threshold of [1, 2, 3]) {
+            const policy = policyFor(LOCS, threshold);
+            const states = [stateOf('us-1', a), stateOf('eu-1', b), stateOf('ap-1', c)];
+            const statuses = states.map((s) => locationStatus(policy, s, NOW));
+            const n = (k: string) => statuses.filter((s) => s === k).length;
+            const v = evaluateQuorum(policy, states, NOW);
+            expect([v.failing, v.suspect, v.passing, v.stale]).toEqual([n('failing'), n('suspect'), n('passing'), n('stale')]);
+            expect(v.failing + v.suspect + v.passing + v.stale).toBe(3);
+            expect(v.status === 'down').toBe(v.failing >= threshold);
+            expect(v.status === 'unknown').toBe(v.stale === 3);
+            expect(v.status === 'up').toBe(v.failing + v.suspect === 0 && v.passing > 0);
+            expect(v.quorumReachable).toBe(3 - v.stale >= threshold);
+            expect(v.belowQuorum).toBe(v.failing + v.stale < threshold);
+          }
+  });
+});
