@@ -1,10 +1,11 @@
-import { databaseReadiness } from '@vigil/db';
-import { bootDatabaseService, startService } from '@vigil/http';
+import { databaseReadiness, openServiceDatabase } from '@vigil/db';
+import { bootService, startService } from '@vigil/http';
 import { createApp } from './app';
 import { readConfig } from './config';
 
 void (async () => {
-  const { config, logger, metrics, db } = await bootDatabaseService('evaluator', readConfig);
+  const { config, logger, metrics } = bootService('evaluator', readConfig);
+  const db = await openServiceDatabase(config, logger);
   const app = createApp({ logger, metrics, ready: databaseReadiness(db) });
   // METRICS_PORT=off leaves the port undefined: no HTTP server at all.
   await startService({ logger, app, listen: { port: config.METRICS_PORT }, stop: () => db.close() });

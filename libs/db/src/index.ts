@@ -33,3 +33,4 @@ export type {
 export { connectDatabase } from './startup';
 export type { ConnectOptions } from './startup';
 export { databaseReadiness } from './readiness';
+export { openServiceDatabase } from './service';

@@ -11,5 +11,3 @@ export { startService } from './serve';
 export type { RunningService, ServiceProcess, StartServiceOptions } from './serve';
 export { bootService, createServiceApp } from './service-app';
 export type { ServiceAppDeps, ServiceAppOptions } from './service-app';
-export { bootDatabaseService } from './database-service';
-export type { DatabaseService } from './database-service';
