@@ -1,9 +1,10 @@
-import { createServiceApp, type ServiceAppDeps } from '@vigil/http';
+import { type ControllerDeps, mountController } from '@vigil/controller';
+import { createServiceApp } from '@vigil/http';
 import type { Express } from 'express';
 
-export type ControllerApiDeps = ServiceAppDeps;
+export type ControllerApiDeps = ControllerDeps;
 
-/** The controller's HTTP app; the runner API, management API and dashboard mount here. */
+/** The controller's HTTP app: health and metrics, the runner API, the management API. */
 export function createApp(deps: ControllerApiDeps): Express {
-  return createServiceApp(deps);
+  return createServiceApp(deps, { mount: (app) => mountController(app, deps) });
 }

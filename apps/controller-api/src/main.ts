@@ -1,3 +1,4 @@
+import { ensureAdminKey } from '@vigil/controller';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { bootService, startService } from '@vigil/http';
 import { createApp } from './app';
@@ -6,6 +7,7 @@ import { readConfig } from './config';
 void (async () => {
   const { config, logger, metrics } = bootService('controller-api', readConfig);
   const db = await openServiceDatabase(config, logger);
-  const app = createApp({ logger, metrics, ready: databaseReadiness(db) });
+  await ensureAdminKey(db, { adminKey: config.VIGIL_ADMIN_KEY, dataDir: config.VIGIL_DATA_DIR, logger });
+  const app = createApp({ logger, metrics, db, ready: databaseReadiness(db) });
   await startService({ logger, app, listen: { host: config.HOST, port: config.PORT }, stop: () => db.close() });
 })();

@@ -1,6 +1,0 @@
-import { itServesTheServiceEndpoints } from '@vigil/http/testing';
-import { createApp } from './app';
-
-describe('the controller API app', () => {
-  itServesTheServiceEndpoints(createApp);
-});

@@ -1,0 +1,2 @@
+// Filled in by the api-keys routes: schemas and defineRoute contracts.
+export const apiKeysRoutes = [] as const;

@@ -1,0 +1,2 @@
+// Filled in by the checks routes: schemas and defineRoute contracts.
+export const checksRoutes = [] as const;

@@ -1,0 +1,2 @@
+// Filled in by the events routes: schemas and defineRoute contracts.
+export const eventsRoutes = [] as const;

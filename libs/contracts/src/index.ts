@@ -1,0 +1,16 @@
+export { API_SCOPES, defineRoute, routePath } from './route';
+export type { ApiScope, BodyInputOf, BodyOf, HttpMethod, ParamsOf, QueryOf, ResponseOf, RouteAuth, RouteContract, SuccessStatus } from './route';
+export { fieldName, fieldProblems, summarizeProblems } from './issues';
+export type { FieldProblem } from './issues';
+export { buildOpenApiDocument, openApiPath } from './openapi';
+export type { OpenApiInfo } from './openapi';
+export * from './common';
+export * from './runner-api';
+export * from './sites';
+export * from './checks';
+export * from './runners';
+export * from './events';
+export * from './maintenance-windows';
+export * from './notification-channels';
+export * from './api-keys';
+export { allRoutes, getOpenApiDocument } from './all-routes';

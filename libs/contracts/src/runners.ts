@@ -1,0 +1,2 @@
+// Filled in by the runners routes: schemas and defineRoute contracts.
+export const runnersRoutes = [] as const;

@@ -1,0 +1,54 @@
+import { allRoutes, buildOpenApiDocument, getOpenApiDocument } from '@vigil/contracts';
+import express, { type Express } from 'express';
+import { apiKeyAuthenticator } from './auth/api-keys';
+import { runnerAuthenticator } from './auth/runner';
+import { type ControllerDeps, DEFAULT_LIMITS } from './deps';
+import type { AreaContext } from './http/area';
+import { type Authenticators, mountRoute } from './http/mount-route';
+import { mountApiKeys } from './management/api-keys';
+import { mountChecks } from './management/checks';
+import { mountEvents } from './management/events';
+import { mountMaintenanceWindows } from './management/maintenance-windows';
+import { mountNotificationChannels } from './management/notification-channels';
+import { mountRunners } from './management/runners';
+import { mountSites } from './management/sites';
+import { mountRunnerApi } from './runner-api/router';
+
+export const API_VERSION = '0.1.0';
+
+/**
+ * Mounts the controller's routes on a service app: the runner API (`/api/runner`),
+ * the management API (`/api/v1`) and the OpenAPI document (`/api/openapi.json`).
+ */
+export function mountController(app: Express, deps: ControllerDeps): void {
+  const limits = { ...DEFAULT_LIMITS, ...deps.limits };
+  const authenticate: Authenticators = { apiKey: apiKeyAuthenticator(deps.db), runner: runnerAuthenticator(deps.db) };
+  const document = buildOpenApiDocument(allRoutes, {
+    title: 'Vigil controller API',
+    version: API_VERSION,
+    description: 'The runner API (`/api/runner`, runner JWTs) and the management API (`/api/v1`, API keys).',
+  });
+
+  const runnerRouter = express.Router();
+  const managementRouter = express.Router();
+  const context = (router: express.Router, bodyLimitBytes: number): AreaContext => ({
+    deps,
+    limits,
+    route: (contract, handler) => mountRoute(router, contract, { authenticate, bodyLimitBytes }, handler),
+  });
+
+  const meta = context(managementRouter, limits.managementBodyBytes);
+  meta.route(getOpenApiDocument, async () => document);
+  mountRunnerApi(context(runnerRouter, limits.reportBodyBytes));
+  const management = context(managementRouter, limits.managementBodyBytes);
+  mountSites(management);
+  mountChecks(management);
+  mountRunners(management);
+  mountEvents(management);
+  mountMaintenanceWindows(management);
+  mountNotificationChannels(management);
+  mountApiKeys(management);
+
+  app.use(runnerRouter);
+  app.use(managementRouter);
+}

@@ -1,0 +1,26 @@
+import type { Database } from '@vigil/db';
+import type { ServiceAppDeps } from '@vigil/http';
+
+/** Limits on what clients may send; every one has a default (see DEFAULT_LIMITS). */
+export interface ControllerLimits {
+  /** Largest runner report body, in bytes (413 beyond). */
+  reportBodyBytes: number;
+  /** Largest management API body, in bytes (413 beyond). */
+  managementBodyBytes: number;
+  /** Requests per second each runner may make to this instance (429 with Retry-After beyond). */
+  runnerRequestsPerSecond: number;
+  /** Requests a runner may make in a burst above that rate. */
+  runnerBurst: number;
+}
+
+export const DEFAULT_LIMITS: ControllerLimits = {
+  reportBodyBytes: 1024 * 1024,
+  managementBodyBytes: 256 * 1024,
+  runnerRequestsPerSecond: 50,
+  runnerBurst: 100,
+};
+
+export interface ControllerDeps extends ServiceAppDeps {
+  db: Database;
+  limits?: Partial<ControllerLimits>;
+}

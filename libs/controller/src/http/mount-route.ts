@@ -1,0 +1,116 @@
+import {
+  type ApiScope,
+  type BodyOf,
+  fieldProblems,
+  type ParamsOf,
+  type QueryOf,
+  type ResponseOf,
+  type RouteContract,
+  summarizeProblems,
+} from '@vigil/contracts';
+import { HttpError, requestContext } from '@vigil/http';
+import type { Logger } from '@vigil/logger';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { z } from 'zod';
+import type { ApiKeyPrincipal, RunnerPrincipal } from './principal';
+
+/** How a router authenticates its callers; each throws an HttpError (401/403/429) to refuse. */
+export interface Authenticators {
+  apiKey(req: Request, scope: ApiScope): Promise<ApiKeyPrincipal>;
+  runner(req: Request, res: Response): Promise<RunnerPrincipal>;
+}
+
+type PrincipalOf<C extends RouteContract> = C['auth'] extends { kind: 'api-key' }
+  ? ApiKeyPrincipal
+  : C['auth'] extends { kind: 'runner' }
+    ? RunnerPrincipal
+    : undefined;
+
+export interface RouteInput<C extends RouteContract> {
+  params: ParamsOf<C>;
+  query: QueryOf<C>;
+  body: BodyOf<C>;
+  principal: PrincipalOf<C>;
+  logger: Logger;
+  req: Request;
+  res: Response;
+}
+
+/** Returns the success body (sent with the contract's success status); 204 routes return nothing. */
+export type RouteHandler<C extends RouteContract> = (input: RouteInput<C>) => Promise<ResponseOf<C> | void>;
+
+export interface MountOptions {
+  authenticate: Authenticators;
+  /** Largest accepted JSON body, in bytes. */
+  bodyLimitBytes: number;
+}
+
+function parse(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'query' | 'body'): unknown {
+  if (schema === undefined) return undefined;
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = fieldProblems(result.error);
+  const message = summarizeProblems(problems, result.error.issues.length);
+  if (where === 'body') throw new HttpError(422, 'validation_failed', message, { problems });
+  throw new HttpError(400, where === 'path' ? 'invalid_path' : 'invalid_query', `${where === 'path' ? 'path' : 'query'} parameter ${message}`, {
+    problems,
+  });
+}
+
+function requireJson(req: Request): void {
+  if (!req.is('application/json')) {
+    throw new HttpError(415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json"');
+  }
+}
+
+/**
+ * Mounts one contract on `router`: authenticates the caller as the contract says,
+ * validates path, query and body with the contract's own schemas (400 for path and
+ * query, 415 for a body that is not JSON, 413 for one too large, 422 naming each bad
+ * field), then runs the handler and answers with the contract's success status.
+ */
+export function mountRoute<C extends RouteContract>(router: Router, contract: C, options: MountOptions, handler: RouteHandler<C>): void {
+  const PRINCIPAL = 'vigilPrincipal';
+  // Authentication comes first, so an unauthenticated client never gets its body read.
+  const steps: RequestHandler[] = [
+    async (req, res, next) => {
+      try {
+        if (contract.auth.kind === 'api-key') res.locals[PRINCIPAL] = await options.authenticate.apiKey(req, contract.auth.scope);
+        else if (contract.auth.kind === 'runner') res.locals[PRINCIPAL] = await options.authenticate.runner(req, res);
+        next();
+      } catch (error) {
+        next(error);
+      }
+    },
+  ];
+  if (contract.body !== undefined) {
+    steps.push((req, _res, next) => {
+      try {
+        requireJson(req);
+        next();
+      } catch (error) {
+        next(error);
+      }
+    }, express.json({ limit: options.bodyLimitBytes, strict: true }));
+  }
+  steps.push(async (req, res, next) => {
+    try {
+      const input = {
+        params: parse(contract.params, req.params, 'path'),
+        query: parse(contract.query, req.query, 'query'),
+        body: parse(contract.body, req.body, 'body'),
+        principal: res.locals[PRINCIPAL],
+        logger: requestContext(res).logger,
+        req,
+        res,
+      } as RouteInput<C>;
+      const output = await handler(input);
+      if (res.headersSent) return;
+      if (contract.success.status === 204) res.status(204).end();
+      else res.status(contract.success.status).json(output);
+    } catch (error) {
+      next(error);
+    }
+  });
+  router[contract.method](contract.path, ...steps);
+}

@@ -1,0 +1,5 @@
+import type { AreaContext } from '../http/area';
+
+export function mountRunnerApi(_ctx: AreaContext): void {
+  // Routes are added here.
+}

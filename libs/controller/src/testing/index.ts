@@ -1,0 +1,2 @@
+export { createControllerHarness } from './harness';
+export type { ControllerHarness, HarnessRunner } from './harness';
