@@ -1,0 +1,53 @@
+import type { VigilTransaction } from '@vigil/db';
+
+/**
+ * A check's locations: the ones it names, or, when it names none, every runner that is
+ * not revoked (so a runner added later joins it). `@controller` is only ever named.
+ */
+export async function effectiveLocations(tx: VigilTransaction, locations: readonly string[]): Promise<string[]> {
+  if (locations.length > 0) return [...new Set(locations)];
+  const runners = await tx.runner.findMany({ where: { revokedAt: null }, select: { slug: true }, orderBy: { slug: 'asc' } });
+  return runners.map((runner) => runner.slug);
+}
+
+/**
+ * Makes the check's location states match its locations: a state (due now) for each new
+ * location, none for a location it no longer has. Strikes of the locations it keeps are kept.
+ */
+export async function syncCheckLocations(tx: VigilTransaction, checkId: number): Promise<string[]> {
+  const check = await tx.check.findUniqueOrThrow({ where: { id: checkId }, select: { locations: true, endpoint: { select: { siteId: true } } } });
+  const wanted = await effectiveLocations(tx, check.locations);
+  await tx.locationState.deleteMany({ where: { checkId, location: { notIn: wanted } } });
+  if (wanted.length > 0) {
+    await tx.locationState.createMany({
+      data: wanted.map((location) => ({ checkId, siteId: check.endpoint.siteId, location })),
+      skipDuplicates: true,
+    });
+  }
+  return wanted;
+}
+
+/** A new runner joins every check that names no locations; its first runs are due now. */
+export async function addRunnerLocation(tx: VigilTransaction, slug: string): Promise<number> {
+  return tx.$executeRaw`
+    INSERT INTO location_states (check_id, site_id, location)
+    SELECT c.id, e.site_id, ${slug}
+    FROM checks c JOIN endpoints e ON e.id = c.endpoint_id
+    WHERE c.deleted_at IS NULL AND cardinality(c.locations) = 0
+    ON CONFLICT (check_id, location) DO NOTHING`;
+}
+
+/**
+ * A revoked runner leaves the checks it ran implicitly (they name no locations). Checks
+ * that name it keep its state: that location now goes stale, which the evaluator reports.
+ */
+export async function removeRunnerLocation(tx: VigilTransaction, slug: string): Promise<number> {
+  return tx.$executeRaw`
+    DELETE FROM location_states ls USING checks c
+    WHERE ls.check_id = c.id AND ls.location = ${slug} AND cardinality(c.locations) = 0`;
+}
+
+/** A check that is enabled again runs at once at every location, instead of at its next slot. */
+export async function makeCheckDueNow(tx: VigilTransaction, checkId: number): Promise<void> {
+  await tx.$executeRaw`UPDATE location_states SET next_due_at = now() WHERE check_id = ${checkId}`;
+}
