@@ -2,4 +2,6 @@ module.exports = {
   ...require('../../jest.preset.cjs'),
   displayName: 'controller',
   rootDir: __dirname,
+  // Integration suites open databases; a loaded 2-core machine needs more than Jest's 5 s.
+  testTimeout: 30_000,
 };

@@ -12,7 +12,13 @@ describe('the controller API configuration', () => {
       PORT: 8080,
       HOST: '0.0.0.0',
       VIGIL_ADMIN_KEY: undefined,
+      VIGIL_RUNNER_RATE_LIMIT: 50,
+      VIGIL_RUNNER_BURST: 100,
     });
+  });
+
+  it('reads the per-runner rate limit', () => {
+    expect(readConfig({ VIGIL_RUNNER_RATE_LIMIT: '20', VIGIL_RUNNER_BURST: '40' })).toMatchObject({ VIGIL_RUNNER_RATE_LIMIT: 20, VIGIL_RUNNER_BURST: 40 });
   });
 
   it('reads its listen address, database and admin key', () => {

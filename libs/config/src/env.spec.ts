@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import {
   adminEnv,
   commonEnv,
+  controllerEnv,
   databaseEnv,
   dbWritesEnv,
   httpEnv,
@@ -190,6 +191,26 @@ describe('metricsEnv', () => {
   it.each(['abc', '0', '70000'])('refuses METRICS_PORT=%s', (value) => {
     expect(problems(metricsEnv(), { METRICS_PORT: value })).toEqual([
       `METRICS_PORT must be an integer between 1 and 65535, or off (got "${value}")`,
+    ]);
+  });
+});
+
+describe('controllerEnv', () => {
+  it('allows each runner 50 requests per second with bursts of 100 by default', () => {
+    expect(loadConfig(controllerEnv, {})).toEqual({ VIGIL_RUNNER_RATE_LIMIT: 50, VIGIL_RUNNER_BURST: 100 });
+  });
+
+  it('reads the rate and the burst as whole numbers', () => {
+    expect(loadConfig(controllerEnv, { VIGIL_RUNNER_RATE_LIMIT: '5', VIGIL_RUNNER_BURST: ' 20 ' })).toEqual({
+      VIGIL_RUNNER_RATE_LIMIT: 5,
+      VIGIL_RUNNER_BURST: 20,
+    });
+  });
+
+  it('refuses a rate or burst that is not a positive whole number, naming both at once', () => {
+    expect(problems(controllerEnv, { VIGIL_RUNNER_RATE_LIMIT: '0', VIGIL_RUNNER_BURST: '2.5' })).toEqual([
+      'VIGIL_RUNNER_RATE_LIMIT must be an integer between 1 and 100000 (got "0")',
+      'VIGIL_RUNNER_BURST must be an integer between 1 and 100000 (got "2.5")',
     ]);
   });
 });

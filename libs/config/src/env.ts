@@ -6,6 +6,7 @@ import {
   filePath,
   hostname,
   httpUrl,
+  integer,
   oneOf,
   onOff,
   pemPrivateKey,
@@ -124,6 +125,17 @@ export const runnerKeyEnv = z
     return { VIGIL_RUNNER_KEY: key.value, VIGIL_RUNNER_KEY_FILE };
   });
 
+/**
+ * The controller API's limits on runners. The rate is per runner and per instance: behind
+ * a load balancer, each controller instance allows a runner this many requests per second.
+ */
+export const controllerEnv = z.object({
+  /** Requests per second a runner may make, sustained (429 with Retry-After beyond). */
+  VIGIL_RUNNER_RATE_LIMIT: integer({ min: 1, max: 100_000 }).default(50),
+  /** Requests a runner may make at once after a quiet spell. */
+  VIGIL_RUNNER_BURST: integer({ min: 1, max: 100_000 }).default(100),
+});
+
 /** Everything the runner reads beyond commonEnv and metricsEnv. */
 export const runnerEnv = envSchema(runnerIdentityEnv, runnerKeyEnv);
 
@@ -133,6 +145,7 @@ export type HttpConfig = z.output<typeof httpEnv>;
 export type AdminConfig = z.output<typeof adminEnv>;
 export type DbWritesConfig = z.output<typeof dbWritesEnv>;
 export type MetricsConfig = z.output<ReturnType<typeof metricsEnv>>;
+export type ControllerConfig = z.output<typeof controllerEnv>;
 export type RunnerIdentityConfig = z.output<typeof runnerIdentityEnv>;
 export type RunnerKeyConfig = z.output<typeof runnerKeyEnv>;
 export type RunnerConfig = z.output<typeof runnerEnv>;

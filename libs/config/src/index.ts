@@ -1,6 +1,7 @@
 export {
   adminEnv,
   commonEnv,
+  controllerEnv,
   databaseEnv,
   dbWritesEnv,
   httpEnv,
@@ -13,6 +14,7 @@ export {
 export type {
   AdminConfig,
   CommonConfig,
+  ControllerConfig,
   DatabaseConfig,
   DbWritesConfig,
   HttpConfig,

@@ -9,6 +9,43 @@ export const MAX_POLL_LIMIT = 500;
 const TIMING_PHASES = ['dns', 'tcp', 'tls', 'first_byte', 'download', 'total'] as const;
 const Milliseconds = z.number().min(0).max(3_600_000);
 const MAX_DETAILS_BYTES = 8192;
+/** Results older than this are a runner's broken clock, not a measurement. */
+export const EARLIEST_CHECKED_AT = '2000-01-01T00:00:00Z';
+
+// PostgreSQL stores neither NUL characters (in text or jsonb) nor unpaired UTF-16 surrogates
+// (in jsonb); refusing them here keeps a runner's odd bytes from ever reaching the database.
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+const STORABLE_MESSAGE = 'must not contain NUL characters or unpaired surrogates';
+const storable = (text: string): boolean => !text.includes('\u0000') && !UNPAIRED_SURROGATE.test(text);
+
+// Iterative: a client can nest JSON deeper than the call stack goes.
+function storableJson(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string' && !storable(value)) return false;
+    if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (!storable(key)) return false;
+        pending.push(item);
+      }
+    }
+  }
+  return true;
+}
+
+function jsonLength(value: unknown): number {
+  try {
+    return JSON.stringify(value).length;
+  } catch {
+    return Number.POSITIVE_INFINITY; // nested beyond the call stack
+  }
+}
+
+// A value that is not a timestamp at all is reported once, by the format check.
+const notBefore = (earliest: string) => (value: string) => !(Date.parse(value) < Date.parse(earliest));
+
+const StorableText = z.string().refine(storable, STORABLE_MESSAGE);
 
 export const RunSpecSchema = z.object({
   run_id: z.uuid().describe('This run; report it back with the result'),
@@ -29,13 +66,15 @@ export const ReportedResultSchema = z.strictObject({
   status_code: z.number().int().min(100).max(599).optional(),
   latency_ms: Milliseconds.optional(),
   timings: z.partialRecord(z.enum(TIMING_PHASES), Milliseconds).optional(),
-  error_code: z.string().min(1).max(64).optional(),
-  error: z.string().max(2000).optional(),
+  error_code: StorableText.min(1).max(64).optional(),
+  error: StorableText.max(2000).optional(),
   details: z
     .record(z.string(), z.unknown())
-    .refine((value) => JSON.stringify(value).length <= MAX_DETAILS_BYTES, `must be at most ${MAX_DETAILS_BYTES} bytes of JSON`)
+    .refine((value) => jsonLength(value) <= MAX_DETAILS_BYTES, `must be at most ${MAX_DETAILS_BYTES} bytes of JSON`)
+    .refine(storableJson, STORABLE_MESSAGE)
     .optional(),
-  checked_at: Timestamp,
+  /** When the probe ran, by the runner's clock; one more than a minute ahead of the controller's is rejected. */
+  checked_at: Timestamp.refine(notBefore(EARLIEST_CHECKED_AT), `must be ${EARLIEST_CHECKED_AT} or later`),
 });
 export type ReportedResult = z.output<typeof ReportedResultSchema>;
 

@@ -22,7 +22,7 @@ export const API_VERSION = '0.1.0';
  */
 export function mountController(app: Express, deps: ControllerDeps): void {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
-  const authenticate: Authenticators = { apiKey: apiKeyAuthenticator(deps.db), runner: runnerAuthenticator(deps.db) };
+  const authenticate: Authenticators = { apiKey: apiKeyAuthenticator(deps.db), runner: runnerAuthenticator(deps.db, limits) };
   const document = buildOpenApiDocument(allRoutes, {
     title: 'Vigil controller API',
     version: API_VERSION,

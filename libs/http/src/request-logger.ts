@@ -1,6 +1,6 @@
 import { type Logger, REQUEST_ID_HEADER, resolveRequestId } from '@vigil/logger';
 import type { Request, RequestHandler } from 'express';
-import { Histogram, type Registry } from 'prom-client';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import { setRequestContext } from './request-context';
 
 // Probes and scrapes arrive every few seconds from every monitor; at the http level they
@@ -8,15 +8,31 @@ import { setRequestContext } from './request-context';
 const QUIET_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 const DURATION_METRIC = 'http_request_duration_seconds';
+const COUNT_METRIC = 'http_requests_total';
 
-function durationHistogram(registry: Registry): Histogram<'method' | 'route' | 'status_code'> {
+type RequestLabels = 'method' | 'route' | 'status_code';
+
+// Two apps may share a registry (tests, the all-in-one process): the second reuses the metric.
+function durationHistogram(registry: Registry): Histogram<RequestLabels> {
   const existing = registry.getSingleMetric(DURATION_METRIC);
-  if (existing) return existing as Histogram<'method' | 'route' | 'status_code'>;
+  if (existing) return existing as Histogram<RequestLabels>;
   return new Histogram({
     name: DURATION_METRIC,
     help: 'Duration of HTTP requests in seconds, by method, matched route and status code',
     labelNames: ['method', 'route', 'status_code'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+}
+
+// The histogram's _count says the same, but a plain counter is what dashboards and alerts expect.
+function requestCounter(registry: Registry): Counter<RequestLabels> {
+  const existing = registry.getSingleMetric(COUNT_METRIC);
+  if (existing) return existing as Counter<RequestLabels>;
+  return new Counter({
+    name: COUNT_METRIC,
+    help: 'HTTP requests answered, by method, matched route and status code',
+    labelNames: ['method', 'route', 'status_code'],
     registers: [registry],
   });
 }
@@ -34,6 +50,7 @@ function routeLabel(req: Request): string {
  */
 export function requestLogger(deps: { logger: Logger; metrics: Registry }): RequestHandler {
   const histogram = durationHistogram(deps.metrics);
+  const counter = requestCounter(deps.metrics);
   return (req, res, next) => {
     const started = process.hrtime.bigint();
     const requestId = resolveRequestId(req.headers[REQUEST_ID_HEADER]);
@@ -43,7 +60,9 @@ export function requestLogger(deps: { logger: Logger; metrics: Registry }): Requ
 
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      histogram.observe({ method: req.method, route: routeLabel(req), status_code: String(res.statusCode) }, seconds);
+      const labels = { method: req.method, route: routeLabel(req), status_code: String(res.statusCode) };
+      histogram.observe(labels, seconds);
+      counter.inc(labels);
       // The query string is left out: tokens sometimes travel there.
       const path = req.originalUrl.split('?')[0];
       logger.log(QUIET_PATHS.has(path) ? 'debug' : 'http', `${req.method} ${path} ${res.statusCode}`, {

@@ -1,11 +1,69 @@
 import type { Database } from '@vigil/db';
-import { HttpError } from '@vigil/http';
+import { HttpError, requestContext } from '@vigil/http';
+import { bearerToken, createRunnerVerifier, RunnerAuthError, type RunnerKeyRecord } from '@vigil/runner-auth';
 import type { Request, Response } from 'express';
+import type { ControllerLimits } from '../deps';
 import type { RunnerPrincipal } from '../http/principal';
+import { createTokenBuckets } from '../runner-api/token-bucket';
 
-/** Authenticates a runner's JWT (filled in with the runner API). */
-export function runnerAuthenticator(_db: Pick<Database, 'prisma'>): (req: Request, res: Response) => Promise<RunnerPrincipal> {
-  return async () => {
-    throw HttpError.unauthorized('Runner authentication is not available yet');
+const LAST_SEEN_WRITE_INTERVAL_MS = 5_000;
+const RUNNER_ID_CACHE_LIMIT = 1000;
+
+export type RunnerRateLimits = Pick<ControllerLimits, 'runnerRequestsPerSecond' | 'runnerBurst'>;
+
+/**
+ * Authenticates `Authorization: Bearer <runner JWT>` (see @vigil/runner-auth for every
+ * check). The runner is looked up by key id on every request, so a revoked runner is
+ * refused at once, even with a token that has not expired. Every refusal is a 401 whose
+ * `details.reason` says why, and is logged at warn (never with the token).
+ *
+ * Then each runner gets a token bucket: 429 with `Retry-After` beyond its rate. The buckets
+ * live in this process, so behind a load balancer each instance allows the full rate: the
+ * limit protects an instance from a runaway runner, it is not a fleet-wide quota.
+ */
+export function runnerAuthenticator(db: Pick<Database, 'prisma'>, limits: RunnerRateLimits): (req: Request, res: Response) => Promise<RunnerPrincipal> {
+  // A kid names one runner for good (key ids are unique, and a new key has a new kid), so
+  // remembering its id is safe; the verifier only hands back the slug.
+  const runnerIds = new Map<string, number>();
+  const verifier = createRunnerVerifier({
+    lookupKey: async (kid): Promise<RunnerKeyRecord | null> => {
+      const runner = await db.prisma.runner.findUnique({ where: { keyId: kid }, select: { id: true, slug: true, publicKey: true, revokedAt: true } });
+      if (runner === null) return null;
+      // Oldest first out; a kid just looked up is the newest, so it is still there once verified.
+      runnerIds.delete(kid);
+      if (runnerIds.size >= RUNNER_ID_CACHE_LIMIT) runnerIds.delete(runnerIds.keys().next().value as string);
+      runnerIds.set(kid, runner.id);
+      return { slug: runner.slug, publicKeyPem: runner.publicKey, revoked: runner.revokedAt !== null };
+    },
+  });
+  const lastSeenWritten = new Map<number, number>();
+  const buckets = createTokenBuckets({ ratePerSecond: limits.runnerRequestsPerSecond, burst: limits.runnerBurst });
+
+  return async (req, res) => {
+    let verified;
+    try {
+      verified = await verifier.verify(bearerToken(req.headers.authorization));
+    } catch (error) {
+      if (!(error instanceof RunnerAuthError)) throw error;
+      requestContext(res).logger.warn(`runner authentication refused: ${error.message}`, { reason: error.reason, path: req.path });
+      throw new HttpError(401, 'unauthorized', error.message, { reason: error.reason });
+    }
+    const runnerId = runnerIds.get(verified.kid);
+    if (runnerId === undefined) throw new Error(`runner key ${verified.kid} was verified but its runner id is unknown`);
+
+    const now = Date.now();
+    if (now - (lastSeenWritten.get(runnerId) ?? 0) >= LAST_SEEN_WRITE_INTERVAL_MS) {
+      lastSeenWritten.set(runnerId, now);
+      await db.prisma.runner.update({ where: { id: runnerId }, data: { lastSeenAt: new Date(now) } });
+    }
+
+    const taken = buckets.take(verified.slug);
+    if (!taken.ok) {
+      res.setHeader('Retry-After', String(taken.retryAfterSeconds));
+      throw new HttpError(429, 'too_many_requests', `Runner ${verified.slug} sends more than ${limits.runnerRequestsPerSecond} requests per second`, {
+        retry_after_s: taken.retryAfterSeconds,
+      });
+    }
+    return { kind: 'runner', runnerId, slug: verified.slug, kid: verified.kid };
   };
 }

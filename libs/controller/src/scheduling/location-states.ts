@@ -47,6 +47,16 @@ export async function removeRunnerLocation(tx: VigilTransaction, slug: string): 
     WHERE ls.check_id = c.id AND ls.location = ${slug} AND cardinality(c.locations) = 0`;
 }
 
+/**
+ * A disabled or deleted check is parked far in the future, so that polls, which scan due
+ * states by (location, next_due_at), never walk over it. Enabling it makes it due now.
+ */
+export const PARKED_UNTIL = new Date('9999-01-01T00:00:00Z');
+
+export async function parkCheck(tx: VigilTransaction, checkId: number): Promise<void> {
+  await tx.$executeRaw`UPDATE location_states SET next_due_at = ${PARKED_UNTIL}, leased_until = NULL WHERE check_id = ${checkId}`;
+}
+
 /** A check that is enabled again runs at once at every location, instead of at its next slot. */
 export async function makeCheckDueNow(tx: VigilTransaction, checkId: number): Promise<void> {
   await tx.$executeRaw`UPDATE location_states SET next_due_at = now() WHERE check_id = ${checkId}`;

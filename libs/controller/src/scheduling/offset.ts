@@ -5,7 +5,7 @@ const GOLDEN = 2654435761n;
  * Where in its interval a check runs, in ms: stable for a check and interval, and
  * spread so that 10,000 checks with one interval do not all fall due in the same second.
  * Every location of a check shares it, so the locations probe at about the same moment.
- * The lease query computes the same value in SQL (`scheduleOffsetSql`).
+ * The lease query (`lease.ts`) computes the same value in SQL.
  */
 export function scheduleOffsetMs(checkId: number, intervalS: number): number {
   const period = BigInt(intervalS) * 1000n;

@@ -1,0 +1,130 @@
+import type { RejectReason, ReportedResult, ReportItemOutcome, ReportOutcome } from '@vigil/contracts';
+import { type Database, Prisma } from '@vigil/db';
+
+/** How far ahead of the controller's clock a result's `checked_at` may be (runners' clocks drift a little). */
+export const MAX_CLOCK_AHEAD_MS = 60_000;
+
+/** The pg_notify channel the evaluator listens on to learn that results are waiting. */
+export const RESULTS_CHANNEL = 'vigil_results';
+
+export interface IngestOutcome {
+  /** One per reported result, in the order they were sent. */
+  results: ReportItemOutcome[];
+  counts: Record<ReportOutcome, number>;
+}
+
+type Verdict = 'accepted' | 'duplicate' | RejectReason;
+
+interface VerdictRow {
+  idx: number;
+  verdict: Exclude<Verdict, 'checked_at_in_future'>;
+}
+
+/** What goes to the database, one object per result; absent fields become NULL. */
+function toRecord(result: ReportedResult, idx: number) {
+  return {
+    idx,
+    run_id: result.run_id,
+    check_uuid: result.check_id,
+    ok: result.ok,
+    status_code: result.status_code,
+    latency_ms: result.latency_ms === undefined ? undefined : Math.round(result.latency_ms),
+    timings: result.timings,
+    error_code: result.error_code,
+    error: result.error,
+    details: result.details,
+    // Normalised to UTC, so the database never parses an offset it would refuse.
+    checked_at: new Date(result.checked_at).toISOString(),
+  };
+}
+
+/**
+ * Judges and stores a batch in one statement (one round trip, whatever the batch size):
+ * - `unknown_check`: no check (that is not deleted) has this id;
+ * - `duplicate`: this location already stored this (check, run), even if its lease is gone since;
+ * - `not_leased`: this location's state of the check is not leased to this run (that
+ *   includes a run leased to another runner, and a run leased again after its lease expired);
+ * - otherwise the result is inserted `ON CONFLICT DO NOTHING`: `accepted` if it was,
+ *   `duplicate` if a concurrent report (on any instance) stored it first. The same run twice
+ *   in one batch is stored once; its later copies are duplicates.
+ * Accepted results release their lease (`leased_until` = NULL; `lease_run_id` stays, so a
+ * late repeat is still recognised), and one notification wakes the evaluator. Strikes and
+ * `last_result_at` are the evaluator's to change.
+ */
+async function judgeAndStore(db: Pick<Database, 'prisma'>, location: string, records: ReturnType<typeof toRecord>[]): Promise<VerdictRow[]> {
+  return db.prisma.$queryRaw<VerdictRow[]>(Prisma.sql`
+    WITH input AS (
+      SELECT * FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
+        idx int, run_id uuid, check_uuid uuid, ok boolean, status_code int, latency_ms int,
+        timings jsonb, error_code text, error text, details jsonb, checked_at timestamptz)
+    ), judged AS (
+      SELECT i.*, c.id AS check_id, ls.site_id,
+             CASE
+               WHEN c.id IS NULL THEN 'unknown_check'
+               WHEN EXISTS (SELECT 1 FROM check_results cr
+                            WHERE cr.check_id = c.id AND cr.run_id = i.run_id AND cr.location = ${location}) THEN 'duplicate'
+               WHEN ls.lease_run_id IS DISTINCT FROM i.run_id THEN 'not_leased'
+               ELSE 'store'
+             END AS verdict
+      FROM input i
+      LEFT JOIN checks c ON c.uuid = i.check_uuid AND c.deleted_at IS NULL
+      LEFT JOIN location_states ls ON ls.check_id = c.id AND ls.location = ${location}
+    ), firsts AS (
+      SELECT DISTINCT ON (check_id, run_id) * FROM judged WHERE verdict = 'store' ORDER BY check_id, run_id, idx
+    ), stored AS (
+      INSERT INTO check_results (check_id, site_id, run_id, location, ok, status_code, latency_ms, timings, error_code, error, details, checked_at)
+      SELECT check_id, site_id, run_id, ${location}, ok, status_code, latency_ms, timings, error_code, error, details, checked_at FROM firsts
+      ON CONFLICT (check_id, run_id) DO NOTHING
+      RETURNING check_id, run_id
+    ), released AS (
+      UPDATE location_states ls SET leased_until = NULL
+      FROM stored s
+      WHERE ls.check_id = s.check_id AND ls.location = ${location} AND ls.lease_run_id = s.run_id
+      RETURNING ls.id
+    ), woken AS (
+      -- Volatile, so never inlined: the count below runs it, once, and only if a row was stored.
+      SELECT pg_notify(${RESULTS_CHANNEL}, '') FROM (SELECT 1 FROM stored LIMIT 1) AS any_stored
+    )
+    SELECT j.idx,
+           CASE WHEN j.verdict <> 'store' THEN j.verdict
+                WHEN f.idx IS NOT NULL AND s.run_id IS NOT NULL THEN 'accepted'
+                ELSE 'duplicate' END AS verdict,
+           (SELECT count(*) FROM woken)::int AS woken
+    FROM judged j
+    LEFT JOIN firsts f ON f.idx = j.idx
+    LEFT JOIN stored s ON s.check_id = j.check_id AND s.run_id = j.run_id`);
+}
+
+/**
+ * Stores the results `location` reported and says, for each, whether it was accepted,
+ * a duplicate, or rejected and why. `checked_at` more than a minute ahead of `nowMs` is
+ * rejected before the database is asked.
+ */
+export async function ingestResults(
+  db: Pick<Database, 'prisma'>,
+  location: string,
+  results: readonly ReportedResult[],
+  nowMs = Date.now(),
+): Promise<IngestOutcome> {
+  const verdicts: Array<Verdict | undefined> = results.map((result) =>
+    Date.parse(result.checked_at) > nowMs + MAX_CLOCK_AHEAD_MS ? 'checked_at_in_future' : undefined,
+  );
+  const records = results.flatMap((result, idx) => (verdicts[idx] === undefined ? [toRecord(result, idx)] : []));
+  if (records.length > 0) {
+    for (const row of await judgeAndStore(db, location, records)) verdicts[row.idx] = row.verdict;
+  }
+
+  const counts: Record<ReportOutcome, number> = { accepted: 0, duplicate: 0, rejected: 0 };
+  const outcomes = results.map((result, idx): ReportItemOutcome => {
+    const verdict = verdicts[idx];
+    if (verdict === undefined) throw new Error(`result ${idx} of the report was not judged`);
+    const base = { run_id: result.run_id, check_id: result.check_id };
+    if (verdict === 'accepted' || verdict === 'duplicate') {
+      counts[verdict] += 1;
+      return { ...base, outcome: verdict };
+    }
+    counts.rejected += 1;
+    return { ...base, outcome: 'rejected', reason: verdict };
+  });
+  return { results: outcomes, counts };
+}

@@ -1,0 +1,92 @@
+import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
+import { type DueCheckOptions, seedDueChecks } from '../runner-api/test-helpers';
+import { LEASE_GRACE_MS, leaseDueRuns } from './lease';
+import { nextSlotMs, scheduleOffsetMs } from './offset';
+
+describe.each(testDatabaseKinds())('leaseDueRuns on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database.dispose());
+
+  let locationCount = 0;
+
+  /** One check due at `location`, leased once; returns what the lease did to its state. */
+  async function leaseOne(options: Omit<DueCheckOptions, 'locations'>) {
+    const location = `lease-${++locationCount}`;
+    const [check] = await seedDueChecks(database.db, { ...options, locations: [location] });
+    const before = Date.now();
+    const runs = await leaseDueRuns(database.db, location, 10);
+    const after = Date.now();
+    const state = await database.db.prisma.locationState.findFirstOrThrow({ where: { checkId: check.id, location } });
+    return { check, runs, state, before, after };
+  }
+
+  it('moves next_due_at to the check’s first slot after the poll, on its own grid', async () => {
+    const { check, runs, state, before, after } = await leaseOne({ intervalS: 60 });
+    expect(runs).toHaveLength(1);
+    const next = state.nextDueAt.getTime();
+    expect([nextSlotMs(check.id, 60, before), nextSlotMs(check.id, 60, after)]).toContain(next);
+    expect((next - scheduleOffsetMs(check.id, 60)) % 60_000).toBe(0);
+  });
+
+  it('computes the same grid as nextSlotMs for the largest check ids', async () => {
+    const { check, state, before, after } = await leaseOne({ intervalS: 86_400, firstId: 2_147_483_000 });
+    expect(check.id).toBe(2_147_483_000);
+    expect([nextSlotMs(check.id, 86_400, before), nextSlotMs(check.id, 86_400, after)]).toContain(state.nextDueAt.getTime());
+  });
+
+  it('advances from the slot that was due, not from when the poll came (no drift)', async () => {
+    const location = `lease-${++locationCount}`;
+    const hour = 3_600_000;
+    const [check] = await seedDueChecks(database.db, { locations: [location], intervalS: 3600 });
+    // Due at its latest slot: the poll comes up to an hour late.
+    const due = nextSlotMs(check.id, 3600, Date.now()) - hour;
+    await database.db.prisma.locationState.updateMany({ where: { checkId: check.id }, data: { nextDueAt: new Date(due) } });
+    const [run] = await leaseDueRuns(database.db, location, 10);
+    const leasedAt = Date.now();
+    const state = await database.db.prisma.locationState.findFirstOrThrow({ where: { checkId: check.id } });
+    expect(run.dueAt.getTime()).toBe(due);
+    expect(state.nextDueAt.getTime()).toBe(due + hour);
+    expect(state.nextDueAt.getTime() - leasedAt).toBeLessThan(hour);
+  });
+
+  it('skips the slots a long outage missed instead of running each of them', async () => {
+    const { check, runs, state, before, after } = await leaseOne({ intervalS: 60, dueAt: new Date(Date.now() - 10 * 60_000) });
+    expect(runs).toHaveLength(1);
+    expect([nextSlotMs(check.id, 60, before), nextSlotMs(check.id, 60, after)]).toContain(state.nextDueAt.getTime());
+  });
+
+  it('uses the down interval while the check is down or seems down, and the interval otherwise', async () => {
+    for (const status of ['down', 'seems_down'] as const) {
+      const { check, state, before, after } = await leaseOne({ intervalS: 300, downIntervalS: 10, status });
+      expect([nextSlotMs(check.id, 10, before), nextSlotMs(check.id, 10, after)]).toContain(state.nextDueAt.getTime());
+    }
+    const up = await leaseOne({ intervalS: 300, downIntervalS: 10, status: 'up' });
+    expect([nextSlotMs(up.check.id, 300, up.before), nextSlotMs(up.check.id, 300, up.after)]).toContain(up.state.nextDueAt.getTime());
+    const noDownInterval = await leaseOne({ intervalS: 300, status: 'down' });
+    expect([nextSlotMs(noDownInterval.check.id, 300, noDownInterval.before), nextSlotMs(noDownInterval.check.id, 300, noDownInterval.after)]).toContain(
+      noDownInterval.state.nextDueAt.getTime(),
+    );
+  });
+
+  it('leases for the check’s timeout plus the grace, under a fresh run id it returns', async () => {
+    const { runs, state, before, after } = await leaseOne({ timeoutMs: 9_000 });
+    expect(state.leaseRunId).toBe(runs[0].runId);
+    const until = state.leasedUntil?.getTime() ?? Number.NaN;
+    // Millisecond columns: now() is truncated, so allow one millisecond below the bound.
+    expect(until).toBeGreaterThanOrEqual(before + 9_000 + LEASE_GRACE_MS - 1);
+    expect(until).toBeLessThanOrEqual(after + 9_000 + LEASE_GRACE_MS);
+    expect(runs[0]).toMatchObject({ timeoutMs: 9_000, type: 'http', previousLeaseExpired: false });
+  });
+
+  it('does not touch strikes or the last result', async () => {
+    const location = `lease-${++locationCount}`;
+    const [check] = await seedDueChecks(database.db, { locations: [location] });
+    await database.db.prisma.locationState.updateMany({ where: { checkId: check.id }, data: { failingStrikes: 2, passingStrikes: 1 } });
+    await leaseDueRuns(database.db, location, 10);
+    const state = await database.db.prisma.locationState.findFirstOrThrow({ where: { checkId: check.id } });
+    expect(state).toMatchObject({ failingStrikes: 2, passingStrikes: 1, lastResultAt: null, lastOk: null });
+  });
+});

@@ -1,0 +1,94 @@
+import type { CheckType } from '@vigil/contracts';
+import { type Database, Prisma } from '@vigil/db';
+
+/** How long beyond a check's timeout a runner has to report a run before it can be leased again. */
+export const LEASE_GRACE_MS = 30_000;
+
+/** One run leased to a runner. */
+export interface LeasedRun {
+  runId: string;
+  checkUuid: string;
+  type: CheckType;
+  /** The endpoint to probe. */
+  target: string;
+  spec: Record<string, unknown>;
+  timeoutMs: number;
+  /** The slot the run was due at. */
+  dueAt: Date;
+  /** The previous run of this check at this location was leased and never reported. */
+  previousLeaseExpired: boolean;
+}
+
+interface LeaseRow {
+  run_id: string;
+  check_uuid: string;
+  type: CheckType;
+  target: string;
+  spec: Record<string, unknown> | null;
+  timeout_ms: number;
+  due_at: Date;
+  lease_expired: boolean;
+}
+
+/**
+ * Leases up to `limit` due runs of `location` in one statement. The rows are taken with
+ * `FOR UPDATE SKIP LOCKED`, so concurrent polls, from any controller instance, never get
+ * the same run; a leased row stays out of every poll until its lease runs out (timeout
+ * plus LEASE_GRACE_MS) or its result is accepted.
+ *
+ * `next_due_at` moves to the check's first slot strictly after now: slots are
+ * `offset + k × period` (see scheduleOffsetMs and nextSlotMs, which this SQL mirrors),
+ * so the schedule never drifts with late polls and a poll after an outage skips the slots
+ * it missed instead of running them all. While the check is down (or seems down), its
+ * `down_interval_s` is the period when it has one.
+ *
+ * Served by the `(location, next_due_at)` index: a poll reads its location's due rows in order.
+ */
+export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: string, limit: number): Promise<LeasedRun[]> {
+  const rows = await db.prisma.$queryRaw<LeaseRow[]>(Prisma.sql`
+    WITH due AS (
+      SELECT ls.id, ls.next_due_at AS due_at,
+             -- Only an expired lease gets this far (live ones are filtered out), and an
+             -- accepted result clears leased_until: a value here was never reported.
+             ls.leased_until IS NOT NULL AS lease_expired,
+             c.id AS check_id, c.uuid AS check_uuid, c.type::text AS type, c.spec, c.timeout_ms, e.target,
+             1000 * (CASE WHEN c.status IN ('seems_down', 'down') AND c.down_interval_s IS NOT NULL
+                          THEN c.down_interval_s ELSE c.interval_s END)::bigint AS period_ms
+      FROM location_states ls
+      JOIN checks c ON c.id = ls.check_id
+      JOIN endpoints e ON e.id = c.endpoint_id
+      WHERE ls.location = ${location}
+        AND ls.next_due_at <= now()
+        AND (ls.leased_until IS NULL OR ls.leased_until < now())
+        AND c.enabled AND c.deleted_at IS NULL
+      ORDER BY ls.next_due_at
+      LIMIT ${limit}
+      FOR UPDATE OF ls SKIP LOCKED
+    ), slot AS (
+      SELECT due.*,
+             mod(due.check_id::bigint * 2654435761, due.period_ms) AS offset_ms,
+             floor(extract(epoch FROM now()) * 1000)::bigint AS now_ms
+      FROM due
+    )
+    UPDATE location_states ls
+    SET lease_run_id = gen_random_uuid(),
+        leased_until = now() + (slot.timeout_ms + ${LEASE_GRACE_MS}) * interval '1 millisecond',
+        next_due_at = timestamptz 'epoch'
+          + (((slot.now_ms - slot.offset_ms) / slot.period_ms + 1) * slot.period_ms + slot.offset_ms) * interval '1 millisecond'
+    FROM slot
+    WHERE ls.id = slot.id
+    RETURNING ls.lease_run_id AS run_id, slot.check_uuid, slot.type, slot.target, slot.spec, slot.timeout_ms, slot.due_at, slot.lease_expired`);
+
+  return rows
+    .map((row) => ({
+      runId: row.run_id,
+      checkUuid: row.check_uuid,
+      type: row.type,
+      target: row.target,
+      spec: row.spec ?? {},
+      timeoutMs: row.timeout_ms,
+      dueAt: row.due_at,
+      previousLeaseExpired: row.lease_expired,
+    }))
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+}
