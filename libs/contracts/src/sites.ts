@@ -1,2 +1,128 @@
-// Filled in by the sites routes: schemas and defineRoute contracts.
-export const sitesRoutes = [] as const;
+import { z } from 'zod';
+import { CheckTypeSchema, IdParams, listOf, PageQuery, Slug, Timestamp } from './common';
+import { defineRoute } from './route';
+
+/** A site's (and a check's) status projection, worst first. `unknown` is never counted as downtime. */
+export const SITE_STATUSES = ['down', 'seems_down', 'degraded', 'warning', 'unknown', 'maintenance', 'paused', 'up'] as const;
+export type SiteStatus = (typeof SITE_STATUSES)[number];
+export const SiteStatusSchema = z.enum(SITE_STATUSES);
+
+/**
+ * The slug a site gets when none is given: its name in lower case, accents dropped, every
+ * run of other characters a dash (`Shop (EU)` → `shop-eu`); `site` if nothing is left.
+ */
+export function siteSlugFromName(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 63)
+    .replace(/^-+|-+$/g, '');
+  return slug === '' ? 'site' : slug;
+}
+
+const SiteName = z.string().trim().min(1).max(200).describe('A name for people');
+const SiteSlug = Slug.describe('A unique URL-safe name: lower-case letters, digits and dashes');
+
+export const CreateSiteBody = z.strictObject({
+  name: SiteName,
+  slug: SiteSlug.optional().describe('Derived from the name when absent (lower-case, dashes); 409 if another site has it'),
+  public_status_page: z.boolean().default(false).describe('Whether the public status page shows this site'),
+});
+
+export const UpdateSiteBody = z.strictObject({
+  name: SiteName.optional(),
+  slug: SiteSlug.optional().describe('409 if another site has it'),
+  public_status_page: z.boolean().optional(),
+});
+
+/** A check as listed with its site. */
+export const SiteCheckSummarySchema = z.object({
+  id: z.uuid(),
+  type: CheckTypeSchema,
+  target: z.string(),
+  name: z.string().nullable(),
+  enabled: z.boolean(),
+  status: SiteStatusSchema,
+  interval_s: z.number().int(),
+});
+
+export const SiteSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  slug: z.string(),
+  status: SiteStatusSchema.describe("The site's status projection: its worst check's"),
+  public_status_page: z.boolean(),
+  last_checked_at: Timestamp.nullable(),
+  last_status_change_at: Timestamp.nullable(),
+  last_alert_sent_at: Timestamp.nullable(),
+  created_at: Timestamp,
+  checks: z.array(SiteCheckSummarySchema).optional().describe('Its checks (not deleted); only when one site is asked for'),
+});
+
+export const ListSitesQuery = PageQuery.extend({
+  slug: Slug.optional().describe('Only the site with this slug'),
+});
+
+export const createSite = defineRoute({
+  method: 'post',
+  path: '/api/v1/sites',
+  operationId: 'createSite',
+  summary: 'Create a site',
+  tags: ['sites'],
+  auth: { kind: 'api-key', scope: 'write' },
+  body: CreateSiteBody,
+  success: { status: 201, description: 'The new site', schema: SiteSchema },
+  errors: [409],
+});
+
+export const listSites = defineRoute({
+  method: 'get',
+  path: '/api/v1/sites',
+  operationId: 'listSites',
+  summary: 'List sites by name',
+  tags: ['sites'],
+  auth: { kind: 'api-key', scope: 'read' },
+  query: ListSitesQuery,
+  success: { status: 200, description: 'A page of sites, by name', schema: listOf(SiteSchema) },
+});
+
+export const getSite = defineRoute({
+  method: 'get',
+  path: '/api/v1/sites/:id',
+  operationId: 'getSite',
+  summary: 'Get a site with its status and its checks',
+  tags: ['sites'],
+  auth: { kind: 'api-key', scope: 'read' },
+  params: IdParams,
+  success: { status: 200, description: 'The site with its checks', schema: SiteSchema },
+  errors: [404],
+});
+
+export const updateSite = defineRoute({
+  method: 'patch',
+  path: '/api/v1/sites/:id',
+  operationId: 'updateSite',
+  summary: "Change a site's name, slug or status page visibility",
+  tags: ['sites'],
+  auth: { kind: 'api-key', scope: 'write' },
+  params: IdParams,
+  body: UpdateSiteBody,
+  success: { status: 200, description: 'The site as changed', schema: SiteSchema },
+  errors: [404, 409],
+});
+
+export const deleteSite = defineRoute({
+  method: 'delete',
+  path: '/api/v1/sites/:id',
+  operationId: 'deleteSite',
+  summary: 'Delete a site with its endpoints, checks, results and events',
+  tags: ['sites'],
+  auth: { kind: 'api-key', scope: 'write' },
+  params: IdParams,
+  success: { status: 204, description: 'Deleted' },
+  errors: [404],
+});
+
+export const sitesRoutes = [createSite, listSites, getSite, updateSite, deleteSite] as const;

@@ -1,5 +1,111 @@
+import {
+  type BodyOf,
+  createCheck,
+  deleteCheck,
+  type FieldProblem,
+  getCheck,
+  listCheckLocations,
+  listCheckResults,
+  listChecks,
+  updateCheck,
+} from '@vigil/contracts';
+import { type Database, type Prisma, withTransaction } from '@vigil/db';
+import { HttpError } from '@vigil/http';
 import type { AreaContext } from '../http/area';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { makeCheckDueNow, parkCheck, syncCheckLocations } from '../scheduling/location-states';
+import { checkLocations, checkResultsPage } from './check-results';
+import { CHECK_RELATIONS, checkJson, type CheckJson, storedLocationsThreshold } from './check-serialize';
+import { endpointFor, findCheck, findCheckKey, loadCheck, lockCheck, softDeleteCheck, unknownLocations, validationFailed } from './check-store';
+import { planCheckUpdate } from './check-update';
 
-export function mountChecks(_ctx: AreaContext): void {
-  // Routes are added here.
+async function createCheckInSite(db: Database, body: BodyOf<typeof createCheck>): Promise<CheckJson> {
+  return withTransaction(db, async (tx) => {
+    const site = await tx.site.findUnique({ where: { uuid: body.site_id }, select: { id: true } });
+    const problems: FieldProblem[] = site === null ? [{ field: 'site_id', message: 'no site has this id' }] : [];
+    problems.push(...(await unknownLocations(tx, body.locations)));
+    if (site === null || problems.length > 0) throw validationFailed(problems);
+    const endpointId = await endpointFor(tx, site.id, body.target);
+    const check = await tx.check.create({
+      data: {
+        endpointId,
+        name: body.name ?? null,
+        type: body.type,
+        spec: body.spec as Prisma.InputJsonValue,
+        intervalS: body.interval_s,
+        downIntervalS: body.down_interval_s ?? null,
+        timeoutMs: body.timeout_ms,
+        locations: body.locations,
+        failingThreshold: body.failing_threshold,
+        passingThreshold: body.passing_threshold,
+        failingLocationsThreshold: storedLocationsThreshold(body.failing_locations_threshold),
+        enabled: body.enabled,
+      },
+    });
+    await syncCheckLocations(tx, check.id);
+    if (!body.enabled) await parkCheck(tx, check.id);
+    return checkJson(await loadCheck(tx, check.id));
+  });
+}
+
+async function changeCheck(db: Database, uuid: string, patch: BodyOf<typeof updateCheck>): Promise<CheckJson> {
+  return withTransaction(db, async (tx) => {
+    await lockCheck(tx, uuid);
+    const current = await findCheck(tx, uuid);
+    const outcome = planCheckUpdate({ ...current, target: current.endpoint.target }, patch);
+    const problems = 'problems' in outcome ? outcome.problems : [];
+    if (patch.locations !== undefined) problems.push(...(await unknownLocations(tx, patch.locations)));
+    if (!('plan' in outcome) || problems.length > 0) throw validationFailed(problems);
+    const { plan } = outcome;
+    const endpointId = plan.newTarget === undefined ? undefined : await endpointFor(tx, current.endpoint.siteId, plan.newTarget);
+    await tx.check.update({ where: { id: current.id }, data: { ...plan.data, endpointId } });
+    if (plan.locationsChanged) await syncCheckLocations(tx, current.id);
+    // The evaluator closes the events of a disabled check; enabling one only reschedules it.
+    if (plan.reenabled) await makeCheckDueNow(tx, current.id);
+    else if (patch.enabled === false || !current.enabled) await parkCheck(tx, current.id);
+    return checkJson(await loadCheck(tx, current.id));
+  });
+}
+
+function cursorRowId(value: string): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id < 0) throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
+  return id;
+}
+
+export function mountChecks(ctx: AreaContext): void {
+  const { db } = ctx.deps;
+
+  ctx.route(createCheck, async ({ body }) => createCheckInSite(db, body));
+
+  ctx.route(listChecks, async ({ query }) => {
+    const after = decodeCursor(query.cursor, ['id']);
+    const rows = await db.prisma.check.findMany({
+      where: {
+        deletedAt: null,
+        ...(query.site_id === undefined ? {} : { endpoint: { site: { uuid: query.site_id } } }),
+        ...(query.type === undefined ? {} : { type: query.type }),
+        ...(query.enabled === undefined ? {} : { enabled: query.enabled }),
+        ...(after === undefined ? {} : { id: { gt: cursorRowId(after.id) } }),
+      },
+      include: CHECK_RELATIONS,
+      orderBy: { id: 'asc' },
+      take: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return { data: page.map(checkJson), next_cursor: rows.length > query.limit && last ? encodeCursor({ id: last.id }) : null };
+  });
+
+  ctx.route(getCheck, async ({ params }) => checkJson(await findCheck(db.prisma, params.id)));
+
+  ctx.route(updateCheck, async ({ params, body }) => changeCheck(db, params.id, body));
+
+  ctx.route(deleteCheck, async ({ params }) => {
+    await withTransaction(db, (tx) => softDeleteCheck(tx, params.id));
+  });
+
+  ctx.route(listCheckLocations, async ({ params }) => ({ data: await checkLocations(db.prisma, await findCheckKey(db.prisma, params.id)) }));
+
+  ctx.route(listCheckResults, async ({ params, query }) => checkResultsPage(db.prisma, (await findCheckKey(db.prisma, params.id)).id, query));
 }

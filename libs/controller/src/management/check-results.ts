@@ -1,0 +1,67 @@
+import type { listCheckResults, QueryOf } from '@vigil/contracts';
+import type { VigilPrisma } from '@vigil/db';
+import { HttpError } from '@vigil/http';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { type CheckLocationJson, checkLocationJson, type CheckResultJson, checkResultJson, type LocationStateRow } from './check-serialize';
+
+/** Each location state of a check with the newest result from that location, in one query. */
+export async function checkLocations(prisma: VigilPrisma, check: { id: number; failingThreshold: number }): Promise<CheckLocationJson[]> {
+  const rows = await prisma.$queryRaw<LocationStateRow[]>`
+    SELECT ls.location, ls.failing_strikes, ls.passing_strikes, ls.resolved, ls.next_due_at,
+           (ls.leased_until IS NOT NULL AND ls.leased_until > now()) AS leased,
+           r.ok, r.status_code, r.latency_ms, r.error_code, r.error, r.checked_at
+    FROM location_states ls
+    LEFT JOIN LATERAL (
+      SELECT cr.ok, cr.status_code, cr.latency_ms, cr.error_code, cr.error, cr.checked_at
+      FROM check_results cr
+      WHERE cr.check_id = ls.check_id AND cr.location = ls.location
+      ORDER BY cr.checked_at DESC, cr.id DESC
+      LIMIT 1
+    ) r ON true
+    WHERE ls.check_id = ${check.id}
+    ORDER BY ls.location COLLATE "C"`;
+  return rows.map((row) => checkLocationJson(row, check.failingThreshold));
+}
+
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+function invalidCursor(): HttpError {
+  return new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
+}
+
+/** The position after the last result of a page: its time and id, the two keys it is ordered by. */
+function resultPosition(cursor: string | undefined): { at: Date; id: bigint } | undefined {
+  const position = decodeCursor(cursor, ['at', 'id']);
+  if (position === undefined) return undefined;
+  const at = new Date(position.at);
+  if (Number.isNaN(at.getTime()) || !/^\d{1,19}$/.test(position.id) || BigInt(position.id) > MAX_BIGINT) throw invalidCursor();
+  return { at, id: BigInt(position.id) };
+}
+
+/** A page of a check's results, newest first by (checked_at, id), so pages neither repeat nor skip rows. */
+export async function checkResultsPage(
+  prisma: VigilPrisma,
+  checkId: number,
+  query: QueryOf<typeof listCheckResults>,
+): Promise<{ data: CheckResultJson[]; next_cursor: string | null }> {
+  const after = resultPosition(query.cursor);
+  const rows = await prisma.checkResult.findMany({
+    where: {
+      checkId,
+      ...(query.location === undefined ? {} : { location: query.location }),
+      checkedAt: {
+        ...(query.since === undefined ? {} : { gte: new Date(query.since) }),
+        ...(query.until === undefined ? {} : { lt: new Date(query.until) }),
+      },
+      ...(after === undefined ? {} : { OR: [{ checkedAt: { lt: after.at } }, { checkedAt: after.at, id: { lt: after.id } }] }),
+    },
+    orderBy: [{ checkedAt: 'desc' }, { id: 'desc' }],
+    take: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    data: page.map(checkResultJson),
+    next_cursor: rows.length > query.limit && last ? encodeCursor({ at: last.checkedAt.toISOString(), id: last.id.toString() }) : null,
+  };
+}

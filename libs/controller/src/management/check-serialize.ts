@@ -1,0 +1,110 @@
+import type { getCheck, listCheckLocations, listCheckResults, ResponseOf } from '@vigil/contracts';
+import type { Check, CheckResult, Prisma } from '@vigil/db';
+
+export type CheckJson = ResponseOf<typeof getCheck>;
+export type CheckLocationJson = ResponseOf<typeof listCheckLocations>['data'][number];
+export type CheckResultJson = ResponseOf<typeof listCheckResults>['data'][number];
+
+/** What a check is read with: its target, its site's id and the locations it has states for. */
+export const CHECK_RELATIONS = {
+  endpoint: { select: { target: true, siteId: true, site: { select: { uuid: true } } } },
+  locationStates: { select: { location: true } },
+} as const satisfies Prisma.CheckInclude;
+
+export type CheckWithRelations = Check & {
+  endpoint: { target: string; siteId: number; site: { uuid: string } };
+  locationStates: Array<{ location: string }>;
+};
+
+const iso = (date: Date | null): string | null => (date === null ? null : date.toISOString());
+
+/** Stored as text: `"2"` for a count, `"66%"` for a percent. */
+export function storedLocationsThreshold(value: number | string): string {
+  return String(value);
+}
+
+/** A count is answered as a number, a percent as its string. */
+export function locationsThresholdJson(stored: string): number | string {
+  return stored.endsWith('%') ? stored : Number(stored);
+}
+
+export function checkJson(check: CheckWithRelations): CheckJson {
+  return {
+    id: check.uuid,
+    site_id: check.endpoint.site.uuid,
+    name: check.name,
+    type: check.type,
+    target: check.endpoint.target,
+    // Stored already parsed by the type's spec schema, defaults filled in.
+    spec: check.spec as Record<string, unknown>,
+    interval_s: check.intervalS,
+    down_interval_s: check.downIntervalS,
+    timeout_ms: check.timeoutMs,
+    locations: check.locations,
+    // Sorted here, not by the database's collation, so every database answers the same order.
+    effective_locations: check.locationStates.map((state) => state.location).sort(),
+    failing_threshold: check.failingThreshold,
+    passing_threshold: check.passingThreshold,
+    failing_locations_threshold: locationsThresholdJson(check.failingLocationsThreshold),
+    enabled: check.enabled,
+    status: check.status,
+    last_checked_at: iso(check.lastCheckedAt),
+    created_at: check.createdAt.toISOString(),
+    updated_at: check.updatedAt.toISOString(),
+  } as CheckJson;
+}
+
+/** One row of the locations query: a location state and the newest result from it. */
+export interface LocationStateRow {
+  location: string;
+  failing_strikes: number;
+  passing_strikes: number;
+  resolved: boolean;
+  next_due_at: Date;
+  leased: boolean;
+  ok: boolean | null;
+  status_code: number | null;
+  latency_ms: number | null;
+  error_code: string | null;
+  error: string | null;
+  checked_at: Date | null;
+}
+
+export function checkLocationJson(row: LocationStateRow, failingThreshold: number): CheckLocationJson {
+  return {
+    location: row.location,
+    failing_strikes: row.failing_strikes,
+    passing_strikes: row.passing_strikes,
+    failing: row.failing_strikes >= failingThreshold,
+    resolved: row.resolved,
+    next_due_at: row.next_due_at.toISOString(),
+    leased: row.leased,
+    last_result:
+      row.checked_at === null || row.ok === null
+        ? null
+        : {
+            ok: row.ok,
+            status_code: row.status_code,
+            latency_ms: row.latency_ms,
+            error_code: row.error_code,
+            error: row.error,
+            checked_at: row.checked_at.toISOString(),
+          },
+  };
+}
+
+export function checkResultJson(result: CheckResult): CheckResultJson {
+  return {
+    run_id: result.runId,
+    location: result.location,
+    ok: result.ok,
+    status_code: result.statusCode,
+    latency_ms: result.latencyMs,
+    timings: result.timings as Record<string, number> | null,
+    error_code: result.errorCode,
+    error: result.error,
+    details: result.details as Record<string, unknown> | null,
+    checked_at: result.checkedAt.toISOString(),
+    received_at: result.receivedAt.toISOString(),
+  };
+}

@@ -1,0 +1,92 @@
+import {
+  CHECK_SPEC_SCHEMAS,
+  CHECK_TARGET_SCHEMAS,
+  type CheckType,
+  checkSettingsProblems,
+  type FieldProblem,
+  fieldProblems,
+  type UpdateCheck,
+} from '@vigil/contracts';
+import type { Prisma } from '@vigil/db';
+import type { z } from 'zod';
+import { locationsThresholdJson, storedLocationsThreshold } from './check-serialize';
+
+/** What a change of a check is checked against. */
+export interface CurrentCheck {
+  type: CheckType;
+  target: string;
+  intervalS: number;
+  downIntervalS: number | null;
+  timeoutMs: number;
+  locations: string[];
+  failingLocationsThreshold: string;
+  enabled: boolean;
+}
+
+export interface CheckUpdatePlan {
+  /** The columns to write. */
+  data: Prisma.CheckUncheckedUpdateInput;
+  /** The normalized new target, when it differs from the current one. */
+  newTarget?: string;
+  locationsChanged: boolean;
+  /** The check was disabled and is enabled by this change. */
+  reenabled: boolean;
+}
+
+function problemsUnder(prefix: string, error: z.ZodError): FieldProblem[] {
+  return fieldProblems(error).map(({ field, message }) => ({
+    field: field === '' ? prefix : field.startsWith('[') ? `${prefix}${field}` : `${prefix}.${field}`,
+    message,
+  }));
+}
+
+/**
+ * Checks a PATCH against the check it changes: the target and spec against the check's
+ * type, the rules that span several fields against the settings as they would become.
+ * Whether named runners exist is the caller's to check (it needs the database).
+ */
+export function planCheckUpdate(current: CurrentCheck, patch: UpdateCheck): { plan: CheckUpdatePlan } | { problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  let newTarget: string | undefined;
+  if (patch.target !== undefined) {
+    const parsed = CHECK_TARGET_SCHEMAS[current.type].safeParse(patch.target);
+    if (!parsed.success) problems.push(...problemsUnder('target', parsed.error));
+    else if (parsed.data !== current.target) newTarget = parsed.data;
+  }
+  let spec: Prisma.InputJsonValue | undefined;
+  if (patch.spec !== undefined) {
+    const parsed = CHECK_SPEC_SCHEMAS[current.type].safeParse(patch.spec);
+    if (!parsed.success) problems.push(...problemsUnder('spec', parsed.error));
+    else spec = parsed.data as Prisma.InputJsonValue;
+  }
+  problems.push(
+    ...checkSettingsProblems({
+      interval_s: patch.interval_s ?? current.intervalS,
+      down_interval_s: patch.down_interval_s === undefined ? current.downIntervalS : patch.down_interval_s,
+      timeout_ms: patch.timeout_ms ?? current.timeoutMs,
+      locations: patch.locations ?? current.locations,
+      failing_locations_threshold: patch.failing_locations_threshold ?? locationsThresholdJson(current.failingLocationsThreshold),
+    }),
+  );
+  if (problems.length > 0) return { problems };
+  return {
+    plan: {
+      data: {
+        name: patch.name,
+        spec,
+        intervalS: patch.interval_s,
+        downIntervalS: patch.down_interval_s,
+        timeoutMs: patch.timeout_ms,
+        locations: patch.locations,
+        failingThreshold: patch.failing_threshold,
+        passingThreshold: patch.passing_threshold,
+        failingLocationsThreshold:
+          patch.failing_locations_threshold === undefined ? undefined : storedLocationsThreshold(patch.failing_locations_threshold),
+        enabled: patch.enabled,
+      },
+      ...(newTarget === undefined ? {} : { newTarget }),
+      locationsChanged: patch.locations !== undefined,
+      reenabled: patch.enabled === true && !current.enabled,
+    },
+  };
+}
