@@ -1,2 +1,102 @@
-// Filled in by the runners routes: schemas and defineRoute contracts.
-export const runnersRoutes = [] as const;
+import { z } from 'zod';
+import { listOf, PageQuery, Slug, Timestamp } from './common';
+import { defineRoute } from './route';
+
+/** A runner that has not polled or reported for this long (or never has) is stale. */
+export const RUNNER_STALE_AFTER_S = 120;
+
+export const RunnerSlugParams = z.strictObject({ slug: Slug.describe("The runner's slug") });
+
+export const CreateRunnerBody = z.strictObject({
+  slug: Slug.describe('The location name checks and results use (`us-east-1`); never reused, even after revocation'),
+  name: z.string().trim().min(1).max(100).optional().describe('A display name; the slug when omitted'),
+});
+
+export const RunnerSchema = z.object({
+  id: z.string().describe('The slug'),
+  slug: z.string(),
+  name: z.string(),
+  kid: z.string().describe("The key id of the runner's tokens (RFC 7638 thumbprint of its public key)"),
+  created_at: Timestamp,
+  last_seen_at: Timestamp.nullable(),
+  stale: z.boolean().describe(`Never seen, or not seen for more than ${RUNNER_STALE_AFTER_S} s`),
+  revoked_at: Timestamp.nullable(),
+});
+
+/** A runner with a new key pair: what creating it or rotating its key answers, once. */
+export const RunnerWithKeySchema = z.object({
+  id: z.string(),
+  slug: z.string(),
+  name: z.string(),
+  kid: z.string(),
+  public_key: z.string().describe('SPKI PEM'),
+  private_key: z.string().describe('PKCS#8 PEM. Shown once: the controller does not keep it'),
+  created_at: Timestamp,
+});
+
+const PRIVATE_KEY_NOTE = 'The private key is shown only in this answer; the controller keeps the public key.';
+
+export const createRunner = defineRoute({
+  method: 'post',
+  path: '/api/v1/runners',
+  operationId: 'createRunner',
+  summary: 'Create a runner and its key pair',
+  description: `The runner joins every check that names no locations. ${PRIVATE_KEY_NOTE}`,
+  tags: ['runners'],
+  auth: { kind: 'api-key', scope: 'admin' },
+  body: CreateRunnerBody,
+  success: { status: 201, description: 'The runner, with its private key', schema: RunnerWithKeySchema },
+  errors: [409],
+});
+
+export const listRunners = defineRoute({
+  method: 'get',
+  path: '/api/v1/runners',
+  operationId: 'listRunners',
+  summary: 'List runners (revoked ones included), by slug',
+  tags: ['runners'],
+  auth: { kind: 'api-key', scope: 'read' },
+  query: PageQuery,
+  success: { status: 200, description: 'A page of runners', schema: listOf(RunnerSchema) },
+});
+
+export const getRunner = defineRoute({
+  method: 'get',
+  path: '/api/v1/runners/:slug',
+  operationId: 'getRunner',
+  summary: 'Get a runner',
+  tags: ['runners'],
+  auth: { kind: 'api-key', scope: 'read' },
+  params: RunnerSlugParams,
+  success: { status: 200, description: 'The runner', schema: RunnerSchema },
+  errors: [404],
+});
+
+export const rotateRunnerKey = defineRoute({
+  method: 'post',
+  path: '/api/v1/runners/:slug/rotate-key',
+  operationId: 'rotateRunnerKey',
+  summary: "Replace a runner's key pair",
+  description: `Tokens signed with the old key are refused from now on. ${PRIVATE_KEY_NOTE}`,
+  tags: ['runners'],
+  auth: { kind: 'api-key', scope: 'admin' },
+  params: RunnerSlugParams,
+  success: { status: 200, description: 'The runner, with its new private key', schema: RunnerWithKeySchema },
+  errors: [404, 409],
+});
+
+export const revokeRunner = defineRoute({
+  method: 'delete',
+  path: '/api/v1/runners/:slug',
+  operationId: 'revokeRunner',
+  summary: 'Revoke a runner',
+  description:
+    'Its tokens are refused at once and it leaves the checks that name no locations; checks that name it keep its location, which goes stale. Revoking again changes nothing. The slug is not reused.',
+  tags: ['runners'],
+  auth: { kind: 'api-key', scope: 'admin' },
+  params: RunnerSlugParams,
+  success: { status: 204, description: 'Revoked' },
+  errors: [404],
+});
+
+export const runnersRoutes = [createRunner, listRunners, getRunner, rotateRunnerKey, revokeRunner] as const;

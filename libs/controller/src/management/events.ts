@@ -1,5 +1,74 @@
+import { getEvent, listEvents, type QueryOf } from '@vigil/contracts';
+import type { Prisma } from '@vigil/db';
+import { HttpError } from '@vigil/http';
 import type { AreaContext } from '../http/area';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { EVENT_RELATIONS, eventJson, eventSummaryJson, transitionJson } from './event-json';
 
-export function mountEvents(_ctx: AreaContext): void {
-  // Routes are added here.
+interface EventPosition {
+  startedAt: Date;
+  id: bigint;
+}
+
+function decodeEventCursor(cursor: string | undefined): EventPosition | undefined {
+  const position = decodeCursor(cursor, ['started_at', 'id']);
+  if (position === undefined) return undefined;
+  const startedAt = new Date(position.started_at);
+  if (Number.isNaN(startedAt.getTime()) || !/^\d{1,19}$/.test(position.id)) {
+    throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
+  }
+  return { startedAt, id: BigInt(position.id) };
+}
+
+/** Newest first by (started_at, id): the id breaks ties, so events sharing a start are neither skipped nor repeated. */
+function eventFilter(query: QueryOf<typeof listEvents>, after: EventPosition | undefined): Prisma.SiteEventWhereInput {
+  const conditions: Prisma.SiteEventWhereInput[] = [];
+  if (query.site_id !== undefined) conditions.push({ site: { uuid: query.site_id } });
+  if (query.check_id !== undefined) conditions.push({ check: { uuid: query.check_id } });
+  if (query.state !== undefined) conditions.push({ endedAt: query.state === 'open' ? null : { not: null } });
+  if (query.type !== undefined) conditions.push({ eventType: query.type });
+  if (query.since !== undefined) conditions.push({ startedAt: { gte: new Date(query.since) } });
+  if (query.until !== undefined) conditions.push({ startedAt: { lt: new Date(query.until) } });
+  if (after !== undefined) {
+    conditions.push({ OR: [{ startedAt: { lt: after.startedAt } }, { startedAt: after.startedAt, id: { lt: after.id } }] });
+  }
+  return { AND: conditions };
+}
+
+export function mountEvents(ctx: AreaContext): void {
+  const { db } = ctx.deps;
+
+  ctx.route(listEvents, async ({ query }) => {
+    const rows = await db.prisma.siteEvent.findMany({
+      where: eventFilter(query, decodeEventCursor(query.cursor)),
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+      take: query.limit + 1,
+      include: EVENT_RELATIONS,
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(eventJson),
+      next_cursor: rows.length > query.limit ? encodeCursor({ started_at: last.startedAt.toISOString(), id: last.id.toString() }) : null,
+    };
+  });
+
+  ctx.route(getEvent, async ({ params }) => {
+    const event = await db.prisma.siteEvent.findUnique({
+      where: { uuid: params.id },
+      include: {
+        ...EVENT_RELATIONS,
+        cause: { include: { site: { select: { uuid: true } }, check: { select: { uuid: true } } } },
+        transitions: { orderBy: { id: 'asc' } },
+        effects: { select: { uuid: true }, orderBy: [{ startedAt: 'asc' }, { id: 'asc' }] },
+      },
+    });
+    if (event === null) throw HttpError.notFound(`No event has the id ${params.id}`);
+    return {
+      ...eventJson(event),
+      transitions: event.transitions.map(transitionJson),
+      cause: event.cause === null ? null : eventSummaryJson(event.cause),
+      effects: event.effects.map((effect) => effect.uuid),
+    };
+  });
 }

@@ -1,5 +1,140 @@
+import {
+  CHANNEL_CONFIG_SCHEMAS,
+  type ChannelType,
+  createNotificationChannel,
+  deleteNotificationChannel,
+  type FieldProblem,
+  fieldProblems,
+  getNotificationChannel,
+  listNotificationChannels,
+  type ResponseOf,
+  summarizeProblems,
+  updateNotificationChannel,
+} from '@vigil/contracts';
+import type { Database, NotificationChannel, Prisma } from '@vigil/db';
+import { HttpError } from '@vigil/http';
+import type { z } from 'zod';
 import type { AreaContext } from '../http/area';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { maskChannelConfig, mergePatch, restoreMaskedSecrets } from './channel-secrets';
+import { resolveChannelSites, siteUuidsById } from './channel-sites';
 
-export function mountNotificationChannels(_ctx: AreaContext): void {
-  // Routes are added here.
+type ChannelJson = ResponseOf<typeof getNotificationChannel>;
+
+function channelJson(channel: NotificationChannel, siteUuids: ReadonlyMap<number, string>): ChannelJson {
+  return {
+    id: channel.uuid,
+    name: channel.name,
+    type: channel.type,
+    config: maskChannelConfig(channel.type, channel.config),
+    site_ids: channel.siteIds.flatMap((id) => siteUuids.get(id) ?? []),
+    notify_on_seems_down: channel.notifyOnSeemsDown,
+    reminder_minutes: channel.reminderMinutes,
+    enabled: channel.enabled,
+    created_at: channel.createdAt.toISOString(),
+    updated_at: channel.updatedAt.toISOString(),
+  };
+}
+
+async function channelsJson(db: Pick<Database, 'prisma'>, channels: readonly NotificationChannel[]): Promise<ChannelJson[]> {
+  const siteUuids = await siteUuidsById(db, channels.flatMap((channel) => channel.siteIds));
+  return channels.map((channel) => channelJson(channel, siteUuids));
+}
+
+function validationFailed(problems: FieldProblem[]): HttpError {
+  return new HttpError(422, 'validation_failed', summarizeProblems(problems), { problems });
+}
+
+/** A patched config, checked as a whole against its type's schema; problems name `config.<field>`. */
+function patchedConfig(type: ChannelType, stored: unknown, patch: Record<string, unknown>): { config?: unknown; problems: FieldProblem[] } {
+  const restored = restoreMaskedSecrets(type, mergePatch(stored, patch) as Record<string, unknown>, stored);
+  if (restored.problems.length > 0) return { problems: restored.problems };
+  const parsed = (CHANNEL_CONFIG_SCHEMAS[type] as z.ZodType).safeParse(restored.config);
+  if (parsed.success) return { config: parsed.data, problems: [] };
+  return {
+    problems: fieldProblems(parsed.error).map((problem) => ({
+      field: problem.field === '' ? 'config' : `config.${problem.field}`,
+      message: problem.message,
+    })),
+  };
+}
+
+async function findChannel(db: Pick<Database, 'prisma'>, uuid: string): Promise<NotificationChannel> {
+  const channel = await db.prisma.notificationChannel.findUnique({ where: { uuid } });
+  if (channel === null) throw HttpError.notFound(`No notification channel has the id ${uuid}`);
+  return channel;
+}
+
+export function mountNotificationChannels(ctx: AreaContext): void {
+  const { db } = ctx.deps;
+
+  ctx.route(createNotificationChannel, async ({ body }) => {
+    // A mask sent on creation (a channel's JSON copied into a new one) would become the secret itself.
+    const secrets = restoreMaskedSecrets(body.type, body.config, undefined);
+    const sites = await resolveChannelSites(db, body.site_ids);
+    const problems = [...secrets.problems, ...sites.problems];
+    if (problems.length > 0) throw validationFailed(problems);
+    const channel = await db.prisma.notificationChannel.create({
+      data: {
+        name: body.name,
+        type: body.type,
+        config: body.config as Prisma.InputJsonObject,
+        siteIds: sites.ids,
+        notifyOnSeemsDown: body.notify_on_seems_down,
+        reminderMinutes: body.reminder_minutes,
+        enabled: body.enabled,
+      },
+    });
+    const [json] = await channelsJson(db, [channel]);
+    return json;
+  });
+
+  ctx.route(listNotificationChannels, async ({ query }) => {
+    const after = decodeCursor(query.cursor, ['id']);
+    if (after !== undefined && !/^\d{1,10}$/.test(after.id)) {
+      throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
+    }
+    const rows = await db.prisma.notificationChannel.findMany({
+      where: after === undefined ? {} : { id: { lt: Number(after.id) } },
+      orderBy: { id: 'desc' },
+      take: query.limit + 1,
+    });
+    const page = rows.slice(0, query.limit);
+    return {
+      data: await channelsJson(db, page),
+      next_cursor: rows.length > query.limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
+    };
+  });
+
+  ctx.route(getNotificationChannel, async ({ params }) => {
+    const [json] = await channelsJson(db, [await findChannel(db, params.id)]);
+    return json;
+  });
+
+  ctx.route(updateNotificationChannel, async ({ params, body }) => {
+    const channel = await findChannel(db, params.id);
+    const config = body.config === undefined ? { problems: [] } : patchedConfig(channel.type, channel.config, body.config);
+    const sites = body.site_ids === undefined ? undefined : await resolveChannelSites(db, body.site_ids);
+    const problems = [...config.problems, ...(sites?.problems ?? [])];
+    if (problems.length > 0) throw validationFailed(problems);
+    const updated = await db.prisma.notificationChannel.update({
+      where: { id: channel.id },
+      data: {
+        name: body.name,
+        config: config.config === undefined ? undefined : (config.config as Prisma.InputJsonObject),
+        siteIds: sites?.ids,
+        notifyOnSeemsDown: body.notify_on_seems_down,
+        reminderMinutes: body.reminder_minutes,
+        enabled: body.enabled,
+      },
+    });
+    const [json] = await channelsJson(db, [updated]);
+    return json;
+  });
+
+  ctx.route(deleteNotificationChannel, async ({ params }) => {
+    // Its notifications (pending and delivered) and their attempts go with it, by the foreign keys' cascade.
+    const { count } = await db.prisma.notificationChannel.deleteMany({ where: { uuid: params.id } });
+    if (count === 0) throw HttpError.notFound(`No notification channel has the id ${params.id}`);
+  });
 }

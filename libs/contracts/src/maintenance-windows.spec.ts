@@ -1,0 +1,28 @@
+import { CreateMaintenanceWindowBody, ListMaintenanceWindowsQuery } from './maintenance-windows';
+
+const SITE = '3f0e8a4e-6c1b-4f7e-9d7a-2b1c0d9e8f7a';
+const window = (starts_at: string, ends_at: string) => CreateMaintenanceWindowBody.safeParse({ site_id: SITE, starts_at, ends_at });
+const fieldsOf = (result: ReturnType<typeof window>) => result.error?.issues.map((issue) => issue.path.join('.'));
+
+describe('the maintenance window contracts', () => {
+  it('accept a window up to 31 days long', () => {
+    expect(window('2030-01-01T00:00:00Z', '2030-02-01T00:00:00Z').success).toBe(true);
+  });
+
+  it('refuse, naming ends_at, a window that ends before it starts, an empty one and one longer than 31 days', () => {
+    expect(fieldsOf(window('2030-01-02T00:00:00Z', '2030-01-01T00:00:00Z'))).toEqual(['ends_at']);
+    expect(fieldsOf(window('2030-01-01T00:00:00Z', '2030-01-01T00:00:00Z'))).toEqual(['ends_at']);
+    expect(fieldsOf(window('2030-01-01T00:00:00Z', '2030-02-01T00:00:00.001Z'))).toEqual(['ends_at']);
+  });
+
+  it('compare instants, not strings, when the times carry different offsets', () => {
+    expect(window('2030-01-01T10:00:00+02:00', '2030-01-01T09:00:00Z').success).toBe(true);
+    expect(window('2030-01-01T10:00:00Z', '2030-01-01T11:00:00+02:00').success).toBe(false);
+  });
+
+  it('read active=true|false as a boolean and refuse anything else', () => {
+    expect(ListMaintenanceWindowsQuery.parse({ active: 'false' })).toEqual({ active: false, limit: 50 });
+    expect(ListMaintenanceWindowsQuery.parse({ active: 'true' }).active).toBe(true);
+    expect(ListMaintenanceWindowsQuery.safeParse({ active: 'yes' }).success).toBe(false);
+  });
+});

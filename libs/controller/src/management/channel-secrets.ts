@@ -1,0 +1,91 @@
+import { type ChannelType, type FieldProblem, SECRET_MASK_PREFIX } from '@vigil/contracts';
+
+type JsonObject = Record<string, unknown>;
+type Path = readonly string[];
+
+/** Header names whose values are credentials (`Authorization`, `X-Api-Key`, `X-Auth-Token`, `Cookie`…). */
+const SECRET_HEADER = /auth|token|key|secret|cookie|passw|signature/i;
+/** Below this length, the last 4 characters would give away too much of a secret. */
+const SHORTEST_WITH_TAIL = 8;
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function valueAt(config: unknown, path: Path): unknown {
+  return path.reduce<unknown>((node, key) => (isObject(node) && Object.hasOwn(node, key) ? node[key] : undefined), config);
+}
+
+/** The paths of the secret values a config of `type` holds. */
+export function secretPaths(type: ChannelType, config: unknown): Path[] {
+  switch (type) {
+    case 'webhook': {
+      const headers = valueAt(config, ['headers']);
+      const secretHeaders = isObject(headers) ? Object.keys(headers).filter((name) => SECRET_HEADER.test(name)) : [];
+      return [['secret'], ...secretHeaders.map((name) => ['headers', name])];
+    }
+    case 'slack':
+      return [['webhook_url']];
+    case 'email':
+      return [['smtp', 'password']];
+    case 'pagerduty':
+      return [['routing_key']];
+  }
+}
+
+/** `••••` and the last 4 characters, or only `••••` for a short secret. */
+export function maskSecret(secret: string): string {
+  return secret.length >= SHORTEST_WITH_TAIL ? `${SECRET_MASK_PREFIX}${secret.slice(-4)}` : SECRET_MASK_PREFIX;
+}
+
+function withValueAt(config: JsonObject, path: Path, value: unknown): JsonObject {
+  const [key, ...rest] = path;
+  const child = config[key];
+  return { ...config, [key]: rest.length === 0 ? value : withValueAt(isObject(child) ? child : {}, rest, value) };
+}
+
+/** A copy of `config` fit to answer with: every secret masked. */
+export function maskChannelConfig(type: ChannelType, config: unknown): JsonObject {
+  let masked: JsonObject = isObject(config) ? config : {};
+  for (const path of secretPaths(type, masked)) {
+    const secret = valueAt(masked, path);
+    if (typeof secret === 'string') masked = withValueAt(masked, path, maskSecret(secret));
+  }
+  return masked;
+}
+
+/**
+ * Puts the stored secrets back where a client sent their masks (it read the config and
+ * sent it back). A masked value that is not the mask of the stored secret is a problem:
+ * storing it would replace a secret with its own mask.
+ */
+export function restoreMaskedSecrets(
+  type: ChannelType,
+  config: JsonObject,
+  stored: unknown,
+): { config: JsonObject; problems: FieldProblem[] } {
+  let restored = config;
+  const problems: FieldProblem[] = [];
+  for (const path of secretPaths(type, config)) {
+    const sent = valueAt(config, path);
+    if (typeof sent !== 'string' || !sent.startsWith(SECRET_MASK_PREFIX)) continue;
+    const secret = valueAt(stored, path);
+    if (typeof secret === 'string' && maskSecret(secret) === sent) restored = withValueAt(restored, path, secret);
+    else problems.push({ field: ['config', ...path].join('.'), message: 'is a masked value that matches no stored secret; send the whole secret' });
+  }
+  return { config: restored, problems };
+}
+
+/**
+ * RFC 7396 JSON merge patch: objects merge key by key, `null` removes a key, anything
+ * else replaces. Built with Object.fromEntries so a `__proto__` key stays a plain key.
+ */
+export function mergePatch(target: unknown, patch: unknown): unknown {
+  if (!isObject(patch)) return patch;
+  const merged = new Map(Object.entries(isObject(target) ? target : {}));
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) merged.delete(key);
+    else merged.set(key, mergePatch(merged.get(key), value));
+  }
+  return Object.fromEntries(merged);
+}

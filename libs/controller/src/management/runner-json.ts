@@ -1,0 +1,33 @@
+import { type ResponseOf, RUNNER_STALE_AFTER_S, type getRunner, type createRunner } from '@vigil/contracts';
+import type { Runner } from '@vigil/db';
+
+/** Never seen, or silent for longer than a runner's polls ever are. */
+export function isRunnerStale(lastSeenAt: Date | null, nowMs: number): boolean {
+  return lastSeenAt === null || nowMs - lastSeenAt.getTime() > RUNNER_STALE_AFTER_S * 1000;
+}
+
+export function runnerJson(runner: Runner, nowMs: number): ResponseOf<typeof getRunner> {
+  return {
+    id: runner.slug,
+    slug: runner.slug,
+    name: runner.name,
+    kid: runner.keyId,
+    created_at: runner.createdAt.toISOString(),
+    last_seen_at: runner.lastSeenAt?.toISOString() ?? null,
+    stale: isRunnerStale(runner.lastSeenAt, nowMs),
+    revoked_at: runner.revokedAt?.toISOString() ?? null,
+  };
+}
+
+/** The one answer that carries the private key: it is not stored anywhere. */
+export function runnerWithKeyJson(runner: Runner, privateKeyPem: string): ResponseOf<typeof createRunner> {
+  return {
+    id: runner.slug,
+    slug: runner.slug,
+    name: runner.name,
+    kid: runner.keyId,
+    public_key: runner.publicKey,
+    private_key: privateKeyPem,
+    created_at: runner.createdAt.toISOString(),
+  };
+}
