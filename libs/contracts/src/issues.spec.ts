@@ -10,7 +10,7 @@ describe('field problems', () => {
   });
 
   it('says a missing field is required and names unknown fields', () => {
-    const error = Body.safeParse({ results: [{ ok: true, extra: 1 }] }).error!;
+    const error = Body.safeParse({ results: [{ ok: true, extra: 1 }] }).error as z.ZodError;
     expect(fieldProblems(error)).toEqual([
       { field: 'results[0].checked_at', message: 'is required' },
       { field: 'results[0]', message: 'has unknown field "extra"' },
@@ -18,7 +18,7 @@ describe('field problems', () => {
   });
 
   it('keeps at most the limit and counts the rest in the summary', () => {
-    const error = Body.safeParse({ results: Array.from({ length: 30 }, () => ({ ok: 'yes', checked_at: 'now' })) }).error!;
+    const error = Body.safeParse({ results: Array.from({ length: 30 }, () => ({ ok: 'yes', checked_at: 'now' })) }).error as z.ZodError;
     const problems = fieldProblems(error, 5);
     expect(problems).toHaveLength(5);
     expect(summarizeProblems(problems, error.issues.length)).toMatch(/^results\[0\]\.checked_at: .+ \(and 59 more problems\)$/);
