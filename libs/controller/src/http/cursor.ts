@@ -1,24 +1,61 @@
 import { HttpError } from '@vigil/http';
 
 /**
- * Opaque page cursors: the position after the last row of a page (its internal id, and
- * for time-ordered lists its time), base64url JSON. Clients pass them back unchanged.
+ * Opaque page cursors: the position after the last row of a page (the keys the list is
+ * ordered by), base64url JSON. Clients pass them back unchanged; anything else is a 400.
  */
-export function encodeCursor(position: Record<string, string | number>): string {
-  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+export function encodeCursor(position: Record<string, string | number | bigint | Date>): string {
+  const plain = Object.fromEntries(
+    Object.entries(position).map(([key, value]) => [key, value instanceof Date ? value.toISOString() : String(value)]),
+  );
+  return Buffer.from(JSON.stringify(plain), 'utf8').toString('base64url');
 }
 
-export function decodeCursor<K extends string>(cursor: string | undefined, keys: readonly K[]): Record<K, string> | undefined {
+type CursorKind = 'string' | 'integer' | 'bigint' | 'date';
+type CursorValue<K extends CursorKind> = K extends 'integer' ? number : K extends 'bigint' ? bigint : K extends 'date' ? Date : string;
+export type CursorPosition<Shape extends Record<string, CursorKind>> = { [Key in keyof Shape]: CursorValue<Shape[Key]> };
+
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+export function invalidCursor(): HttpError {
+  return new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
+}
+
+function decodeValue(kind: CursorKind, value: unknown): string | number | bigint | Date {
+  if (typeof value !== 'string' && typeof value !== 'number') throw invalidCursor();
+  const text = String(value);
+  switch (kind) {
+    case 'string':
+      return text;
+    case 'integer': {
+      if (!/^\d{1,15}$/.test(text)) throw invalidCursor();
+      return Number(text);
+    }
+    case 'bigint': {
+      if (!/^\d{1,19}$/.test(text) || BigInt(text) > MAX_BIGINT) throw invalidCursor();
+      return BigInt(text);
+    }
+    case 'date': {
+      const date = new Date(text);
+      if (Number.isNaN(date.getTime())) throw invalidCursor();
+      return date;
+    }
+  }
+}
+
+/** The position a cursor names, each key decoded as `shape` says; undefined for no cursor (the first page). */
+export function decodeCursor<const Shape extends Record<string, CursorKind>>(
+  cursor: string | undefined,
+  shape: Shape,
+): CursorPosition<Shape> | undefined {
   if (cursor === undefined) return undefined;
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    value = undefined;
+    throw invalidCursor();
   }
-  const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  if (!keys.every((key) => typeof record[key] === 'string' || typeof record[key] === 'number')) {
-    throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
-  }
-  return Object.fromEntries(keys.map((key) => [key, String(record[key])])) as Record<K, string>;
+  if (typeof value !== 'object' || value === null) throw invalidCursor();
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(shape).map(([key, kind]) => [key, decodeValue(kind, record[key])])) as CursorPosition<Shape>;
 }

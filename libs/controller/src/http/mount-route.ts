@@ -13,6 +13,7 @@ import type { Logger } from '@vigil/logger';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import type { ApiKeyPrincipal, RunnerPrincipal } from './principal';
+import { validationFailed } from './validation';
 
 /** How a router authenticates its callers; each throws an HttpError (401/403/429) to refuse. */
 export interface Authenticators {
@@ -51,7 +52,7 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'q
   if (result.success) return result.data;
   const problems = fieldProblems(result.error);
   const message = summarizeProblems(problems, result.error.issues.length);
-  if (where === 'body') throw new HttpError(422, 'validation_failed', message, { problems });
+  if (where === 'body') throw validationFailed(problems, result.error.issues.length);
   throw new HttpError(400, where === 'path' ? 'invalid_path' : 'invalid_query', `${where === 'path' ? 'path' : 'query'} parameter ${message}`, {
     problems,
   });

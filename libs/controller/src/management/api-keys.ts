@@ -47,12 +47,9 @@ export function mountApiKeys(ctx: AreaContext): void {
   });
 
   ctx.route(listApiKeys, async ({ query }) => {
-    const after = decodeCursor(query.cursor, ['id']);
-    if (after !== undefined && !/^\d{1,10}$/.test(after.id)) {
-      throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
-    }
+    const after = decodeCursor(query.cursor, { id: 'integer' });
     const rows = await db.prisma.apiKey.findMany({
-      where: after === undefined ? {} : { id: { lt: Number(after.id) } },
+      where: after === undefined ? {} : { id: { lt: after.id } },
       orderBy: { id: 'desc' },
       take: query.limit + 1,
     });

@@ -1,6 +1,5 @@
 import type { listCheckResults, QueryOf } from '@vigil/contracts';
 import type { VigilPrisma } from '@vigil/db';
-import { HttpError } from '@vigil/http';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { type CheckLocationJson, checkLocationJson, type CheckResultJson, checkResultJson, type LocationStateRow } from './check-serialize';
 
@@ -23,19 +22,9 @@ export async function checkLocations(prisma: VigilPrisma, check: { id: number; f
   return rows.map((row) => checkLocationJson(row, check.failingThreshold));
 }
 
-const MAX_BIGINT = 2n ** 63n - 1n;
-
-function invalidCursor(): HttpError {
-  return new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
-}
-
 /** The position after the last result of a page: its time and id, the two keys it is ordered by. */
 function resultPosition(cursor: string | undefined): { at: Date; id: bigint } | undefined {
-  const position = decodeCursor(cursor, ['at', 'id']);
-  if (position === undefined) return undefined;
-  const at = new Date(position.at);
-  if (Number.isNaN(at.getTime()) || !/^\d{1,19}$/.test(position.id) || BigInt(position.id) > MAX_BIGINT) throw invalidCursor();
-  return { at, id: BigInt(position.id) };
+  return decodeCursor(cursor, { at: 'date', id: 'bigint' });
 }
 
 /** A page of a check's results, newest first by (checked_at, id), so pages neither repeat nor skip rows. */
@@ -62,6 +51,6 @@ export async function checkResultsPage(
   const last = page.at(-1);
   return {
     data: page.map(checkResultJson),
-    next_cursor: rows.length > query.limit && last ? encodeCursor({ at: last.checkedAt.toISOString(), id: last.id.toString() }) : null,
+    next_cursor: rows.length > query.limit && last ? encodeCursor({ at: last.checkedAt, id: last.id }) : null,
   };
 }

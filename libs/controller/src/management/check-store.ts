@@ -1,4 +1,4 @@
-import { CONTROLLER_LOCATION, type FieldProblem, summarizeProblems } from '@vigil/contracts';
+import { CONTROLLER_LOCATION, type FieldProblem } from '@vigil/contracts';
 import type { VigilPrisma, VigilTransaction } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import { CHECK_RELATIONS, type CheckWithRelations } from './check-serialize';
@@ -10,10 +10,6 @@ export function checkNotFound(id: string): HttpError {
   return HttpError.notFound(`No check with id ${id}`);
 }
 
-/** The same 422 the route adapter answers for a body that fails its schema. */
-export function validationFailed(problems: FieldProblem[]): HttpError {
-  return new HttpError(422, 'validation_failed', summarizeProblems(problems), { problems });
-}
 
 /** A check that is not deleted, with what it is answered with; 404 otherwise. */
 export async function findCheck(client: Client, uuid: string): Promise<CheckWithRelations> {

@@ -10,13 +10,13 @@ import {
   updateCheck,
 } from '@vigil/contracts';
 import { type Database, type Prisma, withTransaction } from '@vigil/db';
-import { HttpError } from '@vigil/http';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { makeCheckDueNow, parkCheck, syncCheckLocations } from '../scheduling/location-states';
 import { checkLocations, checkResultsPage } from './check-results';
 import { CHECK_RELATIONS, checkJson, type CheckJson, storedLocationsThreshold } from './check-serialize';
-import { endpointFor, findCheck, findCheckKey, loadCheck, lockCheck, softDeleteCheck, unknownLocations, validationFailed } from './check-store';
+import { endpointFor, findCheck, findCheckKey, loadCheck, lockCheck, softDeleteCheck, unknownLocations } from './check-store';
+import { validationFailed } from '../http/validation';
 import { planCheckUpdate } from './check-update';
 
 async function createCheckInSite(db: Database, body: BodyOf<typeof createCheck>): Promise<CheckJson> {
@@ -67,11 +67,6 @@ async function changeCheck(db: Database, uuid: string, patch: BodyOf<typeof upda
   });
 }
 
-function cursorRowId(value: string): number {
-  const id = Number(value);
-  if (!Number.isSafeInteger(id) || id < 0) throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
-  return id;
-}
 
 export function mountChecks(ctx: AreaContext): void {
   const { db } = ctx.deps;
@@ -79,14 +74,14 @@ export function mountChecks(ctx: AreaContext): void {
   ctx.route(createCheck, async ({ body }) => createCheckInSite(db, body));
 
   ctx.route(listChecks, async ({ query }) => {
-    const after = decodeCursor(query.cursor, ['id']);
+    const after = decodeCursor(query.cursor, { id: 'integer' });
     const rows = await db.prisma.check.findMany({
       where: {
         deletedAt: null,
         ...(query.site_id === undefined ? {} : { endpoint: { site: { uuid: query.site_id } } }),
         ...(query.type === undefined ? {} : { type: query.type }),
         ...(query.enabled === undefined ? {} : { enabled: query.enabled }),
-        ...(after === undefined ? {} : { id: { gt: cursorRowId(after.id) } }),
+        ...(after === undefined ? {} : { id: { gt: after.id } }),
       },
       include: CHECK_RELATIONS,
       orderBy: { id: 'asc' },

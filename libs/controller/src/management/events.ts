@@ -11,13 +11,8 @@ interface EventPosition {
 }
 
 function decodeEventCursor(cursor: string | undefined): EventPosition | undefined {
-  const position = decodeCursor(cursor, ['started_at', 'id']);
-  if (position === undefined) return undefined;
-  const startedAt = new Date(position.started_at);
-  if (Number.isNaN(startedAt.getTime()) || !/^\d{1,19}$/.test(position.id)) {
-    throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
-  }
-  return { startedAt, id: BigInt(position.id) };
+  const position = decodeCursor(cursor, { started_at: 'date', id: 'bigint' });
+  return position === undefined ? undefined : { startedAt: position.started_at, id: position.id };
 }
 
 /** Newest first by (started_at, id): the id breaks ties, so events sharing a start are neither skipped nor repeated. */
@@ -49,7 +44,7 @@ export function mountEvents(ctx: AreaContext): void {
     const last = page[page.length - 1];
     return {
       data: page.map(eventJson),
-      next_cursor: rows.length > query.limit ? encodeCursor({ started_at: last.startedAt.toISOString(), id: last.id.toString() }) : null,
+      next_cursor: rows.length > query.limit ? encodeCursor({ started_at: last.startedAt, id: last.id }) : null,
     };
   });
 

@@ -6,12 +6,12 @@ import {
   listMaintenanceWindows,
   type QueryOf,
   type ResponseOf,
-  summarizeProblems,
 } from '@vigil/contracts';
 import type { Database, MaintenanceWindow, Prisma } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { invalidField } from '../http/validation';
 
 const WINDOW_RELATIONS = { site: { select: { uuid: true } }, check: { select: { uuid: true } } } as const;
 type WindowRow = MaintenanceWindow & { site: { uuid: string }; check: { uuid: string } | null };
@@ -29,10 +29,6 @@ function windowJson(window: WindowRow, nowMs: number): ResponseOf<typeof getMain
   };
 }
 
-function invalidField(field: string, message: string): HttpError {
-  const problems = [{ field, message }];
-  return new HttpError(422, 'validation_failed', summarizeProblems(problems), { problems });
-}
 
 /** The internal ids the body's uuids name: the site, and the check if any, which must be one of the site's. */
 async function resolveTarget(db: Pick<Database, 'prisma'>, body: BodyOf<typeof createMaintenanceWindow>) {
@@ -54,13 +50,8 @@ interface WindowPosition {
 }
 
 function decodeWindowCursor(cursor: string | undefined): WindowPosition | undefined {
-  const position = decodeCursor(cursor, ['starts_at', 'id']);
-  if (position === undefined) return undefined;
-  const startsAt = new Date(position.starts_at);
-  if (Number.isNaN(startsAt.getTime()) || !/^\d{1,10}$/.test(position.id)) {
-    throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
-  }
-  return { startsAt, id: Number(position.id) };
+  const position = decodeCursor(cursor, { starts_at: 'date', id: 'integer' });
+  return position === undefined ? undefined : { startsAt: position.starts_at, id: position.id };
 }
 
 function windowFilter(query: QueryOf<typeof listMaintenanceWindows>, now: Date, after: WindowPosition | undefined): Prisma.MaintenanceWindowWhereInput {
@@ -99,7 +90,7 @@ export function mountMaintenanceWindows(ctx: AreaContext): void {
     const last = page[page.length - 1];
     return {
       data: page.map((window) => windowJson(window, now.getTime())),
-      next_cursor: rows.length > query.limit ? encodeCursor({ starts_at: last.startsAt.toISOString(), id: last.id }) : null,
+      next_cursor: rows.length > query.limit ? encodeCursor({ starts_at: last.startsAt, id: last.id }) : null,
     };
   });
 

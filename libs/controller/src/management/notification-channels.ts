@@ -8,7 +8,6 @@ import {
   getNotificationChannel,
   listNotificationChannels,
   type ResponseOf,
-  summarizeProblems,
   updateNotificationChannel,
 } from '@vigil/contracts';
 import type { Database, NotificationChannel, Prisma } from '@vigil/db';
@@ -16,6 +15,7 @@ import { HttpError } from '@vigil/http';
 import type { z } from 'zod';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, encodeCursor } from '../http/cursor';
+import { validationFailed } from '../http/validation';
 import { maskChannelConfig, mergePatch, restoreMaskedSecrets } from './channel-secrets';
 import { resolveChannelSites, siteUuidsById } from './channel-sites';
 
@@ -41,9 +41,6 @@ async function channelsJson(db: Pick<Database, 'prisma'>, channels: readonly Not
   return channels.map((channel) => channelJson(channel, siteUuids));
 }
 
-function validationFailed(problems: FieldProblem[]): HttpError {
-  return new HttpError(422, 'validation_failed', summarizeProblems(problems), { problems });
-}
 
 /** A patched config, checked as a whole against its type's schema; problems name `config.<field>`. */
 function patchedConfig(type: ChannelType, stored: unknown, patch: Record<string, unknown>): { config?: unknown; problems: FieldProblem[] } {
@@ -90,12 +87,9 @@ export function mountNotificationChannels(ctx: AreaContext): void {
   });
 
   ctx.route(listNotificationChannels, async ({ query }) => {
-    const after = decodeCursor(query.cursor, ['id']);
-    if (after !== undefined && !/^\d{1,10}$/.test(after.id)) {
-      throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
-    }
+    const after = decodeCursor(query.cursor, { id: 'integer' });
     const rows = await db.prisma.notificationChannel.findMany({
-      where: after === undefined ? {} : { id: { lt: Number(after.id) } },
+      where: after === undefined ? {} : { id: { lt: after.id } },
       orderBy: { id: 'desc' },
       take: query.limit + 1,
     });

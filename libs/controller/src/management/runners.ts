@@ -53,7 +53,7 @@ export function mountRunners(ctx: AreaContext): void {
   });
 
   ctx.route(listRunners, async ({ query }) => {
-    const after = decodeCursor(query.cursor, ['slug']);
+    const after = decodeCursor(query.cursor, { slug: 'string' });
     const rows = await db.prisma.runner.findMany({
       where: after === undefined ? {} : { slug: { gt: after.slug } },
       orderBy: { slug: 'asc' },

@@ -32,11 +32,6 @@ function siteNotFound(id: string): HttpError {
   return HttpError.notFound(`No site with id ${id}`);
 }
 
-function cursorRowId(value: string): number {
-  const id = Number(value);
-  if (!Number.isSafeInteger(id) || id < 0) throw new HttpError(400, 'invalid_cursor', 'cursor is not one this API returned; pass next_cursor back unchanged');
-  return id;
-}
 
 export function mountSites(ctx: AreaContext): void {
   const { prisma } = ctx.deps.db;
@@ -52,11 +47,11 @@ export function mountSites(ctx: AreaContext): void {
   });
 
   ctx.route(listSites, async ({ query }) => {
-    const after = decodeCursor(query.cursor, ['name', 'id']);
+    const after = decodeCursor(query.cursor, { name: 'string', id: 'integer' });
     const rows = await prisma.site.findMany({
       where: {
         ...(query.slug === undefined ? {} : { slug: query.slug }),
-        ...(after === undefined ? {} : { OR: [{ name: { gt: after.name } }, { name: after.name, id: { gt: cursorRowId(after.id) } }] }),
+        ...(after === undefined ? {} : { OR: [{ name: { gt: after.name } }, { name: after.name, id: { gt: after.id } }] }),
       },
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
       take: query.limit + 1,
