@@ -80,6 +80,7 @@ writeFileSync(
       private: true,
       type: 'commonjs',
       main: 'main.js',
+      ...(appPackage.bin ? { bin: appPackage.bin } : {}),
       scripts: { start: 'node --enable-source-maps main.js' },
       engines: rootPackage.engines,
       dependencies,

@@ -78,3 +78,17 @@ describe('routePath', () => {
     expect(() => routePath(createThing)).toThrow(/missing parameter "id"/);
   });
 });
+
+describe('the controller’s OpenAPI document', () => {
+  it('is valid OpenAPI 3.1 by the specification’s own JSON Schema', async () => {
+    const { Validator } = await import('@seriousme/openapi-schema-validator');
+    const validator = new Validator();
+    const result = await validator.validate(buildOpenApiDocument(allRoutes, info) as Parameters<typeof validator.validate>[0]);
+    expect(result.errors ?? []).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    // The validator does refuse a broken document: a response without its description.
+    const broken = await new Validator().validate({ openapi: '3.1.0', info, paths: { '/x': { get: { responses: { '200': {} } } } } });
+    expect(broken.valid).toBe(false);
+  });
+});

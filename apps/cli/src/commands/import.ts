@@ -1,0 +1,102 @@
+import { readFile } from 'node:fs/promises';
+import { CONTROLLER_LOCATION, createCheck, createSite, deleteCheck, deleteSite, listChecks, listRunners, listSites, updateCheck, updateSite } from '@vigil/contracts';
+import type { ApiClient } from '../api-client';
+import { type ConfigFile, parseConfigFile } from '../config-file';
+import { CliError, type Command } from '../context';
+import { type Change, describeChange, planImport, summarizePlan } from '../import-plan';
+
+async function readConfigFile(path: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const outcome = parseConfigFile(text);
+  if (!outcome.ok) throw invalidFile(path, outcome.problems);
+  return outcome.file;
+}
+
+function invalidFile(path: string, problems: readonly string[]): CliError {
+  const heading = `${path} has ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was changed:`;
+  return new CliError([heading, ...problems.map((problem) => `  ${problem}`)].join('\n'), 2);
+}
+
+/** Locations must name runners that exist and are not revoked: found now, before anything changes. */
+async function locationProblems(api: ApiClient, file: ConfigFile): Promise<string[]> {
+  const named = file.sites.some((site) => site.checks.some((check) => check.locations.some((location) => location !== CONTROLLER_LOCATION)));
+  if (!named) return [];
+  const active = new Set((await api.listAll(listRunners)).filter((runner) => runner.revoked_at === null).map((runner) => runner.slug));
+  const problems: string[] = [];
+  file.sites.forEach((site, siteIndex) =>
+    site.checks.forEach((check, checkIndex) =>
+      check.locations.forEach((location, index) => {
+        if (location !== CONTROLLER_LOCATION && !active.has(location)) {
+          problems.push(`sites[${siteIndex}].checks[${checkIndex}].locations[${index}]: no active runner has the slug "${location}"`);
+        }
+      }),
+    ),
+  );
+  return problems;
+}
+
+async function apply(api: ApiClient, change: Change, siteIds: Map<string, string>): Promise<void> {
+  if (change.kind === 'site') {
+    if (change.action === 'create') {
+      const { slug, name, public_status_page } = change.site;
+      siteIds.set(slug, (await api.request(createSite, { body: { slug, name, public_status_page } })).id);
+    } else if (change.action === 'update') await api.request(updateSite, { params: { id: change.siteId }, body: change.patch });
+    else await api.request(deleteSite, { params: { id: change.siteId } });
+    return;
+  }
+  if (change.action === 'create') {
+    const siteId = siteIds.get(change.slug);
+    if (siteId === undefined) throw new Error(`no id for site ${change.slug}`);
+    await api.request(createCheck, { body: { ...change.check, site_id: siteId } });
+  } else if (change.action === 'update') await api.request(updateCheck, { params: { id: change.checkId }, body: change.patch });
+  else await api.request(deleteCheck, { params: { id: change.checkId } });
+}
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: "Make the controller's sites and checks match a YAML file",
+  description: [
+    'Sites are matched by slug, checks within a site by (type, target, name): missing ones are',
+    'created and differing ones changed. Sites and checks the file does not list are kept unless',
+    '--prune is given. The whole file is checked first; any problem is reported with its path and',
+    'nothing is changed. Importing the same file again changes nothing.',
+  ].join('\n'),
+  args: [{ name: 'file', description: 'A file written by vigil export, or by hand in the same format' }],
+  flags: {
+    'dry-run': { type: 'boolean', description: 'Print the changes without making them' },
+    prune: { type: 'boolean', description: 'Also delete the sites and checks the file does not list (a site goes with its events)' },
+  },
+  api: true,
+  async run(ctx) {
+    const path = ctx.args['file'];
+    const file = await readConfigFile(path);
+    const api = ctx.api();
+    const problems = await locationProblems(api, file);
+    if (problems.length > 0) throw invalidFile(path, problems);
+    const [sites, checks] = [await api.listAll(listSites), await api.listAll(listChecks)];
+    const plan = planImport(file, { sites, checks }, { prune: ctx.flags['prune'] === true });
+    const dryRun = ctx.flags['dry-run'] === true;
+
+    const siteIds = new Map(sites.map((site) => [site.slug, site.id]));
+    let applied = 0;
+    for (const change of plan.changes) {
+      if (!ctx.json) ctx.print(describeChange(change));
+      if (dryRun) continue;
+      try {
+        await apply(api, change, siteIds);
+      } catch (error) {
+        const done = applied === 0 ? 'nothing was changed' : `${applied} change${applied === 1 ? ' was' : 's were'} made before it`;
+        throw new CliError(`${describeChange(change)} failed: ${(error as Error).message} (${done})`);
+      }
+      applied += 1;
+    }
+    const summary = summarizePlan(plan);
+    if (ctx.json) return ctx.printJson({ dry_run: dryRun, changes: plan.changes.map(describeChange), kept: plan.kept, summary });
+    ctx.print(dryRun ? `Dry run, nothing changed: ${summary}.` : `${summary.charAt(0).toUpperCase()}${summary.slice(1)}.`);
+  },
+};

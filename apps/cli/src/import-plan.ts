@@ -1,0 +1,163 @@
+import type { BodyInputOf, updateCheck, updateSite } from '@vigil/contracts';
+import type { CheckJson, SiteJson } from './commands/lists';
+import { type CheckEntry, checkKey, type ConfigFile, describeCheck, sameValue, type SiteEntry } from './config-file';
+
+export interface FieldChange {
+  field: string;
+  before: unknown;
+  after: unknown;
+}
+
+export type Change =
+  | { kind: 'site'; action: 'create'; slug: string; site: SiteEntry }
+  | { kind: 'site'; action: 'update'; slug: string; siteId: string; patch: BodyInputOf<typeof updateSite>; fields: FieldChange[] }
+  | { kind: 'site'; action: 'delete'; slug: string; siteId: string }
+  | { kind: 'check'; action: 'create'; slug: string; check: CheckEntry }
+  | { kind: 'check'; action: 'update'; slug: string; checkId: string; check: CheckEntry; patch: BodyInputOf<typeof updateCheck>; fields: FieldChange[] }
+  | { kind: 'check'; action: 'delete'; slug: string; checkId: string; check: CheckJson };
+
+/** What the controller has now. */
+export interface CurrentState {
+  sites: readonly SiteJson[];
+  checks: readonly CheckJson[];
+}
+
+export interface ImportPlan {
+  changes: Change[];
+  /** Checks (and sites) the file does not list, left alone without --prune. */
+  kept: { sites: number; checks: number };
+}
+
+const CHECK_SETTINGS = [
+  'interval_s',
+  'down_interval_s',
+  'timeout_ms',
+  'locations',
+  'failing_threshold',
+  'passing_threshold',
+  'failing_locations_threshold',
+  'enabled',
+] as const;
+
+function siteChanges(entry: SiteEntry, site: SiteJson): Change[] {
+  const fields: FieldChange[] = [];
+  if (entry.name !== site.name) fields.push({ field: 'name', before: site.name, after: entry.name });
+  if (entry.public_status_page !== site.public_status_page) {
+    fields.push({ field: 'public_status_page', before: site.public_status_page, after: entry.public_status_page });
+  }
+  if (fields.length === 0) return [];
+  const patch = Object.fromEntries(fields.map(({ field, after }) => [field, after]));
+  return [{ kind: 'site', action: 'update', slug: entry.slug, siteId: site.id, patch, fields }];
+}
+
+function specChanges(before: Record<string, unknown>, after: Record<string, unknown>): FieldChange[] {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return keys.filter((key) => !sameValue(before[key], after[key])).map((key) => ({ field: `spec.${key}`, before: before[key], after: after[key] }));
+}
+
+function checkChanges(slug: string, entry: CheckEntry, check: CheckJson): Change[] {
+  const fields: FieldChange[] = [];
+  const patch: Record<string, unknown> = {};
+  for (const field of CHECK_SETTINGS) {
+    // The file leaves down_interval_s out to mean "none", which the API says as null.
+    const wanted = field === 'down_interval_s' ? (entry.down_interval_s ?? null) : entry[field];
+    if (!sameValue(wanted, check[field])) {
+      fields.push({ field, before: check[field], after: wanted });
+      patch[field] = wanted;
+    }
+  }
+  const spec = specChanges(check.spec, entry.spec);
+  if (spec.length > 0) {
+    fields.push(...spec);
+    patch['spec'] = entry.spec;
+  }
+  if (fields.length === 0) return [];
+  return [{ kind: 'check', action: 'update', slug, checkId: check.id, check: entry, patch, fields }];
+}
+
+/**
+ * The changes that make the controller match the file: sites by slug, checks within a
+ * site by (type, target, name). What the file does not list is deleted with `prune`
+ * only. Checks are compared after the API's defaults are filled in on both sides, so a
+ * file that leaves a default out matches a check that has it.
+ */
+export function planImport(file: ConfigFile, current: CurrentState, options: { prune: boolean }): ImportPlan {
+  const changes: Change[] = [];
+  const kept = { sites: 0, checks: 0 };
+  const sitesBySlug = new Map(current.sites.map((site) => [site.slug, site]));
+  const listed = new Set(file.sites.map((site) => site.slug));
+
+  for (const entry of file.sites) {
+    const site = sitesBySlug.get(entry.slug);
+    if (site === undefined) {
+      changes.push({ kind: 'site', action: 'create', slug: entry.slug, site: entry });
+      changes.push(...entry.checks.map((check): Change => ({ kind: 'check', action: 'create', slug: entry.slug, check })));
+      continue;
+    }
+    changes.push(...siteChanges(entry, site));
+    // Oldest first, so that of two alike on the controller the file's entry keeps the older one.
+    const unmatched = current.checks.filter((check) => check.site_id === site.id);
+    for (const wanted of entry.checks) {
+      const index = unmatched.findIndex((check) => checkKey(check) === checkKey(wanted));
+      if (index === -1) {
+        changes.push({ kind: 'check', action: 'create', slug: entry.slug, check: wanted });
+        continue;
+      }
+      const [check] = unmatched.splice(index, 1);
+      changes.push(...checkChanges(entry.slug, wanted, check));
+    }
+    if (options.prune) changes.push(...unmatched.map((check): Change => ({ kind: 'check', action: 'delete', slug: entry.slug, checkId: check.id, check })));
+    else kept.checks += unmatched.length;
+  }
+
+  for (const site of current.sites) {
+    if (listed.has(site.slug)) continue;
+    if (options.prune) changes.push({ kind: 'site', action: 'delete', slug: site.slug, siteId: site.id });
+    else kept.sites += 1;
+  }
+  return { changes, kept };
+}
+
+// ---------------------------------------------------------------------------
+// Text.
+// ---------------------------------------------------------------------------
+
+function shown(value: unknown): string {
+  if (value === undefined) return '(none)';
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function describeFields(fields: readonly FieldChange[]): string {
+  return `(${fields.map(({ field, before, after }) => `${field} ${shown(before)} → ${shown(after)}`).join(', ')})`;
+}
+
+/** One line: `+ site example`, `~ check example: http https://example.com/ (interval_s 60 → 30)`, `- check …`. */
+export function describeChange(change: Change): string {
+  const sign = { create: '+', update: '~', delete: '-' }[change.action];
+  if (change.kind === 'site') {
+    return `${sign} site ${change.slug}${change.action === 'update' ? ` ${describeFields(change.fields)}` : ''}`;
+  }
+  return `${sign} check ${change.slug}: ${describeCheck(change.check)}${change.action === 'update' ? ` ${describeFields(change.fields)}` : ''}`;
+}
+
+function count(n: number, noun: string, verb: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'} ${verb}`;
+}
+
+export function summarizePlan(plan: ImportPlan): string {
+  const tally = (kind: Change['kind'], action: Change['action']) => plan.changes.filter((c) => c.kind === kind && c.action === action).length;
+  const parts: string[] = [];
+  for (const kind of ['site', 'check'] as const) {
+    for (const [action, verb] of [['create', 'created'], ['update', 'changed'], ['delete', 'deleted']] as const) {
+      const n = tally(kind, action);
+      if (n > 0) parts.push(count(n, kind, verb));
+    }
+  }
+  const summary = parts.length === 0 ? 'no changes' : parts.join(', ');
+  const keptParts = [plan.kept.sites > 0 ? count(plan.kept.sites, 'site', '') : '', plan.kept.checks > 0 ? count(plan.kept.checks, 'check', '') : '']
+    .filter(Boolean)
+    .map((part) => part.trim());
+  const kept = keptParts.length === 0 ? '' : `; ${keptParts.join(' and ')} not in the file kept (--prune deletes them)`;
+  return `${summary}${kept}`;
+}
