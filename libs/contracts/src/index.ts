@@ -13,4 +13,4 @@ export * from './events';
 export * from './maintenance-windows';
 export * from './notification-channels';
 export * from './api-keys';
-export { allRoutes, getOpenApiDocument } from './all-routes';
+export { allRoutes, getHealth, getMetrics, getOpenApiDocument, getReadiness } from './all-routes';

@@ -20,6 +20,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   413: 'The request body is too large',
   422: 'A field of the body is not valid; `details` lists each field',
   429: 'Too many requests; `Retry-After` says when to try again',
+  503: 'Not ready',
 };
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonObject {

@@ -1,0 +1,28 @@
+import { allRoutes, routePath } from '@vigil/contracts';
+import request from 'supertest';
+import { createControllerHarness, type ControllerHarness } from './testing';
+
+describe('the controller app', () => {
+  let harness: ControllerHarness;
+  beforeAll(async () => {
+    harness = await createControllerHarness('embedded');
+  });
+  afterAll(() => harness.dispose());
+
+  const someParams = (path: string) =>
+    Object.fromEntries([...path.matchAll(/:([A-Za-z_]+)/g)].map(([, name]) => [name, name === 'slug' ? 'us-1' : crypto.randomUUID()]));
+
+  it('serves every route its OpenAPI document lists, each asking for the credentials it declares', async () => {
+    for (const route of allRoutes) {
+      const response = await request(harness.app)[route.method](routePath(route, someParams(route.path)));
+      const expected = route.auth.kind === 'none' ? 200 : 401;
+      expect({ route: route.operationId, status: response.status }).toEqual({ route: route.operationId, status: expected });
+    }
+  });
+
+  it('answers a route it does not have with 404 in the error shape', async () => {
+    const response = await request(harness.app).get('/api/v1/nothing-here');
+    expect(response.status).toBe(404);
+    expect(response.body).toEqual({ error: { code: 'not_found', message: 'No route for GET /api/v1/nothing-here' } });
+  });
+});
