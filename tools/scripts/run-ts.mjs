@@ -4,7 +4,7 @@
 // file with the remaining arguments. Used by the db:* and bench scripts.
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,6 +33,6 @@ await build({
 const child = spawn(process.execPath, ['--enable-source-maps', outfile, ...args], { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => {
-  import('node:fs').then(({ rmSync }) => rmSync(outfile, { force: true }));
+  rmSync(outfile, { force: true });
   process.exit(code ?? (signal ? 1 : 0));
 });
