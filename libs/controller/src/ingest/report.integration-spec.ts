@@ -4,7 +4,7 @@ import { testDatabaseKinds } from '@vigil/db/testing';
 import type { Express } from 'express';
 import { Client } from 'pg';
 import request from 'supertest';
-import { seedDueChecks, resultFor } from '../runner-api/test-helpers';
+import { type DueCheckOptions, seedDueChecks, resultFor } from '../runner-api/test-helpers';
 import { createControllerHarness, type ControllerHarness, type HarnessRunner } from '../testing';
 
 describe.each(testDatabaseKinds())('POST /api/runner/report on %s', (kind) => {
@@ -27,9 +27,12 @@ describe.each(testDatabaseKinds())('POST /api/runner/report on %s', (kind) => {
     request(app).post('/api/runner/report').set('Authorization', runner.authorization()).send({ results });
 
   /** A runner with `count` leased runs. */
-  async function leased(count = 1): Promise<{ runner: HarnessRunner; runs: RunSpec[]; checks: Array<{ id: number; uuid: string }> }> {
+  async function leased(
+    count = 1,
+    options: Omit<DueCheckOptions, 'locations' | 'count'> = {},
+  ): Promise<{ runner: HarnessRunner; runs: RunSpec[]; checks: Array<{ id: number; uuid: string }> }> {
     const runner = await newRunner();
-    const checks = await seedDueChecks(harness.db, { locations: [runner.slug], count });
+    const checks = await seedDueChecks(harness.db, { ...options, locations: [runner.slug], count });
     const runs = await poll(runner);
     expect(runs).toHaveLength(count);
     return { runner, runs, checks };
@@ -38,7 +41,8 @@ describe.each(testDatabaseKinds())('POST /api/runner/report on %s', (kind) => {
   const storedRows = (runId: string) => harness.db.prisma.checkResult.findMany({ where: { runId } });
 
   it('accepts a result of a leased run, stores it once, releases the lease, and calls a repeat a duplicate', async () => {
-    const { runner, runs, checks } = await leased();
+    // A 10 s interval puts the next slot inside the 35 s lease, so the lease is released.
+    const { runner, runs, checks } = await leased(1, { intervalS: 10 });
     const [run] = runs;
     const result: ReportedResult = resultFor(run, {
       ok: false,
@@ -78,6 +82,68 @@ describe.each(testDatabaseKinds())('POST /api/runner/report on %s', (kind) => {
     expect(again.status).toBe(202);
     expect(again.body).toEqual({ results: [{ run_id: run.run_id, check_id: run.check_id, outcome: 'duplicate' }], accepted: 0, duplicates: 1, rejected: 0 });
     expect(await storedRows(run.run_id)).toHaveLength(1);
+  });
+
+  describe('releasing the lease of an accepted run', () => {
+    const stateOf = (checkId: number, location: string) =>
+      harness.db.prisma.locationState.findUniqueOrThrow({ where: { checkId_location: { checkId, location } } });
+    /** The row version: it changes with every update of the row, even one that writes the same values. */
+    const rowVersion = async (checkId: number, location: string) =>
+      (await harness.db.prisma.$queryRaw<Array<{ xmin: string }>>`SELECT xmin::text FROM location_states WHERE check_id = ${checkId} AND location = ${location}`)[0]
+        .xmin;
+    const moveState = (checkId: number, data: { nextDueAt?: Date; leasedUntil?: Date }) =>
+      harness.db.prisma.locationState.updateMany({ where: { checkId }, data });
+    const shownLeased = async (checkUuid: string, location: string): Promise<boolean> => {
+      const response = await request(harness.app).get(`/api/v1/checks/${checkUuid}/locations`).set('Authorization', harness.admin);
+      expect(response.status).toBe(200);
+      return response.body.data.find((item: { location: string }) => item.location === location).leased;
+    };
+    const expiredLeases = async (): Promise<number> => {
+      const metric = await harness.metrics.getSingleMetric('vigil_leases_expired_total')?.get();
+      return metric?.values.reduce((sum, value) => sum + value.value, 0) ?? 0;
+    };
+
+    it('leaves the state untouched when the next slot comes after the lease ends, and neither shows the run leased nor counts it expired when leased again', async () => {
+      const { runner, runs, checks } = await leased(1, { intervalS: 3600 });
+      const leasedUntil = (await stateOf(checks[0].id, runner.slug)).leasedUntil ?? new Date(Number.NaN);
+      await moveState(checks[0].id, { nextDueAt: new Date(leasedUntil.getTime() + 60_000) });
+      const before = await stateOf(checks[0].id, runner.slug);
+      const version = await rowVersion(checks[0].id, runner.slug);
+      expect(await shownLeased(checks[0].uuid, runner.slug)).toBe(true);
+
+      expect((await report(runner, [resultFor(runs[0])])).body.accepted).toBe(1);
+      expect(await rowVersion(checks[0].id, runner.slug)).toBe(version);
+      expect(await stateOf(checks[0].id, runner.slug)).toEqual(before);
+      expect(await shownLeased(checks[0].uuid, runner.slug)).toBe(false);
+
+      // The lease runs out, then the next slot comes: a new run, and no expired lease.
+      const expiredBefore = await expiredLeases();
+      const past = new Date(Date.now() - 1_000);
+      await moveState(checks[0].id, { leasedUntil: past, nextDueAt: past });
+      const [again] = await poll(runner);
+      expect(again).toMatchObject({ check_id: checks[0].uuid, due_at: past.toISOString() });
+      expect(again.run_id).not.toBe(runs[0].run_id);
+      expect(await expiredLeases()).toBe(expiredBefore);
+    });
+
+    it('releases the lease when the next slot comes before it ends, and leases the run again at that slot', async () => {
+      const { runner, runs, checks } = await leased(1, { intervalS: 3600 });
+      // The next slot has come while the run was out.
+      const slot = new Date(Date.now() - 1_000);
+      await moveState(checks[0].id, { nextDueAt: slot });
+      expect(await poll(runner)).toEqual([]);
+
+      expect((await report(runner, [resultFor(runs[0])])).body.accepted).toBe(1);
+      expect(await stateOf(checks[0].id, runner.slug)).toMatchObject({ leasedUntil: null, leaseRunId: runs[0].run_id, nextDueAt: slot });
+      expect(await shownLeased(checks[0].uuid, runner.slug)).toBe(false);
+
+      const expiredBefore = await expiredLeases();
+      const [again] = await poll(runner);
+      expect(again).toMatchObject({ check_id: checks[0].uuid, due_at: slot.toISOString() });
+      expect(again.run_id).not.toBe(runs[0].run_id);
+      expect(await expiredLeases()).toBe(expiredBefore);
+      expect(await shownLeased(checks[0].uuid, runner.slug)).toBe(true);
+    });
   });
 
   it('stores only results that carry no optional fields, with NULLs for them', async () => {

@@ -41,15 +41,18 @@ function toRecord(result: ReportedResult, idx: number) {
 /**
  * Judges and stores a batch in one statement (one round trip, whatever the batch size):
  * - `unknown_check`: no check (that is not deleted) has this id;
- * - `duplicate`: this location already stored this (check, run), even if its lease is gone since;
- * - `not_leased`: this location's state of the check is not leased to this run (that
- *   includes a run leased to another runner, and a run leased again after its lease expired);
- * - otherwise the result is inserted `ON CONFLICT DO NOTHING`: `accepted` if it was,
- *   `duplicate` if a concurrent report (on any instance) stored it first. The same run twice
- *   in one batch is stored once; its later copies are duplicates.
- * Accepted results release their lease (`leased_until` = NULL; `lease_run_id` stays, so a
- * late repeat is still recognised), and one notification wakes the evaluator. Strikes and
- * `last_result_at` are the evaluator's to change.
+ * - the run this location's state of the check is leased to is inserted `ON CONFLICT DO
+ *   NOTHING`: `accepted` if it was, `duplicate` if it was stored already (by an earlier
+ *   report, or a concurrent one on any instance). The same run twice in one batch is stored
+ *   once; its later copies are duplicates. The unique (check_id, run_id) index judges
+ *   these, so the common case costs no separate look-up;
+ * - any other run is a `duplicate` if this location stored it (its lease is gone since),
+ *   else `not_leased` (a run leased to another runner, or leased again after its lease expired).
+ * Accepted results release their lease (`leased_until` = NULL) only when the next slot
+ * comes before the lease ends; otherwise the lease runs out first anyway and the write
+ * would be wasted. `lease_run_id` stays, so a late repeat is still recognised and the next
+ * lease can tell that this run was reported. One notification wakes the evaluator. Strikes
+ * and `last_result_at` are the evaluator's to change.
  */
 async function judgeAndStore(db: Pick<Database, 'prisma'>, location: string, records: ReturnType<typeof toRecord>[]): Promise<VerdictRow[]> {
   return db.prisma.$queryRaw<VerdictRow[]>(Prisma.sql`
@@ -61,10 +64,10 @@ async function judgeAndStore(db: Pick<Database, 'prisma'>, location: string, rec
       SELECT i.*, c.id AS check_id, ls.site_id,
              CASE
                WHEN c.id IS NULL THEN 'unknown_check'
+               WHEN ls.lease_run_id = i.run_id THEN 'store'
                WHEN EXISTS (SELECT 1 FROM check_results cr
                             WHERE cr.check_id = c.id AND cr.run_id = i.run_id AND cr.location = ${location}) THEN 'duplicate'
-               WHEN ls.lease_run_id IS DISTINCT FROM i.run_id THEN 'not_leased'
-               ELSE 'store'
+               ELSE 'not_leased'
              END AS verdict
       FROM input i
       LEFT JOIN checks c ON c.uuid = i.check_uuid AND c.deleted_at IS NULL
@@ -80,6 +83,7 @@ async function judgeAndStore(db: Pick<Database, 'prisma'>, location: string, rec
       UPDATE location_states ls SET leased_until = NULL
       FROM stored s
       WHERE ls.check_id = s.check_id AND ls.location = ${location} AND ls.lease_run_id = s.run_id
+        AND ls.next_due_at < ls.leased_until
       RETURNING ls.id
     ), woken AS (
       -- Volatile, so never inlined: the count below runs it, once, and only if a row was stored.

@@ -7,7 +7,10 @@ import { type CheckLocationJson, checkLocationJson, type CheckResultJson, checkR
 export async function checkLocations(prisma: VigilPrisma, check: { id: number; failingThreshold: number }): Promise<CheckLocationJson[]> {
   const rows = await prisma.$queryRaw<LocationStateRow[]>`
     SELECT ls.location, ls.failing_strikes, ls.passing_strikes, ls.resolved, ls.next_due_at,
-           (ls.leased_until IS NOT NULL AND ls.leased_until > now()) AS leased,
+           -- A reported run may keep its leased_until (see ingestResults): it is not leased any more.
+           (ls.leased_until IS NOT NULL AND ls.leased_until > now() AND NOT EXISTS (
+              SELECT 1 FROM check_results lr WHERE lr.check_id = ls.check_id AND lr.run_id = ls.lease_run_id
+           )) AS leased,
            r.ok, r.status_code, r.latency_ms, r.error_code, r.error, r.checked_at
     FROM location_states ls
     LEFT JOIN LATERAL (

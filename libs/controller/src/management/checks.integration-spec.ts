@@ -198,7 +198,12 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
         where: { checkId_location: { checkId, location: 'eu-1' } },
         data: { failingStrikes: 2, passingStrikes: 0, resolved: false, leaseRunId: randomUUID(), leasedUntil: new Date(Date.now() + 60_000) },
       });
-      await prisma.locationState.update({ where: { checkId_location: { checkId, location: 'us-1' } }, data: { failingStrikes: 1 } });
+      // us-1's run was reported: its lease is left to run out (its next slot is later), so it is not leased any more.
+      const reportedRun = randomUUID();
+      await prisma.locationState.update({
+        where: { checkId_location: { checkId, location: 'us-1' } },
+        data: { failingStrikes: 1, leaseRunId: reportedRun, leasedUntil: new Date(Date.now() + 60_000) },
+      });
       const result = (location: string, at: string, ok: boolean, extra: object = {}) => ({
         checkId,
         siteId: endpoint.siteId,
@@ -213,7 +218,7 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
           result('eu-1', '2026-11-23T10:00:00Z', true, { statusCode: 200, latencyMs: 80 }),
           result('eu-1', '2026-11-23T10:01:00Z', false, { statusCode: 503, latencyMs: 120, errorCode: 'unexpected_status', error: 'status 503' }),
           result('eu-1', '2026-11-23T09:59:00Z', true, { statusCode: 200 }),
-          result('us-1', '2026-11-23T10:00:30Z', true, { statusCode: 200, latencyMs: 95 }),
+          result('us-1', '2026-11-23T10:00:30Z', true, { statusCode: 200, latencyMs: 95, runId: reportedRun }),
         ],
       });
 

@@ -81,6 +81,34 @@ describe.each(testDatabaseKinds())('leaseDueRuns on %s', (kind) => {
     expect(runs[0]).toMatchObject({ timeoutMs: 9_000, type: 'http', previousLeaseExpired: false });
   });
 
+  /** A run leased, maybe reported, then leased again once its lease ran out and its next slot came. */
+  async function leaseAgainAfterLeaseRanOut(reported: boolean) {
+    const location = `lease-${++locationCount}`;
+    const [check] = await seedDueChecks(database.db, { locations: [location] });
+    const [first] = await leaseDueRuns(database.db, location, 10);
+    if (reported) {
+      const { siteId } = await database.db.prisma.locationState.findFirstOrThrow({ where: { checkId: check.id } });
+      // As a report stores it, keeping leased_until (its next slot came after the lease).
+      await database.db.prisma.checkResult.create({ data: { checkId: check.id, siteId, runId: first.runId, location, ok: true, checkedAt: new Date() } });
+    }
+    const past = new Date(Date.now() - 1_000);
+    await database.db.prisma.locationState.updateMany({ where: { checkId: check.id }, data: { leasedUntil: past, nextDueAt: past } });
+    const [second] = await leaseDueRuns(database.db, location, 10);
+    return { first, second };
+  }
+
+  it('says the previous lease expired when its run was never reported', async () => {
+    const { first, second } = await leaseAgainAfterLeaseRanOut(false);
+    expect(second.runId).not.toBe(first.runId);
+    expect(second.previousLeaseExpired).toBe(true);
+  });
+
+  it('does not say the previous lease expired when its run was reported, though its lease was left to run out', async () => {
+    const { first, second } = await leaseAgainAfterLeaseRanOut(true);
+    expect(second.runId).not.toBe(first.runId);
+    expect(second.previousLeaseExpired).toBe(false);
+  });
+
   it('does not touch strikes or the last result', async () => {
     const location = `lease-${++locationCount}`;
     const [check] = await seedDueChecks(database.db, { locations: [location] });

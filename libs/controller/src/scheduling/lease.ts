@@ -34,7 +34,9 @@ interface LeaseRow {
  * Leases up to `limit` due runs of `location` in one statement. The rows are taken with
  * `FOR UPDATE SKIP LOCKED`, so concurrent polls, from any controller instance, never get
  * the same run; a leased row stays out of every poll until its lease runs out (timeout
- * plus LEASE_GRACE_MS) or its result is accepted.
+ * plus LEASE_GRACE_MS) or its result is accepted while its next slot is still inside the
+ * lease (ingestResults releases only those). Whoever moves `next_due_at` earlier must
+ * therefore clear `leased_until` too.
  *
  * `next_due_at` moves to the check's first slot strictly after now: slots are
  * `offset + k × period` (see scheduleOffsetMs and nextSlotMs, which this SQL mirrors),
@@ -48,9 +50,12 @@ export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: strin
   const rows = await db.prisma.$queryRaw<LeaseRow[]>(Prisma.sql`
     WITH due AS (
       SELECT ls.id, ls.next_due_at AS due_at,
-             -- Only an expired lease gets this far (live ones are filtered out), and an
-             -- accepted result clears leased_until: a value here was never reported.
-             ls.leased_until IS NOT NULL AS lease_expired,
+             -- Only an expired lease gets this far (live ones are filtered out). A reported
+             -- run keeps its leased_until when its lease ended before this slot anyway, so
+             -- only a run with no stored result expired (the unique (check_id, run_id) index).
+             ls.leased_until IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM check_results r WHERE r.check_id = ls.check_id AND r.run_id = ls.lease_run_id
+             ) AS lease_expired,
              c.id AS check_id, c.uuid AS check_uuid, c.type::text AS type, c.spec, c.timeout_ms, e.target,
              1000 * (CASE WHEN c.status IN ('seems_down', 'down') AND c.down_interval_s IS NOT NULL
                           THEN c.down_interval_s ELSE c.interval_s END)::bigint AS period_ms
