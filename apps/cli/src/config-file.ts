@@ -155,7 +155,8 @@ function defaultsOf(type: CheckType): CheckEntry {
 const DEFAULTS = Object.fromEntries(CHECK_TYPES.map((type) => [type, defaultsOf(type)])) as Record<CheckType, CheckEntry>;
 const SITE_DEFAULTS = CreateSiteBody.parse({ name: 'example' });
 
-const SETTINGS = [
+/** The settings of a check that a file carries besides type, target, name and spec. */
+export const CHECK_SETTINGS = [
   'interval_s',
   'down_interval_s',
   'timeout_ms',
@@ -173,7 +174,7 @@ export function checkEntryOf(check: CheckJson): Record<string, unknown> {
   if (check.name !== null) entry['name'] = check.name;
   entry['type'] = check.type;
   entry['target'] = check.target;
-  for (const field of SETTINGS) {
+  for (const field of CHECK_SETTINGS) {
     const value = check[field];
     if (value !== null && !sameValue(value, defaults[field])) entry[field] = value;
   }

@@ -1,6 +1,6 @@
 import type { BodyInputOf, updateCheck, updateSite } from '@vigil/contracts';
 import type { CheckJson, SiteJson } from './commands/lists';
-import { type CheckEntry, checkKey, type ConfigFile, describeCheck, sameValue, type SiteEntry } from './config-file';
+import { CHECK_SETTINGS, type CheckEntry, checkKey, type ConfigFile, describeCheck, sameValue, type SiteEntry } from './config-file';
 
 export interface FieldChange {
   field: string;
@@ -27,17 +27,6 @@ export interface ImportPlan {
   /** Checks (and sites) the file does not list, left alone without --prune. */
   kept: { sites: number; checks: number };
 }
-
-const CHECK_SETTINGS = [
-  'interval_s',
-  'down_interval_s',
-  'timeout_ms',
-  'locations',
-  'failing_threshold',
-  'passing_threshold',
-  'failing_locations_threshold',
-  'enabled',
-] as const;
 
 function siteChanges(entry: SiteEntry, site: SiteJson): Change[] {
   const fields: FieldChange[] = [];
