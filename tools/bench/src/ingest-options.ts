@@ -31,7 +31,8 @@ options:
                        ${DEFAULT_SERVER_URL}); its database name is ignored
   --checks N           http checks to seed, 100 per site (default 100000)
   --runners N          simulated runners, each a location of every check (default 3)
-  --concurrency N      in-flight poll→report loops per runner (default 2)
+  --concurrency N      in-flight poll→report loops per runner (default 1, as a runner in drain mode
+                       polls; 2 or more shows the throughput ceiling, with latency spent queueing for CPU)
   --batch N            runs per poll and results per report (default 100, at most ${Math.min(MAX_POLL_LIMIT, MAX_REPORT_BATCH)})
   --warmup S           seconds of load before measuring, not counted (default 3)
   --seconds S          seconds measured (default 20)
@@ -41,7 +42,7 @@ options:
 const DEFAULTS: Omit<IngestOptions, 'serverUrl'> = {
   checks: 100_000,
   runners: 3,
-  concurrency: 2,
+  concurrency: 1,
   batch: 100,
   warmupSeconds: 3,
   seconds: 20,

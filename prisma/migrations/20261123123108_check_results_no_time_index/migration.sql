@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "check_results_checked_at_idx";
