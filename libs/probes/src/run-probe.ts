@@ -1,0 +1,19 @@
+import { dnsProbe } from './dns/dns-probe';
+import { httpProbe } from './http/http-probe';
+import { tcpProbe } from './tcp/tcp-probe';
+import { tlsCertProbe } from './tls-cert/tls-cert-probe';
+import type { ProbeContext, ProbeResult, ProbeRun } from './types';
+
+/** Runs the probe of the run's type: the one entry point for runners and the `@controller` location. */
+export function runProbe(run: ProbeRun, context: ProbeContext): Promise<ProbeResult> {
+  switch (run.type) {
+    case 'http':
+      return httpProbe(run, context);
+    case 'tcp':
+      return tcpProbe(run, context);
+    case 'dns':
+      return dnsProbe(run, context);
+    case 'tls_cert':
+      return tlsCertProbe(run, context);
+  }
+}
