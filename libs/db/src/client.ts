@@ -101,7 +101,11 @@ class WholeScriptPg extends PrismaPg {
 // A fixed key for pg_advisory_lock: every Vigil migrator on one database agrees on it.
 const MIGRATION_LOCK_KEY = 0x76696769; // "vigi"
 
-async function connectOrExplain(url: string): Promise<Client> {
+/**
+ * One connection to PostgreSQL, or a DatabaseError('unreachable') naming the server (its
+ * password redacted), the reason, and `hint`: what the caller's user should check.
+ */
+export async function connectPostgres(url: string, hint = 'is it running, and is DATABASE_URL right?'): Promise<Client> {
   const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
   client.on('error', () => undefined);
   try {
@@ -113,7 +117,7 @@ async function connectOrExplain(url: string): Promise<Client> {
     const reason = code ? `${code}: ${(error as Error).message}` : (error as Error).message;
     throw new DatabaseError(
       'unreachable',
-      `Cannot connect to PostgreSQL at ${redactUrl(url)} (${reason}); is it running, and is DATABASE_URL right?`,
+      `Cannot connect to PostgreSQL at ${redactUrl(url)} (${reason}); ${hint}`,
       { cause: error },
     );
   }
@@ -121,7 +125,7 @@ async function connectOrExplain(url: string): Promise<Client> {
 
 async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }>, options: OpenOptions): Promise<Database> {
   // Connect once first: a wrong URL or a server that is down becomes one clear error.
-  const probe = await connectOrExplain(target.url);
+  const probe = await connectPostgres(target.url);
   await probe.end();
   const poolConfig = { connectionString: target.url, max: options.poolSize ?? 10 };
   const prisma = createClient(new PrismaPg(poolConfig));
@@ -134,7 +138,7 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
     prisma,
     adapterFactory,
     async withMigrationLock<T>(fn: () => Promise<T>): Promise<T> {
-      const client = await connectOrExplain(target.url);
+      const client = await connectPostgres(target.url);
       try {
         await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         return await fn();

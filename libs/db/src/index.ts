@@ -1,4 +1,4 @@
-export { openDatabase } from './client';
+export { connectPostgres, openDatabase } from './client';
 export type { Database, OpenOptions, VigilPrisma, VigilTransaction } from './client';
 export { DatabaseError } from './errors';
 export type { DatabaseErrorCode } from './errors';

@@ -1,31 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { migrate, openDatabase, redactUrl } from '@vigil/db';
+import { connectPostgres, migrate, openDatabase } from '@vigil/db';
 import { generateRunnerKeyPair } from '@vigil/runner-auth';
-import { Client } from 'pg';
-
-/** The PostgreSQL server cannot be reached: the benchmark says so in one line and exits 1. */
-export class ServerUnreachableError extends Error {
-  override readonly name = 'ServerUnreachableError';
-}
-
-async function connect(url: string): Promise<Client> {
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    return client;
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code ? `${code}: ${(error as Error).message}` : (error as Error).message;
-    throw new ServerUnreachableError(
-      `cannot connect to PostgreSQL at ${redactUrl(url)} (${reason}); start it, or name a server with --database-url or BENCH_DATABASE_URL`,
-    );
-  }
-}
+import type { Client } from 'pg';
 
 async function withClient<T>(url: string, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = await connect(url);
+  const client = await connectPostgres(url, 'start it, or name a server with --database-url or BENCH_DATABASE_URL');
   try {
     return await fn(client);
   } finally {

@@ -1,10 +1,10 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { redactUrl } from '@vigil/db';
+import { DatabaseError, redactUrl } from '@vigil/db';
 import { readBenchConfig } from './config';
 import { type CpuShares, cpuMeter } from './ingest-cpu';
 import { buildController, startController, workspaceRoot } from './ingest-controller';
-import { countStoredResults, createScratchDatabase, migrateDatabase, seedDatabase, ServerUnreachableError } from './ingest-database';
+import { countStoredResults, createScratchDatabase, migrateDatabase, seedDatabase } from './ingest-database';
 import { INGEST_USAGE, type IngestOptions, parseIngestArgs, UsageError } from './ingest-options';
 import { printLoadReport } from './ingest-report';
 import { runLoad } from './ingest-runners';
@@ -83,7 +83,7 @@ export async function runIngestBenchmark(args: readonly string[]): Promise<void>
   try {
     await benchmark(options, cleanup);
   } catch (error) {
-    if (!(error instanceof ServerUnreachableError || error instanceof BenchFailure)) throw error;
+    if (!((error instanceof DatabaseError && error.code === 'unreachable') || error instanceof BenchFailure)) throw error;
     failure = error.message;
   } finally {
     await cleanup.run();
