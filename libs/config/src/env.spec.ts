@@ -11,6 +11,7 @@ import {
   dbWritesEnv,
   httpEnv,
   metricsEnv,
+  runnerAgentEnv,
   runnerEnv,
   runnerIdentityEnv,
   runnerKeyEnv,
@@ -196,14 +197,26 @@ describe('metricsEnv', () => {
 });
 
 describe('controllerEnv', () => {
-  it('allows each runner 50 requests per second with bursts of 100 by default', () => {
-    expect(loadConfig(controllerEnv, {})).toEqual({ VIGIL_RUNNER_RATE_LIMIT: 50, VIGIL_RUNNER_BURST: 100 });
+  it('allows each runner 50 requests per second with bursts of 100, and probes its own location 50 at a time, by default', () => {
+    expect(loadConfig(controllerEnv, {})).toEqual({
+      VIGIL_RUNNER_RATE_LIMIT: 50,
+      VIGIL_RUNNER_BURST: 100,
+      VIGIL_CONTROLLER_PROBES: true,
+      VIGIL_CONTROLLER_PROBE_CONCURRENCY: 50,
+    });
   });
 
   it('reads the rate and the burst as whole numbers', () => {
-    expect(loadConfig(controllerEnv, { VIGIL_RUNNER_RATE_LIMIT: '5', VIGIL_RUNNER_BURST: ' 20 ' })).toEqual({
+    expect(loadConfig(controllerEnv, { VIGIL_RUNNER_RATE_LIMIT: '5', VIGIL_RUNNER_BURST: ' 20 ' })).toMatchObject({
       VIGIL_RUNNER_RATE_LIMIT: 5,
       VIGIL_RUNNER_BURST: 20,
+    });
+  });
+
+  it('turns the built-in location off, or changes how much it runs at once', () => {
+    expect(loadConfig(controllerEnv, { VIGIL_CONTROLLER_PROBES: 'off', VIGIL_CONTROLLER_PROBE_CONCURRENCY: '5' })).toMatchObject({
+      VIGIL_CONTROLLER_PROBES: false,
+      VIGIL_CONTROLLER_PROBE_CONCURRENCY: 5,
     });
   });
 
@@ -239,7 +252,37 @@ describe('runnerEnv', () => {
       VIGIL_RUNNER_SLUG: 'us-1',
       VIGIL_RUNNER_KEY: pem,
       VIGIL_RUNNER_KEY_FILE: undefined,
+      VIGIL_POLL_MODE: 'periodic',
+      VIGIL_POLL_INTERVAL_MS: 1000,
+      VIGIL_CONCURRENCY: 100,
+      VIGIL_SPOOL_DIR: undefined,
+      VIGIL_SPOOL_MAX_MB: 256,
     });
+  });
+
+  it('reads how the runner polls, how much it runs at once and where it spools', () => {
+    const env = {
+      VIGIL_POLL_MODE: 'DRAIN',
+      VIGIL_POLL_INTERVAL_MS: '250',
+      VIGIL_CONCURRENCY: '1000',
+      VIGIL_SPOOL_DIR: '/var/spool/vigil',
+      VIGIL_SPOOL_MAX_MB: '16',
+    };
+    expect(loadConfig(runnerAgentEnv, env)).toEqual({
+      VIGIL_POLL_MODE: 'drain',
+      VIGIL_POLL_INTERVAL_MS: 250,
+      VIGIL_CONCURRENCY: 1000,
+      VIGIL_SPOOL_DIR: '/var/spool/vigil',
+      VIGIL_SPOOL_MAX_MB: 16,
+    });
+  });
+
+  it('refuses poll settings out of range, naming each', () => {
+    expect(problems(runnerAgentEnv, { VIGIL_POLL_MODE: 'sometimes', VIGIL_POLL_INTERVAL_MS: '5', VIGIL_CONCURRENCY: '0' })).toEqual([
+      'VIGIL_POLL_MODE must be one of periodic, drain (got "sometimes")',
+      'VIGIL_POLL_INTERVAL_MS must be an integer between 100 and 600000 (got "5")',
+      'VIGIL_CONCURRENCY must be an integer between 1 and 10000 (got "0")',
+    ]);
   });
 
   it('reads the key from VIGIL_RUNNER_KEY_FILE', () => {

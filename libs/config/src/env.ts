@@ -3,6 +3,7 @@ import { LOG_FORMATS, LOG_LEVELS, type LogFormat } from '@vigil/logger';
 import { z } from 'zod';
 import {
   checkPemPrivateKey,
+  emailAddress,
   filePath,
   hostname,
   httpUrl,
@@ -16,6 +17,7 @@ import {
   secret,
   shown,
   slug,
+  smtpUrl,
 } from './fields';
 import { envSchema } from './load-config';
 
@@ -67,6 +69,25 @@ export const adminEnv = z.object({
 /** The evaluator's read-only switch: `off` logs the writes it would have made instead. */
 export const dbWritesEnv = z.object({
   VIGIL_DB_WRITES: onOff().default(true),
+});
+
+/** How the notifier reaches email servers and PagerDuty, and how hard it tries. */
+export const notifierEnv = z.object({
+  /** The SMTP server of email channels that name none. */
+  VIGIL_SMTP_URL: smtpUrl().optional(),
+  /** The sender of alert emails whose channel names none. */
+  VIGIL_EMAIL_FROM: emailAddress().optional(),
+  VIGIL_PAGERDUTY_EVENTS_URL: httpUrl().default('https://events.pagerduty.com/v2/enqueue'),
+  /** Attempts before a notification is marked failed (visible in the API, retryable from there). */
+  VIGIL_NOTIFY_MAX_ATTEMPTS: integer({ min: 1, max: 50 }).default(8),
+  /** The controller's public URL, for links in alerts. */
+  VIGIL_PUBLIC_URL: httpUrl().optional(),
+});
+
+/** When the evaluator calls a runner offline. */
+export const evaluatorEnv = z.object({
+  /** Seconds without a poll or report from a runner before a runner_offline event opens. */
+  VIGIL_RUNNER_OFFLINE_AFTER_S: integer({ min: 30, max: 86_400 }).default(300),
 });
 
 /**
@@ -134,18 +155,42 @@ export const controllerEnv = z.object({
   VIGIL_RUNNER_RATE_LIMIT: integer({ min: 1, max: 100_000 }).default(50),
   /** Requests a runner may make at once after a quiet spell. */
   VIGIL_RUNNER_BURST: integer({ min: 1, max: 100_000 }).default(100),
+  /** Whether this instance probes the checks that list the built-in `@controller` location. */
+  VIGIL_CONTROLLER_PROBES: onOff().default(true),
+  /** How many of those probes it runs at once. */
+  VIGIL_CONTROLLER_PROBE_CONCURRENCY: integer({ min: 1, max: 10_000 }).default(50),
+});
+
+export const POLL_MODES = ['periodic', 'drain'] as const;
+export type PollMode = (typeof POLL_MODES)[number];
+
+/** How the runner polls, how much it runs at once, and where it keeps results the controller has not taken. */
+export const runnerAgentEnv = z.object({
+  /** `periodic`: poll every interval, skipping runs in flight; `drain`: poll once the local queue is empty. */
+  VIGIL_POLL_MODE: oneOf(POLL_MODES).default('periodic'),
+  /** Between polls (periodic), or after a poll that found nothing (drain). */
+  VIGIL_POLL_INTERVAL_MS: integer({ min: 100, max: 600_000 }).default(1000),
+  /** Probes running at once. */
+  VIGIL_CONCURRENCY: integer({ min: 1, max: 10_000 }).default(100),
+  /** Unset: `spool` in VIGIL_DATA_DIR. */
+  VIGIL_SPOOL_DIR: filePath().optional(),
+  /** The spool's bound; results beyond it are dropped with a warning until the controller takes some. */
+  VIGIL_SPOOL_MAX_MB: integer({ min: 1, max: 1_048_576 }).default(256),
 });
 
 /** Everything the runner reads beyond commonEnv and metricsEnv. */
-export const runnerEnv = envSchema(runnerIdentityEnv, runnerKeyEnv);
+export const runnerEnv = envSchema(runnerIdentityEnv, runnerKeyEnv, runnerAgentEnv);
 
 export type CommonConfig = z.output<typeof commonEnv>;
 export type DatabaseConfig = z.output<typeof databaseEnv>;
 export type HttpConfig = z.output<typeof httpEnv>;
 export type AdminConfig = z.output<typeof adminEnv>;
 export type DbWritesConfig = z.output<typeof dbWritesEnv>;
+export type EvaluatorConfig = z.output<typeof evaluatorEnv>;
+export type NotifierConfig = z.output<typeof notifierEnv>;
 export type MetricsConfig = z.output<ReturnType<typeof metricsEnv>>;
 export type ControllerConfig = z.output<typeof controllerEnv>;
 export type RunnerIdentityConfig = z.output<typeof runnerIdentityEnv>;
 export type RunnerKeyConfig = z.output<typeof runnerKeyEnv>;
+export type RunnerAgentConfig = z.output<typeof runnerAgentEnv>;
 export type RunnerConfig = z.output<typeof runnerEnv>;

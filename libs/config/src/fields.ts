@@ -168,3 +168,39 @@ export const checkPemPrivateKey: Check<string> = (value) => {
 export function pemPrivateKey(): EnvField<string> {
   return new EnvField(checkPemPrivateKey);
 }
+
+/** An SMTP server as a URL: `smtp://user:password@host:587` (STARTTLS) or `smtps://…:465` (TLS from the start). */
+export interface SmtpServer {
+  host: string;
+  port: number;
+  secure: boolean;
+  username?: string;
+  password?: string;
+}
+
+export function smtpUrl(): EnvField<SmtpServer> {
+  return new EnvField((value) => {
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    if (url === undefined || (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') || url.hostname === '') {
+      return { ok: false, problem: `must be an smtp:// or smtps:// URL, e.g. smtp://user:password@mail.example.com:587 (got ${shown(value)})` };
+    }
+    const secure = url.protocol === 'smtps:';
+    return {
+      ok: true,
+      value: {
+        host: url.hostname,
+        port: url.port === '' ? (secure ? 465 : 587) : Number(url.port),
+        secure,
+        ...(url.username !== '' && { username: decodeURIComponent(url.username) }),
+        ...(url.password !== '' && { password: decodeURIComponent(url.password) }),
+      },
+    };
+  });
+}
+
+/** An email address (the sender of alert emails). */
+export function emailAddress(): EnvField<string> {
+  return new EnvField((value) =>
+    /^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(value) ? { ok: true, value } : { ok: false, problem: `must be an email address (got ${shown(value)})` },
+  );
+}

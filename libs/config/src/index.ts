@@ -4,9 +4,13 @@ export {
   controllerEnv,
   databaseEnv,
   dbWritesEnv,
+  evaluatorEnv,
+  notifierEnv,
   httpEnv,
   metricsEnv,
   MIGRATE_MODES,
+  POLL_MODES,
+  runnerAgentEnv,
   runnerEnv,
   runnerIdentityEnv,
   runnerKeyEnv,
@@ -17,15 +21,20 @@ export type {
   ControllerConfig,
   DatabaseConfig,
   DbWritesConfig,
+  EvaluatorConfig,
+  NotifierConfig,
   HttpConfig,
   MetricsConfig,
   MigrateMode,
+  PollMode,
+  RunnerAgentConfig,
   RunnerConfig,
   RunnerIdentityConfig,
   RunnerKeyConfig,
 } from './env';
 export {
   EnvField,
+  emailAddress,
   filePath,
   hostname,
   httpUrl,
@@ -38,7 +47,8 @@ export {
   postgresUrl,
   secret,
   slug,
+  smtpUrl,
 } from './fields';
-export type { Check, RawEnvValue } from './fields';
+export type { Check, RawEnvValue, SmtpServer } from './fields';
 export { ConfigError, envSchema, EX_CONFIG, exitOnConfigError, loadConfig } from './load-config';
 export type { ConfigOf, Env, EnvOutput, EnvPart, ExitIo } from './load-config';

@@ -4,6 +4,7 @@ import { checksRoutes } from './checks';
 import { eventsRoutes } from './events';
 import { maintenanceWindowsRoutes } from './maintenance-windows';
 import { notificationChannelsRoutes } from './notification-channels';
+import { notificationsRoutes } from './notifications';
 import { defineRoute, type RouteContract } from './route';
 import { runnerRoutes } from './runner-api';
 import { runnersRoutes } from './runners';
@@ -68,5 +69,6 @@ export const allRoutes: readonly RouteContract[] = [
   ...eventsRoutes,
   ...maintenanceWindowsRoutes,
   ...notificationChannelsRoutes,
+  ...notificationsRoutes,
   ...apiKeysRoutes,
 ];

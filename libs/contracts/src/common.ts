@@ -42,3 +42,6 @@ export type CheckType = (typeof CHECK_TYPES)[number];
 
 /** The location name of the controller's own built-in runner. */
 export const CONTROLLER_LOCATION = '@controller';
+
+/** The product's version: in User-Agent headers, the API document and `/healthz`. */
+export const VIGIL_VERSION = '0.1.0';

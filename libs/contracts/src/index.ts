@@ -12,5 +12,6 @@ export * from './runners';
 export * from './events';
 export * from './maintenance-windows';
 export * from './notification-channels';
+export * from './notifications';
 export * from './api-keys';
 export { allRoutes, getHealth, getMetrics, getOpenApiDocument, getReadiness } from './all-routes';

@@ -8,6 +8,7 @@ import { acquireDataDirLock } from './embedded-lock';
 import { DatabaseError } from './errors';
 import { PrismaClient } from './generated/client';
 import { bulkWriteGuard } from './guard';
+import { assertChannel, listenOnPostgres, type Unlisten } from './listen';
 import { type DatabaseTarget, describeTarget, redactUrl } from './target';
 
 function createClient(adapter: SqlMigrationAwareDriverAdapterFactory) {
@@ -29,6 +30,12 @@ export interface Database {
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Runs `fn` while no other migrator (process or instance) runs. */
   withMigrationLock<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Calls `onNotify` when something is NOTIFY'd on `channel` (by any process on PostgreSQL,
+   * by this one on the embedded database). A hint to look sooner, not a delivery: callers
+   * still poll, since a notification sent while the connection was lost is gone.
+   */
+  listen(channel: string, onNotify: () => void): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -68,6 +75,10 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
       const run = queue.then(fn, fn);
       queue = run.catch(() => undefined);
       return run;
+    },
+    async listen(channel, onNotify) {
+      assertChannel(channel);
+      return pglite.listen(channel, () => onNotify());
     },
     async close() {
       await prisma.$disconnect();
@@ -147,6 +158,7 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
         await client.end().catch(() => undefined);
       }
     },
+    listen: (channel, onNotify) => listenOnPostgres(() => connectPostgres(target.url), channel, onNotify),
     async close() {
       await prisma.$disconnect();
     },

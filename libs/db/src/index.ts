@@ -5,6 +5,8 @@ export type { DatabaseErrorCode } from './errors';
 export { resolveDatabaseTarget, redactUrl, describeTarget } from './target';
 export type { DatabaseTarget } from './target';
 export { withTransaction } from './transaction';
+export type { Unlisten } from './listen';
+export { OUTBOX_CHANNEL, RESULTS_CHANNEL } from './channels';
 export type { TransactionOptions } from './transaction';
 export { claimRows } from './claim';
 export type { ClaimQuery } from './claim';

@@ -66,7 +66,7 @@ describe.each(testDatabaseKinds())('the generated client on %s', (kind) => {
         eventId: event.id,
         transitionId: transition.id,
         channelId: channel.id,
-        kind: 'seems_down',
+        kind: 'outage_suspected',
         idempotencyKey: `${event.uuid}:${transition.id}`,
       },
     });

@@ -39,4 +39,5 @@ export {
   type CertificateThresholds,
 } from './certificate';
 export { closeEvent, type AdministrativeReason } from './close';
+export { decideRunner } from './runner';
 export { replayTransitions } from './replay';

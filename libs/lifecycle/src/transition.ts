@@ -17,7 +17,10 @@ export type NotificationKind =
   /** A confirmed outage closed for another reason than recovery (manual, check disabled or deleted). */
   | 'outage_resolved'
   | 'cert_expiring_soon'
-  | 'cert_renewed';
+  | 'cert_renewed'
+  /** A runner (a location) stopped reporting, and when it is back. */
+  | 'runner_offline'
+  | 'runner_recovered';
 
 /** Why nothing was written although the verdict called for it. */
 export type SuppressReason = 'in_maintenance' | 'already_open' | 'read_only';

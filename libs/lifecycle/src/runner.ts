@@ -1,0 +1,24 @@
+import { LifecycleError } from './errors';
+import { assertOpen, closeTransition, gate, NO_TRANSITION, openTransition, type LifecycleContext, type Transition } from './transition';
+import type { EventState } from './types';
+
+/**
+ * The `runner_offline` lifecycle of one location: given its open event (or null) and whether
+ * the runner has been silent past the limit.
+ *
+ * - Silent, no event: opens `runner_offline` (`warning`: the checks it serves go stale and show
+ *   unknown, which is not downtime) and notifies.
+ * - Reporting again with an event open: closes it as `recovered` and notifies.
+ * - Otherwise nothing. Maintenance does not apply (windows belong to sites and checks, a runner
+ *   is neither); read-only mode returns `suppress('read_only')` as everywhere else.
+ */
+export function decideRunner(event: EventState | null, silent: boolean, ctx: Pick<LifecycleContext, 'now' | 'readOnly'>): Transition {
+  if (event !== null) {
+    assertOpen(event);
+    if (event.type !== 'runner_offline') {
+      throw new LifecycleError('wrong_event_kind', `decideRunner handles runner_offline events, not ${event.type}`);
+    }
+    return silent ? NO_TRANSITION : gate(closeTransition(event, 'recovered', ctx.now, 'runner_recovered'), ctx);
+  }
+  return silent ? gate(openTransition('runner_offline', 'warning', ctx.now, 'runner_offline'), ctx) : NO_TRANSITION;
+}

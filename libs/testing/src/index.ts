@@ -1,0 +1,2 @@
+// Test support shared by every project's specs (a util lib: any project may use it).
+export { until } from './until';

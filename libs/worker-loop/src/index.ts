@@ -1,0 +1,1 @@
+export { startWorkerLoop, type StepOutcome, type WorkerLoop, type WorkerLoopOptions } from './worker-loop';

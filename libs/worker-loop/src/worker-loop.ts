@@ -1,0 +1,91 @@
+import type { Logger } from '@vigil/logger';
+
+export interface StepOutcome {
+  /** The step stopped at its batch size: there may be more, so the next step runs at once. */
+  more: boolean;
+}
+
+export interface WorkerLoopOptions {
+  /** Names the loop in log lines. */
+  name: string;
+  /** One batch of work. A throw is logged and retried after a backoff; the loop goes on. */
+  step: () => Promise<StepOutcome>;
+  /** When nothing wakes the loop, it looks this often anyway. */
+  pollIntervalMs: number;
+  logger: Logger;
+  /** The wait after a failed step, doubled for each further failure (default 0.5 s up to 30 s). */
+  backoff?: { initialMs: number; maxMs: number };
+}
+
+export interface WorkerLoop {
+  /** Runs a step soon (a NOTIFY, new work): at once when idle, right after the current step otherwise. */
+  wake(): void;
+  /** Lets the current step finish, then stops; resolves once it has. */
+  stop(): Promise<void>;
+  /** Resolves after the next step that completes (tests: "it has looked since"). */
+  nextStep(): Promise<void>;
+}
+
+/**
+ * Runs `step` again and again, one at a time: immediately while it says there is more,
+ * else on a wake-up or after `pollIntervalMs`. A failing step (the database away, say)
+ * is logged once per streak and retried with a doubling wait.
+ */
+export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
+  const { name, step, pollIntervalMs, logger, backoff = { initialMs: 500, maxMs: 30_000 } } = options;
+  let stopping = false;
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let wokenWhileRunning = false;
+  let failures = 0;
+  let stepWaiters: Array<() => void> = [];
+
+  const schedule = (delayMs: number): void => {
+    if (stopping) return;
+    clearTimeout(timer);
+    timer = setTimeout(run, delayMs);
+  };
+
+  function run(): void {
+    if (stopping || running) return;
+    clearTimeout(timer);
+    wokenWhileRunning = false;
+    running = (async () => {
+      let nextInMs = pollIntervalMs;
+      try {
+        const outcome = await step();
+        if (failures > 0) logger.info(`${name} works again after ${failures} failed attempts`);
+        failures = 0;
+        if (outcome.more) nextInMs = 0;
+      } catch (error) {
+        failures += 1;
+        nextInMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 16));
+        const line = `${name} failed; trying again in ${Math.round(nextInMs / 100) / 10} s: ${(error as Error).message}`;
+        if (failures === 1) logger.error(line, { err: error });
+        else logger.debug(line);
+      } finally {
+        running = undefined;
+        const waiters = stepWaiters;
+        stepWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
+      schedule(wokenWhileRunning && failures === 0 ? 0 : nextInMs);
+    })();
+  }
+
+  schedule(0);
+  return {
+    wake() {
+      if (running) wokenWhileRunning = true;
+      else if (failures === 0) schedule(0);
+    },
+    async stop() {
+      stopping = true;
+      clearTimeout(timer);
+      await running;
+    },
+    nextStep() {
+      return new Promise((resolve) => stepWaiters.push(resolve));
+    },
+  };
+}
