@@ -14,6 +14,8 @@ describe('the controller API configuration', () => {
       VIGIL_ADMIN_KEY: undefined,
       VIGIL_RUNNER_RATE_LIMIT: 50,
       VIGIL_RUNNER_BURST: 100,
+      VIGIL_CONTROLLER_PROBES: true,
+      VIGIL_CONTROLLER_PROBE_CONCURRENCY: 50,
     });
   });
 

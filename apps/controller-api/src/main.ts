@@ -3,6 +3,7 @@ import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { bootService, startService } from '@vigil/http';
 import { createApp } from './app';
 import { readConfig } from './config';
+import { startOwnLocation } from './own-location';
 
 void (async () => {
   const { config, logger, metrics } = bootService('controller-api', readConfig);
@@ -10,5 +11,12 @@ void (async () => {
   await ensureAdminKey(db, { adminKey: config.VIGIL_ADMIN_KEY, dataDir: config.VIGIL_DATA_DIR, logger });
   const limits = { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST };
   const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits });
-  await startService({ logger, app, listen: { host: config.HOST, port: config.PORT }, stop: () => db.close() });
+  const ownLocation = config.VIGIL_CONTROLLER_PROBES
+    ? startOwnLocation({ db, logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY })
+    : undefined;
+  const stop = async () => {
+    await ownLocation?.stop();
+    await db.close();
+  };
+  await startService({ logger, app, listen: { host: config.HOST, port: config.PORT }, stop });
 })();

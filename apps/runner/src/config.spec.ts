@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError } from '@vigil/config';
-import { METRICS_DEFAULT_PORT, readConfig } from './config';
+import { METRICS_DEFAULT_PORT, readConfig, spoolDirOf } from './config';
 
 const VIGIL_RUNNER_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
@@ -35,5 +35,14 @@ describe('the runner configuration', () => {
       LOG_LEVEL: 'debug',
       VIGIL_DATA_DIR: '/data',
     });
+  });
+
+  it('spools in the data directory unless told where', () => {
+    expect(spoolDirOf(readConfig({ ...minimal, VIGIL_DATA_DIR: '/data' }))).toBe('/data/spool');
+    expect(spoolDirOf(readConfig({ ...minimal, VIGIL_SPOOL_DIR: '/var/spool/vigil' }))).toBe('/var/spool/vigil');
+  });
+
+  it('polls periodically every second, 100 runs at once, by default', () => {
+    expect(readConfig(minimal)).toMatchObject({ VIGIL_POLL_MODE: 'periodic', VIGIL_POLL_INTERVAL_MS: 1000, VIGIL_CONCURRENCY: 100 });
   });
 });

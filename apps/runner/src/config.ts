@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { commonEnv, type ConfigOf, type Env, envSchema, loadConfig, metricsEnv, runnerEnv } from '@vigil/config';
 
 /**
@@ -14,4 +15,9 @@ export type RunnerConfig = ConfigOf<typeof configSchema>;
 /** The one place the runner reads its environment. */
 export function readConfig(env: Env = process.env): RunnerConfig {
   return loadConfig(configSchema, env);
+}
+
+/** The spool's directory: VIGIL_SPOOL_DIR, else `spool` in the data directory. */
+export function spoolDirOf(config: Pick<RunnerConfig, 'VIGIL_SPOOL_DIR' | 'VIGIL_DATA_DIR'>): string {
+  return config.VIGIL_SPOOL_DIR ?? join(config.VIGIL_DATA_DIR, 'spool');
 }

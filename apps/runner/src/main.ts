@@ -1,9 +1,41 @@
+import { getHeapStatistics } from 'node:v8';
+import { exitOnConfigError } from '@vigil/config';
 import { alwaysReady, bootService, startService } from '@vigil/http';
+import { createHttpLink, heapAdvice, openDiskSpool, runnerUserAgent, startRunnerAgent } from '@vigil/runner-agent';
 import { createApp } from './app';
-import { readConfig } from './config';
+import { readConfig, spoolDirOf } from './config';
+import { runnerSigner } from './signer';
 
-const { config, logger, metrics } = bootService('runner', readConfig);
-// Until the runner has work of its own there is nothing it waits for.
-const app = createApp({ logger, metrics, ready: alwaysReady });
-// METRICS_PORT=off leaves the port undefined: no HTTP server at all.
-void startService({ logger, app, listen: { port: config.METRICS_PORT } });
+/** How long runs in flight may take to finish after SIGTERM before they are abandoned. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+const MIB = 1024 * 1024;
+
+void (async () => {
+  const { config, logger, metrics } = bootService('runner', readConfig);
+  const signer = exitOnConfigError(() => runnerSigner(config));
+  const userAgent = runnerUserAgent(config.VIGIL_RUNNER_SLUG);
+  const spoolDir = spoolDirOf(config);
+  const spool = await openDiskSpool({ dir: spoolDir, maxBytes: config.VIGIL_SPOOL_MAX_MB * MIB, logger }).catch((error: unknown) => {
+    logger.error(`cannot open the spool: ${(error as Error).message}`);
+    return process.exit(1);
+  });
+  logger.info(`runner ${config.VIGIL_RUNNER_SLUG} polls ${config.VIGIL_CONTROLLER_URL}; spool in ${spoolDir}`, {
+    slug: config.VIGIL_RUNNER_SLUG,
+    kid: signer.kid,
+  });
+  const advice = heapAdvice(config.VIGIL_CONCURRENCY, getHeapStatistics().heap_size_limit);
+  if (advice) logger.warn(advice);
+  const agent = startRunnerAgent({
+    link: createHttpLink({ controllerUrl: config.VIGIL_CONTROLLER_URL, signer, userAgent }),
+    spool,
+    logger,
+    metrics,
+    userAgent,
+    pollMode: config.VIGIL_POLL_MODE,
+    pollIntervalMs: config.VIGIL_POLL_INTERVAL_MS,
+    concurrency: config.VIGIL_CONCURRENCY,
+  });
+  const app = createApp({ logger, metrics, ready: alwaysReady });
+  // METRICS_PORT=off leaves the port undefined: no HTTP server at all.
+  await startService({ logger, app, listen: { port: config.METRICS_PORT }, stop: () => agent.stop(SHUTDOWN_DEADLINE_MS) });
+})();

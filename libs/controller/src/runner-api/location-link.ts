@@ -1,0 +1,52 @@
+import { CONTROLLER_LOCATION, type ReportedResult, type ReportItemOutcome, type RunSpec } from '@vigil/contracts';
+import type { Database } from '@vigil/db';
+import type { Registry } from 'prom-client';
+import { ingestResults } from '../ingest/store-results';
+import { controllerMetrics, countOutcomes } from '../metrics';
+import { type LeasedRun, leaseDueRuns } from '../scheduling/lease';
+
+export function toRunSpec(run: LeasedRun): RunSpec {
+  return {
+    run_id: run.runId,
+    check_id: run.checkUuid,
+    type: run.type,
+    target: run.target,
+    spec: run.spec,
+    timeout_ms: run.timeoutMs,
+    due_at: run.dueAt.toISOString(),
+  };
+}
+
+/** What one location does over the runner API, as functions: lease due runs, store their results. */
+export interface LocationLink {
+  poll(limit: number): Promise<RunSpec[]>;
+  report(results: readonly ReportedResult[]): Promise<ReportItemOutcome[]>;
+}
+
+/**
+ * The runner API's two operations for `location`, without HTTP: the API's routes call it
+ * for the runner that called them, and the controller's own `@controller` location calls it
+ * directly, so both lease and store through the same code.
+ */
+export function locationLink(deps: { db: Pick<Database, 'prisma'>; metrics: Registry }, location: string): LocationLink {
+  const metrics = controllerMetrics(deps.metrics);
+  return {
+    async poll(limit) {
+      const runs = await leaseDueRuns(deps.db, location, limit);
+      metrics.leasesIssued.inc(runs.length);
+      const expired = runs.filter((run) => run.previousLeaseExpired).length;
+      if (expired > 0) metrics.leasesExpired.inc(expired);
+      return runs.map(toRunSpec);
+    },
+    async report(results) {
+      const { results: outcomes, counts } = await ingestResults(deps.db, location, results);
+      countOutcomes(metrics, counts);
+      return outcomes;
+    },
+  };
+}
+
+/** The `@controller` location: checks that list it are probed inside the controller itself. */
+export function ownLocationLink(deps: { db: Pick<Database, 'prisma'>; metrics: Registry }): LocationLink {
+  return locationLink(deps, CONTROLLER_LOCATION);
+}

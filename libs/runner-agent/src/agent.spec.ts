@@ -1,0 +1,254 @@
+import { until } from '@vigil/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createCapturedLogger } from '@vigil/logger/testing';
+import type { ProbeResult, ProbeRun } from '@vigil/probes';
+import { Registry } from 'prom-client';
+import { type RunnerAgent, type RunnerAgentOptions, startRunnerAgent } from './agent';
+import { createBackoff } from './backoff';
+import { createMemorySpool } from './spool';
+import { FakeController, httpRun } from './testing';
+
+/** A probe the test holds: each run waits until released (or answers after `delayMs`). */
+function heldProbe(delayMs?: number) {
+  const started: ProbeRun[] = [];
+  const waiting: Array<() => void> = [];
+  let running = 0;
+  let maxRunning = 0;
+  const probe = async (run: ProbeRun, context: { signal?: AbortSignal }): Promise<ProbeResult> => {
+    started.push(run);
+    running += 1;
+    maxRunning = Math.max(maxRunning, running);
+    try {
+      await new Promise<void>((resolve) => {
+        if (delayMs !== undefined) setTimeout(resolve, delayMs);
+        else waiting.push(resolve);
+        context.signal?.addEventListener('abort', () => resolve());
+      });
+      return context.signal?.aborted ? { ok: false, error_code: 'ABORTED' } : { ok: true, latency_ms: 1, status_code: 200 };
+    } finally {
+      running -= 1;
+    }
+  };
+  return {
+    probe,
+    started,
+    releaseAll: () => waiting.splice(0).forEach((resolve) => resolve()),
+    get maxRunning() {
+      return maxRunning;
+    },
+  };
+}
+
+describe('the runner agent', () => {
+  let agent: RunnerAgent | undefined;
+  let controller: FakeController;
+  const log = createCapturedLogger({ level: 'debug' });
+
+  function start(options: Partial<RunnerAgentOptions> = {}): RunnerAgent {
+    agent = startRunnerAgent({
+      link: controller,
+      spool: createMemorySpool({ maxResults: 10_000, logger: log.logger }),
+      logger: log.logger,
+      metrics: new Registry(),
+      userAgent: 'Vigil/test (+runner t-1)',
+      pollMode: 'periodic',
+      pollIntervalMs: 100,
+      concurrency: 10,
+      reportDelayMs: 20,
+      pollBackoff: createBackoff({ initialMs: 50, maxMs: 200 }),
+      reportBackoff: createBackoff({ initialMs: 50, maxMs: 200 }),
+      ...options,
+    });
+    return agent;
+  }
+
+  beforeEach(() => {
+    controller = new FakeController();
+  });
+
+  afterEach(async () => {
+    await agent?.stop(1000);
+    agent = undefined;
+  });
+
+  describe('periodic polling', () => {
+    it('probes each leased run and reports it with its run, check and time', async () => {
+      const { probe } = heldProbe(5);
+      const runs = controller.lease(3);
+      const before = Date.now();
+      start({ probe });
+      await until(() => controller.stored.size === 3, 'three results');
+      for (const run of runs) {
+        const result = controller.stored.get(`${run.check_id}/${run.run_id}`);
+        expect(result).toMatchObject({ run_id: run.run_id, check_id: run.check_id, ok: true, status_code: 200 });
+        expect(Date.parse(result?.checked_at ?? '')).toBeGreaterThanOrEqual(before - 1);
+      }
+    });
+
+    it('polls on its interval, and skips a run handed out again while it is still in flight', async () => {
+      const held = heldProbe();
+      const runs = controller.lease(1);
+      start({ probe: held.probe, pollIntervalMs: 50 });
+      await until(() => held.started.length === 1, 'the first run to start');
+      for (const run of runs) controller.leaseAgain(run);
+      await until(() => controller.polls.length >= 3, 'two more polls');
+      expect(held.started).toHaveLength(1);
+      held.releaseAll();
+      await until(() => controller.stored.size === 1, 'the result');
+      expect(controller.reports.flat()).toHaveLength(1);
+      const times = controller.polls.map((poll) => poll.at);
+      const gaps = times.slice(1).map((at, index) => at - (times[index] ?? at));
+      for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(40);
+    });
+
+    it('never runs more than the concurrency at once, and keeps at most twice that leased', async () => {
+      const held = heldProbe();
+      controller.lease(100);
+      start({ probe: held.probe, concurrency: 4 });
+      await until(() => held.started.length === 4, 'four runs');
+      await sleep(250);
+      expect(held.maxRunning).toBe(4);
+      expect(controller.pending).toBe(92);
+      held.releaseAll();
+      await until(() => held.started.length === 8, 'the next four');
+      expect(held.maxRunning).toBe(4);
+    });
+
+    it('starts a run in the tick its poll answers when a slot is free', async () => {
+      const held = heldProbe(1);
+      start({ probe: held.probe, pollIntervalMs: 50 });
+      await until(() => controller.polls.length >= 1, 'a first poll');
+      const [run] = controller.lease(1);
+      await until(() => held.started.length === 1, 'the run');
+      const answeredAt = controller.polls.find((poll) => poll.answered === 1)?.at ?? Number.NaN;
+      expect(held.started[0]?.target).toBe(run?.target);
+      // Started within the same few milliseconds as the poll that leased it.
+      expect(Date.now() - answeredAt).toBeLessThan(1000);
+    });
+  });
+
+  describe('drain polling', () => {
+    it('does not ask again while runs wait for a slot, and asks at once when the queue empties', async () => {
+      const held = heldProbe();
+      controller.lease(6);
+      start({ probe: held.probe, pollMode: 'drain', concurrency: 2, pollIntervalMs: 10_000 });
+      await until(() => held.started.length === 2, 'two runs');
+      // Two slots and nothing more: the poll asked for two only.
+      expect(controller.polls.map((poll) => poll.limit)).toEqual([2]);
+      held.releaseAll();
+      await until(() => held.started.length === 4, 'two more runs');
+      expect(controller.polls.length).toBe(2);
+      held.releaseAll();
+      await until(() => held.started.length === 6, 'the last two');
+      held.releaseAll();
+      await until(() => controller.stored.size === 6, 'all results');
+      // The interval is 10 s: every poll so far came from a freed slot, not the timer.
+      expect(controller.polls.length).toBeGreaterThanOrEqual(3);
+    });
+
+    it('waits an interval after a poll that found nothing', async () => {
+      start({ probe: heldProbe(1).probe, pollMode: 'drain', pollIntervalMs: 100 });
+      await until(() => controller.polls.length >= 3, 'three polls');
+      const [first, second, third] = controller.polls.map((poll) => poll.at);
+      expect((second ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(90);
+      expect((third ?? 0) - (second ?? 0)).toBeGreaterThanOrEqual(90);
+    });
+  });
+
+  describe('reports', () => {
+    it('sends full batches at once and the rest after the short delay', async () => {
+      controller.lease(12);
+      start({ probe: heldProbe(1).probe, concurrency: 12, reportBatchSize: 5, reportDelayMs: 100 });
+      await until(() => controller.stored.size === 12, 'twelve results');
+      expect(controller.reports.map((batch) => batch.length)).toEqual([5, 5, 2]);
+    });
+
+    it('spools while the controller is down, does not poll meanwhile, and replays in order once it is back', async () => {
+      const first = controller.lease(5);
+      const held = heldProbe(1);
+      const running = start({ probe: held.probe, reportDelayMs: 10 });
+      await until(() => held.started.length === 5, 'five runs');
+      controller.failing = { failure: 'unavailable', message: 'http://controller is unreachable: ECONNREFUSED' };
+      await until(() => running.backlog === 5 && running.inFlight === 0, 'five results held');
+      const pollsWhileDown = controller.polls.length;
+      controller.lease(5);
+      await sleep(300);
+      expect(controller.polls.length).toBe(pollsWhileDown);
+      expect(controller.stored.size).toBe(0);
+
+      controller.failing = undefined;
+      await until(() => controller.stored.size === 10, 'all ten results');
+      const order = controller.reports.flat().map((result) => result.run_id);
+      expect(order.slice(0, 5)).toEqual(first.map((run) => run.run_id));
+      expect(log.lines().some((line) => line.includes('reports are kept in the spool'))).toBe(true);
+    });
+
+    it('replays what an earlier run left in the spool before it polls', async () => {
+      const spool = createMemorySpool({ maxResults: 100, logger: log.logger });
+      const left = [httpRun(), httpRun(), httpRun()].map((run) => ({ run_id: run.run_id, check_id: run.check_id, ok: true, checked_at: new Date().toISOString() }));
+      await spool.append(left);
+      controller.lease(2);
+      start({ probe: heldProbe(1).probe, spool, reportBatchSize: 2 });
+      await until(() => controller.stored.size === 5, 'the spooled and the new results');
+      expect(controller.reports.flat().slice(0, 3).map((result) => result.run_id)).toEqual(left.map((result) => result.run_id));
+      expect(spool.size()).toBe(0);
+    });
+
+    it('splits a batch the controller refuses to find and drop only the result it cannot take', async () => {
+      const runs = controller.lease(8);
+      const refused = runs[5]?.run_id ?? '';
+      controller.refuseRuns.add(refused);
+      start({ probe: heldProbe(1).probe, reportBatchSize: 8, reportDelayMs: 50 });
+      await until(() => controller.stored.size === 7, 'seven results');
+      await sleep(50);
+      expect([...controller.stored.values()].map((result) => result.run_id)).not.toContain(refused);
+      expect(log.lines().some((line) => line.includes('the controller refused a result'))).toBe(true);
+    });
+  });
+
+  describe('a key the controller refuses', () => {
+    it('logs the controller reason and backs off instead of polling in a loop', async () => {
+      controller.failing = { failure: 'unauthorized', message: '401 from http://controller: unknown runner key' };
+      start({ pollBackoff: createBackoff({ initialMs: 100, maxMs: 1000, random: () => 1 }) });
+      await sleep(800);
+      // 0, 100, 200, 400 ms: four polls at most in 800 ms, where a hot loop would make thousands.
+      expect(controller.polls.length).toBe(0);
+      const errors = log.lines().filter((line) => line.includes('unknown runner key'));
+      expect(errors.length).toBeGreaterThanOrEqual(3);
+      expect(errors.length).toBeLessThanOrEqual(5);
+    });
+  });
+
+  describe('stopping', () => {
+    it('lets runs in flight finish within the deadline and reports them', async () => {
+      controller.lease(3);
+      const running = start({ probe: heldProbe(100).probe });
+      await until(() => running.inFlight === 3, 'three runs in flight');
+      await running.stop(5000);
+      expect(controller.stored.size).toBe(3);
+    });
+
+    it('abandons runs past the deadline without reporting them, and stops polling', async () => {
+      controller.lease(2);
+      const held = heldProbe();
+      const running = start({ probe: held.probe });
+      await until(() => running.inFlight === 2, 'two runs in flight');
+      const polls = controller.polls.length;
+      await running.stop(50);
+      await sleep(250);
+      expect(controller.stored.size).toBe(0);
+      expect(controller.polls.length).toBe(polls);
+      expect(log.lines().some((line) => line.includes('abandoning 2 runs'))).toBe(true);
+    });
+
+    it('spools what the controller does not take at stop, for the next start', async () => {
+      const spool = createMemorySpool({ maxResults: 100, logger: log.logger });
+      controller.lease(2);
+      const running = start({ probe: heldProbe(1).probe, spool, reportDelayMs: 10_000 });
+      await until(() => running.backlog === 2, 'two results held');
+      controller.failing = { failure: 'unavailable', message: 'down' };
+      await running.stop(1000);
+      expect(spool.size()).toBe(2);
+    });
+  });
+});

@@ -1,0 +1,234 @@
+import { MAX_POLL_LIMIT, MAX_REPORT_BATCH, type ReportedResult, type RunSpec } from '@vigil/contracts';
+import type { Logger } from '@vigil/logger';
+import { type ProbeContext, type ProbeResult, type ProbeRun, runProbe } from '@vigil/probes';
+import type { Registry } from 'prom-client';
+import { agentMetrics, type AgentMetrics } from './agent-metrics';
+import { type Backoff, createBackoff } from './backoff';
+import { type ControllerLink, LinkError } from './link/controller-link';
+import { Reporter } from './reporter';
+import { RunQueue } from './run-queue';
+import type { Spool } from './spool';
+import { toProbeRun } from './to-probe-run';
+
+export type PollMode = 'periodic' | 'drain';
+
+const MAX_UNAVAILABLE_WAIT_MS = 30_000;
+
+export interface RunnerAgentOptions {
+  link: ControllerLink;
+  spool: Spool;
+  logger: Logger;
+  metrics: Registry;
+  /** `Vigil/<version> (+runner <slug>)`, sent by every probe unless its check sets its own. */
+  userAgent: string;
+  pollMode: PollMode;
+  pollIntervalMs: number;
+  concurrency: number;
+  reportBatchSize?: number;
+  reportDelayMs?: number;
+  /** The probes; tests pass their own. */
+  probe?: (run: ProbeRun, context: ProbeContext) => Promise<ProbeResult>;
+  /** Waits after failed polls (unreachable, refused key); tests shorten them. */
+  pollBackoff?: Backoff;
+  reportBackoff?: Backoff;
+}
+
+export interface RunnerAgent {
+  /**
+   * Stops polling, lets runs in flight finish for up to `deadlineMs`, abandons the rest
+   * (their leases run out and the controller hands them out again), then sends or spools
+   * every result. Never rejects.
+   */
+  stop(deadlineMs?: number): Promise<void>;
+  /** When a poll last succeeded. */
+  readonly lastPollAt: Date | undefined;
+  readonly inFlight: number;
+  /** Results not yet answered for by the controller. */
+  readonly backlog: number;
+}
+
+/**
+ * Leases runs from the controller, probes them (at most `concurrency` at once, each started
+ * as soon as a slot is free) and reports their results through a Reporter.
+ *
+ * - periodic: every interval, poll until the local backlog reaches twice the concurrency
+ *   or the controller has no more; a run already here is skipped by (check_id, run_id).
+ * - drain: poll again once no run waits for a slot and at least half the slots are free;
+ *   after a poll that found nothing, wait an interval.
+ *
+ * No poll happens while results wait in the spool: the runs they belong to are still
+ * leased to this runner, and reporting them before leasing more keeps them from being
+ * leased again (and then refused) after a long outage.
+ */
+export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
+  const { link, spool, logger, pollMode, pollIntervalMs, concurrency, userAgent, probe = runProbe } = options;
+  const pollBackoff = options.pollBackoff ?? createBackoff({ initialMs: Math.max(1000, pollIntervalMs), maxMs: 300_000 });
+  // One controller per run: a signal shared by a thousand runs makes every listener added to it cost more.
+  const aborters = new Set<AbortController>();
+  const metrics: AgentMetrics = agentMetrics(options.metrics, { inFlight: () => queue.inFlight, spooled: () => spool.size() });
+  const reporter = new Reporter({
+    link,
+    spool,
+    logger,
+    metrics,
+    batchSize: Math.min(options.reportBatchSize ?? MAX_REPORT_BATCH, MAX_REPORT_BATCH),
+    delayMs: options.reportDelayMs ?? 200,
+    backoff: options.reportBackoff,
+  });
+
+  let stopping = false;
+  let lastPollAt: Date | undefined;
+  let polling = false;
+  let timer: NodeJS.Timeout | undefined;
+  let currentPoll: Promise<void> | undefined;
+  let lastFailure: string | undefined;
+
+  async function execute(spec: RunSpec): Promise<void> {
+    const startedAt = Date.now();
+    metrics.runsStarted.inc({ type: spec.type });
+    const parsed = toProbeRun(spec);
+    let result: ProbeResult;
+    const aborter = new AbortController();
+    if (parsed.ok) {
+      aborters.add(aborter);
+      try {
+        result = await probe(parsed.run, { userAgent, signal: aborter.signal });
+      } catch (error) {
+        // A probe answers every failure with a result; a throw is a bug, not the endpoint's fault.
+        logger.error('a probe failed unexpectedly; the run is not reported', { check_id: spec.check_id, err: error });
+        return;
+      } finally {
+        aborters.delete(aborter);
+      }
+    } else {
+      result = { ok: false, error_code: 'INVALID_SPEC', error: `this runner cannot run the check: ${parsed.problem}`.slice(0, 2000) };
+    }
+    // An aborted run measured nothing about the endpoint; its lease runs out and it runs again.
+    if (aborter.signal.aborted) return;
+    metrics.runsFinished.inc({ type: spec.type, outcome: result.ok ? 'ok' : 'failed' });
+    metrics.probeSeconds.observe({ type: spec.type }, (Date.now() - startedAt) / 1000);
+    const reported: ReportedResult = {
+      run_id: spec.run_id,
+      check_id: spec.check_id,
+      checked_at: new Date(startedAt).toISOString(),
+      ...result,
+    };
+    reporter.add(reported);
+  }
+
+  const queue = new RunQueue(concurrency, execute, () => {
+    if (pollMode === 'drain' && !polling && wanted() > 0) schedule(0);
+  });
+
+  /** How many runs to ask for now; 0 when this is not the moment. */
+  function wanted(): number {
+    if (pollMode === 'periodic') return Math.min(MAX_POLL_LIMIT, 2 * concurrency - queue.inFlight - queue.queued);
+    if (queue.queued > 0 || queue.freeSlots < Math.ceil(concurrency / 2)) return 0;
+    return Math.min(MAX_POLL_LIMIT, queue.freeSlots);
+  }
+
+  function schedule(delayMs: number): void {
+    if (stopping || polling) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      currentPoll = pollNow();
+    }, delayMs);
+  }
+
+  function onPollFailure(error: unknown): number {
+    const failure = error instanceof LinkError ? error.failure : 'unavailable';
+    const message = error instanceof Error ? error.message : String(error);
+    metrics.pollFailures.inc({ failure });
+    // An unreachable controller is tried at least every 30 s, so the runner is back soon after it;
+    // a refused key needs a person, and waits up to the backoff's own bound.
+    const backoffMs = failure === 'unavailable' ? Math.min(MAX_UNAVAILABLE_WAIT_MS, pollBackoff.next()) : pollBackoff.next();
+    const waitMs = Math.max(error instanceof LinkError ? (error.retryAfterMs ?? 0) : 0, backoffMs);
+    const line = `cannot poll the controller; trying again in ${Math.round(waitMs / 1000)} s: ${message}`;
+    if (failure !== 'unavailable') logger.error(line, { failure });
+    else if (lastFailure !== message) logger.warn(line, { failure });
+    else logger.debug(line, { failure });
+    lastFailure = message;
+    return waitMs;
+  }
+
+  async function pollNow(): Promise<void> {
+    if (stopping || polling) return;
+    polling = true;
+    let nextInMs = pollIntervalMs;
+    try {
+      if (!reporter.caughtUp) {
+        // Results first: see the note on startRunnerAgent.
+        await reporter.flush();
+        nextInMs = Math.min(pollIntervalMs, 1000);
+        return;
+      }
+      let limit = wanted();
+      while (limit > 0 && !stopping) {
+        const runs = await link.poll(limit);
+        // Runs leased after stop() are left to their leases: starting them now would delay the exit.
+        if (stopping) break;
+        lastPollAt = new Date();
+        metrics.lastSuccessfulPoll.set(lastPollAt.getTime() / 1000);
+        if (pollBackoff.attempts > 0) logger.info('the controller answers polls again', { failedPolls: pollBackoff.attempts });
+        pollBackoff.reset();
+        lastFailure = undefined;
+        const skipped = queue.push(runs);
+        if (skipped > 0) metrics.runsSkipped.inc(skipped);
+        if (runs.length < limit) break;
+        if (pollMode === 'drain') {
+          // More may be due: ask again as soon as half the slots are free (the queue's callback).
+          nextInMs = wanted() > 0 ? 0 : pollIntervalMs;
+          break;
+        }
+        limit = wanted();
+      }
+    } catch (error) {
+      nextInMs = onPollFailure(error);
+    } finally {
+      polling = false;
+      schedule(nextInMs);
+    }
+  }
+
+  logger.info(`polling ${pollMode === 'drain' ? 'when idle' : `every ${pollIntervalMs} ms`}, ${concurrency} runs at once`, {
+    pollMode,
+    pollIntervalMs,
+    concurrency,
+    spooled: spool.size(),
+  });
+  schedule(0);
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stop(deadlineMs = 10_000) {
+      stopped ??= (async () => {
+        stopping = true;
+        clearTimeout(timer);
+        await currentPoll;
+        const dropped = queue.dropWaiting();
+        const finished = await Promise.race([
+          queue.whenIdle().then(() => true),
+          new Promise<false>((resolve) => setTimeout(() => resolve(false), deadlineMs).unref()),
+        ]);
+        if (!finished) {
+          logger.warn(`abandoning ${queue.inFlight} runs still in flight after ${deadlineMs} ms; the controller will hand them out again`);
+          for (const aborter of aborters) aborter.abort();
+          await queue.whenIdle();
+        }
+        if (dropped > 0) logger.info(`${dropped} leased runs were not started; the controller will hand them out again`);
+        await reporter.stop().catch((error: unknown) => logger.error('results could not be flushed', { err: error }));
+        await spool.close().catch((error: unknown) => logger.error('the spool did not close cleanly', { err: error }));
+      })();
+      return stopped;
+    },
+    get lastPollAt() {
+      return lastPollAt;
+    },
+    get inFlight() {
+      return queue.inFlight;
+    },
+    get backlog() {
+      return reporter.backlog;
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import http from 'node:http';
+import https from 'node:https';
+import { pollRuns, type ReportedResult, type ReportItemOutcome, reportResults, type RunSpec } from '@vigil/contracts';
+import type { RunnerSigner } from '@vigil/runner-auth';
+import got, { type Response } from 'got';
+import { type ControllerLink, LinkError, type LinkFailure } from './controller-link';
+
+export interface HttpLinkOptions {
+  /** The controller's base URL, without a trailing slash. */
+  controllerUrl: string;
+  signer: RunnerSigner;
+  userAgent: string;
+  /** How long one poll or report may take before it counts as unreachable. */
+  requestTimeoutMs?: number;
+}
+
+const MAX_REASON_CHARS = 300;
+
+function failureOf(status: number): LinkFailure {
+  if (status === 401 || status === 403) return 'unauthorized';
+  if (status === 429 || status >= 500) return 'unavailable';
+  return 'refused';
+}
+
+function retryAfterMs(response: Response): number | undefined {
+  const seconds = Number(response.headers['retry-after']);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+/** The controller's own words (its error shape), else the start of whatever it sent. */
+function reasonOf(response: Response<string>): string {
+  try {
+    const message = (JSON.parse(response.body) as { error?: { message?: unknown } }).error?.message;
+    if (typeof message === 'string') return message.slice(0, MAX_REASON_CHARS);
+  } catch {
+    // not our error shape: a proxy's page, say
+  }
+  return response.body.trim().slice(0, MAX_REASON_CHARS) || (response.statusMessage ?? '');
+}
+
+/** The runner API over HTTP, one keep-alive connection pool to the controller. */
+export function createHttpLink(options: HttpLinkOptions): ControllerLink {
+  const { controllerUrl, signer, userAgent, requestTimeoutMs = 10_000 } = options;
+  const client = got.extend({
+    agent: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
+    timeout: { request: requestTimeoutMs },
+    retry: { limit: 0 },
+    throwHttpErrors: false,
+    followRedirect: false,
+    headers: { 'user-agent': userAgent },
+  });
+
+  async function send(method: 'GET' | 'POST', path: string, json?: unknown): Promise<unknown> {
+    let response: Response<string>;
+    try {
+      response = await client(`${controllerUrl}${path}`, {
+        method,
+        json,
+        headers: { authorization: `Bearer ${signer.token()}` },
+      });
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      throw new LinkError('unavailable', `${controllerUrl} is unreachable: ${code ?? (error as Error).message}`);
+    }
+    if (response.statusCode >= 200 && response.statusCode < 300) {
+      try {
+        return JSON.parse(response.body);
+      } catch {
+        throw new LinkError('unavailable', `${controllerUrl} answered ${response.statusCode} with a body that is not JSON`);
+      }
+    }
+    const failure = failureOf(response.statusCode);
+    throw new LinkError(failure, `${response.statusCode} from ${controllerUrl}: ${reasonOf(response)}`, retryAfterMs(response));
+  }
+
+  return {
+    async poll(limit) {
+      const body = await send('GET', `${pollRuns.path}?limit=${limit}`);
+      const parsed = pollRuns.success.schema.safeParse(body);
+      if (!parsed.success) throw new LinkError('refused', `${controllerUrl} answered a poll with runs this runner cannot read`);
+      return parsed.data.runs satisfies RunSpec[];
+    },
+    async report(results: readonly ReportedResult[]): Promise<ReportItemOutcome[]> {
+      const body = await send('POST', reportResults.path, { results });
+      const parsed = reportResults.success.schema.safeParse(body);
+      if (!parsed.success) throw new LinkError('refused', `${controllerUrl} answered a report in a shape this runner cannot read`);
+      return parsed.data.results;
+    },
+  };
+}

@@ -1,0 +1,171 @@
+import type { RejectReason, ReportedResult, ReportItemOutcome } from '@vigil/contracts';
+import type { Logger } from '@vigil/logger';
+import type { AgentMetrics } from './agent-metrics';
+import { type Backoff, createBackoff } from './backoff';
+import { type ControllerLink, LinkError } from './link/controller-link';
+import type { Spool } from './spool';
+
+export interface ReporterOptions {
+  link: ControllerLink;
+  spool: Spool;
+  logger: Logger;
+  metrics: AgentMetrics;
+  /** Most results in one report (the controller takes 500). */
+  batchSize: number;
+  /** How long a result waits for others to share its report. */
+  delayMs: number;
+  backoff?: Backoff;
+}
+
+type Delivery = 'delivered' | 'retry';
+
+/**
+ * Sends results in batches, one report at a time, in the order they came. While the
+ * controller cannot take them (unreachable, 5xx, 429, or a refused token), they go to the
+ * spool, and once it answers again the spool is replayed from its oldest result before
+ * anything newer: a new batch goes to the spool too while the spool is not empty.
+ */
+export class Reporter {
+  private pending: ReportedResult[] = [];
+  private firstPendingAt = 0;
+  private pumping: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private retryAt = 0;
+  private readonly backoff: Backoff;
+  private stopped = false;
+
+  constructor(private readonly options: ReporterOptions) {
+    this.backoff = options.backoff ?? createBackoff({ initialMs: 1000, maxMs: 60_000 });
+    // Results spooled before a restart go first.
+    if (options.spool.size() > 0) this.wakeAt(0);
+  }
+
+  /** Results held in memory or in the spool, not yet answered for by the controller. */
+  get backlog(): number {
+    return this.pending.length + this.options.spool.size();
+  }
+
+  /** Whether the controller is taking reports (nothing waits to be retried). */
+  get caughtUp(): boolean {
+    return this.options.spool.size() === 0 && Date.now() >= this.retryAt;
+  }
+
+  add(result: ReportedResult): void {
+    if (this.pending.length === 0) this.firstPendingAt = Date.now();
+    this.pending.push(result);
+    if (this.pending.length >= this.options.batchSize) this.kick();
+    else this.wakeAt(this.firstPendingAt + this.options.delayMs);
+  }
+
+  /**
+   * Sends (or spools) everything held in memory now, whatever the delay, and replays the
+   * spool unless a retry is waiting; resolves when done.
+   */
+  async flush(): Promise<void> {
+    while (this.pumping || this.pending.length > 0) await (this.pumping ?? this.kick(true));
+    if (!this.stopped && this.options.spool.size() > 0 && Date.now() >= this.retryAt) await this.kick(true);
+  }
+
+  /**
+   * The last flush: what the controller does not take at once goes to the spool, for the
+   * next start. The spool is not replayed and no retry is waited for.
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.retryAt = 0;
+    await this.flush();
+  }
+
+  private kick(everything = false): Promise<void> {
+    this.pumping ??= this.pump(everything).finally(() => {
+      this.pumping = undefined;
+    });
+    return this.pumping;
+  }
+
+  private wakeAt(at: number): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.kick(), Math.max(0, at - Date.now()));
+    this.timer.unref();
+  }
+
+  private pendingDue(everything: boolean): boolean {
+    if (this.pending.length === 0) return false;
+    return everything || this.pending.length >= this.options.batchSize || Date.now() >= this.firstPendingAt + this.options.delayMs;
+  }
+
+  private async pump(everything: boolean): Promise<void> {
+    const { spool, batchSize } = this.options;
+    for (;;) {
+      if (this.pendingDue(everything)) {
+        const batch = this.pending.splice(0, batchSize);
+        if (this.pending.length > 0) this.firstPendingAt = Date.now();
+        if (spool.size() === 0 && Date.now() >= this.retryAt && (await this.deliver(batch)) === 'delivered') continue;
+        await this.toSpool(batch);
+        continue;
+      }
+      if (spool.size() > 0 && Date.now() >= this.retryAt && !this.stopped) {
+        const batch = await spool.peek(batchSize);
+        if ((await this.deliver(batch)) === 'retry') continue;
+        await spool.remove(batch.length);
+        continue;
+      }
+      break;
+    }
+    if (this.pending.length > 0) this.wakeAt(this.firstPendingAt + this.options.delayMs);
+    else if (spool.size() > 0) this.wakeAt(this.retryAt);
+  }
+
+  private async toSpool(batch: ReportedResult[]): Promise<void> {
+    const kept = await this.options.spool.append(batch);
+    if (kept < batch.length) this.options.metrics.resultsDropped.inc({ reason: 'spool_full' }, batch.length - kept);
+  }
+
+  /** One report; a batch the controller refuses as a whole is split to find the result it cannot take. */
+  private async deliver(batch: readonly ReportedResult[]): Promise<Delivery> {
+    const { link, logger, metrics } = this.options;
+    try {
+      this.countOutcomes(await link.report(batch));
+      if (this.backoff.attempts > 0) logger.info('the controller takes reports again', { attempts: this.backoff.attempts });
+      this.backoff.reset();
+      this.retryAt = 0;
+      return 'delivered';
+    } catch (error) {
+      if (!(error instanceof LinkError)) throw error;
+      if (error.failure === 'refused') {
+        if (batch.length > 1) {
+          const half = Math.ceil(batch.length / 2);
+          const first = await this.deliver(batch.slice(0, half));
+          // The halves go on even if one must wait: the spool keeps the order of whole batches only.
+          return first === 'retry' ? 'retry' : this.deliver(batch.slice(half));
+        }
+        const [result] = batch;
+        logger.error(`the controller refused a result; it is dropped: ${error.message}`, {
+          check_id: result?.check_id,
+          run_id: result?.run_id,
+        });
+        metrics.resultsDropped.inc({ reason: 'refused' });
+        return 'delivered';
+      }
+      const waitMs = Math.max(error.retryAfterMs ?? 0, this.backoff.next());
+      this.retryAt = Date.now() + waitMs;
+      const line = `reports are kept in the spool and retried in ${Math.round(waitMs / 1000)} s: ${error.message}`;
+      const fields = { failure: error.failure, spooled: this.options.spool.size() + batch.length };
+      if (error.failure === 'unauthorized') logger.error(line, fields);
+      else logger.warn(line, fields);
+      return 'retry';
+    }
+  }
+
+  private countOutcomes(outcomes: readonly ReportItemOutcome[]): void {
+    const rejected = new Map<RejectReason, number>();
+    for (const { outcome, reason } of outcomes) {
+      this.options.metrics.resultsReported.inc({ outcome });
+      if (reason) rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
+    }
+    // Not an error of the runner's: a check deleted meanwhile, or a lease that ran out while it probed.
+    if (rejected.size > 0) this.options.logger.info('the controller rejected some results', Object.fromEntries(rejected));
+  }
+}

@@ -1,0 +1,104 @@
+import type { RunSpec } from '@vigil/contracts';
+
+/** What identifies a run for the periodic mode's skip: the check and the run, as the controller leased them. */
+export const runKey = (run: Pick<RunSpec, 'check_id' | 'run_id'>): string => `${run.check_id}/${run.run_id}`;
+
+/**
+ * Runs waiting for a slot, and runs in flight, at most `concurrency` of them at once. A run
+ * starts in the same tick it is pushed when a slot is free. A run already queued or in
+ * flight is not taken twice.
+ */
+export class RunQueue {
+  private readonly waiting: RunSpec[] = [];
+  private head = 0;
+  private readonly keys = new Set<string>();
+  private running = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly execute: (run: RunSpec) => Promise<void>,
+    /** Called whenever a run finishes, so the poller can ask for more. */
+    private readonly onSlotFree: () => void = () => undefined,
+  ) {}
+
+  get inFlight(): number {
+    return this.running;
+  }
+
+  get queued(): number {
+    return this.waiting.length - this.head;
+  }
+
+  get freeSlots(): number {
+    return this.concurrency - this.running;
+  }
+
+  has(run: Pick<RunSpec, 'check_id' | 'run_id'>): boolean {
+    return this.keys.has(runKey(run));
+  }
+
+  /** Takes the runs not already here; returns how many were skipped as duplicates. */
+  push(runs: readonly RunSpec[]): number {
+    let skipped = 0;
+    for (const run of runs) {
+      const key = runKey(run);
+      if (this.keys.has(key)) {
+        skipped += 1;
+        continue;
+      }
+      this.keys.add(key);
+      this.waiting.push(run);
+    }
+    this.startWhatFits();
+    return skipped;
+  }
+
+  /** Forgets the runs that have not started (their leases run out and the controller hands them out again). */
+  dropWaiting(): number {
+    const dropped = this.waiting.slice(this.head);
+    for (const run of dropped) this.keys.delete(runKey(run));
+    this.waiting.length = 0;
+    this.head = 0;
+    this.notifyIfIdle();
+    return dropped.length;
+  }
+
+  /** Resolves once nothing is queued or running. */
+  whenIdle(): Promise<void> {
+    if (this.running === 0 && this.queued === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private startWhatFits(): void {
+    while (this.running < this.concurrency && this.head < this.waiting.length) {
+      const run = this.waiting[this.head] as RunSpec;
+      this.head += 1;
+      this.running += 1;
+      // The executor reports its own failures; a rejection here must still free the slot.
+      void this.execute(run)
+        .catch(() => undefined)
+        .then(() => this.finish(run));
+    }
+    // Compact now and then, so a long-lived queue does not keep every run it ever held.
+    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  private finish(run: RunSpec): void {
+    this.running -= 1;
+    this.keys.delete(runKey(run));
+    this.startWhatFits();
+    this.notifyIfIdle();
+    this.onSlotFree();
+  }
+
+  private notifyIfIdle(): void {
+    if (this.running > 0 || this.queued > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}

@@ -1,0 +1,1 @@
+export { FakeController, httpRun } from './fake-controller';

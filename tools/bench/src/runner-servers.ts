@@ -1,0 +1,132 @@
+// Child process of the runner benchmark (`node tools/scripts/run-ts.mjs tools/bench/src/runner-servers.ts`):
+// the HTTP target every check requests and a stub controller that leases runs of it, in a
+// process of their own so that the process under test holds only the runner. Prints one line
+// `READY {"target":…,"controller":…}` once both listen; stops on SIGTERM or SIGINT.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { MAX_POLL_LIMIT, pollRuns, type ReportedResult, type ReportItemOutcome, reportResults, type RunSpec } from '@vigil/contracts';
+import { READY_PREFIX, type ServerStats, STATS_PATH } from './runner-protocol';
+
+const CHECKS = 100;
+// Far above the default 511: 1,000 probes connect at once, and a full accept queue would add
+// SYN retransmits (a second each) to the figures. The kernel caps it at net.core.somaxconn.
+const BACKLOG = 4096;
+const TARGET_BODY = Buffer.from('ok\n');
+// As a check created with the API's defaults stores it.
+const SPEC = { method: 'GET', headers: {}, expected_statuses: ['2xx', '3xx'], follow_redirects: true, max_redirects: 5, verify_tls: true };
+
+const stats = { polls: 0, leased: 0, reports: 0, reported: 0, ok: 0, failed: 0, targetRequests: 0, unauthorized: 0 };
+const errorCodes = new Map<string, number>();
+const checkIds = Array.from({ length: CHECKS }, () => randomUUID());
+let nextCheck = 0;
+
+function snapshot(): ServerStats {
+  const cpu = process.cpuUsage();
+  return { ...stats, errorCodes: Object.fromEntries(errorCodes), at: performance.timeOrigin + performance.now(), cpuMicros: cpu.user + cpu.system };
+}
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function leaseRuns(limit: number, target: string): RunSpec[] {
+  const dueAt = new Date().toISOString();
+  const runs: RunSpec[] = [];
+  for (let i = 0; i < limit; i++) {
+    const checkId = checkIds[nextCheck++ % CHECKS];
+    runs.push({ run_id: randomUUID(), check_id: checkId, type: 'http', target, spec: SPEC, timeout_ms: 5000, due_at: dueAt });
+  }
+  return runs;
+}
+
+function countResults(results: readonly ReportedResult[]): ReportItemOutcome[] {
+  stats.reports++;
+  stats.reported += results.length;
+  return results.map((result) => {
+    if (result.ok) stats.ok++;
+    else {
+      stats.failed++;
+      const code = result.error_code ?? 'no error_code';
+      errorCodes.set(code, (errorCodes.get(code) ?? 0) + 1);
+    }
+    return { run_id: result.run_id, check_id: result.check_id, outcome: 'accepted' };
+  });
+}
+
+/**
+ * The runner API's two routes, answering as the real controller does when every run is due
+ * and every result is accepted. The runner's token is required but not verified: the bench
+ * measures the runner, and the controller's verification cost is the ingest bench's concern.
+ */
+function stubController(target: string) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://stub');
+    if (req.method === 'GET' && url.pathname === STATS_PATH) return json(res, 200, snapshot());
+    if (!req.headers.authorization?.startsWith('Bearer ')) {
+      stats.unauthorized++;
+      return json(res, 401, { error: { code: 'unauthorized', message: 'no runner token' } });
+    }
+    if (req.method === 'GET' && url.pathname === pollRuns.path) {
+      const limit = Number(url.searchParams.get('limit') ?? 50);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_POLL_LIMIT) return json(res, 400, { error: { code: 'validation', message: 'bad limit' } });
+      stats.polls++;
+      stats.leased += limit;
+      return json(res, pollRuns.success.status, { runs: leaseRuns(limit, target) });
+    }
+    if (req.method === 'POST' && url.pathname === reportResults.path) {
+      const body = JSON.parse(await readBody(req)) as { results: ReportedResult[] };
+      const results = countResults(body.results);
+      return json(res, reportResults.success.status, { results, accepted: results.length, duplicates: 0, rejected: 0 });
+    }
+    json(res, 404, { error: { code: 'not_found', message: `${req.method} ${url.pathname}` } });
+  };
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: '127.0.0.1', port: 0, backlog: BACKLOG }, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+async function main(): Promise<void> {
+  const targetServer = createServer((_req, res) => {
+    stats.targetRequests++;
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': TARGET_BODY.length });
+    res.end(TARGET_BODY);
+  });
+  const targetPort = await listen(targetServer);
+  const target = `http://127.0.0.1:${targetPort}/`;
+  const handle = stubController(target);
+  const controllerServer = createServer((req, res) => {
+    handle(req, res).catch((error: Error) => json(res, 500, { error: { code: 'internal', message: error.message } }));
+  });
+  const controllerPort = await listen(controllerServer);
+  const stop = () => {
+    targetServer.close();
+    controllerServer.close();
+    targetServer.closeAllConnections();
+    controllerServer.closeAllConnections();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  console.log(`${READY_PREFIX}${JSON.stringify({ target, controller: `http://127.0.0.1:${controllerPort}` })}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
