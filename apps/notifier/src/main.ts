@@ -1,4 +1,5 @@
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
+import { startNotifier } from '@vigil/delivery';
 import { bootService, startService } from '@vigil/http';
 import { createApp } from './app';
 import { readConfig } from './config';
@@ -6,7 +7,19 @@ import { readConfig } from './config';
 void (async () => {
   const { config, logger, metrics } = bootService('notifier', readConfig);
   const db = await openServiceDatabase(config, logger);
+  const notifier = await startNotifier({
+    db,
+    logger,
+    metrics,
+    context: { smtp: config.VIGIL_SMTP_URL, emailFrom: config.VIGIL_EMAIL_FROM, pagerDutyEventsUrl: config.VIGIL_PAGERDUTY_EVENTS_URL },
+    maxAttempts: config.VIGIL_NOTIFY_MAX_ATTEMPTS,
+    apiBaseUrl: config.VIGIL_PUBLIC_URL,
+  });
   const app = createApp({ logger, metrics, ready: databaseReadiness(db) });
+  const stop = async () => {
+    await notifier.stop();
+    await db.close();
+  };
   // METRICS_PORT=off leaves the port undefined: no HTTP server at all.
-  await startService({ logger, app, listen: { port: config.METRICS_PORT }, stop: () => db.close() });
+  await startService({ logger, app, listen: { port: config.METRICS_PORT }, stop });
 })();

@@ -10,6 +10,7 @@ import { mountChecks } from './management/checks';
 import { mountEvents } from './management/events';
 import { mountMaintenanceWindows } from './management/maintenance-windows';
 import { mountNotificationChannels } from './management/notification-channels';
+import { mountNotifications } from './management/notifications';
 import { mountRunners } from './management/runners';
 import { mountSites } from './management/sites';
 import { mountRunnerApi } from './runner-api/router';
@@ -47,6 +48,7 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   mountEvents(management);
   mountMaintenanceWindows(management);
   mountNotificationChannels(management);
+  mountNotifications(management);
   mountApiKeys(management);
 
   app.use(runnerRouter);

@@ -59,3 +59,17 @@ export function decodeCursor<const Shape extends Record<string, CursorKind>>(
   const record = value as Record<string, unknown>;
   return Object.fromEntries(Object.entries(shape).map(([key, kind]) => [key, decodeValue(kind, record[key])])) as CursorPosition<Shape>;
 }
+
+/**
+ * A page of a list read with `take: limit + 1`: the first `limit` rows, and the cursor after the
+ * last of them when the extra row shows there is more (else null).
+ */
+export function pageOf<Row>(
+  rows: readonly Row[],
+  limit: number,
+  positionOf: (last: Row) => Record<string, string | number | bigint | Date>,
+): { page: Row[]; next_cursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return { page, next_cursor: rows.length > limit && last !== undefined ? encodeCursor(positionOf(last)) : null };
+}

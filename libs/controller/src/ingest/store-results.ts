@@ -1,11 +1,9 @@
 import type { RejectReason, ReportedResult, ReportItemOutcome, ReportOutcome } from '@vigil/contracts';
-import { type Database, Prisma } from '@vigil/db';
+import { type Database, Prisma, RESULTS_CHANNEL } from '@vigil/db';
 
 /** How far ahead of the controller's clock a result's `checked_at` may be (runners' clocks drift a little). */
 export const MAX_CLOCK_AHEAD_MS = 60_000;
 
-/** The pg_notify channel the evaluator listens on to learn that results are waiting. */
-export const RESULTS_CHANNEL = 'vigil_results';
 
 export interface IngestOutcome {
   /** One per reported result, in the order they were sent. */

@@ -3,7 +3,7 @@ import type { ApiKey } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import { createApiKey } from '../auth/api-keys';
 import type { AreaContext } from '../http/area';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 
 type ApiKeyJson = ResponseOf<typeof listApiKeys>['data'][number];
 
@@ -53,10 +53,10 @@ export function mountApiKeys(ctx: AreaContext): void {
       orderBy: { id: 'desc' },
       take: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
+    const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ id: last.id }));
     return {
       data: page.map(apiKeyJson),
-      next_cursor: rows.length > query.limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
+      next_cursor,
     };
   });
 

@@ -1,6 +1,6 @@
 import type { listCheckResults, QueryOf } from '@vigil/contracts';
 import type { VigilPrisma } from '@vigil/db';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 import { type CheckLocationJson, checkLocationJson, type CheckResultJson, checkResultJson, type LocationStateRow } from './check-serialize';
 
 /** Each location state of a check with the newest result from that location, in one query. */
@@ -50,10 +50,9 @@ export async function checkResultsPage(
     orderBy: [{ checkedAt: 'desc' }, { id: 'desc' }],
     take: query.limit + 1,
   });
-  const page = rows.slice(0, query.limit);
-  const last = page.at(-1);
+  const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ at: last.checkedAt, id: last.id }));
   return {
     data: page.map(checkResultJson),
-    next_cursor: rows.length > query.limit && last ? encodeCursor({ at: last.checkedAt, id: last.id }) : null,
+    next_cursor,
   };
 }

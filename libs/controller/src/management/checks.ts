@@ -11,7 +11,7 @@ import {
 } from '@vigil/contracts';
 import { type Database, type Prisma, withTransaction } from '@vigil/db';
 import type { AreaContext } from '../http/area';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 import { makeCheckDueNow, parkCheck, syncCheckLocations } from '../scheduling/location-states';
 import { checkLocations, checkResultsPage } from './check-results';
 import { CHECK_RELATIONS, checkJson, type CheckJson, storedLocationsThreshold } from './check-serialize';
@@ -87,9 +87,8 @@ export function mountChecks(ctx: AreaContext): void {
       orderBy: { id: 'asc' },
       take: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return { data: page.map(checkJson), next_cursor: rows.length > query.limit && last ? encodeCursor({ id: last.id }) : null };
+    const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ id: last.id }));
+    return { data: page.map(checkJson), next_cursor };
   });
 
   ctx.route(getCheck, async ({ params }) => checkJson(await findCheck(db.prisma, params.id)));

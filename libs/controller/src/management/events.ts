@@ -2,7 +2,7 @@ import { getEvent, listEvents, type QueryOf } from '@vigil/contracts';
 import type { Prisma } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import type { AreaContext } from '../http/area';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 import { EVENT_RELATIONS, eventJson, eventSummaryJson, transitionJson } from './event-json';
 
 interface EventPosition {
@@ -40,11 +40,10 @@ export function mountEvents(ctx: AreaContext): void {
       take: query.limit + 1,
       include: EVENT_RELATIONS,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
+    const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ started_at: last.startedAt, id: last.id }));
     return {
       data: page.map(eventJson),
-      next_cursor: rows.length > query.limit ? encodeCursor({ started_at: last.startedAt, id: last.id }) : null,
+      next_cursor,
     };
   });
 

@@ -10,7 +10,7 @@ import {
 import type { Database, MaintenanceWindow, Prisma } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import type { AreaContext } from '../http/area';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 import { invalidField } from '../http/validation';
 
 const WINDOW_RELATIONS = { site: { select: { uuid: true } }, check: { select: { uuid: true } } } as const;
@@ -86,11 +86,10 @@ export function mountMaintenanceWindows(ctx: AreaContext): void {
       take: query.limit + 1,
       include: WINDOW_RELATIONS,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page[page.length - 1];
+    const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ starts_at: last.startsAt, id: last.id }));
     return {
       data: page.map((window) => windowJson(window, now.getTime())),
-      next_cursor: rows.length > query.limit ? encodeCursor({ starts_at: last.startsAt, id: last.id }) : null,
+      next_cursor,
     };
   });
 

@@ -173,7 +173,7 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
       data: { siteId: site.site.id, eventType: 'runner_offline', location: `r-${channel.id}`, severity: 'warning', startedAt: new Date() },
     });
     await harness.db.prisma.notification.create({
-      data: { siteId: site.site.id, eventId: event.id, channelId: channel.id, kind: 'opened', idempotencyKey: `${event.uuid}:opened:${channel.id}` },
+      data: { siteId: site.site.id, eventId: event.id, channelId: channel.id, kind: 'outage_confirmed', idempotencyKey: `${event.uuid}:outage_confirmed:${channel.id}` },
     });
     const deleted = await request(harness.app).delete(`/api/v1/notification-channels/${created.body.id}`).set('Authorization', writer);
     expect(deleted.status).toBe(204);

@@ -14,7 +14,7 @@ import type { Database, NotificationChannel, Prisma } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import type { z } from 'zod';
 import type { AreaContext } from '../http/area';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 import { validationFailed } from '../http/validation';
 import { maskChannelConfig, mergePatch, restoreMaskedSecrets } from './channel-secrets';
 import { resolveChannelSites, siteUuidsById } from './channel-sites';
@@ -93,10 +93,10 @@ export function mountNotificationChannels(ctx: AreaContext): void {
       orderBy: { id: 'desc' },
       take: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
+    const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ id: last.id }));
     return {
       data: await channelsJson(db, page),
-      next_cursor: rows.length > query.limit ? encodeCursor({ id: page[page.length - 1].id }) : null,
+      next_cursor,
     };
   });
 

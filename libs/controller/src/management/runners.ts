@@ -2,7 +2,7 @@ import { createRunner, getRunner, listRunners, revokeRunner, rotateRunnerKey } f
 import { type Database, Prisma, type Runner, withTransaction } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import { generateRunnerKeyPair } from '@vigil/runner-auth';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 import type { AreaContext } from '../http/area';
 import { addRunnerLocation, removeRunnerLocation } from '../scheduling/location-states';
 import { runnerJson, runnerWithKeyJson } from './runner-json';
@@ -59,11 +59,11 @@ export function mountRunners(ctx: AreaContext): void {
       orderBy: { slug: 'asc' },
       take: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
+    const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ slug: last.slug }));
     const now = Date.now();
     return {
       data: page.map((runner) => runnerJson(runner, now)),
-      next_cursor: rows.length > query.limit ? encodeCursor({ slug: page[page.length - 1].slug }) : null,
+      next_cursor,
     };
   });
 

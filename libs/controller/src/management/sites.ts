@@ -1,7 +1,7 @@
 import { createSite, deleteSite, getSite, listSites, siteSlugFromName, updateSite } from '@vigil/contracts';
 import { Prisma, type VigilTransaction, withTransaction } from '@vigil/db';
 import { HttpError } from '@vigil/http';
-import { decodeCursor, encodeCursor } from '../http/cursor';
+import { decodeCursor, pageOf } from '../http/cursor';
 import type { AreaContext } from '../http/area';
 import { type SiteCheckRow, siteJson } from './site-serialize';
 
@@ -56,11 +56,10 @@ export function mountSites(ctx: AreaContext): void {
       orderBy: [{ name: 'asc' }, { id: 'asc' }],
       take: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
+    const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ name: last.name, id: last.id }));
     return {
       data: page.map((site) => siteJson(site)),
-      next_cursor: rows.length > query.limit && last ? encodeCursor({ name: last.name, id: last.id }) : null,
+      next_cursor,
     };
   });
 

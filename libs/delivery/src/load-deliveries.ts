@@ -1,0 +1,41 @@
+import type { Database, Notification, NotificationChannel } from '@vigil/db';
+import { buildAlertMessage, type MessageOptions } from './message';
+import type { AlertMessage } from './types';
+
+/** A claimed notification with its channel and the message to send. */
+export interface Delivery {
+  readonly notification: Pick<Notification, 'id' | 'uuid' | 'attemptCount'>;
+  readonly channel: Pick<NotificationChannel, 'uuid' | 'type' | 'config' | 'enabled'>;
+  readonly message: AlertMessage;
+}
+
+/** Loads what the messages of claimed notifications need, in one query; rows deleted since the claim are left out. */
+export async function loadDeliveries(db: Database, ids: readonly bigint[], options: MessageOptions): Promise<Delivery[]> {
+  const rows = await db.prisma.notification.findMany({
+    where: { id: { in: [...ids] } },
+    include: {
+      channel: true,
+      transition: true,
+      event: { include: { site: true, endpoint: true, check: true } },
+    },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map((row) => {
+    const { event, transition, channel } = row;
+    const target = event.endpoint?.target;
+    return {
+      notification: row,
+      channel,
+      message: buildAlertMessage(
+        {
+          notification: row,
+          event,
+          transition,
+          check: event.check && target !== undefined ? { ...event.check, target } : null,
+          site: event.site,
+        },
+        options,
+      ),
+    };
+  });
+}

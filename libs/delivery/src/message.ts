@@ -1,0 +1,114 @@
+import type { NotificationKindName } from '@vigil/contracts';
+import type { Check, EventTransition, Notification, SiteEvent, Site } from '@vigil/db';
+import type { AlertMessage } from './types';
+
+/** The rows a notification is about, as the worker loads them. */
+export interface MessageSource {
+  readonly notification: Pick<Notification, 'kind' | 'idempotencyKey'>;
+  readonly event: Pick<SiteEvent, 'id' | 'uuid' | 'location' | 'eventType' | 'severity' | 'startedAt' | 'endedAt' | 'resolutionReason' | 'metadata'>;
+  readonly transition: Pick<EventTransition, 'reason' | 'source' | 'metadata' | 'at'> | null;
+  readonly check: (Pick<Check, 'uuid' | 'name' | 'type'> & { readonly target: string }) | null;
+  readonly site: Pick<Site, 'uuid' | 'name'>;
+}
+
+const HEADLINES: Record<NotificationKindName, string> = {
+  outage_suspected: 'Seems down',
+  outage_confirmed: 'DOWN',
+  outage_recovered: 'Recovered',
+  outage_resolved: 'Resolved',
+  cert_expiring_soon: 'Certificate expiring',
+  cert_renewed: 'Certificate renewed',
+  reminder: 'Still down',
+  runner_offline: 'Runner offline',
+  runner_recovered: 'Runner back',
+};
+
+const CLOSING_KINDS: ReadonlySet<NotificationKindName> = new Set(['outage_recovered', 'outage_resolved', 'cert_renewed', 'runner_recovered']);
+
+function asRecord(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function stringsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+function stringOf(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/** "2h 5m", "3m 20s", "45s": how long an event lasted, to the second. */
+export function formatDuration(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000));
+  const [d, h, m, s] = [Math.floor(total / 86_400), Math.floor(total / 3600) % 24, Math.floor(total / 60) % 60, total % 60];
+  const parts = d > 0 ? [`${d}d`, `${h}h`] : h > 0 ? [`${h}h`, `${m}m`] : m > 0 ? [`${m}m`, `${s}s`] : [`${s}s`];
+  return parts.join(' ');
+}
+
+/** Why it failed, from the event's metadata: "HTTP 503", "ECONNREFUSED: connection refused". */
+function failureOf(metadata: Record<string, unknown>): string | null {
+  const status = typeof metadata['status_code'] === 'number' ? `HTTP ${metadata['status_code']}` : null;
+  const code = stringOf(metadata['error_code']);
+  const error = stringOf(metadata['error']);
+  const parts = [status, code && error ? `${code}: ${error}` : (code ?? error)].filter((p): p is string => p !== null);
+  return parts.length > 0 ? parts.join(', ') : null;
+}
+
+export interface MessageOptions {
+  /** The controller API's public base URL (`https://vigil.example`): adds a link to the event. */
+  readonly apiBaseUrl?: string;
+}
+
+/** Builds what every channel says about one notification. Pure: the same rows give the same message. */
+export function buildAlertMessage(source: MessageSource, options: MessageOptions = {}): AlertMessage {
+  const { notification, event, transition, check, site } = source;
+  const kind = notification.kind;
+  const eventMetadata = asRecord(event.metadata);
+  const transitionMetadata = asRecord(transition?.metadata);
+  const failing = stringsOf(eventMetadata['failing_locations']);
+  const reporting = stringOf(transitionMetadata['location']) ?? stringOf(eventMetadata['location']);
+
+  // A location-wide event (runner_offline) is about its runner, whatever site carries it.
+  const subject = check ? `${site.name} (${check.target})` : event.location ? `location ${event.location}` : site.name;
+  const closed = event.endedAt !== null;
+  const headline = kind === 'outage_resolved' && event.resolutionReason ? `${HEADLINES[kind]} (${event.resolutionReason})` : HEADLINES[kind];
+  const title = `${headline}: ${subject}`;
+
+  const failure = failureOf(eventMetadata);
+  const lines = [
+    title,
+    check ? `Check: ${check.name ?? check.type} (${check.type}) on ${check.target}` : null,
+    `Event: ${event.eventType}, severity ${event.severity}`,
+    failing.length > 0 ? `Failing from: ${failing.join(', ')}` : null,
+    failure ? `${closed ? 'Last failure' : 'Failure'}: ${failure}` : null,
+    `Started: ${event.startedAt.toISOString()}`,
+    event.endedAt
+      ? `Ended: ${event.endedAt.toISOString()} after ${formatDuration(event.endedAt.getTime() - event.startedAt.getTime())}${event.resolutionReason ? ` (${event.resolutionReason})` : ''}`
+      : null,
+    `Event id: ${event.uuid}`,
+  ].filter((line): line is string => line !== null);
+
+  return {
+    kind,
+    idempotencyKey: notification.idempotencyKey,
+    title,
+    text: lines.join('\n'),
+    action: CLOSING_KINDS.has(kind) ? 'resolve' : 'trigger',
+    event: {
+      id: event.id.toString(),
+      uuid: event.uuid,
+      type: event.eventType,
+      severity: event.severity,
+      startedAt: event.startedAt.toISOString(),
+      endedAt: event.endedAt?.toISOString() ?? null,
+      resolutionReason: event.resolutionReason,
+      metadata: eventMetadata,
+    },
+    check: check ? { uuid: check.uuid, name: check.name, type: check.type, target: check.target } : null,
+    site: { uuid: site.uuid, name: site.name },
+    locations: { failing, reporting },
+    links: options.apiBaseUrl
+      ? [{ label: 'Event', url: `${options.apiBaseUrl.replace(/\/+$/, '')}/api/v1/events/${event.uuid}` }]
+      : [],
+  };
+}

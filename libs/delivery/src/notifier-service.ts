@@ -1,0 +1,77 @@
+import { type Database, OUTBOX_CHANNEL } from '@vigil/db';
+import type { Logger } from '@vigil/logger';
+import { startWorkerLoop } from '@vigil/worker-loop';
+import { Counter, type Registry } from 'prom-client';
+import { deliverDue } from './deliver-due';
+import { scheduleReminders } from './reminders';
+import type { SenderContext } from './types';
+
+export interface NotifierServiceOptions {
+  db: Database;
+  logger: Logger;
+  metrics: Registry;
+  context: SenderContext;
+  maxAttempts?: number;
+  /** The controller's public URL, for links in messages. */
+  apiBaseUrl?: string;
+  /** How often it looks for due rows when no NOTIFY wakes it (default 1 s): retries fall due by time. */
+  pollIntervalMs?: number;
+  /** How often reminders are scheduled (default 30 s). */
+  reminderIntervalMs?: number;
+  /** Rows sent at once (default 20). */
+  batchSize?: number;
+}
+
+export interface NotifierService {
+  stop(): Promise<void>;
+  nextStep(): Promise<void>;
+}
+
+const OUTCOMES = ['delivered', 'retrying', 'failed', 'superseded'] as const;
+
+/**
+ * The notifier at work: woken by the evaluator's NOTIFY when it writes outbox rows, polling for
+ * retries that fall due, scheduling reminders while outages last.
+ */
+export async function startNotifier(options: NotifierServiceOptions): Promise<NotifierService> {
+  const { db, logger, pollIntervalMs = 1000, reminderIntervalMs = 30_000, batchSize = 20 } = options;
+  const registers = [options.metrics];
+  const attempts =
+    (options.metrics.getSingleMetric('vigil_notifier_attempts_total') as Counter<'outcome'> | undefined) ??
+    new Counter({ name: 'vigil_notifier_attempts_total', help: 'Delivery attempts, by outcome (delivered, retrying, failed, superseded)', labelNames: ['outcome'], registers });
+  for (const outcome of OUTCOMES) attempts.inc({ outcome }, 0);
+  const reminders =
+    (options.metrics.getSingleMetric('vigil_notifier_reminders_total') as Counter | undefined) ??
+    new Counter({ name: 'vigil_notifier_reminders_total', help: 'Reminders scheduled while outages last', registers });
+  let lastReminders = 0;
+
+  const loop = startWorkerLoop({
+    name: 'notifier',
+    logger,
+    pollIntervalMs,
+    step: async () => {
+      if (Date.now() - lastReminders >= reminderIntervalMs) {
+        reminders.inc(await scheduleReminders(db, new Date()));
+        lastReminders = Date.now();
+      }
+      const result = await deliverDue(db, {
+        logger,
+        limit: batchSize,
+        context: options.context,
+        maxAttempts: options.maxAttempts,
+        apiBaseUrl: options.apiBaseUrl,
+      });
+      for (const outcome of OUTCOMES) if (result[outcome] > 0) attempts.inc({ outcome }, result[outcome]);
+      return { more: result.claimed >= batchSize };
+    },
+  });
+  const unlisten = await db.listen(OUTBOX_CHANNEL, () => loop.wake());
+  logger.info('delivering notifications as they are written', { pollIntervalMs, batchSize });
+  return {
+    async stop() {
+      await unlisten();
+      await loop.stop();
+    },
+    nextStep: () => loop.nextStep(),
+  };
+}

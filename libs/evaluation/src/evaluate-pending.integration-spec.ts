@@ -1,0 +1,267 @@
+import { PassThrough } from 'node:stream';
+import type { Check, Site, VigilPrisma } from '@vigil/db';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@vigil/db/testing';
+import { createLogger } from '@vigil/logger';
+import { evaluatePending, type EvaluatePendingOptions } from './evaluate-pending';
+import { insertResults, round, seedCheck } from './testing/seed';
+
+const START = Date.parse('2026-11-23T10:00:00.000Z');
+const at = (seconds: number) => new Date(START + seconds * 1000);
+
+/** A real logger writing JSON lines to memory. */
+function capturedLogger() {
+  const stream = new PassThrough();
+  const lines: Array<Record<string, unknown>> = [];
+  stream.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) if (line !== '') lines.push(JSON.parse(line));
+  });
+  return { logger: createLogger({ service: 'evaluator-test', stream }), lines };
+}
+
+const flushed = () => new Promise((resolve) => setImmediate(resolve));
+
+function options(extra: Partial<EvaluatePendingOptions> = {}) {
+  const captured = capturedLogger();
+  return { captured, options: { maxChecks: 100, readOnly: false, logger: captured.logger, ...extra } };
+}
+
+const transitionsOf = (prisma: VigilPrisma, checkId: number) =>
+  prisma.eventTransition.findMany({ where: { event: { checkId } }, orderBy: { id: 'asc' } });
+
+const eventsOf = (prisma: VigilPrisma, checkId: number) => prisma.siteEvent.findMany({ where: { checkId }, orderBy: { id: 'asc' } });
+
+describe.each(testDatabaseKinds())('evaluatePending on %s', (kind) => {
+  let database: TestDatabase;
+  let prisma: VigilPrisma;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    prisma = database.db.prisma;
+  });
+  afterAll(() => database.dispose());
+
+  const evaluate = (extra: Partial<EvaluatePendingOptions> = {}) => {
+    const run = options(extra);
+    return evaluatePending(database.db, run.options).then(async (counts) => {
+      await flushed();
+      return { counts, lines: run.captured.lines };
+    });
+  };
+
+  async function channelsFor(site: Site) {
+    const plain = await prisma.notificationChannel.create({ data: { name: 'ops', type: 'webhook', siteIds: [site.id] } });
+    const eager = await prisma.notificationChannel.create({ data: { name: 'eager', type: 'slack', siteIds: [site.id], notifyOnSeemsDown: true } });
+    return { plain, eager };
+  }
+
+  const statusOf = async (site: Site, check: Check) => ({
+    check: (await prisma.check.findUniqueOrThrow({ where: { id: check.id } })).status,
+    site: (await prisma.site.findUniqueOrThrow({ where: { id: site.id } })).status,
+  });
+
+  it('takes a 3-location check with quorum 2 from seems_down to down to recovered in one event', async () => {
+    const { site, check } = await seedCheck(prisma);
+    const { plain, eager } = await channelsFor(site);
+    const everySite = await prisma.notificationChannel.create({ data: { name: 'all sites', type: 'webhook', siteIds: [] } });
+    const otherSite = await seedCheck(prisma);
+    await prisma.notificationChannel.create({ data: { name: 'elsewhere', type: 'webhook', siteIds: [otherSite.site.id] } });
+    await prisma.notificationChannel.create({ data: { name: 'off', type: 'webhook', siteIds: [site.id], enabled: false } });
+
+    // Healthy, then eu-1 and us-1 fail once each: suspects, not yet failing (threshold 2).
+    await insertResults(prisma, check, site.id, START, [...round(0, true, true, true), ...round(60, false, false, true)]);
+    const first = await evaluate();
+    expect(first.counts).toEqual({ checks: 1, failed: 0, results: 6, transitions: 1 });
+    const [opened] = await eventsOf(prisma, check.id);
+    expect(opened).toMatchObject({ eventType: 'seems_down', severity: 'low', startedAt: at(60), endedAt: null, siteId: site.id, checkType: 'http' });
+    expect(opened.metadata).toEqual({ location: 'eu-1', status_code: 503, error_code: 'unexpected_status', error: 'expected 2xx, got 503', failing_locations: [] });
+    expect(await statusOf(site, check)).toEqual({ check: 'seems_down', site: 'seems_down' });
+    expect(first.lines).toContainEqual(expect.objectContaining({ message: 'event opened', check: check.uuid, location: 'eu-1', inserted: true, event: opened.uuid }));
+    expect(first.lines).toContainEqual(
+      expect.objectContaining({ message: 'event not opened: one is already open', check: check.uuid, location: 'us-1', suppressed: 'already_open', event: opened.uuid }),
+    );
+
+    // Second failures: eu-1 then us-1 reach the threshold; the second failing location confirms.
+    await insertResults(prisma, check, site.id, START, round(120, false, false, true));
+    expect((await evaluate()).counts).toEqual({ checks: 1, failed: 0, results: 3, transitions: 1 });
+    const [confirmed] = await eventsOf(prisma, check.id);
+    expect(confirmed).toMatchObject({ id: opened.id, eventType: 'down', severity: 'high', startedAt: at(60), endedAt: null });
+    expect(confirmed.metadata).toMatchObject({ location: 'us-1', failing_locations: ['eu-1', 'us-1'] });
+    expect(await statusOf(site, check)).toEqual({ check: 'down', site: 'down' });
+
+    // eu-1 passes once (passing threshold 1): one failing location is below the quorum of 2.
+    await insertResults(prisma, check, site.id, START, round(180, true, true, true));
+    expect((await evaluate()).counts).toEqual({ checks: 1, failed: 0, results: 3, transitions: 1 });
+    const events = await eventsOf(prisma, check.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ id: opened.id, eventType: 'down', startedAt: at(60), endedAt: at(180), resolutionReason: 'recovered' });
+    expect(await statusOf(site, check)).toEqual({ check: 'up', site: 'up' });
+    const checkRow = await prisma.check.findUniqueOrThrow({ where: { id: check.id } });
+    // The close at 180 s leaves us-1 failing (the check shows seems_down, the verdict); us-1's pass at 181 s makes it up.
+    expect(checkRow).toMatchObject({ lastCheckedAt: at(182), lastStatusChangeAt: at(181) });
+
+    const transitions = await transitionsOf(prisma, check.id);
+    expect(transitions.map((t) => [t.eventId, t.reason, t.stateBefore, t.stateAfter, t.severityBefore, t.severityAfter, t.source, t.at])).toEqual([
+      [opened.id, 'opened', null, 'seems_down', null, 'low', 'location:eu-1', at(60)],
+      [opened.id, 'confirmed', 'seems_down', 'down', 'low', 'high', 'location:us-1', at(121)],
+      [opened.id, 'recovered', 'down', 'down', 'high', 'high', 'location:eu-1', at(180)],
+    ]);
+
+    const outbox = await prisma.notification.findMany({ where: { siteId: site.id }, orderBy: [{ transitionId: 'asc' }, { channelId: 'asc' }] });
+    expect(outbox.map((n) => [n.transitionId, n.channelId, n.kind, n.status, n.idempotencyKey])).toEqual([
+      [transitions[0].id, eager.id, 'outage_suspected', 'pending', `${opened.uuid}:${transitions[0].id}:${eager.id}`],
+      [transitions[1].id, plain.id, 'outage_confirmed', 'pending', `${opened.uuid}:${transitions[1].id}:${plain.id}`],
+      [transitions[1].id, eager.id, 'outage_confirmed', 'pending', `${opened.uuid}:${transitions[1].id}:${eager.id}`],
+      [transitions[1].id, everySite.id, 'outage_confirmed', 'pending', `${opened.uuid}:${transitions[1].id}:${everySite.id}`],
+      [transitions[2].id, plain.id, 'outage_recovered', 'pending', `${opened.uuid}:${transitions[2].id}:${plain.id}`],
+      [transitions[2].id, eager.id, 'outage_recovered', 'pending', `${opened.uuid}:${transitions[2].id}:${eager.id}`],
+      [transitions[2].id, everySite.id, 'outage_recovered', 'pending', `${opened.uuid}:${transitions[2].id}:${everySite.id}`],
+    ]);
+    expect(await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })).toBe(0);
+    expect(await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { location: 'asc' } })).toEqual([
+      expect.objectContaining({ location: 'ap-1', failingStrikes: 0, passingStrikes: 4, resolved: true, lastResultAt: at(182), lastOk: true }),
+      expect.objectContaining({ location: 'eu-1', failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: at(180), lastOk: true }),
+      expect.objectContaining({ location: 'us-1', failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: at(181), lastOk: true }),
+    ]);
+
+    // Nothing is pending: evaluating again changes nothing.
+    expect((await evaluate()).counts).toEqual({ checks: 0, failed: 0, results: 0, transitions: 0 });
+    expect(await transitionsOf(prisma, check.id)).toHaveLength(3);
+    await prisma.notificationChannel.update({ where: { id: everySite.id }, data: { enabled: false } });
+  });
+
+  it('closes a single-location blip as a false alarm and tells nobody', async () => {
+    const { site, check } = await seedCheck(prisma);
+    await channelsFor(site);
+    await prisma.notificationChannel.updateMany({ where: { siteIds: { has: site.id } }, data: { notifyOnSeemsDown: false } });
+    await insertResults(prisma, check, site.id, START, [...round(0, true, true, true), ...round(60, false, true, true), ...round(120, true, true, true)]);
+
+    expect((await evaluate()).counts).toEqual({ checks: 1, failed: 0, results: 9, transitions: 2 });
+    const events = await eventsOf(prisma, check.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ eventType: 'seems_down', startedAt: at(60), endedAt: at(120), resolutionReason: 'false_alarm' });
+    expect((await transitionsOf(prisma, check.id)).map((t) => t.reason)).toEqual(['opened', 'false_alarm']);
+    expect(await prisma.notification.count({ where: { siteId: site.id } })).toBe(0);
+    expect(await statusOf(site, check)).toEqual({ check: 'up', site: 'up' });
+  });
+
+  it('opens nothing and notifies nobody while the site is in maintenance, and logs why', async () => {
+    const { site, check } = await seedCheck(prisma);
+    await channelsFor(site);
+    await prisma.maintenanceWindow.create({ data: { siteId: site.id, startsAt: at(30), endsAt: at(3600), reason: 'deploy' } });
+    await insertResults(prisma, check, site.id, START, [...round(0, true, true, true), ...round(60, false, false, true), ...round(120, false, false, true)]);
+
+    const { counts, lines } = await evaluate();
+    expect(counts).toEqual({ checks: 1, failed: 0, results: 9, transitions: 0 });
+    expect(await eventsOf(prisma, check.id)).toEqual([]);
+    expect(await prisma.notification.count({ where: { siteId: site.id } })).toBe(0);
+    expect(await statusOf(site, check)).toEqual({ check: 'maintenance', site: 'maintenance' });
+    // The quorum still counts: both locations are failing after their second failure.
+    expect(await prisma.locationState.count({ where: { checkId: check.id, resolved: false } })).toBe(2);
+    const suppressed = lines.filter((l) => l['suppressed'] === 'in_maintenance');
+    // Every result evaluated while the verdict calls for an outage is logged, the passing ap-1's included.
+    expect(suppressed.map((l) => [l['message'], l['check'], l['location']])).toEqual(
+      ['eu-1', 'us-1', 'ap-1', 'eu-1', 'us-1', 'ap-1'].map((location) => ['event not opened: in maintenance', check.uuid, location]),
+    );
+    expect(await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })).toBe(0);
+  });
+
+  it('writes nothing in read-only mode, logs what it would have written, and leaves the results pending', async () => {
+    const { site, check } = await seedCheck(prisma);
+    await channelsFor(site);
+    await insertResults(prisma, check, site.id, START, [...round(0, true, true, true), ...round(60, false, false, true), ...round(120, false, false, true)]);
+    const snapshot = async () => ({
+      events: await prisma.siteEvent.count(),
+      transitions: await prisma.eventTransition.count(),
+      notifications: await prisma.notification.count(),
+      states: await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { id: 'asc' } }),
+      check: await prisma.check.findUniqueOrThrow({ where: { id: check.id } }),
+      site: await prisma.site.findUniqueOrThrow({ where: { id: site.id } }),
+      pending: await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } }),
+    });
+    const before = await snapshot();
+
+    const { counts, lines } = await evaluate({ readOnly: true });
+    expect(counts).toEqual({ checks: 1, failed: 0, results: 9, transitions: 0 });
+    expect(await snapshot()).toEqual(before);
+    expect(before.pending).toBe(9);
+    const wouldHave = lines.filter((l) => l['suppressed'] === 'read_only');
+    expect(wouldHave.map((l) => [l['message'], l['location'], (l['would_have'] as Record<string, unknown>)['reason']])).toEqual([
+      ['read-only: open skipped', 'eu-1', 'opened'],
+      ['read-only: upgrade skipped', 'us-1', 'confirmed'],
+    ]);
+    const skippedWrites = lines.filter((l) => l['message'] === 'read-only: write skipped').map((l) => l['write']);
+    expect(skippedWrites).toEqual(['location_states', 'location_states', 'location_states', 'checks.status', 'sites.status', 'check_results.evaluated_at']);
+    expect(lines).toContainEqual(expect.objectContaining({ write: 'checks.status', status: 'down', check: check.uuid }));
+
+    // Writes on again: the same results are evaluated for real.
+    expect((await evaluate()).counts).toEqual({ checks: 1, failed: 0, results: 9, transitions: 2 });
+    expect((await eventsOf(prisma, check.id)).map((e) => e.eventType)).toEqual(['down']);
+  });
+
+  it('writes all of a check or none of it: a refused outbox row rolls back its event, audit, strikes and marks, and others go on', async () => {
+    const { site, check } = await seedCheck(prisma);
+    await channelsFor(site);
+    const healthy = await seedCheck(prisma);
+    await insertResults(prisma, check, site.id, START, [...round(0, true, true, true), ...round(60, false, false, true), ...round(120, false, false, true)]);
+    await insertResults(prisma, healthy.check, healthy.site.id, START, round(0, true, true, true));
+    // The database refuses this site's notifications, as a full disk or a lost connection would fail the last write.
+    await prisma.$executeRawUnsafe(`CREATE FUNCTION refuse_notification() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'refused for the test'; END $$`);
+    await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_notification BEFORE INSERT ON notifications
+      FOR EACH ROW WHEN (NEW.site_id = ${site.id}) EXECUTE FUNCTION refuse_notification()`);
+    const statesBefore = await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { id: 'asc' } });
+
+    const { counts, lines } = await evaluate();
+    expect(counts).toEqual({ checks: 1, failed: 1, results: 3, transitions: 0 });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'check evaluation failed: nothing of it was written', check_id: check.id }));
+    expect(await eventsOf(prisma, check.id)).toEqual([]);
+    expect(await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { id: 'asc' } })).toEqual(statesBefore);
+    expect(await statusOf(site, check)).toEqual({ check: 'unknown', site: 'unknown' });
+    expect(await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })).toBe(9);
+    expect(await statusOf(healthy.site, healthy.check)).toEqual({ check: 'up', site: 'up' });
+
+    await prisma.$executeRawUnsafe('DROP TRIGGER refuse_notification ON notifications');
+    expect((await evaluate()).counts).toEqual({ checks: 1, failed: 0, results: 9, transitions: 2 });
+    expect((await transitionsOf(prisma, check.id)).map((t) => t.reason)).toEqual(['opened', 'confirmed']);
+  });
+});
+
+if (testDatabaseKinds().includes('postgres')) {
+  describe('evaluatePending with two concurrent evaluators on postgres', () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await createTestDatabase('postgres');
+    });
+    afterAll(() => database.dispose());
+
+    it('writes exactly the transitions one evaluator would, with no check evaluated twice', async () => {
+      const prisma = database.db.prisma;
+      const checks: Check[] = [];
+      for (let i = 0; i < 12; i++) {
+        const { site, check } = await seedCheck(prisma);
+        await prisma.notificationChannel.create({ data: { name: `ops ${i}`, type: 'webhook', siteIds: [site.id] } });
+        await insertResults(prisma, check, site.id, START, [
+          ...round(0, true, true, true),
+          ...round(60, false, false, true),
+          ...round(120, false, false, true),
+          ...round(180, true, true, true),
+        ]);
+        checks.push(check);
+      }
+      const a = options();
+      const b = options();
+      const [first, second] = await Promise.all([evaluatePending(database.db, a.options), evaluatePending(database.db, b.options)]);
+
+      expect(first.checks + second.checks).toBe(12);
+      expect(first.results + second.results).toBe(12 * 12);
+      expect(first.transitions + second.transitions).toBe(12 * 3);
+      for (const check of checks) {
+        expect((await transitionsOf(prisma, check.id)).map((t) => t.reason)).toEqual(['opened', 'confirmed', 'recovered']);
+        expect((await prisma.notification.findMany({ where: { event: { checkId: check.id } }, orderBy: { id: 'asc' } })).map((n) => n.kind)).toEqual([
+          'outage_confirmed',
+          'outage_recovered',
+        ]);
+      }
+      expect(await prisma.checkResult.count({ where: { evaluatedAt: null } })).toBe(0);
+    });
+  });
+}

@@ -1,0 +1,141 @@
+import { claimRows, type Database, Prisma, type VigilTransaction, withTransaction } from '@vigil/db';
+import { evaluateChecks, type EvaluateCheckOptions, type EvaluationLogger } from './evaluate-check';
+
+export interface EvaluatePendingOptions {
+  /** At most this many checks in one call. */
+  readonly maxChecks: number;
+  /** Compute and log, write nothing: the results stay unevaluated (`VIGIL_DB_WRITES=off`). */
+  readonly readOnly: boolean;
+  readonly logger: EvaluationLogger;
+  /** A location silent for this many of the check's intervals is stale (default 3). */
+  readonly staleAfterIntervals?: number;
+  /** The evaluator's clock, for `evaluated_at` (default the system clock). */
+  readonly now?: () => Date;
+  /**
+   * Batches evaluated at once, each in its own transaction (default 1). A batch spends most of
+   * its time waiting on round trips, so two keep both the evaluator and the database busier.
+   */
+  readonly concurrency?: number;
+}
+
+export interface EvaluationCounts {
+  /** Checks whose pending results were evaluated (computed only, in read-only mode). */
+  readonly checks: number;
+  /** Checks whose evaluation failed and rolled back (logged); their results stay pending. */
+  readonly failed: number;
+  readonly results: number;
+  /** Event mutations written (each with its audit row); always 0 in read-only mode. */
+  readonly transitions: number;
+}
+
+/**
+ * Checks per transaction. Each statement of a batch serves all of its checks, so a batch costs
+ * little more than one check; this bounds how long the batch's rows stay locked and how much
+ * one failing check makes the others redo.
+ */
+const CHECKS_PER_TRANSACTION = 200;
+
+/**
+ * Locks up to `limit` checks that have unevaluated results, in id order, skipping those another
+ * evaluator holds. The pending checks are listed first (from the partial index of unevaluated
+ * results), then looked up by id: never a walk over every check.
+ */
+function claimPending(tx: VigilTransaction, skip: readonly number[], limit: number, only?: number): Promise<{ id: number }[]> {
+  return claimRows<{ id: number }>(tx, {
+    table: 'checks',
+    columns: Prisma.sql`id`,
+    // The first pending checks in id order, read off the partial index, which stops after enough:
+    // never every pending row. Four times the limit leaves room for checks other evaluators hold.
+    where: Prisma.sql`id = ANY(ARRAY(
+        SELECT DISTINCT check_id FROM check_results
+        WHERE evaluated_at IS NULL AND NOT (check_id = ANY(${[...skip]}::int[]))${only === undefined ? Prisma.empty : Prisma.sql` AND check_id = ${only}`}
+        ORDER BY check_id LIMIT ${limit * 4}))`,
+    orderBy: Prisma.sql`id`,
+    limit,
+  });
+}
+
+type LogLine = (message: string, fields?: Record<string, unknown>) => void;
+
+/** A logger that holds its lines until `flush()`: a batch that rolls back leaves no line about what it did not write. */
+function heldLogger(logger: EvaluationLogger): { logger: EvaluationLogger; flush(): void } {
+  const held: Array<() => void> = [];
+  const hold =
+    (level: 'info' | 'warn' | 'error'): LogLine =>
+    (message, fields) =>
+      void held.push(() => logger[level](message, fields));
+  // The evaluator calls (message, fields) only; winston's overloads are more than a plain function can be.
+  const holding = { info: hold('info'), warn: hold('warn'), error: hold('error') } as unknown as EvaluationLogger;
+  return { logger: holding, flush: () => held.splice(0).forEach((line) => line()) };
+}
+
+/**
+ * Evaluates checks that have unevaluated results, a batch of checks per transaction: all of a
+ * batch's writes commit together or none do. The checks' rows are claimed `FOR UPDATE SKIP
+ * LOCKED`, so concurrent evaluators (processes or instances) work on different checks and never
+ * wait on each other. A batch that fails is evaluated again one check per transaction, so that
+ * one check that cannot be evaluated holds up no other. A check is visited once per call, so
+ * that in read-only mode, where nothing is marked, the same check is not evaluated again and again.
+ */
+export async function evaluatePending(db: Pick<Database, 'prisma'>, options: EvaluatePendingOptions): Promise<EvaluationCounts> {
+  const checkOptions: EvaluateCheckOptions = {
+    readOnly: options.readOnly,
+    logger: options.logger,
+    staleAfterIntervals: options.staleAfterIntervals ?? 3,
+    now: options.now ?? (() => new Date()),
+  };
+  const visited: number[] = [];
+  let checks = 0;
+  let failed = 0;
+  let results = 0;
+  let transitions = 0;
+  // Concurrent workers share `visited`; the row locks (SKIP LOCKED) keep their batches apart.
+  const worker = async (): Promise<void> => {
+    while (visited.length < options.maxChecks) {
+      // Set inside the transaction; read after it, also when it failed.
+      const claimed: number[] = [];
+      const held = heldLogger(options.logger);
+      try {
+        const done = await withTransaction(db, async (tx) => {
+          const rows = await claimPending(tx, visited, Math.min(CHECKS_PER_TRANSACTION, options.maxChecks - visited.length));
+          claimed.push(...rows.map((row) => row.id));
+          return claimed.length === 0 ? null : evaluateChecks(tx, claimed, { ...checkOptions, logger: held.logger });
+        });
+        held.flush();
+        if (done === null) return;
+        visited.push(...claimed);
+        checks += claimed.length;
+        results += done.results;
+        transitions += done.transitions;
+      } catch (error) {
+        if (claimed.length === 0) throw error;
+        visited.push(...claimed);
+        // One check that cannot be evaluated (a bad quorum setting, a database refusal) must not
+        // hold up the others: the batch rolled back whole; each of its checks is tried on its own.
+        for (const id of claimed) {
+          const one = claimed.length === 1 ? { error } : await evaluateAlone(db, id, checkOptions);
+          if ('error' in one) {
+            failed++;
+            options.logger.error('check evaluation failed: nothing of it was written', { check_id: id, error: one.error });
+          } else if (one.done !== null) {
+            checks++;
+            results += one.done.results;
+            transitions += one.done.transitions;
+          }
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
+  return { checks, failed, results, transitions };
+}
+
+/** One check in its own transaction, if it still has pending results and no other evaluator holds it. */
+async function evaluateAlone(db: Pick<Database, 'prisma'>, id: number, options: EvaluateCheckOptions) {
+  try {
+    const done = await withTransaction(db, async (tx) => ((await claimPending(tx, [], 1, id)).length === 0 ? null : evaluateChecks(tx, [id], options)));
+    return { done };
+  } catch (error) {
+    return { error };
+  }
+}

@@ -1,0 +1,89 @@
+import { type Database, RESULTS_CHANNEL } from '@vigil/db';
+import type { Logger } from '@vigil/logger';
+import { startWorkerLoop } from '@vigil/worker-loop';
+import { Counter, type Registry } from 'prom-client';
+import { closeRetiredChecks } from './close-retired';
+import { evaluatePending } from './evaluate-pending';
+import { sweepRunners } from './runner-offline';
+
+export interface EvaluatorServiceOptions {
+  db: Database;
+  logger: Logger;
+  metrics: Registry;
+  /** `VIGIL_DB_WRITES=off`: evaluate and log, write nothing. */
+  readOnly: boolean;
+  /** How often it looks for results when no NOTIFY wakes it (default 1 s). */
+  pollIntervalMs?: number;
+  /** Checks per step (default 800). */
+  maxChecks?: number;
+  /** Batches of checks evaluated at once (default 4). */
+  concurrency?: number;
+  /** How often disabled and deleted checks, and silent runners, are looked for (default 5 s). */
+  sweepIntervalMs?: number;
+  /** A runner silent this long is offline (default 5 minutes). */
+  runnerOfflineAfterMs?: number;
+}
+
+export interface EvaluatorService {
+  /** Finishes the check in hand, then stops listening and looking. */
+  stop(): Promise<void>;
+  /** Resolves after the next completed step (tests). */
+  nextStep(): Promise<void>;
+}
+
+function counter(registry: Registry, name: string, help: string): Counter {
+  return (registry.getSingleMetric(name) as Counter | undefined) ?? new Counter({ name, help, registers: [registry] });
+}
+
+/**
+ * The evaluator at work: woken by the runner API's NOTIFY when results are stored, polling
+ * meanwhile (a wake-up can be lost, and PGlite only hears its own process), evaluating one
+ * batch of checks per transaction, several batches at once; beside it, every few seconds, it
+ * closes the events of checks that were disabled or deleted and opens or closes runner_offline events.
+ */
+export async function startEvaluator(options: EvaluatorServiceOptions): Promise<EvaluatorService> {
+  const { db, logger, readOnly, pollIntervalMs = 1000, maxChecks = 800, sweepIntervalMs = 5_000 } = options;
+  const evaluated = counter(options.metrics, 'vigil_evaluator_results_evaluated_total', 'Results evaluated (strikes, quorum, lifecycle)');
+  const transitions = counter(options.metrics, 'vigil_evaluator_transitions_total', 'Event changes written, each with its audit row');
+  const failures = counter(options.metrics, 'vigil_evaluator_check_failures_total', 'Checks whose evaluation failed and rolled back');
+
+  const loop = startWorkerLoop({
+    name: 'evaluator',
+    logger,
+    pollIntervalMs,
+    step: async () => {
+      const counts = await evaluatePending(db, { maxChecks, readOnly, logger, concurrency: options.concurrency ?? 4 });
+      evaluated.inc(counts.results);
+      transitions.inc(counts.transitions);
+      failures.inc(counts.failed);
+      // Read-only mode marks nothing, so the same results would be "more" forever.
+      return { more: !readOnly && counts.checks + counts.failed >= maxChecks };
+    },
+  });
+  // Beside the results, not before them: a sweep must not delay the evaluation of what just
+  // arrived. They never touch the same check at once (both claim its row), and a disabled
+  // check's late results are only marked evaluated.
+  const sweeps = startWorkerLoop({
+    name: 'evaluator sweep',
+    logger,
+    pollIntervalMs: sweepIntervalMs,
+    step: async () => {
+      const retired = await closeRetiredChecks(db, { maxChecks, readOnly, logger });
+      const runners = await sweepRunners(db, { readOnly, logger, offlineAfterMs: options.runnerOfflineAfterMs });
+      transitions.inc(retired.closed + runners.opened + runners.closed);
+      return { more: false };
+    },
+  });
+  const unlisten = await db.listen(RESULTS_CHANNEL, () => loop.wake());
+  logger.info(readOnly ? 'evaluating in read-only mode: nothing is written (VIGIL_DB_WRITES=off)' : 'evaluating results as they arrive', {
+    pollIntervalMs,
+    maxChecks,
+  });
+  return {
+    async stop() {
+      await unlisten();
+      await Promise.all([loop.stop(), sweeps.stop()]);
+    },
+    nextStep: () => loop.nextStep(),
+  };
+}

@@ -1,0 +1,104 @@
+import type { Check, CheckResult, LocationState as LocationStateRow, MaintenanceWindow, NotificationChannel, SiteEvent, VigilTransaction } from '@vigil/db';
+
+/** Everything one evaluation of a check reads, loaded after the check's row is locked. */
+export interface CheckContext {
+  readonly check: Check;
+  readonly siteId: number;
+  /** In `checked_at`, id order. */
+  readonly results: readonly CheckResult[];
+  readonly states: readonly LocationStateRow[];
+  /** The open event this check's results drive, if any: `cert_expiring` for a tls_cert check, else `seems_down`/`down`. */
+  readonly openEvent: SiteEvent | null;
+  /** Windows of the site or this check overlapping the results' time span. */
+  readonly windows: readonly MaintenanceWindow[];
+  /** Enabled channels that apply to the site. */
+  readonly channels: readonly NotificationChannel[];
+  /** Open runner_offline events by location: an outage opened by a location whose runner is offline was caused by it. */
+  readonly runnersOffline: ReadonlyMap<string, bigint>;
+}
+
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group === undefined) groups.set(key(row), [row]);
+    else group.push(row);
+  }
+  return groups;
+}
+
+const drivenBy = (check: Pick<Check, 'type'>, event: Pick<SiteEvent, 'eventType'>) =>
+  check.type === 'tls_cert' ? event.eventType === 'cert_expiring' : event.eventType === 'seems_down' || event.eventType === 'down';
+
+/**
+ * Reads the pending results of checks whose rows the caller's transaction has locked, and what
+ * evaluating them needs: a few set-based queries for the whole batch, whatever its size. A check
+ * that is gone is left out; the contexts come in `checkIds` order.
+ */
+export async function loadChecks(tx: VigilTransaction, checkIds: readonly number[]): Promise<CheckContext[]> {
+  const ids = [...checkIds];
+  // One query at a time: an interactive transaction runs its queries in sequence anyway.
+  const checks = await tx.check.findMany({ where: { id: { in: ids } }, include: { endpoint: { select: { siteId: true } } } });
+  const results = groupBy(
+    await tx.checkResult.findMany({ where: { checkId: { in: ids }, evaluatedAt: null }, orderBy: [{ checkId: 'asc' }, { checkedAt: 'asc' }, { id: 'asc' }] }),
+    (r) => r.checkId,
+  );
+  const states = groupBy(await tx.locationState.findMany({ where: { checkId: { in: ids } }, orderBy: [{ checkId: 'asc' }, { location: 'asc' }] }), (s) => s.checkId);
+  const events = groupBy(
+    await tx.siteEvent.findMany({ where: { checkId: { in: ids }, eventType: { in: ['seems_down', 'down', 'cert_expiring'] }, endedAt: null } }),
+    (e) => e.checkId,
+  );
+  const siteIds = [...new Set(checks.map((c) => c.endpoint.siteId))];
+  const spans = [...results.values()].map((rs) => [rs[0].checkedAt, rs[rs.length - 1].checkedAt] as const);
+  const windows =
+    spans.length === 0
+      ? []
+      : await tx.maintenanceWindow.findMany({
+          where: {
+            siteId: { in: siteIds },
+            OR: [{ checkId: null }, { checkId: { in: ids } }],
+            startsAt: { lte: new Date(Math.max(...spans.map(([, to]) => to.getTime()))) },
+            endsAt: { gt: new Date(Math.min(...spans.map(([from]) => from.getTime()))) },
+          },
+        });
+  const channels = await tx.notificationChannel.findMany({
+    where: { enabled: true, OR: [{ siteIds: { isEmpty: true } }, { siteIds: { hasSome: siteIds } }] },
+    orderBy: { id: 'asc' },
+  });
+
+  const offline = await tx.siteEvent.findMany({
+    where: { eventType: 'runner_offline', endedAt: null, checkId: null },
+    select: { id: true, location: true },
+  });
+  const runnersOffline = new Map(offline.flatMap((e) => (e.location === null ? [] : [[e.location, e.id] as const])));
+
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  return ids.flatMap((id): CheckContext[] => {
+    const found = byId.get(id);
+    if (found === undefined) return [];
+    const { endpoint, ...check } = found;
+    const siteId = endpoint.siteId;
+    const pending = results.get(id) ?? [];
+    if (pending.length === 0) return [{ check, siteId, results: pending, states: [], openEvent: null, windows: [], channels: [], runnersOffline }];
+    const from = pending[0].checkedAt;
+    const to = pending[pending.length - 1].checkedAt;
+    return [
+      {
+        check,
+        siteId,
+        results: pending,
+        states: states.get(id) ?? [],
+        openEvent: (events.get(id) ?? []).find((e) => drivenBy(check, e)) ?? null,
+        windows: windows.filter((w) => w.siteId === siteId && (w.checkId === null || w.checkId === id) && w.startsAt <= to && w.endsAt > from),
+        channels: channels.filter((c) => c.siteIds.length === 0 || c.siteIds.includes(siteId)),
+        runnersOffline,
+      },
+    ];
+  });
+}
+
+/** Whether `at` falls in one of the windows (`starts_at <= at < ends_at`). */
+export function inMaintenanceAt(windows: readonly MaintenanceWindow[], at: Date): boolean {
+  const t = at.getTime();
+  return windows.some((w) => w.startsAt.getTime() <= t && t < w.endsAt.getTime());
+}

@@ -1,0 +1,20 @@
+import { toLocationState, toStrikeColumns } from './location-row';
+
+const row = { failingStrikes: 2, passingStrikes: 0, resolved: false, lastResultAt: new Date(10_000), lastOk: false };
+
+describe('location_states mapping', () => {
+  it('reads resolved = false as failing, and times as epoch milliseconds', () => {
+    expect(toLocationState('eu-1', row)).toEqual({ location: 'eu-1', failingStrikes: 2, passingStrikes: 0, failing: true, lastResultAt: 10_000 });
+    expect(toLocationState('eu-1', { ...row, resolved: true, lastResultAt: null }).failing).toBe(false);
+  });
+
+  it('writes failing back as resolved = !failing', () => {
+    const state = { location: 'eu-1', failingStrikes: 0, passingStrikes: 1, failing: false, lastResultAt: 20_000 };
+    expect(toStrikeColumns(state, row, true, 20_000)).toEqual({ failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: new Date(20_000), lastOk: true });
+  });
+
+  it('keeps last_ok of the newest result when an older result arrives late', () => {
+    const state = { location: 'eu-1', failingStrikes: 0, passingStrikes: 1, failing: true, lastResultAt: 10_000 };
+    expect(toStrikeColumns(state, row, true, 5_000)).toMatchObject({ lastOk: false, lastResultAt: new Date(10_000), resolved: false });
+  });
+});
