@@ -1,5 +1,7 @@
 import { runDomainBenchmark } from './domain';
+import { runEvaluateBenchmark } from './evaluate';
 import { runIngestBenchmark } from './ingest';
+import { runRunnerBenchmark } from './runner';
 
 /** A benchmark: `npm run bench -- <name> [args]`. */
 export interface Benchmark {
@@ -13,8 +15,16 @@ export const benchmarks: Readonly<Record<string, Benchmark>> = {
     description: 'lifecycle+quorum evaluations per second, ES256 JWT verifications and signs per second [--seconds N]',
     run: runDomainBenchmark,
   },
+  evaluate: {
+    description: 'evaluator on PostgreSQL: results evaluated per second (a backlog), report→commit p50/p99 at a steady feed [--backlog N] [--rate N] [--help]',
+    run: runEvaluateBenchmark,
+  },
   ingest: {
     description: 'runner API on PostgreSQL: results accepted per second, poll/report p50/p99 [--seconds N] [--help]',
     run: runIngestBenchmark,
+  },
+  runner: {
+    description: 'runner agent on a local HTTP target: checks/s end to end and RSS, next to a bare got loop [--concurrency N,N] [--seconds N] [--help]',
+    run: runRunnerBenchmark,
   },
 };

@@ -26,3 +26,8 @@ export function controllerEnvironment(vars: Readonly<Record<string, string>>): N
   }
   return { ...env, ...vars };
 }
+
+/** This process's environment with `nodeOptions` added to NODE_OPTIONS, for a child that must run with them. */
+export function withNodeOptions(nodeOptions: string): NodeJS.ProcessEnv {
+  return { ...process.env, NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} ${nodeOptions}`.trim() };
+}

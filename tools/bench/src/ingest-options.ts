@@ -1,4 +1,5 @@
 import { MAX_POLL_LIMIT, MAX_REPORT_BATCH } from '@vigil/contracts';
+import { postgresUrl, readFlags, type Timing, timingFlag, wholeNumber } from './args';
 
 export const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -49,77 +50,37 @@ const DEFAULTS: Omit<IngestOptions, 'serverUrl'> = {
   build: true,
 };
 
-/** A command line the benchmark cannot run with; its message is one line for the user. */
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 type Parsed = { help: true } | { help: false; options: IngestOptions };
-
-function integer(flag: string, raw: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new UsageError(`${flag} needs a whole number from ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')}, got "${raw}"`);
-  }
-  return value;
-}
-
-function seconds(flag: string, raw: string, min: number): number {
-  const value = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > 3600) {
-    throw new UsageError(`${flag} needs a number of seconds from ${min} to 3600, got "${raw}"`);
-  }
-  return value;
-}
 
 /** Reads the command line (`--flag value` or `--flag=value`); `fallbackUrl` is BENCH_DATABASE_URL. */
 export function parseIngestArgs(args: readonly string[], fallbackUrl: string | undefined): Parsed {
   let serverUrl = fallbackUrl ?? DEFAULT_SERVER_URL;
-  let { checks, runners, concurrency, batch, warmupSeconds, seconds: measured, build } = DEFAULTS;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (arg === '-h' || arg === '--help') return { help: true };
-    if (arg === '--no-build') {
-      build = false;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    const value = (): string => {
-      if (eq !== -1) return arg.slice(eq + 1);
-      const next = args[++i];
-      if (next === undefined) throw new UsageError(`${flag} needs a value`);
-      return next;
-    };
+  let { checks, runners, concurrency, batch, build } = DEFAULTS;
+  const timing: Timing = { warmupSeconds: DEFAULTS.warmupSeconds, seconds: DEFAULTS.seconds };
+  const help = readFlags('ingest', args, (flag, value) => {
     switch (flag) {
-      case '--database-url': {
-        serverUrl = value();
-        if (!/^postgres(ql)?:\/\//i.test(serverUrl) || !URL.canParse(serverUrl)) {
-          throw new UsageError('--database-url must be a postgres:// URL (postgres://user@host:port/database)');
-        }
-        break;
-      }
+      case '--no-build':
+        build = false;
+        return true;
+      case '--database-url':
+        serverUrl = postgresUrl(flag, value());
+        return true;
       case '--checks':
-        checks = integer(flag, value(), 1, 10_000_000);
-        break;
+        checks = wholeNumber(flag, value(), 1, 10_000_000);
+        return true;
       case '--runners':
-        runners = integer(flag, value(), 1, 50);
-        break;
+        runners = wholeNumber(flag, value(), 1, 50);
+        return true;
       case '--concurrency':
-        concurrency = integer(flag, value(), 1, 64);
-        break;
+        concurrency = wholeNumber(flag, value(), 1, 64);
+        return true;
       case '--batch':
-        batch = integer(flag, value(), 1, Math.min(MAX_POLL_LIMIT, MAX_REPORT_BATCH));
-        break;
-      case '--warmup':
-        warmupSeconds = seconds(flag, value(), 0);
-        break;
-      case '--seconds':
-        measured = seconds(flag, value(), 1);
-        break;
+        batch = wholeNumber(flag, value(), 1, Math.min(MAX_POLL_LIMIT, MAX_REPORT_BATCH));
+        return true;
       default:
-        throw new UsageError(`unknown option "${arg}" (see npm run bench -- ingest --help)`);
+        return timingFlag(timing, flag, value);
     }
-  }
-  return { help: false, options: { serverUrl, checks, runners, concurrency, batch, warmupSeconds, seconds: measured, build } };
+  });
+  if (help) return { help: true };
+  return { help: false, options: { serverUrl, checks, runners, concurrency, batch, ...timing, build } };
 }

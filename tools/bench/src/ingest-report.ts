@@ -1,6 +1,7 @@
 import type { CpuShares } from './ingest-cpu';
 import type { LoadResult } from './ingest-runners';
 import { formatRate } from './measure';
+import { count, ms, percentile, table } from './report-format';
 
 export const TARGET_RESULTS_PER_SECOND = 5_000;
 export const TARGET_BATCH = 100;
@@ -8,22 +9,8 @@ export const TARGET_POLL_P99_MS = 50;
 // Other load above this share of one core skews the figures enough to say so.
 const BUSY_MACHINE_PERCENT = 20;
 
-/** The nearest-rank percentile (`p` in 0..1) of `values`; NaN for none. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-}
-
-const count = (n: number) => n.toLocaleString('en-US');
-const ms = (n: number) => (Number.isNaN(n) ? '-' : n.toFixed(1));
 const rate = (n: number, seconds: number) => (seconds > 0 ? n / seconds : 0);
 const perSecond = (n: number) => (n >= 100 ? formatRate(n) : n.toFixed(1));
-
-function table(rows: readonly (readonly string[])[]): string[] {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('   ').trimEnd());
-}
 
 /** The figures of the measured phase, then the targets and whether they were met. */
 export function printLoadReport(load: LoadResult, options: { batch: number; storedResults: number | undefined; cpu: CpuShares | null }): void {
