@@ -3,5 +3,5 @@ module.exports = {
   displayName: 'controller',
   rootDir: __dirname,
   // Integration suites open databases; a loaded 2-core machine needs more than Jest's 5 s.
-  testTimeout: 30_000,
+  testTimeout: 60_000,
 };

@@ -3,5 +3,5 @@ module.exports = {
   displayName: 'delivery',
   rootDir: __dirname,
   // Senders talk to real local servers and databases the tests start; a loaded 2-core machine is slow.
-  testTimeout: 30_000,
+  testTimeout: 60_000,
 };

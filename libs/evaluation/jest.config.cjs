@@ -3,5 +3,5 @@ module.exports = {
   displayName: 'evaluation',
   rootDir: __dirname,
   // Integration tests migrate a fresh database per file; a loaded 2-core machine is slow.
-  testTimeout: 30_000,
+  testTimeout: 60_000,
 };

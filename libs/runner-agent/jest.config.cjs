@@ -3,5 +3,5 @@ module.exports = {
   displayName: 'runner-agent',
   rootDir: __dirname,
   // The agent talks to real local servers and a real controller; a loaded 2-core machine is slow.
-  testTimeout: 30_000,
+  testTimeout: 60_000,
 };
