@@ -9,6 +9,7 @@ import { defineRoute, type RouteContract } from './route';
 import { runnerRoutes } from './runner-api';
 import { runnersRoutes } from './runners';
 import { sitesRoutes } from './sites';
+import { statusPageRoutes } from './status-page';
 
 export const getOpenApiDocument = defineRoute({
   method: 'get',
@@ -71,4 +72,5 @@ export const allRoutes: readonly RouteContract[] = [
   ...notificationChannelsRoutes,
   ...notificationsRoutes,
   ...apiKeysRoutes,
+  ...statusPageRoutes,
 ];

@@ -14,4 +14,5 @@ export * from './maintenance-windows';
 export * from './notification-channels';
 export * from './notifications';
 export * from './api-keys';
+export * from './status-page';
 export { allRoutes, getHealth, getMetrics, getOpenApiDocument, getReadiness } from './all-routes';

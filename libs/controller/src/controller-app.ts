@@ -14,6 +14,7 @@ import { mountNotifications } from './management/notifications';
 import { mountRunners } from './management/runners';
 import { mountSites } from './management/sites';
 import { mountRunnerApi } from './runner-api/router';
+import { mountStatusPage } from './status-page/status-page';
 
 export const API_VERSION = '0.1.0';
 
@@ -50,6 +51,7 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   mountNotificationChannels(management);
   mountNotifications(management);
   mountApiKeys(management);
+  mountStatusPage(management);
 
   app.use(runnerRouter);
   app.use(managementRouter);

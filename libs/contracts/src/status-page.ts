@@ -1,0 +1,106 @@
+import { z } from 'zod';
+import { CheckTypeSchema, Slug, Timestamp } from './common';
+import { EVENT_RESOLUTION_REASONS, EVENT_SEVERITIES } from './events';
+import { defineRoute } from './route';
+import { SiteStatusSchema } from './sites';
+
+/** The windows a status page reports uptime over. */
+export const UPTIME_WINDOWS = ['24h', '7d', '90d'] as const;
+export type UptimeWindowName = (typeof UPTIME_WINDOWS)[number];
+
+/** The days of the status page's bar strip, the last one being today (UTC). */
+export const STATUS_PAGE_DAYS = 90;
+/** The most incidents and maintenance windows a status page lists. */
+export const STATUS_PAGE_MAX_INCIDENTS = 50;
+
+export const UptimeFiguresSchema = z.object({
+  ratio: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .describe('1 − down / monitored, over the monitored part of the window; null when none of it was monitored'),
+  since: Timestamp.nullable().describe(
+    "Where the monitored part of the window starts: the window's start, or the site's first check if that is later; null if none",
+  ),
+  down_s: z.number().describe('Confirmed downtime in the window, in seconds (outside maintenance)'),
+  monitored_s: z.number().describe('The denominator, in seconds: the monitored part of the window less maintenance and unknown periods'),
+  maintenance_s: z.number().describe('Maintenance in the monitored part of the window, in seconds'),
+  unknown_s: z.number().describe('Time the monitor could not tell (outside maintenance), in seconds: never downtime'),
+});
+
+export const DAY_STATES = ['down', 'maintenance', 'up', 'no_data'] as const;
+
+export const StatusDaySchema = z.object({
+  date: z.iso.date().describe('The UTC day'),
+  state: z.enum(DAY_STATES).describe('Its worst: any confirmed downtime, else any maintenance, else up; no_data when nothing was monitored'),
+  ratio: z.number().min(0).max(1).nullable(),
+  down_s: z.number(),
+});
+
+export const STATUS_INCIDENT_TYPES = ['outage', 'maintenance'] as const;
+
+export const StatusIncidentSchema = z.object({
+  id: z.uuid().describe('The event (outage) or maintenance window'),
+  type: z.enum(STATUS_INCIDENT_TYPES),
+  severity: z.enum(EVENT_SEVERITIES).nullable().describe('An outage’s severity; null for maintenance'),
+  started_at: Timestamp,
+  ended_at: Timestamp.nullable().describe('Null while it goes on'),
+  duration_s: z.number().describe('Until its end, or until now while it goes on'),
+  ongoing: z.boolean(),
+  resolution: z.enum(EVENT_RESOLUTION_REASONS).nullable().describe('How an outage ended; null for maintenance and ongoing outages'),
+  check: z
+    .object({ name: z.string().nullable(), type: CheckTypeSchema })
+    .nullable()
+    .describe('The check it concerns (never its target); null for maintenance of the whole site'),
+});
+
+export const PublicStatusSchema = z.object({
+  site: z.object({ name: z.string(), slug: z.string() }),
+  status: SiteStatusSchema.describe("The site's current status projection"),
+  last_checked_at: Timestamp.nullable(),
+  generated_at: Timestamp,
+  uptime: z.object({ '24h': UptimeFiguresSchema, '7d': UptimeFiguresSchema, '90d': UptimeFiguresSchema }),
+  days: z.array(StatusDaySchema).describe(`The last ${STATUS_PAGE_DAYS} UTC days, oldest first, today last (counted up to now)`),
+  incidents: z
+    .array(StatusIncidentSchema)
+    .describe(
+      `Confirmed outages and maintenance windows of the last ${STATUS_PAGE_DAYS} days (ongoing ones included), newest first, at most ${STATUS_PAGE_MAX_INCIDENTS}`,
+    ),
+});
+
+const StatusParams = z.strictObject({ slug: Slug.describe("The site's slug") });
+
+const PUBLIC_DESCRIPTION =
+  'Needs no credentials, and answers only for a site whose `public_status_page` is on: any other slug, known or not, ' +
+  'gets the same 404, so slugs cannot be probed. Uptime is 1 − down / (monitored − maintenance − unknown): a confirmed ' +
+  'outage counts from its first failed run to its end; a suspicion never confirmed (a false alarm) never counts; ' +
+  "monitoring begins with the site's first check. Cached for 30 s (`Cache-Control: public, max-age=30`).";
+
+export const getPublicStatus = defineRoute({
+  method: 'get',
+  path: '/api/v1/public/status/:slug',
+  operationId: 'getPublicStatus',
+  summary: "A site's public status: current status, uptime over 24 h, 7 d and 90 d, daily states, incidents",
+  description: PUBLIC_DESCRIPTION,
+  tags: ['status-page'],
+  auth: { kind: 'none' },
+  params: StatusParams,
+  success: { status: 200, description: 'The public status', schema: PublicStatusSchema },
+  errors: [404],
+});
+
+export const getStatusPage = defineRoute({
+  method: 'get',
+  path: '/status/:slug',
+  operationId: 'getStatusPage',
+  summary: "A site's public status page (HTML, no JavaScript, refreshes every 60 s)",
+  description: `${PUBLIC_DESCRIPTION} The 404 is an HTML page too.`,
+  tags: ['status-page'],
+  auth: { kind: 'none' },
+  params: z.strictObject({ slug: z.string().describe("The site's slug") }),
+  success: { status: 200, description: 'The status page (text/html)' },
+  errors: [404],
+});
+
+export const statusPageRoutes = [getPublicStatus, getStatusPage] as const;

@@ -1,0 +1,128 @@
+import {
+  type CheckType,
+  type EVENT_RESOLUTION_REASONS,
+  type EventSeverity,
+  type PublicStatusSchema,
+  type SiteStatus,
+  STATUS_PAGE_DAYS,
+  STATUS_PAGE_MAX_INCIDENTS,
+  type UptimeFiguresSchema,
+  type UptimeWindowName,
+} from '@vigil/contracts';
+import { computeUptime, dailyUptime, type UptimeFigures, type UptimeInterval } from '@vigil/uptime';
+import type { z } from 'zod';
+
+export type PublicStatus = z.input<typeof PublicStatusSchema>;
+
+interface CheckRef {
+  name: string | null;
+  type: CheckType;
+}
+
+/** A site's rows as loadStatusSource reads them; newest first. */
+export interface StatusSource {
+  site: { name: string; slug: string; status: SiteStatus; lastCheckedAt: Date | null; lastStatusChangeAt: Date | null };
+  /** When its first check was created; null if it never had one. */
+  monitoredSince: Date | null;
+  /** Confirmed outages (events that reached `down`) overlapping the 90-day window. */
+  outages: Array<{
+    id: string;
+    start: Date;
+    end: Date | null;
+    severity: EventSeverity;
+    resolution: (typeof EVENT_RESOLUTION_REASONS)[number] | null;
+    check: CheckRef | null;
+  }>;
+  /** Maintenance windows begun by now and overlapping the 90-day window; `check` null = the whole site. */
+  maintenance: Array<{ id: string; start: Date; end: Date; check: CheckRef | null }>;
+}
+
+const HOUR_MS = 3_600_000;
+const WINDOWS: Record<UptimeWindowName, number> = { '24h': 24 * HOUR_MS, '7d': 7 * 24 * HOUR_MS, '90d': 90 * 24 * HOUR_MS };
+
+// Statuses during which nothing is measured: the current spell of one is left out of uptime.
+const UNMEASURED: ReadonlySet<SiteStatus> = new Set(['unknown', 'paused']);
+
+/**
+ * What counts for uptime: confirmed outages as downtime; maintenance of the whole site
+ * (a check's own maintenance already keeps its outages from opening) and the current
+ * unknown or paused spell, if any, as neither up nor down. Past unknown spells are not
+ * recorded anywhere, so they count as monitored.
+ */
+function intervalsOf(source: StatusSource): UptimeInterval[] {
+  const intervals: UptimeInterval[] = source.outages.map((o) => ({ kind: 'down', start: o.start.getTime(), end: o.end?.getTime() ?? null }));
+  for (const m of source.maintenance) {
+    if (m.check === null) intervals.push({ kind: 'maintenance', start: m.start.getTime(), end: m.end.getTime() });
+  }
+  const { status, lastStatusChangeAt } = source.site;
+  const spellStart = lastStatusChangeAt ?? source.monitoredSince;
+  if (UNMEASURED.has(status) && spellStart !== null) intervals.push({ kind: 'unknown', start: spellStart.getTime(), end: null });
+  return intervals;
+}
+
+const seconds = (ms: number) => ms / 1000;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function figuresJson(f: UptimeFigures): z.input<typeof UptimeFiguresSchema> {
+  return {
+    ratio: f.ratio,
+    since: f.since === null ? null : iso(f.since),
+    down_s: seconds(f.downMs),
+    monitored_s: seconds(f.monitoredMs),
+    maintenance_s: seconds(f.maintenanceMs),
+    unknown_s: seconds(f.unknownMs),
+  };
+}
+
+/** The public status of a site at `now`, from its rows (pure, so the HTML page and the JSON agree). */
+export function buildPublicStatus(source: StatusSource, now: Date): PublicStatus {
+  const to = now.getTime();
+  const intervals = intervalsOf(source);
+  const monitoredSince = source.monitoredSince?.getTime() ?? null;
+  const uptime = (name: UptimeWindowName) => figuresJson(computeUptime(intervals, { from: to - WINDOWS[name], to }, monitoredSince));
+
+  const incidents: PublicStatus['incidents'] = [
+    ...source.outages.map((o) => ({
+      id: o.id,
+      type: 'outage' as const,
+      severity: o.severity,
+      started_at: o.start.toISOString(),
+      ended_at: o.end?.toISOString() ?? null,
+      duration_s: seconds((o.end?.getTime() ?? to) - o.start.getTime()),
+      ongoing: o.end === null,
+      resolution: o.resolution,
+      check: o.check,
+    })),
+    ...source.maintenance.map((m) => {
+      const ongoing = m.end.getTime() > to;
+      return {
+        id: m.id,
+        type: 'maintenance' as const,
+        severity: null,
+        started_at: m.start.toISOString(),
+        ended_at: ongoing ? null : m.end.toISOString(),
+        duration_s: seconds(Math.min(m.end.getTime(), to) - m.start.getTime()),
+        ongoing,
+        resolution: null,
+        check: m.check,
+      };
+    }),
+  ]
+    .sort((a, b) => Date.parse(b.started_at) - Date.parse(a.started_at))
+    .slice(0, STATUS_PAGE_MAX_INCIDENTS);
+
+  return {
+    site: { name: source.site.name, slug: source.site.slug },
+    status: source.site.status,
+    last_checked_at: source.site.lastCheckedAt?.toISOString() ?? null,
+    generated_at: now.toISOString(),
+    uptime: { '24h': uptime('24h'), '7d': uptime('7d'), '90d': uptime('90d') },
+    days: dailyUptime(intervals, { days: STATUS_PAGE_DAYS, to, monitoredSince }).map((d) => ({
+      date: iso(d.day).slice(0, 10),
+      state: d.state,
+      ratio: d.ratio,
+      down_s: seconds(d.downMs),
+    })),
+    incidents,
+  };
+}

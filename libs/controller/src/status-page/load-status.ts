@@ -1,0 +1,57 @@
+import { STATUS_PAGE_DAYS } from '@vigil/contracts';
+import type { Database } from '@vigil/db';
+import type { StatusSource } from './build-status';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * What a site's public status is computed from, or null when the slug names no site or
+ * a site whose page is not public (one answer for both, so slugs cannot be probed).
+ * Every query is bounded by the 90-day window: events by (site_id, ended_at), maintenance
+ * by (site_id, ends_at).
+ */
+export async function loadStatusSource(db: Database, slug: string, now: Date): Promise<StatusSource | null> {
+  const site = await db.prisma.site.findUnique({
+    where: { slug },
+    select: { id: true, name: true, slug: true, status: true, publicStatusPage: true, lastCheckedAt: true, lastStatusChangeAt: true },
+  });
+  if (site === null || !site.publicStatusPage) return null;
+
+  const from = new Date(now.getTime() - STATUS_PAGE_DAYS * DAY_MS);
+  const check = { select: { name: true, type: true } } as const;
+  const [firstCheck, outages, maintenance] = await Promise.all([
+    // Deleted checks count: they were monitoring while they existed.
+    db.prisma.check.aggregate({ where: { endpoint: { siteId: site.id } }, _min: { createdAt: true } }),
+    // Only confirmed outages: a suspicion that was never confirmed (a false alarm) is not downtime.
+    db.prisma.siteEvent.findMany({
+      where: { siteId: site.id, eventType: 'down', startedAt: { lt: now }, OR: [{ endedAt: null }, { endedAt: { gt: from } }] },
+      select: { uuid: true, startedAt: true, endedAt: true, severity: true, resolutionReason: true, checkType: true, check },
+      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
+    }),
+    db.prisma.maintenanceWindow.findMany({
+      where: { siteId: site.id, endsAt: { gt: from }, startsAt: { lt: now } },
+      select: { uuid: true, startsAt: true, endsAt: true, check },
+      orderBy: [{ startsAt: 'desc' }, { id: 'desc' }],
+    }),
+  ]);
+
+  return {
+    site: {
+      name: site.name,
+      slug: site.slug,
+      status: site.status,
+      lastCheckedAt: site.lastCheckedAt,
+      lastStatusChangeAt: site.lastStatusChangeAt,
+    },
+    monitoredSince: firstCheck._min.createdAt,
+    outages: outages.map((o) => ({
+      id: o.uuid,
+      start: o.startedAt,
+      end: o.endedAt,
+      severity: o.severity,
+      resolution: o.resolutionReason,
+      check: o.check ?? (o.checkType === null ? null : { name: null, type: o.checkType }),
+    })),
+    maintenance: maintenance.map((m) => ({ id: m.uuid, start: m.startsAt, end: m.endsAt, check: m.check })),
+  };
+}

@@ -1,0 +1,74 @@
+import { formatDuration, formatPercent, renderNotFoundPage, renderStatusPage } from './render-page';
+import type { PublicStatus } from './build-status';
+
+describe('formatPercent', () => {
+  it('rounds down, so any downtime never shows as 100%', () => {
+    expect(formatPercent(1)).toBe('100%');
+    expect(formatPercent(0.99999)).toBe('99.99%');
+    expect(formatPercent(0.9995)).toBe('99.95%');
+    expect(formatPercent(0)).toBe('0.00%');
+    expect(formatPercent(null)).toBe('—');
+  });
+});
+
+describe('formatDuration', () => {
+  it('says durations the way people read them', () => {
+    expect(formatDuration(0.4)).toBe('0 s');
+    expect(formatDuration(59)).toBe('59 s');
+    expect(formatDuration(60 * 59 + 59)).toBe('59 min');
+    expect(formatDuration(3600)).toBe('1 h');
+    expect(formatDuration(3600 * 2 + 60 * 5)).toBe('2 h 5 min');
+    expect(formatDuration(86_400 * 3)).toBe('3 d');
+    expect(formatDuration(86_400 * 3 + 3600 * 4 + 59)).toBe('3 d 4 h');
+  });
+});
+
+describe('the status page', () => {
+  const empty = { ratio: null, since: null, down_s: 0, monitored_s: 0, maintenance_s: 0, unknown_s: 0 };
+  const status: PublicStatus = {
+    site: { name: 'Never checked', slug: 'never' },
+    status: 'unknown',
+    last_checked_at: null,
+    generated_at: '2026-11-23T15:00:00.000Z',
+    uptime: { '24h': empty, '7d': empty, '90d': empty },
+    days: [{ date: '2026-11-23', state: 'no_data', ratio: null, down_s: 0 }],
+    incidents: [],
+  };
+
+  it('shows a site with no data yet without figures or incidents', () => {
+    const page = renderStatusPage(status);
+    expect(page).toContain('Status unknown');
+    expect(page).toContain('Last checked never');
+    expect(page.match(/>—</g)).toHaveLength(3);
+    expect(page).toContain('no data yet');
+    expect(page).toContain('title="2026-11-23: no data"');
+    expect(page).toContain('No incidents in the last 1 days.');
+  });
+
+  it('names a check without a name by its type, and an ongoing maintenance as ongoing', () => {
+    const page = renderStatusPage({
+      ...status,
+      status: 'maintenance',
+      incidents: [
+        {
+          id: '8b1c6f0e-3a57-4c8e-9d3c-1d2f5e6a7b8c',
+          type: 'maintenance',
+          severity: null,
+          started_at: '2026-11-23T14:00:00.000Z',
+          ended_at: null,
+          duration_s: 3600,
+          ongoing: true,
+          resolution: null,
+          check: { name: null, type: 'tls_cert' },
+        },
+      ],
+    });
+    expect(page).toContain('Under maintenance');
+    expect(page).toContain('<strong>TLS certificate check</strong>');
+    expect(page).toContain('<strong>ongoing</strong> · 1 h');
+  });
+
+  it('answers the same not-found page whatever was asked for', () => {
+    expect(renderNotFoundPage()).toContain('<title>Status page not found</title>');
+  });
+});
