@@ -1,9 +1,9 @@
-import { ensureAdminKey } from '@vigil/controller';
+import { ensureAdminKey, ownLocationLink } from '@vigil/controller';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { bootService, startService } from '@vigil/http';
+import { startOwnLocation } from '@vigil/runner-agent';
 import { createApp } from './app';
 import { readConfig } from './config';
-import { startOwnLocation } from './own-location';
 
 void (async () => {
   const { config, logger, metrics } = bootService('controller-api', readConfig);
@@ -12,7 +12,7 @@ void (async () => {
   const limits = { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST };
   const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
-    ? startOwnLocation({ db, logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY })
+    ? startOwnLocation({ link: ownLocationLink({ db, metrics }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY })
     : undefined;
   const stop = async () => {
     await ownLocation?.stop();

@@ -1,11 +1,11 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ownLocationLink } from '@vigil/controller';
 import { createControllerHarness, type ControllerHarness } from '@vigil/controller/testing';
 import { testDatabaseKinds } from '@vigil/db/testing';
-import type { RunnerAgent } from '@vigil/runner-agent';
+import { type RunnerAgent, startOwnLocation } from '@vigil/runner-agent';
 import request from 'supertest';
-import { startOwnLocation } from './own-location';
 
 describe.each(testDatabaseKinds())('the @controller location on %s', (kind) => {
   let harness: ControllerHarness;
@@ -44,7 +44,12 @@ describe.each(testDatabaseKinds())('the @controller location on %s', (kind) => {
     const broken = await create('/broken', ['@controller', 'eu-1']);
     const elsewhere = await create('/elsewhere', ['eu-1']);
 
-    agent = startOwnLocation({ db: harness.db, logger: harness.log.logger, metrics: harness.metrics, concurrency: 5 });
+    agent = startOwnLocation({
+      link: ownLocationLink({ db: harness.db, metrics: harness.metrics }),
+      logger: harness.log.logger,
+      metrics: harness.metrics,
+      concurrency: 5,
+    });
     const results = () =>
       harness.db.prisma.checkResult.findMany({ include: { check: { select: { uuid: true } } }, orderBy: { id: 'asc' } });
     const deadline = Date.now() + 20_000;

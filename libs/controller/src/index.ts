@@ -5,3 +5,4 @@ export { ensureAdminKey, GENERATED_KEY_NAME, SEEDED_KEY_NAME } from './auth/admi
 export type { AdminKeyOptions, AdminKeyOutcome } from './auth/admin-key';
 export { API_KEY_PREFIX, createApiKey, generateApiKey, hashApiKey, scopeAllows } from './auth/api-keys';
 export { locationLink, ownLocationLink, type LocationLink } from './runner-api/location-link';
+export { changeCheck, createCheckInSite } from './management/checks';

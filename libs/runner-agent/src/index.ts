@@ -3,5 +3,6 @@ export { createBackoff, type Backoff } from './backoff';
 export { type ControllerLink, LinkError, type LinkFailure } from './link/controller-link';
 export { createHttpLink, type HttpLinkOptions } from './link/http-link';
 export { runnerUserAgent } from './user-agent';
+export { startOwnLocation, type OwnLocationOptions } from './own-location';
 export { createMemorySpool, type MemorySpoolOptions, openDiskSpool, type DiskSpoolOptions, type Spool } from './spool';
 export { heapAdvice, RUNNER_MAX_OLD_SPACE_MB } from './heap';

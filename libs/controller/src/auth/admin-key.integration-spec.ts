@@ -24,8 +24,8 @@ describe.each(testDatabaseKinds())('the first admin key on %s', (kind) => {
     const printed: string[] = [];
     const outcome = await ensureAdminKey(database.db, { dataDir, logger: log.logger, print: (t) => printed.push(t) });
     const keyFile = join(dataDir, 'admin.key');
-    expect(outcome).toEqual({ action: 'generated', keyFile });
     const key = (await readFile(keyFile, 'utf8')).trim();
+    expect(outcome).toEqual({ action: 'generated', keyFile, key });
     expect(key).toMatch(/^vk_/);
     expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
     expect(printed.join('')).toContain(key);

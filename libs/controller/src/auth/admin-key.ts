@@ -16,7 +16,8 @@ export interface AdminKeyOptions {
 
 export type AdminKeyOutcome =
   | { action: 'seeded' | 'present' }
-  | { action: 'generated'; keyFile: string }
+  /** `key` is the generated key itself, for a caller that shows it its own way (and passes a silent `print`). */
+  | { action: 'generated'; keyFile: string; key: string }
   | { action: 'none' };
 
 export const SEEDED_KEY_NAME = 'admin (VIGIL_ADMIN_KEY)';
@@ -57,5 +58,5 @@ export async function ensureAdminKey(db: Pick<Database, 'prisma'>, options: Admi
   await writeFile(keyFile, `${generated}\n`, { mode: 0o600 });
   print(`\nAn admin API key was generated for this new database. It is shown once, here:\n\n  ${generated}\n\nIt is also in ${keyFile} (mode 0600). Use it as "Authorization: Bearer <key>".\n\n`);
   options.logger.info('Generated the first admin API key', { key_file: keyFile });
-  return { action: 'generated', keyFile };
+  return { action: 'generated', keyFile, key: generated };
 }

@@ -19,7 +19,8 @@ import { endpointFor, findCheck, findCheckKey, loadCheck, lockCheck, softDeleteC
 import { validationFailed } from '../http/validation';
 import { planCheckUpdate } from './check-update';
 
-async function createCheckInSite(db: Database, body: BodyOf<typeof createCheck>): Promise<CheckJson> {
+/** What `POST /api/v1/checks` does with a valid body (the all-in-one's demo seeds its checks with it too). */
+export async function createCheckInSite(db: Database, body: BodyOf<typeof createCheck>): Promise<CheckJson> {
   return withTransaction(db, async (tx) => {
     const site = await tx.site.findUnique({ where: { uuid: body.site_id }, select: { id: true } });
     const problems: FieldProblem[] = site === null ? [{ field: 'site_id', message: 'no site has this id' }] : [];
@@ -48,7 +49,8 @@ async function createCheckInSite(db: Database, body: BodyOf<typeof createCheck>)
   });
 }
 
-async function changeCheck(db: Database, uuid: string, patch: BodyOf<typeof updateCheck>): Promise<CheckJson> {
+/** What `PATCH /api/v1/checks/:id` does with a valid body. */
+export async function changeCheck(db: Database, uuid: string, patch: BodyOf<typeof updateCheck>): Promise<CheckJson> {
   return withTransaction(db, async (tx) => {
     await lockCheck(tx, uuid);
     const current = await findCheck(tx, uuid);

@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type ControllerDeps, ensureAdminKey, mountController, ownLocationLink } from '@vigil/controller';
+import { databaseReadiness, openServiceDatabase } from '@vigil/db';
+import { startNotifier } from '@vigil/delivery';
+import { startEvaluator } from '@vigil/evaluation';
+import { bootService, createServiceApp, startService } from '@vigil/http';
+import { startOwnLocation } from '@vigil/runner-agent';
+import { bannerText } from './banner';
+import { readConfig } from './config';
+import { startDemo } from './demo/start-demo';
+
+// The controller API, the evaluator, the notifier and the @controller location, as their own
+// apps start them, over one database and one metrics registry (served at the controller's /metrics).
+void (async () => {
+  const { config, logger, metrics } = bootService('all-in-one', readConfig);
+  const db = await openServiceDatabase(config, logger);
+  // Shown in the banner instead, among the other first-start lines.
+  const adminKey = await ensureAdminKey(db, { adminKey: config.VIGIL_ADMIN_KEY, dataDir: config.VIGIL_DATA_DIR, logger, print: () => undefined });
+  const demo = await startDemo(db, config, logger);
+  if (demo !== undefined && !config.VIGIL_CONTROLLER_PROBES) {
+    logger.warn('the demo checks run from @controller, which VIGIL_CONTROLLER_PROBES=off turns off: they will not run');
+  }
+
+  const deps: ControllerDeps = {
+    logger,
+    metrics,
+    db,
+    ready: databaseReadiness(db),
+    limits: { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST },
+  };
+  const app = createServiceApp(deps, { mount: (service) => mountController(service, deps) });
+  const evaluator = await startEvaluator({
+    db,
+    logger,
+    metrics,
+    readOnly: !config.VIGIL_DB_WRITES,
+    runnerOfflineAfterMs: config.VIGIL_RUNNER_OFFLINE_AFTER_S * 1000,
+  });
+  const notifier = await startNotifier({
+    db,
+    logger,
+    metrics,
+    context: { smtp: config.VIGIL_SMTP_URL, emailFrom: config.VIGIL_EMAIL_FROM, pagerDutyEventsUrl: config.VIGIL_PAGERDUTY_EVENTS_URL },
+    maxAttempts: config.VIGIL_NOTIFY_MAX_ATTEMPTS,
+    apiBaseUrl: config.VIGIL_PUBLIC_URL,
+  });
+  const ownLocation = config.VIGIL_CONTROLLER_PROBES
+    ? startOwnLocation({ link: ownLocationLink({ db, metrics }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY })
+    : undefined;
+
+  // Producers first: the probes' last results reach the database before the workers stop reading it.
+  const stop = async () => {
+    await ownLocation?.stop();
+    await Promise.all([evaluator.stop(), notifier.stop()]);
+    await demo?.targets.close();
+    await db.close();
+  };
+  const service = await startService({ logger, app, listen: { host: config.HOST, port: config.PORT }, stop });
+  if (service.server === undefined) return;
+  const keyFile = join(config.VIGIL_DATA_DIR, 'admin.key');
+  process.stdout.write(
+    bannerText({
+      host: config.HOST,
+      port: config.PORT,
+      databaseUrl: config.DATABASE_URL,
+      dataDir: config.VIGIL_DATA_DIR,
+      adminKey,
+      keyFile: existsSync(keyFile) ? keyFile : undefined,
+      demoSite: demo?.siteSlug,
+    }),
+  );
+})();
