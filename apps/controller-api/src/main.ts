@@ -4,9 +4,11 @@ import { bootService, startService } from '@vigil/http';
 import { startOwnLocation } from '@vigil/runner-agent';
 import { createApp } from './app';
 import { readConfig } from './config';
+import { migrateOnly } from './migrate-command';
 
 void (async () => {
   const { config, logger, metrics } = bootService('controller-api', readConfig);
+  if (process.argv[2] === 'migrate') return migrateOnly(config, logger);
   const db = await openServiceDatabase(config, logger);
   await ensureAdminKey(db, { adminKey: config.VIGIL_ADMIN_KEY, dataDir: config.VIGIL_DATA_DIR, logger });
   const limits = { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST };

@@ -1,0 +1,37 @@
+# syntax=docker/dockerfile:1
+# @vigil/all-in-one: built from the repository root (docker build -f docker/all-in-one.Dockerfile .).
+
+# Only the package manifests, so the dependency install below stays cached until one of them changes.
+FROM node:24-slim AS manifests
+WORKDIR /workspace
+COPY . .
+RUN find . -type f ! -name package.json ! -name package-lock.json -delete
+
+FROM node:24-slim AS build
+WORKDIR /workspace
+COPY --from=manifests /workspace ./
+# `npm install`, not `npm ci`: the lockfile made on the x64 build machines cannot list other
+# platforms' native builds, and `npm ci` refuses it as out of sync. It installs the locked versions.
+RUN npm install --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN node tools/scripts/prisma-generate.mjs
+RUN node tools/scripts/build-app.mjs apps/all-in-one
+
+FROM node:24-slim AS runtime
+ENV NODE_ENV=production \
+    VIGIL_DATA_DIR=/var/lib/vigil
+WORKDIR /app
+# The bundle's own package.json lists only the packages it imports.
+COPY --from=build /workspace/dist/apps/all-in-one/package.json ./
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/all-in-one ./
+# Found by @vigil/db next to main.js: applied at start (VIGIL_MIGRATE=auto on the embedded database).
+COPY prisma/migrations ./prisma/migrations
+COPY docker/healthcheck.cjs ./
+RUN install -d -o node -g node /var/lib/vigil
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.cjs", "PORT", "8080"]
+# Exec form: node is PID 1 and receives SIGTERM itself. The embedded database lives in VIGIL_DATA_DIR:
+# mount a volume there (docker run -v vigil-data:/var/lib/vigil -p 8080:8080 vigil/all-in-one).
+CMD ["node", "--enable-source-maps", "main.js"]

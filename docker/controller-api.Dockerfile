@@ -1,0 +1,36 @@
+# syntax=docker/dockerfile:1
+# @vigil/controller-api: built from the repository root (docker build -f docker/controller-api.Dockerfile .).
+
+# Only the package manifests, so the dependency install below stays cached until one of them changes.
+FROM node:24-slim AS manifests
+WORKDIR /workspace
+COPY . .
+RUN find . -type f ! -name package.json ! -name package-lock.json -delete
+
+FROM node:24-slim AS build
+WORKDIR /workspace
+COPY --from=manifests /workspace ./
+# `npm install`, not `npm ci`: the lockfile made on the x64 build machines cannot list other
+# platforms' native builds, and `npm ci` refuses it as out of sync. It installs the locked versions.
+RUN npm install --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN node tools/scripts/prisma-generate.mjs
+RUN node tools/scripts/build-app.mjs apps/controller-api
+
+FROM node:24-slim AS runtime
+ENV NODE_ENV=production \
+    VIGIL_DATA_DIR=/var/lib/vigil
+WORKDIR /app
+# The bundle's own package.json lists only the packages it imports.
+COPY --from=build /workspace/dist/apps/controller-api/package.json ./
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/controller-api ./
+# Found by @vigil/db next to main.js: the services check them at start, the migrate command applies them.
+COPY prisma/migrations ./prisma/migrations
+COPY docker/healthcheck.cjs ./
+RUN install -d -o node -g node /var/lib/vigil
+USER node
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.cjs", "PORT", "8080"]
+# Exec form: node is PID 1 and receives SIGTERM itself. `migrate` as the argument applies the migrations and exits.
+CMD ["node", "--enable-source-maps", "main.js"]

@@ -1,0 +1,35 @@
+# syntax=docker/dockerfile:1
+# @vigil/runner: built from the repository root (docker build -f docker/runner.Dockerfile .).
+
+# Only the package manifests, so the dependency install below stays cached until one of them changes.
+FROM node:24-slim AS manifests
+WORKDIR /workspace
+COPY . .
+RUN find . -type f ! -name package.json ! -name package-lock.json -delete
+
+FROM node:24-slim AS build
+WORKDIR /workspace
+COPY --from=manifests /workspace ./
+# `npm install`, not `npm ci`: the lockfile made on the x64 build machines cannot list other
+# platforms' native builds, and `npm ci` refuses it as out of sync. It installs the locked versions.
+RUN npm install --ignore-scripts --no-audit --no-fund
+COPY . .
+RUN node tools/scripts/prisma-generate.mjs
+RUN node tools/scripts/build-app.mjs apps/runner
+
+FROM node:24-slim AS runtime
+ENV NODE_ENV=production \
+    VIGIL_DATA_DIR=/var/lib/vigil
+WORKDIR /app
+# The bundle's own package.json lists only the packages it imports.
+COPY --from=build /workspace/dist/apps/runner/package.json ./
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /workspace/dist/apps/runner ./
+COPY docker/healthcheck.cjs ./
+RUN install -d -o node -g node /var/lib/vigil
+# The heap bound the runner benchmark measured (RUNNER_MAX_OLD_SPACE_MB); set after npm install, which needs more.
+ENV NODE_OPTIONS=--max-old-space-size=160
+USER node
+EXPOSE 9465
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 CMD ["node", "healthcheck.cjs", "METRICS_PORT", "9465"]
+CMD ["node", "--enable-source-maps", "main.js"]
