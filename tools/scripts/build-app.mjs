@@ -4,11 +4,14 @@
 // package of the root package.json left external, then writes
 // dist/apps/<app>/package.json listing only the packages the bundle really imports, at
 // the root's versions, so an image installs that app's dependencies and nothing else.
+// Static files go along: every project in the bundle (the app or a lib it imports) may
+// declare folders in its package.json, `"vigil": { "assets": [{ "from": "public", "to":
+// "assets/dashboard" }] }`, copied from the project to dist/apps/<app>/<to>.
 //
 // usage: node tools/scripts/build-app.mjs apps/<app>
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -70,6 +73,29 @@ if (bundledPackages.size > 0) {
   console.warn(`build-app: bundled packages the root package.json does not list: ${[...bundledPackages].sort().join(', ')}`);
 }
 
+// The workspace projects whose code is in the bundle (after tree shaking), and the static
+// folders they declare.
+const projects = new Set(
+  [appDir, ...Object.keys(output.inputs)]
+    .filter((input) => !input.includes('node_modules/') && /^(apps|libs|tools)\//.test(input))
+    .map((input) => input.split('/').slice(0, 2).join('/')),
+);
+const copied = [];
+for (const project of [...projects].sort()) {
+  const manifest = join(root, project, 'package.json');
+  if (!existsSync(manifest)) continue;
+  for (const { from, to } of JSON.parse(readFileSync(manifest, 'utf8')).vigil?.assets ?? []) {
+    const source = join(root, project, from);
+    const target = resolve(outDir, to);
+    if (!existsSync(source) || !target.startsWith(`${outDir}/`)) {
+      console.error(`build-app: ${relative(root, manifest)} declares assets ${from} -> ${to}, which ${existsSync(source) ? 'leaves the output folder' : 'does not exist'}`);
+      process.exit(1);
+    }
+    cpSync(source, target, { recursive: true });
+    copied.push(`${project}/${from} -> ${to}`);
+  }
+}
+
 const app = basename(appDir);
 writeFileSync(
   join(outDir, 'package.json'),
@@ -90,3 +116,4 @@ writeFileSync(
   )}\n`,
 );
 console.log(`build-app: ${relative(root, outfile)} (${Object.keys(dependencies).join(', ') || 'no dependencies'})`);
+if (copied.length > 0) console.log(`build-app: assets ${copied.join(', ')}`);

@@ -1,4 +1,5 @@
 import { allRoutes, buildOpenApiDocument, getOpenApiDocument } from '@vigil/contracts';
+import { mountDashboard } from '@vigil/dashboard';
 import express, { type Express } from 'express';
 import { apiKeyAuthenticator } from './auth/api-keys';
 import { runnerAuthenticator } from './auth/runner';
@@ -20,7 +21,8 @@ export const API_VERSION = '0.1.0';
 
 /**
  * Mounts the controller's routes on a service app: the runner API (`/api/runner`),
- * the management API (`/api/v1`) and the OpenAPI document (`/api/openapi.json`).
+ * the management API (`/api/v1`), the OpenAPI document (`/api/openapi.json`) and the
+ * web dashboard (`/` and its client routes, which call the management API).
  */
 export function mountController(app: Express, deps: ControllerDeps): void {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -55,4 +57,5 @@ export function mountController(app: Express, deps: ControllerDeps): void {
 
   app.use(runnerRouter);
   app.use(managementRouter);
+  mountDashboard(app, { logger: deps.logger });
 }

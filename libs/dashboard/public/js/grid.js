@@ -1,0 +1,98 @@
+// @ts-check
+// The location × time grid of a check's results: which results fall in which cell, and what
+// each cell says. Pure, so that it is tested without a browser.
+
+/**
+ * @typedef {Pick<import('../../src/api-types').CheckResult, 'location' | 'ok' | 'status_code' | 'latency_ms' | 'error_code' | 'error' | 'checked_at'>} GridResult
+ * @typedef {'ok' | 'fail' | 'mixed' | 'empty'} CellState
+ * @typedef {{ start: number, end: number, results: GridResult[], state: CellState, title: string }} GridCell
+ * @typedef {{ location: string, cells: GridCell[] }} GridRow
+ * @typedef {{ start: number, end: number, bucketMs: number, columns: number[], rows: GridRow[] }} Grid
+ */
+
+const MINUTE = 60_000;
+
+/** The cell widths a user can pick, in ms: 1 min to 6 h. */
+export const BUCKET_OPTIONS = [1, 5, 15, 60, 360].map((minutes) => minutes * MINUTE);
+
+/**
+ * The narrowest cell that holds at least one run at the check's interval.
+ * @param {number} intervalS
+ */
+export function defaultBucketMs(intervalS) {
+  return BUCKET_OPTIONS.find((ms) => ms >= intervalS * 1000) ?? BUCKET_OPTIONS[BUCKET_OPTIONS.length - 1];
+}
+
+/**
+ * A bucket width for people: `1 min`, `15 min`, `1 h`, `6 h`.
+ * @param {number} ms
+ */
+export function bucketLabel(ms) {
+  return ms >= 60 * MINUTE ? `${ms / (60 * MINUTE)} h` : `${ms / MINUTE} min`;
+}
+
+/**
+ * One line of a cell's title per result, newest first: `14:05:09 failed · 503 · 42 ms · unexpected_status: expected 200`.
+ * @param {GridResult} result
+ * @param {(ms: number) => string} formatTime
+ */
+export function describeResult(result, formatTime) {
+  const parts = [`${formatTime(Date.parse(result.checked_at))} ${result.ok ? 'ok' : 'failed'}`];
+  if (result.status_code !== null) parts.push(String(result.status_code));
+  if (result.latency_ms !== null) parts.push(`${result.latency_ms} ms`);
+  if (!result.ok && (result.error_code || result.error)) parts.push([result.error_code, result.error].filter(Boolean).join(': '));
+  return parts.join(' · ');
+}
+
+/**
+ * @param {GridResult[]} results
+ * @returns {CellState}
+ */
+function stateOf(results) {
+  if (results.length === 0) return 'empty';
+  const failed = results.filter((r) => !r.ok).length;
+  if (failed === 0) return 'ok';
+  return failed === results.length ? 'fail' : 'mixed';
+}
+
+const MAX_TITLE_LINES = 6;
+
+/**
+ * Puts results into `count` cells of `bucketMs` per location, the last cell ending at the
+ * first bucket boundary at or after `now`. A cell is `ok` when every result in it passed,
+ * `fail` when every one failed, `mixed` otherwise and `empty` without results. Rows follow
+ * `locations`, then any other location that reported (one removed from the check) by name.
+ * Results outside the window are left out.
+ * @param {GridResult[]} results
+ * @param {{ locations: string[], now: number, bucketMs: number, count: number, formatTime: (ms: number) => string }} options
+ * @returns {Grid}
+ */
+export function bucketResults(results, { locations, now, bucketMs, count, formatTime }) {
+  const end = Math.ceil(now / bucketMs) * bucketMs;
+  const start = end - count * bucketMs;
+  const columns = Array.from({ length: count }, (_, index) => start + index * bucketMs);
+  const extra = [...new Set(results.map((r) => r.location))].filter((l) => !locations.includes(l)).sort();
+  /** @type {Map<string, GridResult[][]>} */
+  const byLocation = new Map([...locations, ...extra].map((location) => [location, columns.map(() => [])]));
+  for (const result of results) {
+    const at = Date.parse(result.checked_at);
+    if (!(at >= start && at < end)) continue;
+    byLocation.get(result.location)?.[Math.floor((at - start) / bucketMs)].push(result);
+  }
+  const rows = [...byLocation].map(([location, buckets]) => ({
+    location,
+    cells: buckets.map((bucket, index) => {
+      const cellStart = columns[index];
+      const newestFirst = [...bucket].sort((a, b) => Date.parse(b.checked_at) - Date.parse(a.checked_at));
+      const state = stateOf(bucket);
+      const failed = bucket.filter((r) => !r.ok).length;
+      const heading = `${location} · ${formatTime(cellStart)}–${formatTime(cellStart + bucketMs)}`;
+      const summary =
+        state === 'empty' ? 'no results' : `${bucket.length} result${bucket.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}`;
+      const lines = newestFirst.slice(0, MAX_TITLE_LINES).map((r) => describeResult(r, formatTime));
+      if (newestFirst.length > MAX_TITLE_LINES) lines.push(`… and ${newestFirst.length - MAX_TITLE_LINES} more`);
+      return { start: cellStart, end: cellStart + bucketMs, results: newestFirst, state, title: [`${heading}: ${summary}`, ...lines].join('\n') };
+    }),
+  }));
+  return { start, end, bucketMs, columns, rows };
+}

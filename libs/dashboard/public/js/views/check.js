@@ -1,0 +1,165 @@
+// @ts-check
+import { apiGet, apiList } from '../api.js';
+import { badge, facts, pageHeader, section, table, timeAgo } from '../components.js';
+import { h } from '../dom.js';
+import { clock, latency } from '../format.js';
+import { BUCKET_OPTIONS, bucketLabel, bucketResults, defaultBucketMs } from '../grid.js';
+import { paths } from '../routes.js';
+import { locationStaleness } from '../staleness.js';
+import { latencyChartView } from './chart-view.js';
+import { eventTable } from './event-list.js';
+import { gridTable } from './grid-view.js';
+
+/**
+ * @typedef {import('../../../src/api-types').Check} Check
+ * @typedef {import('../../../src/api-types').Site} Site
+ * @typedef {import('../../../src/api-types').CheckLocation} CheckLocation
+ * @typedef {import('../../../src/api-types').CheckResult} CheckResult
+ * @typedef {import('../../../src/api-types').Runner} Runner
+ * @typedef {import('../../../src/api-types').Page<import('../../../src/api-types').VigilEvent>} EventPage
+ */
+
+/** Time slots in the grid (and the chart's time range). */
+export const GRID_COLUMNS = 30;
+
+/**
+ * The bucket width asked for in the URL (`?bucket=<ms>`), if it is one of the options.
+ * @param {URL} url
+ * @param {number} intervalS
+ */
+function chosenBucket(url, intervalS) {
+  const asked = Number(url.searchParams.get('bucket'));
+  return BUCKET_OPTIONS.includes(asked) ? asked : defaultBucketMs(intervalS);
+}
+
+/**
+ * @param {number} bucketMs
+ * @param {(ms: number) => void} choose
+ */
+function bucketPicker(bucketMs, choose) {
+  return h(
+    'label',
+    { class: 'inline-field' },
+    'Each cell: ',
+    h(
+      'select',
+      { id: 'bucket', onchange: (/** @type {Event} */ event) => choose(Number(/** @type {HTMLSelectElement} */ (event.target).value)) },
+      BUCKET_OPTIONS.map((ms) => h('option', { value: ms, selected: ms === bucketMs }, bucketLabel(ms))),
+    ),
+  );
+}
+
+/** @type {import('./view.js').View} */
+export async function checkView({ params, url, now, navigate }) {
+  const id = encodeURIComponent(params.id);
+  /** @type {Check} */
+  const check = await apiGet(`/api/v1/checks/${id}`);
+  const bucketMs = chosenBucket(url, check.interval_s);
+  const end = Math.ceil(now / bucketMs) * bucketMs;
+  const from = end - GRID_COLUMNS * bucketMs;
+  /** @type {[Site, CheckLocation[], CheckResult[], EventPage, Runner[]]} */
+  const [site, states, results, events, runners] = await Promise.all([
+    apiGet(`/api/v1/sites/${encodeURIComponent(check.site_id)}`),
+    apiGet(`/api/v1/checks/${id}/locations`).then((answer) => answer.data),
+    apiList(`/api/v1/checks/${id}/results`, { since: new Date(from).toISOString() }, { maxPages: 6 }),
+    apiGet('/api/v1/events', { check_id: check.id, limit: 20 }),
+    apiList('/api/v1/runners'),
+  ]);
+
+  const locations = [...new Set([...check.effective_locations, ...states.map((s) => s.location)])];
+  const staleness = new Map(
+    locations.map((location) => [
+      location,
+      locationStaleness({
+        location,
+        lastResultAt: states.find((s) => s.location === location)?.last_result?.checked_at ?? null,
+        runners,
+        intervalS: check.interval_s,
+        timeoutMs: check.timeout_ms,
+        checkCreatedAt: check.created_at,
+        now,
+      }),
+    ]),
+  );
+  const formatTime = (/** @type {number} */ ms) => clock(ms);
+  const grid = bucketResults(results, { locations, now, bucketMs, count: GRID_COLUMNS, formatTime: (ms) => clock(ms, true) });
+  const series = grid.rows.map((row) => ({
+    location: row.location,
+    points: results.filter((r) => r.location === row.location).map((r) => ({ t: Date.parse(r.checked_at), latency: r.latency_ms, ok: r.ok })),
+  }));
+  const open = events.data.filter((e) => e.state === 'open');
+  const title = check.name ?? check.target;
+  const choose = (/** @type {number} */ ms) => {
+    const next = new URL(url);
+    next.searchParams.set('bucket', String(ms));
+    navigate(`${next.pathname}${next.search}`, { replace: true });
+  };
+
+  const content = h(
+    'div',
+    {},
+    pageHeader(title, {
+      crumbs: [
+        ['Sites', paths.sites()],
+        [site.name, paths.site(site.id)],
+      ],
+      badge: badge(check.status),
+    }),
+    section(
+      'Check',
+      facts([
+        ['Target', h('code', {}, check.target)],
+        ['Type', check.type],
+        ['Every', `${check.interval_s} s${check.down_interval_s ? ` (${check.down_interval_s} s while down)` : ''}, timeout ${check.timeout_ms} ms`],
+        [
+          'Down when',
+          `${check.failing_locations_threshold} of ${locations.length} location${locations.length === 1 ? '' : 's'} fail ${check.failing_threshold} time${check.failing_threshold === 1 ? '' : 's'} in a row`,
+        ],
+        ['Last checked', timeAgo(check.last_checked_at, now)],
+        ['Enabled', check.enabled ? 'yes' : 'no'],
+      ]),
+    ),
+    section(`Open events (${open.length})`, eventTable(open, { now, empty: 'Nothing is open for this check.', caption: 'Open events' }), {
+      id: 'open-events',
+    }),
+    section('Results by location', gridTable(grid, { formatTime }), { id: 'grid', actions: bucketPicker(bucketMs, choose) }),
+    section('Latency', latencyChartView(series, { from, to: end, formatTime }), { id: 'latency' }),
+    section(
+      'Strikes by location',
+      table(
+        'Strikes by location',
+        ['Location', 'State', 'Failing strikes', 'Passing strikes', 'Last result', 'Latency', 'Next due'],
+        locations.map((location) => {
+          const state = states.find((s) => s.location === location);
+          const stale = staleness.get(location);
+          const last = state?.last_result ?? null;
+          return [
+            location,
+            h(
+              'span',
+              { class: 'badges' },
+              state === undefined ? badge('unknown', 'no state yet') : state.failing ? badge('down', 'failing') : badge('up', 'passing'),
+              stale?.stale ? [' ', badge('warning', 'stale')] : null,
+              stale?.reason ? h('span', { class: 'muted small' }, ` ${stale.reason}`) : null,
+            ),
+            state ? `${state.failing_strikes} / ${check.failing_threshold}` : '—',
+            state ? `${state.passing_strikes} / ${check.passing_threshold}` : '—',
+            last
+              ? [
+                  timeAgo(last.checked_at, now),
+                  ' ',
+                  last.ok ? h('span', { class: 'ok-text' }, 'ok') : h('span', { class: 'fail-text' }, `failed${last.error_code ? `: ${last.error_code}` : ''}`),
+                ]
+              : h('span', { class: 'muted' }, 'none yet'),
+            latency(last?.latency_ms),
+            state ? (state.leased ? 'running now' : timeAgo(state.next_due_at, now)) : '—',
+          ];
+        }),
+        { empty: 'No locations.', rowAttributes: (index) => ({ 'data-location': locations[index] }) },
+      ),
+      { id: 'strikes' },
+    ),
+    section('Recent events', eventTable(events.data, { now, empty: 'No events yet.', caption: 'Recent events' })),
+  );
+  return { title, content };
+}

@@ -1,0 +1,221 @@
+// The dashboard in a real browser (Debian's headless Chromium): a person logs in with an API key,
+// watches a check's grid turn red once its probes fail, opens the outage's event and sees the
+// public status page change. The controller runs in process on the embedded database; three
+// runners report through the runner API and the evaluator runs after each round, as in
+// alerting.integration-spec.ts. Screenshots of every step are left in tmp/screenshots/.
+import { createApiKey, createCheck, createNotificationChannel, createSite, revokeApiKey } from '@vigil/contracts';
+import { type ControllerHarness, createControllerHarness, type HarnessRunner } from '@vigil/controller/testing';
+import { deliverDue } from '@vigil/delivery';
+import { evaluatePending } from '@vigil/evaluation';
+import { createCapturedLogger } from '@vigil/logger/testing';
+import type { Page } from 'playwright-core';
+import { type Browser, launchChromium } from './browser/chromium';
+import { recordPageProblems } from './browser/page-problems';
+import { screenshotter } from './browser/screenshots';
+import { type ServedApp, serveApp } from './browser/served-app';
+import { type RouteCaller, routeCaller } from './support/alerting-api';
+import { type AlertReceivers, startAlertReceivers } from './support/alerting-receivers';
+import { addAlertingRunners, PASS, reportRound, type Round, roundClock } from './support/alerting-rounds';
+
+// Long enough for a poll (every 5 s) on a loaded machine.
+const SEEN_WITHIN_MS = 20_000;
+
+describe('the dashboard in headless Chromium', () => {
+  let harness: ControllerHarness;
+  let runners: HarnessRunner[];
+  let served: ServedApp;
+  let browser: Browser;
+  let api: RouteCaller;
+  let receivers: AlertReceivers;
+  const quietLog = createCapturedLogger({ level: 'warn' });
+
+  beforeAll(async () => {
+    // First, so that a machine without Chromium fails with its one line before anything else.
+    browser = await launchChromium();
+    harness = await createControllerHarness('embedded');
+    runners = await addAlertingRunners(harness);
+    receivers = await startAlertReceivers();
+    served = await serveApp(harness.app);
+    api = routeCaller(harness.app, () => harness.admin);
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await served?.close();
+    await receivers?.close();
+    await harness?.dispose();
+  });
+
+  /** A key with the read scope only: all the dashboard needs. */
+  async function readKey(name: string) {
+    return api(createApiKey, { body: { name, scopes: ['read'] } });
+  }
+
+  async function logIn(page: Page, key: string) {
+    await page.goto(`${served.url}/`);
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('API key').fill(key);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/sites$/);
+  }
+
+  it('shows a check going down in its grid, the event with its transitions, and the status page saying so', async () => {
+    const shot = screenshotter('dashboard-outage');
+    const site = await api(createSite, { body: { name: 'Shop', public_status_page: true } });
+    const check = await api(createCheck, {
+      body: {
+        site_id: site.id,
+        type: 'http',
+        name: 'Shop home',
+        target: `https://${site.slug}.example/`,
+        spec: { expected_statuses: [200] },
+        interval_s: 60,
+        locations: runners.map((r) => r.slug),
+        failing_threshold: 2,
+        passing_threshold: 1,
+        failing_locations_threshold: 2,
+      },
+    });
+    const [webhook] = receivers.channels([site.id], 'shop').filter((channel) => channel.type === 'webhook');
+    await api(createNotificationChannel, { body: webhook });
+    const clock = roundClock(8);
+    const play = async (index: number, round: Round) => {
+      await reportRound(harness, runners, check.id, round, (location) => clock(index, location));
+      await evaluatePending(harness.db, { maxChecks: 50, readOnly: false, logger: quietLog.logger });
+    };
+    // The notifier, without waiting between attempts.
+    const deliver = () => deliverDue(harness.db, { logger: quietLog.logger, context: receivers.context, backoff: { baseMs: 1, maxMs: 1 }, random: () => 0.5 });
+    await play(0, PASS);
+    await play(1, PASS);
+    const key = await readKey('dashboard browser test');
+
+    const page = await browser.context.newPage();
+    const problems = recordPageProblems(page);
+
+    // Not logged in: the dashboard asks for a key.
+    await page.goto(`${served.url}/`);
+    await page.waitForURL(/\/login$/);
+    await page.getByLabel('API key').waitFor();
+    await shot(page, 'login');
+
+    // A wrong key is refused on the form, a right one logs in.
+    await page.getByLabel('API key').fill('vk_not-a-real-key');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'refused' }).waitFor();
+    await shot(page, 'login-refused');
+    await page.getByLabel('API key').fill(key.key);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.waitForURL(/\/sites$/);
+    const siteRow = page.locator('#sites tbody tr', { has: page.locator(`a[data-site-id="${site.id}"]`) });
+    await siteRow.locator('[data-status="up"]').waitFor();
+    await shot(page, 'sites-up');
+
+    // Site → check: every location passed so far.
+    await page.locator(`a[data-site-id="${site.id}"]`).click();
+    await page.waitForURL(new RegExp(`/sites/${site.id}$`));
+    await page.locator(`a[data-check-id="${check.id}"]`).click();
+    await page.waitForURL(new RegExp(`/checks/${check.id}$`));
+    const gridRow = (location: string) => page.locator(`#grid tr[data-location="${location}"]`);
+    for (const runner of runners) await gridRow(runner.slug).locator('td[data-state="ok"]').nth(1).waitFor();
+    expect(await page.locator('#grid td[data-state="fail"]').count()).toBe(0);
+    expect(await page.locator('#latency svg polyline').count()).toBe(3);
+    expect(await page.locator('#open-events a[data-event-id]').count()).toBe(0);
+    await shot(page, 'check-up');
+
+    // The public status page, before anything happens.
+    const statusPage = await browser.context.newPage();
+    const statusAnswer = await statusPage.goto(`${served.url}/status/${site.slug}`);
+    expect(statusAnswer?.status()).toBe(200);
+    const banner = statusPage.locator('.banner');
+    expect(await banner.textContent()).not.toMatch(/outage|\bdown\b/i);
+    await shot(statusPage, 'status-page-up');
+
+    // eu-1 and us-1 fail twice: the quorum (2 of 3) confirms an outage. The page, left open, sees it.
+    await play(2, [false, false, true]);
+    await play(3, [false, false, true]);
+    // The webhook receiver is down at the first attempt and answers the second.
+    receivers.webhookAnswers.push({ status: 500, body: 'receiver down' });
+    expect(await deliver()).toMatchObject({ claimed: 1, retrying: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await deliver()).toMatchObject({ claimed: 1, delivered: 1 });
+    await page.locator('.page-title [data-status="down"]').waitFor({ timeout: SEEN_WITHIN_MS });
+    for (const location of ['eu-1', 'us-1']) expect(await gridRow(location).locator('td[data-state="fail"]').count()).toBe(2);
+    expect(await gridRow('ap-1').locator('td[data-state="fail"]').count()).toBe(0);
+    const failedCell = gridRow('eu-1').locator('td[data-state="fail"]').last();
+    expect(await failedCell.getAttribute('title')).toMatch(/failed · 503 · 42 ms · unexpected_status: expected 200, got 503/);
+    const strikes = page.locator('#strikes tr[data-location="eu-1"]');
+    expect(await strikes.textContent()).toContain('failing');
+    expect(await strikes.textContent()).toContain('2 / 2');
+    expect(await page.locator('#latency .chart-failure').count()).toBe(4);
+    await page.locator('#open-events a[data-event-id]').waitFor();
+    await shot(page, 'check-down');
+
+    // On a phone the page does not scroll sideways: wide parts (the grid, tables) scroll in their own box.
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    await shot(page, 'check-down-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // The event: opened by eu-1's first failure, confirmed by us-1's second.
+    await page.locator('#open-events a[data-event-id]').click();
+    await page.waitForURL(/\/events\/[0-9a-f-]{36}$/);
+    await page.locator('#transitions tr[data-reason="confirmed"]').waitFor();
+    const transitions = await page.locator('#transitions tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-reason')));
+    expect(transitions).toEqual(['opened', 'confirmed']);
+    expect(await page.locator('#transitions tbody tr[data-reason="opened"]').textContent()).toContain('location:eu-1');
+    expect(await page.locator('#transitions tbody tr[data-reason="confirmed"]').textContent()).toContain('location:us-1');
+    expect(await page.locator('#cause').textContent()).toContain('unexpected_status');
+    const notification = page.locator('#notifications article');
+    expect(await notification.count()).toBe(1);
+    expect(await notification.locator('h3').textContent()).toMatch(/outage confirmed → shop webhook \(webhook\)\s*delivered/);
+    const attempts = await notification.locator('tbody tr').evaluateAll((rows) => rows.map((row) => [...row.children].map((cell) => cell.textContent)));
+    expect(attempts.map(([n, , result, status, , answer]) => [n, result, status, answer])).toEqual([
+      ['1', 'failed', '500', expect.stringContaining('receiver down')],
+      ['2', 'delivered', '200', 'ok'],
+    ]);
+    await shot(page, 'event');
+
+    // The status page, reloaded (it may be cached for 30 s), says the site is down.
+    await statusPage.reload();
+    expect(await banner.textContent()).toMatch(/outage|\bdown\b/i);
+    await shot(statusPage, 'status-page-down');
+
+    // Runners and maintenance pages draw from the same key.
+    await page.getByRole('link', { name: 'Runners' }).click();
+    await page.locator('#main tr[data-runner="eu-1"]').waitFor();
+    expect(await page.locator('#main tr[data-runner]').count()).toBe(3);
+    await shot(page, 'runners');
+    await page.getByRole('link', { name: 'Maintenance' }).click();
+    await page.locator('#active-windows').waitFor();
+    await shot(page, 'maintenance');
+
+    // Logging out forgets the key.
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.waitForURL(/\/login$/);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await page.goto(`${served.url}/sites`);
+    await page.waitForURL(/\/login$/);
+    await shot(page, 'logged-out');
+
+    // Nothing broke on the way: no script error, no refused inline code (CSP), no failed request
+    // but the wrong key's 401.
+    expect(problems.filter((p) => !p.includes('status of 401'))).toEqual([]);
+    await statusPage.close();
+    await page.close();
+  });
+
+  it('sends a user whose key is revoked back to the login form, saying why', async () => {
+    const shot = screenshotter('dashboard-revoked');
+    const key = await readKey('revoked while in use');
+    const page = await browser.context.newPage();
+    await logIn(page, key.key);
+    await page.locator('#sites').waitFor();
+
+    await api(revokeApiKey, { params: { id: key.id } });
+    // The next poll is refused.
+    await page.waitForURL(/\/login$/, { timeout: SEEN_WITHIN_MS });
+    await page.getByRole('alert').filter({ hasText: 'refused' }).waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    await shot(page, 'login-again');
+    await page.close();
+  });
+});
