@@ -17,7 +17,7 @@ import { toLocationState, toStrikeColumns, type StrikeColumns } from './location
 import { checkStatusOf } from './status-projection';
 import { type CheckOutcome, writeOutcomes } from './write-outcomes';
 
-export type EvaluationLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+export type EvaluationLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
 export interface EvaluateCheckOptions {
   /** Compute and log, write nothing (`VIGIL_DB_WRITES=off`): the results stay unevaluated. */
@@ -204,11 +204,14 @@ function targetOf(ctx: CheckContext, event: SiteEvent | null) {
   };
 }
 
-/** Invariant 9: every opening says whether it inserted or why it did not. */
+/**
+ * Invariant 9: every opening says whether it inserted or why it did not. "Already open" comes
+ * with every failing result for as long as an outage lasts, so it is a debug line.
+ */
 function logOpening(logger: EvaluationLogger, check: string, location: string, open: SiteEvent | null, t: Transition): void {
   if (t.kind !== 'suppress' || t.why === 'read_only') return;
   if (t.why === 'in_maintenance') logger.info('event not opened: in maintenance', { check, location, suppressed: 'in_maintenance', event: null });
-  else logger.info('event not opened: one is already open', { check, location, suppressed: 'already_open', event: open?.uuid ?? null });
+  else logger.debug('event not opened: one is already open', { check, location, suppressed: 'already_open', event: open?.uuid ?? null });
 }
 
 function logInserted(logger: EvaluationLogger, check: string, location: string, event: SiteEvent | null, t: Mutation): void {

@@ -15,7 +15,7 @@ function capturedLogger() {
   stream.on('data', (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) if (line !== '') lines.push(JSON.parse(line));
   });
-  return { logger: createLogger({ service: 'evaluator-test', stream }), lines };
+  return { logger: createLogger({ service: 'evaluator-test', stream, level: 'debug' }), lines };
 }
 
 const flushed = () => new Promise((resolve) => setImmediate(resolve));

@@ -61,11 +61,11 @@ type LogLine = (message: string, fields?: Record<string, unknown>) => void;
 function heldLogger(logger: EvaluationLogger): { logger: EvaluationLogger; flush(): void } {
   const held: Array<() => void> = [];
   const hold =
-    (level: 'info' | 'warn' | 'error'): LogLine =>
+    (level: 'debug' | 'info' | 'warn' | 'error'): LogLine =>
     (message, fields) =>
       void held.push(() => logger[level](message, fields));
   // The evaluator calls (message, fields) only; winston's overloads are more than a plain function can be.
-  const holding = { info: hold('info'), warn: hold('warn'), error: hold('error') } as unknown as EvaluationLogger;
+  const holding = { debug: hold('debug'), info: hold('info'), warn: hold('warn'), error: hold('error') } as unknown as EvaluationLogger;
   return { logger: holding, flush: () => held.splice(0).forEach((line) => line()) };
 }
 
