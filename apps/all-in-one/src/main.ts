@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type ControllerDeps, ensureAdminKey, mountController, ownLocationLink } from '@vigil/controller';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
-import { startNotifier } from '@vigil/delivery';
-import { startEvaluator } from '@vigil/evaluation';
+import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
+import { evaluatorOptionsFrom, startEvaluator } from '@vigil/evaluation';
 import { bootService, createServiceApp, startService } from '@vigil/http';
 import { startOwnLocation } from '@vigil/runner-agent';
 import { bannerText } from './banner';
@@ -34,16 +34,13 @@ void (async () => {
     db,
     logger,
     metrics,
-    readOnly: !config.VIGIL_DB_WRITES,
-    runnerOfflineAfterMs: config.VIGIL_RUNNER_OFFLINE_AFTER_S * 1000,
+    ...evaluatorOptionsFrom(config),
   });
   const notifier = await startNotifier({
     db,
     logger,
     metrics,
-    context: { smtp: config.VIGIL_SMTP_URL, emailFrom: config.VIGIL_EMAIL_FROM, pagerDutyEventsUrl: config.VIGIL_PAGERDUTY_EVENTS_URL },
-    maxAttempts: config.VIGIL_NOTIFY_MAX_ATTEMPTS,
-    apiBaseUrl: config.VIGIL_PUBLIC_URL,
+    ...notifierOptionsFrom(config),
   });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
     ? startOwnLocation({ link: ownLocationLink({ db, metrics }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY })

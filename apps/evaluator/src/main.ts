@@ -1,5 +1,5 @@
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
-import { startEvaluator } from '@vigil/evaluation';
+import { evaluatorOptionsFrom, startEvaluator } from '@vigil/evaluation';
 import { bootService, startService } from '@vigil/http';
 import { createApp } from './app';
 import { readConfig } from './config';
@@ -11,8 +11,7 @@ void (async () => {
     db,
     logger,
     metrics,
-    readOnly: !config.VIGIL_DB_WRITES,
-    runnerOfflineAfterMs: config.VIGIL_RUNNER_OFFLINE_AFTER_S * 1000,
+    ...evaluatorOptionsFrom(config),
   });
   const app = createApp({ logger, metrics, ready: databaseReadiness(db) });
   const stop = async () => {

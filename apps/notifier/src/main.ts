@@ -1,5 +1,5 @@
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
-import { startNotifier } from '@vigil/delivery';
+import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
 import { bootService, startService } from '@vigil/http';
 import { createApp } from './app';
 import { readConfig } from './config';
@@ -11,9 +11,7 @@ void (async () => {
     db,
     logger,
     metrics,
-    context: { smtp: config.VIGIL_SMTP_URL, emailFrom: config.VIGIL_EMAIL_FROM, pagerDutyEventsUrl: config.VIGIL_PAGERDUTY_EVENTS_URL },
-    maxAttempts: config.VIGIL_NOTIFY_MAX_ATTEMPTS,
-    apiBaseUrl: config.VIGIL_PUBLIC_URL,
+    ...notifierOptionsFrom(config),
   });
   const app = createApp({ logger, metrics, ready: databaseReadiness(db) });
   const stop = async () => {

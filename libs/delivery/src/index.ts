@@ -33,4 +33,4 @@ export { emailHtml, emailSender } from './senders/email-sender';
 export { CHANNEL_DISABLED, DEFAULT_LEASE_MS, DEFAULT_MAX_ATTEMPTS, deliverDue } from './deliver-due';
 export type { DeliverOptions, DeliverResult } from './deliver-due';
 export { scheduleReminders } from './reminders';
-export { startNotifier, type NotifierService, type NotifierServiceOptions } from './notifier-service';
+export { notifierOptionsFrom, startNotifier, type NotifierService, type NotifierServiceOptions, type NotifierSettings } from './notifier-service';

@@ -75,3 +75,21 @@ export async function startNotifier(options: NotifierServiceOptions): Promise<No
     nextStep: () => loop.nextStep(),
   };
 }
+
+/** The notifier's settings as the environment names them (`notifierEnv` in @vigil/config). */
+export interface NotifierSettings {
+  VIGIL_SMTP_URL?: SenderContext['smtp'];
+  VIGIL_EMAIL_FROM?: string;
+  VIGIL_PAGERDUTY_EVENTS_URL: string;
+  VIGIL_NOTIFY_MAX_ATTEMPTS: number;
+  VIGIL_PUBLIC_URL?: string;
+}
+
+/** What the notifier app and the all-in-one pass to `startNotifier` from their config. */
+export function notifierOptionsFrom(config: NotifierSettings): Pick<NotifierServiceOptions, 'context' | 'maxAttempts' | 'apiBaseUrl'> {
+  return {
+    context: { smtp: config.VIGIL_SMTP_URL, emailFrom: config.VIGIL_EMAIL_FROM, pagerDutyEventsUrl: config.VIGIL_PAGERDUTY_EVENTS_URL },
+    maxAttempts: config.VIGIL_NOTIFY_MAX_ATTEMPTS,
+    apiBaseUrl: config.VIGIL_PUBLIC_URL,
+  };
+}

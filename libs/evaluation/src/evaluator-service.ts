@@ -87,3 +87,14 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
     nextStep: () => loop.nextStep(),
   };
 }
+
+/** The evaluator's settings as the environment names them (`evaluatorEnv`, `dbWritesEnv` in @vigil/config). */
+export interface EvaluatorSettings {
+  VIGIL_DB_WRITES: boolean;
+  VIGIL_RUNNER_OFFLINE_AFTER_S: number;
+}
+
+/** What the evaluator app and the all-in-one pass to `startEvaluator` from their config. */
+export function evaluatorOptionsFrom(config: EvaluatorSettings): Pick<EvaluatorServiceOptions, 'readOnly' | 'runnerOfflineAfterMs'> {
+  return { readOnly: !config.VIGIL_DB_WRITES, runnerOfflineAfterMs: config.VIGIL_RUNNER_OFFLINE_AFTER_S * 1000 };
+}
