@@ -10,7 +10,7 @@ import {
 import { closeEvent } from './close';
 import { decideOutage } from './outage';
 import { replayTransitions } from './replay';
-import { createPrng, type Prng } from './testing/prng';
+import { createPrng, type Prng } from '@vigil/testing';
 import { applyTransition, isMutation, type LifecycleContext, type NotificationKind, type Transition, type TransitionRecord } from './transition';
 import { RESOLUTION_REASONS, type EventState } from './types';
 

@@ -1,6 +1,6 @@
 import { DAY_MS, dailyUptime } from './daily';
 import { mergeSpans, subtractSpans, totalLength, type Span } from './spans';
-import { createPrng, type Prng } from './testing/prng';
+import { createPrng, type Prng } from '@vigil/testing';
 import { computeUptime, type IntervalKind, type UptimeFigures, type UptimeInterval, type UptimeWindow } from './uptime';
 
 /*

@@ -1,6 +1,6 @@
 /**
- * A seeded pseudo-random generator (mulberry32) for the property tests, as libs/lifecycle
- * has one: the same seed gives the same sequence, so a failure is reproduced from its seed.
+ * A small seeded pseudo-random generator (mulberry32) for property-style tests: the same
+ * seed gives the same sequence, so a failing case is reproduced from its seed alone.
  */
 export interface Prng {
   /** A float in [0, 1). */
