@@ -1,3 +1,4 @@
+import { runDetectBenchmark } from './detect';
 import { runDomainBenchmark } from './domain';
 import { runEvaluateBenchmark } from './evaluate';
 import { runIngestBenchmark } from './ingest';
@@ -11,6 +12,10 @@ export interface Benchmark {
 
 /** Every benchmark by name. Add one by writing `src/<name>.ts` and listing it here. */
 export const benchmarks: Readonly<Record<string, Benchmark>> = {
+  detect: {
+    description: 'outage detection with every service in its own process on PostgreSQL: failure start → webhook p50/p95 against the floor [--outages N] [--interval S] [--help]',
+    run: runDetectBenchmark,
+  },
   domain: {
     description: 'lifecycle+quorum evaluations per second, ES256 JWT verifications and signs per second [--seconds N]',
     run: runDomainBenchmark,

@@ -14,7 +14,6 @@ import {
   seedChannels,
   writtenCounts,
 } from './evaluate-database';
-import { EVALUATOR, startEvaluatorProcess } from './evaluate-evaluator';
 import { EVALUATE_USAGE, type EvaluateOptions, parseEvaluateArgs } from './evaluate-options';
 import { type Latency, printEvaluateReport, type Throughput, throughputRate } from './evaluate-report';
 import { cpuMeter } from './ingest-cpu';
@@ -22,7 +21,7 @@ import { seedDatabase } from './ingest-database';
 import { formatRate } from './measure';
 import { count } from './report-format';
 import { prepareServiceBench } from './service-bench';
-import type { RunningService } from './service-process';
+import { EVALUATOR, type RunningService, startEvaluator } from '@vigil/processes';
 
 export async function runEvaluateBenchmark(args: readonly string[]): Promise<void> {
   const config = readBenchConfig();
@@ -32,7 +31,7 @@ export async function runEvaluateBenchmark(args: readonly string[]): Promise<voi
 }
 
 async function benchmark(options: EvaluateOptions, cleanup: Cleanup): Promise<void> {
-  const { root, database } = await prepareServiceBench('evaluate', EVALUATOR, options, cleanup);
+  const { root, database } = await prepareServiceBench('evaluate', [EVALUATOR], options, cleanup);
   const seed = await seedDatabase(database.url, { checks: options.checks, runners: 3 });
   const client = await connectBench(database.url);
   cleanup.add('closing the bench connection', () => client.end());
@@ -42,7 +41,9 @@ async function benchmark(options: EvaluateOptions, cleanup: Cleanup): Promise<vo
       `${count(seed.locationStates)} location states and ${channels} notification channels in ${seed.seconds.toFixed(1)} s`,
   );
 
-  const evaluator = await orBenchFailure(startEvaluatorProcess(root, database.url));
+  // As deployed (its defaults: woken by NOTIFY, polling every second), logging at warn: the bench
+  // measures evaluation, not the terminal.
+  const evaluator = await orBenchFailure(startEvaluator(root, database.url));
   cleanup.add('stopping the evaluator', evaluator.stop);
   console.log(`evaluator: ${EVALUATOR.main} (own process, its defaults), ready in ${evaluator.readySeconds.toFixed(1)} s\n`);
 

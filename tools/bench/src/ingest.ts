@@ -1,7 +1,8 @@
+import { CONTROLLER_API } from '@vigil/processes';
 import { optionsOrExit } from './args';
 import { BenchFailure, type Cleanup, orBenchFailure, runWithCleanup } from './cleanup';
 import { readBenchConfig } from './config';
-import { CONTROLLER, startController } from './ingest-controller';
+import { startController } from './ingest-controller';
 import { type CpuShares, cpuMeter } from './ingest-cpu';
 import { countStoredResults, seedDatabase } from './ingest-database';
 import { INGEST_USAGE, type IngestOptions, parseIngestArgs } from './ingest-options';
@@ -18,7 +19,7 @@ export async function runIngestBenchmark(args: readonly string[]): Promise<void>
 }
 
 async function benchmark(options: IngestOptions, cleanup: Cleanup): Promise<void> {
-  const { root, database } = await prepareServiceBench('ingest', CONTROLLER, options, cleanup);
+  const { root, database } = await prepareServiceBench('ingest', [CONTROLLER_API], options, cleanup);
   const seed = await seedDatabase(database.url, { checks: options.checks, runners: options.runners });
   console.log(
     `seeded ${count(seed.sites)} sites, ${count(seed.checks)} http checks (interval 60 s, every runner), ` +
@@ -28,7 +29,7 @@ async function benchmark(options: IngestOptions, cleanup: Cleanup): Promise<void
 
   const controller = await orBenchFailure(startController(root, database.url));
   cleanup.add('stopping the controller', controller.stop);
-  console.log(`controller: ${CONTROLLER.main} on ${controller.url} (own process), ready in ${controller.readySeconds.toFixed(1)} s`);
+  console.log(`controller: ${CONTROLLER_API.main} on ${controller.url} (own process), ready in ${controller.readySeconds.toFixed(1)} s`);
   console.log(
     `load: ${seed.runners.length} runners × ${options.concurrency} loops (poll ${options.batch} runs, report them in one batch, repeat); ` +
       `${options.warmupSeconds} s warm-up, then ${options.seconds} s measured\n`,

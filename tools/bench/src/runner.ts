@@ -5,7 +5,7 @@ import { startTsChild, type TsChild } from './runner-children';
 import { parseRunnerArgs, RUNNER_USAGE, type RunnerBenchOptions } from './runner-options';
 import { type LoadPhase, type PhaseFigures, READY_PREFIX, RESULT_PREFIX, type ServerUrls } from './runner-protocol';
 import { type PhaseRow, phaseLine, printRunnerReport } from './runner-report';
-import { workspaceRoot } from './service-process';
+import { workspaceRoot } from '@vigil/processes';
 
 // The runner's own heap bound: the bare loop gets it too, so both run in the same conditions.
 const RUNNER_HEAP_FLAG = `--max-old-space-size=${RUNNER_MAX_OLD_SPACE_MB}`;

@@ -3,18 +3,18 @@ import { performance } from 'node:perf_hooks';
 import { redactUrl } from '@vigil/db';
 import { type Cleanup, orBenchFailure } from './cleanup';
 import { createScratchDatabase, migrateDatabase, type ScratchDatabase } from './ingest-database';
-import { buildApp, type ServiceApp, workspaceRoot } from './service-process';
+import { buildApps, type ServiceApp, workspaceRoot } from '@vigil/processes';
 
 const elapsed = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
 /**
- * The start of a benchmark of a service (ingest: the controller, evaluate: the evaluator): a
- * scratch database on `serverUrl` (dropped by `cleanup`), the header line, `app` built unless
- * --no-build, the database migrated. Gives the workspace root and the database.
+ * The start of a benchmark of services (ingest: the controller, evaluate: the evaluator, detect:
+ * all of them): a scratch database on `serverUrl` (dropped by `cleanup`), the header line, the
+ * `apps` built unless --no-build, the database migrated. Gives the workspace root and the database.
  */
 export async function prepareServiceBench(
   bench: string,
-  app: ServiceApp,
+  apps: readonly ServiceApp[],
   options: { readonly serverUrl: string; readonly build: boolean },
   cleanup: Cleanup,
 ): Promise<{ root: string; database: ScratchDatabase }> {
@@ -28,8 +28,9 @@ export async function prepareServiceBench(
   );
   let step = performance.now();
   if (options.build) {
-    await orBenchFailure(buildApp(root, app));
-    console.log(`${app.name} built (nx run ${app.project}:build) in ${elapsed(step)}`);
+    await orBenchFailure(buildApps(root, apps));
+    const how = apps.length === 1 ? `nx run ${apps[0].project}:build` : 'nx run-many -t build';
+    console.log(`${apps.map((app) => app.name).join(', ')} built (${how}) in ${elapsed(step)}`);
     step = performance.now();
   }
   const migrations = await migrateDatabase(database.url);

@@ -10,8 +10,9 @@ const READY_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
 // Lines of its output echoed to stderr: enough for a warning or an error, not a flood.
 const ECHOED_LINES = 20;
+const KEPT_LINES = 30;
 
-/** An app of the workspace that a benchmark builds and starts in a process of its own. */
+/** An app of the workspace built and started in a process of its own. */
 export interface ServiceApp {
   /** What messages call it, and the prefix of its echoed output. */
   readonly name: string;
@@ -21,7 +22,7 @@ export interface ServiceApp {
   readonly main: string;
 }
 
-/** The workspace root: the nearest directory above this file with an nx.json (the bundle runs from tmp/run-ts). */
+/** The workspace root: the nearest directory above this file with an nx.json (a bench bundle runs from tmp/run-ts). */
 export function workspaceRoot(from: string = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'nx.json'))) return dir;
@@ -45,20 +46,28 @@ class Tail {
   }
 }
 
-/** Builds `app` with Nx (a cache hit when nothing changed), as its Docker image and `npm run start:*` do. */
-export async function buildApp(root: string, app: ServiceApp): Promise<void> {
-  const tail = new Tail(30);
-  const child = spawn('npx', ['nx', 'run', `${app.project}:build`, '--output-style=static'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Builds `apps` with Nx (cache hits when nothing changed), as their Docker images and `npm run start:*` do. */
+export async function buildApps(root: string, apps: readonly ServiceApp[]): Promise<void> {
+  const projects = apps.map((app) => app.project);
+  const tail = new Tail(KEPT_LINES);
+  const args = projects.length === 1 ? ['nx', 'run', `${projects[0]}:build`] : ['nx', 'run-many', '-t', 'build', '-p', ...projects];
+  const child = spawn('npx', [...args, '--output-style=static'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (chunk: Buffer) => tail.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => tail.push(chunk));
   const code = await new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
     child.on('exit', resolve);
   });
-  if (code !== 0) throw new Error(`building the ${app.name} failed (nx run ${app.project}:build exited ${code}):\n${tail}`);
+  if (code !== 0) {
+    const names = apps.map((app) => app.name).join(', ');
+    throw new Error(`building the ${names} failed (npx ${args.join(' ')} exited ${code}):\n${tail}`);
+  }
 }
 
-async function freePort(): Promise<number> {
+/** Builds `app` with Nx (a cache hit when nothing changed). */
+export const buildApp = (root: string, app: ServiceApp): Promise<void> => buildApps(root, [app]);
+
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.on('error', reject);
@@ -88,42 +97,59 @@ function exited(child: ChildProcess): Promise<string> {
 }
 
 export interface RunningService {
+  /** What messages call it. */
+  readonly name: string;
   /** Where its /readyz answers: http://127.0.0.1:<port>. */
   readonly url: string;
+  readonly port: number;
   readonly pid: number;
   readonly readySeconds: number;
-  /** Resolves (saying how it exited) if the service stops before `stop()` is called. */
+  /** Resolves (saying how it exited) if the service stops before `stop()` or `kill()` is called. */
   readonly crashed: Promise<string>;
+  /** SIGTERM, then SIGKILL after 5 s; resolves once it has exited. */
   stop(): Promise<void>;
+  /** Sends `signal` (SIGKILL: no warning, no cleanup) and resolves once it has exited, saying how. */
+  kill(signal?: NodeJS.Signals): Promise<string>;
+  /** Its last lines of output, to explain a failure. */
+  logTail(): string;
 }
 
 export interface ServiceStart {
   readonly root: string;
   readonly app: ServiceApp;
+  /** What messages call it (several runners of one app); the app's name by default. */
+  readonly name?: string;
   /** Its environment, given the free port its /readyz is to answer on. */
   readonly env: (port: number) => NodeJS.ProcessEnv;
   readonly nodeArgs?: readonly string[];
+  /** Lines of its output echoed to stderr as they come (default 20; a test suite passes 0 and reads logTail() on failure). */
+  readonly echoLines?: number;
+  /** Lines kept for logTail() and failure messages (default 30). */
+  readonly keptLines?: number;
+  readonly readyTimeoutMs?: number;
 }
 
 /**
  * Starts the built `app` in its own process and waits until its /readyz (on a free port of
- * 127.0.0.1) answers 200. Its warnings and errors are echoed to stderr (the first few), and
+ * 127.0.0.1) answers 200. Its first lines of output are echoed to stderr, and its last ones
  * kept to explain a failure.
  */
-export async function startServiceProcess({ root, app, env, nodeArgs = [] }: ServiceStart): Promise<RunningService> {
+export async function startServiceProcess(start: ServiceStart): Promise<RunningService> {
+  const { root, app, env, nodeArgs = [], echoLines = ECHOED_LINES, readyTimeoutMs = READY_TIMEOUT_MS } = start;
+  const name = start.name ?? app.name;
   const main = join(root, app.main);
   if (!existsSync(main)) throw new Error(`${app.main} does not exist: build it (npx nx run ${app.project}:build) or drop --no-build`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const start = performance.now();
+  const began = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, '--enable-source-maps', main], { cwd: root, env: env(port), stdio: ['ignore', 'pipe', 'pipe'] });
-  const tail = new Tail(30);
+  const tail = new Tail(start.keptLines ?? KEPT_LINES);
   let echoed = 0;
   const echo = (chunk: Buffer) => {
     tail.push(chunk);
     for (const line of chunk.toString('utf8').split('\n')) {
-      if (line.trim() === '' || echoed > ECHOED_LINES) continue;
-      process.stderr.write(++echoed > ECHOED_LINES ? `[${app.name}] … (further output not shown)\n` : `[${app.name}] ${line}\n`);
+      if (line.trim() === '' || echoLines === 0 || echoed > echoLines) continue;
+      process.stderr.write(++echoed > echoLines ? `[${name}] … (further output not shown)\n` : `[${name}] ${line}\n`);
     }
   };
   child.stdout.on('data', echo);
@@ -131,14 +157,23 @@ export async function startServiceProcess({ root, app, env, nodeArgs = [] }: Ser
   // Whatever ends this process (an exception, process.exit), the service must not outlive it.
   const killOnExit = () => child.kill('SIGKILL');
   process.on('exit', killOnExit);
-  let stopping = false;
+  let ending = false;
   const exit = exited(child);
-  const crashed = exit.then((how) => (stopping ? new Promise<string>(() => undefined) : `the ${app.name} exited (${how}):\n${tail}`));
+  const crashed = exit.then((how) => (ending ? new Promise<string>(() => undefined) : `the ${name} exited (${how}):\n${tail}`));
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const kill = async (signal: NodeJS.Signals = 'SIGKILL') => {
+    ending = true;
+    if (running()) child.kill(signal);
+    const how = await exit;
+    process.off('exit', killOnExit);
+    return how;
+  };
   const stop = async () => {
-    stopping = true;
-    if (child.exitCode === null && child.signalCode === null) {
+    ending = true;
+    if (running()) {
       child.kill('SIGTERM');
-      if (!(await Promise.race([exit.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)]))) {
+      // Unref'd: a service that exits at once must not leave a timer keeping this process alive.
+      if (!(await Promise.race([exit.then(() => true), sleep(STOP_TIMEOUT_MS, false, { ref: false })]))) {
         child.kill('SIGKILL');
         await exit;
       }
@@ -146,11 +181,11 @@ export async function startServiceProcess({ root, app, env, nodeArgs = [] }: Ser
     process.off('exit', killOnExit);
   };
   try {
-    const deadline = start + READY_TIMEOUT_MS;
+    const deadline = began + readyTimeoutMs;
     let status = 0;
     while (status !== 200) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(await crashed);
-      if (performance.now() > deadline) throw new Error(`the ${app.name} was not ready after ${READY_TIMEOUT_MS / 1000} s (last /readyz status ${status}):\n${tail}`);
+      if (!running()) throw new Error(await crashed);
+      if (performance.now() > deadline) throw new Error(`the ${name} was not ready after ${readyTimeoutMs / 1000} s (last /readyz status ${status}):\n${tail}`);
       await sleep(100);
       status = await readyzStatus(url);
     }
@@ -158,5 +193,15 @@ export async function startServiceProcess({ root, app, env, nodeArgs = [] }: Ser
     await stop();
     throw error;
   }
-  return { url, pid: child.pid ?? 0, readySeconds: (performance.now() - start) / 1000, crashed, stop };
+  return {
+    name,
+    url,
+    port,
+    pid: child.pid ?? 0,
+    readySeconds: (performance.now() - began) / 1000,
+    crashed,
+    stop,
+    kill,
+    logTail: () => tail.toString(),
+  };
 }

@@ -1,0 +1,378 @@
+// Vigil deployed as separate OS processes on PostgreSQL, as in production: two controller API
+// instances behind a round-robin balancer, one evaluator, one notifier and three runners (us-1,
+// eu-1, ap-1) whose keys the management API made. A loopback target fails for the runners told
+// to (it tells them apart by their User-Agent) and a loopback webhook receiver records alerts.
+// Processes are killed with SIGKILL, as a crash or the OOM killer would. Every assertion reads
+// the public API (events, transitions, notifications, runners, check results) or what the
+// webhook receiver and the target saw; nothing reads the database.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createNotificationChannel, getRunner, listEvents, listNotifications } from '@vigil/contracts';
+import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@vigil/db/testing';
+import {
+  buildApps,
+  CONTROLLER_API,
+  EVALUATOR,
+  type Fleet,
+  type LocationTarget,
+  NOTIFIER,
+  RUNNER,
+  startFleet,
+  startLocationTarget,
+  startWebhookLog,
+  type WebhookLog,
+  workspaceRoot,
+} from '@vigil/processes';
+import {
+  type Event,
+  eventsOf,
+  eventually,
+  INTERVAL_S,
+  LOCATIONS,
+  locationsOf,
+  type MonitoredSite,
+  monitoredSite,
+  resultsOf,
+  transitionsOf,
+  untilEvent,
+  untilOpenEvent,
+  untilStrikes,
+  untilUp,
+} from './processes/monitoring';
+import { type RoundRobinProxy, startRoundRobinProxy } from './processes/round-robin-proxy';
+
+const INTERVAL_MS = INTERVAL_S * 1000;
+/** The shortest silence the evaluator accepts before it calls a runner offline. */
+const OFFLINE_AFTER_S = 30;
+const REPORT_PATH = '/api/runner/report';
+
+/** `error`, with the last lines of every process, so that a failure explains itself. */
+function withLogs(error: unknown, fleet: Fleet | undefined): Error {
+  const original = error instanceof Error ? error : new Error(String(error));
+  if (fleet === undefined) return original;
+  const exits = fleet.unexpectedExits();
+  const crashed = exits.length > 0 ? `\n\nprocesses that exited on their own:\n${exits.join('\n')}` : '';
+  return new Error(`${original.stack ?? original.message}${crashed}\n\nlast lines of each process:\n${fleet.logTails()}`, { cause: original });
+}
+
+describe('the balancer in front of the controllers', () => {
+  const backends: Array<{ url: string; close(): Promise<void> }> = [];
+  let proxy: RoundRobinProxy;
+
+  beforeAll(async () => {
+    for (const name of ['a', 'b']) {
+      const server = http.createServer((request, response) => request.resume().on('end', () => response.end(name)));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      backends.push({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+      });
+    }
+    proxy = await startRoundRobinProxy(backends.map((b) => b.url));
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await Promise.all(backends.map((b) => b.close()));
+  });
+
+  const ask = async (path = '/') => {
+    const response = await fetch(`${proxy.url}${path}`, { method: 'POST', body: 'x' });
+    return `${response.status} ${await response.text()}`;
+  };
+
+  it('sends each request to the next backend in turn', async () => {
+    expect([await ask(), await ask(), await ask(), await ask()]).toEqual(['200 a', '200 b', '200 a', '200 b']);
+    expect(proxy.answered).toEqual([2, 2]);
+  });
+
+  it('answers 502 to a request whose backend was stopped while it was in flight, and passes over a backend that is down', async () => {
+    const stopped = proxy.onNextRequest({ backend: 1, method: 'POST', path: '/report', action: () => backends[1].close() });
+    const answers = [await ask('/report'), await ask('/report')];
+    await stopped;
+    expect(answers.filter((answer) => answer.startsWith('502'))).toHaveLength(1);
+    expect(proxy.cut).toEqual([{ backend: 1, method: 'POST', path: '/report' }]);
+    expect([await ask(), await ask(), await ask()]).toEqual(['200 a', '200 a', '200 a']);
+  });
+});
+
+if (testDatabaseKinds().includes('postgres')) {
+  describe('Vigil as separate processes on PostgreSQL', () => {
+    let database: TestDatabase;
+    let target: LocationTarget;
+    let webhook: WebhookLog;
+    let proxy: RoundRobinProxy | undefined;
+    let fleet: Fleet | undefined;
+    /** Every site monitored so far: no result of any of them may ever be lost. */
+    const monitored: MonitoredSite[] = [];
+
+    beforeAll(async () => {
+      const root = workspaceRoot();
+      await buildApps(root, [CONTROLLER_API, EVALUATOR, NOTIFIER, RUNNER]);
+      [database, target, webhook] = await Promise.all([createTestDatabase('postgres'), startLocationTarget(), startWebhookLog()]);
+      fleet = await startFleet({
+        root,
+        databaseUrl: database.url ?? '',
+        controllers: 2,
+        runners: LOCATIONS,
+        pollIntervalMs: 250,
+        runnerOfflineAfterS: OFFLINE_AFTER_S,
+        runnerControllerUrl: async (controllers) => {
+          proxy = await startRoundRobinProxy(controllers.map((controller) => controller.url));
+          return proxy.url;
+        },
+        logs: { logLevel: 'info', echoLines: 0, keptLines: 40 },
+      });
+      await fleet.api(createNotificationChannel, { body: { type: 'webhook', name: 'on-call webhook', config: { url: webhook.url }, site_ids: [] } });
+    }, 180_000);
+
+    afterAll(async () => {
+      await fleet?.stop();
+      await Promise.all([proxy?.close(), target?.close(), webhook?.close()]);
+      await database?.dispose();
+    }, 60_000);
+
+    const api = () => {
+      if (fleet === undefined) throw new Error('the fleet did not start');
+      return fleet.api;
+    };
+
+    /** A test that, when it fails, shows the last lines of every process; and fails if one exited on its own. */
+    const scenario = (name: string, body: (fleet: Fleet) => Promise<void>, timeoutMs: number) =>
+      it(
+        name,
+        async () => {
+          try {
+            if (fleet === undefined) throw new Error('the fleet did not start');
+            await body(fleet);
+            expect(fleet.unexpectedExits()).toEqual([]);
+          } catch (error) {
+            throw withLogs(error, fleet);
+          }
+        },
+        timeoutMs,
+      );
+
+    const site = async (name: string) => {
+      const added = await monitoredSite(api(), target, name);
+      monitored.push(added);
+      await untilUp(api(), added);
+      return added;
+    };
+
+    /** What the webhook was told about one event, in order. */
+    const alertsOf = (eventId: string) => webhook.alerts().filter((alert) => alert.eventId === eventId).map((alert) => alert.kind);
+
+    scenario(
+      'confirms an outage that 2 of 3 locations see, alerts once through the webhook, and recovers',
+      async ({ api }) => {
+        const shop = await site('Shop');
+        target.fail(shop.path, ['us-1', 'eu-1']);
+
+        const down = await untilOpenEvent(api, shop, 'an event confirmed down', (e) => e.type === 'down', 4 * INTERVAL_MS);
+        expect(down).toMatchObject({ site_id: shop.site.id, check_id: shop.check.id, severity: 'high', ended_at: null });
+        // Still failing a round later: the outage is told once, not once per round.
+        await untilStrikes(api, shop, ['us-1', 'eu-1'], 3);
+        await eventually(async () => alertsOf(down.id).length > 0, 'the webhook to receive the alert', 10_000);
+        expect(alertsOf(down.id)).toEqual(['outage_confirmed']);
+
+        target.fail(shop.path, []);
+        const closed = await untilEvent(api, shop, down.id, 'the event closed', (e) => e.state === 'closed', 3 * INTERVAL_MS);
+        expect(closed).toMatchObject({ id: down.id, type: 'down', severity: 'high', resolution_reason: 'recovered', started_at: down.started_at });
+        expect(await transitionsOf(api, closed.id)).toEqual([
+          expect.stringMatching(/^opened seems_down\/low by location:(us-1|eu-1)$/),
+          expect.stringMatching(/^confirmed down\/high by location:(us-1|eu-1)$/),
+          expect.stringMatching(/^recovered down\/high by location:(us-1|eu-1)$/),
+        ]);
+        await eventually(async () => alertsOf(down.id).length > 1, 'the webhook to receive the recovery', 10_000);
+        expect(alertsOf(down.id)).toEqual(['outage_confirmed', 'outage_recovered']);
+        const outbox = (await api(listNotifications, { query: { event_id: down.id } })).data;
+        expect(outbox.map((n) => `${n.kind} ${n.status} ${n.attempt_count}`).sort()).toEqual(['outage_confirmed delivered 1', 'outage_recovered delivered 1']);
+        const ap = (await resultsOf(api, shop.check)).filter((result) => result.location === 'ap-1');
+        expect(ap.length).toBeGreaterThanOrEqual(3);
+        expect(ap.every((result) => result.ok)).toBe(true);
+      },
+      240_000,
+    );
+
+    scenario(
+      'ends an outage that one location sees alone as a false alarm, and alerts no one',
+      async ({ api }) => {
+        const blog = await site('Blog');
+        target.fail(blog.path, ['ap-1']);
+
+        const suspected = await untilOpenEvent(api, blog, 'an event, suspected', (e) => e.type === 'seems_down', 3 * INTERVAL_MS);
+        // ap-1 counts as failing (past its threshold), yet one location is no quorum.
+        await untilStrikes(api, blog, ['ap-1'], 3);
+        expect((await locationsOf(api, blog.check)).get('ap-1')).toMatchObject({ failing: true });
+        expect((await eventsOf(api, blog.check)).find((e) => e.id === suspected.id)).toMatchObject({ type: 'seems_down', severity: 'low', state: 'open' });
+
+        target.fail(blog.path, []);
+        const closed = await untilEvent(api, blog, suspected.id, 'the event closed', (e) => e.state === 'closed', 3 * INTERVAL_MS);
+        expect(closed).toMatchObject({ id: suspected.id, type: 'seems_down', severity: 'low', resolution_reason: 'false_alarm' });
+        expect(await transitionsOf(api, closed.id)).toEqual(['opened seems_down/low by location:ap-1', 'false_alarm seems_down/low by location:ap-1']);
+        // Outbox rows are written with the event change: none now means none ever.
+        expect((await api(listNotifications, { query: { event_id: suspected.id } })).data).toEqual([]);
+        expect(webhook.alerts(blog.site.id)).toEqual([]);
+      },
+      240_000,
+    );
+
+    scenario(
+      'loses nothing when the evaluator is killed in the middle of an outage and started again',
+      async (fleet) => {
+        const { api } = fleet;
+        const checkout = await site('Checkout');
+        const failedAt = Date.now();
+        target.fail(checkout.path, ['us-1', 'eu-1']);
+        const suspected = await untilOpenEvent(api, checkout, 'an event, suspected', (e) => e.type === 'seems_down', 3 * INTERVAL_MS);
+
+        expect(await fleet.evaluator.kill('SIGKILL')).toBe('signal SIGKILL');
+        // The results that confirm the outage arrive while no evaluator runs.
+        const failuresSince = async (location: string) =>
+          (await resultsOf(api, checkout.check)).filter((r) => r.location === location && !r.ok && Date.parse(r.checked_at) >= failedAt).length;
+        await eventually(
+          async () => (await failuresSince('us-1')) >= 2 && (await failuresSince('eu-1')) >= 2,
+          'two failed results from us-1 and eu-1',
+          3 * INTERVAL_MS,
+        );
+        await sleep(1_000);
+        expect((await eventsOf(api, checkout.check)).find((e) => e.id === suspected.id)).toMatchObject({ type: 'seems_down', state: 'open' });
+        expect(alertsOf(suspected.id)).toEqual([]);
+
+        await fleet.restartEvaluator();
+        const down = await untilEvent(api, checkout, suspected.id, 'the event confirmed down', (e) => e.type === 'down', 20_000);
+        expect(down).toMatchObject({ id: suspected.id, started_at: suspected.started_at, severity: 'high' });
+        // Every result counted: each location's strikes are its failed results in a row, none missed.
+        await eventually(
+          async () => {
+            const [states, results] = [await locationsOf(api, checkout.check), await resultsOf(api, checkout.check)];
+            return LOCATIONS.every((location) => {
+              const mine = results.filter((r) => r.location === location);
+              const streak = mine.findIndex((r) => r.ok);
+              return states.get(location)?.failing_strikes === (streak === -1 ? mine.length : streak);
+            });
+          },
+          'failing strikes equal to the failed results in a row at each location',
+          2 * INTERVAL_MS,
+        );
+
+        target.fail(checkout.path, []);
+        const closed = await untilEvent(api, checkout, down.id, 'the event closed', (e) => e.state === 'closed', 3 * INTERVAL_MS);
+        expect(closed).toMatchObject({ id: down.id, resolution_reason: 'recovered' });
+        await eventually(async () => alertsOf(down.id).length > 1, 'the webhook to receive the recovery', 10_000);
+        expect(alertsOf(down.id)).toEqual(['outage_confirmed', 'outage_recovered']);
+      },
+      240_000,
+    );
+
+    scenario(
+      'loses no result when a controller instance is killed while the runners report to it',
+      async (fleet) => {
+        const { api } = fleet;
+        if (proxy === undefined) throw new Error('no balancer');
+        const balancer = proxy;
+        const search = await site('Search');
+        const victim = fleet.controllers[1];
+        let killedAt = 0;
+        const killed = balancer.onNextRequest({
+          backend: 1,
+          method: 'POST',
+          path: REPORT_PATH,
+          action: async () => {
+            killedAt = Date.now();
+            await victim.kill('SIGKILL');
+          },
+        });
+        let noReport: NodeJS.Timeout | undefined;
+        await Promise.race([killed, new Promise((_, reject) => (noReport = setTimeout(() => reject(new Error('no report reached controller 2')), 3 * INTERVAL_MS)))]);
+        clearTimeout(noReport);
+        expect(balancer.cut).toContainEqual({ backend: 1, method: 'POST', path: REPORT_PATH });
+        const answeredBySurvivor = balancer.answered[0];
+
+        // The runners carry on through the other instance...
+        await eventually(
+          async () => {
+            const results = await resultsOf(api, search.check);
+            return LOCATIONS.every((location) => results.some((r) => r.location === location && Date.parse(r.checked_at) > killedAt));
+          },
+          'a result probed after the kill from every location',
+          3 * INTERVAL_MS,
+        );
+        expect(balancer.answered[0]).toBeGreaterThan(answeredBySurvivor);
+        // ...and every probe the target answered, for every site so far, is stored exactly once.
+        const stored = async () =>
+          (
+            await Promise.all(
+              monitored.map(async (m) => {
+                const results = await resultsOf(api, m.check);
+                return LOCATIONS.map((location) => {
+                  const probes = target.hits(m.path).filter((hit) => hit.location === location).length;
+                  const kept = results.filter((r) => r.location === location);
+                  return { site: m.site.name, location, probes, results: kept.length, runs: new Set(kept.map((r) => r.run_id)).size };
+                });
+              }),
+            )
+          ).flat();
+        let last: Awaited<ReturnType<typeof stored>> = [];
+        await eventually(
+          async () => {
+            last = await stored();
+            return last.every((row) => row.probes === row.results && row.runs === row.results);
+          },
+          'as many stored results as probes, for every site and location',
+          2 * INTERVAL_MS,
+          1_000,
+        ).catch((error: Error) => {
+          throw new Error(`${error.message}:\n${JSON.stringify(last, null, 1)}`);
+        });
+        expect(last.length).toBe(monitored.length * LOCATIONS.length);
+      },
+      180_000,
+    );
+
+    scenario(
+      'raises runner_offline for a runner killed with SIGKILL, shows it stale, and closes the event once it is back',
+      async (fleet) => {
+        const { api, admin } = fleet;
+        const runner = fleet.runners.get('ap-1');
+        if (runner === undefined) throw new Error('no runner ap-1');
+        expect(await runner.kill('SIGKILL')).toBe('signal SIGKILL');
+
+        let offline: Event | undefined;
+        await eventually(
+          async () => {
+            offline = (await api(listEvents, { query: { type: 'runner_offline' } })).data.find((e) => e.location === 'ap-1' && e.state === 'open');
+            return offline !== undefined;
+          },
+          'a runner_offline event for ap-1',
+          (OFFLINE_AFTER_S + 30) * 1000,
+          1_000,
+        );
+        const event = offline as Event;
+        expect(event).toMatchObject({ type: 'runner_offline', location: 'ap-1', check_id: null, severity: 'warning' });
+        await eventually(async () => alertsOf(event.id).length > 0, 'the webhook to receive the runner alert', 10_000);
+
+        await eventually(async () => (await admin(getRunner, { params: { slug: 'ap-1' } })).stale, 'ap-1 to be stale', 150_000, 2_000);
+        for (const slug of ['us-1', 'eu-1']) expect(await admin(getRunner, { params: { slug } })).toMatchObject({ stale: false });
+
+        await fleet.restartRunner('ap-1');
+        await eventually(
+          async () => (await api(listEvents, { query: { type: 'runner_offline' } })).data.some((e) => e.id === event.id && e.resolution_reason === 'recovered'),
+          'the runner_offline event to close as recovered',
+          30_000,
+          1_000,
+        );
+        await eventually(async () => !(await admin(getRunner, { params: { slug: 'ap-1' } })).stale, 'ap-1 to be seen again', 10_000);
+        await eventually(async () => alertsOf(event.id).length > 1, 'the webhook to hear ap-1 is back', 10_000);
+        expect(alertsOf(event.id)).toEqual(['runner_offline', 'runner_recovered']);
+      },
+      300_000,
+    );
+  });
+} else {
+  describe('Vigil as separate processes on PostgreSQL', () => {
+    it.todo('needs TEST_DATABASE_URL: several processes cannot share an embedded PGlite database');
+  });
+}

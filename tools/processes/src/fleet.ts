@@ -1,0 +1,144 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiKey, createRunner } from '@vigil/contracts';
+import { type ApiCall, apiClient } from './api-client';
+import type { RunningService } from './service-process';
+import {
+  type ControllerService,
+  type RunnerIdentity,
+  type ServiceOptions,
+  startController,
+  startEvaluator,
+  startNotifier,
+  startRunner,
+} from './services';
+
+export interface FleetOptions {
+  readonly root: string;
+  /** A migrated PostgreSQL database that every service shares. */
+  readonly databaseUrl: string;
+  /** Controller API instances (default 1). */
+  readonly controllers?: number;
+  /** The runners' slugs: each is created through the API, which answers its private key. */
+  readonly runners: readonly string[];
+  /** VIGIL_POLL_INTERVAL_MS of every runner (default: the runner's own, 1 s). */
+  readonly pollIntervalMs?: number;
+  /** VIGIL_RUNNER_OFFLINE_AFTER_S of the evaluator (default: its own, 300 s). */
+  readonly runnerOfflineAfterS?: number;
+  /** Where the runners poll, given the controllers (a proxy in front of them, say); the first controller by default. */
+  readonly runnerControllerUrl?: (controllers: readonly ControllerService[]) => string | Promise<string>;
+  /** Log level, echoed and kept lines of every service. */
+  readonly logs?: Pick<ServiceOptions, 'logLevel' | 'echoLines' | 'keptLines'>;
+}
+
+/**
+ * Vigil deployed as separate processes on one PostgreSQL database: controller API instances,
+ * one evaluator, one notifier and runners, each in a process of its own, set up as an
+ * operator would (runners and an API key created through the management API).
+ */
+export interface Fleet {
+  readonly controllers: readonly ControllerService[];
+  readonly evaluator: RunningService;
+  readonly notifier: RunningService;
+  /** The runners by slug: the newest process of each. */
+  readonly runners: ReadonlyMap<string, RunningService>;
+  /** Where the runners poll. */
+  readonly runnerControllerUrl: string;
+  /** The management API of the first controller, as an API key with the read and write scopes. */
+  readonly api: ApiCall;
+  /** The same, as the admin key. */
+  readonly admin: ApiCall;
+  /** A new evaluator process (after the last one was killed). */
+  restartEvaluator(): Promise<RunningService>;
+  /** A new process for the runner `slug`, with the same key and the same spool. */
+  restartRunner(slug: string): Promise<RunningService>;
+  /** What exited that nobody stopped or killed: each one's exit and last lines. */
+  unexpectedExits(): readonly string[];
+  /** The last lines of every process started, living or not, for a failure message. */
+  logTails(): string;
+  /** Stops every process still running and removes the runners' directories. */
+  stop(): Promise<void>;
+}
+
+export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  const { root, databaseUrl } = options;
+  const logs = options.logs ?? {};
+  const started: RunningService[] = [];
+  const exits: string[] = [];
+  const workDir = mkdtempSync(join(tmpdir(), 'vigil-fleet-'));
+  const stop = async () => {
+    await Promise.all(started.map((service) => service.stop().catch(() => undefined)));
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  const track = async <S extends RunningService>(starting: Promise<S>): Promise<S> => {
+    const service = await starting;
+    started.push(service);
+    void service.crashed.then((how) => exits.push(how));
+    return service;
+  };
+
+  try {
+    // One admin key for all: every instance seeds it, whichever starts first.
+    // No check here names the built-in @controller location: its probing would only add load.
+    const controllerOptions = { ...logs, vars: { VIGIL_CONTROLLER_PROBES: 'off' } };
+    const first = await track(startController(root, databaseUrl, { ...controllerOptions, name: 'controller 1' }));
+    const others = await Promise.all(
+      Array.from({ length: (options.controllers ?? 1) - 1 }, (_, i) =>
+        track(startController(root, databaseUrl, { ...controllerOptions, name: `controller ${i + 2}`, adminKey: first.adminKey })),
+      ),
+    );
+    const controllers = [first, ...others];
+    const admin = apiClient(first.url, first.adminKey);
+    const identities = new Map<string, RunnerIdentity>();
+    for (const slug of options.runners) {
+      const created = await admin(createRunner, { body: { slug } });
+      identities.set(slug, { slug, privateKey: created.private_key });
+    }
+    const key = await admin(createApiKey, { body: { name: 'processes', scopes: ['read', 'write'] } });
+    const runnerControllerUrl = (await options.runnerControllerUrl?.(controllers)) ?? first.url;
+
+    const evaluatorOptions: ServiceOptions = {
+      ...logs,
+      vars: options.runnerOfflineAfterS === undefined ? {} : { VIGIL_RUNNER_OFFLINE_AFTER_S: String(options.runnerOfflineAfterS) },
+    };
+    const runnerProcess = (identity: RunnerIdentity) => {
+      const dataDir = join(workDir, identity.slug);
+      mkdirSync(dataDir, { recursive: true });
+      return track(startRunner(root, runnerControllerUrl, identity, { ...logs, dataDir, pollIntervalMs: options.pollIntervalMs }));
+    };
+    const [evaluator, notifier, ...runnerList] = await Promise.all([
+      track(startEvaluator(root, databaseUrl, evaluatorOptions)),
+      track(startNotifier(root, databaseUrl, logs)),
+      ...[...identities.values()].map(runnerProcess),
+    ]);
+    const runners = new Map(options.runners.map((slug, i) => [slug, runnerList[i]]));
+    const fleet = {
+      controllers,
+      evaluator,
+      notifier,
+      runners,
+      runnerControllerUrl,
+      api: apiClient(first.url, key.key),
+      admin,
+      async restartEvaluator() {
+        fleet.evaluator = await track(startEvaluator(root, databaseUrl, evaluatorOptions));
+        return fleet.evaluator;
+      },
+      async restartRunner(slug: string) {
+        const identity = identities.get(slug);
+        if (identity === undefined) throw new Error(`no runner ${slug} in this fleet`);
+        const runner = await runnerProcess(identity);
+        runners.set(slug, runner);
+        return runner;
+      },
+      unexpectedExits: () => [...exits],
+      logTails: () => started.map((service) => `${service.name} (pid ${service.pid}):\n${service.logTail() || '  | (no output)'}`).join('\n'),
+      stop,
+    };
+    return fleet;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

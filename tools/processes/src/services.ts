@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serviceEnvironment } from './config';
+import { type RunningService, type ServiceApp, startServiceProcess } from './service-process';
+
+export const CONTROLLER_API: ServiceApp = { name: 'controller', project: '@vigil/controller-api', main: 'dist/apps/controller-api/main.js' };
+export const EVALUATOR: ServiceApp = { name: 'evaluator', project: '@vigil/evaluator', main: 'dist/apps/evaluator/main.js' };
+export const NOTIFIER: ServiceApp = { name: 'notifier', project: '@vigil/notifier', main: 'dist/apps/notifier/main.js' };
+export const RUNNER: ServiceApp = { name: 'runner', project: '@vigil/runner', main: 'dist/apps/runner/main.js' };
+
+/** What every service start takes besides its own settings. */
+export interface ServiceOptions {
+  /** What messages call it; the app's name by default. */
+  readonly name?: string;
+  /** Its VIGIL_DATA_DIR; when omitted, a fresh temporary directory removed once it has exited. */
+  readonly dataDir?: string;
+  /** More variables (or other values for the ones set here). */
+  readonly vars?: Readonly<Record<string, string>>;
+  /** LOG_LEVEL (default warn: what goes wrong, not every event). */
+  readonly logLevel?: string;
+  readonly nodeArgs?: readonly string[];
+  /** Lines of output echoed to stderr as they come (default 20). */
+  readonly echoLines?: number;
+  /** Lines kept for logTail() (default 30). */
+  readonly keptLines?: number;
+  /** Another bundle of the same app (a profiling build, say). */
+  readonly main?: string;
+}
+
+async function start(root: string, app: ServiceApp, options: ServiceOptions, vars: (port: number) => Record<string, string>): Promise<RunningService> {
+  const ownDir = options.dataDir === undefined ? mkdtempSync(join(tmpdir(), `vigil-${app.name}-`)) : undefined;
+  const removeOwnDir = () => {
+    if (ownDir !== undefined) rmSync(ownDir, { recursive: true, force: true });
+  };
+  const service = await startServiceProcess({
+    root,
+    app: options.main === undefined ? app : { ...app, main: options.main },
+    name: options.name,
+    nodeArgs: options.nodeArgs,
+    echoLines: options.echoLines,
+    keptLines: options.keptLines,
+    env: (port) =>
+      serviceEnvironment({
+        VIGIL_DATA_DIR: options.dataDir ?? ownDir ?? '',
+        LOG_LEVEL: options.logLevel ?? 'warn',
+        LOG_FORMAT: 'pretty',
+        NODE_ENV: 'production',
+        ...vars(port),
+        ...options.vars,
+      }),
+  }).catch((error: unknown) => {
+    removeOwnDir();
+    throw error;
+  });
+  return {
+    ...service,
+    stop: async () => {
+      await service.stop();
+      removeOwnDir();
+    },
+    kill: async (signal) => {
+      const how = await service.kill(signal);
+      removeOwnDir();
+      return how;
+    },
+  };
+}
+
+export interface ControllerService extends RunningService {
+  /** The admin API key it seeded (VIGIL_ADMIN_KEY). */
+  readonly adminKey: string;
+}
+
+/**
+ * The built controller API in its own process on 127.0.0.1 (a free port) against
+ * `databaseUrl`, which must be migrated already, with an admin key (`adminKey`, or a new one).
+ */
+export async function startController(
+  root: string,
+  databaseUrl: string,
+  options: ServiceOptions & { readonly adminKey?: string } = {},
+): Promise<ControllerService> {
+  const adminKey = options.adminKey ?? `vk_test_${randomBytes(16).toString('hex')}`;
+  const service = await start(root, CONTROLLER_API, options, (port) => ({
+    DATABASE_URL: databaseUrl,
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    VIGIL_MIGRATE: 'off',
+    VIGIL_ADMIN_KEY: adminKey,
+  }));
+  return { ...service, adminKey };
+}
+
+/** The built evaluator in its own process against `databaseUrl`, its /readyz on a free metrics port. */
+export function startEvaluator(root: string, databaseUrl: string, options: ServiceOptions = {}): Promise<RunningService> {
+  return start(root, EVALUATOR, options, (port) => ({ DATABASE_URL: databaseUrl, METRICS_PORT: String(port), VIGIL_MIGRATE: 'off' }));
+}
+
+/** The built notifier in its own process against `databaseUrl`, its /readyz on a free metrics port. */
+export function startNotifier(root: string, databaseUrl: string, options: ServiceOptions = {}): Promise<RunningService> {
+  return start(root, NOTIFIER, options, (port) => ({ DATABASE_URL: databaseUrl, METRICS_PORT: String(port), VIGIL_MIGRATE: 'off' }));
+}
+
+export interface RunnerIdentity {
+  readonly slug: string;
+  /** PKCS#8 PEM, as creating the runner through the API answered it. */
+  readonly privateKey: string;
+}
+
+/**
+ * The built runner in its own process, polling `controllerUrl` as `runner.slug`. Its spool is
+ * in its data directory: pass `dataDir` to keep it across a restart.
+ */
+export function startRunner(
+  root: string,
+  controllerUrl: string,
+  runner: RunnerIdentity,
+  options: ServiceOptions & { readonly pollIntervalMs?: number } = {},
+): Promise<RunningService> {
+  return start(root, RUNNER, { name: `runner ${runner.slug}`, ...options }, (port) => ({
+    VIGIL_CONTROLLER_URL: controllerUrl,
+    VIGIL_RUNNER_SLUG: runner.slug,
+    VIGIL_RUNNER_KEY: runner.privateKey,
+    METRICS_PORT: String(port),
+    ...(options.pollIntervalMs === undefined ? {} : { VIGIL_POLL_INTERVAL_MS: String(options.pollIntervalMs) }),
+  }));
+}
