@@ -56,5 +56,29 @@ describe.each(testDatabaseKinds())('claiming and transactions on %s', (kind) => 
       expect(b).toHaveLength(5);
       expect(a.filter((slug) => b.includes(slug))).toEqual([]);
     });
+
+    it('lets rows that reference a claimed row be written meanwhile (a foreign key check does not wait on the claim)', async () => {
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let claimed!: (id: number) => void;
+      const site = new Promise<number>((resolve) => (claimed = resolve));
+      const holder = withTransaction(t.db, async (tx) => {
+        const [row] = await claimRows<{ id: number }>(tx, { table: 'sites', where: Prisma.sql`slug = 's19'`, orderBy: Prisma.sql`id`, limit: 1 });
+        claimed(row?.id ?? -1);
+        await held;
+      });
+      try {
+        const siteId = await site;
+        // Fails with a lock timeout if the insert's FOR KEY SHARE on the site waits for the claim.
+        await withTransaction(t.db, async (tx) => {
+          await tx.$executeRaw`SET LOCAL lock_timeout = '2s'`;
+          await tx.endpoint.create({ data: { siteId, target: 'https://claimed.example/' } });
+        });
+        expect(await t.db.prisma.endpoint.count({ where: { siteId } })).toBe(1);
+      } finally {
+        release();
+        await holder;
+      }
+    });
   }
 });

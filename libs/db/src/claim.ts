@@ -18,9 +18,12 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 
 /**
  * Locks and returns up to `limit` rows that no other transaction holds
- * (`FOR UPDATE SKIP LOCKED`): concurrent workers each get different rows and
+ * (`FOR NO KEY UPDATE SKIP LOCKED`): concurrent workers each get different rows and
  * never wait on each other. The lock lasts until the transaction ends, so
  * call it inside `withTransaction` and mark the rows done in the same one.
+ * Not `FOR UPDATE`: that also blocks the `FOR KEY SHARE` a foreign key check takes, so an
+ * ingest storing results of a claimed check waited on the evaluator while holding rows the
+ * evaluator wanted next (a deadlock, seen across processes).
  */
 export async function claimRows<Row>(tx: VigilTransaction, query: ClaimQuery): Promise<Row[]> {
   if (!IDENTIFIER.test(query.table)) {
@@ -35,5 +38,5 @@ export async function claimRows<Row>(tx: VigilTransaction, query: ClaimQuery): P
     WHERE ${query.where}
     ORDER BY ${query.orderBy}
     LIMIT ${query.limit}
-    FOR UPDATE SKIP LOCKED`;
+    FOR NO KEY UPDATE SKIP LOCKED`;
 }

@@ -71,7 +71,7 @@ function heldLogger(logger: EvaluationLogger): { logger: EvaluationLogger; flush
 
 /**
  * Evaluates checks that have unevaluated results, a batch of checks per transaction: all of a
- * batch's writes commit together or none do. The checks' rows are claimed `FOR UPDATE SKIP
+ * batch's writes commit together or none do. The checks' rows are claimed `FOR NO KEY UPDATE SKIP
  * LOCKED`, so concurrent evaluators (processes or instances) work on different checks and never
  * wait on each other. A batch that fails is evaluated again one check per transaction, so that
  * one check that cannot be evaluated holds up no other. A check is visited once per call, so
