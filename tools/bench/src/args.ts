@@ -84,3 +84,17 @@ export function optionsOrExit<O>(bench: string, usage: string, parse: () => { he
   console.log(usage);
   return undefined;
 }
+
+/** Where a bench of built services runs them: its PostgreSQL server, and whether it builds the apps first. */
+export interface ServiceTarget {
+  serverUrl: string;
+  build: boolean;
+}
+
+/** `--no-build` and `--database-url`, which every bench of built services takes; false for any other flag. */
+export function serviceFlag(target: ServiceTarget, flag: string, value: () => string): boolean {
+  if (flag === '--no-build') target.build = false;
+  else if (flag === '--database-url') target.serverUrl = postgresUrl(flag, value());
+  else return false;
+  return true;
+}

@@ -1,5 +1,5 @@
 import { MAX_INTERVAL_S, MIN_INTERVAL_S } from '@vigil/contracts';
-import { postgresUrl, readFlags, wholeNumber } from './args';
+import { readFlags, serviceFlag, type ServiceTarget, wholeNumber } from './args';
 import { DEFAULT_SERVER_URL } from './ingest-options';
 
 export interface DetectOptions {
@@ -51,19 +51,13 @@ type Parsed = { help: true } | { help: false; options: DetectOptions };
 
 /** Reads the command line (`--flag value` or `--flag=value`); `fallbackUrl` is BENCH_DATABASE_URL. */
 export function parseDetectArgs(args: readonly string[], fallbackUrl: string | undefined): Parsed {
-  let serverUrl = fallbackUrl ?? DEFAULT_SERVER_URL;
+  const target: ServiceTarget = { serverUrl: fallbackUrl ?? DEFAULT_SERVER_URL, build: true };
   let outages = 20;
   let intervalS = MIN_INTERVAL_S;
   let pollMs = 1000;
-  let build = true;
   const help = readFlags('detect', args, (flag, value) => {
+    if (serviceFlag(target, flag, value)) return true;
     switch (flag) {
-      case '--no-build':
-        build = false;
-        return true;
-      case '--database-url':
-        serverUrl = postgresUrl(flag, value());
-        return true;
       case '--outages':
         outages = wholeNumber(flag, value(), 1, 1000);
         return true;
@@ -78,5 +72,5 @@ export function parseDetectArgs(args: readonly string[], fallbackUrl: string | u
     }
   });
   if (help) return { help: true };
-  return { help: false, options: { serverUrl, outages, intervalS, pollMs, build } };
+  return { help: false, options: { ...target, outages, intervalS, pollMs } };
 }

@@ -1,4 +1,4 @@
-import { postgresUrl, readFlags, seconds, type Timing, timingFlag, UsageError, wholeNumber } from './args';
+import { readFlags, seconds, serviceFlag, type ServiceTarget, type Timing, timingFlag, UsageError, wholeNumber } from './args';
 import { DEFAULT_SERVER_URL } from './ingest-options';
 
 export interface EvaluateOptions {
@@ -62,17 +62,12 @@ type Parsed = { help: true } | { help: false; options: EvaluateOptions };
 
 /** Reads the command line (`--flag value` or `--flag=value`); `fallbackUrl` is BENCH_DATABASE_URL. */
 export function parseEvaluateArgs(args: readonly string[], fallbackUrl: string | undefined): Parsed {
-  let serverUrl = fallbackUrl ?? DEFAULT_SERVER_URL;
-  let { checks, backlog, rounds, rate, drainTimeoutSeconds, build } = DEFAULTS;
+  const target: ServiceTarget = { serverUrl: fallbackUrl ?? DEFAULT_SERVER_URL, build: DEFAULTS.build };
+  let { checks, backlog, rounds, rate, drainTimeoutSeconds } = DEFAULTS;
   const timing: Timing = { warmupSeconds: DEFAULTS.warmupSeconds, seconds: DEFAULTS.seconds };
   const help = readFlags('evaluate', args, (flag, value) => {
+    if (serviceFlag(target, flag, value)) return true;
     switch (flag) {
-      case '--no-build':
-        build = false;
-        return true;
-      case '--database-url':
-        serverUrl = postgresUrl(flag, value());
-        return true;
       case '--checks':
         checks = wholeNumber(flag, value(), 10, 10_000_000);
         return true;
@@ -93,7 +88,7 @@ export function parseEvaluateArgs(args: readonly string[], fallbackUrl: string |
     }
   });
   if (help) return { help: true };
-  const options = { serverUrl, checks, backlog, rounds, rate, ...timing, drainTimeoutSeconds, build };
+  const options = { ...target, checks, backlog, rounds, rate, ...timing, drainTimeoutSeconds };
   if (Math.ceil(backlog / (3 * rounds)) >= checks) {
     throw new UsageError(`a backlog of ${backlog} results in ${rounds} round(s) needs more than ${checks} checks: the feed needs checks of its own`);
   }

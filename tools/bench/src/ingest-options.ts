@@ -1,5 +1,5 @@
 import { MAX_POLL_LIMIT, MAX_REPORT_BATCH } from '@vigil/contracts';
-import { postgresUrl, readFlags, type Timing, timingFlag, wholeNumber } from './args';
+import { readFlags, serviceFlag, type ServiceTarget, type Timing, timingFlag, wholeNumber } from './args';
 
 export const DEFAULT_SERVER_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -54,17 +54,12 @@ type Parsed = { help: true } | { help: false; options: IngestOptions };
 
 /** Reads the command line (`--flag value` or `--flag=value`); `fallbackUrl` is BENCH_DATABASE_URL. */
 export function parseIngestArgs(args: readonly string[], fallbackUrl: string | undefined): Parsed {
-  let serverUrl = fallbackUrl ?? DEFAULT_SERVER_URL;
-  let { checks, runners, concurrency, batch, build } = DEFAULTS;
+  const target: ServiceTarget = { serverUrl: fallbackUrl ?? DEFAULT_SERVER_URL, build: DEFAULTS.build };
+  let { checks, runners, concurrency, batch } = DEFAULTS;
   const timing: Timing = { warmupSeconds: DEFAULTS.warmupSeconds, seconds: DEFAULTS.seconds };
   const help = readFlags('ingest', args, (flag, value) => {
+    if (serviceFlag(target, flag, value)) return true;
     switch (flag) {
-      case '--no-build':
-        build = false;
-        return true;
-      case '--database-url':
-        serverUrl = postgresUrl(flag, value());
-        return true;
       case '--checks':
         checks = wholeNumber(flag, value(), 1, 10_000_000);
         return true;
@@ -82,5 +77,5 @@ export function parseIngestArgs(args: readonly string[], fallbackUrl: string | u
     }
   });
   if (help) return { help: true };
-  return { help: false, options: { serverUrl, checks, runners, concurrency, batch, ...timing, build } };
+  return { help: false, options: { ...target, checks, runners, concurrency, batch, ...timing } };
 }
