@@ -5,6 +5,8 @@ import { defineRoute } from './route';
 /** Most results in one report, and most runs one poll leases. */
 export const MAX_REPORT_BATCH = 500;
 export const MAX_POLL_LIMIT = 500;
+/** Furthest ahead of its due time a poll may lease a run. */
+export const MAX_POLL_LOOKAHEAD_MS = 5000;
 
 const TIMING_PHASES = ['dns', 'tcp', 'tls', 'first_byte', 'download', 'total'] as const;
 const Milliseconds = z.number().min(0).max(3_600_000);
@@ -99,10 +101,19 @@ export const pollRuns = defineRoute({
   operationId: 'pollRuns',
   summary: "Lease the due runs for the calling runner's location",
   description:
-    'Each run is leased to the caller: no other poll, on any controller instance, returns it until the lease expires. Report each run back with its `run_id`.',
+    'Each run is leased to the caller: no other poll, on any controller instance, returns it until the lease expires. Report each run back with its `run_id`. With `lookahead_ms`, runs due within that many milliseconds are leased too, so a runner that polls every few seconds can start each one at its `due_at` instead of at its next poll; such a run must not start before its `due_at`, and its lease lasts from its `due_at`.',
   tags: ['runner'],
   auth: { kind: 'runner' },
-  query: z.strictObject({ limit: z.coerce.number().int().min(1).max(MAX_POLL_LIMIT).default(50) }),
+  query: z.strictObject({
+    limit: z.coerce.number().int().min(1).max(MAX_POLL_LIMIT).default(50),
+    lookahead_ms: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(MAX_POLL_LOOKAHEAD_MS)
+      .default(0)
+      .describe('Also lease runs due within this many milliseconds from now (0: only runs already due)'),
+  }),
   success: { status: 200, description: 'The leased runs (possibly none)', schema: z.object({ runs: z.array(RunSpecSchema) }) },
 });
 

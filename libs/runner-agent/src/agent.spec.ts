@@ -127,6 +127,46 @@ describe('the runner agent', () => {
     });
   });
 
+  describe('runs leased ahead', () => {
+    it('asks for the runs due before its next poll, a little more than its interval ahead', async () => {
+      start({ pollIntervalMs: 1000 });
+      await until(() => controller.polls.length >= 1, 'a first poll');
+      expect(controller.polls[0]?.lookaheadMs).toBe(1200);
+      await agent?.stop(100);
+      controller = new FakeController();
+      start({ pollMode: 'drain', pollIntervalMs: 10_000 });
+      await until(() => controller.polls.length >= 1, 'a first poll');
+      // Never more than the controller leases ahead.
+      expect(controller.polls[0]?.lookaheadMs).toBe(5000);
+    });
+
+    it('starts a run at its due time, not at the poll that leased it', async () => {
+      const held = heldProbe(1);
+      const [run] = controller.lease(1, { due_at: new Date(Date.now() + 200).toISOString() });
+      const running = start({ probe: held.probe });
+      await until(() => controller.polls.some((poll) => poll.answered === 1), 'the poll that leases it');
+      expect(held.started).toHaveLength(0);
+      expect(running.inFlight).toBe(0);
+      await until(() => controller.stored.size === 1, 'its result', 2000);
+      const result = controller.stored.get(`${run?.check_id}/${run?.run_id}`);
+      expect(Date.parse(result?.checked_at ?? '')).toBeGreaterThanOrEqual(Date.parse(run?.due_at ?? ''));
+    });
+
+    it('skips a waiting run handed out again, and on stop drops it unstarted, to its lease', async () => {
+      const held = heldProbe(1);
+      const [run] = controller.lease(1, { due_at: new Date(Date.now() + 400).toISOString() });
+      const running = start({ probe: held.probe, pollIntervalMs: 50 });
+      await until(() => controller.polls.some((poll) => poll.answered === 1), 'the poll that leases it');
+      if (run) controller.leaseAgain(run);
+      await until(() => controller.pending === 0, 'the second lease of it');
+      await running.stop(1000);
+      await sleep(500);
+      expect(held.started).toHaveLength(0);
+      expect(controller.stored.size).toBe(0);
+      expect(log.lines().some((line) => line.includes('1 leased runs were not started'))).toBe(true);
+    });
+  });
+
   describe('drain polling', () => {
     it('does not ask again while runs wait for a slot, and asks at once when the queue empties', async () => {
       const held = heldProbe();

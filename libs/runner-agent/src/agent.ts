@@ -1,4 +1,4 @@
-import { MAX_POLL_LIMIT, MAX_REPORT_BATCH, type ReportedResult, type RunSpec } from '@vigil/contracts';
+import { MAX_POLL_LIMIT, MAX_POLL_LOOKAHEAD_MS, MAX_REPORT_BATCH, type ReportedResult, type RunSpec } from '@vigil/contracts';
 import type { Logger } from '@vigil/logger';
 import { type ProbeContext, type ProbeResult, type ProbeRun, runProbe } from '@vigil/probes';
 import type { Registry } from 'prom-client';
@@ -14,6 +14,14 @@ export type PollMode = 'periodic' | 'drain';
 
 const MAX_UNAVAILABLE_WAIT_MS = 30_000;
 
+/**
+ * How far ahead a poll leases runs by default: a little more than the wait until the next
+ * poll, so a run falling due before then is already here and starts at its due time.
+ */
+export function defaultLookaheadMs(pollIntervalMs: number): number {
+  return Math.min(MAX_POLL_LOOKAHEAD_MS, Math.ceil(pollIntervalMs * 1.2));
+}
+
 export interface RunnerAgentOptions {
   link: ControllerLink;
   spool: Spool;
@@ -23,6 +31,8 @@ export interface RunnerAgentOptions {
   userAgent: string;
   pollMode: PollMode;
   pollIntervalMs: number;
+  /** How far ahead of their due time polls lease runs (0–5000 ms); default defaultLookaheadMs(pollIntervalMs). */
+  lookaheadMs?: number;
   concurrency: number;
   reportBatchSize?: number;
   reportDelayMs?: number;
@@ -49,12 +59,16 @@ export interface RunnerAgent {
 
 /**
  * Leases runs from the controller, probes them (at most `concurrency` at once, each started
- * as soon as a slot is free) and reports their results through a Reporter.
+ * at its due time as soon as a slot is free) and reports their results through a Reporter.
+ * Polls lease runs falling due within `lookaheadMs` too, so that a run due between two
+ * polls starts at its due time rather than at the next poll; it waits here until then.
  *
- * - periodic: every interval, poll until the local backlog reaches twice the concurrency
- *   or the controller has no more; a run already here is skipped by (check_id, run_id).
- * - drain: poll again once no run waits for a slot and at least half the slots are free;
- *   after a poll that found nothing, wait an interval.
+ * - periodic: every interval, poll until the local backlog (waiting runs included) reaches
+ *   twice the concurrency or the controller has no more; a run already here is skipped by
+ *   (check_id, run_id).
+ * - drain: poll again once no run waits for a slot and at least half the slots are free
+ *   (counting the runs waiting for their due time as taken); after a poll that found
+ *   nothing, wait an interval.
  *
  * No poll happens while results wait in the spool: the runs they belong to are still
  * leased to this runner, and reporting them before leasing more keeps them from being
@@ -62,6 +76,7 @@ export interface RunnerAgent {
  */
 export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
   const { link, spool, logger, pollMode, pollIntervalMs, concurrency, userAgent, probe = runProbe } = options;
+  const lookaheadMs = Math.min(MAX_POLL_LOOKAHEAD_MS, Math.max(0, Math.round(options.lookaheadMs ?? defaultLookaheadMs(pollIntervalMs))));
   const pollBackoff = options.pollBackoff ?? createBackoff({ initialMs: Math.max(1000, pollIntervalMs), maxMs: 300_000 });
   // One controller per run: a signal shared by a thousand runs makes every listener added to it cost more.
   const aborters = new Set<AbortController>();
@@ -123,8 +138,9 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
   /** How many runs to ask for now; 0 when this is not the moment. */
   function wanted(): number {
     if (pollMode === 'periodic') return Math.min(MAX_POLL_LIMIT, 2 * concurrency - queue.inFlight - queue.queued);
-    if (queue.queued > 0 || queue.freeSlots < Math.ceil(concurrency / 2)) return 0;
-    return Math.min(MAX_POLL_LIMIT, queue.freeSlots);
+    const free = queue.freeSlots - queue.delayed;
+    if (queue.queued > queue.delayed || free < Math.ceil(concurrency / 2)) return 0;
+    return Math.min(MAX_POLL_LIMIT, free);
   }
 
   function schedule(delayMs: number): void {
@@ -164,7 +180,7 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
       }
       let limit = wanted();
       while (limit > 0 && !stopping) {
-        const runs = await link.poll(limit);
+        const runs = await link.poll(limit, lookaheadMs);
         // Runs leased after stop() are left to their leases: starting them now would delay the exit.
         if (stopping) break;
         lastPollAt = new Date();
@@ -193,6 +209,7 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
   logger.info(`polling ${pollMode === 'drain' ? 'when idle' : `every ${pollIntervalMs} ms`}, ${concurrency} runs at once`, {
     pollMode,
     pollIntervalMs,
+    lookaheadMs,
     concurrency,
     spooled: spool.size(),
   });

@@ -12,7 +12,7 @@ export interface ReporterOptions {
   metrics: AgentMetrics;
   /** Most results in one report (the controller takes 500). */
   batchSize: number;
-  /** How long a result waits for others to share its report. */
+  /** How long a passing result waits for others to share its report (a failure does not wait). */
   delayMs: number;
   backoff?: Backoff;
 }
@@ -20,7 +20,9 @@ export interface ReporterOptions {
 type Delivery = 'delivered' | 'retry';
 
 /**
- * Sends results in batches, one report at a time, in the order they came. While the
+ * Sends results in batches, one report at a time, in the order they came. A batch goes once
+ * it is full or its first result has waited `delayMs`, or at once when it holds a failure:
+ * a failure is what an alert waits on, and passes can wait to share a report. While the
  * controller cannot take them (unreachable, 5xx, 429, or a refused token), they go to the
  * spool, and once it answers again the spool is replayed from its oldest result before
  * anything newer: a new batch goes to the spool too while the spool is not empty.
@@ -28,6 +30,8 @@ type Delivery = 'delivered' | 'retry';
 export class Reporter {
   private pending: ReportedResult[] = [];
   private firstPendingAt = 0;
+  /** Whether `pending` holds a failed result, which is sent without waiting for the delay. */
+  private pendingFailure = false;
   private pumping: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private retryAt = 0;
@@ -53,7 +57,8 @@ export class Reporter {
   add(result: ReportedResult): void {
     if (this.pending.length === 0) this.firstPendingAt = Date.now();
     this.pending.push(result);
-    if (this.pending.length >= this.options.batchSize) this.kick();
+    if (!result.ok) this.pendingFailure = true;
+    if (this.pending.length >= this.options.batchSize || this.pendingFailure) void this.kick();
     else this.wakeAt(this.firstPendingAt + this.options.delayMs);
   }
 
@@ -93,7 +98,12 @@ export class Reporter {
 
   private pendingDue(everything: boolean): boolean {
     if (this.pending.length === 0) return false;
-    return everything || this.pending.length >= this.options.batchSize || Date.now() >= this.firstPendingAt + this.options.delayMs;
+    return (
+      everything ||
+      this.pendingFailure ||
+      this.pending.length >= this.options.batchSize ||
+      Date.now() >= this.firstPendingAt + this.options.delayMs
+    );
   }
 
   private async pump(everything: boolean): Promise<void> {
@@ -102,6 +112,7 @@ export class Reporter {
       if (this.pendingDue(everything)) {
         const batch = this.pending.splice(0, batchSize);
         if (this.pending.length > 0) this.firstPendingAt = Date.now();
+        this.pendingFailure = this.pending.some((result) => !result.ok);
         if (spool.size() === 0 && Date.now() >= this.retryAt && (await this.deliver(batch)) === 'delivered') continue;
         await this.toSpool(batch);
         continue;

@@ -1,14 +1,16 @@
-import type { RunSpec } from '@vigil/contracts';
+import { MAX_POLL_LOOKAHEAD_MS, type RunSpec } from '@vigil/contracts';
 
 /** What identifies a run for the periodic mode's skip: the check and the run, as the controller leased them. */
 export const runKey = (run: Pick<RunSpec, 'check_id' | 'run_id'>): string => `${run.check_id}/${run.run_id}`;
 
 /**
- * Runs waiting for a slot, and runs in flight, at most `concurrency` of them at once. A run
- * starts in the same tick it is pushed when a slot is free. A run already queued or in
- * flight is not taken twice.
+ * Runs waiting for their due time, runs waiting for a slot, and runs in flight, at most
+ * `concurrency` of them at once. A run leased ahead (its `due_at` later than now) waits on
+ * a timer and takes no slot until then; any other run starts in the same tick it is pushed
+ * when a slot is free. A run already here, in any of these states, is not taken twice.
  */
 export class RunQueue {
+  private readonly delayedRuns = new Map<string, NodeJS.Timeout>();
   private readonly waiting: RunSpec[] = [];
   private head = 0;
   private readonly keys = new Set<string>();
@@ -26,8 +28,14 @@ export class RunQueue {
     return this.running;
   }
 
+  /** Runs not started yet: waiting for their due time or for a slot. */
   get queued(): number {
-    return this.waiting.length - this.head;
+    return this.waiting.length - this.head + this.delayedRuns.size;
+  }
+
+  /** Runs waiting for their due time. */
+  get delayed(): number {
+    return this.delayedRuns.size;
   }
 
   get freeSlots(): number {
@@ -48,26 +56,43 @@ export class RunQueue {
         continue;
       }
       this.keys.add(key);
-      this.waiting.push(run);
+      const waitMs = startDelayMs(run, Date.now());
+      if (waitMs > 0) this.delayedRuns.set(key, setTimeout(() => this.makeReady(key, run), waitMs));
+      else this.waiting.push(run);
     }
     this.startWhatFits();
     return skipped;
   }
 
-  /** Forgets the runs that have not started (their leases run out and the controller hands them out again). */
+  /**
+   * Forgets the runs that have not started, the ones waiting for their due time too (their
+   * leases run out and the controller hands them out again).
+   */
   dropWaiting(): number {
     const dropped = this.waiting.slice(this.head);
     for (const run of dropped) this.keys.delete(runKey(run));
+    for (const [key, timer] of this.delayedRuns) {
+      clearTimeout(timer);
+      this.keys.delete(key);
+    }
+    const count = dropped.length + this.delayedRuns.size;
+    this.delayedRuns.clear();
     this.waiting.length = 0;
     this.head = 0;
     this.notifyIfIdle();
-    return dropped.length;
+    return count;
   }
 
   /** Resolves once nothing is queued or running. */
   whenIdle(): Promise<void> {
     if (this.running === 0 && this.queued === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private makeReady(key: string, run: RunSpec): void {
+    this.delayedRuns.delete(key);
+    this.waiting.push(run);
+    this.startWhatFits();
   }
 
   private startWhatFits(): void {
@@ -101,4 +126,16 @@ export class RunQueue {
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
+}
+
+/**
+ * How long a run waits before it starts: until its `due_at`, by this runner's clock. Never
+ * longer than a poll may lease ahead, so a runner whose clock runs behind the controller's
+ * starts late by at most that (its lease counts from `due_at` and lasts the timeout plus
+ * a grace), instead of by the whole skew.
+ */
+export function startDelayMs(run: Pick<RunSpec, 'due_at'>, nowMs: number): number {
+  const dueMs = Date.parse(run.due_at);
+  if (!Number.isFinite(dueMs)) return 0;
+  return Math.min(MAX_POLL_LOOKAHEAD_MS, Math.max(0, dueMs - nowMs));
 }

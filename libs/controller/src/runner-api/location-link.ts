@@ -19,7 +19,8 @@ export function toRunSpec(run: LeasedRun): RunSpec {
 
 /** What one location does over the runner API, as functions: lease due runs, store their results. */
 export interface LocationLink {
-  poll(limit: number): Promise<RunSpec[]>;
+  /** Leases up to `limit` runs due now or within `lookaheadMs` (the poll's `lookahead_ms`). */
+  poll(limit: number, lookaheadMs?: number): Promise<RunSpec[]>;
   report(results: readonly ReportedResult[]): Promise<ReportItemOutcome[]>;
 }
 
@@ -31,8 +32,8 @@ export interface LocationLink {
 export function locationLink(deps: { db: Pick<Database, 'prisma'>; metrics: Registry }, location: string): LocationLink {
   const metrics = controllerMetrics(deps.metrics);
   return {
-    async poll(limit) {
-      const runs = await leaseDueRuns(deps.db, location, limit);
+    async poll(limit, lookaheadMs = 0) {
+      const runs = await leaseDueRuns(deps.db, location, limit, lookaheadMs);
       metrics.leasesIssued.inc(runs.length);
       const expired = runs.filter((run) => run.previousLeaseExpired).length;
       if (expired > 0) metrics.leasesExpired.inc(expired);

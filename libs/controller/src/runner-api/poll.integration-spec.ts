@@ -17,10 +17,10 @@ describe.each(testDatabaseKinds())('GET /api/runner/checks on %s', (kind) => {
   let runnerCount = 0;
   const newRunner = () => harness.addRunner(`poll-${++runnerCount}`);
 
-  async function poll(runner: HarnessRunner, limit?: number, app: Express = harness.app): Promise<RunSpec[]> {
+  async function poll(runner: HarnessRunner, limit?: number, app: Express = harness.app, lookaheadMs?: number): Promise<RunSpec[]> {
     const response = await request(app)
       .get('/api/runner/checks')
-      .query(limit === undefined ? {} : { limit })
+      .query({ ...(limit === undefined ? {} : { limit }), ...(lookaheadMs === undefined ? {} : { lookahead_ms: lookaheadMs }) })
       .set('Authorization', runner.authorization());
     expect(response.status).toBe(200);
     return response.body.runs;
@@ -117,6 +117,37 @@ describe.each(testDatabaseKinds())('GET /api/runner/checks on %s', (kind) => {
     await poll(runner);
     await harness.db.prisma.locationState.updateMany({ where: { checkId: check.id }, data: { nextDueAt: new Date(Date.now() - 1_000) } });
     expect(await poll(runner)).toEqual([]);
+  });
+
+  it('leases a run due soon only when the poll looks that far ahead, for a lease counted from its due time', async () => {
+    const runner = await newRunner();
+    const dueAt = new Date(Date.now() + 2_000);
+    const [check] = await seedDueChecks(harness.db, { locations: [runner.slug], intervalS: 60, timeoutMs: 7_000, dueAt });
+    expect(await poll(runner, 10, harness.app, 0)).toEqual([]);
+    expect(await poll(runner)).toEqual([]);
+
+    const [run] = await poll(runner, 10, harness.app, 3_000);
+    expect(run.check_id).toBe(check.uuid);
+    expect(run.due_at).toBe(dueAt.toISOString());
+    const state = await harness.db.prisma.locationState.findFirstOrThrow({ where: { checkId: check.id, location: runner.slug } });
+    expect(state.leaseRunId).toBe(run.run_id);
+    // The whole timeout and grace from the due time, however early the poll came.
+    expect(state.leasedUntil?.getTime()).toBeGreaterThanOrEqual(dueAt.getTime() + 7_000 + 30_000);
+    // The slot it leased is not handed out a second time: the next one is a period later.
+    expect(state.nextDueAt.getTime()).toBeGreaterThan(dueAt.getTime());
+    expect(await poll(runner, 10, harness.app, 5_000)).toEqual([]);
+  });
+
+  it('refuses a lookahead_ms out of range with 400 naming it', async () => {
+    const runner = await newRunner();
+    for (const lookahead of ['-1', '5001', '1.5', 'soon']) {
+      const response = await request(harness.app)
+        .get('/api/runner/checks')
+        .query({ lookahead_ms: lookahead })
+        .set('Authorization', runner.authorization());
+      expect(response.status).toBe(400);
+      expect(response.body.error).toMatchObject({ code: 'invalid_query', details: { problems: [{ field: 'lookahead_ms' }] } });
+    }
   });
 
   it('refuses a limit out of range with 400 naming it', async () => {

@@ -5,7 +5,7 @@ import { locationLink } from './location-link';
 /** The runner API (Defcon): runners lease due runs and report their results. */
 export function mountRunnerApi(ctx: AreaContext): void {
   ctx.route(pollRuns, async ({ query, principal }) => ({
-    runs: await locationLink(ctx.deps, principal.slug).poll(query.limit),
+    runs: await locationLink(ctx.deps, principal.slug).poll(query.limit, query.lookahead_ms),
   }));
 
   ctx.route(reportResults, async ({ body, principal }) => {

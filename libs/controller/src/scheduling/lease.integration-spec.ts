@@ -58,6 +58,20 @@ describe.each(testDatabaseKinds())('leaseDueRuns on %s', (kind) => {
     expect([nextSlotMs(check.id, 60, before), nextSlotMs(check.id, 60, after)]).toContain(state.nextDueAt.getTime());
   });
 
+  it('leases a slot still ahead only with a lookahead reaching it, then moves to the slot after it, with the lease counted from it', async () => {
+    const location = `lease-${++locationCount}`;
+    const [check] = await seedDueChecks(database.db, { locations: [location], intervalS: 3, timeoutMs: 4_000 });
+    // On its own grid, 1.5 to 4.5 s ahead: the case where "the first slot after now" is this very slot.
+    const due = nextSlotMs(check.id, 3, Date.now() + 1_500);
+    await database.db.prisma.locationState.updateMany({ where: { checkId: check.id }, data: { nextDueAt: new Date(due) } });
+    expect(await leaseDueRuns(database.db, location, 10)).toEqual([]);
+    const [run] = await leaseDueRuns(database.db, location, 10, 5_000);
+    expect(run.dueAt.getTime()).toBe(due);
+    const state = await database.db.prisma.locationState.findFirstOrThrow({ where: { checkId: check.id } });
+    expect(state.nextDueAt.getTime()).toBe(due + 3_000);
+    expect(state.leasedUntil?.getTime()).toBe(due + 4_000 + LEASE_GRACE_MS);
+  });
+
   it('uses the down interval while the check is down or seems down, and the interval otherwise', async () => {
     for (const status of ['down', 'seems_down'] as const) {
       const { check, state, before, after } = await leaseOne({ intervalS: 300, downIntervalS: 10, status });

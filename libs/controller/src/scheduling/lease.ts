@@ -38,7 +38,13 @@ interface LeaseRow {
  * lease (ingestResults releases only those). Whoever moves `next_due_at` earlier must
  * therefore clear `leased_until` too.
  *
- * `next_due_at` moves to the check's first slot strictly after now: slots are
+ * With `lookaheadMs`, runs due up to that far ahead are leased too, for a runner that
+ * starts each at its `due_at` rather than at its next poll. Such a lease counts from the
+ * due time, not from now, so the runner still has the whole timeout plus the grace, and
+ * the next slot is the first one strictly after the later of now and the due time.
+ *
+ * `next_due_at` moves to the check's first slot strictly after now (or after the due time of
+ * a run leased ahead): slots are
  * `offset + k × period` (see scheduleOffsetMs and nextSlotMs, which this SQL mirrors),
  * so the schedule never drifts with late polls and a poll after an outage skips the slots
  * it missed instead of running them all. While the check is down (or seems down), its
@@ -46,7 +52,7 @@ interface LeaseRow {
  *
  * Served by the `(location, next_due_at)` index: a poll reads its location's due rows in order.
  */
-export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: string, limit: number): Promise<LeasedRun[]> {
+export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: string, limit: number, lookaheadMs = 0): Promise<LeasedRun[]> {
   const rows = await db.prisma.$queryRaw<LeaseRow[]>(Prisma.sql`
     WITH due AS (
       SELECT ls.id, ls.next_due_at AS due_at,
@@ -63,7 +69,7 @@ export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: strin
       JOIN checks c ON c.id = ls.check_id
       JOIN endpoints e ON e.id = c.endpoint_id
       WHERE ls.location = ${location}
-        AND ls.next_due_at <= now()
+        AND ls.next_due_at <= now() + ${lookaheadMs}::int * interval '1 millisecond'
         AND (ls.leased_until IS NULL OR ls.leased_until < now())
         AND c.enabled AND c.deleted_at IS NULL
       ORDER BY ls.next_due_at
@@ -72,14 +78,15 @@ export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: strin
     ), slot AS (
       SELECT due.*,
              mod(due.check_id::bigint * 2654435761, due.period_ms) AS offset_ms,
-             floor(extract(epoch FROM now()) * 1000)::bigint AS now_ms
+             greatest(now(), due.due_at) AS starts_at,
+             floor(extract(epoch FROM greatest(now(), due.due_at)) * 1000)::bigint AS starts_ms
       FROM due
     )
     UPDATE location_states ls
     SET lease_run_id = gen_random_uuid(),
-        leased_until = now() + (slot.timeout_ms + ${LEASE_GRACE_MS}) * interval '1 millisecond',
+        leased_until = slot.starts_at + (slot.timeout_ms + ${LEASE_GRACE_MS}) * interval '1 millisecond',
         next_due_at = timestamptz 'epoch'
-          + (((slot.now_ms - slot.offset_ms) / slot.period_ms + 1) * slot.period_ms + slot.offset_ms) * interval '1 millisecond'
+          + (((slot.starts_ms - slot.offset_ms) / slot.period_ms + 1) * slot.period_ms + slot.offset_ms) * interval '1 millisecond'
     FROM slot
     WHERE ls.id = slot.id
     RETURNING ls.lease_run_id AS run_id, slot.check_uuid, slot.type, slot.target, slot.spec, slot.timeout_ms, slot.due_at, slot.lease_expired`);

@@ -5,8 +5,11 @@ import type { ReportedResult, ReportItemOutcome, RunSpec } from '@vigil/contract
  * controller's own `@controller` location. Both lease runs and report results the same way.
  */
 export interface ControllerLink {
-  /** Leases up to `limit` (1–500) due runs. */
-  poll(limit: number): Promise<RunSpec[]>;
+  /**
+   * Leases up to `limit` (1–500) due runs, and runs due within `lookaheadMs` (0–5000, default 0);
+   * a run leased ahead must not start before its `due_at`.
+   */
+  poll(limit: number, lookaheadMs?: number): Promise<RunSpec[]>;
   /** Reports 1–500 results; one outcome per result, in order. */
   report(results: readonly ReportedResult[]): Promise<ReportItemOutcome[]>;
 }

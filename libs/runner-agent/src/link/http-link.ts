@@ -74,8 +74,10 @@ export function createHttpLink(options: HttpLinkOptions): ControllerLink {
   }
 
   return {
-    async poll(limit) {
-      const body = await send('GET', `${pollRuns.path}?limit=${limit}`);
+    async poll(limit, lookaheadMs = 0) {
+      // Left out when 0, the default, so such a poll reads as it did before the parameter existed.
+      const lookahead = lookaheadMs > 0 ? `&lookahead_ms=${lookaheadMs}` : '';
+      const body = await send('GET', `${pollRuns.path}?limit=${limit}${lookahead}`);
       const parsed = pollRuns.success.schema.safeParse(body);
       if (!parsed.success) throw new LinkError('refused', `${controllerUrl} answered a poll with runs this runner cannot read`);
       return parsed.data.runs satisfies RunSpec[];

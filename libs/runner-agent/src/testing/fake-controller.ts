@@ -13,7 +13,7 @@ export class FakeController implements ControllerLink {
   readonly reports: ReportedResult[][] = [];
   /** Results stored, each (check_id, run_id) once. */
   readonly stored = new Map<string, ReportedResult>();
-  readonly polls: Array<{ limit: number; at: number; answered: number }> = [];
+  readonly polls: Array<{ limit: number; lookaheadMs: number; at: number; answered: number }> = [];
   /** While set, every call fails this way. */
   failing: { failure: LinkFailure; message: string; retryAfterMs?: number } | undefined;
   /** Refuses (as a 422 would) any report that holds a result for one of these run ids. */
@@ -35,10 +35,10 @@ export class FakeController implements ControllerLink {
     return this.due.length;
   }
 
-  async poll(limit: number): Promise<RunSpec[]> {
+  async poll(limit: number, lookaheadMs = 0): Promise<RunSpec[]> {
     this.failIfFailing();
     const runs = this.due.splice(0, limit);
-    this.polls.push({ limit, at: Date.now(), answered: runs.length });
+    this.polls.push({ limit, lookaheadMs, at: Date.now(), answered: runs.length });
     return runs;
   }
 

@@ -11,7 +11,7 @@ export type AnsweredResults = ReportItemOutcome[];
  */
 export function recordingLink(link: ControllerLink, answered: AnsweredResults): ControllerLink {
   return {
-    poll: (limit) => link.poll(limit),
+    poll: (limit, lookaheadMs) => link.poll(limit, lookaheadMs),
     async report(results) {
       const outcomes = await link.report(results);
       answered.push(...outcomes);

@@ -1,0 +1,72 @@
+import type { ReportedResult } from '@vigil/contracts';
+import { createCapturedLogger } from '@vigil/logger/testing';
+import { until } from '@vigil/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Registry } from 'prom-client';
+import { agentMetrics } from './agent-metrics';
+import { Reporter } from './reporter';
+import { createMemorySpool } from './spool';
+import { FakeController, httpRun } from './testing';
+
+function resultOf(ok: boolean): ReportedResult {
+  const run = httpRun();
+  return { run_id: run.run_id, check_id: run.check_id, ok, checked_at: new Date().toISOString() };
+}
+
+describe('the reporter', () => {
+  const { logger } = createCapturedLogger({ level: 'debug' });
+  let controller: FakeController;
+  let reporter: Reporter;
+
+  beforeEach(() => {
+    controller = new FakeController();
+    const spool = createMemorySpool({ maxResults: 100, logger });
+    const metrics = agentMetrics(new Registry(), { inFlight: () => 0, spooled: () => spool.size() });
+    reporter = new Reporter({ link: controller, spool, logger, metrics, batchSize: 50, delayMs: 300 });
+  });
+
+  afterEach(() => reporter.stop());
+
+  it('holds passes for the delay, to share a report', async () => {
+    reporter.add(resultOf(true));
+    reporter.add(resultOf(true));
+    await sleep(150);
+    expect(controller.reports).toHaveLength(0);
+    await until(() => controller.reports.length === 1, 'the delayed report', 2000);
+    expect(controller.reports[0]).toHaveLength(2);
+  });
+
+  it('sends a failure at once, with the passes held before it', async () => {
+    const passed = resultOf(true);
+    const failed = resultOf(false);
+    reporter.add(passed);
+    const addedAt = Date.now();
+    reporter.add(failed);
+    await until(() => controller.reports.length === 1, 'the failure’s report', 2000);
+    // Well inside the 300 ms delay a pass would have waited.
+    expect(Date.now() - addedAt).toBeLessThan(100);
+    expect(controller.reports[0]?.map((result) => result.run_id)).toEqual([passed.run_id, failed.run_id]);
+  });
+
+  it('goes back to batching passes once the failure is sent', async () => {
+    reporter.add(resultOf(false));
+    await until(() => controller.reports.length === 1, 'the failure’s report', 2000);
+    reporter.add(resultOf(true));
+    await sleep(150);
+    expect(controller.reports).toHaveLength(1);
+    await until(() => controller.reports.length === 2, 'the pass after its delay', 2000);
+  });
+
+  it('sends a failure that comes while a report is on its way right after that report', async () => {
+    const first = resultOf(false);
+    const second = resultOf(false);
+    const addedAt = Date.now();
+    reporter.add(first);
+    // The first report is in flight (the fake answers on a later tick): this one must not wait for the delay.
+    reporter.add(second);
+    await until(() => controller.stored.size === 2, 'both failures', 2000);
+    expect(Date.now() - addedAt).toBeLessThan(100);
+    expect(controller.reports).toHaveLength(2);
+    expect(controller.reports.flat().map((result) => result.run_id)).toEqual([first.run_id, second.run_id]);
+  });
+});

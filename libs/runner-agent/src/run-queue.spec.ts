@@ -1,0 +1,92 @@
+import type { RunSpec } from '@vigil/contracts';
+import { until } from '@vigil/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RunQueue, startDelayMs } from './run-queue';
+import { httpRun } from './testing';
+
+/** A queue whose runs are held until released; records when each started. */
+function heldQueue(concurrency: number) {
+  const startedAt = new Map<string, number>();
+  const release = new Map<string, () => void>();
+  const queue = new RunQueue(concurrency, (run) => {
+    startedAt.set(run.run_id, Date.now());
+    return new Promise<void>((resolve) => release.set(run.run_id, resolve));
+  });
+  return { queue, startedAt, release: (run: RunSpec) => release.get(run.run_id)?.() };
+}
+
+const dueIn = (ms: number): RunSpec => httpRun({ due_at: new Date(Date.now() + ms).toISOString() });
+
+describe('the run queue', () => {
+  it('starts a run leased ahead at its due time, not before, and soon after', async () => {
+    const { queue, startedAt } = heldQueue(4);
+    const run = dueIn(150);
+    const dueMs = Date.parse(run.due_at);
+    queue.push([run]);
+    expect(queue.inFlight).toBe(0);
+    expect(queue.queued).toBe(1);
+    expect(queue.delayed).toBe(1);
+    await until(() => startedAt.has(run.run_id), 'the run to start', 2000);
+    const started = startedAt.get(run.run_id) ?? Number.NaN;
+    expect(started).toBeGreaterThanOrEqual(dueMs);
+    // A timer fires a little late under load; the bound is generous but far below a poll interval.
+    expect(started - dueMs).toBeLessThan(50);
+    expect(queue.inFlight).toBe(1);
+    expect(queue.delayed).toBe(0);
+  });
+
+  it('starts a run already due in the tick it is pushed', () => {
+    const { queue, startedAt } = heldQueue(4);
+    const overdue = httpRun({ due_at: new Date(Date.now() - 5_000).toISOString() });
+    queue.push([overdue]);
+    expect(startedAt.has(overdue.run_id)).toBe(true);
+  });
+
+  it('gives a slot only to started runs: a waiting run does not hold one, and takes one when it is due', async () => {
+    const { queue, startedAt, release } = heldQueue(1);
+    const later = dueIn(100);
+    const now = httpRun();
+    queue.push([later, now]);
+    // The run due now starts although a run leased before it waits: the one slot is free.
+    expect([...startedAt.keys()]).toEqual([now.run_id]);
+    expect(queue.freeSlots).toBe(0);
+    await sleep(150);
+    // Due now, but the only slot is taken: it waits for it.
+    expect(startedAt.has(later.run_id)).toBe(false);
+    expect(queue.delayed).toBe(0);
+    expect(queue.queued).toBe(1);
+    release(now);
+    await until(() => startedAt.has(later.run_id), 'the later run to take the freed slot', 1000);
+    expect(queue.inFlight).toBe(1);
+  });
+
+  it('skips a run handed out again while it waits for its due time', () => {
+    const { queue } = heldQueue(2);
+    const run = dueIn(1_000);
+    expect(queue.push([run])).toBe(0);
+    expect(queue.has(run)).toBe(true);
+    expect(queue.push([{ ...run }])).toBe(1);
+    expect(queue.queued).toBe(1);
+    queue.dropWaiting();
+  });
+
+  it('drops the runs waiting for their due time, which then never start', async () => {
+    const { queue, startedAt } = heldQueue(2);
+    const runs = [dueIn(100), dueIn(120)];
+    queue.push(runs);
+    expect(queue.dropWaiting()).toBe(2);
+    expect(queue.queued).toBe(0);
+    expect(queue.has(runs[0] as RunSpec)).toBe(false);
+    await queue.whenIdle();
+    await sleep(200);
+    expect(startedAt.size).toBe(0);
+  });
+
+  it('never waits longer than a poll may lease ahead, whatever the clocks say', () => {
+    const now = Date.parse('2026-01-01T00:00:00Z');
+    expect(startDelayMs({ due_at: '2026-01-01T00:00:00.150Z' }, now)).toBe(150);
+    expect(startDelayMs({ due_at: '2025-12-31T23:59:00Z' }, now)).toBe(0);
+    expect(startDelayMs({ due_at: '2026-01-01T01:00:00Z' }, now)).toBe(5_000);
+    expect(startDelayMs({ due_at: 'not a time' }, now)).toBe(0);
+  });
+});
