@@ -39,7 +39,7 @@ export function printDetectReport(outages: readonly Outage[], options: DetectOpt
     row('phase: failure start → next slot', phase),
     row('floor of the outage: phase + (threshold − 1) × interval', column((o) => o.floorMs)),
     row('overhead: detection − floor of the outage', overhead),
-    row('  slot → confirming probe (the runner polls after the slot)', column((o) => o.slotToProbeMs)),
+    row('  slot → confirming probe (a run leased ahead starts on it)', column((o) => o.slotToProbeMs)),
     row('  probe → result stored (report batching, report)', column((o) => o.probeToStoredMs)),
     row('  stored → evaluated (the outbox row written)', column((o) => o.storedToEvaluatedMs)),
     row('  evaluated → webhook received (NOTIFY, notifier)', column((o) => o.evaluatedToWebhookMs)),

@@ -73,14 +73,28 @@ export function createHttpLink(options: HttpLinkOptions): ControllerLink {
     throw new LinkError(failure, `${response.statusCode} from ${controllerUrl}: ${reasonOf(response)}`, retryAfterMs(response));
   }
 
+  async function pollOnce(limit: number, lookaheadMs: number): Promise<RunSpec[]> {
+    // Left out when 0, the default, so such a poll reads as it did before the parameter existed.
+    const lookahead = lookaheadMs > 0 ? `&lookahead_ms=${lookaheadMs}` : '';
+    const body = await send('GET', `${pollRuns.path}?limit=${limit}${lookahead}`);
+    const parsed = pollRuns.success.schema.safeParse(body);
+    if (!parsed.success) throw new LinkError('refused', `${controllerUrl} answered a poll with runs this runner cannot read`);
+    return parsed.data.runs satisfies RunSpec[];
+  }
+
+  // A controller older than leasing ahead refuses the parameter (400 naming it): runners may be
+  // upgraded first, and then poll as before, each run starting at the poll after its slot.
+  let lookaheadRefused = false;
   return {
     async poll(limit, lookaheadMs = 0) {
-      // Left out when 0, the default, so such a poll reads as it did before the parameter existed.
-      const lookahead = lookaheadMs > 0 ? `&lookahead_ms=${lookaheadMs}` : '';
-      const body = await send('GET', `${pollRuns.path}?limit=${limit}${lookahead}`);
-      const parsed = pollRuns.success.schema.safeParse(body);
-      if (!parsed.success) throw new LinkError('refused', `${controllerUrl} answered a poll with runs this runner cannot read`);
-      return parsed.data.runs satisfies RunSpec[];
+      const ahead = lookaheadRefused ? 0 : lookaheadMs;
+      try {
+        return await pollOnce(limit, ahead);
+      } catch (error) {
+        if (ahead === 0 || !(error instanceof LinkError) || error.failure !== 'refused' || !error.message.includes('lookahead_ms')) throw error;
+        lookaheadRefused = true;
+        return pollOnce(limit, 0);
+      }
     },
     async report(results: readonly ReportedResult[]): Promise<ReportItemOutcome[]> {
       const body = await send('POST', reportResults.path, { results });
