@@ -4,8 +4,10 @@ import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import { errorHandler, notFoundHandler } from './error-handlers';
 import { healthRoutes, type ReadinessCheck } from './health';
+import { rejectHostileUrls } from './hostile-input';
 import { createMetricsRegistry, metricsHandler } from './metrics';
 import { requestLogger } from './request-logger';
+import { securityHeaders } from './security-headers';
 
 /** What every service's HTTP app is built from; apps extend it with their own dependencies. */
 export interface ServiceAppDeps {
@@ -22,14 +24,16 @@ export interface ServiceAppOptions {
 }
 
 /**
- * The express app every Vigil service serves: request ids and logging, /healthz,
- * /readyz, /metrics, the service's own routes, then the 404 and error handlers that
+ * The express app every Vigil service serves: request ids and logging, security headers,
+ * a 400 for hostile URLs (see rejectHostileUrls), /healthz, /readyz, /metrics, the service's own routes, then the 404 and error handlers that
  * answer in the project's error shape.
  */
 export function createServiceApp(deps: ServiceAppDeps, options: ServiceAppOptions = {}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(requestLogger(deps));
+  app.use(securityHeaders());
+  app.use(rejectHostileUrls());
   app.use(healthRoutes({ ready: deps.ready, timeoutMs: options.readyTimeoutMs }));
   app.get('/metrics', metricsHandler(deps.metrics));
   options.mount?.(app);

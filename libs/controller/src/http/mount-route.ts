@@ -8,9 +8,9 @@ import {
   type RouteContract,
   summarizeProblems,
 } from '@vigil/contracts';
-import { HttpError, requestContext } from '@vigil/http';
+import { HttpError, jsonBody, requestContext } from '@vigil/http';
 import type { Logger } from '@vigil/logger';
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
 import type { ApiKeyPrincipal, RunnerPrincipal } from './principal';
 import { validationFailed } from './validation';
@@ -92,7 +92,7 @@ export function mountRoute<C extends RouteContract>(router: Router, contract: C,
       } catch (error) {
         next(error);
       }
-    }, express.json({ limit: options.bodyLimitBytes, strict: true }));
+    }, jsonBody({ limit: options.bodyLimitBytes }));
   }
   steps.push(async (req, res, next) => {
     try {

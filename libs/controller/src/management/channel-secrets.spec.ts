@@ -50,6 +50,17 @@ describe('channel secrets', () => {
     expect(mergePatch({ a: 1 }, 'replaced')).toBe('replaced');
   });
 
+  it('merge a 40,000-deep patch without overflowing the stack, keeping key order', () => {
+    let patch: Record<string, unknown> = { leaf: true, gone: null };
+    for (let i = 0; i < 40_000; i++) patch = { a: patch };
+    let merged = mergePatch({ first: 1, a: 'replaced' }, patch) as Record<string, unknown>;
+    expect(Object.keys(merged)).toEqual(['first', 'a']);
+    for (let i = 0; i < 40_000; i++) merged = merged['a'] as Record<string, unknown>;
+    expect(merged).toEqual({ leaf: true });
+    expect(mergePatch({ b: 1, a: { x: 1, y: 2 }, c: 3 }, { a: { y: null, z: { w: null, v: 1 } }, d: 4 })).toEqual({ b: 1, a: { x: 1, z: { v: 1 } }, c: 3, d: 4 });
+    expect(Object.keys(mergePatch({ b: 1, a: { x: 1 }, c: 3 }, { a: { y: 2 }, d: 4 }) as object)).toEqual(['b', 'a', 'c', 'd']);
+  });
+
   it('keep a __proto__ key a plain key instead of changing the prototype', () => {
     const merged = mergePatch({}, JSON.parse('{"__proto__": {"polluted": true}}')) as Record<string, unknown>;
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);

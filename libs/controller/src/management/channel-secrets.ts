@@ -76,16 +76,40 @@ export function restoreMaskedSecrets(
   return { config: restored, problems };
 }
 
+/** One object being merged: its entries so far, the patch's entries, and where the result goes. */
+interface MergeFrame {
+  merged: Map<string, unknown>;
+  entries: [string, unknown][];
+  next: number;
+  parent?: MergeFrame;
+  key?: string;
+}
+
+function mergeFrame(target: unknown, patch: Record<string, unknown>, parent?: MergeFrame, key?: string): MergeFrame {
+  return { merged: new Map(Object.entries(isObject(target) ? target : {})), entries: Object.entries(patch), next: 0, parent, key };
+}
+
 /**
  * RFC 7396 JSON merge patch: objects merge key by key, `null` removes a key, anything
  * else replaces. Built with Object.fromEntries so a `__proto__` key stays a plain key.
+ * Walks the patch with its own stack instead of recursion, so no nesting depth can
+ * overflow the call stack (a 40,000-deep patch once answered 500).
  */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return patch;
-  const merged = new Map(Object.entries(isObject(target) ? target : {}));
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) merged.delete(key);
-    else merged.set(key, mergePatch(merged.get(key), value));
+  const stack: MergeFrame[] = [mergeFrame(target, patch)];
+  for (;;) {
+    const frame = stack[stack.length - 1];
+    if (frame.next === frame.entries.length) {
+      stack.pop();
+      const result = Object.fromEntries(frame.merged);
+      if (frame.parent === undefined) return result;
+      frame.parent.merged.set(frame.key as string, result);
+      continue;
+    }
+    const [key, value] = frame.entries[frame.next++];
+    if (value === null) frame.merged.delete(key);
+    else if (isObject(value)) stack.push(mergeFrame(frame.merged.get(key), value, frame, key));
+    else frame.merged.set(key, value);
   }
-  return Object.fromEntries(merged);
 }

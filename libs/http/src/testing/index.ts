@@ -81,4 +81,30 @@ export function itServesTheServiceEndpoints(createApp: (deps: ServiceAppDeps) =>
     expect(reused.headers['x-request-id']).toBe('lb-1234');
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  itRefusesHostileUrlsAndSetsSecurityHeaders(createApp);
+}
+
+/**
+ * The hostile-input and header rules every Vigil service applies before its own routes,
+ * as one suite each app runs against its own `createApp` (see itServesTheServiceEndpoints).
+ */
+export function itRefusesHostileUrlsAndSetsSecurityHeaders(createApp: (deps: ServiceAppDeps) => Express): void {
+  const app = () => createApp(testServiceDeps());
+
+  it.each(['/healthz/%00', '/healthz?x=%00', '/no/such/%E0%A4%A', '/%C0%AF', '/x?q=%FF%FE'])('answers 400 invalid_url for %s', async (url) => {
+    const response = await request(app()).get(url);
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('invalid_url');
+  });
+
+  it('sets nosniff and a default Content-Security-Policy on every answer, and no-store when credentials were sent', async () => {
+    const anonymous = await request(app()).get('/no/such/route');
+    expect(anonymous.headers['x-content-type-options']).toBe('nosniff');
+    expect(anonymous.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(anonymous.headers['cache-control']).toBeUndefined();
+    const authenticated = await request(app()).get('/no/such/route').set('Authorization', 'Bearer vk_test');
+    expect(authenticated.headers['cache-control']).toBe('no-store');
+    expect(authenticated.headers['x-content-type-options']).toBe('nosniff');
+  });
 }
