@@ -26,6 +26,10 @@ describe('the all-in-one configuration', () => {
       VIGIL_DEMO: false,
       VIGIL_DEMO_FLAP_DOWN_S: 60,
       VIGIL_DEMO_FLAP_UP_S: 120,
+      VIGIL_RATE_LIMIT_API: 1200,
+      VIGIL_RATE_LIMIT_PUBLIC: 300,
+      VIGIL_RATE_LIMIT_AUTH_FAILURES: 30,
+      VIGIL_TRUST_PROXY: false,
     });
   });
 

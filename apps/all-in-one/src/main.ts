@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ControllerDeps, ensureAdminKey, mountController, ownLocationLink } from '@vigil/controller';
+import { type ControllerDeps, ensureAdminKey, mountController, ownLocationLink, rateLimitOptionsFrom } from '@vigil/controller';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
 import { evaluatorOptionsFrom, startEvaluator } from '@vigil/evaluation';
@@ -28,6 +28,7 @@ void (async () => {
     db,
     ready: databaseReadiness(db),
     limits: { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST },
+    ...rateLimitOptionsFrom(config),
   };
   const app = createServiceApp(deps, { mount: (service) => mountController(service, deps) });
   const evaluator = await startEvaluator({

@@ -16,11 +16,24 @@ describe('the controller API configuration', () => {
       VIGIL_RUNNER_BURST: 100,
       VIGIL_CONTROLLER_PROBES: true,
       VIGIL_CONTROLLER_PROBE_CONCURRENCY: 50,
+      VIGIL_RATE_LIMIT_API: 1200,
+      VIGIL_RATE_LIMIT_PUBLIC: 300,
+      VIGIL_RATE_LIMIT_AUTH_FAILURES: 30,
+      VIGIL_TRUST_PROXY: false,
     });
   });
 
   it('reads the per-runner rate limit', () => {
     expect(readConfig({ VIGIL_RUNNER_RATE_LIMIT: '20', VIGIL_RUNNER_BURST: '40' })).toMatchObject({ VIGIL_RUNNER_RATE_LIMIT: 20, VIGIL_RUNNER_BURST: 40 });
+  });
+
+  it('reads the request limits and the trusted proxies', () => {
+    expect(readConfig({ VIGIL_RATE_LIMIT_API: 'off', VIGIL_RATE_LIMIT_PUBLIC: '60', VIGIL_TRUST_PROXY: '1' })).toMatchObject({
+      VIGIL_RATE_LIMIT_API: false,
+      VIGIL_RATE_LIMIT_PUBLIC: 60,
+      VIGIL_RATE_LIMIT_AUTH_FAILURES: 30,
+      VIGIL_TRUST_PROXY: 1,
+    });
   });
 
   it('reads its listen address, database and admin key', () => {

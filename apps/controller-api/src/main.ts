@@ -1,4 +1,4 @@
-import { ensureAdminKey, ownLocationLink } from '@vigil/controller';
+import { ensureAdminKey, ownLocationLink, rateLimitOptionsFrom } from '@vigil/controller';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { bootService, startService } from '@vigil/http';
 import { startOwnLocation } from '@vigil/runner-agent';
@@ -12,7 +12,7 @@ void (async () => {
   const db = await openServiceDatabase(config, logger);
   await ensureAdminKey(db, { adminKey: config.VIGIL_ADMIN_KEY, dataDir: config.VIGIL_DATA_DIR, logger });
   const limits = { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST };
-  const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits });
+  const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits, ...rateLimitOptionsFrom(config) });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
     ? startOwnLocation({ link: ownLocationLink({ db, metrics }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY })
     : undefined;

@@ -50,5 +50,7 @@ export {
   smtpUrl,
 } from './fields';
 export type { Check, RawEnvValue, SmtpServer } from './fields';
+export { perMinuteOrOff, rateLimitEnv, trustProxy } from './rate-limit-env';
+export type { RateLimitConfig, TrustProxy } from './rate-limit-env';
 export { ConfigError, envSchema, EX_CONFIG, exitOnConfigError, loadConfig } from './load-config';
 export type { ConfigOf, Env, EnvOutput, EnvPart, ExitIo } from './load-config';

@@ -2,6 +2,7 @@ import { allRoutes, buildOpenApiDocument, getOpenApiDocument } from '@vigil/cont
 import { mountDashboard } from '@vigil/dashboard';
 import express, { type Express } from 'express';
 import { apiKeyAuthenticator } from './auth/api-keys';
+import { DEFAULT_RATE_LIMITS, PUBLIC_PAGE_PATHS, publicPageLimiter, rateLimitedAuthenticators } from './auth/rate-limits';
 import { runnerAuthenticator } from './auth/runner';
 import { type ControllerDeps, DEFAULT_LIMITS } from './deps';
 import type { AreaContext } from './http/area';
@@ -23,10 +24,15 @@ export const API_VERSION = '0.1.0';
  * Mounts the controller's routes on a service app: the runner API (`/api/runner`),
  * the management API (`/api/v1`), the OpenAPI document (`/api/openapi.json`) and the
  * web dashboard (`/` and its client routes, which call the management API).
+ * Authentication and the public status pages pass the rate limits of auth/rate-limits.
  */
 export function mountController(app: Express, deps: ControllerDeps): void {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
-  const authenticate: Authenticators = { apiKey: apiKeyAuthenticator(deps.db), runner: runnerAuthenticator(deps.db, limits) };
+  const rateLimits = { ...DEFAULT_RATE_LIMITS, ...deps.rateLimits };
+  const authenticate: Authenticators = rateLimitedAuthenticators(
+    { apiKey: apiKeyAuthenticator(deps.db), runner: runnerAuthenticator(deps.db, limits) },
+    rateLimits,
+  );
   const document = buildOpenApiDocument(allRoutes, {
     title: 'Vigil controller API',
     version: API_VERSION,
@@ -55,6 +61,9 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   mountApiKeys(management);
   mountStatusPage(management);
 
+  if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
+  const publicPages = publicPageLimiter(rateLimits);
+  if (publicPages !== undefined) app.use(PUBLIC_PAGE_PATHS, publicPages);
   app.use(runnerRouter);
   app.use(managementRouter);
   mountDashboard(app, { logger: deps.logger });

@@ -1,5 +1,6 @@
 import type { Database } from '@vigil/db';
 import type { ServiceAppDeps } from '@vigil/http';
+import type { RateLimits } from './auth/rate-limits';
 
 /** Limits on what clients may send; every one has a default (see DEFAULT_LIMITS). */
 export interface ControllerLimits {
@@ -23,4 +24,8 @@ export const DEFAULT_LIMITS: ControllerLimits = {
 export interface ControllerDeps extends ServiceAppDeps {
   db: Database;
   limits?: Partial<ControllerLimits>;
+  /** Requests per minute per API key and per client address (see auth/rate-limits); unset ones default, false turns one off. */
+  rateLimits?: Partial<RateLimits>;
+  /** express's `trust proxy`: which proxies' X-Forwarded-For names the client's address (unset: none). */
+  trustProxy?: false | number | string[];
 }

@@ -1,6 +1,8 @@
 export { mountController, API_VERSION } from './controller-app';
 export type { ControllerDeps, ControllerLimits } from './deps';
 export { DEFAULT_LIMITS } from './deps';
+export { DEFAULT_RATE_LIMITS, rateLimitOptionsFrom } from './auth/rate-limits';
+export type { RateLimits } from './auth/rate-limits';
 export { ensureAdminKey, GENERATED_KEY_NAME, SEEDED_KEY_NAME } from './auth/admin-key';
 export type { AdminKeyOptions, AdminKeyOutcome } from './auth/admin-key';
 export { API_KEY_PREFIX, createApiKey, generateApiKey, hashApiKey, scopeAllows } from './auth/api-keys';

@@ -9,6 +9,7 @@ import type { Registry } from 'prom-client';
 import { createApiKey } from '../auth/api-keys';
 import { mountController } from '../controller-app';
 import type { ControllerDeps, ControllerLimits } from '../deps';
+import type { RateLimits } from '../auth/rate-limits';
 
 export interface HarnessRunner {
   id: number;
@@ -38,13 +39,15 @@ export interface ControllerHarness extends TestDatabase {
 /** A controller app on a fresh migrated database of `kind`; dispose() when done. */
 export async function createControllerHarness(
   kind: TestDatabaseKind,
-  options: { limits?: Partial<ControllerLimits> } = {},
+  options: { limits?: Partial<ControllerLimits>; rateLimits?: Partial<RateLimits>; trustProxy?: ControllerDeps['trustProxy'] } = {},
 ): Promise<ControllerHarness> {
   const database = await createTestDatabase(kind);
   const log = createCapturedLogger({ level: 'warn' });
   const build = (): { app: Express; metrics: Registry } => {
     const metrics = createMetricsRegistry({ service: 'controller-api', defaultMetrics: false });
     const deps: ControllerDeps = { db: database.db, logger: log.logger, metrics, ready: alwaysReady, limits: options.limits };
+    deps.rateLimits = options.rateLimits;
+    deps.trustProxy = options.trustProxy;
     return { app: createServiceApp(deps, { mount: (app) => mountController(app, deps) }), metrics };
   };
   const { app, metrics } = build();
