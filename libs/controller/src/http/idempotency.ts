@@ -12,7 +12,7 @@
 // - answers that carry a secret shown once (a new API key, a runner's private key) are
 //   not kept: a replay answers 409 `idempotency_replay_unavailable`.
 import { createHash } from 'node:crypto';
-import { createApiKey, createRunner, type RouteContract, rotateRunnerKey } from '@vigil/contracts';
+import { createApiKey, createRunner, type RouteContract, rotateRunnerKey, takesIdempotencyKey } from '@vigil/contracts';
 import { type Database, Prisma } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import type { Logger } from '@vigil/logger';
@@ -30,7 +30,7 @@ const KEY_PATTERN = /^[\x20-\x7e]+$/;
 
 /** Whether a route takes an Idempotency-Key: every POST of the management API (API-key auth). */
 export function isIdempotentRoute(contract: Pick<RouteContract, 'method' | 'auth'>): boolean {
-  return contract.method === 'post' && contract.auth.kind === 'api-key';
+  return takesIdempotencyKey(contract);
 }
 
 /** The header's key, undefined without the header; 400 when it is empty, too long or not printable ASCII. */
