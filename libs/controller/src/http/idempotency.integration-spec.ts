@@ -171,6 +171,34 @@ describe.each(testDatabaseKinds())('Idempotency-Key on management POSTs on %s', 
     expect(await harness.db.prisma.maintenanceWindow.count({ where: { reason: 'once' } })).toBe(1);
   });
 
+  it('replays on another controller instance sharing the database', async () => {
+    const first = await post('/api/v1/checks', checkBody('instances'), 'key-instances');
+    const second = await request(harness.anotherApp())
+      .post('/api/v1/checks')
+      .set('Authorization', writer)
+      .set('Idempotency-Key', 'key-instances')
+      .send(checkBody('instances'));
+    expect(second.status).toBe(201);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.body).toEqual(first.body);
+    expect(await checksNamed('instances')).toBe(1);
+  });
+
+  it('stores a channel creation as answered, its secrets masked, and replays it', async () => {
+    const secret = 'whsec-IDEMPOTENCY-SIGNING-SECRET';
+    const channel = { name: 'keyed hook', type: 'webhook', config: { url: 'https://hooks.example.invalid/vigil', secret } };
+    const first = await post('/api/v1/notification-channels', channel, 'key-channel');
+    expect(first.status).toBe(201);
+    const second = await post('/api/v1/notification-channels', channel, 'key-channel');
+    expect(second.status).toBe(201);
+    expect(second.body).toEqual(first.body);
+    expect(second.text).not.toContain(secret);
+    const [row] = await rows('key-channel');
+    expect(JSON.stringify(row.responseBody)).not.toContain(secret);
+    expect(row.responseBody).toEqual(first.body);
+    expect(await harness.db.prisma.notificationChannel.count({ where: { name: 'keyed hook' } })).toBe(1);
+  });
+
   it('keeps no answer that carries a secret: a replayed API key creation answers 409 idempotency_replay_unavailable', async () => {
     const first = await post('/api/v1/api-keys', { name: 'made once', scopes: ['read'] }, 'key-api-key', harness.admin);
     expect(first.status).toBe(201);
