@@ -1,29 +1,14 @@
 import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { createCapturedLogger } from '@vigil/logger/testing';
+import { notPrivate } from '@vigil/testing';
 import { openDatabase } from './client';
 import { DATA_DIR_ENTRY, missingDatabaseProblem } from './embedded-files';
 import { DatabaseError } from './errors';
 import { openServiceDatabase } from './service';
 import { connectDatabase } from './startup';
-
-/** Every entry under `root` (links not followed) whose mode is not 0600 (files) or 0700 (folders). */
-function notPrivate(root: string): string[] {
-  const loose: string[] = [];
-  const visit = (path: string) => {
-    const stats = lstatSync(path);
-    const mode = stats.mode & 0o7777;
-    if (stats.isDirectory()) {
-      if (mode !== 0o700) loose.push(`${relative(root, path) || '.'} ${mode.toString(8)}`);
-      for (const name of readdirSync(path)) visit(join(path, name));
-    } else if (stats.isFile() && mode !== 0o600) {
-      loose.push(`${relative(root, path)} ${mode.toString(8)}`);
-    }
-  };
-  visit(root);
-  return loose;
-}
+import { createScratchPostgres, testDatabaseKinds } from './testing';
 
 const modeOf = (path: string) => lstatSync(path).mode & 0o7777;
 
@@ -203,5 +188,31 @@ describe('missingDatabaseProblem', () => {
     expect(missingDatabaseProblem('/d', { adminKey: true, database: true })).toBeUndefined();
     expect(missingDatabaseProblem('/d', { adminKey: false, database: false })).toBeUndefined();
     expect(missingDatabaseProblem('/d', { adminKey: false, database: true })).toBeUndefined();
+  });
+});
+
+describe.each(testDatabaseKinds())('a looser admin.key beside the database on %s', (kind) => {
+  let dataDir: string;
+  let scratch: { url: string; drop(): Promise<void> } | undefined;
+  beforeEach(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'vigil-files-'));
+    scratch = kind === 'postgres' ? await createScratchPostgres() : undefined;
+  });
+  afterEach(async () => {
+    await scratch?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('is made private at start, with a warning', async () => {
+    const connect = (log = createCapturedLogger().logger) => connectDatabase({ url: scratch?.url, dataDir, migrate: 'auto', log });
+    await (await connect()).close();
+    writeFileSync(join(dataDir, 'admin.key'), 'vk_test\n');
+    chmodSync(join(dataDir, 'admin.key'), 0o644);
+    const { logger, entries } = createCapturedLogger();
+    await (await connect(logger)).close();
+    expect(modeOf(join(dataDir, 'admin.key'))).toBe(0o600);
+    expect(entries().map((entry) => entry['message'])).toContainEqual(expect.stringContaining('admin.key (0644 -> 0600)'));
+    // PostgreSQL's data is elsewhere: nothing embedded was made here.
+    expect(existsSync(join(dataDir, 'pglite'))).toBe(kind === 'embedded');
   });
 });
