@@ -125,6 +125,29 @@ describe('tightenFolder', () => {
     chmodSync(folder, 0o700);
   });
 
+  it('makes the folder a link points to private, unless the link is in a shared folder (sticky)', async () => {
+    const folder = looseFolder();
+    const links = join(root, 'links');
+    mkdirSync(links);
+    symlinkSync(folder, join(links, 'data'));
+    expect((await tightenFolder(join(links, 'data'), owns)).folder).toBe(folder);
+    expect(modeOf(folder)).toBe(0o700);
+
+    chmodSync(folder, 0o755);
+    chmodSync(links, 0o1777);
+    const outcome = await tightenFolder(join(links, 'data'), owns);
+    expect(outcome.shared).toMatch(/link in a folder with the sticky bit/);
+    expect(modeOf(folder)).toBe(0o755);
+    chmodSync(links, 0o700);
+  });
+
+  it('makes a file its owner cannot read (0200) private as well', async () => {
+    const folder = looseFolder();
+    chmodSync(join(folder, 'owned.key'), 0o222);
+    await tightenFolder(folder, owns);
+    expect(modeOf(join(folder, 'owned.key'))).toBe(0o200);
+  });
+
   it('treats a file where it owns a tree as not its own', async () => {
     writeFileSync(join(root, 'tree'), 'a file');
     chmodSync(join(root, 'tree'), 0o644);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, lstat, open, readdir, realpath, rename, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, type FileHandle, lstat, open, readdir, realpath, rename, rm } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 
@@ -112,10 +113,7 @@ export async function applyTightening(tightenings: readonly Tightening[]): Promi
   const outcome: TighteningOutcome = { done: [], failed: [] };
   for (const tightening of tightenings) {
     try {
-      const now = await lstat(tightening.path);
-      if (now.isSymbolicLink() || !(now.isFile() || now.isDirectory())) continue;
-      await chmod(tightening.path, now.mode & 0o700);
-      outcome.done.push(tightening);
+      if (await chmodNoFollow(tightening.path)) outcome.done.push(tightening);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') continue;
@@ -124,6 +122,36 @@ export async function applyTightening(tightenings: readonly Tightening[]): Promi
     }
   }
   return outcome;
+}
+
+/**
+ * Takes group and other bits off the file or folder at `path`, through a descriptor opened
+ * with O_NOFOLLOW, so that an entry swapped for a link since it was found is not followed.
+ * False when it is no longer a file or a folder (a link, a FIFO…): left alone.
+ */
+async function chmodNoFollow(path: string): Promise<boolean> {
+  let handle: FileHandle;
+  try {
+    // O_NONBLOCK: opening a FIFO put there in between must not wait for a writer.
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return false;
+    // A file its owner may not read (0200, say) cannot be opened: lstat then chmod, links still skipped.
+    if (code !== 'EACCES') throw error;
+    const stats = await lstat(path);
+    if (!(stats.isFile() || stats.isDirectory())) return false;
+    await chmod(path, stats.mode & 0o700);
+    return true;
+  }
+  try {
+    const stats = await handle.stat();
+    if (!(stats.isFile() || stats.isDirectory())) return false;
+    await handle.chmod(stats.mode & 0o700);
+    return true;
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -137,6 +165,13 @@ export function sharedFolderReason(path: string, mode: number, shared: { home: s
   if (path === resolve(shared.home)) return 'it is the home folder';
   if (path === resolve(shared.tmp)) return 'it is the temporary folder';
   return undefined;
+}
+
+/** A link in a sticky folder (/tmp/vigil -> …) may be anyone's: what it points to keeps its mode. */
+async function linkInSharedFolder(folder: string): Promise<string | undefined> {
+  if (!(await lstat(folder)).isSymbolicLink()) return undefined;
+  const parent = await lstat(dirname(resolve(folder)));
+  return (parent.mode & 0o1000) !== 0 ? 'it is a link in a folder with the sticky bit, like /tmp' : undefined;
 }
 
 /** Which of a folder's entries are the caller's: 'entry' (that one only), 'tree' (a folder and all beneath it), undefined (left alone). */
@@ -164,7 +199,7 @@ export async function tightenFolder(folder: string, owns: Owns): Promise<FolderO
   }
   const [self] = await findEntries(root, { recursive: false });
   if (self?.kind !== 'dir') return { folder: root, done: [], failed: [] };
-  const shared = sharedFolderReason(root, self.mode);
+  const shared = sharedFolderReason(root, self.mode) ?? (await linkInSharedFolder(folder));
   const found: FoundEntry[] = shared === undefined ? [self] : [];
   for (const name of (await readdir(root)).sort()) {
     const owned = owns(name);
