@@ -54,3 +54,19 @@ export { perMinuteOrOff, rateLimitEnv, trustProxy } from './rate-limit-env';
 export type { RateLimitConfig, TrustProxy } from './rate-limit-env';
 export { ConfigError, envSchema, EX_CONFIG, exitOnConfigError, loadConfig } from './load-config';
 export type { ConfigOf, Env, EnvOutput, EnvPart, ExitIo } from './load-config';
+export {
+  applyTightening,
+  describeFailures,
+  describeTightenings,
+  findEntries,
+  folderWarnings,
+  planTightening,
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+  PRIVATE_UMASK,
+  sharedFolderReason,
+  tightenFolder,
+  usePrivateUmask,
+  writePrivateFile,
+} from './private-files';
+export type { FindOptions, FolderOutcome, FoundEntry, Owns, PrivateEntryKind, Tightening, TighteningFailure, TighteningOutcome } from './private-files';

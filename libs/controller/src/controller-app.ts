@@ -6,6 +6,7 @@ import { DEFAULT_RATE_LIMITS, PUBLIC_PAGE_PATHS, publicPageLimiter, rateLimitedA
 import { runnerAuthenticator } from './auth/runner';
 import { type ControllerDeps, DEFAULT_LIMITS } from './deps';
 import type { AreaContext } from './http/area';
+import { idempotencyStore } from './http/idempotency';
 import { type Authenticators, mountRoute } from './http/mount-route';
 import { mountApiKeys } from './management/api-keys';
 import { mountChecks } from './management/checks';
@@ -33,6 +34,7 @@ export function mountController(app: Express, deps: ControllerDeps): void {
     { apiKey: apiKeyAuthenticator(deps.db), runner: runnerAuthenticator(deps.db, limits) },
     rateLimits,
   );
+  const idempotency = idempotencyStore(deps.db);
   const document = buildOpenApiDocument(allRoutes, {
     title: 'Vigil controller API',
     version: API_VERSION,
@@ -44,7 +46,7 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   const context = (router: express.Router, bodyLimitBytes: number): AreaContext => ({
     deps,
     limits,
-    route: (contract, handler) => mountRoute(router, contract, { authenticate, bodyLimitBytes }, handler),
+    route: (contract, handler) => mountRoute(router, contract, { authenticate, bodyLimitBytes, idempotency }, handler),
   });
 
   const meta = context(managementRouter, limits.managementBodyBytes);
