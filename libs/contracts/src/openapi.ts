@@ -12,7 +12,7 @@ type JsonObject = Record<string, unknown>;
 
 const COMMON_ERRORS = [400, 401, 403, 422, 429] as const;
 const ERROR_DESCRIPTIONS: Record<number, string> = {
-  400: 'The request is malformed (a query or path parameter, or a body that is not JSON)',
+  400: 'The request is malformed: a query or path parameter, a URL with a NUL or invalid UTF-8 (`invalid_url`), a body that is not JSON, or JSON nested deeper than 64 (`json_too_deep`)',
   401: 'No credentials, or credentials that are not valid',
   403: 'The credentials lack the scope this route needs',
   404: 'No such resource',
