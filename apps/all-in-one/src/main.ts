@@ -4,7 +4,8 @@ import { type ControllerDeps, ensureAdminKey, mountController, ownLocationLink }
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
 import { evaluatorOptionsFrom, startEvaluator } from '@vigil/evaluation';
-import { bootService, createServiceApp, startService } from '@vigil/http';
+import { parseEgressList } from '@vigil/egress';
+import { bootService, createServiceApp, egressGuardFrom, startService } from '@vigil/http';
 import { startOwnLocation } from '@vigil/runner-agent';
 import { bannerText } from './banner';
 import { readConfig } from './config';
@@ -22,12 +23,16 @@ void (async () => {
     logger.warn('the demo checks run from @controller, which VIGIL_CONTROLLER_PROBES=off turns off: they will not run');
   }
 
+  // The demo's checks probe endpoints this process serves on loopback: serving it opens loopback,
+  // nothing else (one policy for the controller, its own location and the notifier here).
+  const egress = egressGuardFrom(config, metrics, 'controller', { alsoAllow: demo === undefined ? [] : parseEgressList('loopback') });
   const deps: ControllerDeps = {
     logger,
     metrics,
     db,
     ready: databaseReadiness(db),
     limits: { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST },
+    egress,
   };
   const app = createServiceApp(deps, { mount: (service) => mountController(service, deps) });
   const evaluator = await startEvaluator({
@@ -43,7 +48,7 @@ void (async () => {
     ...notifierOptionsFrom(config),
   });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
-    ? startOwnLocation({ link: ownLocationLink({ db, metrics }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY })
+    ? startOwnLocation({ link: ownLocationLink({ db, metrics }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, egress })
     : undefined;
 
   // Producers first: the probes' last results reach the database before the workers stop reading it.

@@ -1,6 +1,6 @@
 import { ensureAdminKey, ownLocationLink } from '@vigil/controller';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
-import { bootService, startService } from '@vigil/http';
+import { bootService, egressGuardFrom, startService } from '@vigil/http';
 import { startOwnLocation } from '@vigil/runner-agent';
 import { createApp } from './app';
 import { readConfig } from './config';
@@ -12,9 +12,10 @@ void (async () => {
   const db = await openServiceDatabase(config, logger);
   await ensureAdminKey(db, { adminKey: config.VIGIL_ADMIN_KEY, dataDir: config.VIGIL_DATA_DIR, logger });
   const limits = { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST };
-  const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits });
+  const egress = egressGuardFrom(config, metrics, 'controller');
+  const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits, egress });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
-    ? startOwnLocation({ link: ownLocationLink({ db, metrics }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY })
+    ? startOwnLocation({ link: ownLocationLink({ db, metrics }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, egress })
     : undefined;
   const stop = async () => {
     await ownLocation?.stop();

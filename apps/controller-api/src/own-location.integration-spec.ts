@@ -6,6 +6,7 @@ import { createControllerHarness, type ControllerHarness } from '@vigil/controll
 import { testDatabaseKinds } from '@vigil/db/testing';
 import { type RunnerAgent, startOwnLocation } from '@vigil/runner-agent';
 import request from 'supertest';
+import { loopbackEgress } from '@vigil/egress/testing';
 
 describe.each(testDatabaseKinds())('the @controller location on %s', (kind) => {
   let harness: ControllerHarness;
@@ -49,6 +50,7 @@ describe.each(testDatabaseKinds())('the @controller location on %s', (kind) => {
       logger: harness.log.logger,
       metrics: harness.metrics,
       concurrency: 5,
+      egress: loopbackEgress(),
     });
     const results = () =>
       harness.db.prisma.checkResult.findMany({ include: { check: { select: { uuid: true } } }, orderBy: { id: 'asc' } });

@@ -52,3 +52,5 @@ export {
 export type { Check, RawEnvValue, SmtpServer } from './fields';
 export { ConfigError, envSchema, EX_CONFIG, exitOnConfigError, loadConfig } from './load-config';
 export type { ConfigOf, Env, EnvOutput, EnvPart, ExitIo } from './load-config';
+export { egressEnv, egressPolicyOf } from './egress-env';
+export type { EgressConfig } from './egress-env';

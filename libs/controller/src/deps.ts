@@ -1,4 +1,5 @@
 import type { Database } from '@vigil/db';
+import type { EgressGuard } from '@vigil/egress';
 import type { ServiceAppDeps } from '@vigil/http';
 
 /** Limits on what clients may send; every one has a default (see DEFAULT_LIMITS). */
@@ -23,4 +24,10 @@ export const DEFAULT_LIMITS: ControllerLimits = {
 export interface ControllerDeps extends ServiceAppDeps {
   db: Database;
   limits?: Partial<ControllerLimits>;
+  /**
+   * The controller's egress policy: a check target or a channel destination it denies as a
+   * literal is refused at create/update (422 naming the rule). Unset: nothing is refused here
+   * (the probes and senders still check every connection with their own guard).
+   */
+  egress?: EgressGuard;
 }
