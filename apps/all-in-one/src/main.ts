@@ -25,7 +25,8 @@ void (async () => {
 
   // The demo's checks probe endpoints this process serves on loopback: serving it opens loopback,
   // nothing else (one policy for the controller, its own location and the notifier here).
-  const egress = egressGuardFrom(config, metrics, 'controller', { alsoAllow: demo === undefined ? [] : parseEgressList('loopback') });
+  const alsoAllow = demo === undefined ? [] : parseEgressList('loopback');
+  const egress = egressGuardFrom(config, metrics, 'controller', { alsoAllow });
   const deps: ControllerDeps = {
     logger,
     metrics,
@@ -45,7 +46,7 @@ void (async () => {
     db,
     logger,
     metrics,
-    ...notifierOptionsFrom(config),
+    ...notifierOptionsFrom(config, egressGuardFrom(config, metrics, 'notifier', { alsoAllow })),
   });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
     ? startOwnLocation({ link: ownLocationLink({ db, metrics }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, egress })

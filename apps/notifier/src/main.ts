@@ -1,6 +1,6 @@
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
-import { bootService, startService } from '@vigil/http';
+import { bootService, egressGuardFrom, startService } from '@vigil/http';
 import { createApp } from './app';
 import { readConfig } from './config';
 
@@ -11,7 +11,7 @@ void (async () => {
     db,
     logger,
     metrics,
-    ...notifierOptionsFrom(config),
+    ...notifierOptionsFrom(config, egressGuardFrom(config, metrics, 'notifier')),
   });
   const app = createApp({ logger, metrics, ready: databaseReadiness(db) });
   const stop = async () => {

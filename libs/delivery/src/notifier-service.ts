@@ -85,10 +85,18 @@ export interface NotifierSettings {
   VIGIL_PUBLIC_URL?: string;
 }
 
-/** What the notifier app and the all-in-one pass to `startNotifier` from their config. */
-export function notifierOptionsFrom(config: NotifierSettings): Pick<NotifierServiceOptions, 'context' | 'maxAttempts' | 'apiBaseUrl'> {
+/** What the notifier app and the all-in-one pass to `startNotifier` from their config (and the notifier's egress guard). */
+export function notifierOptionsFrom(
+  config: NotifierSettings,
+  egress?: SenderContext['egress'],
+): Pick<NotifierServiceOptions, 'context' | 'maxAttempts' | 'apiBaseUrl'> {
   return {
-    context: { smtp: config.VIGIL_SMTP_URL, emailFrom: config.VIGIL_EMAIL_FROM, pagerDutyEventsUrl: config.VIGIL_PAGERDUTY_EVENTS_URL },
+    context: {
+      smtp: config.VIGIL_SMTP_URL,
+      emailFrom: config.VIGIL_EMAIL_FROM,
+      pagerDutyEventsUrl: config.VIGIL_PAGERDUTY_EVENTS_URL,
+      ...(egress && { egress }),
+    },
     maxAttempts: config.VIGIL_NOTIFY_MAX_ATTEMPTS,
     apiBaseUrl: config.VIGIL_PUBLIC_URL,
   };

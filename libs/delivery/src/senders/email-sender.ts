@@ -1,7 +1,8 @@
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { EmailChannelConfigSchema } from '@vigil/contracts';
 import nodemailer from 'nodemailer';
-import { DEFAULT_SEND_TIMEOUT_MS, errorMessage, excerpt, refused } from '../outcome';
+import { DEFAULT_SEND_TIMEOUT_MS, errorMessage, excerpt, isEgressDenied, refused } from '../outcome';
 import type { AlertMessage, AttemptOutcome, Sender, SmtpSettings } from '../types';
 
 function escapeHtml(text: string): string {
@@ -37,7 +38,7 @@ function smtpFailure(error: unknown, durationMs: number): AttemptOutcome {
   const { responseCode, response, code } = error as { responseCode?: unknown; response?: unknown; code?: unknown };
   const status = typeof responseCode === 'number' ? responseCode : undefined;
   const text = typeof response === 'string' ? excerpt(response) : undefined;
-  const retryable = status !== undefined ? status < 500 : code !== 'EAUTH' && code !== 'EENVELOPE' && code !== 'EMESSAGE';
+  const retryable = status !== undefined ? status < 500 : code !== 'EAUTH' && code !== 'EENVELOPE' && code !== 'EMESSAGE' && !isEgressDenied(error);
   return {
     ok: false,
     ...(status !== undefined && { statusCode: status }),
@@ -59,8 +60,20 @@ export const emailSender: Sender = async (message, channelConfig, context) => {
   if (from === undefined) return refused('No sender address: the channel names none and the notifier has no default');
 
   const timeoutMs = context.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  // nodemailer resolves names itself (no lookup hook): resolve through the policy here and hand it
+  // the checked address, naming the server for TLS, so what was checked is what is connected to.
+  let address = smtp.host;
+  if (context.egress !== undefined) {
+    try {
+      const resolved = await context.egress.resolve(smtp.host);
+      address = (resolved.find((entry) => entry.family === 4) ?? resolved[0]).address;
+    } catch (error) {
+      return smtpFailure(error, 0);
+    }
+  }
   const transport = nodemailer.createTransport({
-    host: smtp.host,
+    host: address,
+    ...(address !== smtp.host && !isIP(smtp.host) && { servername: smtp.host }),
     port: smtp.port,
     secure: smtp.secure,
     ...(smtp.username !== undefined && { auth: { user: smtp.username, pass: smtp.password ?? '' } }),
