@@ -18,13 +18,20 @@ import { CHECK_RELATIONS, checkJson, type CheckJson, storedLocationsThreshold } 
 import { endpointFor, findCheck, findCheckKey, loadCheck, lockCheck, softDeleteCheck, unknownLocations } from './check-store';
 import { validationFailed } from '../http/validation';
 import { planCheckUpdate } from './check-update';
+import { checkEgressProblems } from './egress-targets';
+import type { EgressGuard } from '@vigil/egress';
 
-/** What `POST /api/v1/checks` does with a valid body (the all-in-one's demo seeds its checks with it too). */
-export async function createCheckInSite(db: Database, body: BodyOf<typeof createCheck>): Promise<CheckJson> {
+/**
+ * What `POST /api/v1/checks` does with a valid body (the all-in-one's demo seeds its checks with
+ * it too). `egress`: the controller's policy, which refuses a denied literal target of a check
+ * run from `@controller`.
+ */
+export async function createCheckInSite(db: Database, body: BodyOf<typeof createCheck>, egress?: EgressGuard): Promise<CheckJson> {
   return withTransaction(db, async (tx) => {
     const site = await tx.site.findUnique({ where: { uuid: body.site_id }, select: { id: true } });
     const problems: FieldProblem[] = site === null ? [{ field: 'site_id', message: 'no site has this id' }] : [];
     problems.push(...(await unknownLocations(tx, body.locations)));
+    problems.push(...checkEgressProblems(egress, body));
     if (site === null || problems.length > 0) throw validationFailed(problems);
     const endpointId = await endpointFor(tx, site.id, body.target);
     const check = await tx.check.create({
@@ -50,13 +57,24 @@ export async function createCheckInSite(db: Database, body: BodyOf<typeof create
 }
 
 /** What `PATCH /api/v1/checks/:id` does with a valid body. */
-export async function changeCheck(db: Database, uuid: string, patch: BodyOf<typeof updateCheck>): Promise<CheckJson> {
+export async function changeCheck(db: Database, uuid: string, patch: BodyOf<typeof updateCheck>, egress?: EgressGuard): Promise<CheckJson> {
   return withTransaction(db, async (tx) => {
     await lockCheck(tx, uuid);
     const current = await findCheck(tx, uuid);
     const outcome = planCheckUpdate({ ...current, target: current.endpoint.target }, patch);
     const problems = 'problems' in outcome ? outcome.problems : [];
     if (patch.locations !== undefined) problems.push(...(await unknownLocations(tx, patch.locations)));
+    // Judged when where it connects or where it runs from changes; an untouched target stays as it was.
+    if (patch.target !== undefined || patch.spec !== undefined || patch.locations !== undefined) {
+      problems.push(
+        ...checkEgressProblems(egress, {
+          type: current.type,
+          target: 'plan' in outcome ? (outcome.plan.newTarget ?? current.endpoint.target) : current.endpoint.target,
+          spec: patch.spec ?? current.spec,
+          locations: patch.locations ?? current.locations,
+        }),
+      );
+    }
     if (!('plan' in outcome) || problems.length > 0) throw validationFailed(problems);
     const { plan } = outcome;
     const endpointId = plan.newTarget === undefined ? undefined : await endpointFor(tx, current.endpoint.siteId, plan.newTarget);
@@ -73,7 +91,7 @@ export async function changeCheck(db: Database, uuid: string, patch: BodyOf<type
 export function mountChecks(ctx: AreaContext): void {
   const { db } = ctx.deps;
 
-  ctx.route(createCheck, async ({ body }) => createCheckInSite(db, body));
+  ctx.route(createCheck, async ({ body }) => createCheckInSite(db, body, ctx.deps.egress));
 
   ctx.route(listChecks, async ({ query }) => {
     const after = decodeCursor(query.cursor, { id: 'integer' });
@@ -95,7 +113,7 @@ export function mountChecks(ctx: AreaContext): void {
 
   ctx.route(getCheck, async ({ params }) => checkJson(await findCheck(db.prisma, params.id)));
 
-  ctx.route(updateCheck, async ({ params, body }) => changeCheck(db, params.id, body));
+  ctx.route(updateCheck, async ({ params, body }) => changeCheck(db, params.id, body, ctx.deps.egress));
 
   ctx.route(deleteCheck, async ({ params }) => {
     await withTransaction(db, (tx) => softDeleteCheck(tx, params.id));

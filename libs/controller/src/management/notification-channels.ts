@@ -18,6 +18,7 @@ import { decodeCursor, pageOf } from '../http/cursor';
 import { validationFailed } from '../http/validation';
 import { maskChannelConfig, mergePatch, restoreMaskedSecrets } from './channel-secrets';
 import { resolveChannelSites, siteUuidsById } from './channel-sites';
+import { channelEgressProblems } from './egress-targets';
 
 type ChannelJson = ResponseOf<typeof getNotificationChannel>;
 
@@ -69,7 +70,7 @@ export function mountNotificationChannels(ctx: AreaContext): void {
     // A mask sent on creation (a channel's JSON copied into a new one) would become the secret itself.
     const secrets = restoreMaskedSecrets(body.type, body.config, undefined);
     const sites = await resolveChannelSites(db, body.site_ids);
-    const problems = [...secrets.problems, ...sites.problems];
+    const problems = [...secrets.problems, ...sites.problems, ...channelEgressProblems(ctx.deps.egress, body.type, body.config)];
     if (problems.length > 0) throw validationFailed(problems);
     const channel = await db.prisma.notificationChannel.create({
       data: {
@@ -109,7 +110,11 @@ export function mountNotificationChannels(ctx: AreaContext): void {
     const channel = await findChannel(db, params.id);
     const config = body.config === undefined ? { problems: [] } : patchedConfig(channel.type, channel.config, body.config);
     const sites = body.site_ids === undefined ? undefined : await resolveChannelSites(db, body.site_ids);
-    const problems = [...config.problems, ...(sites?.problems ?? [])];
+    const problems = [
+      ...config.problems,
+      ...(sites?.problems ?? []),
+      ...(config.config === undefined ? [] : channelEgressProblems(ctx.deps.egress, channel.type, config.config)),
+    ];
     if (problems.length > 0) throw validationFailed(problems);
     const updated = await db.prisma.notificationChannel.update({
       where: { id: channel.id },

@@ -1,6 +1,8 @@
 // Test support: a controller app on a fresh database, with keys and runners to call it with.
 import type { ApiScope } from '@vigil/contracts';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@vigil/db/testing';
+import type { EgressGuard } from '@vigil/egress';
+import { loopbackEgress } from '@vigil/egress/testing';
 import { alwaysReady, createMetricsRegistry, createServiceApp } from '@vigil/http';
 import { createCapturedLogger, type CapturedLogger } from '@vigil/logger/testing';
 import { createRunnerSigner, generateRunnerKeyPair, type RunnerSigner } from '@vigil/runner-auth';
@@ -38,13 +40,15 @@ export interface ControllerHarness extends TestDatabase {
 /** A controller app on a fresh migrated database of `kind`; dispose() when done. */
 export async function createControllerHarness(
   kind: TestDatabaseKind,
-  options: { limits?: Partial<ControllerLimits> } = {},
+  options: { limits?: Partial<ControllerLimits>; egress?: EgressGuard } = {},
 ): Promise<ControllerHarness> {
   const database = await createTestDatabase(kind);
   const log = createCapturedLogger({ level: 'warn' });
   const build = (): { app: Express; metrics: Registry } => {
     const metrics = createMetricsRegistry({ service: 'controller-api', defaultMetrics: false });
-    const deps: ControllerDeps = { db: database.db, logger: log.logger, metrics, ready: alwaysReady, limits: options.limits };
+    // Test stand-ins listen on loopback: allowed here, as the demo does; everything else as in production.
+    const egress = options.egress ?? loopbackEgress();
+    const deps: ControllerDeps = { db: database.db, logger: log.logger, metrics, ready: alwaysReady, limits: options.limits, egress };
     return { app: createServiceApp(deps, { mount: (app) => mountController(app, deps) }), metrics };
   };
   const { app, metrics } = build();
