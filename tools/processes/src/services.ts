@@ -47,6 +47,9 @@ async function start(root: string, app: ServiceApp, options: ServiceOptions, var
         LOG_LEVEL: options.logLevel ?? 'warn',
         LOG_FORMAT: 'pretty',
         NODE_ENV: 'production',
+        // Every stand-in target and receiver of the fleets listens on loopback, which the egress
+        // policy denies by default: the fleets allow it explicitly, nothing else changes for them.
+        VIGIL_EGRESS_ALLOW: 'loopback',
         ...vars(port),
         ...options.vars,
       }),
