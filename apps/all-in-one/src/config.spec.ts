@@ -26,6 +26,8 @@ describe('the all-in-one configuration', () => {
       VIGIL_DEMO: false,
       VIGIL_DEMO_FLAP_DOWN_S: 60,
       VIGIL_DEMO_FLAP_UP_S: 120,
+      VIGIL_EGRESS_ALLOW: [],
+      VIGIL_EGRESS_DENY: [],
     });
   });
 

@@ -16,6 +16,8 @@ describe('the controller API configuration', () => {
       VIGIL_RUNNER_BURST: 100,
       VIGIL_CONTROLLER_PROBES: true,
       VIGIL_CONTROLLER_PROBE_CONCURRENCY: 50,
+      VIGIL_EGRESS_ALLOW: [],
+      VIGIL_EGRESS_DENY: [],
     });
   });
 
