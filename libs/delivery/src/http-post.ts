@@ -82,7 +82,7 @@ export function postJson(request: JsonPost, context: SenderContext): Promise<Att
         ok,
         statusCode: status,
         ...(text !== undefined && { responseExcerpt: text }),
-        ...(!ok && { error: `The receiver answered ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}` }),
+        ...(!ok && { error: `The receiver answered ${status}${response.statusMessage ? ` ${response.statusMessage.slice(0, MAX_RESPONSE_EXCERPT)}` : ''}` }),
         retryable: !ok && isRetryableStatus(status),
         durationMs: elapsed(),
       });

@@ -1,3 +1,4 @@
+import net, { type AddressInfo } from 'node:net';
 import { createEgressGuard, DEFAULT_EGRESS_POLICY } from '@vigil/egress';
 import { fakeResolver, loopbackEgress } from '@vigil/egress/testing';
 import { MAX_RESPONSE_EXCERPT } from '../outcome';
@@ -79,5 +80,23 @@ describe('the egress policy in the senders', () => {
     expect(MAX_RESPONSE_EXCERPT).toBe(64);
     expect(outcome.responseExcerpt?.length).toBe(MAX_RESPONSE_EXCERPT);
     expect(receiver.requests).toHaveLength(1);
+  });
+});
+
+describe('what a service that is not an SMTP server says', () => {
+  it('is kept to an excerpt in the attempt error too', async () => {
+    const secret = `-ERR ${'redis-data-'.repeat(40)}`;
+    const server = net.createServer((socket) => socket.end(`${secret}\r\n`));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const config = { to: ['a@example.com'], from: 'alerts@shop.example', smtp: { host: '127.0.0.1', port, secure: false } };
+      const outcome = await emailSender(sampleMessage(), config, { timeoutMs: 2000, egress: loopbackEgress() });
+      expect(outcome.ok).toBe(false);
+      expect(JSON.stringify(outcome)).not.toContain('redis-data-'.repeat(8));
+      expect((outcome.responseExcerpt ?? '').length).toBeLessThanOrEqual(MAX_RESPONSE_EXCERPT);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

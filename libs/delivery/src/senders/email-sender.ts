@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { EmailChannelConfigSchema } from '@vigil/contracts';
 import nodemailer from 'nodemailer';
-import { DEFAULT_SEND_TIMEOUT_MS, errorMessage, excerpt, isEgressDenied, refused } from '../outcome';
+import { DEFAULT_SEND_TIMEOUT_MS, errorMessage, excerpt, isEgressDenied, MAX_RESPONSE_EXCERPT, refused } from '../outcome';
 import type { AlertMessage, AttemptOutcome, Sender, SmtpSettings } from '../types';
 
 function escapeHtml(text: string): string {
@@ -39,11 +39,15 @@ function smtpFailure(error: unknown, durationMs: number): AttemptOutcome {
   const status = typeof responseCode === 'number' ? responseCode : undefined;
   const text = typeof response === 'string' ? excerpt(response) : undefined;
   const retryable = status !== undefined ? status < 500 : code !== 'EAUTH' && code !== 'EENVELOPE' && code !== 'EMESSAGE' && !isEgressDenied(error);
+  // nodemailer quotes the server's answer in its message ("Invalid greeting. response=…"): a
+  // service that is no SMTP server would have its reply relayed whole; keep the excerpt only.
+  let message = errorMessage(error);
+  if (typeof response === 'string' && response.length > MAX_RESPONSE_EXCERPT) message = message.split(response).join(`${text ?? ''}…`);
   return {
     ok: false,
     ...(status !== undefined && { statusCode: status }),
     ...(text !== undefined && { responseExcerpt: text }),
-    error: errorMessage(error),
+    error: message,
     retryable,
     durationMs,
   };
