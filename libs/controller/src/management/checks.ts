@@ -10,6 +10,7 @@ import {
   updateCheck,
 } from '@vigil/contracts';
 import { type Database, type Prisma, withTransaction } from '@vigil/db';
+import type { EgressGuard } from '@vigil/egress';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { makeCheckDueNow, parkCheck, syncCheckLocations } from '../scheduling/location-states';
@@ -19,7 +20,6 @@ import { endpointFor, findCheck, findCheckKey, loadCheck, lockCheck, softDeleteC
 import { validationFailed } from '../http/validation';
 import { planCheckUpdate } from './check-update';
 import { checkEgressProblems } from './egress-targets';
-import type { EgressGuard } from '@vigil/egress';
 
 /**
  * What `POST /api/v1/checks` does with a valid body (the all-in-one's demo seeds its checks with
