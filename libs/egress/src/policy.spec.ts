@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { createEgressPolicy, DEFAULT_EGRESS_POLICY, EgressListError, parseEgressList } from './policy';
 
 const verdict = (ip: string, policy = DEFAULT_EGRESS_POLICY) => {
@@ -159,6 +160,55 @@ describe('the policy over every IPv4 /8', () => {
         const ip = `${octet}.${rest}`;
         expect(DEFAULT_EGRESS_POLICY.decide(`::ffff:${ip}`)).toEqual(DEFAULT_EGRESS_POLICY.decide(ip));
       }
+    }
+  });
+});
+
+describe('the default policy against ipaddr.js own range names (random addresses)', () => {
+  // A second opinion: ipaddr.js classifies addresses by its own tables; the policy must agree
+  // with it on every class both know. A seeded generator keeps failures reproducible.
+  let seed = 0x5eed;
+  const next = () => {
+    seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+    return seed;
+  };
+  const expected: Record<string, string | undefined> = {
+    loopback: 'denied default:loopback',
+    linkLocal: 'denied always:',
+    unspecified: 'denied always:unspecified',
+    multicast: 'denied always:multicast',
+    broadcast: 'denied always:broadcast',
+    private: 'allowed default:private',
+    carrierGradeNat: 'allowed default:private',
+    uniqueLocal: 'allowed default:private',
+    unicast: 'allowed default:public',
+  };
+
+  it('agrees on 5,000 IPv4 addresses and their IPv4-mapped forms', () => {
+    for (let i = 0; i < 5_000; i++) {
+      // Bias the first octet towards the interesting ranges half of the time.
+      const first = i % 2 === 0 ? [0, 10, 100, 127, 169, 172, 192, 224, 239, 255][next() % 10] : next() % 256;
+      const ip = [first, next() % 256, next() % 256, next() % 256].join('.');
+      const want = expected[ipaddr.IPv4.parse(ip).range()];
+      if (want === undefined) continue;
+      expect([ip, verdict(ip).startsWith(want)]).toEqual([ip, true]);
+      expect([ip, verdict(`::ffff:${ip}`)]).toEqual([ip, verdict(ip)]);
+    }
+  });
+
+  it('agrees on 5,000 IPv6 addresses', () => {
+    const prefixes = [0x0000, 0xfe80, 0xfc00, 0xfd00, 0xff02, 0x2001, 0x2a00, 0xfebf];
+    for (let i = 0; i < 5_000; i++) {
+      const parts = Array.from({ length: 8 }, () => next() % 0x10000);
+      parts[0] = i % 2 === 0 ? prefixes[next() % prefixes.length] : parts[0];
+      if (i % 7 === 0) parts.fill(0, 0, 7);
+      const ip = parts.map((part) => part.toString(16)).join(':');
+      const address = ipaddr.IPv6.parse(ip);
+      // Mapped, NAT64 and other IPv4-embedding forms are judged as IPv4: covered above.
+      if (['ipv4Mapped', 'rfc6052', 'rfc6145', '6to4', 'teredo'].includes(address.range())) continue;
+      const want = expected[address.range()];
+      if (want === undefined) continue;
+      expect([ip, verdict(ip).startsWith(want)]).toEqual([ip, true]);
     }
   });
 });
