@@ -12,6 +12,7 @@ import { HttpError, requestContext } from '@vigil/http';
 import type { Logger } from '@vigil/logger';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
+import { type IdempotencyStore, runIdempotently } from './idempotency';
 import type { ApiKeyPrincipal, RunnerPrincipal } from './principal';
 import { validationFailed } from './validation';
 
@@ -44,6 +45,8 @@ export interface MountOptions {
   authenticate: Authenticators;
   /** Largest accepted JSON body, in bytes. */
   bodyLimitBytes: number;
+  /** Keeps the answers of management POSTs sent with an `Idempotency-Key` (idempotency.ts); absent: the header is ignored. */
+  idempotency?: IdempotencyStore;
 }
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'query' | 'body'): unknown {
@@ -105,7 +108,7 @@ export function mountRoute<C extends RouteContract>(router: Router, contract: C,
         req,
         res,
       } as RouteInput<C>;
-      const output = await handler(input);
+      const output = await runIdempotently(options.idempotency, contract, input, () => handler(input));
       if (res.headersSent) return;
       if (contract.success.status === 204) res.status(204).end();
       else res.status(contract.success.status).json(output);
