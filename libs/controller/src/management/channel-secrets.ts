@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { type ChannelType, type FieldProblem, SECRET_MASK_PREFIX } from '@vigil/contracts';
 
 type JsonObject = Record<string, unknown>;
@@ -31,6 +32,38 @@ export function secretPaths(type: ChannelType, config: unknown): Path[] {
     case 'pagerduty':
       return [['routing_key']];
   }
+}
+
+/**
+ * Where a channel of each type sends its secrets. Changing one of these moves the secrets to a
+ * new receiver, so it needs them resent (a write key must not redirect a credential it cannot read).
+ * Slack's destination is its secret, and PagerDuty's is the notifier's setting.
+ */
+const DESTINATION_PATHS: Readonly<Record<ChannelType, readonly Path[]>> = {
+  webhook: [['url']],
+  slack: [],
+  email: [['smtp', 'host'], ['smtp', 'port'], ['smtp', 'secure'], ['smtp', 'username'], ['smtp', 'require_tls']],
+  pagerduty: [],
+};
+
+/**
+ * The secrets a patch keeps (by omitting them or sending their masks) while it changes where the
+ * channel sends them: one problem per secret to resend, naming the destination fields that change.
+ */
+export function secretsKeptForNewDestination(type: ChannelType, stored: unknown, patched: unknown, patch: unknown): FieldProblem[] {
+  const moved = DESTINATION_PATHS[type].filter((path) => !isDeepStrictEqual(valueAt(stored, path), valueAt(patched, path)));
+  if (moved.length === 0) return [];
+  const movedFields = moved.map((path) => ['config', ...path].join('.')).join(', ');
+  return secretPaths(type, patched)
+    .filter((path) => {
+      const sent = valueAt(patch, path);
+      const resent = typeof sent === 'string' && !sent.startsWith(SECRET_MASK_PREFIX);
+      return !resent && typeof valueAt(patched, path) === 'string' && typeof valueAt(stored, path) === 'string';
+    })
+    .map((path) => ({
+      field: ['config', ...path].join('.'),
+      message: `must be sent again in full: ${movedFields} changes where this secret is sent`,
+    }));
 }
 
 /** `••••` and the last 4 characters, or only `••••` for a short secret. */

@@ -93,17 +93,18 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
 
   it('keeps the stored secrets when a PATCH sends their masks back', async () => {
     const created = await create(webhook);
-    const sentBack = { ...created.body.config, url: 'https://ops.example/hooks/v2' };
+    const sentBack = { ...created.body.config, headers: { ...created.body.config.headers, 'X-Team': 'platform' } };
     const response = await patch(created.body.id, { name: 'renamed', config: sentBack });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ name: 'renamed', config: sentBack });
     expectNoSecrets(response);
-    expect(await stored(created.body.id)).toEqual({ ...webhook.config, url: 'https://ops.example/hooks/v2' });
+    expect(await stored(created.body.id)).toEqual({ ...webhook.config, headers: { ...webhook.config.headers, 'X-Team': 'platform' } });
   });
 
   it('merges a PATCH into the config: fields not sent are kept, null removes one, a new secret replaces the old', async () => {
     const created = await create(webhook);
-    await patch(created.body.id, { config: { url: 'https://ops.example/other' } });
+    const moved = await patch(created.body.id, { config: { url: 'https://ops.example/other', secret: SIGNING_SECRET, headers: { Authorization: BEARER } } });
+    expect(moved.status).toBe(200);
     expect(await stored(created.body.id)).toEqual({ ...webhook.config, url: 'https://ops.example/other' });
     await patch(created.body.id, { config: { secret: null, headers: { 'X-Team': null } } });
     expect(await stored(created.body.id)).toEqual({ url: 'https://ops.example/other', headers: { Authorization: BEARER } });
@@ -132,6 +133,41 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
     const type = await patch(created.body.id, { type: 'slack' });
     expect(type.status).toBe(422);
     expect(await stored(created.body.id)).toEqual(webhook.config);
+  });
+
+  it('refuses to send kept secrets to a new webhook url, naming each secret to resend', async () => {
+    const created = await create(webhook);
+    const elsewhere = 'https://attacker.example/collect';
+    for (const config of [{ url: elsewhere }, { ...created.body.config, url: elsewhere }, { url: elsewhere, secret: SIGNING_SECRET }]) {
+      const response = await patch(created.body.id, { config });
+      expect(response.status).toBe(422);
+      expect(problemsOf(response).map((problem) => problem.field)).toEqual(
+        'secret' in config && config.secret === SIGNING_SECRET ? ['config.headers.Authorization'] : ['config.secret', 'config.headers.Authorization'],
+      );
+      expect(problemsOf(response)[0].message).toContain('config.url');
+      expectNoSecrets(response);
+    }
+    expect(await stored(created.body.id)).toEqual(webhook.config);
+    // Removing a secret is not keeping it: a url change that drops every secret needs nothing resent.
+    const dropped = await patch(created.body.id, { config: { url: elsewhere, secret: null, headers: { Authorization: null } } });
+    expect(dropped.status).toBe(200);
+  });
+
+  it('refuses to keep an SMTP password while the server, its port, TLS or the user changes', async () => {
+    const smtp = { host: 'smtp.example.com', port: 587, secure: false, username: 'vigil', password: SMTP_PASSWORD };
+    const created = await create({ name: 'mail', type: 'email', config: { to: ['oncall@example.com'], smtp } });
+    for (const change of [{ host: 'mail.attacker.example' }, { port: 2525 }, { secure: true }, { username: 'other' }, { require_tls: false }]) {
+      const response = await patch(created.body.id, { config: { smtp: change } });
+      expect([response.status, problemsOf(response).map((problem) => problem.field)]).toEqual([422, ['config.smtp.password']]);
+      expect(problemsOf(response)[0].message).toContain(`config.smtp.${Object.keys(change)[0]}`);
+    }
+    const masked = await patch(created.body.id, { config: { smtp: { ...created.body.config.smtp, host: 'mail.attacker.example' } } });
+    expect(masked.status).toBe(422);
+    expect(await stored(created.body.id)).toMatchObject({ smtp });
+    const resent = await patch(created.body.id, { config: { smtp: { host: 'smtp2.example.com', password: SMTP_PASSWORD } } });
+    expect([resent.status, resent.body.config.smtp]).toEqual([200, { ...smtp, host: 'smtp2.example.com', password: '••••1234' }]);
+    const other = await patch(created.body.id, { config: { to: ['someone@example.com'] } });
+    expect(other.status).toBe(200);
   });
 
   it('refuses a mask as a secret on creation: a copied channel would store the mask', async () => {

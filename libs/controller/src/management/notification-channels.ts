@@ -16,7 +16,7 @@ import type { z } from 'zod';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { validationFailed } from '../http/validation';
-import { maskChannelConfig, mergePatch, restoreMaskedSecrets } from './channel-secrets';
+import { maskChannelConfig, mergePatch, restoreMaskedSecrets, secretsKeptForNewDestination } from './channel-secrets';
 import { resolveChannelSites, siteUuidsById } from './channel-sites';
 
 type ChannelJson = ResponseOf<typeof getNotificationChannel>;
@@ -47,7 +47,10 @@ function patchedConfig(type: ChannelType, stored: unknown, patch: Record<string,
   const restored = restoreMaskedSecrets(type, mergePatch(stored, patch) as Record<string, unknown>, stored);
   if (restored.problems.length > 0) return { problems: restored.problems };
   const parsed = (CHANNEL_CONFIG_SCHEMAS[type] as z.ZodType).safeParse(restored.config);
-  if (parsed.success) return { config: parsed.data, problems: [] };
+  if (parsed.success) {
+    const moved = secretsKeptForNewDestination(type, stored, parsed.data, patch);
+    return moved.length > 0 ? { problems: moved } : { config: parsed.data, problems: [] };
+  }
   return {
     problems: fieldProblems(parsed.error).map((problem) => ({
       field: problem.field === '' ? 'config' : `config.${problem.field}`,
