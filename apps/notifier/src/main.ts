@@ -1,16 +1,19 @@
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
 import { bootService, startService } from '@vigil/http';
+import { loadServiceSecretKeys } from '@vigil/secrets';
 import { createApp } from './app';
 import { readConfig } from './config';
 
 void (async () => {
   const { config, logger, metrics } = bootService('notifier', readConfig);
   const db = await openServiceDatabase(config, logger);
+  const secretKeys = await loadServiceSecretKeys(config, logger);
   const notifier = await startNotifier({
     db,
     logger,
     metrics,
+    secretKeys,
     ...notifierOptionsFrom(config),
   });
   const app = createApp({ logger, metrics, ready: databaseReadiness(db) });

@@ -1,5 +1,6 @@
 import type { Database } from '@vigil/db';
 import type { ServiceAppDeps } from '@vigil/http';
+import type { SecretKeyring } from '@vigil/secrets';
 
 /** Limits on what clients may send; every one has a default (see DEFAULT_LIMITS). */
 export interface ControllerLimits {
@@ -23,4 +24,6 @@ export const DEFAULT_LIMITS: ControllerLimits = {
 export interface ControllerDeps extends ServiceAppDeps {
   db: Database;
   limits?: Partial<ControllerLimits>;
+  /** Seals channel and check secrets before they are stored, opens them to use them. */
+  secretKeys: SecretKeyring;
 }

@@ -1,13 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { type ChannelType, type FieldProblem, SECRET_MASK_PREFIX } from '@vigil/contracts';
+import { channelSecretPaths, maskSecret } from '@vigil/secrets';
 
 type JsonObject = Record<string, unknown>;
 type Path = readonly string[];
-
-/** Header names whose values are credentials (`Authorization`, `X-Api-Key`, `X-Auth-Token`, `Cookie`…). */
-const SECRET_HEADER = /auth|token|key|secret|cookie|passw|signature/i;
-/** Below this length, the last 4 characters would give away too much of a secret. */
-const SHORTEST_WITH_TAIL = 8;
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -17,21 +13,9 @@ function valueAt(config: unknown, path: Path): unknown {
   return path.reduce<unknown>((node, key) => (isObject(node) && Object.hasOwn(node, key) ? node[key] : undefined), config);
 }
 
-/** The paths of the secret values a config of `type` holds. */
+/** The paths of the secret values a config of `type` holds (the rule lives in @vigil/secrets). */
 export function secretPaths(type: ChannelType, config: unknown): Path[] {
-  switch (type) {
-    case 'webhook': {
-      const headers = valueAt(config, ['headers']);
-      const secretHeaders = isObject(headers) ? Object.keys(headers).filter((name) => SECRET_HEADER.test(name)) : [];
-      return [['secret'], ...secretHeaders.map((name) => ['headers', name])];
-    }
-    case 'slack':
-      return [['webhook_url']];
-    case 'email':
-      return [['smtp', 'password']];
-    case 'pagerduty':
-      return [['routing_key']];
-  }
+  return channelSecretPaths(type, config);
 }
 
 /**
@@ -66,10 +50,7 @@ export function secretsKeptForNewDestination(type: ChannelType, stored: unknown,
     }));
 }
 
-/** `••••` and the last 4 characters, or only `••••` for a short secret. */
-export function maskSecret(secret: string): string {
-  return secret.length >= SHORTEST_WITH_TAIL ? `${SECRET_MASK_PREFIX}${secret.slice(-4)}` : SECRET_MASK_PREFIX;
-}
+export { maskSecret };
 
 function withValueAt(config: JsonObject, path: Path, value: unknown): JsonObject {
   const [key, ...rest] = path;

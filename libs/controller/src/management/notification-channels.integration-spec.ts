@@ -1,4 +1,5 @@
 import { createSiteWithCheck, testDatabaseKinds } from '@vigil/db/testing';
+import { channelSealer } from '@vigil/secrets';
 import request from 'supertest';
 import { createControllerHarness, type ControllerHarness } from '../testing';
 
@@ -25,7 +26,12 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
   const patch = (id: string, body: object) =>
     request(harness.app).patch(`/api/v1/notification-channels/${id}`).set('Authorization', writer).send(body);
   const get = (path: string) => request(harness.app).get(path).set('Authorization', writer);
-  const stored = async (id: string) => (await harness.db.prisma.notificationChannel.findUniqueOrThrow({ where: { uuid: id } })).config;
+  const raw = async (id: string) => harness.db.prisma.notificationChannel.findUniqueOrThrow({ where: { uuid: id } });
+  /** The stored config, its secrets opened with the app's key. */
+  const stored = async (id: string) => {
+    const row = await raw(id);
+    return channelSealer(harness.secretKeys, row.type).open(row.config);
+  };
   const problemsOf = (response: request.Response) => response.body.error.details.problems as Array<{ field: string; message: string }>;
   const expectNoSecrets = (response: request.Response) => {
     for (const secret of SECRETS) expect(response.text).not.toContain(secret);
@@ -54,6 +60,28 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
     });
     expectNoSecrets(response);
     expect(await stored(response.body.id)).toEqual(webhook.config);
+  });
+
+  it('stores every secret sealed (AES-256-GCM), never in clear, and the rest of the config as is', async () => {
+    const webhookRow = await raw((await create(webhook)).body.id);
+    const email = await create({
+      name: 'sealed email',
+      type: 'email',
+      config: { to: ['oncall@example.com'], smtp: { host: 'smtp.example.com', port: 465, secure: true, username: 'vigil', password: SMTP_PASSWORD } },
+    });
+    const slack = await create({ name: 'sealed slack', type: 'slack', config: { webhook_url: SLACK_URL } });
+    const pagerduty = await create({ name: 'sealed pd', type: 'pagerduty', config: { routing_key: ROUTING_KEY } });
+    const rows = [webhookRow, await raw(email.body.id), await raw(slack.body.id), await raw(pagerduty.body.id)];
+    for (const row of rows) for (const secret of SECRETS) expect(JSON.stringify(row.config)).not.toContain(secret);
+    const kid = harness.secretKeys.current.kid;
+    expect(webhookRow.config).toEqual({
+      url: webhook.config.url,
+      secret: expect.stringMatching(new RegExp(`^enc:v1:${kid}:`)),
+      headers: { Authorization: expect.stringMatching(/^enc:v1:/), 'X-Team': 'ops' },
+    });
+    // What the database holds on disk: the table's text, read back by SQL rather than through Prisma.
+    const dumped = await harness.db.prisma.$queryRawUnsafe<Array<{ text: string }>>('SELECT config::text AS text FROM notification_channels');
+    for (const secret of SECRETS) expect(dumped.map((row) => row.text).join('\n')).not.toContain(secret);
   });
 
   it('creates slack, email and pagerduty channels, each with its secrets masked', async () => {
