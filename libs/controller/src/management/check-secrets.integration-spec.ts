@@ -65,6 +65,12 @@ describe.each(testDatabaseKinds())('check secrets on %s', (kind) => {
     expect(run.spec.headers).toEqual(spec.headers);
   });
 
+  it('refuses masks as secrets on creation: a copied check would store the masks', async () => {
+    const created = await create();
+    const copy = await post('/api/v1/checks', { site_id: siteId, type: 'http', target: created.body.target, spec: created.body.spec });
+    expect([copy.status, fields(copy).sort()]).toEqual([422, ['spec.headers.Authorization', 'spec.headers.X-Api-Key', 'target']]);
+  });
+
   it('keeps the stored secrets when a check read is sent back with its masks', async () => {
     const created = await create();
     const sentBack = await patch(created.body.id, { target: created.body.target, spec: { ...created.body.spec, method: 'HEAD' }, interval_s: 120 });

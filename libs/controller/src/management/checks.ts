@@ -7,10 +7,11 @@ import {
   listCheckLocations,
   listCheckResults,
   listChecks,
+  SECRET_MASK_PREFIX,
   updateCheck,
 } from '@vigil/contracts';
 import { type Database, type Prisma, withTransaction } from '@vigil/db';
-import { checkSealer, type SecretKeyring } from '@vigil/secrets';
+import { checkSealer, restoreMaskedCheckSecrets, type SecretKeyring } from '@vigil/secrets';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { makeCheckDueNow, parkCheck, syncCheckLocations } from '../scheduling/location-states';
@@ -25,6 +26,10 @@ export async function createCheckInSite(db: Database, secretKeys: SecretKeyring,
   return withTransaction(db, async (tx) => {
     const site = await tx.site.findUnique({ where: { uuid: body.site_id }, select: { id: true } });
     const problems: FieldProblem[] = site === null ? [{ field: 'site_id', message: 'no site has this id' }] : [];
+    // A mask sent on creation (a check's JSON copied into a new one) would become the secret itself.
+    problems.push(...restoreMaskedCheckSecrets(body.type, body.spec, undefined).problems);
+    // The target arrives parsed: a URL's userinfo percent-encoded.
+    if ([SECRET_MASK_PREFIX, encodeURIComponent(SECRET_MASK_PREFIX)].some((mask) => body.target.includes(mask))) problems.push({ field: 'target', message: 'has a masked password; send the whole target' });
     problems.push(...(await unknownLocations(tx, body.locations)));
     if (site === null || problems.length > 0) throw validationFailed(problems);
     const endpointId = await endpointFor(tx, site.id, body.target);
