@@ -13,8 +13,11 @@ describe('sealing channel configs and check specs', () => {
     expect(JSON.stringify(sealed)).not.toContain('signing-secret-0042');
     expect(JSON.stringify(sealed)).not.toContain('Bearer abc');
     expect(sealer.open(sealed)).toEqual(webhook);
-    // Sealing twice does not seal a sealed value again.
-    expect(sealer.seal(sealed)).toEqual(sealed);
+    // A secret that only looks sealed (sent by a client) is sealed like any other, and reads back as sent.
+    const lookalike = { ...webhook, secret: sealer.seal(webhook).secret as string };
+    expect(sealer.open(sealer.seal(lookalike))).toEqual(lookalike);
+    const forged = { ...webhook, secret: `enc:v1:${keyring.current.kid}:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA` };
+    expect(sealer.open(sealer.seal(forged))).toEqual(forged);
     const email = { to: ['a@example.com'], smtp: { host: 'h', port: 587, secure: false, username: 'u', password: 'pw-123456' } };
     expect(channelSealer(keyring, 'email').open(channelSealer(keyring, 'email').seal(email))).toEqual(email);
   });

@@ -9,6 +9,7 @@ type JsonObject = Record<string, unknown>;
  * values change, so everything else stays queryable and readable as JSON.
  */
 export interface SecretSealer {
+  /** Seals every secret of a config whose secrets are all plaintext (as a client sent them, or opened). */
   seal(config: unknown): JsonObject;
   open(config: unknown): JsonObject;
   /** Every secret under the current key; `changed` says whether anything needs writing. */
@@ -16,16 +17,18 @@ export interface SecretSealer {
 }
 
 function sealerFor(keyring: SecretKeyring, paths: (config: unknown) => SecretPath[]): SecretSealer {
-  const seal = (config: unknown) => mapSecrets(config, paths(config), (value) => (keyring.needsReseal(value) ? keyring.seal(keyring.open(value)) : value));
   return {
-    seal,
+    // Every value is plaintext here, even one that looks sealed: a client could send
+    // `enc:v1:…` as a secret, and storing it as is would make the channel unreadable.
+    seal: (config) => mapSecrets(config, paths(config), (value) => keyring.seal(value)),
     open: (config) => mapSecrets(config, paths(config), (value) => keyring.open(value)),
     reseal: (config) => {
       const changed = paths(config).some((path) => {
         const value = valueAt(config, path);
         return typeof value === 'string' && keyring.needsReseal(value);
       });
-      return { config: changed ? seal(config) : (config as JsonObject), changed };
+      const resealed = mapSecrets(config, paths(config), (value) => (keyring.needsReseal(value) ? keyring.seal(keyring.open(value)) : value));
+      return { config: changed ? resealed : (config as JsonObject), changed };
     },
   };
 }

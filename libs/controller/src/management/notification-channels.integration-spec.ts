@@ -62,6 +62,15 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
     expect(await stored(response.body.id)).toEqual(webhook.config);
   });
 
+  it('stores a secret that only looks sealed like any other: the channel stays readable', async () => {
+    const forged = `enc:v1:${harness.secretKeys.current.kid}:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
+    const created = await create({ ...webhook, name: 'forged', config: { url: webhook.config.url, secret: forged } });
+    expect(created.status).toBe(201);
+    expect((await get(`/api/v1/notification-channels/${created.body.id}`)).status).toBe(200);
+    expect((await get('/api/v1/notification-channels?limit=100')).status).toBe(200);
+    expect(await stored(created.body.id)).toEqual({ url: webhook.config.url, secret: forged });
+  });
+
   it('stores every secret sealed (AES-256-GCM), never in clear, and the rest of the config as is', async () => {
     const webhookRow = await raw((await create(webhook)).body.id);
     const email = await create({
