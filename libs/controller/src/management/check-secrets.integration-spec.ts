@@ -93,6 +93,8 @@ describe.each(testDatabaseKinds())('check secrets on %s', (kind) => {
     expect([masked.status, fields(masked)]).toEqual([422, ['spec.headers.Authorization']]);
     expectNoSecrets(masked);
     expect((await stored(created.body.id)).target).toBe(`http://bot:${URL_PASSWORD}@127.0.0.1:8080/health`);
+    const newPassword = await patch(created.body.id, { target: 'http://bot:another-pass-1234@127.0.0.1:8080/health' });
+    expect(newPassword.status).toBe(200);
     const resent = await patch(created.body.id, { target: elsewhere, spec });
     expect(resent.status).toBe(200);
     expect(await stored(created.body.id)).toMatchObject({ target: elsewhere, spec: { headers: spec.headers } });

@@ -9,7 +9,7 @@ import {
   type UpdateCheck,
 } from '@vigil/contracts';
 import type { Prisma } from '@vigil/db';
-import { checkSecretsKeptForNewTarget, hasUserinfo, maskTarget, restoreMaskedCheckSecrets } from '@vigil/secrets';
+import { checkSecretsKeptForNewTarget, hasUserinfo, maskTarget, restoreMaskedCheckSecrets, targetWithoutUserinfo } from '@vigil/secrets';
 import type { z } from 'zod';
 import { locationsThresholdJson, storedLocationsThreshold } from './check-serialize';
 
@@ -73,7 +73,9 @@ export function planCheckUpdate(current: CurrentCheck, patch: UpdateCheck): { pl
     else if (restored.problems.length === 0) spec = parsed.data as Prisma.InputJsonValue;
   }
   // Secret headers kept while the target moves would be sent to the new target: resend them.
-  if (newTarget !== undefined) problems.push(...checkSecretsKeptForNewTarget(current.type, current.spec, patch.spec, kept));
+  // (New credentials in the URL alone do not move it.)
+  const moved = newTarget !== undefined && targetWithoutUserinfo(newTarget) !== targetWithoutUserinfo(current.target);
+  if (moved) problems.push(...checkSecretsKeptForNewTarget(current.type, current.spec, patch.spec, kept));
   problems.push(
     ...checkSettingsProblems({
       interval_s: patch.interval_s ?? current.intervalS,
