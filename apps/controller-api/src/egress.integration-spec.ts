@@ -45,7 +45,7 @@ describe.each(testDatabaseKinds())('the @controller location under the egress po
         spec: { json_assertions: [{ path: '$', op: 'equals', value: 'the role' }] },
       });
       expect(created.status).toBe(201);
-      agent = startOwnLocation({ link: ownLocationLink({ db: harness.db, metrics: harness.metrics }), logger: harness.log.logger, metrics: harness.metrics, concurrency: 2, egress });
+      agent = startOwnLocation({ link: ownLocationLink({ db: harness.db, metrics: harness.metrics, secretKeys: harness.secretKeys }), logger: harness.log.logger, metrics: harness.metrics, concurrency: 2, egress });
       const deadline = Date.now() + 20_000;
       while ((await harness.db.prisma.checkResult.count()) === 0 && Date.now() < deadline) await sleep(50);
       const reader = await harness.keyWith(['read']);

@@ -46,7 +46,7 @@ describe.each(testDatabaseKinds())('the @controller location on %s', (kind) => {
     const elsewhere = await create('/elsewhere', ['eu-1']);
 
     agent = startOwnLocation({
-      link: ownLocationLink({ db: harness.db, metrics: harness.metrics }),
+      link: ownLocationLink({ db: harness.db, metrics: harness.metrics, secretKeys: harness.secretKeys }),
       logger: harness.log.logger,
       metrics: harness.metrics,
       concurrency: 5,

@@ -2,6 +2,7 @@ import { usePrivateUmask } from '@vigil/config';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
 import { bootService, egressGuardFrom, startService } from '@vigil/http';
+import { loadServiceSecretKeys } from '@vigil/secrets';
 import { createApp } from './app';
 import { readConfig } from './config';
 
@@ -10,10 +11,12 @@ void (async () => {
   usePrivateUmask();
   const { config, logger, metrics } = bootService('notifier', readConfig);
   const db = await openServiceDatabase(config, logger);
+  const secretKeys = await loadServiceSecretKeys(config, logger);
   const notifier = await startNotifier({
     db,
     logger,
     metrics,
+    secretKeys,
     ...notifierOptionsFrom(config, egressGuardFrom(config, metrics, 'notifier')),
   });
   const app = createApp({ logger, metrics, ready: databaseReadiness(db) });

@@ -50,6 +50,8 @@ export {
   smtpUrl,
 } from './fields';
 export type { Check, RawEnvValue, SmtpServer } from './fields';
+export { secretKeyEnv } from './secret-key-env';
+export type { SecretKeyConfig } from './secret-key-env';
 export { ConfigError, envSchema, EX_CONFIG, exitOnConfigError, loadConfig } from './load-config';
 export type { ConfigOf, Env, EnvOutput, EnvPart, ExitIo } from './load-config';
 export {

@@ -1,6 +1,7 @@
 import type { Database } from '@vigil/db';
 import type { EgressGuard } from '@vigil/egress';
 import type { ServiceAppDeps } from '@vigil/http';
+import type { SecretKeyring } from '@vigil/secrets';
 
 /** Limits on what clients may send; every one has a default (see DEFAULT_LIMITS). */
 export interface ControllerLimits {
@@ -30,4 +31,6 @@ export interface ControllerDeps extends ServiceAppDeps {
    * (the probes and senders still check every connection with their own guard).
    */
   egress?: EgressGuard;
+  /** Seals channel and check secrets before they are stored, opens them to use them. */
+  secretKeys: SecretKeyring;
 }

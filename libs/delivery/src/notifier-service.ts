@@ -1,5 +1,6 @@
 import { type Database, OUTBOX_CHANNEL } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
+import type { SecretKeyring } from '@vigil/secrets';
 import { startWorkerLoop } from '@vigil/worker-loop';
 import { Counter, type Registry } from 'prom-client';
 import { deliverDue } from './deliver-due';
@@ -11,6 +12,8 @@ export interface NotifierServiceOptions {
   logger: Logger;
   metrics: Registry;
   context: SenderContext;
+  /** Opens the channel secrets stored sealed. */
+  secretKeys: SecretKeyring;
   maxAttempts?: number;
   /** The controller's public URL, for links in messages. */
   apiBaseUrl?: string;
@@ -60,6 +63,7 @@ export async function startNotifier(options: NotifierServiceOptions): Promise<No
         context: options.context,
         maxAttempts: options.maxAttempts,
         apiBaseUrl: options.apiBaseUrl,
+        secretKeys: options.secretKeys,
       });
       for (const outcome of OUTCOMES) if (result[outcome] > 0) attempts.inc({ outcome }, result[outcome]);
       return { more: result.claimed >= batchSize };

@@ -73,6 +73,8 @@ export interface SmtpSettings {
   readonly secure: boolean;
   readonly username?: string;
   readonly password?: string;
+  /** With credentials, send nothing unless the conversation is encrypted; true unless false. */
+  readonly requireTls?: boolean;
 }
 
 /** What senders need beyond the message and the channel's config: the notifier's settings. */

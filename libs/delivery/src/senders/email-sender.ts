@@ -53,12 +53,18 @@ function smtpFailure(error: unknown, durationMs: number): AttemptOutcome {
   };
 }
 
+/** Credentials require TLS unless the channel (or the notifier's default) says `false` explicitly. */
+export function requiresTls(smtp: SmtpSettings): boolean {
+  return smtp.username !== undefined && !smtp.secure && smtp.requireTls !== false;
+}
+
 /** Sends the message as a text and HTML mail through the channel's SMTP server, or the notifier's. */
 export const emailSender: Sender = async (message, channelConfig, context) => {
   const parsed = EmailChannelConfigSchema.safeParse(channelConfig);
   if (!parsed.success) return refused(`Invalid email channel config: ${parsed.error.message}`);
   const config = parsed.data;
-  const smtp: SmtpSettings | undefined = config.smtp ?? context.smtp;
+  const smtp: SmtpSettings | undefined =
+    config.smtp === undefined ? context.smtp : { ...config.smtp, requireTls: config.smtp.require_tls };
   const from = config.from ?? context.emailFrom;
   if (smtp === undefined) return refused('No SMTP server: the channel names none and the notifier has no default');
   if (from === undefined) return refused('No sender address: the channel names none and the notifier has no default');
@@ -81,6 +87,9 @@ export const emailSender: Sender = async (message, channelConfig, context) => {
     port: smtp.port,
     secure: smtp.secure,
     ...(smtp.username !== undefined && { auth: { user: smtp.username, pass: smtp.password ?? '' } }),
+    // Credentials never cross the network in clear: without TLS from the start, STARTTLS is
+    // required, so a server (or a man in the middle) that offers none gets no AUTH at all.
+    ...(requiresTls(smtp) && { requireTLS: true }),
     ...(context.ca !== undefined && { tls: { ca: [context.ca].flat() } }),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
