@@ -5,6 +5,7 @@ import {
   controllerEnv,
   databaseEnv,
   dbWritesEnv,
+  egressEnv,
   type Env,
   EnvField,
   envSchema,
@@ -14,6 +15,7 @@ import {
   loadConfig,
   notifierEnv,
   rateLimitEnv,
+  secretKeyEnv,
 } from '@vigil/config';
 import { z } from 'zod';
 
@@ -41,7 +43,7 @@ export const demoEnv = z.object({
  * What the controller API, the evaluator and the notifier read, joined, plus the demo. No
  * METRICS_PORT: the workers' metrics are on the one registry the controller's /metrics serves.
  */
-export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, dbWritesEnv, evaluatorEnv, notifierEnv, demoEnv, rateLimitEnv);
+export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, dbWritesEnv, evaluatorEnv, notifierEnv, demoEnv, egressEnv, secretKeyEnv, rateLimitEnv);
 export type AllInOneConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the all-in-one reads its environment. */

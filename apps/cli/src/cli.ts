@@ -7,6 +7,7 @@ import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { checksList, eventsList, sitesList } from './commands/lists';
 import { runnersCreate, runnersList, runnersRevoke, runnersRotateKey } from './commands/runners';
+import { secretKeyGenerate, secretKeyRotate } from './commands/secret-key';
 import { CliError, type CliIo, type Command, createContext, UsageError } from './context';
 
 export const EXIT_OK = 0;
@@ -24,6 +25,8 @@ export const COMMANDS: readonly Command[] = [
   eventsList,
   exportCommand,
   importCommand,
+  secretKeyGenerate,
+  secretKeyRotate,
 ];
 
 /** Runs one command line; returns the process's exit code. Output goes only to `io`. */

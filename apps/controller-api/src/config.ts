@@ -1,6 +1,19 @@
-import { adminEnv, commonEnv, type ConfigOf, controllerEnv, databaseEnv, type Env, envSchema, httpEnv, loadConfig, rateLimitEnv } from '@vigil/config';
+import {
+  adminEnv,
+  commonEnv,
+  type ConfigOf,
+  controllerEnv,
+  databaseEnv,
+  egressEnv,
+  type Env,
+  envSchema,
+  httpEnv,
+  loadConfig,
+  rateLimitEnv,
+  secretKeyEnv,
+} from '@vigil/config';
 
-export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, rateLimitEnv);
+export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, egressEnv, secretKeyEnv, rateLimitEnv);
 export type ControllerApiConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the controller API reads its environment. */

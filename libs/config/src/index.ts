@@ -50,6 +50,8 @@ export {
   smtpUrl,
 } from './fields';
 export type { Check, RawEnvValue, SmtpServer } from './fields';
+export { secretKeyEnv } from './secret-key-env';
+export type { SecretKeyConfig } from './secret-key-env';
 export { perMinuteOrOff, rateLimitEnv, trustProxy } from './rate-limit-env';
 export type { RateLimitConfig, TrustProxy } from './rate-limit-env';
 export { ConfigError, envSchema, EX_CONFIG, exitOnConfigError, loadConfig } from './load-config';
@@ -70,3 +72,5 @@ export {
   writePrivateFile,
 } from './private-files';
 export type { FindOptions, FolderOutcome, FoundEntry, Owns, PrivateEntryKind, Tightening, TighteningFailure, TighteningOutcome } from './private-files';
+export { egressEnv, egressPolicyOf } from './egress-env';
+export type { EgressConfig } from './egress-env';

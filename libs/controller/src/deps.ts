@@ -1,5 +1,7 @@
 import type { Database } from '@vigil/db';
+import type { EgressGuard } from '@vigil/egress';
 import type { ServiceAppDeps } from '@vigil/http';
+import type { SecretKeyring } from '@vigil/secrets';
 import type { RateLimits } from './auth/rate-limits';
 
 /** Limits on what clients may send; every one has a default (see DEFAULT_LIMITS). */
@@ -24,6 +26,14 @@ export const DEFAULT_LIMITS: ControllerLimits = {
 export interface ControllerDeps extends ServiceAppDeps {
   db: Database;
   limits?: Partial<ControllerLimits>;
+  /**
+   * The controller's egress policy: a check target or a channel destination it denies as a
+   * literal is refused at create/update (422 naming the rule). Unset: nothing is refused here
+   * (the probes and senders still check every connection with their own guard).
+   */
+  egress?: EgressGuard;
+  /** Seals channel and check secrets before they are stored, opens them to use them. */
+  secretKeys: SecretKeyring;
   /** Requests per minute per API key and per client address (see auth/rate-limits); unset ones default, false turns one off. */
   rateLimits?: Partial<RateLimits>;
   /** express's `trust proxy`: which proxies' X-Forwarded-For names the client's address (unset: none). */
