@@ -19,6 +19,7 @@ export { Prisma } from './generated/client';
 export * from './generated/enums';
 export type {
   ApiKey,
+  AuditLog,
   Check,
   CheckResult,
   Endpoint,

@@ -18,11 +18,13 @@ import { CHECK_RELATIONS, checkJson, type CheckJson, storedLocationsThreshold } 
 import { endpointFor, findCheck, findCheckKey, loadCheck, lockCheck, softDeleteCheck, unknownLocations } from './check-store';
 import { validationFailed } from '../http/validation';
 import { planCheckUpdate } from './check-update';
+import { assertSiteLive, siteArchived } from './site-archive';
 
 /** What `POST /api/v1/checks` does with a valid body (the all-in-one's demo seeds its checks with it too). */
 export async function createCheckInSite(db: Database, body: BodyOf<typeof createCheck>): Promise<CheckJson> {
   return withTransaction(db, async (tx) => {
-    const site = await tx.site.findUnique({ where: { uuid: body.site_id }, select: { id: true } });
+    const site = await tx.site.findUnique({ where: { uuid: body.site_id }, select: { id: true, archivedAt: true } });
+    if (site !== null && site.archivedAt !== null) throw siteArchived(body.site_id);
     const problems: FieldProblem[] = site === null ? [{ field: 'site_id', message: 'no site has this id' }] : [];
     problems.push(...(await unknownLocations(tx, body.locations)));
     if (site === null || problems.length > 0) throw validationFailed(problems);
@@ -54,6 +56,7 @@ export async function changeCheck(db: Database, uuid: string, patch: BodyOf<type
   return withTransaction(db, async (tx) => {
     await lockCheck(tx, uuid);
     const current = await findCheck(tx, uuid);
+    await assertSiteLive(tx, current.endpoint.siteId);
     const outcome = planCheckUpdate({ ...current, target: current.endpoint.target }, patch);
     const problems = 'problems' in outcome ? outcome.problems : [];
     if (patch.locations !== undefined) problems.push(...(await unknownLocations(tx, patch.locations)));
@@ -80,7 +83,8 @@ export function mountChecks(ctx: AreaContext): void {
     const rows = await db.prisma.check.findMany({
       where: {
         deletedAt: null,
-        ...(query.site_id === undefined ? {} : { endpoint: { site: { uuid: query.site_id } } }),
+        // An archived site's checks are listed only when that site is asked for.
+        ...(query.site_id === undefined ? { endpoint: { site: { archivedAt: null } } } : { endpoint: { site: { uuid: query.site_id } } }),
         ...(query.type === undefined ? {} : { type: query.type }),
         ...(query.enabled === undefined ? {} : { enabled: query.enabled }),
         ...(after === undefined ? {} : { id: { gt: after.id } }),
@@ -98,7 +102,10 @@ export function mountChecks(ctx: AreaContext): void {
   ctx.route(updateCheck, async ({ params, body }) => changeCheck(db, params.id, body));
 
   ctx.route(deleteCheck, async ({ params }) => {
-    await withTransaction(db, (tx) => softDeleteCheck(tx, params.id));
+    await withTransaction(db, async (tx) => {
+      await assertSiteLive(tx, (await findCheck(tx, params.id)).endpoint.siteId);
+      await softDeleteCheck(tx, params.id);
+    });
   });
 
   ctx.route(listCheckLocations, async ({ params }) => ({ data: await checkLocations(db.prisma, await findCheckKey(db.prisma, params.id)) }));
