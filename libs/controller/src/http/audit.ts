@@ -12,7 +12,7 @@ export function isAudited(contract: RouteContract): boolean {
   return contract.auth.kind === 'api-key' && MUTATING.has(contract.method);
 }
 
-/** Writes one audit row per mutating management request; see mountRoute. */
+/** Writes one audit row per mutating management request; see mountRoute. Never rejects: a failure is logged. */
 export interface AuditLog {
   record(contract: RouteContract, req: Request, res: Response, outcome: { status: number; principal?: ApiKeyPrincipal; output?: unknown }): Promise<void>;
 }

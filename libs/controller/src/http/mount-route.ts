@@ -120,7 +120,9 @@ export function mountRoute<C extends RouteContract>(router: Router, contract: C,
   });
   // Refused requests (401, 403, 409, 422…) are audited too, with the status they get.
   const auditRefusal: ErrorRequestHandler = (error, req, res, next) => {
-    void audit?.record(contract, req, res, { status: statusOfError(error), principal: res.locals[PRINCIPAL] }).finally(() => next(error));
+    void Promise.resolve(audit?.record(contract, req, res, { status: statusOfError(error), principal: res.locals[PRINCIPAL] }))
+      .catch(() => undefined)
+      .then(() => next(error));
   };
   router[contract.method](contract.path, ...steps, ...(audit === undefined ? [] : [auditRefusal]));
 }
