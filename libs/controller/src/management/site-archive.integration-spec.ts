@@ -105,6 +105,21 @@ describe.each(testDatabaseKinds())('archiving, restoring and purging sites on %s
     expect((await send('post', `/api/v1/sites/${crypto.randomUUID()}/restore`)).status).toBe(404);
   });
 
+  it('keeps a runner added while the site is archived out of its checks until it is restored', async () => {
+    const site = (await send('post', '/api/v1/sites', { name: 'everywhere' })).body;
+    const check = (await send('post', '/api/v1/checks', { site_id: site.id, type: 'tcp', target: '127.0.0.1:9' })).body;
+    const checkId = (await harness.db.prisma.check.findUniqueOrThrow({ where: { uuid: check.id } })).id;
+    await send('delete', `/api/v1/sites/${site.id}`).expect(204);
+
+    const created = await send('post', '/api/v1/runners', { slug: 'late-runner' }, harness.admin);
+    expect(created.status).toBe(201);
+    expect(await harness.db.prisma.locationState.count({ where: { checkId, location: 'late-runner' } })).toBe(0);
+
+    await send('post', `/api/v1/sites/${site.id}/restore`).expect(200);
+    expect(await harness.db.prisma.locationState.count({ where: { checkId, location: 'late-runner' } })).toBe(1);
+    expect((await leaseDueRuns(harness.db, 'late-runner', 100)).map((run) => run.checkUuid)).toContain(check.id);
+  });
+
   it('purges only with an admin key, and only an archived site', async () => {
     const { site, siteId, event } = await siteWithHistory('purge-me');
 
