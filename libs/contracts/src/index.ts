@@ -1,4 +1,4 @@
-export { API_SCOPES, defineRoute, routePath } from './route';
+export { API_SCOPES, defineRoute, routePath, takesIdempotencyKey } from './route';
 export type { ApiScope, BodyInputOf, BodyOf, HttpMethod, ParamsOf, QueryOf, ResponseOf, RouteAuth, RouteContract, SuccessStatus } from './route';
 export { fieldName, fieldProblems, summarizeProblems } from './issues';
 export type { FieldProblem } from './issues';

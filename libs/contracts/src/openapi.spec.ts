@@ -42,7 +42,20 @@ describe('the OpenAPI document', () => {
       expect.objectContaining({ name: 'id', in: 'path', required: true }),
       expect.objectContaining({ name: 'dry_run', in: 'query', required: false }),
       expect.objectContaining({ name: 'limit', in: 'query', required: false }),
+      expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: false }),
     ]);
+  });
+
+  it('offers Idempotency-Key on management POSTs only, with its 409', () => {
+    const read = buildOpenApiDocument([{ ...createThing, method: 'get', body: undefined, errors: [404] }], info) as typeof document;
+    const get = read.paths['/api/v1/things/{id}']['get'] as { parameters: Array<{ name: string }>; responses: Record<string, unknown> };
+    expect(get.parameters.map((parameter) => parameter.name)).not.toContain('Idempotency-Key');
+    expect(Object.keys(get.responses)).not.toContain('409');
+    const runner = buildOpenApiDocument([{ ...createThing, auth: { kind: 'runner' }, errors: [] }], info) as typeof document;
+    const report = runner.paths['/api/v1/things/{id}']['post'] as { parameters: Array<{ name: string }> };
+    expect(report.parameters.map((parameter) => parameter.name)).not.toContain('Idempotency-Key');
+    const keyed = buildOpenApiDocument([{ ...createThing, errors: [] }], info) as typeof document;
+    expect(Object.keys(keyed.paths['/api/v1/things/{id}']['post']['responses'] as object)).toContain('409');
   });
 
   it('describes the request body with its required fields', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ErrorBodySchema } from './common';
-import type { RouteContract } from './route';
+import { type RouteContract, takesIdempotencyKey } from './route';
 
 export interface OpenApiInfo {
   title: string;
@@ -44,6 +44,15 @@ function parameters(where: 'path' | 'query', shape: z.ZodObject | undefined): Js
   });
 }
 
+const IDEMPOTENCY_KEY_PARAMETER: JsonObject = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x20-\\x7e]+$' },
+  description:
+    'Makes a retry safe: the first request with this key runs, a repeat with the same body answers the first answer (with `Idempotent-Replayed: true`) for 24 h. Scoped to the API key. The same key with another request answers 422 `idempotency_key_reused`; while the first is in progress, 409 `idempotency_request_in_flight`.',
+};
+
 function security(route: RouteContract): JsonObject[] {
   if (route.auth.kind === 'none') return [];
   return [{ [route.auth.kind === 'runner' ? 'runnerJwt' : 'apiKey']: [] }];
@@ -58,6 +67,7 @@ function operation(route: RouteContract): JsonObject {
     },
   };
   const statuses = new Set<number>([...COMMON_ERRORS, ...(route.errors ?? [])]);
+  if (takesIdempotencyKey(route)) statuses.add(409);
   if (route.auth.kind === 'none') {
     statuses.delete(401);
     statuses.delete(403);
@@ -72,7 +82,11 @@ function operation(route: RouteContract): JsonObject {
     ...(route.description || scope ? { description: `${route.description ?? ''}${scope}`.trim() } : {}),
     tags: [...route.tags],
     security: security(route),
-    parameters: [...parameters('path', route.params), ...parameters('query', route.query)],
+    parameters: [
+      ...parameters('path', route.params),
+      ...parameters('query', route.query),
+      ...(takesIdempotencyKey(route) ? [IDEMPOTENCY_KEY_PARAMETER] : []),
+    ],
     ...(route.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } } } : {}),
     responses,
   };

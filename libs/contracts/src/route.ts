@@ -33,6 +33,14 @@ export interface RouteContract {
   readonly errors?: readonly number[];
 }
 
+/**
+ * Whether a route takes an `Idempotency-Key` header: every POST of the management API
+ * (API-key auth). The controller keeps their answers 24 h per key; the OpenAPI document says so.
+ */
+export function takesIdempotencyKey(route: Pick<RouteContract, 'method' | 'auth'>): boolean {
+  return route.method === 'post' && route.auth.kind === 'api-key';
+}
+
 /** Keeps the literal types of a contract so handlers and clients are typed from it. */
 export function defineRoute<const C extends RouteContract>(contract: C): C {
   return contract;

@@ -6,6 +6,7 @@ import { runnerAuthenticator } from './auth/runner';
 import { type ControllerDeps, DEFAULT_LIMITS } from './deps';
 import type { AreaContext } from './http/area';
 import { databaseAuditLog } from './http/audit';
+import { idempotencyStore } from './http/idempotency';
 import { type Authenticators, mountRoute } from './http/mount-route';
 import { mountApiKeys } from './management/api-keys';
 import { mountAuditLog } from './management/audit-log';
@@ -29,6 +30,7 @@ export const API_VERSION = '0.1.0';
 export function mountController(app: Express, deps: ControllerDeps): void {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
   const authenticate: Authenticators = { apiKey: apiKeyAuthenticator(deps.db), runner: runnerAuthenticator(deps.db, limits) };
+  const idempotency = idempotencyStore(deps.db);
   const document = buildOpenApiDocument(allRoutes, {
     title: 'Vigil controller API',
     version: API_VERSION,
@@ -42,7 +44,7 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   const context = (router: express.Router, bodyLimitBytes: number): AreaContext => ({
     deps,
     limits,
-    route: (contract, handler) => mountRoute(router, contract, { authenticate, bodyLimitBytes, audit }, handler),
+    route: (contract, handler) => mountRoute(router, contract, { authenticate, bodyLimitBytes, audit, idempotency }, handler),
   });
 
   const meta = context(managementRouter, limits.managementBodyBytes);

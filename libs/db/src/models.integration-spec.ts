@@ -99,6 +99,7 @@ describe.each(testDatabaseKinds())('the generated client on %s', (kind) => {
       'checks',
       'endpoints',
       'event_transitions',
+      'idempotent_requests',
       'location_states',
       'maintenance_windows',
       'notification_attempts',

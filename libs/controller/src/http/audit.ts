@@ -3,6 +3,7 @@ import type { Database, Prisma } from '@vigil/db';
 import { HttpError, requestContext } from '@vigil/http';
 import type { Request, Response } from 'express';
 import { auditSummary, resourceTypeOf } from './audit-summary';
+import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from './idempotency';
 import type { ApiKeyPrincipal } from './principal';
 
 const MUTATING = new Set(['post', 'put', 'patch', 'delete']);
@@ -44,6 +45,7 @@ export function databaseAuditLog(db: Pick<Database, 'prisma'>): AuditLog {
     async record(contract, req, res, { status, principal, output }) {
       try {
         const body = status === 401 ? undefined : (req.body as unknown);
+        const idempotencyKey = req.get(IDEMPOTENCY_HEADER);
         await db.prisma.auditLog.create({
           data: {
             keyId: principal?.keyUuid ?? null,
@@ -53,7 +55,13 @@ export function databaseAuditLog(db: Pick<Database, 'prisma'>): AuditLog {
             resourceType: resourceTypeOf(contract.path),
             resourceId: resourceIdOf(req, output),
             status,
-            summary: auditSummary(body, req.query as Record<string, unknown>) as Prisma.InputJsonValue,
+            summary: {
+              ...auditSummary(body, req.query as Record<string, unknown>),
+              // The Idempotency-Key ties a replay to its first request; a replay changed nothing
+              // (it answered with the first request's result, whose resource id it does not know).
+              ...(idempotencyKey === undefined ? {} : { idempotency_key: idempotencyKey.slice(0, 255) }),
+              ...(res.getHeader(REPLAYED_HEADER) === 'true' ? { replayed: true } : {}),
+            } as Prisma.InputJsonValue,
           },
         });
       } catch (error) {

@@ -13,6 +13,7 @@ import type { Logger } from '@vigil/logger';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
 import { type AuditLog, isAudited, statusOfError } from './audit';
+import { type IdempotencyStore, runIdempotently } from './idempotency';
 import type { ApiKeyPrincipal, RunnerPrincipal } from './principal';
 import { validationFailed } from './validation';
 
@@ -47,6 +48,8 @@ export interface MountOptions {
   bodyLimitBytes: number;
   /** Where mutating management requests are recorded (see isAudited); none for the runner API. */
   audit?: AuditLog;
+  /** Keeps the answers of management POSTs sent with an `Idempotency-Key` (idempotency.ts); absent: the header is ignored. */
+  idempotency?: IdempotencyStore;
 }
 
 function parse(schema: z.ZodType | undefined, value: unknown, where: 'path' | 'query' | 'body'): unknown {
@@ -109,7 +112,7 @@ export function mountRoute<C extends RouteContract>(router: Router, contract: C,
         req,
         res,
       } as RouteInput<C>;
-      const output = await handler(input);
+      const output = await runIdempotently(options.idempotency, contract, input, () => handler(input));
       await audit?.record(contract, req, res, { status: res.headersSent ? res.statusCode : contract.success.status, principal: res.locals[PRINCIPAL], output });
       if (res.headersSent) return;
       if (contract.success.status === 204) res.status(204).end();

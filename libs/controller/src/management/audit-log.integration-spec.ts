@@ -129,6 +129,18 @@ describe.each(testDatabaseKinds())('the audit log on %s', (kind) => {
     expect((await get('/api/v1/audit-log?cursor=bogus')).status).toBe(400);
   });
 
+  it('marks an Idempotency-Key replay, which changed nothing', async () => {
+    const first = await send('post', '/api/v1/sites', { name: 'Once only' }).set('Idempotency-Key', 'audit-replay-1');
+    expect(first.status).toBe(201);
+    const again = await send('post', '/api/v1/sites', { name: 'Once only' }).set('Idempotency-Key', 'audit-replay-1');
+    expect([again.status, again.body.id]).toEqual([201, first.body.id]);
+    const entries: Entry[] = (await get('/api/v1/audit-log?limit=2')).body.data;
+    expect(entries.map((entry) => [entry.status, entry.resource_id, entry.summary])).toEqual([
+      [201, null, { fields: ['name'], values: { name: 'Once only' }, idempotency_key: 'audit-replay-1', replayed: true }],
+      [201, first.body.id, { fields: ['name'], values: { name: 'Once only' }, idempotency_key: 'audit-replay-1' }],
+    ]);
+  });
+
   it('records no reads and no runner API calls', async () => {
     const before = await harness.db.prisma.auditLog.count();
     await get('/api/v1/sites').expect(200);
