@@ -27,7 +27,7 @@ RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /workspace/dist/apps/cli ./
 # Found by @vigil/db next to main.js: the services check them at start, the migrate command applies them.
 COPY prisma/migrations ./prisma/migrations
-RUN install -d -o node -g node /var/lib/vigil
+RUN install -d -m 0700 -o node -g node /var/lib/vigil
 USER node
 # A command, not a service: nothing to probe.
 HEALTHCHECK NONE

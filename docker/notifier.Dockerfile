@@ -28,7 +28,7 @@ COPY --from=build /workspace/dist/apps/notifier ./
 # Found by @vigil/db next to main.js: the services check them at start, the migrate command applies them.
 COPY prisma/migrations ./prisma/migrations
 COPY docker/healthcheck.cjs ./
-RUN install -d -o node -g node /var/lib/vigil
+RUN install -d -m 0700 -o node -g node /var/lib/vigil
 USER node
 EXPOSE 9467
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.cjs", "METRICS_PORT", "9467"]

@@ -26,7 +26,7 @@ COPY --from=build /workspace/dist/apps/runner/package.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /workspace/dist/apps/runner ./
 COPY docker/healthcheck.cjs ./
-RUN install -d -o node -g node /var/lib/vigil
+RUN install -d -m 0700 -o node -g node /var/lib/vigil
 # The heap bound the runner benchmark measured (RUNNER_MAX_OLD_SPACE_MB); set after npm install, which needs more.
 ENV NODE_OPTIONS=--max-old-space-size=160
 USER node

@@ -1,12 +1,12 @@
 // `npm start` as a person runs it: the real bundle, built by Nx, in a process of its own, on
 // the embedded database in a fresh data directory, started twice and stopped with signals.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { until } from '@vigil/testing';
+import { notPrivate, until } from '@vigil/testing';
 
 const ROOT = resolve(__dirname, '../../..');
 const BUNDLE = join(ROOT, 'dist/apps/all-in-one/main.js');
@@ -164,8 +164,12 @@ describe('npm start: the all-in-one on the embedded database', () => {
     expect((await results(flapping)).some((result) => result.location === '@controller' && !result.ok && result.status_code === 503)).toBe(true);
     expect(await events(alwaysUp)).toEqual([]);
 
+    // The app runs with umask 077, and PGlite's own 0666 files were made private: nothing under
+    // the data dir (database, admin.key, lock) is readable by another user, running or stopped.
+    expect(notPrivate(dataDir)).toEqual([]);
     expect(await first.stop('SIGINT')).toBe(0);
     expect(first.stdout).toContain('stopped');
+    expect(notPrivate(dataDir)).toEqual([]);
   });
 
   it('starts again on the same data without a new key or a second demo site, and stops on SIGTERM with 0', async () => {
@@ -193,5 +197,22 @@ describe('npm start: the all-in-one on the embedded database', () => {
     expect((await results())[0]).toMatchObject({ ok: true });
 
     expect(await second.stop('SIGTERM')).toBe(0);
+  });
+
+  it('refuses to start a new empty database where admin.key is but the database is not, and exits 1', async () => {
+    // As a restore that brought back admin.key but not the database would leave it.
+    await rename(join(dataDir, 'pglite'), join(dataDir, 'pglite.moved'));
+    try {
+      const third = start({ LOG_FORMAT: 'json' });
+      const { code } = await third.exit;
+      expect(code).toBe(1);
+      const output = third.stdout + third.stderr;
+      expect(output).toContain('"code":"database_missing"');
+      expect(output).toContain(`remove ${join(dataDir, 'admin.key')}`);
+      expect(output).not.toContain('Add a runner');
+      await expect(readFile(join(dataDir, 'pglite', 'PG_VERSION'))).rejects.toThrow();
+    } finally {
+      await rename(join(dataDir, 'pglite.moved'), join(dataDir, 'pglite'));
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { usePrivateUmask } from '@vigil/config';
 import { type ControllerDeps, ensureAdminKey, mountController, ownLocationLink } from '@vigil/controller';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
@@ -13,6 +14,8 @@ import { startDemo } from './demo/start-demo';
 // The controller API, the evaluator, the notifier and the @controller location, as their own
 // apps start them, over one database and one metrics registry (served at the controller's /metrics).
 void (async () => {
+  // Before anything writes a file: what this process creates is readable by its user only.
+  usePrivateUmask();
   const { config, logger, metrics } = bootService('all-in-one', readConfig);
   const db = await openServiceDatabase(config, logger);
   // Shown in the banner instead, among the other first-start lines.

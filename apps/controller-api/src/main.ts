@@ -1,3 +1,4 @@
+import { usePrivateUmask } from '@vigil/config';
 import { ensureAdminKey, ownLocationLink } from '@vigil/controller';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { bootService, startService } from '@vigil/http';
@@ -7,6 +8,8 @@ import { readConfig } from './config';
 import { migrateOnly } from './migrate-command';
 
 void (async () => {
+  // Before anything writes a file: what this process creates is readable by its user only.
+  usePrivateUmask();
   const { config, logger, metrics } = bootService('controller-api', readConfig);
   if (process.argv[2] === 'migrate') return migrateOnly(config, logger);
   const db = await openServiceDatabase(config, logger);

@@ -1,3 +1,4 @@
+import { usePrivateUmask } from '@vigil/config';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { evaluatorOptionsFrom, startEvaluator } from '@vigil/evaluation';
 import { bootService, startService } from '@vigil/http';
@@ -5,6 +6,8 @@ import { createApp } from './app';
 import { readConfig } from './config';
 
 void (async () => {
+  // Before anything writes a file: what this process creates is readable by its user only.
+  usePrivateUmask();
   const { config, logger, metrics } = bootService('evaluator', readConfig);
   const db = await openServiceDatabase(config, logger);
   const evaluator = await startEvaluator({

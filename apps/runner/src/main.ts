@@ -1,5 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
-import { exitOnConfigError } from '@vigil/config';
+import { exitOnConfigError, usePrivateUmask } from '@vigil/config';
 import { alwaysReady, bootService, startService } from '@vigil/http';
 import { createHttpLink, heapAdvice, openDiskSpool, runnerUserAgent, startRunnerAgent } from '@vigil/runner-agent';
 import { createApp } from './app';
@@ -11,6 +11,8 @@ const SHUTDOWN_DEADLINE_MS = 10_000;
 const MIB = 1024 * 1024;
 
 void (async () => {
+  // Before anything writes a file: what this process creates is readable by its user only.
+  usePrivateUmask();
   const { config, logger, metrics } = bootService('runner', readConfig);
   const signer = exitOnConfigError(() => runnerSigner(config));
   const userAgent = runnerUserAgent(config.VIGIL_RUNNER_SLUG);

@@ -52,3 +52,19 @@ export {
 export type { Check, RawEnvValue, SmtpServer } from './fields';
 export { ConfigError, envSchema, EX_CONFIG, exitOnConfigError, loadConfig } from './load-config';
 export type { ConfigOf, Env, EnvOutput, EnvPart, ExitIo } from './load-config';
+export {
+  applyTightening,
+  describeFailures,
+  describeTightenings,
+  findEntries,
+  folderWarnings,
+  planTightening,
+  PRIVATE_DIR_MODE,
+  PRIVATE_FILE_MODE,
+  PRIVATE_UMASK,
+  sharedFolderReason,
+  tightenFolder,
+  usePrivateUmask,
+  writePrivateFile,
+} from './private-files';
+export type { FindOptions, FolderOutcome, FoundEntry, Owns, PrivateEntryKind, Tightening, TighteningFailure, TighteningOutcome } from './private-files';

@@ -4,6 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { Client } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { assertDatabaseNotMissing, DATA_DIR_ENTRY, type TightenLog, tightenDataDir } from './embedded-files';
 import { acquireDataDirLock } from './embedded-lock';
 import { DatabaseError } from './errors';
 import { PrismaClient } from './generated/client';
@@ -42,17 +43,35 @@ export interface Database {
 export interface OpenOptions {
   /** Connections per process on PostgreSQL (default 10). */
   poolSize?: number;
+  /** Told which files in the embedded data dir were looser than private, and made private. */
+  log?: TightenLog;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
-  return target.kind === 'postgres' ? openPostgres(target, options) : openEmbedded(target);
+  return target.kind === 'postgres' ? openPostgres(target, options) : openEmbedded(target, options);
 }
 
-async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }>): Promise<Database> {
-  const release = target.dataDir ? acquireDataDirLock(target.dataDir) : () => undefined;
+async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }>, options: OpenOptions): Promise<Database> {
+  const dataDir = target.dataDir;
+  const release = dataDir ? acquireDataDirLock(dataDir) : () => undefined;
+  // PGlite writes its files 0666 whatever the umask, and some (pg_internal.init) again at close:
+  // they are made private after it opens and after it closes; looser ones from before are reported.
+  const makePrivate = async (log?: TightenLog) => {
+    if (dataDir) await tightenDataDir(dataDir, log);
+  };
   let pglite: PGlite;
   try {
-    pglite = target.dataDir ? await PGlite.create(join(target.dataDir, 'pglite')) : await PGlite.create();
+    if (dataDir) assertDatabaseNotMissing(dataDir);
+    await makePrivate(options.log);
+  } catch (error) {
+    release();
+    if (error instanceof DatabaseError) throw error;
+    throw new DatabaseError('data_dir_unusable', `The data directory ${dataDir} could not be made private: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    pglite = dataDir ? await PGlite.create(join(dataDir, DATA_DIR_ENTRY.database)) : await PGlite.create();
   } catch (error) {
     release();
     throw new DatabaseError(
@@ -60,6 +79,15 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
       `The embedded database in ${target.dataDir} could not be opened: ${(error as Error).message}`,
       { cause: error },
     );
+  }
+  try {
+    await makePrivate();
+  } catch (error) {
+    await pglite.close().catch(() => undefined);
+    release();
+    throw new DatabaseError('data_dir_unusable', `The embedded database in ${dataDir} could not be made private: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = createClient(adapterFactory);
@@ -83,7 +111,11 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
     async close() {
       await prisma.$disconnect();
       await pglite.close();
-      release();
+      try {
+        await makePrivate();
+      } finally {
+        release();
+      }
     },
   };
 }

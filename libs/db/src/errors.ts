@@ -2,6 +2,7 @@ export type DatabaseErrorCode =
   | 'invalid_url'
   | 'unreachable'
   | 'data_dir_unusable'
+  | 'database_missing'
   | 'locked'
   | 'migrations_missing'
   | 'migration_edited'

@@ -1,6 +1,8 @@
 export { connectPostgres, openDatabase } from './client';
 export type { Database, OpenOptions, VigilPrisma, VigilTransaction } from './client';
 export { DatabaseError } from './errors';
+export { DATA_DIR_ENTRY, missingDatabaseProblem, tightenDataDir } from './embedded-files';
+export type { DataDirState, TightenLog } from './embedded-files';
 export type { DatabaseErrorCode } from './errors';
 export { resolveDatabaseTarget, redactUrl, describeTarget } from './target';
 export type { DatabaseTarget } from './target';

@@ -1,4 +1,5 @@
 import { type Database, type OpenOptions, openDatabase } from './client';
+import { tightenDataDir } from './embedded-files';
 import { migrate, pendingMigrations } from './migrations/apply';
 import { resolveDatabaseTarget } from './target';
 
@@ -28,6 +29,13 @@ export async function connectDatabase(options: ConnectOptions): Promise<Database
       if (pending.length) {
         options.log.warn('database has pending migrations; run npm run db:migrate (VIGIL_MIGRATE=off)', { pending });
       }
+    }
+    // On PostgreSQL the data dir still holds admin.key (and the spool, secret.key): made private
+    // as the embedded database's is, when it exists. Not a reason to stop: a warning at most.
+    if (db.kind === 'postgres') {
+      await tightenDataDir(options.dataDir, options.log).catch((error: unknown) =>
+        options.log.warn(`could not make the data directory ${options.dataDir} private: ${(error as Error).message}`),
+      );
     }
     return db;
   } catch (error) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchPostgres, testDatabaseKinds } from '@vigil/db/testing';
@@ -39,6 +39,8 @@ describe('the images, replayed without Docker', () => {
     expect(runner.env['NODE_OPTIONS']).toBe('--max-old-space-size=160');
     expect(runner.env['NODE_ENV']).toBe('production');
     expect(runner.env['VIGIL_DATA_DIR']).toBe(runner.hostPath('/var/lib/vigil'));
+    // `install -d -m 0700`: private before any app starts, as a new volume is.
+    expect(statSync(runner.hostPath('/var/lib/vigil')).mode & 0o777).toBe(0o700);
   });
 });
 

@@ -114,6 +114,13 @@ describe.each(apps)('docker/%s.Dockerfile', (app) => {
     expect(copies).toContainEqual({ sources: ['docker/healthcheck.cjs'], dest: './' });
   });
 
+  it('makes its data dir 0700 and the user it runs as its owner (a new volume takes both)', () => {
+    const dataDir = stageEnv(readAppImage(app).runtime)['VIGIL_DATA_DIR'];
+    expect(dataDir).toBe('/var/lib/vigil');
+    const user = instructions(app, 'USER').at(-1)?.args;
+    expect(instructions(app, 'RUN').map((i) => i.args)).toContainEqual(`install -d -m 0700 -o ${user} -g ${user} ${dataDir}`);
+  });
+
   it('bounds the runner heap as the benchmark measured it', () => {
     const nodeOptions = stageEnv(readAppImage(app).runtime)['NODE_OPTIONS'];
     if (app === 'runner') expect(nodeOptions).toBe(`--max-old-space-size=${RUNNER_MAX_OLD_SPACE_MB}`);

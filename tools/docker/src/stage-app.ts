@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import type { Env } from '@vigil/config';
 import { containerBaseEnv, hostEnv } from './config';
@@ -138,10 +138,14 @@ async function runStep(
   }
   // The image empties its npm cache to stay small; here the cache is this machine's.
   if (/^npm cache clean\b/.test(command)) return;
-  const directory = /^install -d(?: -[og] \S+)* (\/\S+)$/.exec(command);
+  const directory = /^install -d((?: -[ogm] \S+)*) (\/\S+)$/.exec(command);
   if (directory) {
-    mkdirSync(context.hostPath(directory[1]), { recursive: true });
-    context.created.add(directory[1]);
+    const path = context.hostPath(directory[2]);
+    mkdirSync(path, { recursive: true });
+    // -m: the folder's mode (the data dir is 0700); it is inside this smoke's own staging folder.
+    const mode = /-m (\d+)/.exec(directory[1]);
+    if (mode) chmodSync(path, Number.parseInt(mode[1], 8));
+    context.created.add(directory[2]);
     return;
   }
   throw new Error(`${app}: line ${instruction.line}: the smoke cannot replay RUN ${command}; teach stage-app.ts what it does`);

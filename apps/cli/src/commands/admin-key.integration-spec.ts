@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { mountController } from '@vigil/controller';
@@ -85,6 +85,20 @@ describe('vigil admin-key create', () => {
       expect(stderr).toBe(
         `vigil: The embedded database in ${dir} is in use by process ${process.ppid}; PGlite serves one process, so stop that one or set DATABASE_URL to use PostgreSQL\n`,
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a data dir with admin.key but no database, saying how to proceed, and creates none', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-cli-admin-'));
+    try {
+      writeFileSync(join(dir, 'admin.key'), 'vk_from_before\n', { mode: 0o600 });
+      const { code, stdout, stderr } = await cliWith({ VIGIL_DATA_DIR: dir })(['admin-key', 'create']);
+      expect({ code, stdout }).toEqual({ code: 1, stdout: '' });
+      expect(stderr).toContain(`vigil: The data directory ${dir} holds admin.key but no database`);
+      expect(stderr).toContain(`Restore the database into ${join(dir, 'pglite')}, or, to start anew with an empty database, remove ${join(dir, 'admin.key')}`);
+      expect(existsSync(join(dir, 'pglite'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

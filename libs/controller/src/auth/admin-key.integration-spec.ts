@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Database, openDatabase } from '@vigil/db';
@@ -36,6 +36,18 @@ describe.each(testDatabaseKinds())('the first admin key on %s', (kind) => {
     const again = await ensureAdminKey(database.db, { dataDir, logger: log.logger, print: (t) => printed.push(t) });
     expect(again).toEqual({ action: 'none' });
     expect(printed).toHaveLength(1);
+  });
+
+  it('replaces an admin.key left 0644 (from before) by a 0600 one, not written through it', async () => {
+    const keyFile = join(dataDir, 'admin.key');
+    await writeFile(keyFile, 'vk_an_old_key\n');
+    await chmod(keyFile, 0o644);
+    const outcome = await ensureAdminKey(database.db, { dataDir, logger: log.logger, print: () => undefined });
+    expect(outcome).toMatchObject({ action: 'generated', keyFile });
+    expect((await stat(keyFile)).mode & 0o777).toBe(0o600);
+    expect((await readFile(keyFile, 'utf8')).trim()).toBe(outcome.action === 'generated' ? outcome.key : 'unreachable');
+    // Written aside and renamed over: no temporary file is left beside it.
+    expect(await readdir(dataDir)).toEqual(['admin.key']);
   });
 
   it('is seeded from VIGIL_ADMIN_KEY, by its hash only, and not generated then', async () => {

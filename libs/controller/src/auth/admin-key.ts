@@ -1,5 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writePrivateFile } from '@vigil/config';
 import { type Database, withTransaction } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
 import { apiKeyPrefix, generateApiKey, hashApiKey } from './api-keys';
@@ -53,9 +54,10 @@ export async function ensureAdminKey(db: Pick<Database, 'prisma'>, options: Admi
     return key.key;
   });
   if (generated === null) return { action: 'none' };
-  await mkdir(options.dataDir, { recursive: true });
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const keyFile = join(options.dataDir, 'admin.key');
-  await writeFile(keyFile, `${generated}\n`, { mode: 0o600 });
+  // Renamed into place: an existing admin.key (a 0644 one, say) is replaced, not written through.
+  await writePrivateFile(keyFile, `${generated}\n`);
   print(`\nAn admin API key was generated for this new database. It is shown once, here:\n\n  ${generated}\n\nIt is also in ${keyFile} (mode 0600). Use it as "Authorization: Bearer <key>".\n\n`);
   options.logger.info('Generated the first admin API key', { key_file: keyFile });
   return { action: 'generated', keyFile, key: generated };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, lstat, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReportedResult } from '@vigil/contracts';
@@ -237,5 +237,47 @@ describe('openDiskSpool', () => {
     await drain(spool, 100_000);
     expect(spool.size()).toBe(0);
     expect(await nonEmptySegmentFiles()).toEqual([]);
+  });
+});
+
+describe('the spool keeps its files private', () => {
+  const modeOf = async (name: string) => (await lstat(path.join(dir, name))).mode & 0o7777;
+
+  it('creates its folder 0700 and its segments and acks 0600, whatever the umask', async () => {
+    const spoolDir = path.join(dir, 'spool');
+    const previous = process.umask(0o022);
+    try {
+      const spool = await openDiskSpool({ dir: spoolDir, maxBytes: 64 * 1024 * 1024, segmentBytes: 4 * LINE_BYTES, logger: createCapturedLogger().logger });
+      opened.push(spool);
+      await spool.append(makeResults(10));
+      await spool.remove(5);
+    } finally {
+      process.umask(previous);
+    }
+    const names = await readdir(spoolDir);
+    expect(names.some((name) => name.endsWith('.ack'))).toBe(true);
+    expect(await modeOf('spool')).toBe(0o700);
+    for (const name of names) expect([name, await modeOf(path.join('spool', name))]).toEqual([name, 0o600]);
+  });
+
+  it('makes a looser spool from before private at open, with a warning, and leaves files that are not its own', async () => {
+    const first = await openSpool();
+    await first.spool.append(makeResults(10));
+    await first.spool.remove(1);
+    await first.spool.close();
+    const names = (await readdir(dir)).sort();
+    await chmod(dir, 0o755);
+    for (const name of names) await chmod(path.join(dir, name), 0o644);
+    await writeFile(path.join(dir, 'README'), 'not the spool’s');
+    await chmod(path.join(dir, 'README'), 0o644);
+
+    const { captured } = await openSpool();
+    expect(await modeOf('.')).toBe(0o700);
+    for (const name of names) expect([name, await modeOf(name)]).toEqual([name, 0o600]);
+    expect(await modeOf('README')).toBe(0o644);
+    const warnings = captured.entries().filter((entry) => entry['level'] === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]['message']).toContain(`made ${names.length + 1} file(s)/folder(s) in ${dir} private`);
+    expect(warnings[0]['message']).toContain(`${names[0]} (0644 -> 0600)`);
   });
 });

@@ -1,5 +1,6 @@
 import { type FileHandle, mkdir, open, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { folderWarnings, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tightenFolder } from '@vigil/config';
 import type { ReportedResult } from '@vigil/contracts';
 import type { Logger } from '@vigil/logger';
 import { type Fullness, trackFullness } from './fullness';
@@ -58,7 +59,11 @@ export async function openDiskSpool(options: DiskSpoolOptions): Promise<Spool> {
     fields: { dir, max_bytes: maxBytes },
   });
   try {
-    await mkdir(dir, { recursive: true });
+    await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // Spooled results hold what checks saw: only this user may read them. Only the spool's
+    // own files are changed, in case VIGIL_SPOOL_DIR names a folder shared with others.
+    const outcome = await tightenFolder(dir, spoolOwns);
+    for (const warning of folderWarnings(outcome, 'the spool directory')) logger.warn(warning, { dir });
     const found = await loadSegments(dir, logger);
     // Space is only given back a whole segment at a time, so a segment is kept small next to the bound.
     const spool = new DiskSpool(dir, maxBytes, Math.max(1, Math.min(segmentBytes, Math.floor(maxBytes / 4))), fullness, found);
@@ -121,7 +126,7 @@ class DiskSpool implements Spool {
     if (this.tail) return this.tail;
     // With nothing older, the new segment is the head, and its results are known without reading it.
     const segment: Segment = { seq: this.nextSeq, bytes: 0, count: 0, consumed: 0, results: this.segments.length === 0 ? [] : undefined };
-    const handle = await open(this.segmentFile(segment.seq), 'a');
+    const handle = await open(this.segmentFile(segment.seq), 'a', PRIVATE_FILE_MODE);
     this.nextSeq += 1;
     this.segments.push(segment);
     this.tail = { segment, handle };
@@ -234,7 +239,7 @@ class DiskSpool implements Spool {
   // Written aside and renamed over, so a crash leaves the old count or the new one, never a torn one.
   private async writeAck(segment: Segment): Promise<void> {
     const file = this.ackFile(segment.seq);
-    await writeFile(`${file}.tmp`, `${segment.consumed}\n`);
+    await writeFile(`${file}.tmp`, `${segment.consumed}\n`, { mode: PRIVATE_FILE_MODE });
     await rename(`${file}.tmp`, file);
   }
 
@@ -317,6 +322,11 @@ function parseResult(line: string): ReportedResult | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The spool's own files: segments, acks and the temporary files acks are written through. */
+function spoolOwns(name: string): 'entry' | undefined {
+  return SEGMENT_FILE.test(name) || ACK_FILE.test(name) || /^\d{12}\.ack\.tmp$/.test(name) ? 'entry' : undefined;
 }
 
 function seqName(seq: number): string {
