@@ -2,6 +2,7 @@ import type { RouteContract } from '@vigil/contracts';
 import type { Database, Prisma } from '@vigil/db';
 import { HttpError, requestContext } from '@vigil/http';
 import type { Request, Response } from 'express';
+import { ScopeRefusedError } from '../auth/api-keys';
 import { auditSummary, resourceTypeOf } from './audit-summary';
 import { IDEMPOTENCY_HEADER, REPLAYED_HEADER } from './idempotency';
 import type { ApiKeyPrincipal } from './principal';
@@ -16,6 +17,11 @@ export function isAudited(contract: RouteContract): boolean {
 /** Writes one audit row per mutating management request; see mountRoute. Never rejects: a failure is logged. */
 export interface AuditLog {
   record(contract: RouteContract, req: Request, res: Response, outcome: { status: number; principal?: ApiKeyPrincipal; output?: unknown }): Promise<void>;
+}
+
+/** Who a refusal refused: the key whose scope fell short (its route never got a principal). */
+export function refusedPrincipal(error: unknown): ApiKeyPrincipal | undefined {
+  return error instanceof ScopeRefusedError ? error.principal : undefined;
 }
 
 /** The status the error handler answers `error` with (HttpError, body-parser's errors, else 500). */

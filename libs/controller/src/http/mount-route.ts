@@ -12,7 +12,7 @@ import { HttpError, requestContext } from '@vigil/http';
 import type { Logger } from '@vigil/logger';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { z } from 'zod';
-import { type AuditLog, isAudited, statusOfError } from './audit';
+import { type AuditLog, isAudited, refusedPrincipal, statusOfError } from './audit';
 import { type IdempotencyStore, runIdempotently } from './idempotency';
 import type { ApiKeyPrincipal, RunnerPrincipal } from './principal';
 import { validationFailed } from './validation';
@@ -123,7 +123,7 @@ export function mountRoute<C extends RouteContract>(router: Router, contract: C,
   });
   // Refused requests (401, 403, 409, 422…) are audited too, with the status they get.
   const auditRefusal: ErrorRequestHandler = (error, req, res, next) => {
-    void Promise.resolve(audit?.record(contract, req, res, { status: statusOfError(error), principal: res.locals[PRINCIPAL] }))
+    void Promise.resolve(audit?.record(contract, req, res, { status: statusOfError(error), principal: res.locals[PRINCIPAL] ?? refusedPrincipal(error) }))
       .catch(() => undefined)
       .then(() => next(error));
   };

@@ -75,6 +75,14 @@ describe.each(testDatabaseKinds())('the audit log on %s', (kind) => {
     expect(entries[1].summary.query).toEqual({ purge: 'true' });
   });
 
+  it('names the key a scope refusal refused', async () => {
+    const reader = await harness.keyWith(['read'], 'nosy reader');
+    const site = (await send('post', '/api/v1/sites', { name: 'Not yours' })).body;
+    await send('delete', `/api/v1/sites/${site.id}`, undefined, reader).expect(403);
+    const [refusal] = await entriesFor(site.id);
+    expect(refusal).toMatchObject({ key_name: 'nosy reader', key_id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 403, method: 'DELETE' });
+  });
+
   it('keeps field names but never secret values', async () => {
     const secrets = {
       signing: 'whsec-0123456789abcdef-SIGNING',
