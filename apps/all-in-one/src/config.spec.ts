@@ -19,6 +19,7 @@ describe('the all-in-one configuration', () => {
       VIGIL_DB_WRITES: true,
       VIGIL_RUNNER_OFFLINE_AFTER_S: 300,
       VIGIL_SMTP_URL: undefined,
+      VIGIL_SECRET_KEY_PREVIOUS: [],
       VIGIL_EMAIL_FROM: undefined,
       VIGIL_PAGERDUTY_EVENTS_URL: 'https://events.pagerduty.com/v2/enqueue',
       VIGIL_NOTIFY_MAX_ATTEMPTS: 8,
@@ -26,6 +27,8 @@ describe('the all-in-one configuration', () => {
       VIGIL_DEMO: false,
       VIGIL_DEMO_FLAP_DOWN_S: 60,
       VIGIL_DEMO_FLAP_UP_S: 120,
+      VIGIL_EGRESS_ALLOW: [],
+      VIGIL_EGRESS_DENY: [],
     });
   });
 

@@ -5,6 +5,7 @@ import {
   controllerEnv,
   databaseEnv,
   dbWritesEnv,
+  egressEnv,
   type Env,
   EnvField,
   envSchema,
@@ -13,6 +14,7 @@ import {
   integer,
   loadConfig,
   notifierEnv,
+  secretKeyEnv,
 } from '@vigil/config';
 import { z } from 'zod';
 
@@ -40,7 +42,7 @@ export const demoEnv = z.object({
  * What the controller API, the evaluator and the notifier read, joined, plus the demo. No
  * METRICS_PORT: the workers' metrics are on the one registry the controller's /metrics serves.
  */
-export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, dbWritesEnv, evaluatorEnv, notifierEnv, demoEnv);
+export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, dbWritesEnv, evaluatorEnv, notifierEnv, demoEnv, egressEnv, secretKeyEnv);
 export type AllInOneConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the all-in-one reads its environment. */

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { usePrivateUmask } from '@vigil/config';
-import { type ControllerDeps, ensureAdminKey, mountController, ownLocationLink } from '@vigil/controller';
+import { type ControllerDeps, ensureAdminKey, mountController, ownLocationLink, resealStoredSecrets } from '@vigil/controller';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
 import { evaluatorOptionsFrom, startEvaluator } from '@vigil/evaluation';
-import { bootService, createServiceApp, startService } from '@vigil/http';
+import { parseEgressList } from '@vigil/egress';
+import { bootService, createServiceApp, egressGuardFrom, startService } from '@vigil/http';
 import { startOwnLocation } from '@vigil/runner-agent';
+import { loadServiceSecretKeys } from '@vigil/secrets';
 import { bannerText } from './banner';
 import { readConfig } from './config';
 import { startDemo } from './demo/start-demo';
@@ -18,19 +20,29 @@ void (async () => {
   usePrivateUmask();
   const { config, logger, metrics } = bootService('all-in-one', readConfig);
   const db = await openServiceDatabase(config, logger);
+  const secretKeys = await loadServiceSecretKeys(config, logger);
+  // Secrets in clear (from before encryption) or under a previous key: sealed under the current one.
+  const resealed = await resealStoredSecrets(db, secretKeys);
+  if (resealed.channels + resealed.checks > 0) logger.info('secrets resealed under the current key', { ...resealed });
   // Shown in the banner instead, among the other first-start lines.
   const adminKey = await ensureAdminKey(db, { adminKey: config.VIGIL_ADMIN_KEY, dataDir: config.VIGIL_DATA_DIR, logger, print: () => undefined });
-  const demo = await startDemo(db, config, logger);
+  const demo = await startDemo(db, config, logger, secretKeys);
   if (demo !== undefined && !config.VIGIL_CONTROLLER_PROBES) {
     logger.warn('the demo checks run from @controller, which VIGIL_CONTROLLER_PROBES=off turns off: they will not run');
   }
 
+  // The demo's checks probe endpoints this process serves on loopback: serving it opens loopback,
+  // nothing else (one policy for the controller, its own location and the notifier here).
+  const alsoAllow = demo === undefined ? [] : parseEgressList('loopback');
+  const egress = egressGuardFrom(config, metrics, 'controller', { alsoAllow });
   const deps: ControllerDeps = {
     logger,
     metrics,
     db,
     ready: databaseReadiness(db),
     limits: { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST },
+    egress,
+    secretKeys,
   };
   const app = createServiceApp(deps, { mount: (service) => mountController(service, deps) });
   const evaluator = await startEvaluator({
@@ -43,10 +55,11 @@ void (async () => {
     db,
     logger,
     metrics,
-    ...notifierOptionsFrom(config),
+    secretKeys,
+    ...notifierOptionsFrom(config, egressGuardFrom(config, metrics, 'notifier', { alsoAllow })),
   });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
-    ? startOwnLocation({ link: ownLocationLink({ db, metrics }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY })
+    ? startOwnLocation({ link: ownLocationLink({ db, metrics, secretKeys }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, egress })
     : undefined;
 
   // Producers first: the probes' last results reach the database before the workers stop reading it.

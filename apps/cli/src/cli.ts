@@ -8,6 +8,7 @@ import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { checksList, eventsList, sitesList } from './commands/lists';
 import { runnersCreate, runnersList, runnersRevoke, runnersRotateKey } from './commands/runners';
+import { secretKeyGenerate, secretKeyRotate } from './commands/secret-key';
 import { CliError, type CliIo, type Command, createContext, UsageError } from './context';
 
 export const EXIT_OK = 0;
@@ -26,6 +27,8 @@ export const COMMANDS: readonly Command[] = [
   auditList,
   exportCommand,
   importCommand,
+  secretKeyGenerate,
+  secretKeyRotate,
 ];
 
 /** Runs one command line; returns the process's exit code. Output goes only to `io`. */

@@ -1,4 +1,4 @@
-import { databaseEnv, type Env, envSchema, filePath, httpUrl, loadConfig, secret } from '@vigil/config';
+import { databaseEnv, type Env, envSchema, filePath, httpUrl, loadConfig, secret, secretKeyEnv } from '@vigil/config';
 import { z } from 'zod';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -21,6 +21,10 @@ export type ApiConfig = z.output<typeof apiConfigSchema>;
 export const databaseConfigSchema = envSchema(databaseEnv, dataDirEnv);
 export type DatabaseCliConfig = z.output<typeof databaseConfigSchema>;
 
+/** What `secret-key rotate`, which opens the database and the data key, reads. */
+export const secretKeyConfigSchema = envSchema(databaseEnv, dataDirEnv, secretKeyEnv);
+export type SecretKeyCliConfig = z.output<typeof secretKeyConfigSchema>;
+
 // Each command reads only its own variables: a DATABASE_URL meant for the controller
 // must not stop `vigil sites list`, nor a bad VIGIL_URL `vigil admin-key create`.
 export function readApiConfig(env: Env): ApiConfig {
@@ -29,6 +33,10 @@ export function readApiConfig(env: Env): ApiConfig {
 
 export function readDatabaseConfig(env: Env): DatabaseCliConfig {
   return loadConfig(databaseConfigSchema, env);
+}
+
+export function readSecretKeyConfig(env: Env): SecretKeyCliConfig {
+  return loadConfig(secretKeyConfigSchema, env);
 }
 
 /** The one place the CLI reads its environment; commands get it passed in, so tests pass their own. */

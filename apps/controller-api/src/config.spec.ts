@@ -16,7 +16,22 @@ describe('the controller API configuration', () => {
       VIGIL_RUNNER_BURST: 100,
       VIGIL_CONTROLLER_PROBES: true,
       VIGIL_CONTROLLER_PROBE_CONCURRENCY: 50,
+      VIGIL_EGRESS_ALLOW: [],
+      VIGIL_EGRESS_DENY: [],
+      VIGIL_SECRET_KEY_PREVIOUS: [],
     });
+  });
+
+  it('reads its data key, or its file, and stops at a key that is not 32 bytes of base64 without echoing it', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(readConfig({ VIGIL_SECRET_KEY: key, VIGIL_SECRET_KEY_PREVIOUS: `${key}, ${key}` })).toMatchObject({
+      VIGIL_SECRET_KEY: key,
+      VIGIL_SECRET_KEY_PREVIOUS: [key, key],
+    });
+    expect(() => readConfig({ VIGIL_SECRET_KEY: 'not-a-key-hunter2' })).toThrow(/VIGIL_SECRET_KEY must be 32 random bytes in base64/);
+    expect(() => readConfig({ VIGIL_SECRET_KEY: 'not-a-key-hunter2' })).not.toThrow(/hunter2/);
+    expect(() => readConfig({ VIGIL_SECRET_KEY: key, VIGIL_SECRET_KEY_FILE: '/nonexistent' })).toThrow(/both set/);
+    expect(() => readConfig({ VIGIL_SECRET_KEY_FILE: '/nonexistent/secret.key' })).toThrow(/VIGIL_SECRET_KEY_FILE cannot be read: ENOENT/);
   });
 
   it('reads the per-runner rate limit', () => {

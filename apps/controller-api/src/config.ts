@@ -1,6 +1,6 @@
-import { adminEnv, commonEnv, type ConfigOf, controllerEnv, databaseEnv, type Env, envSchema, httpEnv, loadConfig } from '@vigil/config';
+import { adminEnv, commonEnv, type ConfigOf, controllerEnv, databaseEnv, egressEnv, type Env, envSchema, httpEnv, loadConfig, secretKeyEnv } from '@vigil/config';
 
-export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv);
+export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, egressEnv, secretKeyEnv);
 export type ControllerApiConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the controller API reads its environment. */

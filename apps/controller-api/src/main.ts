@@ -1,8 +1,9 @@
 import { usePrivateUmask } from '@vigil/config';
-import { ensureAdminKey, ownLocationLink } from '@vigil/controller';
+import { ensureAdminKey, ownLocationLink, resealStoredSecrets } from '@vigil/controller';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
-import { bootService, startService } from '@vigil/http';
+import { bootService, egressGuardFrom, startService } from '@vigil/http';
 import { startOwnLocation } from '@vigil/runner-agent';
+import { loadServiceSecretKeys } from '@vigil/secrets';
 import { createApp } from './app';
 import { readConfig } from './config';
 import { migrateOnly } from './migrate-command';
@@ -13,11 +14,16 @@ void (async () => {
   const { config, logger, metrics } = bootService('controller-api', readConfig);
   if (process.argv[2] === 'migrate') return migrateOnly(config, logger);
   const db = await openServiceDatabase(config, logger);
+  const secretKeys = await loadServiceSecretKeys(config, logger);
+  // Secrets in clear (from before encryption) or under a previous key: sealed under the current one.
+  const resealed = await resealStoredSecrets(db, secretKeys);
+  if (resealed.channels + resealed.checks > 0) logger.info('secrets resealed under the current key', { ...resealed });
   await ensureAdminKey(db, { adminKey: config.VIGIL_ADMIN_KEY, dataDir: config.VIGIL_DATA_DIR, logger });
   const limits = { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST };
-  const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits });
+  const egress = egressGuardFrom(config, metrics, 'controller');
+  const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits, egress, secretKeys });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
-    ? startOwnLocation({ link: ownLocationLink({ db, metrics }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY })
+    ? startOwnLocation({ link: ownLocationLink({ db, metrics, secretKeys }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, egress })
     : undefined;
   const stop = async () => {
     await ownLocation?.stop();

@@ -6,6 +6,7 @@ import { createControllerHarness, type ControllerHarness } from '@vigil/controll
 import { testDatabaseKinds } from '@vigil/db/testing';
 import { type RunnerAgent, startOwnLocation } from '@vigil/runner-agent';
 import request from 'supertest';
+import { loopbackEgress } from '@vigil/egress/testing';
 
 describe.each(testDatabaseKinds())('the @controller location on %s', (kind) => {
   let harness: ControllerHarness;
@@ -45,10 +46,11 @@ describe.each(testDatabaseKinds())('the @controller location on %s', (kind) => {
     const elsewhere = await create('/elsewhere', ['eu-1']);
 
     agent = startOwnLocation({
-      link: ownLocationLink({ db: harness.db, metrics: harness.metrics }),
+      link: ownLocationLink({ db: harness.db, metrics: harness.metrics, secretKeys: harness.secretKeys }),
       logger: harness.log.logger,
       metrics: harness.metrics,
       concurrency: 5,
+      egress: loopbackEgress(),
     });
     const results = () =>
       harness.db.prisma.checkResult.findMany({ include: { check: { select: { uuid: true } } }, orderBy: { id: 'asc' } });

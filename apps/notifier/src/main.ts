@@ -1,7 +1,8 @@
 import { usePrivateUmask } from '@vigil/config';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
-import { bootService, startService } from '@vigil/http';
+import { bootService, egressGuardFrom, startService } from '@vigil/http';
+import { loadServiceSecretKeys } from '@vigil/secrets';
 import { createApp } from './app';
 import { readConfig } from './config';
 
@@ -10,11 +11,13 @@ void (async () => {
   usePrivateUmask();
   const { config, logger, metrics } = bootService('notifier', readConfig);
   const db = await openServiceDatabase(config, logger);
+  const secretKeys = await loadServiceSecretKeys(config, logger);
   const notifier = await startNotifier({
     db,
     logger,
     metrics,
-    ...notifierOptionsFrom(config),
+    secretKeys,
+    ...notifierOptionsFrom(config, egressGuardFrom(config, metrics, 'notifier')),
   });
   const app = createApp({ logger, metrics, ready: databaseReadiness(db) });
   const stop = async () => {

@@ -6,6 +6,7 @@ import { FakeController } from '@vigil/runner-agent/testing';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { createApp } from './app';
+import { loopbackEgress } from '@vigil/egress/testing';
 
 describe('the runner health and metrics app', () => {
   itServesTheServiceEndpoints(createApp);
@@ -21,6 +22,7 @@ describe('the runner health and metrics app', () => {
       logger,
       metrics,
       userAgent: 'Vigil/test (+runner t-1)',
+      egress: loopbackEgress(),
       pollMode: 'periodic',
       pollIntervalMs: 100,
       concurrency: 2,

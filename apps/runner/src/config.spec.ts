@@ -45,4 +45,11 @@ describe('the runner configuration', () => {
   it('polls periodically every second, 100 runs at once, by default', () => {
     expect(readConfig(minimal)).toMatchObject({ VIGIL_POLL_MODE: 'periodic', VIGIL_POLL_INTERVAL_MS: 1000, VIGIL_CONCURRENCY: 100 });
   });
+
+  it('reads its own egress policy, which may allow what the controller denies', () => {
+    const config = readConfig({ ...minimal, VIGIL_EGRESS_ALLOW: 'loopback', VIGIL_EGRESS_DENY: 'private' });
+    expect(config.VIGIL_EGRESS_ALLOW.map((entry) => entry.name)).toEqual(['loopback']);
+    expect(config.VIGIL_EGRESS_DENY.map((entry) => entry.name)).toEqual(['private']);
+    expect(() => readConfig({ ...minimal, VIGIL_EGRESS_ALLOW: 'lo0pback' })).toThrow(/VIGIL_EGRESS_ALLOW.*"lo0pback"/);
+  });
 });

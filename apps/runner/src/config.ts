@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { commonEnv, type ConfigOf, type Env, envSchema, loadConfig, metricsEnv, runnerEnv } from '@vigil/config';
+import { commonEnv, type ConfigOf, egressEnv, type Env, envSchema, loadConfig, metricsEnv, runnerEnv } from '@vigil/config';
 
 /**
  * Where /healthz, /readyz and /metrics are served when METRICS_PORT is unset. Each
@@ -9,7 +9,7 @@ import { commonEnv, type ConfigOf, type Env, envSchema, loadConfig, metricsEnv, 
  */
 export const METRICS_DEFAULT_PORT = 9465;
 
-export const configSchema = envSchema(commonEnv, runnerEnv, metricsEnv({ defaultPort: METRICS_DEFAULT_PORT }));
+export const configSchema = envSchema(commonEnv, runnerEnv, metricsEnv({ defaultPort: METRICS_DEFAULT_PORT }), egressEnv);
 export type RunnerConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the runner reads its environment. */

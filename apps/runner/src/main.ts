@@ -1,6 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import { exitOnConfigError, usePrivateUmask } from '@vigil/config';
-import { alwaysReady, bootService, startService } from '@vigil/http';
+import { alwaysReady, bootService, egressGuardFrom, startService } from '@vigil/http';
 import { createHttpLink, heapAdvice, openDiskSpool, runnerUserAgent, startRunnerAgent } from '@vigil/runner-agent';
 import { createApp } from './app';
 import { readConfig, spoolDirOf } from './config';
@@ -33,6 +33,7 @@ void (async () => {
     logger,
     metrics,
     userAgent,
+    egress: egressGuardFrom(config, metrics, 'runner'),
     pollMode: config.VIGIL_POLL_MODE,
     pollIntervalMs: config.VIGIL_POLL_INTERVAL_MS,
     concurrency: config.VIGIL_CONCURRENCY,

@@ -176,6 +176,8 @@ export interface SmtpServer {
   secure: boolean;
   username?: string;
   password?: string;
+  /** `?require_tls=false`: send credentials over a server that offers no STARTTLS (default: required). */
+  requireTls?: boolean;
 }
 
 export function smtpUrl(): EnvField<SmtpServer> {
@@ -193,6 +195,7 @@ export function smtpUrl(): EnvField<SmtpServer> {
         secure,
         ...(url.username !== '' && { username: decodeURIComponent(url.username) }),
         ...(url.password !== '' && { password: decodeURIComponent(url.password) }),
+        ...(url.searchParams.get('require_tls') === 'false' && { requireTls: false }),
       },
     };
   });

@@ -50,6 +50,8 @@ export {
   smtpUrl,
 } from './fields';
 export type { Check, RawEnvValue, SmtpServer } from './fields';
+export { secretKeyEnv } from './secret-key-env';
+export type { SecretKeyConfig } from './secret-key-env';
 export { ConfigError, envSchema, EX_CONFIG, exitOnConfigError, loadConfig } from './load-config';
 export type { ConfigOf, Env, EnvOutput, EnvPart, ExitIo } from './load-config';
 export {
@@ -68,3 +70,5 @@ export {
   writePrivateFile,
 } from './private-files';
 export type { FindOptions, FolderOutcome, FoundEntry, Owns, PrivateEntryKind, Tightening, TighteningFailure, TighteningOutcome } from './private-files';
+export { egressEnv, egressPolicyOf } from './egress-env';
+export type { EgressConfig } from './egress-env';

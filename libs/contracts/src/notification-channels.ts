@@ -50,6 +50,10 @@ export const EmailChannelConfigSchema = z.strictObject({
       secure: z.boolean().describe('TLS from the start (port 465) rather than STARTTLS'),
       username: z.string().min(1).max(256).optional(),
       password: z.string().min(1).max(256).optional(),
+      require_tls: z
+        .boolean()
+        .optional()
+        .describe('With credentials, refuse to send them unless the server offers TLS (STARTTLS); true unless set to false'),
     })
     .optional()
     .describe("The SMTP server; the notifier's default when omitted"),

@@ -1,5 +1,7 @@
 import type { Database } from '@vigil/db';
+import type { EgressGuard } from '@vigil/egress';
 import type { ServiceAppDeps } from '@vigil/http';
+import type { SecretKeyring } from '@vigil/secrets';
 
 /** Limits on what clients may send; every one has a default (see DEFAULT_LIMITS). */
 export interface ControllerLimits {
@@ -23,4 +25,12 @@ export const DEFAULT_LIMITS: ControllerLimits = {
 export interface ControllerDeps extends ServiceAppDeps {
   db: Database;
   limits?: Partial<ControllerLimits>;
+  /**
+   * The controller's egress policy: a check target or a channel destination it denies as a
+   * literal is refused at create/update (422 naming the rule). Unset: nothing is refused here
+   * (the probes and senders still check every connection with their own guard).
+   */
+  egress?: EgressGuard;
+  /** Seals channel and check secrets before they are stored, opens them to use them. */
+  secretKeys: SecretKeyring;
 }

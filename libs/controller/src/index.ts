@@ -6,3 +6,5 @@ export type { AdminKeyOptions, AdminKeyOutcome } from './auth/admin-key';
 export { API_KEY_PREFIX, createApiKey, generateApiKey, hashApiKey, scopeAllows } from './auth/api-keys';
 export { locationLink, ownLocationLink, type LocationLink } from './runner-api/location-link';
 export { changeCheck, createCheckInSite } from './management/checks';
+export { resealStoredSecrets } from './secrets/reseal-secrets';
+export type { ResealCounts } from './secrets/reseal-secrets';

@@ -1,6 +1,7 @@
 import { type Database, openDatabase } from '@vigil/db';
 import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
 import { createCapturedLogger } from '@vigil/logger/testing';
+import { channelSealer, generateSecretKey, SecretKeyring } from '@vigil/secrets';
 import { type DeliverOptions, deliverDue } from './deliver-due';
 import { defaultSenders } from './senders';
 import {
@@ -46,11 +47,13 @@ describe.each(testDatabaseKinds())('deliverDue on %s', (kind) => {
   });
 
   const backoff = { baseMs: 1000, maxMs: 60_000 };
+  const secretKeys = SecretKeyring.fromText(generateSecretKey());
   const options = (clock: { now: () => Date }, more: Partial<DeliverOptions> = {}): DeliverOptions => ({
     logger,
     now: clock.now,
     backoff,
     context: { timeoutMs: 3000 },
+    secretKeys,
     ...more,
   });
   const attemptsOf = (notificationId: bigint) =>
@@ -117,6 +120,40 @@ describe.each(testDatabaseKinds())('deliverDue on %s', (kind) => {
         locations: { failing: ['eu-1', 'us-1'], reporting: 'us-1' },
       });
     }
+  });
+
+  it('opens a channel stored sealed just before sending, and names the target without its userinfo', async () => {
+    const outage = await seedOutage(t.db.prisma, T0);
+    await t.db.prisma.endpoint.updateMany({
+      where: { checks: { some: { id: outage.check.id } } },
+      data: { target: 'http://bot:url-pass-word-PW42@127.0.0.1:1/health' },
+    });
+    const config = channelSealer(secretKeys, 'webhook').seal({ url: `${receiver.url}/sealed`, secret: SECRET, headers: { Authorization: 'Bearer sealed-token-1234' } });
+    expect(JSON.stringify(config)).not.toContain(SECRET);
+    const channel = await seedChannel(t.db.prisma, 'webhook', config as Record<string, string>);
+    await seedNotification(t.db.prisma, outage, channel.id);
+    expect(await deliverDue(t.db, options(fakeClock()))).toMatchObject({ claimed: 1, delivered: 1 });
+    const [request] = receiver.requests;
+    expect(request.headers['authorization']).toBe('Bearer sealed-token-1234');
+    const timestamp = request.headers['x-vigil-timestamp'] as string;
+    expect(verifyWebhookSignature(SECRET, timestamp, request.body, request.headers['x-vigil-signature'] as string, { now: new Date(Number(timestamp) * 1000) })).toEqual({
+      valid: true,
+    });
+    expect(request.body).not.toContain('url-pass-word-PW42');
+    expect(JSON.parse(request.body).check.target).toBe('http://127.0.0.1:1/health');
+  });
+
+  it('does not send through a channel whose secrets no key opens, and says so without them', async () => {
+    const outage = await seedOutage(t.db.prisma, T0);
+    const stranger = SecretKeyring.fromText(generateSecretKey());
+    const config = channelSealer(stranger, 'webhook').seal({ url: `${receiver.url}/stranger`, secret: SECRET });
+    const channel = await seedChannel(t.db.prisma, 'webhook', config as Record<string, string>);
+    const notification = await seedNotification(t.db.prisma, outage, channel.id);
+    expect(await deliverDue(t.db, options(fakeClock()))).toMatchObject({ claimed: 1, retrying: 1 });
+    expect(receiver.requests).toHaveLength(0);
+    const row = await t.db.prisma.notification.findUniqueOrThrow({ where: { id: notification.id } });
+    expect(row.lastError).toContain('VIGIL_SECRET_KEY_PREVIOUS');
+    await t.db.prisma.notification.update({ where: { id: notification.id }, data: { status: 'failed' } });
   });
 
   it('marks a notification failed at once when the receiver refuses it for good, keeping the answer', async () => {

@@ -1,5 +1,6 @@
 import { claimRows, type Database, Prisma, withTransaction } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
+import { channelSealer, type SecretKeyring } from '@vigil/secrets';
 import { type Backoff, DEFAULT_BACKOFF, retryDelayMs } from './backoff';
 import { loadDeliveries, type Delivery } from './load-deliveries';
 import { errorMessage } from './outcome';
@@ -26,6 +27,8 @@ export interface DeliverOptions {
   readonly random?: () => number;
   /** The controller API's public base URL, for links in messages. */
   readonly apiBaseUrl?: string;
+  /** Opens the channel secrets stored sealed, just before a send. */
+  readonly secretKeys: SecretKeyring;
 }
 
 export interface DeliverResult {
@@ -152,8 +155,15 @@ async function deliverOne(db: Database, delivery: Delivery, options: DeliverOpti
 async function send(delivery: Delivery, options: DeliverOptions): Promise<AttemptOutcome> {
   const sender = (options.senders ?? defaultSenders)[delivery.channel.type];
   const context: SenderContext = { ...(options.now && { now: options.now }), ...options.context };
+  let config: unknown;
   try {
-    return await sender(delivery.message, delivery.channel.config, context);
+    config = channelSealer(options.secretKeys, delivery.channel.type).open(delivery.channel.config);
+  } catch (error) {
+    // A key missing from VIGIL_SECRET_KEY_PREVIOUS can be added back: retried, and the message names no secret.
+    return { ok: false, error: `The channel's secrets do not open: ${errorMessage(error)}`, retryable: true, durationMs: 0 };
+  }
+  try {
+    return await sender(delivery.message, config, context);
   } catch (error) {
     return { ok: false, error: `The ${delivery.channel.type} sender threw: ${errorMessage(error)}`, retryable: true, durationMs: 0 };
   }

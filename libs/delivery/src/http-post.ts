@@ -3,7 +3,7 @@ import https from 'node:https';
 import { performance } from 'node:perf_hooks';
 import { VIGIL_VERSION } from '@vigil/contracts';
 import got, { type Response } from 'got';
-import { DEFAULT_SEND_TIMEOUT_MS, errorMessage, excerpt, isRetryableStatus, MAX_RESPONSE_EXCERPT } from './outcome';
+import { DEFAULT_SEND_TIMEOUT_MS, errorMessage, excerpt, isEgressDenied, isRetryableStatus, MAX_RESPONSE_EXCERPT } from './outcome';
 import type { AttemptOutcome, SenderContext } from './types';
 
 export const USER_AGENT = `Vigil/${VIGIL_VERSION}`;
@@ -36,6 +36,8 @@ export function postJson(request: JsonPost, context: SenderContext): Promise<Att
   return new Promise<AttemptOutcome>((resolve) => {
     let stream: ReturnType<typeof got.stream>;
     try {
+      // A literal destination is connected to without a lookup: judge it here; names in dnsLookup.
+      context.egress?.refuseHost(new URL(request.url).hostname);
       stream = got.stream.post(request.url, {
         body: request.body,
         headers: { ...request.headers, 'content-type': 'application/json', 'user-agent': USER_AGENT },
@@ -48,6 +50,7 @@ export function postJson(request: JsonPost, context: SenderContext): Promise<Att
         cache: false,
         http2: false,
         agent,
+        ...(context.egress && { dnsLookup: context.egress.lookup }),
       });
     } catch (error) {
       resolve({ ok: false, error: errorMessage(error), retryable: false, durationMs: elapsed() });
@@ -79,7 +82,7 @@ export function postJson(request: JsonPost, context: SenderContext): Promise<Att
         ok,
         statusCode: status,
         ...(text !== undefined && { responseExcerpt: text }),
-        ...(!ok && { error: `The receiver answered ${status}${response.statusMessage ? ` ${response.statusMessage}` : ''}` }),
+        ...(!ok && { error: `The receiver answered ${status}${response.statusMessage ? ` ${response.statusMessage.slice(0, MAX_RESPONSE_EXCERPT)}` : ''}` }),
         retryable: !ok && isRetryableStatus(status),
         durationMs: elapsed(),
       });
@@ -101,7 +104,7 @@ export function postJson(request: JsonPost, context: SenderContext): Promise<Att
     });
     stream.on('end', complete);
     stream.on('error', (error: unknown) =>
-      settle({ ok: false, error: errorMessage(error), retryable: true, durationMs: elapsed() }),
+      settle({ ok: false, error: errorMessage(error), retryable: !isEgressDenied(error), durationMs: elapsed() }),
     );
   });
 }

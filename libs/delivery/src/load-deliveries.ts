@@ -1,4 +1,5 @@
 import type { Database, Notification, NotificationChannel } from '@vigil/db';
+import { targetWithoutUserinfo } from '@vigil/secrets';
 import { buildAlertMessage, type MessageOptions } from './message';
 import type { AlertMessage } from './types';
 
@@ -22,7 +23,8 @@ export async function loadDeliveries(db: Database, ids: readonly bigint[], optio
   });
   return rows.map((row) => {
     const { event, transition, channel } = row;
-    const target = event.endpoint?.target;
+    // A URL target's userinfo is a credential: alerts name the target without it.
+    const target = event.endpoint ? targetWithoutUserinfo(event.endpoint.target) : undefined;
     return {
       notification: row,
       channel,

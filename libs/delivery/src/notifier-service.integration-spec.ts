@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { OUTBOX_CHANNEL } from '@vigil/db';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@vigil/db/testing';
 import { createCapturedLogger } from '@vigil/logger/testing';
+import { generateSecretKey, SecretKeyring } from '@vigil/secrets';
 import { Registry } from 'prom-client';
 import { type NotifierService, startNotifier } from './notifier-service';
 import { type Receiver, seedChannel, seedNotification, seedOutage, startReceiver } from './testing';
@@ -23,7 +24,7 @@ describe.each(testDatabaseKinds())('the notifier service on %s', (kind) => {
   it('delivers a row as soon as the evaluator NOTIFYs (it polls only every minute here), and counts the attempt', async () => {
     const { prisma } = database.db;
     const metrics = new Registry();
-    notifier = await startNotifier({ db: database.db, logger: createCapturedLogger().logger, metrics, context: {}, pollIntervalMs: 60_000 });
+    notifier = await startNotifier({ db: database.db, logger: createCapturedLogger().logger, metrics, context: {}, secretKeys: SecretKeyring.fromText(generateSecretKey()), pollIntervalMs: 60_000 });
     await notifier.nextStep();
     await sleep(300);
     const outage = await seedOutage(prisma, new Date(Date.now() - 1000));

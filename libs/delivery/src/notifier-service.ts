@@ -1,5 +1,6 @@
 import { type Database, OUTBOX_CHANNEL } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
+import type { SecretKeyring } from '@vigil/secrets';
 import { startWorkerLoop } from '@vigil/worker-loop';
 import { Counter, type Registry } from 'prom-client';
 import { deliverDue } from './deliver-due';
@@ -11,6 +12,8 @@ export interface NotifierServiceOptions {
   logger: Logger;
   metrics: Registry;
   context: SenderContext;
+  /** Opens the channel secrets stored sealed. */
+  secretKeys: SecretKeyring;
   maxAttempts?: number;
   /** The controller's public URL, for links in messages. */
   apiBaseUrl?: string;
@@ -60,6 +63,7 @@ export async function startNotifier(options: NotifierServiceOptions): Promise<No
         context: options.context,
         maxAttempts: options.maxAttempts,
         apiBaseUrl: options.apiBaseUrl,
+        secretKeys: options.secretKeys,
       });
       for (const outcome of OUTCOMES) if (result[outcome] > 0) attempts.inc({ outcome }, result[outcome]);
       return { more: result.claimed >= batchSize };
@@ -85,10 +89,18 @@ export interface NotifierSettings {
   VIGIL_PUBLIC_URL?: string;
 }
 
-/** What the notifier app and the all-in-one pass to `startNotifier` from their config. */
-export function notifierOptionsFrom(config: NotifierSettings): Pick<NotifierServiceOptions, 'context' | 'maxAttempts' | 'apiBaseUrl'> {
+/** What the notifier app and the all-in-one pass to `startNotifier` from their config (and the notifier's egress guard). */
+export function notifierOptionsFrom(
+  config: NotifierSettings,
+  egress?: SenderContext['egress'],
+): Pick<NotifierServiceOptions, 'context' | 'maxAttempts' | 'apiBaseUrl'> {
   return {
-    context: { smtp: config.VIGIL_SMTP_URL, emailFrom: config.VIGIL_EMAIL_FROM, pagerDutyEventsUrl: config.VIGIL_PAGERDUTY_EVENTS_URL },
+    context: {
+      smtp: config.VIGIL_SMTP_URL,
+      emailFrom: config.VIGIL_EMAIL_FROM,
+      pagerDutyEventsUrl: config.VIGIL_PAGERDUTY_EVENTS_URL,
+      ...(egress && { egress }),
+    },
     maxAttempts: config.VIGIL_NOTIFY_MAX_ATTEMPTS,
     apiBaseUrl: config.VIGIL_PUBLIC_URL,
   };

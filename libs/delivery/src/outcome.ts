@@ -1,7 +1,11 @@
 import type { AttemptOutcome } from './types';
 
-/** The most characters of a receiver's answer kept with an attempt. */
-export const MAX_RESPONSE_EXCERPT = 500;
+/**
+ * The most characters of a receiver's answer kept with an attempt: enough for `ok` or an error
+ * code, not enough to relay what an internal service answers (delivery records are readable by
+ * read keys).
+ */
+export const MAX_RESPONSE_EXCERPT = 64;
 
 /** The default bound of one attempt, from connecting to the end of the answer. */
 export const DEFAULT_SEND_TIMEOUT_MS = 10_000;
@@ -17,6 +21,11 @@ export function excerpt(text: string): string | undefined {
  */
 export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
+}
+
+/** Whether an error is a refusal of the egress policy: final, trying again cannot help. */
+export function isEgressDenied(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'EGRESS_DENIED';
 }
 
 export function errorMessage(error: unknown): string {

@@ -1,4 +1,5 @@
 import type { ChannelType, NotificationKindName } from '@vigil/contracts';
+import type { EgressGuard } from '@vigil/egress';
 
 /** The event a notification is about, as receivers see it (timestamps in ISO 8601). */
 export interface AlertEvent {
@@ -72,6 +73,8 @@ export interface SmtpSettings {
   readonly secure: boolean;
   readonly username?: string;
   readonly password?: string;
+  /** With credentials, send nothing unless the conversation is encrypted; true unless false. */
+  readonly requireTls?: boolean;
 }
 
 /** What senders need beyond the message and the channel's config: the notifier's settings. */
@@ -88,6 +91,12 @@ export interface SenderContext {
   readonly smtp?: SmtpSettings;
   /** When the attempt happens (for `sent_at` and signatures); the clock when absent. */
   readonly now?: () => Date;
+  /**
+   * The notifier's egress policy: a destination it denies (as written or as resolved) is not
+   * connected to and the attempt fails for good. Optional for tests of the senders alone;
+   * every real notifier passes one.
+   */
+  readonly egress?: EgressGuard;
 }
 
 /** Delivers one message through one channel. Never throws: every failure is an outcome. */

@@ -11,3 +11,4 @@ export { startService } from './serve';
 export type { RunningService, ServiceProcess, StartServiceOptions } from './serve';
 export { bootService, createServiceApp } from './service-app';
 export type { ServiceAppDeps, ServiceAppOptions } from './service-app';
+export { egressGuardFrom } from './egress';

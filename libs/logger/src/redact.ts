@@ -22,6 +22,18 @@ const SECRET_KEYS_EXACT = new Set(['key', 'pass', 'pwd', 'jwt']);
 
 const MAX_DEPTH = 10;
 
+/**
+ * The secret-name rule for HTTP headers a user configures (a webhook channel's, an HTTP check's):
+ * `Authorization`, `X-Api-Key`, `X-Auth-Token`, `Cookie`, `*secret*`, `*signature*`… Their values
+ * are masked in answers, encrypted at rest and never logged. Broader than `isSecretKey` on purpose:
+ * a header name costs nothing to over-mask.
+ */
+const SECRET_HEADER_NAME = /auth|token|key|secret|cookie|passw|signature/i;
+
+export function isSecretHeaderName(name: string): boolean {
+  return SECRET_HEADER_NAME.test(name) || isSecretKey(name);
+}
+
 export function isSecretKey(key: string): boolean {
   const normalized = key.toLowerCase().replace(/[^a-z0-9]/g, '');
   return SECRET_KEYS_EXACT.has(normalized) || SECRET_KEY_FRAGMENTS.some((fragment) => normalized.includes(fragment));

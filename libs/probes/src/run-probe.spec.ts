@@ -1,9 +1,10 @@
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server } from 'node:net';
 import { HttpSpecSchema, TcpSpecSchema } from '@vigil/contracts';
+import { loopbackEgress } from '@vigil/egress/testing';
 import { runProbe } from './run-probe';
 
-const context = { userAgent: 'Vigil/test (+runner test)' };
+const context = { userAgent: 'Vigil/test (+runner test)', egress: loopbackEgress() };
 
 function listen(server: Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));

@@ -1,4 +1,5 @@
 import type { CheckSpecOf, CheckType, ReportedResult } from '@vigil/contracts';
+import type { EgressGuard } from '@vigil/egress';
 
 /** One run to execute: the check's type, target and normalized spec, as the runner API hands them out. */
 export type ProbeRun = { [T in CheckType]: { type: T; target: string; spec: CheckSpecOf<T>; timeoutMs: number } }[CheckType];
@@ -8,6 +9,12 @@ export interface ProbeContext {
   userAgent: string;
   /** Aborts the probe early (shutdown); the probe answers with error_code `ABORTED`. */
   signal?: AbortSignal;
+  /**
+   * The egress policy of the component running the probe: every address connected to (each
+   * redirect hop, each resolved address) is checked; a refusal is a result with error_code
+   * `EGRESS_DENIED`. Required, so that no caller forgets it.
+   */
+  egress: EgressGuard;
 }
 
 /**

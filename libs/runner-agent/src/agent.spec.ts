@@ -7,6 +7,7 @@ import { type RunnerAgent, type RunnerAgentOptions, startRunnerAgent } from './a
 import { createBackoff } from './backoff';
 import { createMemorySpool } from './spool';
 import { FakeController, httpRun } from './testing';
+import { loopbackEgress } from '@vigil/egress/testing';
 
 /** A probe the test holds: each run waits until released (or answers after `delayMs`). */
 function heldProbe(delayMs?: number) {
@@ -51,6 +52,7 @@ describe('the runner agent', () => {
       logger: log.logger,
       metrics: new Registry(),
       userAgent: 'Vigil/test (+runner t-1)',
+      egress: loopbackEgress(),
       pollMode: 'periodic',
       pollIntervalMs: 100,
       concurrency: 10,

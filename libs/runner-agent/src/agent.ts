@@ -1,4 +1,5 @@
 import { MAX_POLL_LIMIT, MAX_POLL_LOOKAHEAD_MS, MAX_REPORT_BATCH, type ReportedResult, type RunSpec } from '@vigil/contracts';
+import type { EgressGuard } from '@vigil/egress';
 import type { Logger } from '@vigil/logger';
 import { type ProbeContext, type ProbeResult, type ProbeRun, runProbe } from '@vigil/probes';
 import type { Registry } from 'prom-client';
@@ -29,6 +30,8 @@ export interface RunnerAgentOptions {
   metrics: Registry;
   /** `Vigil/<version> (+runner <slug>)`, sent by every probe unless its check sets its own. */
   userAgent: string;
+  /** The egress policy every probe of this runner obeys (its own settings, or the controller's for `@controller`). */
+  egress: EgressGuard;
   pollMode: PollMode;
   pollIntervalMs: number;
   /** How far ahead of their due time polls lease runs (0–5000 ms); default defaultLookaheadMs(pollIntervalMs). */
@@ -75,7 +78,7 @@ export interface RunnerAgent {
  * leased again (and then refused) after a long outage.
  */
 export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
-  const { link, spool, logger, pollMode, pollIntervalMs, concurrency, userAgent, probe = runProbe } = options;
+  const { link, spool, logger, pollMode, pollIntervalMs, concurrency, userAgent, egress, probe = runProbe } = options;
   const lookaheadMs = Math.min(MAX_POLL_LOOKAHEAD_MS, Math.max(0, Math.round(options.lookaheadMs ?? defaultLookaheadMs(pollIntervalMs))));
   const pollBackoff = options.pollBackoff ?? createBackoff({ initialMs: Math.max(1000, pollIntervalMs), maxMs: 300_000 });
   // One controller per run: a signal shared by a thousand runs makes every listener added to it cost more.
@@ -107,7 +110,7 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
     if (parsed.ok) {
       aborters.add(aborter);
       try {
-        result = await probe(parsed.run, { userAgent, signal: aborter.signal });
+        result = await probe(parsed.run, { userAgent, egress, signal: aborter.signal });
       } catch (error) {
         // A probe answers every failure with a result; a throw is a bug, not the endpoint's fault.
         logger.error('a probe failed unexpectedly; the run is not reported', { check_id: spec.check_id, err: error });

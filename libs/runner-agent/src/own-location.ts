@@ -1,4 +1,5 @@
 import { CONTROLLER_LOCATION } from '@vigil/contracts';
+import type { EgressGuard } from '@vigil/egress';
 import type { Logger } from '@vigil/logger';
 import type { Registry } from 'prom-client';
 import { type RunnerAgent, startRunnerAgent } from './agent';
@@ -18,6 +19,8 @@ export interface OwnLocationOptions {
   logger: Logger;
   metrics: Registry;
   concurrency: number;
+  /** The controller's egress policy: `@controller` probes from the control plane's network. */
+  egress: EgressGuard;
 }
 
 /**
@@ -35,5 +38,6 @@ export function startOwnLocation(options: OwnLocationOptions): RunnerAgent {
     pollMode: 'periodic',
     pollIntervalMs: 1000,
     concurrency: options.concurrency,
+    egress: options.egress,
   });
 }

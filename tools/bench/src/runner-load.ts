@@ -10,6 +10,7 @@ import { createRunnerSigner, generateRunnerKeyPair } from '@vigil/runner-auth';
 import got from 'got';
 import { Registry } from 'prom-client';
 import { type LoadPhase, type PhaseFigures, readStats, RESULT_PREFIX, type ServerStats } from './runner-protocol';
+import { loopbackEgress } from '@vigil/egress/testing';
 
 const SAMPLE_MS = 250;
 const SLUG = 'bench-1';
@@ -74,6 +75,8 @@ function runnerAgent(phase: LoadPhase): Load {
     logger,
     metrics: new Registry(),
     userAgent,
+    // The benchmark's targets are its own stand-ins on loopback.
+    egress: loopbackEgress(),
     pollMode: phase.mode === 'periodic' ? 'periodic' : 'drain',
     pollIntervalMs: phase.pollIntervalMs,
     concurrency: phase.concurrency,

@@ -11,7 +11,7 @@ const services = compose.services;
 const RUNNER_SLUGS = ['us-1', 'eu-1', 'ap-1'];
 /** Read by Node itself, not by the app's configuration. */
 const NODE_VARIABLES = new Set(['NODE_OPTIONS']);
-const SECRET_VARIABLES = ['VIGIL_ADMIN_KEY', 'VIGIL_API_KEY', 'POSTGRES_PASSWORD', 'VIGIL_RUNNER_KEY'];
+const SECRET_VARIABLES = ['VIGIL_ADMIN_KEY', 'VIGIL_API_KEY', 'POSTGRES_PASSWORD', 'VIGIL_RUNNER_KEY', 'VIGIL_SECRET_KEY'];
 const appServices = Object.entries(services).filter(([, service]) => appOf(service) !== undefined);
 const runners = Object.entries(services).filter(([, service]) => appOf(service) === 'runner');
 const rawCompose = readFileSync(join(DOCKER_DIR, 'compose.yaml'), 'utf8');

@@ -66,6 +66,8 @@ export async function runSmoke(staged: Map<SmokeApp, StagedApp>, database: Smoke
   };
   const databaseEnv: Env =
     database.kind === 'postgres' ? { DATABASE_URL: database.url } : { VIGIL_DATA_DIR: dataDir('controller') };
+  // On PostgreSQL the controller and the notifier need one data key (the embedded database makes its own).
+  const secretKeyEnv: Env = database.kind === 'postgres' ? { VIGIL_SECRET_KEY: randomBytes(32).toString('base64') } : {};
   const adminKey = `vk_${randomBytes(20).toString('hex')}`;
 
   const launch = async (name: string, app: SmokeApp, env: Env, argv?: string[]): Promise<Child> => {
@@ -89,7 +91,7 @@ export async function runSmoke(staged: Map<SmokeApp, StagedApp>, database: Smoke
 
     const port = await freePort();
     const controllerUrl = `http://127.0.0.1:${port}`;
-    await launch('controller-api', 'controller-api', { ...databaseEnv, VIGIL_MIGRATE: 'off', VIGIL_ADMIN_KEY: adminKey, PORT: String(port), HOST: '127.0.0.1' });
+    await launch('controller-api', 'controller-api', { ...databaseEnv, ...secretKeyEnv, VIGIL_MIGRATE: 'off', VIGIL_ADMIN_KEY: adminKey, PORT: String(port), HOST: '127.0.0.1' });
     // Ready only with every migration applied: the migrate service did it, not this process.
     await expectStatus(`${controllerUrl}/readyz`, 200);
     step('controller-api: ready');
@@ -97,7 +99,7 @@ export async function runSmoke(staged: Map<SmokeApp, StagedApp>, database: Smoke
     if (database.kind === 'postgres') {
       for (const app of ['evaluator', 'notifier'] as const) {
         const metricsPort = String(await freePort());
-        await launch(app, app, { ...databaseEnv, VIGIL_MIGRATE: 'off', METRICS_PORT: metricsPort });
+        await launch(app, app, { ...databaseEnv, ...(app === 'notifier' ? secretKeyEnv : {}), VIGIL_MIGRATE: 'off', METRICS_PORT: metricsPort });
         await expectStatus(`http://127.0.0.1:${metricsPort}/readyz`, 200);
       }
     }

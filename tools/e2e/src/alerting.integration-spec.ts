@@ -55,7 +55,7 @@ describe.each(testDatabaseKinds())('alerting end to end on %s', (kind) => {
   beforeEach(() => receivers.reset());
 
   const evaluate = (readOnly = false) => evaluatePending(harness.db, { maxChecks: 50, readOnly, logger: evaluatorLog.logger });
-  const deliver = (options: Partial<DeliverOptions> = {}) => deliverDue(harness.db, { logger: notifierLog.logger, context: receivers.context, ...options });
+  const deliver = (options: Partial<DeliverOptions> = {}) => deliverDue(harness.db, { logger: notifierLog.logger, context: receivers.context, secretKeys: harness.secretKeys, ...options });
 
   /** A site with one http check run from the three locations: down once 2 of them failed twice in a row. */
   async function monitoredSite(name: string, channels: (siteId: string) => ReturnType<AlertReceivers['channels']> = () => []) {

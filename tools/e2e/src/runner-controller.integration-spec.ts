@@ -24,6 +24,7 @@ import { type AnsweredResults, recordingLink } from './support/recording-link';
 import { type RestartableServer, serveRestartably } from './support/restartable-server';
 import { startTargetServer, type TargetServer } from './support/target-server';
 import { until } from './support/until';
+import { loopbackEgress } from '@vigil/egress/testing';
 
 const CHECKS = 20;
 /** Slow enough that runs are still in flight when the controller is cut off. */
@@ -153,6 +154,7 @@ describe('a runner against a real controller-api on PGlite', () => {
           logger: log.logger,
           metrics,
           userAgent,
+          egress: loopbackEgress(),
           pollMode,
           pollIntervalMs: 200,
           concurrency: 5,

@@ -10,6 +10,12 @@ export const EVALUATOR: ServiceApp = { name: 'evaluator', project: '@vigil/evalu
 export const NOTIFIER: ServiceApp = { name: 'notifier', project: '@vigil/notifier', main: 'dist/apps/notifier/main.js' };
 export const RUNNER: ServiceApp = { name: 'runner', project: '@vigil/runner', main: 'dist/apps/runner/main.js' };
 
+/**
+ * The data key of the fleets this process starts: the controller and the notifier of one database
+ * must share it (each test database gets its secrets sealed under it; a restart finds it again).
+ */
+export const FLEET_SECRET_KEY = randomBytes(32).toString('base64');
+
 /** What every service start takes besides its own settings. */
 export interface ServiceOptions {
   /** What messages call it; the app's name by default. */
@@ -47,6 +53,9 @@ async function start(root: string, app: ServiceApp, options: ServiceOptions, var
         LOG_LEVEL: options.logLevel ?? 'warn',
         LOG_FORMAT: 'pretty',
         NODE_ENV: 'production',
+        // Every stand-in target and receiver of the fleets listens on loopback, which the egress
+        // policy denies by default: the fleets allow it explicitly, nothing else changes for them.
+        VIGIL_EGRESS_ALLOW: 'loopback',
         ...vars(port),
         ...options.vars,
       }),
@@ -89,6 +98,7 @@ export async function startController(
     PORT: String(port),
     VIGIL_MIGRATE: 'off',
     VIGIL_ADMIN_KEY: adminKey,
+    VIGIL_SECRET_KEY: FLEET_SECRET_KEY,
   }));
   return { ...service, adminKey };
 }
@@ -100,7 +110,12 @@ export function startEvaluator(root: string, databaseUrl: string, options: Servi
 
 /** The built notifier in its own process against `databaseUrl`, its /readyz on a free metrics port. */
 export function startNotifier(root: string, databaseUrl: string, options: ServiceOptions = {}): Promise<RunningService> {
-  return start(root, NOTIFIER, options, (port) => ({ DATABASE_URL: databaseUrl, METRICS_PORT: String(port), VIGIL_MIGRATE: 'off' }));
+  return start(root, NOTIFIER, options, (port) => ({
+    DATABASE_URL: databaseUrl,
+    METRICS_PORT: String(port),
+    VIGIL_MIGRATE: 'off',
+    VIGIL_SECRET_KEY: FLEET_SECRET_KEY,
+  }));
 }
 
 export interface RunnerIdentity {

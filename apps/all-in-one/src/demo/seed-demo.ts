@@ -2,6 +2,7 @@ import { CONTROLLER_LOCATION, CreateCheckBody } from '@vigil/contracts';
 import { changeCheck, createCheckInSite } from '@vigil/controller';
 import type { Database } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
+import type { SecretKeyring } from '@vigil/secrets';
 import { ALWAYS_UP_PATH, FLAPPING_PATH } from './demo-targets';
 
 export const DEMO_SITE_SLUG = 'demo';
@@ -43,7 +44,12 @@ export async function demoSiteExists(db: Database): Promise<boolean> {
  * on) and its two checks exist. Safe to run at every start: what exists is kept, with its
  * history; a check the operator disabled stays so.
  */
-export async function seedDemo(db: Database, baseUrl: string, logger: Logger, options: { create: boolean }): Promise<DemoSeedOutcome> {
+export async function seedDemo(
+  db: Database,
+  baseUrl: string,
+  logger: Logger,
+  options: { create: boolean; secretKeys: SecretKeyring },
+): Promise<DemoSeedOutcome> {
   const outcome: DemoSeedOutcome = { siteCreated: false, checksCreated: 0, checksRetargeted: 0 };
   let site = await db.prisma.site.findUnique({ where: { slug: DEMO_SITE_SLUG } });
   if (site === null) {
@@ -59,10 +65,10 @@ export async function seedDemo(db: Database, baseUrl: string, logger: Logger, op
     });
     if (existing === null) {
       if (!options.create) continue;
-      await createCheckInSite(db, body);
+      await createCheckInSite(db, options.secretKeys, body);
       outcome.checksCreated++;
     } else if (existing.endpoint.target !== body.target) {
-      await changeCheck(db, existing.uuid, { target: body.target });
+      await changeCheck(db, options.secretKeys, existing.uuid, { target: body.target });
       outcome.checksRetargeted++;
     }
   }

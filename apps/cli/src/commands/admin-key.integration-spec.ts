@@ -7,12 +7,13 @@ import { type Database, openDatabase, resolveDatabaseTarget } from '@vigil/db';
 import { testDatabaseKinds } from '@vigil/db/testing';
 import { alwaysReady, createMetricsRegistry, createServiceApp } from '@vigil/http';
 import { createCapturedLogger } from '@vigil/logger/testing';
+import { generateSecretKey, SecretKeyring } from '@vigil/secrets';
 import type { Express } from 'express';
 import request from 'supertest';
 import { cliWith } from '../test-helpers';
 
 function controllerApp(db: Database): Express {
-  const deps = { db, logger: createCapturedLogger({ level: 'warn' }).logger, metrics: createMetricsRegistry({ service: 'controller-api', defaultMetrics: false }), ready: alwaysReady };
+  const deps = { db, logger: createCapturedLogger({ level: 'warn' }).logger, metrics: createMetricsRegistry({ service: 'controller-api', defaultMetrics: false }), ready: alwaysReady, secretKeys: SecretKeyring.fromText(generateSecretKey()) };
   return createServiceApp(deps, { mount: (app) => mountController(app, deps) });
 }
 

@@ -1,4 +1,4 @@
-import { maskChannelConfig, maskSecret, mergePatch, restoreMaskedSecrets, secretPaths } from './channel-secrets';
+import { maskChannelConfig, maskSecret, mergePatch, restoreMaskedSecrets, secretPaths, secretsKeptForNewDestination } from './channel-secrets';
 
 const webhook = {
   url: 'https://ops.example/hook',
@@ -55,5 +55,28 @@ describe('channel secrets', () => {
     expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
     expect(Object.keys(merged)).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('secretsKeptForNewDestination', () => {
+  it('names nothing when the destination stays, whatever else changes', () => {
+    expect(secretsKeptForNewDestination('webhook', webhook, { ...webhook, headers: { ...webhook.headers, 'X-Team': 'a' } }, {})).toEqual([]);
+  });
+
+  it('names each kept secret when the url changes, but not one sent again in full', () => {
+    const moved = { ...webhook, url: 'https://elsewhere.example/' };
+    expect(secretsKeptForNewDestination('webhook', webhook, moved, { url: moved.url }).map((p) => p.field)).toEqual([
+      'config.secret',
+      'config.headers.Authorization',
+      'config.headers.X-Api-Key',
+    ]);
+    const patch = { url: moved.url, secret: webhook.secret, headers: { Authorization: '••••efgh', 'X-Api-Key': webhook.headers['X-Api-Key'] } };
+    expect(secretsKeptForNewDestination('webhook', webhook, moved, patch).map((p) => p.field)).toEqual(['config.headers.Authorization']);
+  });
+
+  it('treats a slack webhook url as both: changing it means sending it', () => {
+    const stored = { webhook_url: 'https://hooks.slack.com/services/a' };
+    const patch = { webhook_url: 'https://hooks.slack.com/services/b' };
+    expect(secretsKeptForNewDestination('slack', stored, patch, patch)).toEqual([]);
   });
 });

@@ -1,12 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
 import { type ChannelType, type FieldProblem, SECRET_MASK_PREFIX } from '@vigil/contracts';
+import { channelSecretPaths, maskSecret } from '@vigil/secrets';
 
 type JsonObject = Record<string, unknown>;
 type Path = readonly string[];
-
-/** Header names whose values are credentials (`Authorization`, `X-Api-Key`, `X-Auth-Token`, `Cookie`…). */
-const SECRET_HEADER = /auth|token|key|secret|cookie|passw|signature/i;
-/** Below this length, the last 4 characters would give away too much of a secret. */
-const SHORTEST_WITH_TAIL = 8;
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -16,27 +13,44 @@ function valueAt(config: unknown, path: Path): unknown {
   return path.reduce<unknown>((node, key) => (isObject(node) && Object.hasOwn(node, key) ? node[key] : undefined), config);
 }
 
-/** The paths of the secret values a config of `type` holds. */
+/** The paths of the secret values a config of `type` holds (the rule lives in @vigil/secrets). */
 export function secretPaths(type: ChannelType, config: unknown): Path[] {
-  switch (type) {
-    case 'webhook': {
-      const headers = valueAt(config, ['headers']);
-      const secretHeaders = isObject(headers) ? Object.keys(headers).filter((name) => SECRET_HEADER.test(name)) : [];
-      return [['secret'], ...secretHeaders.map((name) => ['headers', name])];
-    }
-    case 'slack':
-      return [['webhook_url']];
-    case 'email':
-      return [['smtp', 'password']];
-    case 'pagerduty':
-      return [['routing_key']];
-  }
+  return channelSecretPaths(type, config);
 }
 
-/** `••••` and the last 4 characters, or only `••••` for a short secret. */
-export function maskSecret(secret: string): string {
-  return secret.length >= SHORTEST_WITH_TAIL ? `${SECRET_MASK_PREFIX}${secret.slice(-4)}` : SECRET_MASK_PREFIX;
+/**
+ * Where a channel of each type sends its secrets. Changing one of these moves the secrets to a
+ * new receiver, so it needs them resent (a write key must not redirect a credential it cannot read).
+ * Slack's destination is its secret, and PagerDuty's is the notifier's setting.
+ */
+const DESTINATION_PATHS: Readonly<Record<ChannelType, readonly Path[]>> = {
+  webhook: [['url']],
+  slack: [],
+  email: [['smtp', 'host'], ['smtp', 'port'], ['smtp', 'secure'], ['smtp', 'username'], ['smtp', 'require_tls']],
+  pagerduty: [],
+};
+
+/**
+ * The secrets a patch keeps (by omitting them or sending their masks) while it changes where the
+ * channel sends them: one problem per secret to resend, naming the destination fields that change.
+ */
+export function secretsKeptForNewDestination(type: ChannelType, stored: unknown, patched: unknown, patch: unknown): FieldProblem[] {
+  const moved = DESTINATION_PATHS[type].filter((path) => !isDeepStrictEqual(valueAt(stored, path), valueAt(patched, path)));
+  if (moved.length === 0) return [];
+  const movedFields = moved.map((path) => ['config', ...path].join('.')).join(', ');
+  return secretPaths(type, patched)
+    .filter((path) => {
+      const sent = valueAt(patch, path);
+      const resent = typeof sent === 'string' && !sent.startsWith(SECRET_MASK_PREFIX);
+      return !resent && typeof valueAt(patched, path) === 'string' && typeof valueAt(stored, path) === 'string';
+    })
+    .map((path) => ({
+      field: ['config', ...path].join('.'),
+      message: `must be sent again in full: ${movedFields} changes where this secret is sent`,
+    }));
 }
+
+export { maskSecret };
 
 function withValueAt(config: JsonObject, path: Path, value: unknown): JsonObject {
   const [key, ...rest] = path;

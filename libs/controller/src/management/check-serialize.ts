@@ -1,5 +1,6 @@
 import type { getCheck, listCheckLocations, listCheckResults, ResponseOf } from '@vigil/contracts';
 import type { Check, CheckResult, Prisma } from '@vigil/db';
+import { checkSealer, maskCheckSpec, maskTarget, type SecretKeyring } from '@vigil/secrets';
 
 export type CheckJson = ResponseOf<typeof getCheck>;
 export type CheckLocationJson = ResponseOf<typeof listCheckLocations>['data'][number];
@@ -28,15 +29,16 @@ export function locationsThresholdJson(stored: string): number | string {
   return stored.endsWith('%') ? stored : Number(stored);
 }
 
-export function checkJson(check: CheckWithRelations): CheckJson {
+export function checkJson(check: CheckWithRelations, secretKeys: SecretKeyring): CheckJson {
   return {
     id: check.uuid,
     site_id: check.endpoint.site.uuid,
     name: check.name,
     type: check.type,
-    target: check.endpoint.target,
+    // Credentials in the target (userinfo) and the spec (secret headers) are answered masked, to every key.
+    target: maskTarget(check.endpoint.target),
     // Stored already parsed by the type's spec schema, defaults filled in.
-    spec: check.spec as Record<string, unknown>,
+    spec: maskCheckSpec(check.type, checkSealer(secretKeys, check.type).open(check.spec)),
     interval_s: check.intervalS,
     down_interval_s: check.downIntervalS,
     timeout_ms: check.timeoutMs,

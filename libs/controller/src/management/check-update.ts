@@ -5,9 +5,11 @@ import {
   checkSettingsProblems,
   type FieldProblem,
   fieldProblems,
+  SECRET_MASK_PREFIX,
   type UpdateCheck,
 } from '@vigil/contracts';
 import type { Prisma } from '@vigil/db';
+import { checkSecretsKeptForNewTarget, hasUserinfo, maskTarget, restoreMaskedCheckSecrets, targetWithoutUserinfo } from '@vigil/secrets';
 import type { z } from 'zod';
 import { locationsThresholdJson, storedLocationsThreshold } from './check-serialize';
 
@@ -21,6 +23,8 @@ export interface CurrentCheck {
   locations: string[];
   failingLocationsThreshold: string;
   enabled: boolean;
+  /** The stored spec (opened): where masked secret headers sent back are restored from. */
+  spec?: unknown;
 }
 
 export interface CheckUpdatePlan {
@@ -48,17 +52,30 @@ function problemsUnder(prefix: string, error: z.ZodError): FieldProblem[] {
 export function planCheckUpdate(current: CurrentCheck, patch: UpdateCheck): { plan: CheckUpdatePlan } | { problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   let newTarget: string | undefined;
-  if (patch.target !== undefined) {
-    const parsed = CHECK_TARGET_SCHEMAS[current.type].safeParse(patch.target);
+  // A target read (its password masked) and sent back is the stored one; a mask anywhere else
+  // would become the password itself.
+  const sentTarget = hasUserinfo(current.target) && patch.target === maskTarget(current.target) ? current.target : patch.target;
+  if (sentTarget !== undefined && sentTarget.includes(SECRET_MASK_PREFIX)) {
+    problems.push({ field: 'target', message: 'has a masked password that is not the stored one; send the whole target' });
+  } else if (sentTarget !== undefined) {
+    const parsed = CHECK_TARGET_SCHEMAS[current.type].safeParse(sentTarget);
     if (!parsed.success) problems.push(...problemsUnder('target', parsed.error));
     else if (parsed.data !== current.target) newTarget = parsed.data;
   }
   let spec: Prisma.InputJsonValue | undefined;
+  let kept: string[] = [];
   if (patch.spec !== undefined) {
-    const parsed = CHECK_SPEC_SCHEMAS[current.type].safeParse(patch.spec);
+    const restored = restoreMaskedCheckSecrets(current.type, patch.spec, current.spec);
+    kept = restored.kept;
+    problems.push(...restored.problems);
+    const parsed = CHECK_SPEC_SCHEMAS[current.type].safeParse(restored.spec);
     if (!parsed.success) problems.push(...problemsUnder('spec', parsed.error));
-    else spec = parsed.data as Prisma.InputJsonValue;
+    else if (restored.problems.length === 0) spec = parsed.data as Prisma.InputJsonValue;
   }
+  // Secret headers kept while the target moves would be sent to the new target: resend them.
+  // (New credentials in the URL alone do not move it.)
+  const moved = newTarget !== undefined && targetWithoutUserinfo(newTarget) !== targetWithoutUserinfo(current.target);
+  if (moved) problems.push(...checkSecretsKeptForNewTarget(current.type, current.spec, patch.spec, kept));
   problems.push(
     ...checkSettingsProblems({
       interval_s: patch.interval_s ?? current.intervalS,

@@ -7,9 +7,12 @@ import {
   listCheckLocations,
   listCheckResults,
   listChecks,
+  SECRET_MASK_PREFIX,
   updateCheck,
 } from '@vigil/contracts';
 import { type Database, type Prisma, withTransaction } from '@vigil/db';
+import type { EgressGuard } from '@vigil/egress';
+import { checkSealer, restoreMaskedCheckSecrets, type SecretKeyring } from '@vigil/secrets';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { makeCheckDueNow, parkCheck, syncCheckLocations } from '../scheduling/location-states';
@@ -19,14 +22,24 @@ import { endpointFor, findCheck, findCheckKey, loadCheck, lockCheck, softDeleteC
 import { validationFailed } from '../http/validation';
 import { planCheckUpdate } from './check-update';
 import { assertSiteLive, siteArchived } from './site-archive';
+import { checkEgressProblems } from './egress-targets';
 
-/** What `POST /api/v1/checks` does with a valid body (the all-in-one's demo seeds its checks with it too). */
-export async function createCheckInSite(db: Database, body: BodyOf<typeof createCheck>): Promise<CheckJson> {
+/**
+ * What `POST /api/v1/checks` does with a valid body (the all-in-one's demo seeds its checks with
+ * it too). `egress`: the controller's policy, which refuses a denied literal target of a check
+ * run from `@controller`.
+ */
+export async function createCheckInSite(db: Database, secretKeys: SecretKeyring, body: BodyOf<typeof createCheck>, egress?: EgressGuard): Promise<CheckJson> {
   return withTransaction(db, async (tx) => {
     const site = await tx.site.findUnique({ where: { uuid: body.site_id }, select: { id: true, archivedAt: true } });
     if (site !== null && site.archivedAt !== null) throw siteArchived(body.site_id);
     const problems: FieldProblem[] = site === null ? [{ field: 'site_id', message: 'no site has this id' }] : [];
+    // A mask sent on creation (a check's JSON copied into a new one) would become the secret itself.
+    problems.push(...restoreMaskedCheckSecrets(body.type, body.spec, undefined).problems);
+    // The target arrives parsed: a URL's userinfo percent-encoded.
+    if ([SECRET_MASK_PREFIX, encodeURIComponent(SECRET_MASK_PREFIX)].some((mask) => body.target.includes(mask))) problems.push({ field: 'target', message: 'has a masked password; send the whole target' });
     problems.push(...(await unknownLocations(tx, body.locations)));
+    problems.push(...checkEgressProblems(egress, body));
     if (site === null || problems.length > 0) throw validationFailed(problems);
     const endpointId = await endpointFor(tx, site.id, body.target);
     const check = await tx.check.create({
@@ -34,7 +47,8 @@ export async function createCheckInSite(db: Database, body: BodyOf<typeof create
         endpointId,
         name: body.name ?? null,
         type: body.type,
-        spec: body.spec as Prisma.InputJsonValue,
+        // Secret headers are stored sealed (AES-256-GCM), the rest of the spec as is.
+        spec: checkSealer(secretKeys, body.type).seal(body.spec) as Prisma.InputJsonValue,
         intervalS: body.interval_s,
         downIntervalS: body.down_interval_s ?? null,
         timeoutMs: body.timeout_ms,
@@ -47,36 +61,50 @@ export async function createCheckInSite(db: Database, body: BodyOf<typeof create
     });
     await syncCheckLocations(tx, check.id);
     if (!body.enabled) await parkCheck(tx, check.id);
-    return checkJson(await loadCheck(tx, check.id));
+    return checkJson(await loadCheck(tx, check.id), secretKeys);
   });
 }
 
 /** What `PATCH /api/v1/checks/:id` does with a valid body. */
-export async function changeCheck(db: Database, uuid: string, patch: BodyOf<typeof updateCheck>): Promise<CheckJson> {
+export async function changeCheck(db: Database, secretKeys: SecretKeyring, uuid: string, patch: BodyOf<typeof updateCheck>, egress?: EgressGuard): Promise<CheckJson> {
   return withTransaction(db, async (tx) => {
     await lockCheck(tx, uuid);
     const current = await findCheck(tx, uuid);
     await assertSiteLive(tx, current.endpoint.siteId);
-    const outcome = planCheckUpdate({ ...current, target: current.endpoint.target }, patch);
+    const sealer = checkSealer(secretKeys, current.type);
+    const outcome = planCheckUpdate({ ...current, target: current.endpoint.target, spec: sealer.open(current.spec) }, patch);
     const problems = 'problems' in outcome ? outcome.problems : [];
     if (patch.locations !== undefined) problems.push(...(await unknownLocations(tx, patch.locations)));
+    // Judged when where it connects or where it runs from changes; an untouched target stays as it was.
+    if (patch.target !== undefined || patch.spec !== undefined || patch.locations !== undefined) {
+      problems.push(
+        ...checkEgressProblems(egress, {
+          type: current.type,
+          target: 'plan' in outcome ? (outcome.plan.newTarget ?? current.endpoint.target) : current.endpoint.target,
+          spec: patch.spec ?? current.spec,
+          locations: patch.locations ?? current.locations,
+        }),
+      );
+    }
     if (!('plan' in outcome) || problems.length > 0) throw validationFailed(problems);
     const { plan } = outcome;
     const endpointId = plan.newTarget === undefined ? undefined : await endpointFor(tx, current.endpoint.siteId, plan.newTarget);
-    await tx.check.update({ where: { id: current.id }, data: { ...plan.data, endpointId } });
+    const spec = plan.data.spec === undefined ? undefined : (sealer.seal(plan.data.spec) as Prisma.InputJsonValue);
+    await tx.check.update({ where: { id: current.id }, data: { ...plan.data, spec, endpointId } });
     if (plan.locationsChanged) await syncCheckLocations(tx, current.id);
     // The evaluator closes the events of a disabled check; enabling one only reschedules it.
     if (plan.reenabled) await makeCheckDueNow(tx, current.id);
     else if (patch.enabled === false || !current.enabled) await parkCheck(tx, current.id);
-    return checkJson(await loadCheck(tx, current.id));
+    return checkJson(await loadCheck(tx, current.id), secretKeys);
   });
 }
 
 
 export function mountChecks(ctx: AreaContext): void {
-  const { db } = ctx.deps;
+  const { db, secretKeys } = ctx.deps;
+  const json = (check: Parameters<typeof checkJson>[0]) => checkJson(check, secretKeys);
 
-  ctx.route(createCheck, async ({ body }) => createCheckInSite(db, body));
+  ctx.route(createCheck, async ({ body }) => createCheckInSite(db, secretKeys, body, ctx.deps.egress));
 
   ctx.route(listChecks, async ({ query }) => {
     const after = decodeCursor(query.cursor, { id: 'integer' });
@@ -94,12 +122,12 @@ export function mountChecks(ctx: AreaContext): void {
       take: query.limit + 1,
     });
     const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ id: last.id }));
-    return { data: page.map(checkJson), next_cursor };
+    return { data: page.map(json), next_cursor };
   });
 
-  ctx.route(getCheck, async ({ params }) => checkJson(await findCheck(db.prisma, params.id)));
+  ctx.route(getCheck, async ({ params }) => json(await findCheck(db.prisma, params.id)));
 
-  ctx.route(updateCheck, async ({ params, body }) => changeCheck(db, params.id, body));
+  ctx.route(updateCheck, async ({ params, body }) => changeCheck(db, secretKeys, params.id, body, ctx.deps.egress));
 
   ctx.route(deleteCheck, async ({ params }) => {
     await withTransaction(db, async (tx) => {

@@ -1,6 +1,7 @@
 import type { EventSchema, EventSummarySchema, EventTransitionSchema } from '@vigil/contracts';
 import type { EventTransition, SiteEvent } from '@vigil/db';
 import type { z } from 'zod';
+import { maskTarget } from '@vigil/secrets';
 
 /** What the JSON of an event needs besides its row: the uuids and target its internal ids point at. */
 export const EVENT_RELATIONS = {
@@ -36,7 +37,7 @@ export function eventSummaryJson(event: EventSummaryRow): z.input<typeof EventSu
 export function eventJson(event: EventRow): z.input<typeof EventSchema> {
   return {
     ...eventSummaryJson(event),
-    endpoint_target: event.endpoint?.target ?? null,
+    endpoint_target: event.endpoint ? maskTarget(event.endpoint.target) : null,
     check_type: event.checkType,
     resolution_reason: event.resolutionReason,
     cause_event_id: event.cause?.uuid ?? null,

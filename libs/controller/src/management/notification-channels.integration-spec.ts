@@ -1,4 +1,5 @@
 import { createSiteWithCheck, testDatabaseKinds } from '@vigil/db/testing';
+import { channelSealer } from '@vigil/secrets';
 import request from 'supertest';
 import { createControllerHarness, type ControllerHarness } from '../testing';
 
@@ -25,7 +26,12 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
   const patch = (id: string, body: object) =>
     request(harness.app).patch(`/api/v1/notification-channels/${id}`).set('Authorization', writer).send(body);
   const get = (path: string) => request(harness.app).get(path).set('Authorization', writer);
-  const stored = async (id: string) => (await harness.db.prisma.notificationChannel.findUniqueOrThrow({ where: { uuid: id } })).config;
+  const raw = async (id: string) => harness.db.prisma.notificationChannel.findUniqueOrThrow({ where: { uuid: id } });
+  /** The stored config, its secrets opened with the app's key. */
+  const stored = async (id: string) => {
+    const row = await raw(id);
+    return channelSealer(harness.secretKeys, row.type).open(row.config);
+  };
   const problemsOf = (response: request.Response) => response.body.error.details.problems as Array<{ field: string; message: string }>;
   const expectNoSecrets = (response: request.Response) => {
     for (const secret of SECRETS) expect(response.text).not.toContain(secret);
@@ -54,6 +60,37 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
     });
     expectNoSecrets(response);
     expect(await stored(response.body.id)).toEqual(webhook.config);
+  });
+
+  it('stores a secret that only looks sealed like any other: the channel stays readable', async () => {
+    const forged = `enc:v1:${harness.secretKeys.current.kid}:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`;
+    const created = await create({ ...webhook, name: 'forged', config: { url: webhook.config.url, secret: forged } });
+    expect(created.status).toBe(201);
+    expect((await get(`/api/v1/notification-channels/${created.body.id}`)).status).toBe(200);
+    expect((await get('/api/v1/notification-channels?limit=100')).status).toBe(200);
+    expect(await stored(created.body.id)).toEqual({ url: webhook.config.url, secret: forged });
+  });
+
+  it('stores every secret sealed (AES-256-GCM), never in clear, and the rest of the config as is', async () => {
+    const webhookRow = await raw((await create(webhook)).body.id);
+    const email = await create({
+      name: 'sealed email',
+      type: 'email',
+      config: { to: ['oncall@example.com'], smtp: { host: 'smtp.example.com', port: 465, secure: true, username: 'vigil', password: SMTP_PASSWORD } },
+    });
+    const slack = await create({ name: 'sealed slack', type: 'slack', config: { webhook_url: SLACK_URL } });
+    const pagerduty = await create({ name: 'sealed pd', type: 'pagerduty', config: { routing_key: ROUTING_KEY } });
+    const rows = [webhookRow, await raw(email.body.id), await raw(slack.body.id), await raw(pagerduty.body.id)];
+    for (const row of rows) for (const secret of SECRETS) expect(JSON.stringify(row.config)).not.toContain(secret);
+    const kid = harness.secretKeys.current.kid;
+    expect(webhookRow.config).toEqual({
+      url: webhook.config.url,
+      secret: expect.stringMatching(new RegExp(`^enc:v1:${kid}:`)),
+      headers: { Authorization: expect.stringMatching(/^enc:v1:/), 'X-Team': 'ops' },
+    });
+    // What the database holds on disk: the table's text, read back by SQL rather than through Prisma.
+    const dumped = await harness.db.prisma.$queryRawUnsafe<Array<{ text: string }>>('SELECT config::text AS text FROM notification_channels');
+    for (const secret of SECRETS) expect(dumped.map((row) => row.text).join('\n')).not.toContain(secret);
   });
 
   it('creates slack, email and pagerduty channels, each with its secrets masked', async () => {
@@ -93,17 +130,18 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
 
   it('keeps the stored secrets when a PATCH sends their masks back', async () => {
     const created = await create(webhook);
-    const sentBack = { ...created.body.config, url: 'https://ops.example/hooks/v2' };
+    const sentBack = { ...created.body.config, headers: { ...created.body.config.headers, 'X-Team': 'platform' } };
     const response = await patch(created.body.id, { name: 'renamed', config: sentBack });
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ name: 'renamed', config: sentBack });
     expectNoSecrets(response);
-    expect(await stored(created.body.id)).toEqual({ ...webhook.config, url: 'https://ops.example/hooks/v2' });
+    expect(await stored(created.body.id)).toEqual({ ...webhook.config, headers: { ...webhook.config.headers, 'X-Team': 'platform' } });
   });
 
   it('merges a PATCH into the config: fields not sent are kept, null removes one, a new secret replaces the old', async () => {
     const created = await create(webhook);
-    await patch(created.body.id, { config: { url: 'https://ops.example/other' } });
+    const moved = await patch(created.body.id, { config: { url: 'https://ops.example/other', secret: SIGNING_SECRET, headers: { Authorization: BEARER } } });
+    expect(moved.status).toBe(200);
     expect(await stored(created.body.id)).toEqual({ ...webhook.config, url: 'https://ops.example/other' });
     await patch(created.body.id, { config: { secret: null, headers: { 'X-Team': null } } });
     expect(await stored(created.body.id)).toEqual({ url: 'https://ops.example/other', headers: { Authorization: BEARER } });
@@ -132,6 +170,41 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
     const type = await patch(created.body.id, { type: 'slack' });
     expect(type.status).toBe(422);
     expect(await stored(created.body.id)).toEqual(webhook.config);
+  });
+
+  it('refuses to send kept secrets to a new webhook url, naming each secret to resend', async () => {
+    const created = await create(webhook);
+    const elsewhere = 'https://attacker.example/collect';
+    for (const config of [{ url: elsewhere }, { ...created.body.config, url: elsewhere }, { url: elsewhere, secret: SIGNING_SECRET }]) {
+      const response = await patch(created.body.id, { config });
+      expect(response.status).toBe(422);
+      expect(problemsOf(response).map((problem) => problem.field)).toEqual(
+        'secret' in config && config.secret === SIGNING_SECRET ? ['config.headers.Authorization'] : ['config.secret', 'config.headers.Authorization'],
+      );
+      expect(problemsOf(response)[0].message).toContain('config.url');
+      expectNoSecrets(response);
+    }
+    expect(await stored(created.body.id)).toEqual(webhook.config);
+    // Removing a secret is not keeping it: a url change that drops every secret needs nothing resent.
+    const dropped = await patch(created.body.id, { config: { url: elsewhere, secret: null, headers: { Authorization: null } } });
+    expect(dropped.status).toBe(200);
+  });
+
+  it('refuses to keep an SMTP password while the server, its port, TLS or the user changes', async () => {
+    const smtp = { host: 'smtp.example.com', port: 587, secure: false, username: 'vigil', password: SMTP_PASSWORD };
+    const created = await create({ name: 'mail', type: 'email', config: { to: ['oncall@example.com'], smtp } });
+    for (const change of [{ host: 'mail.attacker.example' }, { port: 2525 }, { secure: true }, { username: 'other' }, { require_tls: false }]) {
+      const response = await patch(created.body.id, { config: { smtp: change } });
+      expect([response.status, problemsOf(response).map((problem) => problem.field)]).toEqual([422, ['config.smtp.password']]);
+      expect(problemsOf(response)[0].message).toContain(`config.smtp.${Object.keys(change)[0]}`);
+    }
+    const masked = await patch(created.body.id, { config: { smtp: { ...created.body.config.smtp, host: 'mail.attacker.example' } } });
+    expect(masked.status).toBe(422);
+    expect(await stored(created.body.id)).toMatchObject({ smtp });
+    const resent = await patch(created.body.id, { config: { smtp: { host: 'smtp2.example.com', password: SMTP_PASSWORD } } });
+    expect([resent.status, resent.body.config.smtp]).toEqual([200, { ...smtp, host: 'smtp2.example.com', password: '••••1234' }]);
+    const other = await patch(created.body.id, { config: { to: ['someone@example.com'] } });
+    expect(other.status).toBe(200);
   });
 
   it('refuses a mask as a secret on creation: a copied channel would store the mask', async () => {

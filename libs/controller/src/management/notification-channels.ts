@@ -12,12 +12,14 @@ import {
 } from '@vigil/contracts';
 import type { Database, NotificationChannel, Prisma } from '@vigil/db';
 import { HttpError } from '@vigil/http';
+import { channelSealer } from '@vigil/secrets';
 import type { z } from 'zod';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { validationFailed } from '../http/validation';
-import { maskChannelConfig, mergePatch, restoreMaskedSecrets } from './channel-secrets';
+import { maskChannelConfig, mergePatch, restoreMaskedSecrets, secretsKeptForNewDestination } from './channel-secrets';
 import { resolveChannelSites, siteUuidsById } from './channel-sites';
+import { channelEgressProblems } from './egress-targets';
 
 type ChannelJson = ResponseOf<typeof getNotificationChannel>;
 
@@ -47,7 +49,10 @@ function patchedConfig(type: ChannelType, stored: unknown, patch: Record<string,
   const restored = restoreMaskedSecrets(type, mergePatch(stored, patch) as Record<string, unknown>, stored);
   if (restored.problems.length > 0) return { problems: restored.problems };
   const parsed = (CHANNEL_CONFIG_SCHEMAS[type] as z.ZodType).safeParse(restored.config);
-  if (parsed.success) return { config: parsed.data, problems: [] };
+  if (parsed.success) {
+    const moved = secretsKeptForNewDestination(type, stored, parsed.data, patch);
+    return moved.length > 0 ? { problems: moved } : { config: parsed.data, problems: [] };
+  }
   return {
     problems: fieldProblems(parsed.error).map((problem) => ({
       field: problem.field === '' ? 'config' : `config.${problem.field}`,
@@ -63,26 +68,33 @@ async function findChannel(db: Pick<Database, 'prisma'>, uuid: string): Promise<
 }
 
 export function mountNotificationChannels(ctx: AreaContext): void {
-  const { db } = ctx.deps;
+  const { db, secretKeys } = ctx.deps;
+  // Secrets are stored sealed: opened only to mask them for an answer or to merge a PATCH.
+  const seal = (type: ChannelType, config: unknown) => channelSealer(secretKeys, type).seal(config) as Prisma.InputJsonObject;
+  const opened = (channel: NotificationChannel): NotificationChannel => ({
+    ...channel,
+    config: channelSealer(secretKeys, channel.type).open(channel.config) as Prisma.JsonObject,
+  });
+  const answer = async (channels: readonly NotificationChannel[]) => channelsJson(db, channels.map(opened));
 
   ctx.route(createNotificationChannel, async ({ body }) => {
     // A mask sent on creation (a channel's JSON copied into a new one) would become the secret itself.
     const secrets = restoreMaskedSecrets(body.type, body.config, undefined);
     const sites = await resolveChannelSites(db, body.site_ids);
-    const problems = [...secrets.problems, ...sites.problems];
+    const problems = [...secrets.problems, ...sites.problems, ...channelEgressProblems(ctx.deps.egress, body.type, body.config)];
     if (problems.length > 0) throw validationFailed(problems);
     const channel = await db.prisma.notificationChannel.create({
       data: {
         name: body.name,
         type: body.type,
-        config: body.config as Prisma.InputJsonObject,
+        config: seal(body.type, body.config),
         siteIds: sites.ids,
         notifyOnSeemsDown: body.notify_on_seems_down,
         reminderMinutes: body.reminder_minutes,
         enabled: body.enabled,
       },
     });
-    const [json] = await channelsJson(db, [channel]);
+    const [json] = await answer([channel]);
     return json;
   });
 
@@ -95,34 +107,38 @@ export function mountNotificationChannels(ctx: AreaContext): void {
     });
     const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ id: last.id }));
     return {
-      data: await channelsJson(db, page),
+      data: await answer(page),
       next_cursor,
     };
   });
 
   ctx.route(getNotificationChannel, async ({ params }) => {
-    const [json] = await channelsJson(db, [await findChannel(db, params.id)]);
+    const [json] = await answer([await findChannel(db, params.id)]);
     return json;
   });
 
   ctx.route(updateNotificationChannel, async ({ params, body }) => {
-    const channel = await findChannel(db, params.id);
+    const channel = opened(await findChannel(db, params.id));
     const config = body.config === undefined ? { problems: [] } : patchedConfig(channel.type, channel.config, body.config);
     const sites = body.site_ids === undefined ? undefined : await resolveChannelSites(db, body.site_ids);
-    const problems = [...config.problems, ...(sites?.problems ?? [])];
+    const problems = [
+      ...config.problems,
+      ...(sites?.problems ?? []),
+      ...(config.config === undefined ? [] : channelEgressProblems(ctx.deps.egress, channel.type, config.config)),
+    ];
     if (problems.length > 0) throw validationFailed(problems);
     const updated = await db.prisma.notificationChannel.update({
       where: { id: channel.id },
       data: {
         name: body.name,
-        config: config.config === undefined ? undefined : (config.config as Prisma.InputJsonObject),
+        config: config.config === undefined ? undefined : seal(channel.type, config.config),
         siteIds: sites?.ids,
         notifyOnSeemsDown: body.notify_on_seems_down,
         reminderMinutes: body.reminder_minutes,
         enabled: body.enabled,
       },
     });
-    const [json] = await channelsJson(db, [updated]);
+    const [json] = await answer([updated]);
     return json;
   });
 

@@ -1,5 +1,6 @@
 import type { getSite, ResponseOf } from '@vigil/contracts';
 import type { CheckType, Site, SiteStatus } from '@vigil/db';
+import { maskTarget } from '@vigil/secrets';
 
 export type SiteJson = ResponseOf<typeof getSite>;
 
@@ -34,7 +35,7 @@ export function siteJson(site: Site, checks?: readonly SiteCheckRow[]): SiteJson
           checks: checks.map((check) => ({
             id: check.uuid,
             type: check.type,
-            target: check.endpoint.target,
+            target: maskTarget(check.endpoint.target),
             name: check.name,
             enabled: check.enabled,
             status: check.status,

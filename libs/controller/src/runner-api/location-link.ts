@@ -1,17 +1,22 @@
 import { CONTROLLER_LOCATION, type ReportedResult, type ReportItemOutcome, type RunSpec } from '@vigil/contracts';
 import type { Database } from '@vigil/db';
+import { checkSealer, type SecretKeyring } from '@vigil/secrets';
 import type { Registry } from 'prom-client';
 import { ingestResults } from '../ingest/store-results';
 import { controllerMetrics, countOutcomes } from '../metrics';
 import { type LeasedRun, leaseDueRuns } from '../scheduling/lease';
 
-export function toRunSpec(run: LeasedRun): RunSpec {
+/**
+ * A leased run as the runner receives it: its spec's secret headers opened here, so runners need
+ * no data key (they get them over their authenticated channel, as they did before encryption).
+ */
+export function toRunSpec(run: LeasedRun, secretKeys: SecretKeyring): RunSpec {
   return {
     run_id: run.runId,
     check_id: run.checkUuid,
     type: run.type,
     target: run.target,
-    spec: run.spec,
+    spec: checkSealer(secretKeys, run.type).open(run.spec),
     timeout_ms: run.timeoutMs,
     due_at: run.dueAt.toISOString(),
   };
@@ -29,7 +34,13 @@ export interface LocationLink {
  * for the runner that called them, and the controller's own `@controller` location calls it
  * directly, so both lease and store through the same code.
  */
-export function locationLink(deps: { db: Pick<Database, 'prisma'>; metrics: Registry }, location: string): LocationLink {
+export interface LocationLinkDeps {
+  db: Pick<Database, 'prisma'>;
+  metrics: Registry;
+  secretKeys: SecretKeyring;
+}
+
+export function locationLink(deps: LocationLinkDeps, location: string): LocationLink {
   const metrics = controllerMetrics(deps.metrics);
   return {
     async poll(limit, lookaheadMs = 0) {
@@ -37,7 +48,7 @@ export function locationLink(deps: { db: Pick<Database, 'prisma'>; metrics: Regi
       metrics.leasesIssued.inc(runs.length);
       const expired = runs.filter((run) => run.previousLeaseExpired).length;
       if (expired > 0) metrics.leasesExpired.inc(expired);
-      return runs.map(toRunSpec);
+      return runs.map((run) => toRunSpec(run, deps.secretKeys));
     },
     async report(results) {
       const { results: outcomes, counts } = await ingestResults(deps.db, location, results);
@@ -48,6 +59,6 @@ export function locationLink(deps: { db: Pick<Database, 'prisma'>; metrics: Regi
 }
 
 /** The `@controller` location: checks that list it are probed inside the controller itself. */
-export function ownLocationLink(deps: { db: Pick<Database, 'prisma'>; metrics: Registry }): LocationLink {
+export function ownLocationLink(deps: LocationLinkDeps): LocationLink {
   return locationLink(deps, CONTROLLER_LOCATION);
 }

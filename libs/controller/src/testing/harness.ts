@@ -1,9 +1,12 @@
 // Test support: a controller app on a fresh database, with keys and runners to call it with.
 import type { ApiScope } from '@vigil/contracts';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '@vigil/db/testing';
+import type { EgressGuard } from '@vigil/egress';
+import { loopbackEgress } from '@vigil/egress/testing';
 import { alwaysReady, createMetricsRegistry, createServiceApp } from '@vigil/http';
 import { createCapturedLogger, type CapturedLogger } from '@vigil/logger/testing';
 import { createRunnerSigner, generateRunnerKeyPair, type RunnerSigner } from '@vigil/runner-auth';
+import { generateSecretKey, SecretKeyring } from '@vigil/secrets';
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import { createApiKey } from '../auth/api-keys';
@@ -33,18 +36,23 @@ export interface ControllerHarness extends TestDatabase {
   addRunner(slug: string): Promise<HarnessRunner>;
   /** Another app (as a second controller instance would be) on the same database. */
   anotherApp(): Express;
+  /** The keyring the app seals secrets with. */
+  secretKeys: SecretKeyring;
 }
 
 /** A controller app on a fresh migrated database of `kind`; dispose() when done. */
 export async function createControllerHarness(
   kind: TestDatabaseKind,
-  options: { limits?: Partial<ControllerLimits> } = {},
+  options: { limits?: Partial<ControllerLimits>; egress?: EgressGuard; secretKeys?: SecretKeyring } = {},
 ): Promise<ControllerHarness> {
   const database = await createTestDatabase(kind);
   const log = createCapturedLogger({ level: 'warn' });
+  const secretKeys = options.secretKeys ?? SecretKeyring.fromText(generateSecretKey());
   const build = (): { app: Express; metrics: Registry } => {
     const metrics = createMetricsRegistry({ service: 'controller-api', defaultMetrics: false });
-    const deps: ControllerDeps = { db: database.db, logger: log.logger, metrics, ready: alwaysReady, limits: options.limits };
+    // Test stand-ins listen on loopback: allowed here, as the demo does; everything else as in production.
+    const egress = options.egress ?? loopbackEgress();
+    const deps: ControllerDeps = { db: database.db, logger: log.logger, metrics, ready: alwaysReady, limits: options.limits, egress, secretKeys };
     return { app: createServiceApp(deps, { mount: (app) => mountController(app, deps) }), metrics };
   };
   const { app, metrics } = build();
@@ -64,5 +72,6 @@ export async function createControllerHarness(
       return { id: row.id, slug, ...keys, signer, authorization: () => `Bearer ${signer.token()}` };
     },
     anotherApp: () => build().app,
+    secretKeys,
   };
 }

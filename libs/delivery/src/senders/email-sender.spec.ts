@@ -1,5 +1,5 @@
-import { mimeParts, sampleMessage, type SmtpReceiver, startSmtpReceiver } from '../testing';
-import { emailSender } from './email-sender';
+import { createSelfSignedCertificate, mimeParts, sampleMessage, type SmtpReceiver, startSmtpReceiver } from '../testing';
+import { emailSender, requiresTls } from './email-sender';
 
 describe('emailSender', () => {
   let smtp: SmtpReceiver;
@@ -75,5 +75,57 @@ describe('emailSender', () => {
       retryable: false,
       error: expect.stringContaining('No sender address'),
     });
+  });
+});
+
+describe('emailSender with SMTP credentials', () => {
+  const credentials = { username: 'vigil', password: 'smtp-password-1234' };
+  const config = (port: number, extra: Record<string, unknown> = {}) => ({
+    to: ['a@example.com'],
+    from: 'vigil@example.com',
+    smtp: { host: '127.0.0.1', port, secure: false, ...credentials, ...extra },
+  });
+
+  it('sends no credentials to a server that offers no STARTTLS (requireTLS)', async () => {
+    const plain = await startSmtpReceiver({ auth: true });
+    try {
+      const outcome = await emailSender(sampleMessage(), config(plain.port), { timeoutMs: 5000 });
+      expect(outcome.ok).toBe(false);
+      expect(plain.logins).toEqual([]);
+      expect(plain.mails).toEqual([]);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it('logs in after STARTTLS when the server offers it', async () => {
+    const cert = createSelfSignedCertificate();
+    const tls = await startSmtpReceiver({ auth: true, tls: cert });
+    try {
+      const outcome = await emailSender(sampleMessage(), config(tls.port), { ca: cert.cert, timeoutMs: 5000 });
+      expect(outcome).toMatchObject({ ok: true, statusCode: 250 });
+      expect(tls.logins).toEqual([{ ...credentials, encrypted: true }]);
+    } finally {
+      await tls.close();
+    }
+  });
+
+  it('sends credentials in clear only when the channel sets require_tls: false', async () => {
+    const plain = await startSmtpReceiver({ auth: true });
+    try {
+      const outcome = await emailSender(sampleMessage(), config(plain.port, { require_tls: false }), { timeoutMs: 5000 });
+      expect(outcome.ok).toBe(true);
+      expect(plain.logins).toEqual([{ ...credentials, encrypted: false }]);
+    } finally {
+      await plain.close();
+    }
+  });
+
+  it("requires TLS for the notifier's default server too, unless it says require_tls=false", () => {
+    const base = { host: 'localhost', port: 587, secure: false };
+    expect(requiresTls({ ...base, ...credentials })).toBe(true);
+    expect(requiresTls({ ...base, ...credentials, requireTls: false })).toBe(false);
+    expect(requiresTls({ ...base, ...credentials, secure: true })).toBe(false);
+    expect(requiresTls(base)).toBe(false);
   });
 });

@@ -1,7 +1,8 @@
+import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { EmailChannelConfigSchema } from '@vigil/contracts';
 import nodemailer from 'nodemailer';
-import { DEFAULT_SEND_TIMEOUT_MS, errorMessage, excerpt, refused } from '../outcome';
+import { DEFAULT_SEND_TIMEOUT_MS, errorMessage, excerpt, isEgressDenied, MAX_RESPONSE_EXCERPT, refused } from '../outcome';
 import type { AlertMessage, AttemptOutcome, Sender, SmtpSettings } from '../types';
 
 function escapeHtml(text: string): string {
@@ -37,15 +38,24 @@ function smtpFailure(error: unknown, durationMs: number): AttemptOutcome {
   const { responseCode, response, code } = error as { responseCode?: unknown; response?: unknown; code?: unknown };
   const status = typeof responseCode === 'number' ? responseCode : undefined;
   const text = typeof response === 'string' ? excerpt(response) : undefined;
-  const retryable = status !== undefined ? status < 500 : code !== 'EAUTH' && code !== 'EENVELOPE' && code !== 'EMESSAGE';
+  const retryable = status !== undefined ? status < 500 : code !== 'EAUTH' && code !== 'EENVELOPE' && code !== 'EMESSAGE' && !isEgressDenied(error);
+  // nodemailer quotes the server's answer in its message ("Invalid greeting. response=…"): a
+  // service that is no SMTP server would have its reply relayed whole; keep the excerpt only.
+  let message = errorMessage(error);
+  if (typeof response === 'string' && response.length > MAX_RESPONSE_EXCERPT) message = message.split(response).join(`${text ?? ''}…`);
   return {
     ok: false,
     ...(status !== undefined && { statusCode: status }),
     ...(text !== undefined && { responseExcerpt: text }),
-    error: errorMessage(error),
+    error: message,
     retryable,
     durationMs,
   };
+}
+
+/** Credentials require TLS unless the channel (or the notifier's default) says `false` explicitly. */
+export function requiresTls(smtp: SmtpSettings): boolean {
+  return smtp.username !== undefined && !smtp.secure && smtp.requireTls !== false;
 }
 
 /** Sends the message as a text and HTML mail through the channel's SMTP server, or the notifier's. */
@@ -53,17 +63,33 @@ export const emailSender: Sender = async (message, channelConfig, context) => {
   const parsed = EmailChannelConfigSchema.safeParse(channelConfig);
   if (!parsed.success) return refused(`Invalid email channel config: ${parsed.error.message}`);
   const config = parsed.data;
-  const smtp: SmtpSettings | undefined = config.smtp ?? context.smtp;
+  const smtp: SmtpSettings | undefined =
+    config.smtp === undefined ? context.smtp : { ...config.smtp, requireTls: config.smtp.require_tls };
   const from = config.from ?? context.emailFrom;
   if (smtp === undefined) return refused('No SMTP server: the channel names none and the notifier has no default');
   if (from === undefined) return refused('No sender address: the channel names none and the notifier has no default');
 
   const timeoutMs = context.timeoutMs ?? DEFAULT_SEND_TIMEOUT_MS;
+  // nodemailer resolves names itself (no lookup hook): resolve through the policy here and hand it
+  // the checked address, naming the server for TLS, so what was checked is what is connected to.
+  let address = smtp.host;
+  if (context.egress !== undefined) {
+    try {
+      const resolved = await context.egress.resolve(smtp.host);
+      address = (resolved.find((entry) => entry.family === 4) ?? resolved[0]).address;
+    } catch (error) {
+      return smtpFailure(error, 0);
+    }
+  }
   const transport = nodemailer.createTransport({
-    host: smtp.host,
+    host: address,
+    ...(address !== smtp.host && !isIP(smtp.host) && { servername: smtp.host }),
     port: smtp.port,
     secure: smtp.secure,
     ...(smtp.username !== undefined && { auth: { user: smtp.username, pass: smtp.password ?? '' } }),
+    // Credentials never cross the network in clear: without TLS from the start, STARTTLS is
+    // required, so a server (or a man in the middle) that offers none gets no AUTH at all.
+    ...(requiresTls(smtp) && { requireTLS: true }),
     ...(context.ca !== undefined && { tls: { ca: [context.ca].flat() } }),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,

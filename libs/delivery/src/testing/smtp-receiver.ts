@@ -1,6 +1,7 @@
 // Test support: a loopback SMTP server (the smtp-server package) that keeps every mail it accepts.
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import type { SelfSignedCertificate } from './self-signed';
 
 export interface ReceivedMail {
   readonly from: string;
@@ -12,21 +13,35 @@ export interface ReceivedMail {
 export interface SmtpReceiver {
   readonly port: number;
   readonly mails: ReceivedMail[];
+  /** Every AUTH the server accepted, and whether the connection was encrypted by then. */
+  readonly logins: { username: string; password: string; encrypted: boolean }[];
   close(): Promise<void>;
 }
 
 export interface SmtpReceiverOptions {
   /** Refuse every recipient with this SMTP reply code (e.g. 550 or 451). */
   readonly rejectRecipientsWith?: number;
+  /** Offer STARTTLS with this certificate (otherwise the server offers none). */
+  readonly tls?: SelfSignedCertificate;
+  /** Offer AUTH and accept any credentials, recording them in `logins`. */
+  readonly auth?: boolean;
 }
 
 export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Promise<SmtpReceiver> {
   const mails: ReceivedMail[] = [];
+  const logins: SmtpReceiver['logins'] = [];
   const server = new SMTPServer({
-    // Plain SMTP on loopback: no STARTTLS to offer a certificate nodemailer would have to trust.
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    // Plain SMTP on loopback by default: no STARTTLS to offer a certificate nodemailer would have to trust.
+    disabledCommands: [...(options.tls ? [] : ['STARTTLS']), ...(options.auth ? [] : ['AUTH'])],
+    ...(options.tls && { key: options.tls.key, cert: options.tls.cert }),
+    // A server that offers AUTH over plain text: what requireTLS protects credentials from.
+    allowInsecureAuth: true,
     authOptional: true,
     logger: false,
+    onAuth(auth, session, callback) {
+      logins.push({ username: auth.username ?? '', password: auth.password ?? '', encrypted: session.secure });
+      callback(null, { user: auth.username });
+    },
     onRcptTo(address, _session, callback) {
       if (options.rejectRecipientsWith === undefined) return callback();
       const error = Object.assign(new Error(`Mailbox ${address.address} refused`), { responseCode: options.rejectRecipientsWith });
@@ -44,7 +59,7 @@ export async function startSmtpReceiver(options: SmtpReceiverOptions = {}): Prom
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
-  return { port, mails, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { port, mails, logins, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
 /** The decoded text of each MIME part of a raw mail, by content type (`text/plain`, `text/html`). */

@@ -1,8 +1,9 @@
 import { DnsSpecSchema } from '@vigil/contracts';
+import { loopbackEgress } from '@vigil/egress/testing';
 import { createDnsProbe } from './dns-probe';
 import { startTestDnsServer, type TestDnsServer } from './testing-dns-server';
 
-const context = { userAgent: 'Vigil/test (+runner test)' };
+const context = { userAgent: 'Vigil/test (+runner test)', egress: loopbackEgress() };
 let server: TestDnsServer;
 let probe: ReturnType<typeof createDnsProbe>;
 

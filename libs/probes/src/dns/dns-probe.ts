@@ -107,6 +107,13 @@ export function createDnsProbe(options: DnsProbeOptions = {}): Probe<'dns'> {
       },
       (finish) => {
         if (server !== undefined) {
+          try {
+            // The resolver a check names is an address queried on the user's behalf like any target.
+            context.egress.refuseHost(server);
+          } catch (error) {
+            finish(networkFailure(error, { timings: timings() }));
+            return;
+          }
           const port = options.resolverPort ?? 53;
           resolver.setServers([port === 53 ? server : net.isIPv6(server) ? `[${server}]:${port}` : `${server}:${port}`]);
         }

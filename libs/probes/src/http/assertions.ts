@@ -1,5 +1,5 @@
 import { type HttpSpec, type JsonAssertion, parseJsonPath, statusIsExpected } from '@vigil/contracts';
-import { storableText } from '../text';
+import { MAX_EXCERPT_CHARS, storableText } from '../text';
 
 export type AssertionKind = 'status' | 'max_latency' | 'keyword_present' | 'keyword_absent' | 'json';
 
@@ -30,10 +30,10 @@ export function needsBody(spec: HttpSpec): boolean {
 const MAX_QUOTED_CHARS = 1024;
 
 /** A value fit for `details`: small, storable JSON; a long one becomes a cut preview of its JSON text. */
-function quote(value: unknown): unknown {
+function quote(value: unknown, max = MAX_QUOTED_CHARS): unknown {
   if (value === undefined) return undefined;
   const text = JSON.stringify(value);
-  if (text.length > MAX_QUOTED_CHARS) return storableText(text, MAX_QUOTED_CHARS);
+  if (text.length > max) return storableText(text, max);
   return sanitize(JSON.parse(text) as unknown);
 }
 
@@ -46,12 +46,16 @@ function sanitize(value: unknown): unknown {
   return value;
 }
 
-function show(value: unknown): string {
-  return storableText(JSON.stringify(value) ?? 'nothing', 200);
+function show(value: unknown, max = 200): string {
+  return storableText(JSON.stringify(value) ?? 'nothing', max);
 }
 
 function failure(message: string, assertion: AssertionFailure['assertion']): AssertionFailure {
-  return { message: storableText(message), assertion: { ...assertion, expected: quote(assertion.expected), actual: quote(assertion.actual) } };
+  // `expected` is the check's own text; `actual` is what the target said, kept to a short excerpt.
+  return {
+    message: storableText(message),
+    assertion: { ...assertion, expected: quote(assertion.expected), actual: quote(assertion.actual, MAX_EXCERPT_CHARS) },
+  };
 }
 
 type Lookup = { found: true; value: unknown } | { found: false };
@@ -119,7 +123,7 @@ const OP_WORDS: Record<JsonAssertion['op'], string> = {
 function jsonFailure(assertion: JsonAssertion, lookup: Lookup): AssertionFailure {
   const { path, op, value: expected } = assertion;
   const wanted = op === 'exists' || op === 'not_exists' ? OP_WORDS[op] : `${OP_WORDS[op]} ${show(expected)}`;
-  const found = lookup.found ? `is ${show(lookup.value)}` : 'leads to nothing';
+  const found = lookup.found ? `is ${show(lookup.value, MAX_EXCERPT_CHARS)}` : 'leads to nothing';
   return failure(`JSON path ${path} ${found}; expected it ${wanted}`, {
     kind: 'json',
     path,

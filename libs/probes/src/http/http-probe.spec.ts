@@ -6,11 +6,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HttpSpecSchema } from '@vigil/contracts';
+import { loopbackEgress } from '@vigil/egress/testing';
 import type { ProbeContext, ProbeResult } from '../types';
 import { httpProbe, MAX_RESPONSE_BODY_BYTES } from './http-probe';
 
 const USER_AGENT = 'Vigil/1.2.3 (+runner test-runner)';
-const context: ProbeContext = { userAgent: USER_AGENT };
+const context: ProbeContext = { userAgent: USER_AGENT, egress: loopbackEgress() };
 
 interface ServerState {
   /** Endless responses whose connection is still open. */

@@ -102,6 +102,8 @@ export const httpProbe: Probe<'http'> = (run, context) => {
   return new Promise<ProbeResult>((resolve) => {
     let stream: ReturnType<typeof got.stream>;
     try {
+      // A literal target is connected to without a lookup: judge it here, before got starts.
+      context.egress.refuseHost(new URL(run.target).hostname);
       stream = got.stream(run.target, {
         method: spec.method,
         headers: withUserAgent(spec.headers, context.userAgent),
@@ -118,6 +120,12 @@ export const httpProbe: Probe<'http'> = (run, context) => {
         cache: false,
         http2: false,
         agent,
+        // Every name got resolves (the target and each redirect hop) goes through the policy.
+        dnsLookup: context.egress.lookup,
+        hooks: {
+          // A redirect to an IP literal skips the lookup: each hop's host is judged here too.
+          beforeRedirect: [(options) => context.egress.refuseHost((options.url as URL).hostname)],
+        },
         ...(context.signal && { signal: context.signal }),
       });
     } catch (error) {

@@ -1,10 +1,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { TcpSpecSchema } from '@vigil/contracts';
+import { loopbackEgress } from '@vigil/egress/testing';
 import { createTestPki, daysFromNow, type TestPki } from '../testing-certs';
 import { createTcpProbe, MAX_TCP_READ_BYTES, tcpProbe } from './tcp-probe';
 
-const context = { userAgent: 'Vigil/test (+runner test)' };
+const context = { userAgent: 'Vigil/test (+runner test)', egress: loopbackEgress() };
 const servers: net.Server[] = [];
 
 async function listen(server: net.Server): Promise<number> {

@@ -3,13 +3,11 @@ import { StringDecoder } from 'node:string_decoder';
 import tls from 'node:tls';
 import { parseHostPort } from '@vigil/contracts';
 import { elapsedMs, networkFailure, withDeadline } from '../deadline';
-import { storableText } from '../text';
+import { MAX_EXCERPT_CHARS, storableText } from '../text';
 import type { Probe, ProbeResult } from '../types';
 
 /** The most bytes read while waiting for `expect`; a peer that sends more without it fails the check. */
 export const MAX_TCP_READ_BYTES = 65_536;
-/** How much of what was received a failed `expect` reports. */
-const RECEIVED_EXCERPT_CHARS = 200;
 
 export interface TcpProbeOptions {
   /** Trusted CA certificates (PEM) for `spec.tls`, replacing the system roots; for tests. */
@@ -18,7 +16,7 @@ export interface TcpProbeOptions {
 
 /** What was received, trimmed and cut short, quoted as JSON (so control characters show as escapes). */
 function excerpt(received: string): string {
-  return received.trim() === '' ? 'nothing' : JSON.stringify(storableText(received.trim(), RECEIVED_EXCERPT_CHARS));
+  return received.trim() === '' ? 'nothing' : JSON.stringify(storableText(received.trim(), MAX_EXCERPT_CHARS));
 }
 
 /**
@@ -59,7 +57,7 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<'tcp'> {
       timings: timings(),
       error_code: 'ASSERTION_FAILED',
       error: storableText(`expected ${JSON.stringify(expect)} ${why}; received ${excerpt(received)}`, 2000),
-      details: { received: storableText(received.trim(), 1024) },
+      details: { received: storableText(received.trim(), MAX_EXCERPT_CHARS) },
     });
     const ready = () => (useTls ? secureAt : connectedAt) !== undefined;
 
@@ -75,9 +73,16 @@ export function createTcpProbe(options: TcpProbeOptions = {}): Probe<'tcp'> {
         },
       },
       (finish) => {
+        try {
+          // A literal host is connected to without a lookup: judge it here; names in `lookup`.
+          context.egress.refuseHost(host);
+        } catch (error) {
+          finish(networkFailure(error, { timings: timings() }));
+          return;
+        }
         const connection = useTls
-          ? tls.connect({ host, port, servername: net.isIP(host) === 0 ? host : undefined, ca: options.ca })
-          : net.connect({ host, port });
+          ? tls.connect({ host, port, servername: net.isIP(host) === 0 ? host : undefined, ca: options.ca, lookup: context.egress.lookup })
+          : net.connect({ host, port, lookup: context.egress.lookup });
         socket = connection;
         const exchange = (): void => {
           if (expect !== undefined) {

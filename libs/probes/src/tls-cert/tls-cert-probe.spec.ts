@@ -1,10 +1,11 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import { TlsCertSpecSchema } from '@vigil/contracts';
+import { loopbackEgress } from '@vigil/egress/testing';
 import { createTestPki, daysFromNow, type TestCertificate, type TestPki } from '../testing-certs';
 import { createTlsCertProbe, parseTlsTarget, tlsCertProbe } from './tls-cert-probe';
 
-const context = { userAgent: 'Vigil/test (+runner test)' };
+const context = { userAgent: 'Vigil/test (+runner test)', egress: loopbackEgress() };
 let pki: TestPki;
 let probe: ReturnType<typeof createTlsCertProbe>;
 const servers: net.Server[] = [];

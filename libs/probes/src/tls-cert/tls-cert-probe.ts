@@ -96,12 +96,20 @@ export function createTlsCertProbe(options: TlsCertProbeOptions = {}): Probe<'tl
         }),
       },
       (finish) => {
+        try {
+          // A literal host is connected to without a lookup: judge it here; names in `lookup`.
+          context.egress.refuseHost(host);
+        } catch (error) {
+          finish(networkFailure(error, { timings: timings() }));
+          return;
+        }
         const connection = tls.connect({
           host,
           port,
           servername: net.isIP(host) === 0 ? host : undefined,
           rejectUnauthorized: false,
           ca: options.ca,
+          lookup: context.egress.lookup,
         });
         socket = connection;
         connection.on('connect', () => (connectedAt = performance.now()));

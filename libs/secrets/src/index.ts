@@ -1,0 +1,12 @@
+export { generateSecretKey, isSealed, parseSecretKey, SEALED_PREFIX, SecretKeyError, SecretKeyring } from './keyring';
+export type { DataKey } from './keyring';
+export { channelSealer, checkSealer } from './seal';
+export type { SecretSealer } from './seal';
+export { channelSecretPaths, checkSecretPaths, isMasked, mapSecrets, maskSecret, valueAt, withValueAt } from './paths';
+export type { SecretPath } from './paths';
+export { checkSecretsKeptForNewTarget, hasUserinfo, maskCheckSpec, maskTarget, restoreMaskedCheckSecrets, targetWithoutUserinfo } from './check-secrets';
+export { readKeyFile, readOrCreateDataDirKey, SECRET_KEY_FILE, writeKeyFile } from './key-file';
+export { loadSecretKeyring, MissingSecretKeyError, NEXT_SECRET_KEY_FILE } from './load-keyring';
+export type { SecretKeySource } from './load-keyring';
+export { loadServiceSecretKeys } from './service';
+export type { SecretKeySettings } from './service';
