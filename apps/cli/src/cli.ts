@@ -3,6 +3,7 @@ import { DatabaseError } from '@vigil/db';
 import { ApiError, NetworkError } from './api-client';
 import { commandHelp, parseCommandLine } from './args';
 import { adminKeyCreate } from './commands/admin-key';
+import { auditList } from './commands/audit';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { checksList, eventsList, sitesList } from './commands/lists';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   sitesList,
   checksList,
   eventsList,
+  auditList,
   exportCommand,
   importCommand,
   secretKeyGenerate,

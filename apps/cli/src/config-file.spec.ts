@@ -11,6 +11,7 @@ const SITE: SiteJson = {
   last_checked_at: null,
   last_status_change_at: null,
   last_alert_sent_at: null,
+  archived_at: null,
   created_at: '2026-11-23T10:00:00.000Z',
 };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { apiKeysRoutes } from './api-keys';
+import { auditLogRoutes } from './audit-log';
 import { checksRoutes } from './checks';
 import { eventsRoutes } from './events';
 import { maintenanceWindowsRoutes } from './maintenance-windows';
@@ -72,5 +73,6 @@ export const allRoutes: readonly RouteContract[] = [
   ...notificationChannelsRoutes,
   ...notificationsRoutes,
   ...apiKeysRoutes,
+  ...auditLogRoutes,
   ...statusPageRoutes,
 ];

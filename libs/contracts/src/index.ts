@@ -14,5 +14,6 @@ export * from './maintenance-windows';
 export * from './notification-channels';
 export * from './notifications';
 export * from './api-keys';
+export * from './audit-log';
 export * from './status-page';
 export { allRoutes, getHealth, getMetrics, getOpenApiDocument, getReadiness } from './all-routes';

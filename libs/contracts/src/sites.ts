@@ -58,11 +58,25 @@ export const SiteSchema = z.object({
   last_status_change_at: Timestamp.nullable(),
   last_alert_sent_at: Timestamp.nullable(),
   created_at: Timestamp,
+  archived_at: Timestamp.nullable().describe('When the site was deleted (archived); null for a live site'),
   checks: z.array(SiteCheckSummarySchema).optional().describe('Its checks (not deleted); only when one site is asked for'),
 });
 
 export const ListSitesQuery = PageQuery.extend({
   slug: Slug.optional().describe('Only the site with this slug'),
+  archived: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .describe('`true`: only archived (deleted) sites; live sites only otherwise'),
+});
+
+export const DeleteSiteQuery = z.strictObject({
+  purge: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .describe('`true`: erase an archived site for good with its events and results (admin scope)'),
 });
 
 export const createSite = defineRoute({
@@ -75,13 +89,14 @@ export const createSite = defineRoute({
   body: CreateSiteBody,
   success: { status: 201, description: 'The new site', schema: SiteSchema },
   errors: [409],
+  description: 'A slug that an archived site keeps answers 409 `slug_archived`: restore that site or purge it first.',
 });
 
 export const listSites = defineRoute({
   method: 'get',
   path: '/api/v1/sites',
   operationId: 'listSites',
-  summary: 'List sites by name',
+  summary: 'List sites by name (archived ones only with `archived=true`)',
   tags: ['sites'],
   auth: { kind: 'api-key', scope: 'read' },
   query: ListSitesQuery,
@@ -92,7 +107,7 @@ export const getSite = defineRoute({
   method: 'get',
   path: '/api/v1/sites/:id',
   operationId: 'getSite',
-  summary: 'Get a site with its status and its checks',
+  summary: 'Get a site with its status and its checks (archived ones too)',
   tags: ['sites'],
   auth: { kind: 'api-key', scope: 'read' },
   params: IdParams,
@@ -111,18 +126,35 @@ export const updateSite = defineRoute({
   body: UpdateSiteBody,
   success: { status: 200, description: 'The site as changed', schema: SiteSchema },
   errors: [404, 409],
+  description: 'An archived site answers 409 `site_archived`.',
 });
 
 export const deleteSite = defineRoute({
   method: 'delete',
   path: '/api/v1/sites/:id',
   operationId: 'deleteSite',
-  summary: 'Delete a site with its endpoints, checks, results and events',
+  summary: 'Archive a site; with `purge=true`, erase an archived one',
+  description:
+    'Archiving hides the site from lists and stops its checks; its events, transitions and results stay readable by id, and `POST /api/v1/sites/:id/restore` brings it back. `purge=true` needs the admin scope (403 otherwise) and an archived site (409 `site_not_archived` otherwise); it deletes the site with its endpoints, checks, results and events. Archiving an archived site changes nothing.',
   tags: ['sites'],
   auth: { kind: 'api-key', scope: 'write' },
   params: IdParams,
-  success: { status: 204, description: 'Deleted' },
+  query: DeleteSiteQuery,
+  success: { status: 204, description: 'Archived (or purged)' },
+  errors: [404, 409],
+});
+
+export const restoreSite = defineRoute({
+  method: 'post',
+  path: '/api/v1/sites/:id/restore',
+  operationId: 'restoreSite',
+  summary: 'Restore an archived site',
+  description: 'The site is listed again and its enabled checks are due at once. Restoring a live site changes nothing.',
+  tags: ['sites'],
+  auth: { kind: 'api-key', scope: 'write' },
+  params: IdParams,
+  success: { status: 200, description: 'The site, live again', schema: SiteSchema },
   errors: [404],
 });
 
-export const sitesRoutes = [createSite, listSites, getSite, updateSite, deleteSite] as const;
+export const sitesRoutes = [createSite, listSites, getSite, updateSite, deleteSite, restoreSite] as const;

@@ -6,9 +6,11 @@ import { DEFAULT_RATE_LIMITS, PUBLIC_PAGE_PATHS, publicPageLimiter, rateLimitedA
 import { runnerAuthenticator } from './auth/runner';
 import { type ControllerDeps, DEFAULT_LIMITS } from './deps';
 import type { AreaContext } from './http/area';
+import { databaseAuditLog } from './http/audit';
 import { idempotencyStore } from './http/idempotency';
 import { type Authenticators, mountRoute } from './http/mount-route';
 import { mountApiKeys } from './management/api-keys';
+import { mountAuditLog } from './management/audit-log';
 import { mountChecks } from './management/checks';
 import { mountEvents } from './management/events';
 import { mountMaintenanceWindows } from './management/maintenance-windows';
@@ -41,12 +43,14 @@ export function mountController(app: Express, deps: ControllerDeps): void {
     description: 'The runner API (`/api/runner`, runner JWTs) and the management API (`/api/v1`, API keys).',
   });
 
+  // Only the management API's mutating routes are recorded (isAudited), never runner reports.
+  const audit = databaseAuditLog(deps.db);
   const runnerRouter = express.Router();
   const managementRouter = express.Router();
   const context = (router: express.Router, bodyLimitBytes: number): AreaContext => ({
     deps,
     limits,
-    route: (contract, handler) => mountRoute(router, contract, { authenticate, bodyLimitBytes, idempotency }, handler),
+    route: (contract, handler) => mountRoute(router, contract, { authenticate, bodyLimitBytes, audit, idempotency }, handler),
   });
 
   const meta = context(managementRouter, limits.managementBodyBytes);
@@ -61,6 +65,7 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   mountNotificationChannels(management);
   mountNotifications(management);
   mountApiKeys(management);
+  mountAuditLog(management);
   mountStatusPage(management);
 
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);

@@ -105,6 +105,17 @@ describe.each(testDatabaseKinds())('database-enforced invariants on %s', (kind) 
     );
   });
 
+  it('refuse to update, delete or truncate audit_log rows (the management audit log)', async () => {
+    const row = await t.db.prisma.auditLog.create({
+      data: { keyName: 'ops', method: 'DELETE', route: '/api/v1/sites/:id', resourceType: 'site', resourceId: 'x', status: 204 },
+    });
+    await expect(t.db.prisma.auditLog.update({ where: { id: row.id }, data: { status: 500 } })).rejects.toThrow(/append-only/);
+    await expect(t.db.prisma.auditLog.delete({ where: { id: row.id } })).rejects.toThrow(/never deleted/);
+    await expect(t.db.prisma.$executeRawUnsafe('DELETE FROM audit_log')).rejects.toThrow(/never deleted/);
+    await expect(t.db.prisma.$executeRawUnsafe('TRUNCATE audit_log')).rejects.toThrow(/never deleted/);
+    await expect(t.db.prisma.auditLog.findUnique({ where: { id: row.id } })).resolves.toMatchObject({ status: 204, keyName: 'ops' });
+  });
+
   it('delete a site with its endpoints, checks, events, closed ones included, and their audit', async () => {
     const { site, check } = await createSiteWithCheck(t.db.prisma);
     const closed = await openEvent(site.id, check.id, 'seems_down');

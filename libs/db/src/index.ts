@@ -21,6 +21,7 @@ export { Prisma } from './generated/client';
 export * from './generated/enums';
 export type {
   ApiKey,
+  AuditLog,
   Check,
   CheckResult,
   Endpoint,

@@ -94,6 +94,7 @@ describe.each(testDatabaseKinds())('the generated client on %s', (kind) => {
     expect(tables.map((r) => r.table_name)).toEqual([
       '_prisma_migrations',
       'api_keys',
+      'audit_log',
       'check_results',
       'checks',
       'endpoints',

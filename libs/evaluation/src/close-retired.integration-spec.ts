@@ -51,6 +51,22 @@ describe.each(testDatabaseKinds())('closing the events of disabled and deleted c
     expect(await closeRetiredChecks(database.db, { maxChecks: 10, readOnly: false, logger: log.logger })).toEqual({ checks: 0, closed: 0 });
   });
 
+  it('closes the outage of an archived site’s check, so that no reminder keeps paging about it', async () => {
+    const { prisma } = database.db;
+    const { site, check, channel, event } = await checkWithOpenEvent('down');
+    await prisma.site.update({ where: { id: site.id }, data: { archivedAt: new Date() } });
+    const { logger } = createCapturedLogger();
+    expect(await closeRetiredChecks(database.db, { maxChecks: 10, readOnly: false, logger, now: () => CLOSED_AT })).toEqual({ checks: 1, closed: 1 });
+    const closed = await prisma.siteEvent.findUniqueOrThrow({ where: { id: event.id } });
+    expect([closed.endedAt, closed.resolutionReason]).toEqual([CLOSED_AT, 'check_disabled']);
+    const [last] = await prisma.eventTransition.findMany({ where: { eventId: event.id }, orderBy: { id: 'desc' }, take: 1 });
+    expect(last.metadata).toEqual({ reason: 'check_disabled', site_archived: true });
+    const notifications = await prisma.notification.findMany({ where: { eventId: event.id, channelId: channel.id }, orderBy: { id: 'asc' } });
+    expect(notifications.map((n) => n.kind)).toEqual(['outage_confirmed', 'outage_resolved']);
+    expect((await prisma.check.findUniqueOrThrow({ where: { id: check.id } })).status).toBe('paused');
+    expect(await closeRetiredChecks(database.db, { maxChecks: 10, readOnly: false, logger })).toEqual({ checks: 0, closed: 0 });
+  });
+
   it('shows the site as its remaining checks are once a check no longer counts', async () => {
     const { prisma } = database.db;
     const { site, check } = await checkWithOpenEvent('down');

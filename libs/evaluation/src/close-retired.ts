@@ -13,6 +13,10 @@ export interface CloseRetiredOptions {
   readonly now?: () => Date;
 }
 
+/** The enabled checks of an archived site: they stop like disabled ones (few sites are archived; they drive the plan). */
+const ARCHIVED_SITE_CHECK = Prisma.sql`deleted_at IS NULL
+          AND endpoint_id IN (SELECT e.id FROM endpoints e JOIN sites s ON s.id = e.site_id WHERE s.archived_at IS NOT NULL)`;
+
 interface RetiredRow {
   id: number;
   uuid: string;
@@ -22,10 +26,12 @@ interface RetiredRow {
 }
 
 /**
- * Disabled and deleted checks: their open events close (`check_disabled`, `check_deleted`,
- * with their audit rows and, for a confirmed outage, an `outage_resolved` notification), the
- * check shows `paused` and its site's status no longer counts it. The management API only
- * flips the check; the events are the evaluator's, written here like every other change.
+ * Disabled and deleted checks, and the checks of archived sites: their open events close
+ * (`check_disabled`, `check_deleted`; an archived site's as `check_disabled` with
+ * `site_archived: true` in the transition's metadata), with their audit rows and, for a
+ * confirmed outage, an `outage_resolved` notification; the check shows `paused` and its
+ * site's status no longer counts it. The management API only flips the check (or archives
+ * the site); the events are the evaluator's, written here like every other change.
  */
 export async function closeRetiredChecks(db: Pick<Database, 'prisma'>, options: CloseRetiredOptions): Promise<{ checks: number; closed: number }> {
   const now = options.now ?? (() => new Date());
@@ -33,16 +39,24 @@ export async function closeRetiredChecks(db: Pick<Database, 'prisma'>, options: 
   let closed = 0;
   while (visited.length < options.maxChecks) {
     const done = await withTransaction(db, async (tx) => {
-      const [check] = await claimRows<RetiredRow>(tx, {
-        table: 'checks',
-        columns: Prisma.sql`checks.id, checks.uuid, checks.endpoint_id, checks.deleted_at IS NOT NULL AS deleted,
+      const claim = (retired: Prisma.Sql) =>
+        claimRows<RetiredRow>(tx, {
+          table: 'checks',
+          columns: Prisma.sql`checks.id, checks.uuid, checks.endpoint_id, checks.deleted_at IS NOT NULL AS deleted,
           (SELECT site_id FROM endpoints e WHERE e.id = checks.endpoint_id) AS site_id`,
-        where: Prisma.sql`(NOT enabled OR deleted_at IS NOT NULL)
+          where: Prisma.sql`${retired}
           AND (status <> 'paused' OR EXISTS (SELECT 1 FROM site_events ev WHERE ev.check_id = checks.id AND ev.ended_at IS NULL))
           AND NOT (id = ANY(${visited}::int[]))`,
-        orderBy: Prisma.sql`id`,
-        limit: 1,
-      });
+          orderBy: Prisma.sql`id`,
+          limit: 1,
+        });
+      // Two claims rather than one OR, so that the first keeps using the checks_retired index.
+      let [check] = await claim(Prisma.sql`(NOT enabled OR deleted_at IS NOT NULL)`);
+      let siteArchived = false;
+      if (check === undefined) {
+        [check] = await claim(ARCHIVED_SITE_CHECK);
+        siteArchived = check !== undefined;
+      }
       if (check === undefined) return null;
       const at = now();
       const reason = check.deleted ? 'check_deleted' : 'check_disabled';
@@ -58,7 +72,7 @@ export async function closeRetiredChecks(db: Pick<Database, 'prisma'>, options: 
         const transition = closeEvent(state, reason, { now: at.getTime(), readOnly: options.readOnly });
         const target = { siteId: check.site_id, checkId: check.id, endpointId: check.endpoint_id, checkType: event.checkType, event, channels };
         if (isMutation(transition)) {
-          await applyTransition(tx, target, transition, { source: 'system', metadata: { reason } });
+          await applyTransition(tx, target, transition, { source: 'system', metadata: siteArchived ? { reason, site_archived: true } : { reason } });
           written++;
           options.logger.info(`event closed: ${reason}`, { check: check.uuid, event: event.uuid, event_type: event.eventType });
         } else if (transition.kind === 'suppress' && transition.wouldHave !== null) {

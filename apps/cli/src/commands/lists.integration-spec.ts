@@ -136,4 +136,16 @@ describe.each(testDatabaseKinds())('vigil sites, checks and events list on %s', 
       expect(stderr).toMatch(/^vigil: .+\n\nUsage: vigil events list \[flags\]\n/);
     }
   });
+
+  it('lists archived sites only with --archived', async () => {
+    const gone = await post('/api/v1/sites', { name: 'Gone', slug: 'gone' });
+    await request(harness.app).delete(`/api/v1/sites/${gone.id}`).set('Authorization', harness.admin).expect(204);
+    const live = await vigil(['sites', 'list']);
+    expect(live.stdout).not.toContain('gone');
+    const { code, stdout } = await vigil(['sites', 'list', '--archived']);
+    expect(code).toBe(0);
+    const rows = cells(stdout);
+    expect(rows[0]).toEqual(['SLUG', 'NAME', 'ARCHIVED', 'ID']);
+    expect(rows.slice(1)).toEqual([['gone', 'Gone', expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), gone.id]]);
+  });
 });

@@ -38,10 +38,16 @@ export function describeLocations(locations: readonly string[]): string {
 export const sitesList: Command = {
   name: 'sites list',
   summary: 'List sites with their status',
+  flags: { archived: { type: 'boolean', description: 'Only archived (deleted) sites, with when they were archived' } },
   api: true,
   async run(ctx) {
-    const sites = await ctx.api().listAll(listSites);
+    const archived = ctx.flags['archived'] === true;
+    const sites = await ctx.api().listAll(listSites, archived ? { archived: 'true' } : {});
     if (ctx.json) return ctx.printJson(sites);
+    if (archived) {
+      ctx.print(formatTable(['slug', 'name', 'archived', 'id'], sites.map((site) => [site.slug, site.name, formatTime(site.archived_at), site.id])));
+      return;
+    }
     ctx.print(
       formatTable(
         ['slug', 'name', 'status', 'public page', 'last checked', 'id'],

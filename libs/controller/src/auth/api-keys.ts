@@ -44,6 +44,16 @@ export function hashApiKey(key: string): string {
 
 const RANK: Record<ApiScope, number> = { read: 1, write: 2, admin: 3 };
 
+/** The 403 for a key whose scopes fall short; it names the key for the audit log (never sent to the client). */
+export class ScopeRefusedError extends HttpError {
+  constructor(
+    message: string,
+    readonly principal: ApiKeyPrincipal,
+  ) {
+    super(403, 'forbidden', message);
+  }
+}
+
 /** Scopes are levels: `admin` may do what `write` may, `write` what `read` may. */
 export function scopeAllows(scopes: readonly ApiScope[], needed: ApiScope): boolean {
   return scopes.some((scope) => RANK[scope] >= RANK[needed]);
@@ -81,7 +91,10 @@ export function apiKeyAuthenticator(db: Pick<Database, 'prisma'>): (req: Request
     if (record.expiresAt !== null && record.expiresAt.getTime() <= now) throw HttpError.unauthorized('The API key has expired');
     const scopes = record.scopes as ApiScope[];
     if (!scopeAllows(scopes, scope)) {
-      throw HttpError.forbidden(`This route needs the "${scope}" scope; the key "${record.name}" has ${scopes.map((s) => `"${s}"`).join(', ') || 'none'}`);
+      throw new ScopeRefusedError(
+        `This route needs the "${scope}" scope; the key "${record.name}" has ${scopes.map((s) => `"${s}"`).join(', ') || 'none'}`,
+        { kind: 'api-key', keyId: record.id, keyUuid: record.uuid, name: record.name, scopes },
+      );
     }
     if (now - (lastWritten.get(record.id) ?? 0) >= LAST_USED_WRITE_INTERVAL_MS) {
       lastWritten.set(record.id, now);

@@ -4,6 +4,7 @@ import { testServiceDeps } from '@vigil/http/testing';
 import express from 'express';
 import request from 'supertest';
 import { z } from 'zod';
+import type { AuditLog } from './audit';
 import { type Authenticators, mountRoute } from './mount-route';
 
 const createThing = defineRoute({
@@ -118,5 +119,52 @@ describe('mounting a route from its contract', () => {
     const response = await request(appWith().app).delete(`/things/${ID}`);
     expect(response.status).toBe(204);
     expect(response.text).toBe('');
+  });
+});
+
+describe('mountRoute with an audit log', () => {
+  function auditedApp(record: AuditLog['record']) {
+    const authenticate: Authenticators = {
+      apiKey: async (req) => {
+        if (req.headers.authorization !== 'Bearer good') throw HttpError.unauthorized('bad key');
+        return { kind: 'api-key', keyId: 1, keyUuid: ID, name: 'auditor', scopes: ['write'] };
+      },
+      runner: async () => {
+        throw HttpError.unauthorized('no runners here');
+      },
+    };
+    return createServiceApp(testServiceDeps(), {
+      mount: (server) => {
+        const router = express.Router();
+        const options = { authenticate, bodyLimitBytes: 200, audit: { record } };
+        mountRoute(router, createThing, options, async ({ params, body, query }) => ({ id: params.id, name: body.name, limit: query.limit }));
+        mountRoute(router, deleteThing, options, async () => undefined);
+        server.use(router);
+      },
+    });
+  }
+
+  it('records each mutating api-key request with its status and key, refusals too', async () => {
+    const rows: Array<{ route: string; status: number; key?: string }> = [];
+    const app = auditedApp(async (contract, _req, _res, outcome) => {
+      rows.push({ route: `${contract.method} ${contract.path}`, status: outcome.status, key: outcome.principal?.name });
+    });
+    await request(app).post(`/things/${ID}`).set('Authorization', 'Bearer good').send({ name: 'a' }).expect(201);
+    await request(app).post(`/things/${ID}`).set('Authorization', 'Bearer good').send({ name: '' }).expect(422);
+    await request(app).post(`/things/${ID}`).send({ name: 'a' }).expect(401);
+    // An unauthenticated route (auth none) is not a management request.
+    await request(app).delete(`/things/${ID}`).expect(204);
+    expect(rows).toEqual([
+      { route: 'post /things/:id', status: 201, key: 'auditor' },
+      { route: 'post /things/:id', status: 422, key: 'auditor' },
+      { route: 'post /things/:id', status: 401, key: undefined },
+    ]);
+  });
+
+  it('answers as it would have when the audit log fails', async () => {
+    const app = auditedApp(async () => {
+      throw new Error('audit store down');
+    });
+    await request(app).post(`/things/${ID}`).send({ name: 'a' }).expect(401);
   });
 });

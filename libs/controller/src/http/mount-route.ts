@@ -10,8 +10,9 @@ import {
 } from '@vigil/contracts';
 import { HttpError, jsonBody, requestContext } from '@vigil/http';
 import type { Logger } from '@vigil/logger';
-import type { Request, RequestHandler, Response, Router } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
+import { type AuditLog, isAudited, refusedPrincipal, statusOfError } from './audit';
 import { type IdempotencyStore, runIdempotently } from './idempotency';
 import type { ApiKeyPrincipal, RunnerPrincipal } from './principal';
 import { validationFailed } from './validation';
@@ -45,6 +46,8 @@ export interface MountOptions {
   authenticate: Authenticators;
   /** Largest accepted JSON body, in bytes. */
   bodyLimitBytes: number;
+  /** Where mutating management requests are recorded (see isAudited); none for the runner API. */
+  audit?: AuditLog;
   /** Keeps the answers of management POSTs sent with an `Idempotency-Key` (idempotency.ts); absent: the header is ignored. */
   idempotency?: IdempotencyStore;
 }
@@ -75,6 +78,7 @@ function requireJson(req: Request): void {
  */
 export function mountRoute<C extends RouteContract>(router: Router, contract: C, options: MountOptions, handler: RouteHandler<C>): void {
   const PRINCIPAL = 'vigilPrincipal';
+  const audit = options.audit !== undefined && isAudited(contract) ? options.audit : undefined;
   // Authentication comes first, so an unauthenticated client never gets its body read.
   const steps: RequestHandler[] = [
     async (req, res, next) => {
@@ -109,6 +113,7 @@ export function mountRoute<C extends RouteContract>(router: Router, contract: C,
         res,
       } as RouteInput<C>;
       const output = await runIdempotently(options.idempotency, contract, input, () => handler(input));
+      await audit?.record(contract, req, res, { status: res.headersSent ? res.statusCode : contract.success.status, principal: res.locals[PRINCIPAL], output });
       if (res.headersSent) return;
       if (contract.success.status === 204) res.status(204).end();
       else res.status(contract.success.status).json(output);
@@ -116,5 +121,11 @@ export function mountRoute<C extends RouteContract>(router: Router, contract: C,
       next(error);
     }
   });
-  router[contract.method](contract.path, ...steps);
+  // Refused requests (401, 403, 409, 422…) are audited too, with the status they get.
+  const auditRefusal: ErrorRequestHandler = (error, req, res, next) => {
+    void Promise.resolve(audit?.record(contract, req, res, { status: statusOfError(error), principal: res.locals[PRINCIPAL] ?? refusedPrincipal(error) }))
+      .catch(() => undefined)
+      .then(() => next(error));
+  };
+  router[contract.method](contract.path, ...steps, ...(audit === undefined ? [] : [auditRefusal]));
 }

@@ -21,6 +21,7 @@ import { CHECK_RELATIONS, checkJson, type CheckJson, storedLocationsThreshold } 
 import { endpointFor, findCheck, findCheckKey, loadCheck, lockCheck, softDeleteCheck, unknownLocations } from './check-store';
 import { validationFailed } from '../http/validation';
 import { planCheckUpdate } from './check-update';
+import { assertSiteLive, siteArchived } from './site-archive';
 import { checkEgressProblems } from './egress-targets';
 
 /**
@@ -30,7 +31,8 @@ import { checkEgressProblems } from './egress-targets';
  */
 export async function createCheckInSite(db: Database, secretKeys: SecretKeyring, body: BodyOf<typeof createCheck>, egress?: EgressGuard): Promise<CheckJson> {
   return withTransaction(db, async (tx) => {
-    const site = await tx.site.findUnique({ where: { uuid: body.site_id }, select: { id: true } });
+    const site = await tx.site.findUnique({ where: { uuid: body.site_id }, select: { id: true, archivedAt: true } });
+    if (site !== null && site.archivedAt !== null) throw siteArchived(body.site_id);
     const problems: FieldProblem[] = site === null ? [{ field: 'site_id', message: 'no site has this id' }] : [];
     // A mask sent on creation (a check's JSON copied into a new one) would become the secret itself.
     problems.push(...restoreMaskedCheckSecrets(body.type, body.spec, undefined).problems);
@@ -68,6 +70,7 @@ export async function changeCheck(db: Database, secretKeys: SecretKeyring, uuid:
   return withTransaction(db, async (tx) => {
     await lockCheck(tx, uuid);
     const current = await findCheck(tx, uuid);
+    await assertSiteLive(tx, current.endpoint.siteId);
     const sealer = checkSealer(secretKeys, current.type);
     const outcome = planCheckUpdate({ ...current, target: current.endpoint.target, spec: sealer.open(current.spec) }, patch);
     const problems = 'problems' in outcome ? outcome.problems : [];
@@ -108,7 +111,8 @@ export function mountChecks(ctx: AreaContext): void {
     const rows = await db.prisma.check.findMany({
       where: {
         deletedAt: null,
-        ...(query.site_id === undefined ? {} : { endpoint: { site: { uuid: query.site_id } } }),
+        // An archived site's checks are listed only when that site is asked for.
+        ...(query.site_id === undefined ? { endpoint: { site: { archivedAt: null } } } : { endpoint: { site: { uuid: query.site_id } } }),
         ...(query.type === undefined ? {} : { type: query.type }),
         ...(query.enabled === undefined ? {} : { enabled: query.enabled }),
         ...(after === undefined ? {} : { id: { gt: after.id } }),
@@ -126,7 +130,10 @@ export function mountChecks(ctx: AreaContext): void {
   ctx.route(updateCheck, async ({ params, body }) => changeCheck(db, secretKeys, params.id, body, ctx.deps.egress));
 
   ctx.route(deleteCheck, async ({ params }) => {
-    await withTransaction(db, (tx) => softDeleteCheck(tx, params.id));
+    await withTransaction(db, async (tx) => {
+      await assertSiteLive(tx, (await findCheck(tx, params.id)).endpoint.siteId);
+      await softDeleteCheck(tx, params.id);
+    });
   });
 
   ctx.route(listCheckLocations, async ({ params }) => ({ data: await checkLocations(db.prisma, await findCheckKey(db.prisma, params.id)) }));

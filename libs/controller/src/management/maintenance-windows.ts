@@ -12,6 +12,7 @@ import { HttpError } from '@vigil/http';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { invalidField } from '../http/validation';
+import { siteArchived } from './site-archive';
 
 const WINDOW_RELATIONS = { site: { select: { uuid: true } }, check: { select: { uuid: true } } } as const;
 type WindowRow = MaintenanceWindow & { site: { uuid: string }; check: { uuid: string } | null };
@@ -32,8 +33,9 @@ function windowJson(window: WindowRow, nowMs: number): ResponseOf<typeof getMain
 
 /** The internal ids the body's uuids name: the site, and the check if any, which must be one of the site's. */
 async function resolveTarget(db: Pick<Database, 'prisma'>, body: BodyOf<typeof createMaintenanceWindow>) {
-  const site = await db.prisma.site.findUnique({ where: { uuid: body.site_id }, select: { id: true } });
+  const site = await db.prisma.site.findUnique({ where: { uuid: body.site_id }, select: { id: true, archivedAt: true } });
   if (site === null) throw invalidField('site_id', 'no site has this id');
+  if (site.archivedAt !== null) throw siteArchived(body.site_id);
   if (body.check_id === undefined) return { siteId: site.id, checkId: null };
   const check = await db.prisma.check.findFirst({
     where: { uuid: body.check_id, deletedAt: null },

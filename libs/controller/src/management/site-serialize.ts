@@ -28,6 +28,7 @@ export function siteJson(site: Site, checks?: readonly SiteCheckRow[]): SiteJson
     last_status_change_at: iso(site.lastStatusChangeAt),
     last_alert_sent_at: iso(site.lastAlertSentAt),
     created_at: site.createdAt.toISOString(),
+    archived_at: iso(site.archivedAt),
     ...(checks === undefined
       ? {}
       : {

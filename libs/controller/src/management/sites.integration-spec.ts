@@ -31,6 +31,7 @@ describe.each(testDatabaseKinds())('the sites API on %s', (kind) => {
       last_status_change_at: null,
       last_alert_sent_at: null,
       created_at: expect.any(String),
+      archived_at: null,
     });
     expect(new Date(response.body.created_at).toISOString()).toBe(response.body.created_at);
   });
@@ -145,7 +146,7 @@ describe.each(testDatabaseKinds())('the sites API on %s', (kind) => {
     expect(fields(invalid)).toEqual(['name', '']);
   });
 
-  it('deletes a site with its endpoints, checks, location states, results and events', async () => {
+  it('purges an archived site (admin) with its endpoints, checks, location states, results and events', async () => {
     await harness.addRunner('site-delete-runner');
     const site = (await post('/api/v1/sites', { name: 'Doomed' })).body;
     const check = (await post('/api/v1/checks', { site_id: site.id, type: 'http', target: 'https://doomed.example' })).body;
@@ -162,6 +163,7 @@ describe.each(testDatabaseKinds())('the sites API on %s', (kind) => {
     });
 
     expect((await del(`/api/v1/sites/${site.id}`)).status).toBe(204);
+    expect((await del(`/api/v1/sites/${site.id}?purge=true`)).status).toBe(204);
     expect((await get(`/api/v1/sites/${site.id}`)).status).toBe(404);
     expect((await get(`/api/v1/checks/${check.id}`)).status).toBe(404);
     const siteId = row.endpoint.siteId;
@@ -173,7 +175,7 @@ describe.each(testDatabaseKinds())('the sites API on %s', (kind) => {
     expect(await prisma.eventTransition.count({ where: { eventId: event.id } })).toBe(0);
   });
 
-  it('takes a deleted site out of the channels that name it, disabling a channel left with none', async () => {
+  it('takes a purged site out of the channels that name it, disabling a channel left with none', async () => {
     const one = (await post('/api/v1/sites', { name: 'Channel one' })).body;
     const two = (await post('/api/v1/sites', { name: 'Channel two' })).body;
     const webhook = { type: 'webhook', config: { url: 'https://hooks.example/vigil' } };
@@ -181,6 +183,9 @@ describe.each(testDatabaseKinds())('the sites API on %s', (kind) => {
     const only = (await post('/api/v1/notification-channels', { ...webhook, name: 'only one', site_ids: [one.id] })).body;
 
     expect((await del(`/api/v1/sites/${one.id}`)).status).toBe(204);
+    // Archiving keeps the site in its channels, so that restoring it needs nothing else.
+    expect((await get(`/api/v1/notification-channels/${only.id}`)).body).toMatchObject({ site_ids: [one.id], enabled: true });
+    expect((await del(`/api/v1/sites/${one.id}?purge=true`)).status).toBe(204);
 
     expect((await get(`/api/v1/notification-channels/${both.id}`)).body).toMatchObject({ site_ids: [two.id], enabled: true });
     expect((await get(`/api/v1/notification-channels/${only.id}`)).body).toMatchObject({ site_ids: [], enabled: false });

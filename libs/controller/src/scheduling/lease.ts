@@ -72,6 +72,8 @@ export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: strin
         AND ls.next_due_at <= now() + ${lookaheadMs}::int * interval '1 millisecond'
         AND (ls.leased_until IS NULL OR ls.leased_until < now())
         AND c.enabled AND c.deleted_at IS NULL
+        -- Archiving parks a site's states; this keeps one added since (a new runner) idle too.
+        AND NOT EXISTS (SELECT 1 FROM sites s WHERE s.id = ls.site_id AND s.archived_at IS NOT NULL)
       ORDER BY ls.next_due_at
       LIMIT ${limit}
       FOR UPDATE OF ls SKIP LOCKED

@@ -27,12 +27,13 @@ export async function syncCheckLocations(tx: VigilTransaction, checkId: number):
   return wanted;
 }
 
-/** A new runner joins every check that names no locations; its first runs are due now. */
+/** A new runner joins every check that names no locations (archived sites' on restore); its first runs are due now. */
 export async function addRunnerLocation(tx: VigilTransaction, slug: string): Promise<number> {
   return tx.$executeRaw`
     INSERT INTO location_states (check_id, site_id, location)
     SELECT c.id, e.site_id, ${slug}
     FROM checks c JOIN endpoints e ON e.id = c.endpoint_id
+    JOIN sites s ON s.id = e.site_id AND s.archived_at IS NULL
     WHERE c.deleted_at IS NULL AND cardinality(c.locations) = 0
     ON CONFLICT (check_id, location) DO NOTHING`;
 }

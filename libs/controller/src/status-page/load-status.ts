@@ -6,16 +6,17 @@ const DAY_MS = 86_400_000;
 
 /**
  * What a site's public status is computed from, or null when the slug names no site or
- * a site whose page is not public (one answer for both, so slugs cannot be probed).
+ * a site whose page is not public or that is archived (one answer for all, so slugs cannot be probed).
  * Every query is bounded by the 90-day window: events by (site_id, ended_at), maintenance
  * by (site_id, ends_at).
  */
 export async function loadStatusSource(db: Database, slug: string, now: Date): Promise<StatusSource | null> {
   const site = await db.prisma.site.findUnique({
     where: { slug },
-    select: { id: true, name: true, slug: true, status: true, publicStatusPage: true, lastCheckedAt: true, lastStatusChangeAt: true },
+    select: { id: true, name: true, slug: true, status: true, publicStatusPage: true, lastCheckedAt: true, lastStatusChangeAt: true, archivedAt: true },
   });
-  if (site === null || !site.publicStatusPage) return null;
+  // An archived site's page is gone like an unknown one's.
+  if (site === null || !site.publicStatusPage || site.archivedAt !== null) return null;
 
   const from = new Date(now.getTime() - STATUS_PAGE_DAYS * DAY_MS);
   const check = { select: { name: true, type: true } } as const;
