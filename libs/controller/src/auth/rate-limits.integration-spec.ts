@@ -56,6 +56,9 @@ describe.each(testDatabaseKinds())('rate limits on %s', (kind) => {
       }
       expectRefused(await request(harness.app).post('/api/v1/sites').set('Authorization', writer).send({ name: 'One too many' }), 'api-key');
       expect(await harness.db.prisma.site.count({ where: { name: 'One too many' } })).toBe(0);
+      // A client over its limit costs no database write: its 429s are not audited.
+      const audited = await harness.db.prisma.auditLog.findMany({ where: { route: '/api/v1/sites' }, select: { status: true } });
+      expect(audited.map((row) => row.status)).toEqual([201, 201, 201]);
       const page = await request(harness.app).get('/status/no-such-site').set('Authorization', writer);
       expect(page.status).toBe(404);
     });

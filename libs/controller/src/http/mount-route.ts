@@ -121,8 +121,10 @@ export function mountRoute<C extends RouteContract>(router: Router, contract: C,
       next(error);
     }
   });
-  // Refused requests (401, 403, 409, 422…) are audited too, with the status they get.
+  // Refused requests (401, 403, 409, 422…) are audited too, with the status they get; a 429 is
+  // not: auditing it would give a client over its rate limit one database write per request.
   const auditRefusal: ErrorRequestHandler = (error, req, res, next) => {
+    if (statusOfError(error) === 429) return next(error);
     void Promise.resolve(audit?.record(contract, req, res, { status: statusOfError(error), principal: res.locals[PRINCIPAL] ?? refusedPrincipal(error) }))
       .catch(() => undefined)
       .then(() => next(error));
