@@ -1,7 +1,7 @@
 import { CreateApiKeyBody } from '@vigil/contracts';
 import { createApiKey } from '@vigil/controller';
-import { connectDatabase } from '@vigil/db';
 import { readDatabaseConfig } from '../config';
+import { openCliDatabase } from '../database';
 import { type Command, stringFlag, UsageError } from '../context';
 
 export const DEFAULT_ADMIN_KEY_NAME = 'admin (vigil admin-key create)';
@@ -20,13 +20,7 @@ export const adminKeyCreate: Command = {
     const name = stringFlag(ctx.flags, 'name') ?? DEFAULT_ADMIN_KEY_NAME;
     if (!CreateApiKeyBody.shape.name.safeParse(name).success) throw new UsageError('--name must be 1 to 100 characters');
     const config = readDatabaseConfig(ctx.io.env);
-    const db = await connectDatabase({
-      url: config.DATABASE_URL,
-      dataDir: config.VIGIL_DATA_DIR,
-      migrate: config.VIGIL_MIGRATE,
-      poolSize: 1,
-      log: { info: () => undefined, warn: (message) => ctx.note(`vigil: warning: ${message}`) },
-    });
+    const db = await openCliDatabase(ctx, config);
     try {
       const { key, record } = await createApiKey(db.prisma, { name: name.trim(), scopes: ['admin'] });
       if (ctx.json) {

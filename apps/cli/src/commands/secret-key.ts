@@ -1,7 +1,6 @@
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resealStoredSecrets } from '@vigil/controller';
-import { connectDatabase } from '@vigil/db';
 import {
   generateSecretKey,
   MissingSecretKeyError,
@@ -13,6 +12,7 @@ import {
   writeKeyFile,
 } from '@vigil/secrets';
 import { readSecretKeyConfig } from '../config';
+import { openCliDatabase } from '../database';
 import { CliError, type Command } from '../context';
 
 export const secretKeyGenerate: Command = {
@@ -71,13 +71,7 @@ export const secretKeyRotate: Command = {
       if (error instanceof SecretKeyError) throw new CliError(error.message);
       throw error;
     }
-    const db = await connectDatabase({
-      url: config.DATABASE_URL,
-      dataDir: config.VIGIL_DATA_DIR,
-      migrate: config.VIGIL_MIGRATE,
-      poolSize: 1,
-      log: { info: () => undefined, warn: (message) => ctx.note(`vigil: warning: ${message}`) },
-    });
+    const db = await openCliDatabase(ctx, config);
     try {
       ctx.note(`Resealing the secrets in ${db.description} under key ${keyring.current.kid}...`);
       const counts = await resealStoredSecrets(db, keyring).catch((error: unknown) => {
