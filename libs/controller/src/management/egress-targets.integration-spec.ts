@@ -59,7 +59,7 @@ describe.each(testDatabaseKinds())('egress policy at create and update on %s', (
   it('refuses a webhook, Slack or SMTP destination on a denied literal, at creation and on change', async () => {
     const webhook = await post('/api/v1/notification-channels', { name: 'internal', type: 'webhook', config: { url: 'http://127.0.0.1:6379/' } });
     expect(webhook.status).toBe(422);
-    expect(problems(webhook)).toEqual([{ field: 'config.url', message: 'egress to 127.0.0.1 is denied by the egress policy (rule default:loopback)' }]);
+    expect(problems(webhook)).toEqual([{ field: 'config.url', message: 'egress to 127.0.0.1 is denied by the egress policy (rule default:loopback); VIGIL_EGRESS_ALLOW=loopback on the controller allows it' }]);
     const email = await post('/api/v1/notification-channels', {
       name: 'mail',
       type: 'email',

@@ -35,7 +35,10 @@ function deniedProblems(egress: EgressGuard, hosts: { field: string; host: strin
   return hosts.flatMap(({ field, host }) => {
     const decision = egress.policy.decideHost(host);
     if (decision === undefined || decision.allowed) return [];
-    return [{ field, message: `egress to ${decision.address} is denied by the egress policy (rule ${decision.rule})` }];
+    // A default denial (loopback) is one a user may mean to lift: say how. An always-denied
+    // range (metadata, link-local) gets no hint.
+    const hint = decision.kind === 'default' ? `; VIGIL_EGRESS_ALLOW=${decision.rule.slice('default:'.length)} on the controller allows it` : '';
+    return [{ field, message: `egress to ${decision.address} is denied by the egress policy (rule ${decision.rule})${hint}` }];
   });
 }
 
