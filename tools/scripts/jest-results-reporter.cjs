@@ -1,4 +1,4 @@
-// Writes each project's Jest totals to tmp/test-results/<package>.json, so that
+// Writes each project's Jest totals (and each test file's wall time) to tmp/test-results/<package>.json, so that
 // `.ci/run` can print one line for the whole run (Nx restores the file on a cache hit).
 const fs = require('node:fs');
 const path = require('node:path');
@@ -20,6 +20,11 @@ class ResultsFileReporter {
     const failures = results.testResults
       .filter((suite) => suite.numFailingTests > 0 || suite.testExecError)
       .map((suite) => path.relative(path.join(__dirname, '..', '..'), suite.testFilePath));
+    // Wall time of each test file, so that .ci/run can name the slowest ones.
+    const files = results.testResults.map((suite) => ({
+      file: path.relative(path.join(__dirname, '..', '..'), suite.testFilePath),
+      seconds: Math.round(((suite.perfStats?.end ?? 0) - (suite.perfStats?.start ?? 0)) / 100) / 10,
+    }));
     fs.writeFileSync(
       file,
       JSON.stringify({
@@ -29,6 +34,7 @@ class ResultsFileReporter {
         skipped: results.numPendingTests + results.numTodoTests,
         failedSuites: results.numFailedTestSuites + results.numRuntimeErrorTestSuites,
         failures,
+        files,
       }),
     );
   }
