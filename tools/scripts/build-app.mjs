@@ -102,7 +102,8 @@ writeFileSync(
   `${JSON.stringify(
     {
       name: appPackage.name ?? `@vigil/${app}`,
-      version: rootPackage.version,
+      // Each app is versioned on its own (nx release); the image carries its version.
+      version: appPackage.version ?? rootPackage.version,
       private: true,
       type: 'commonjs',
       main: 'main.js',
