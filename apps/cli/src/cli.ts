@@ -5,7 +5,11 @@ import { adminKeyCreate } from './commands/admin-key';
 import { auditList } from './commands/audit';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
+import { channelsCreate, channelsDelete, channelsList, channelsUpdate } from './commands/channels';
+import { checksCreate, checksDelete, checksUpdate } from './commands/checks';
 import { checksList, eventsList, sitesList } from './commands/lists';
+import { maintenanceCreate, maintenanceDelete, maintenanceList } from './commands/maintenance';
+import { sitesCreate, sitesDelete, sitesRestore, sitesUpdate } from './commands/sites';
 import { runnersCreate, runnersList, runnersRevoke, runnersRotateKey } from './commands/runners';
 import { secretKeyGenerate, secretKeyRotate } from './commands/secret-key';
 import { CliError, type CliIo, type Command, createContext, UsageError } from './context';
@@ -22,7 +26,21 @@ export const COMMANDS: readonly Command[] = [
   runnersRevoke,
   runnersRotateKey,
   sitesList,
+  sitesCreate,
+  sitesUpdate,
+  sitesDelete,
+  sitesRestore,
   checksList,
+  checksCreate,
+  checksUpdate,
+  checksDelete,
+  channelsList,
+  channelsCreate,
+  channelsUpdate,
+  channelsDelete,
+  maintenanceList,
+  maintenanceCreate,
+  maintenanceDelete,
   eventsList,
   auditList,
   exportCommand,
@@ -35,8 +53,10 @@ export const COMMANDS: readonly Command[] = [
 export const GROUP_SUMMARIES: Readonly<Record<string, string>> = {
   'admin-key': 'Recover access: create an admin API key in the database directly',
   runners: 'Create, list, revoke runners and rotate their keys',
-  sites: 'List sites',
-  checks: 'List checks',
+  sites: 'List, create, change, archive and restore sites',
+  checks: 'List, create, change and delete checks',
+  channels: 'List, create, change and delete notification channels',
+  maintenance: 'List, schedule and delete maintenance windows',
   events: 'List events',
   audit: 'Read the audit log',
   'secret-key': 'Make and rotate the data key that seals stored secrets',
