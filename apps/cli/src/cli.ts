@@ -7,13 +7,14 @@ import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { channelsCreate, channelsDelete, channelsList, channelsUpdate } from './commands/channels';
 import { checksCreate, checksDelete, checksUpdate } from './commands/checks';
+import { completionCommand } from './commands/completion';
 import { checksList, eventsList, sitesList } from './commands/lists';
 import { maintenanceCreate, maintenanceDelete, maintenanceList } from './commands/maintenance';
 import { sitesCreate, sitesDelete, sitesRestore, sitesUpdate } from './commands/sites';
 import { runnersCreate, runnersList, runnersRevoke, runnersRotateKey } from './commands/runners';
 import { secretKeyGenerate, secretKeyRotate } from './commands/secret-key';
 import { CliError, type CliIo, type Command, createContext, UsageError } from './context';
-import { parseCommandLine } from './program';
+import { buildProgram, parseCommandLine } from './program';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -47,6 +48,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   secretKeyGenerate,
   secretKeyRotate,
+  completionCommand(() => buildProgram(COMMANDS, GROUP_SUMMARIES)),
 ];
 
 /** What `vigil <group> --help` says of each group of commands. */
