@@ -18,6 +18,14 @@ describe('the vigil command line', () => {
     }
   });
 
+  it('offers --json on every command, and --url and --api-key on those that call the API', async () => {
+    for (const command of COMMANDS) {
+      const { stdout } = await vigil([...command.name.split(' '), '--help']);
+      expect({ command: command.name, json: stdout.includes('\n  --json ') }).toEqual({ command: command.name, json: true });
+      expect({ command: command.name, url: stdout.includes('\n  --url <URL> ') }).toEqual({ command: command.name, url: command.api });
+    }
+  });
+
   it('exits 2 with the usage on stderr when no command is given', async () => {
     const { code, stdout, stderr } = await vigil([]);
     expect({ code, stdout }).toEqual({ code: 2, stdout: '' });

@@ -1,15 +1,20 @@
 import { ConfigError } from '@vigil/config';
 import { DatabaseError } from '@vigil/db';
 import { ApiError, NetworkError } from './api-client';
-import { commandHelp, parseCommandLine } from './args';
 import { adminKeyCreate } from './commands/admin-key';
 import { auditList } from './commands/audit';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
+import { channelsCreate, channelsDelete, channelsList, channelsUpdate } from './commands/channels';
+import { checksCreate, checksDelete, checksUpdate } from './commands/checks';
+import { completionCommand } from './commands/completion';
 import { checksList, eventsList, sitesList } from './commands/lists';
+import { maintenanceCreate, maintenanceDelete, maintenanceList } from './commands/maintenance';
+import { sitesCreate, sitesDelete, sitesRestore, sitesUpdate } from './commands/sites';
 import { runnersCreate, runnersList, runnersRevoke, runnersRotateKey } from './commands/runners';
 import { secretKeyGenerate, secretKeyRotate } from './commands/secret-key';
 import { CliError, type CliIo, type Command, createContext, UsageError } from './context';
+import { buildProgram, parseCommandLine } from './program';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -22,18 +27,46 @@ export const COMMANDS: readonly Command[] = [
   runnersRevoke,
   runnersRotateKey,
   sitesList,
+  sitesCreate,
+  sitesUpdate,
+  sitesDelete,
+  sitesRestore,
   checksList,
+  checksCreate,
+  checksUpdate,
+  checksDelete,
+  channelsList,
+  channelsCreate,
+  channelsUpdate,
+  channelsDelete,
+  maintenanceList,
+  maintenanceCreate,
+  maintenanceDelete,
   eventsList,
   auditList,
   exportCommand,
   importCommand,
   secretKeyGenerate,
   secretKeyRotate,
+  completionCommand(() => buildProgram(COMMANDS, GROUP_SUMMARIES)),
 ];
+
+/** What `vigil <group> --help` says of each group of commands. */
+export const GROUP_SUMMARIES: Readonly<Record<string, string>> = {
+  'admin-key': 'Recover access: create an admin API key in the database directly',
+  runners: 'Create, list, revoke runners and rotate their keys',
+  sites: 'List, create, change, archive and restore sites',
+  checks: 'List, create, change and delete checks',
+  channels: 'List, create, change and delete notification channels',
+  maintenance: 'List, schedule and delete maintenance windows',
+  events: 'List events',
+  audit: 'Read the audit log',
+  'secret-key': 'Make and rotate the data key that seals stored secrets',
+};
 
 /** Runs one command line; returns the process's exit code. Output goes only to `io`. */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const parsed = parseCommandLine(argv, COMMANDS);
+  const parsed = parseCommandLine(argv, COMMANDS, GROUP_SUMMARIES);
   if (parsed.kind === 'help') {
     io.stdout.write(parsed.text);
     return EXIT_OK;
@@ -42,13 +75,13 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr.write(`vigil: ${parsed.message}\n\n${parsed.usage}`);
     return EXIT_USAGE;
   }
-  const { command } = parsed;
+  const { command, usage } = parsed;
   try {
     await command.run(createContext(io, parsed.args, parsed.flags));
     return EXIT_OK;
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`vigil: ${error.message}\n\n${commandHelp(command)}`);
+      io.stderr.write(`vigil: ${error.message}\n\n${usage}`);
       return EXIT_USAGE;
     }
     const { message, code } = describeFailure(error);

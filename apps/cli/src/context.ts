@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Env } from '@vigil/config';
 import { ApiClient } from './api-client';
-import type { CommandSyntax, FlagValues } from './args';
+import type { CommandSyntax, FlagValues } from './program';
 import { readApiConfig } from './config';
 
 export interface Output {

@@ -32,6 +32,12 @@ describe('vigil secret-key generate', () => {
     expect(second.stdout).not.toBe(first.stdout);
     expect(first.stderr).toBe('');
   });
+
+  it('prints the key as JSON with --json', async () => {
+    const { code, stdout } = await cliWith({})(['secret-key', 'generate', '--json']);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toEqual({ key: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/) });
+  });
 });
 
 describe('vigil secret-key rotate on the embedded database', () => {
@@ -67,6 +73,10 @@ describe('vigil secret-key rotate on the embedded database', () => {
     } finally {
       await db.close();
     }
+
+    const again = await cliWith({ VIGIL_DATA_DIR: dir })(['secret-key', 'rotate', '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ key_id: expect.any(String), channels: 1, checks: 0 });
   }, 60_000);
 
   it('refuses a data dir without secret.key', async () => {

@@ -26,7 +26,9 @@ export const secretKeyGenerate: Command = {
   flags: {},
   api: false,
   async run(ctx) {
-    ctx.print(generateSecretKey());
+    const key = generateSecretKey();
+    if (ctx.json) return ctx.printJson({ key });
+    ctx.print(key);
   },
 };
 
@@ -72,9 +74,10 @@ export const secretKeyRotate: Command = {
       throw error;
     }
     const db = await openCliDatabase(ctx, config);
+    let counts: { channels: number; checks: number };
     try {
       ctx.note(`Resealing the secrets in ${db.description} under key ${keyring.current.kid}...`);
-      const counts = await resealStoredSecrets(db, keyring).catch((error: unknown) => {
+      counts = await resealStoredSecrets(db, keyring).catch((error: unknown) => {
         if (error instanceof SecretKeyError) throw new CliError(`${error.message}; nothing was changed`);
         throw error;
       });
@@ -83,5 +86,6 @@ export const secretKeyRotate: Command = {
       await db.close();
     }
     await finish();
+    if (ctx.json) ctx.printJson({ key_id: keyring.current.kid, channels: counts.channels, checks: counts.checks });
   },
 };

@@ -1,0 +1,124 @@
+import {
+  createMaintenanceWindow,
+  deleteMaintenanceWindow,
+  listMaintenanceWindows,
+  listSites,
+  MAX_MAINTENANCE_WINDOW_DAYS,
+  ResourceId,
+  type ResponseOf,
+} from '@vigil/contracts';
+import { type Command, type CommandContext, stringFlag, UsageError } from '../context';
+import { formatTable, formatTime, yesNo } from '../table';
+import { given, idArgument } from './flags';
+import { siteId } from './sites';
+
+export type MaintenanceJson = ResponseOf<typeof listMaintenanceWindows>['data'][number];
+
+const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * `now`, an ISO 8601 time with its zone, or (for the end) `+90m`, `+2h`, `+1d` after the start:
+ * what an operator types when the maintenance starts now.
+ */
+export function windowTime(flag: string, value: string, now: Date, start?: Date): Date {
+  if (value === 'now') return now;
+  const relative = /^\+(\d+)([mhd])$/.exec(value);
+  if (relative !== null) {
+    if (start === undefined) throw new UsageError(`--${flag} cannot be relative; give a time or "now"`);
+    return new Date(start.getTime() + Number(relative[1]) * UNIT_MS[relative[2]]);
+  }
+  // The API wants a zone: a time without one would mean different things on different machines.
+  const date = new Date(value);
+  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(value) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`--${flag} must be "now", a time with its zone such as 2026-12-24T22:00:00Z${start ? ', or +N[m|h|d] after --starts-at' : ''} (got "${value}")`);
+  }
+  return date;
+}
+
+function printWindow(ctx: CommandContext, verb: string, window: MaintenanceJson, site: string): void {
+  if (ctx.json) return ctx.printJson(window);
+  const what = window.check_id === null ? `site ${site}` : `check ${window.check_id} of site ${site}`;
+  ctx.print(`${verb} maintenance of ${what} from ${formatTime(window.starts_at)} to ${formatTime(window.ends_at)}, id ${window.id}.`);
+}
+
+export const maintenanceList: Command = {
+  name: 'maintenance list',
+  summary: 'List maintenance windows, latest start first',
+  flags: {
+    site: { type: 'string', value: 'SITE', description: "Only this site's (its slug or id)" },
+    active: { type: 'boolean', description: 'Only the windows in effect now' },
+  },
+  api: true,
+  async run(ctx) {
+    const api = ctx.api();
+    const site = stringFlag(ctx.flags, 'site');
+    const windows = await api.listAll(listMaintenanceWindows, {
+      ...(site === undefined ? {} : { site_id: await siteId(api, site) }),
+      ...(ctx.flags['active'] === true ? { active: 'true' as const } : {}),
+    });
+    if (ctx.json) return ctx.printJson(windows);
+    const slugs = new Map((await api.listAll(listSites)).map((row) => [row.id, row.slug]));
+    ctx.print(
+      formatTable(
+        ['id', 'site', 'check', 'starts', 'ends', 'active', 'reason'],
+        windows.map((window) => [
+          window.id,
+          slugs.get(window.site_id) ?? window.site_id,
+          window.check_id ?? 'all',
+          formatTime(window.starts_at),
+          formatTime(window.ends_at),
+          yesNo(window.active),
+          window.reason ?? '-',
+        ]),
+      ),
+    );
+  },
+};
+
+export const maintenanceCreate: Command = {
+  name: 'maintenance create',
+  summary: 'Schedule maintenance of a site or one of its checks',
+  description: [
+    'While it is in effect, what it covers opens no event and sends no notification.',
+    `At most ${MAX_MAINTENANCE_WINDOW_DAYS} days long. Times: "now", or ISO 8601 with a zone (2026-12-24T22:00:00Z);`,
+    '--ends-at may also be +N[m|h|d] after the start:',
+    '  vigil maintenance create --site shop --starts-at now --ends-at +2h --reason "database upgrade"',
+  ].join('\n'),
+  flags: {
+    site: { type: 'string', value: 'SITE', required: true, description: 'The site (its slug or id)' },
+    check: { type: 'string', value: 'ID', description: 'Only this check of the site (default: the whole site)' },
+    'starts-at': { type: 'string', value: 'TIME', required: true, description: 'When it starts' },
+    'ends-at': { type: 'string', value: 'TIME', required: true, description: 'When it ends' },
+    reason: { type: 'string', value: 'TEXT', description: 'Why, for people' },
+  },
+  api: true,
+  async run(ctx) {
+    const now = new Date();
+    const start = windowTime('starts-at', stringFlag(ctx.flags, 'starts-at') ?? '', now);
+    const end = windowTime('ends-at', stringFlag(ctx.flags, 'ends-at') ?? '', now, start);
+    const checkId = stringFlag(ctx.flags, 'check');
+    if (checkId !== undefined && !ResourceId.safeParse(checkId).success) throw new UsageError(`--check must be a check id (a UUID; got "${checkId}")`);
+    const api = ctx.api();
+    const site = stringFlag(ctx.flags, 'site') ?? '';
+    const body = {
+      site_id: await siteId(api, site),
+      starts_at: start.toISOString(),
+      ends_at: end.toISOString(),
+      ...given({ check_id: checkId, reason: stringFlag(ctx.flags, 'reason') }),
+    };
+    printWindow(ctx, 'Scheduled', await api.request(createMaintenanceWindow, { body }), site);
+  },
+};
+
+export const maintenanceDelete: Command = {
+  name: 'maintenance delete',
+  summary: 'Delete a maintenance window (ends it, if it is in effect)',
+  args: [{ name: 'id', description: 'The window id (from vigil maintenance list)' }],
+  api: true,
+  async run(ctx) {
+    const id = idArgument(ctx, 'a maintenance window');
+    await ctx.api().request(deleteMaintenanceWindow, { params: { id } });
+    if (ctx.json) return ctx.printJson({ id, deleted: true });
+    ctx.print(`Deleted maintenance window ${id}.`);
+  },
+};
