@@ -84,7 +84,7 @@ describe('the dashboard in headless Chromium', () => {
       await evaluatePending(harness.db, { maxChecks: 50, readOnly: false, logger: quietLog.logger });
     };
     // The notifier, without waiting between attempts.
-    const deliver = () => deliverDue(harness.db, { logger: quietLog.logger, context: receivers.context, secretKeys: harness.secretKeys, backoff: { baseMs: 1, maxMs: 1 }, random: () => 0.5 });
+    const deliver = () => deliverDue(harness.db, { logger: quietLog.logger, context: receivers.context, secretKeys: harness.secretKeys, backoff: { initialMs: 1, maxMs: 1 }, random: () => 0.5 });
     await play(0, PASS);
     await play(1, PASS);
     const key = await readKey('dashboard browser test');
