@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { usePrivateUmask } from '@vigil/config';
 import { type ControllerDeps, ensureAdminKey, mountController, ownLocationLink, rateLimitOptionsFrom, resealStoredSecrets } from '@vigil/controller';
+import { mountDashboard } from '@vigil/dashboard';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
 import { evaluatorOptionsFrom, startEvaluator } from '@vigil/evaluation';
@@ -45,7 +46,13 @@ void (async () => {
     secretKeys,
     ...rateLimitOptionsFrom(config),
   };
-  const app = createServiceApp(deps, { mount: (service) => mountController(service, deps) });
+  const app = createServiceApp(deps, {
+    mount: (service) => {
+      mountController(service, deps);
+      // As controller-api does: the UI after the API.
+      mountDashboard(service, { logger });
+    },
+  });
   const evaluator = await startEvaluator({
     db,
     logger,

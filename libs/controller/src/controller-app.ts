@@ -1,5 +1,4 @@
 import { allRoutes, buildOpenApiDocument, getOpenApiDocument } from '@vigil/contracts';
-import { mountDashboard } from '@vigil/dashboard';
 import express, { type Express } from 'express';
 import { apiKeyAuthenticator } from './auth/api-keys';
 import { DEFAULT_RATE_LIMITS, PUBLIC_PAGE_PATHS, publicPageLimiter, rateLimitedAuthenticators } from './auth/rate-limits';
@@ -26,8 +25,9 @@ export const API_VERSION = '0.1.0';
 /**
  * Mounts the controller's routes on a service app: the runner API (`/api/runner`),
  * the management API (`/api/v1`), the OpenAPI document (`/api/openapi.json`) and the
- * web dashboard (`/` and its client routes, which call the management API).
- * Authentication and the public status pages pass the rate limits of auth/rate-limits.
+ * public status pages. Authentication and the status pages pass the rate limits of
+ * auth/rate-limits. The web dashboard is the app's to mount after this (a service lib
+ * never imports the UI), so that these routes answer first.
  */
 export function mountController(app: Express, deps: ControllerDeps): void {
   const limits = { ...DEFAULT_LIMITS, ...deps.limits };
@@ -73,5 +73,4 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   if (publicPages !== undefined) app.use(PUBLIC_PAGE_PATHS, publicPages);
   app.use(runnerRouter);
   app.use(managementRouter);
-  mountDashboard(app, { logger: deps.logger });
 }

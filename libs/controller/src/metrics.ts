@@ -1,5 +1,6 @@
 import { REPORT_OUTCOMES, type ReportOutcome } from '@vigil/contracts';
-import { Counter, type Registry } from 'prom-client';
+import { sharedCounter } from '@vigil/metrics';
+import type { Counter, Registry } from 'prom-client';
 
 /** The controller's own counters (request counts and latencies come from @vigil/http). */
 export interface ControllerMetrics {
@@ -11,20 +12,20 @@ export interface ControllerMetrics {
   resultsIngested: Counter<'outcome'>;
 }
 
-// Two apps may share a registry (tests, the all-in-one process): the second reuses the counter.
-function counter<L extends string = never>(registry: Registry, name: string, help: string, labelNames: readonly L[] = []): Counter<L> {
-  const existing = registry.getSingleMetric(name);
-  if (existing) return existing as Counter<L>;
-  return new Counter({ name, help, labelNames, registers: [registry] });
-}
-
 export function controllerMetrics(registry: Registry): ControllerMetrics {
-  const resultsIngested = counter(registry, 'vigil_results_ingested_total', 'Results reported by runners, by outcome', ['outcome']);
+  const resultsIngested = sharedCounter(registry, {
+    name: 'vigil_results_ingested_total',
+    help: 'Results reported by runners, by outcome',
+    labelNames: ['outcome'],
+  });
   // Every outcome is exported from the start, so rate() over it works before the first rejection.
   for (const outcome of REPORT_OUTCOMES) resultsIngested.inc({ outcome }, 0);
   return {
-    leasesIssued: counter(registry, 'vigil_leases_issued_total', 'Runs leased to runners'),
-    leasesExpired: counter(registry, 'vigil_leases_expired_total', 'Runs leased again after their previous lease expired unreported'),
+    leasesIssued: sharedCounter(registry, { name: 'vigil_leases_issued_total', help: 'Runs leased to runners' }),
+    leasesExpired: sharedCounter(registry, {
+      name: 'vigil_leases_expired_total',
+      help: 'Runs leased again after their previous lease expired unreported',
+    }),
     resultsIngested,
   };
 }

@@ -1,6 +1,6 @@
 import { retryDelayMs } from './backoff';
 
-const backoff = { baseMs: 1000, maxMs: 10_000 };
+const backoff = { initialMs: 1000, maxMs: 10_000 };
 
 describe('retryDelayMs', () => {
   it('doubles the wait with each failed attempt, up to the maximum', () => {

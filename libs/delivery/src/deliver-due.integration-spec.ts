@@ -46,7 +46,7 @@ describe.each(testDatabaseKinds())('deliverDue on %s', (kind) => {
     answers = [];
   });
 
-  const backoff = { baseMs: 1000, maxMs: 60_000 };
+  const backoff = { initialMs: 1000, maxMs: 60_000 };
   const secretKeys = SecretKeyring.fromText(generateSecretKey());
   const options = (clock: { now: () => Date }, more: Partial<DeliverOptions> = {}): DeliverOptions => ({
     logger,
@@ -75,7 +75,7 @@ describe.each(testDatabaseKinds())('deliverDue on %s', (kind) => {
       expect(await deliverDue(t.db, options(clock))).toMatchObject({ claimed: 1, retrying: 1, delivered: 0 });
       const row = await t.db.prisma.notification.findUniqueOrThrow({ where: { id: notification.id } });
       const delay = row.nextAttemptAt.getTime() - clock.now().getTime();
-      const expected = backoff.baseMs * 2 ** (attempt - 1);
+      const expected = backoff.initialMs * 2 ** (attempt - 1);
       expect(delay).toBeGreaterThanOrEqual(expected * 0.8);
       expect(delay).toBeLessThanOrEqual(expected * 1.2);
       expect(row).toMatchObject({ status: 'pending', attemptCount: attempt, lastError: expect.stringContaining('500') });

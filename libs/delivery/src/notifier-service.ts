@@ -1,8 +1,9 @@
 import { type Database, OUTBOX_CHANNEL } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
+import { sharedCounter } from '@vigil/metrics';
 import type { SecretKeyring } from '@vigil/secrets';
 import { startWorkerLoop } from '@vigil/worker-loop';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { deliverDue } from './deliver-due';
 import { scheduleReminders } from './reminders';
 import type { SenderContext } from './types';
@@ -38,14 +39,13 @@ const OUTCOMES = ['delivered', 'retrying', 'failed', 'superseded'] as const;
  */
 export async function startNotifier(options: NotifierServiceOptions): Promise<NotifierService> {
   const { db, logger, pollIntervalMs = 1000, reminderIntervalMs = 30_000, batchSize = 20 } = options;
-  const registers = [options.metrics];
-  const attempts =
-    (options.metrics.getSingleMetric('vigil_notifier_attempts_total') as Counter<'outcome'> | undefined) ??
-    new Counter({ name: 'vigil_notifier_attempts_total', help: 'Delivery attempts, by outcome (delivered, retrying, failed, superseded)', labelNames: ['outcome'], registers });
+  const attempts = sharedCounter(options.metrics, {
+    name: 'vigil_notifier_attempts_total',
+    help: 'Delivery attempts, by outcome (delivered, retrying, failed, superseded)',
+    labelNames: ['outcome'],
+  });
   for (const outcome of OUTCOMES) attempts.inc({ outcome }, 0);
-  const reminders =
-    (options.metrics.getSingleMetric('vigil_notifier_reminders_total') as Counter | undefined) ??
-    new Counter({ name: 'vigil_notifier_reminders_total', help: 'Reminders scheduled while outages last', registers });
+  const reminders = sharedCounter(options.metrics, { name: 'vigil_notifier_reminders_total', help: 'Reminders scheduled while outages last' });
   let lastReminders = 0;
 
   const loop = startWorkerLoop({

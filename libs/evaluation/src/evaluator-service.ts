@@ -1,7 +1,8 @@
 import { type Database, RESULTS_CHANNEL } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
+import { sharedCounter } from '@vigil/metrics';
 import { startWorkerLoop } from '@vigil/worker-loop';
-import { Counter, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { closeRetiredChecks } from './close-retired';
 import { evaluatePending } from './evaluate-pending';
 import { sweepRunners } from './runner-offline';
@@ -31,10 +32,6 @@ export interface EvaluatorService {
   nextStep(): Promise<void>;
 }
 
-function counter(registry: Registry, name: string, help: string): Counter {
-  return (registry.getSingleMetric(name) as Counter | undefined) ?? new Counter({ name, help, registers: [registry] });
-}
-
 /**
  * The evaluator at work: woken by the runner API's NOTIFY when results are stored, polling
  * meanwhile (a wake-up can be lost, and PGlite only hears its own process), evaluating one
@@ -43,9 +40,9 @@ function counter(registry: Registry, name: string, help: string): Counter {
  */
 export async function startEvaluator(options: EvaluatorServiceOptions): Promise<EvaluatorService> {
   const { db, logger, readOnly, pollIntervalMs = 1000, maxChecks = 800, sweepIntervalMs = 5_000 } = options;
-  const evaluated = counter(options.metrics, 'vigil_evaluator_results_evaluated_total', 'Results evaluated (strikes, quorum, lifecycle)');
-  const transitions = counter(options.metrics, 'vigil_evaluator_transitions_total', 'Event changes written, each with its audit row');
-  const failures = counter(options.metrics, 'vigil_evaluator_check_failures_total', 'Checks whose evaluation failed and rolled back');
+  const evaluated = sharedCounter(options.metrics, { name: 'vigil_evaluator_results_evaluated_total', help: 'Results evaluated (strikes, quorum, lifecycle)' });
+  const transitions = sharedCounter(options.metrics, { name: 'vigil_evaluator_transitions_total', help: 'Event changes written, each with its audit row' });
+  const failures = sharedCounter(options.metrics, { name: 'vigil_evaluator_check_failures_total', help: 'Checks whose evaluation failed and rolled back' });
 
   const loop = startWorkerLoop({
     name: 'evaluator',

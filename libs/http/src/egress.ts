@@ -1,20 +1,17 @@
 import { type EgressConfig, egressPolicyOf } from '@vigil/config';
 import { createEgressGuard, type EgressEntry, type EgressGuard, type EgressGuardOptions } from '@vigil/egress';
-import { Counter, type Registry } from 'prom-client';
+import { sharedCounter } from '@vigil/metrics';
+import type { Counter, Registry } from 'prom-client';
 
 const DENIED_METRIC = 'vigil_egress_denied_total';
 
 type DeniedLabels = 'component' | 'rule_kind';
 
-// Two components may share a registry (the all-in-one process): the second reuses the metric.
 function deniedCounter(registry: Registry): Counter<DeniedLabels> {
-  const existing = registry.getSingleMetric(DENIED_METRIC);
-  if (existing) return existing as Counter<DeniedLabels>;
-  return new Counter({
+  return sharedCounter(registry, {
     name: DENIED_METRIC,
     help: 'Connections the egress policy refused, by component and kind of rule (always, default, deny)',
     labelNames: ['component', 'rule_kind'],
-    registers: [registry],
   });
 }
 

@@ -1,6 +1,7 @@
 import { type Logger, REQUEST_ID_HEADER, resolveRequestId } from '@vigil/logger';
 import type { Request, RequestHandler } from 'express';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { sharedCounter, sharedHistogram } from '@vigil/metrics';
+import type { Counter, Histogram, Registry } from 'prom-client';
 import { setRequestContext } from './request-context';
 
 // Probes and scrapes arrive every few seconds from every monitor; at the http level they
@@ -12,28 +13,21 @@ const COUNT_METRIC = 'http_requests_total';
 
 type RequestLabels = 'method' | 'route' | 'status_code';
 
-// Two apps may share a registry (tests, the all-in-one process): the second reuses the metric.
 function durationHistogram(registry: Registry): Histogram<RequestLabels> {
-  const existing = registry.getSingleMetric(DURATION_METRIC);
-  if (existing) return existing as Histogram<RequestLabels>;
-  return new Histogram({
+  return sharedHistogram(registry, {
     name: DURATION_METRIC,
     help: 'Duration of HTTP requests in seconds, by method, matched route and status code',
     labelNames: ['method', 'route', 'status_code'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
   });
 }
 
 // The histogram's _count says the same, but a plain counter is what dashboards and alerts expect.
 function requestCounter(registry: Registry): Counter<RequestLabels> {
-  const existing = registry.getSingleMetric(COUNT_METRIC);
-  if (existing) return existing as Counter<RequestLabels>;
-  return new Counter({
+  return sharedCounter(registry, {
     name: COUNT_METRIC,
     help: 'HTTP requests answered, by method, matched route and status code',
     labelNames: ['method', 'route', 'status_code'],
-    registers: [registry],
   });
 }
 

@@ -1,5 +1,6 @@
 import { CHECK_TYPES, REPORT_OUTCOMES } from '@vigil/contracts';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { sharedCounter, sharedGauge, sharedHistogram } from '@vigil/metrics';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface AgentMetrics {
   runsStarted: Counter<'type'>;
@@ -13,94 +14,67 @@ export interface AgentMetrics {
   lastSuccessfulPoll: Gauge;
 }
 
-// A registry may be shared (tests, the all-in-one process): the second caller reuses the metric.
-function reuse<M>(registry: Registry, name: string, create: () => M): M {
-  return (registry.getSingleMetric(name) as M | undefined) ?? create();
-}
-
 /**
  * The agent's metrics. `sizes` are read at scrape time: how many runs are in flight, and
  * how many results wait in the spool.
  */
 export function agentMetrics(registry: Registry, sizes: { inFlight(): number; spooled(): number }): AgentMetrics {
-  const registers = [registry];
-  const runsStarted = reuse(registry, 'vigil_runner_runs_started_total', () =>
-    new Counter({ name: 'vigil_runner_runs_started_total', help: 'Probe runs started, by check type', labelNames: ['type'], registers }),
-  );
-  const runsFinished = reuse(registry, 'vigil_runner_runs_finished_total', () =>
-    new Counter({
-      name: 'vigil_runner_runs_finished_total',
-      help: 'Probe runs finished, by check type and outcome (ok, failed)',
-      labelNames: ['type', 'outcome'],
-      registers,
-    }),
-  );
+  const runsStarted = sharedCounter(registry, { name: 'vigil_runner_runs_started_total', help: 'Probe runs started, by check type', labelNames: ['type'] });
+  const runsFinished = sharedCounter(registry, {
+    name: 'vigil_runner_runs_finished_total',
+    help: 'Probe runs finished, by check type and outcome (ok, failed)',
+    labelNames: ['type', 'outcome'],
+  });
   for (const type of CHECK_TYPES) {
     runsStarted.inc({ type }, 0);
     for (const outcome of ['ok', 'failed']) runsFinished.inc({ type, outcome }, 0);
   }
-  const resultsReported = reuse(registry, 'vigil_runner_results_reported_total', () =>
-    new Counter({
-      name: 'vigil_runner_results_reported_total',
-      help: "Results the controller answered for, by its outcome (accepted, duplicate, rejected)",
-      labelNames: ['outcome'],
-      registers,
-    }),
-  );
+  const resultsReported = sharedCounter(registry, {
+    name: 'vigil_runner_results_reported_total',
+    help: "Results the controller answered for, by its outcome (accepted, duplicate, rejected)",
+    labelNames: ['outcome'],
+  });
   for (const outcome of REPORT_OUTCOMES) resultsReported.inc({ outcome }, 0);
 
-  reuse(registry, 'vigil_runner_runs_in_flight', () =>
-    new Gauge({ name: 'vigil_runner_runs_in_flight', help: 'Probe runs in flight', registers, collect() { this.set(sizes.inFlight()); } }),
-  );
-  reuse(registry, 'vigil_runner_spool_results', () =>
-    new Gauge({
-      name: 'vigil_runner_spool_results',
-      help: 'Results waiting in the spool for the controller',
-      registers,
-      collect() {
-        this.set(sizes.spooled());
-      },
-    }),
-  );
+  sharedGauge(registry, {
+    name: 'vigil_runner_runs_in_flight',
+    help: 'Probe runs in flight',
+    collect() {
+      this.set(sizes.inFlight());
+    },
+  });
+  sharedGauge(registry, {
+    name: 'vigil_runner_spool_results',
+    help: 'Results waiting in the spool for the controller',
+    collect() {
+      this.set(sizes.spooled());
+    },
+  });
 
   return {
     runsStarted,
     runsFinished,
-    probeSeconds: reuse(registry, 'vigil_runner_probe_duration_seconds', () =>
-      new Histogram({
-        name: 'vigil_runner_probe_duration_seconds',
-        help: 'How long probe runs took, by check type',
-        labelNames: ['type'],
-        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
-        registers,
-      }),
-    ),
-    runsSkipped: reuse(registry, 'vigil_runner_runs_skipped_total', () =>
-      new Counter({ name: 'vigil_runner_runs_skipped_total', help: 'Polled runs skipped because they were already in flight', registers }),
-    ),
+    probeSeconds: sharedHistogram(registry, {
+      name: 'vigil_runner_probe_duration_seconds',
+      help: 'How long probe runs took, by check type',
+      labelNames: ['type'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    }),
+    runsSkipped: sharedCounter(registry, { name: 'vigil_runner_runs_skipped_total', help: 'Polled runs skipped because they were already in flight' }),
     resultsReported,
-    resultsDropped: reuse(registry, 'vigil_runner_results_dropped_total', () =>
-      new Counter({
-        name: 'vigil_runner_results_dropped_total',
-        help: 'Results given up on: spool_full (the spool was at its bound) or refused (the controller refused the result itself)',
-        labelNames: ['reason'],
-        registers,
-      }),
-    ),
-    pollFailures: reuse(registry, 'vigil_runner_poll_failures_total', () =>
-      new Counter({
-        name: 'vigil_runner_poll_failures_total',
-        help: 'Polls that failed: unavailable, unauthorized or refused',
-        labelNames: ['failure'],
-        registers,
-      }),
-    ),
-    lastSuccessfulPoll: reuse(registry, 'vigil_runner_last_successful_poll_timestamp_seconds', () =>
-      new Gauge({
-        name: 'vigil_runner_last_successful_poll_timestamp_seconds',
-        help: 'When the last poll succeeded (Unix time)',
-        registers,
-      }),
-    ),
+    resultsDropped: sharedCounter(registry, {
+      name: 'vigil_runner_results_dropped_total',
+      help: 'Results given up on: spool_full (the spool was at its bound) or refused (the controller refused the result itself)',
+      labelNames: ['reason'],
+    }),
+    pollFailures: sharedCounter(registry, {
+      name: 'vigil_runner_poll_failures_total',
+      help: 'Polls that failed: unavailable, unauthorized or refused',
+      labelNames: ['failure'],
+    }),
+    lastSuccessfulPoll: sharedGauge(registry, {
+      name: 'vigil_runner_last_successful_poll_timestamp_seconds',
+      help: 'When the last poll succeeded (Unix time)',
+    }),
   };
 }

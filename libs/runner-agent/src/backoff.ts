@@ -1,19 +1,24 @@
+import { backoffDelayMs } from '@vigil/worker-loop';
+
 export interface Backoff {
-  /** The next wait: doubled from the last, capped, with up to a fifth of jitter so runners do not retry in step. */
+  /** The wait after one more failure: doubled from the last, capped, shortened by up to a fifth so runners do not retry in step. */
   next(): number;
   reset(): void;
   /** Waits so far since the last reset. */
   readonly attempts: number;
 }
 
+// Only ever shorter than the doubled wait: a runner waits at most maxMs before it looks again.
+const RUNNER_JITTER = { below: 0.2, above: 0 };
+
+/** A failure streak: its delays come from backoffDelayMs (@vigil/worker-loop), the one backoff. */
 export function createBackoff(options: { initialMs: number; maxMs: number; random?: () => number }): Backoff {
   const { initialMs, maxMs, random = Math.random } = options;
   let attempts = 0;
   return {
     next() {
-      const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempts, 30));
       attempts += 1;
-      return Math.round(base * (0.8 + 0.2 * random()));
+      return backoffDelayMs(attempts, { initialMs, maxMs, jitter: RUNNER_JITTER }, random);
     },
     reset() {
       attempts = 0;

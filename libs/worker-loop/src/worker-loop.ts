@@ -1,4 +1,5 @@
 import type { Logger } from '@vigil/logger';
+import { backoffDelayMs, type BackoffPolicy } from './backoff';
 
 export interface StepOutcome {
   /** The step stopped at its batch size: there may be more, so the next step runs at once. */
@@ -13,8 +14,8 @@ export interface WorkerLoopOptions {
   /** When nothing wakes the loop, it looks this often anyway. */
   pollIntervalMs: number;
   logger: Logger;
-  /** The wait after a failed step, doubled for each further failure (default 0.5 s up to 30 s). */
-  backoff?: { initialMs: number; maxMs: number };
+  /** The wait after a failed step, doubled for each further failure (default 0.5 s up to 30 s, no jitter). */
+  backoff?: BackoffPolicy;
 }
 
 export interface WorkerLoop {
@@ -59,7 +60,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
         if (outcome.more) nextInMs = 0;
       } catch (error) {
         failures += 1;
-        nextInMs = Math.min(backoff.maxMs, backoff.initialMs * 2 ** Math.min(failures - 1, 16));
+        nextInMs = backoffDelayMs(failures, backoff);
         const line = `${name} failed; trying again in ${Math.round(nextInMs / 100) / 10} s: ${(error as Error).message}`;
         if (failures === 1) logger.error(line, { err: error });
         else logger.debug(line);

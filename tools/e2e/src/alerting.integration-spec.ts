@@ -349,7 +349,7 @@ describe.each(testDatabaseKinds())('alerting end to end on %s', (kind) => {
 
     // The notifier's clock, moved by the test: no jitter, so each wait is exactly 1 s, 2 s, 4 s.
     let now = Date.now();
-    const backoff = { baseMs: 1_000, maxMs: 60_000 };
+    const backoff = { initialMs: 1_000, maxMs: 60_000 };
     const options = { now: () => new Date(now), backoff, random: () => 0.5 };
     const attemptedAt: string[] = [];
     for (let attempt = 1; attempt <= 3; attempt++) {
@@ -358,7 +358,7 @@ describe.each(testDatabaseKinds())('alerting end to end on %s', (kind) => {
       const waiting = await api(getNotification, { params: { id: row.id } });
       expect(waiting).toMatchObject({ status: 'pending', attempt_count: attempt, last_error: expect.stringContaining('500'), delivered_at: null });
       const due = Date.parse(waiting.next_attempt_at ?? '');
-      expect(due - now).toBe(backoff.baseMs * 2 ** (attempt - 1));
+      expect(due - now).toBe(backoff.initialMs * 2 ** (attempt - 1));
       now = due - 1;
       expect(await deliver(options)).toMatchObject({ claimed: 0 });
       now = due;

@@ -5,6 +5,7 @@
 // alerting.integration-spec.ts. Screenshots of every step are left in tmp/screenshots/.
 import { createApiKey, createCheck, createNotificationChannel, createSite, revokeApiKey } from '@vigil/contracts';
 import { type ControllerHarness, createControllerHarness, type HarnessRunner } from '@vigil/controller/testing';
+import { mountDashboard } from '@vigil/dashboard';
 import { deliverDue } from '@vigil/delivery';
 import { evaluatePending } from '@vigil/evaluation';
 import { createCapturedLogger } from '@vigil/logger/testing';
@@ -32,7 +33,7 @@ describe('the dashboard in headless Chromium', () => {
   beforeAll(async () => {
     // First, so that a machine without Chromium fails with its one line before anything else.
     browser = await launchChromium();
-    harness = await createControllerHarness('embedded');
+    harness = await createControllerHarness('embedded', { alsoMount: (app) => mountDashboard(app) });
     runners = await addAlertingRunners(harness);
     receivers = await startAlertReceivers();
     served = await serveApp(harness.app);
@@ -83,7 +84,7 @@ describe('the dashboard in headless Chromium', () => {
       await evaluatePending(harness.db, { maxChecks: 50, readOnly: false, logger: quietLog.logger });
     };
     // The notifier, without waiting between attempts.
-    const deliver = () => deliverDue(harness.db, { logger: quietLog.logger, context: receivers.context, secretKeys: harness.secretKeys, backoff: { baseMs: 1, maxMs: 1 }, random: () => 0.5 });
+    const deliver = () => deliverDue(harness.db, { logger: quietLog.logger, context: receivers.context, secretKeys: harness.secretKeys, backoff: { initialMs: 1, maxMs: 1 }, random: () => 0.5 });
     await play(0, PASS);
     await play(1, PASS);
     const key = await readKey('dashboard browser test');

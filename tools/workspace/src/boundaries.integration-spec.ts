@@ -45,6 +45,24 @@ describe('module boundaries', () => {
     expect(errors.join('\n')).toMatch(/cannot be imported by a relative or absolute path/);
   });
 
+  it('forbid a service lib from starting another service: the controller importing the evaluator', async () => {
+    const errors = await boundaryErrors(
+      'libs/controller/src/bad.ts',
+      "import { startEvaluator } from '@vigil/evaluation';\nexport const start = startEvaluator;\n",
+    );
+    expect(errors.join('\n')).toMatch(/tagged with "type:feature" can only depend on libs tagged with "type:data-access", "type:util"/);
+  });
+
+  it('forbid a service lib from mounting the browser UI, which only the apps compose', async () => {
+    const errors = await boundaryErrors('libs/controller/src/bad.ts', "import { mountDashboard } from '@vigil/dashboard';\nexport const m = mountDashboard;\n");
+    expect(errors.join('\n')).toMatch(/tagged with "type:feature" can only depend on libs tagged with/);
+  });
+
+  it('allow an app to mount the browser UI', async () => {
+    const errors = await boundaryErrors('apps/controller-api/src/fine.ts', "import { mountDashboard } from '@vigil/dashboard';\nexport const m = mountDashboard;\n");
+    expect(errors).toEqual([]);
+  });
+
   it('allow a data-access lib to import a util lib', async () => {
     const errors = await boundaryErrors('libs/db/src/fine.ts', "import { loadConfig } from '@vigil/config';\nexport const l = loadConfig;\n");
     expect(errors).toEqual([]);

@@ -44,7 +44,15 @@ export interface ControllerHarness extends TestDatabase {
 /** A controller app on a fresh migrated database of `kind`; dispose() when done. */
 export async function createControllerHarness(
   kind: TestDatabaseKind,
-  options: { limits?: Partial<ControllerLimits>; egress?: EgressGuard; secretKeys?: SecretKeyring; rateLimits?: Partial<RateLimits>; trustProxy?: ControllerDeps['trustProxy'] } = {},
+  options: {
+    limits?: Partial<ControllerLimits>;
+    egress?: EgressGuard;
+    secretKeys?: SecretKeyring;
+    rateLimits?: Partial<RateLimits>;
+    trustProxy?: ControllerDeps['trustProxy'];
+    /** What an app mounts after the controller (the dashboard), which this lib may not import. */
+    alsoMount?: (app: Express) => void;
+  } = {},
 ): Promise<ControllerHarness> {
   const database = await createTestDatabase(kind);
   const log = createCapturedLogger({ level: 'warn' });
@@ -56,7 +64,11 @@ export async function createControllerHarness(
     const deps: ControllerDeps = { db: database.db, logger: log.logger, metrics, ready: alwaysReady, limits: options.limits, egress, secretKeys };
     deps.rateLimits = options.rateLimits;
     deps.trustProxy = options.trustProxy;
-    return { app: createServiceApp(deps, { mount: (app) => mountController(app, deps) }), metrics };
+    const mount = (app: Express) => {
+      mountController(app, deps);
+      options.alsoMount?.(app);
+    };
+    return { app: createServiceApp(deps, { mount }), metrics };
   };
   const { app, metrics } = build();
   const keyWith = async (scopes: ApiScope[], name = `test ${scopes.join('+')}`) =>

@@ -1,0 +1,1 @@
+export { sharedCounter, sharedGauge, sharedHistogram } from './shared-registry';
