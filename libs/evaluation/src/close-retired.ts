@@ -1,7 +1,7 @@
 import { claimRows, type Database, Prisma, withTransaction } from '@vigil/db';
 import { loadSiteFacts } from './load-sites';
 import type { EvaluationLogger } from './plan';
-import { planRetiredCheck, retiredSiteChange, type RetiredCheck } from './plan-sweeps';
+import { planRetiredCheck, planRetiredSite, retiredSiteChange, type RetiredCheck } from './plan-sweeps';
 import { planWriter } from './writer';
 
 export interface CloseRetiredOptions {
@@ -71,10 +71,12 @@ export async function closeRetiredChecks(db: Pick<Database, 'prisma'>, options: 
         where: { enabled: true, OR: [{ siteIds: { isEmpty: true } }, { siteIds: { has: check.site_id } }] },
         orderBy: { id: 'asc' },
       });
+      const writer = planWriter(tx, { readOnly: options.readOnly, logger: options.logger, now: () => at });
+      const { events } = await writer.apply(planRetiredCheck({ check: retired, open, channels }, at));
+      // The site is locked after the event rows are written, as the evaluation does it (ADR 0002).
       const sites = await loadSiteFacts(tx, [retiredSiteChange(retired, at)]);
-      const plan = planRetiredCheck({ check: retired, open, channels, sites }, at);
-      const applied = await planWriter(tx, { readOnly: options.readOnly, logger: options.logger, now: () => at }).apply(plan);
-      const written = applied.events.length;
+      await writer.apply([planRetiredSite(sites, retired, at)]);
+      const written = events.length;
       return { id: check.id, written };
     });
     if (done === null) break;

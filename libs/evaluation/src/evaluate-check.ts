@@ -2,7 +2,7 @@ import type { VigilTransaction } from '@vigil/db';
 import { loadChecks } from './load-check';
 import { loadSiteFacts } from './load-sites';
 import type { EvaluationLogger } from './plan';
-import { assemblePlan, planCheck } from './plan-check';
+import { planCheck, projectionSteps } from './plan-check';
 import { projectSites } from './status-projection';
 import { planWriter } from './writer';
 
@@ -34,15 +34,19 @@ export function evaluateCheck(tx: VigilTransaction, checkId: number, options: Ev
 /**
  * Evaluates the pending results of checks whose rows the caller's transaction has locked, each
  * as {@link evaluateCheck} does, all in that transaction: load (a few queries for the whole
- * batch), plan (pure), load the sites the plan touches, then apply the plan with the writer of
- * the mode.
+ * batch), plan (pure), apply the event changes; then read the sites they touch, project them
+ * (pure) and apply the projections, with the writer of the mode. The sites are locked after the
+ * event rows are written, never before (ADR 0002): an evaluator holds a site's lock only for
+ * the few statements that project it.
  */
 export async function evaluateChecks(tx: VigilTransaction, checkIds: readonly number[], options: EvaluateCheckOptions): Promise<CheckEvaluation> {
   const contexts = (await loadChecks(tx, checkIds)).filter((ctx) => ctx.results.length > 0);
   if (contexts.length === 0) return { results: 0, transitions: 0 };
   const checks = contexts.map((ctx) => planCheck(ctx, options));
+  const writer = planWriter(tx, options);
+  const { events } = await writer.apply(checks.flatMap((c) => c.events));
   const changes = checks.flatMap((c) => (c.site === null ? [] : [c.site]));
   const sites = projectSites(await loadSiteFacts(tx, changes), changes);
-  const applied = await planWriter(tx, options).apply(assemblePlan(checks, sites));
-  return { results: checks.reduce((n, c) => n + c.evaluated.resultIds.length, 0), transitions: applied.events.length };
+  await writer.apply(projectionSteps(checks, sites));
+  return { results: checks.reduce((n, c) => n + c.evaluated.resultIds.length, 0), transitions: events.length };
 }

@@ -1,6 +1,6 @@
 import type { MaintenanceWindow } from '@vigil/db';
 import type { EventChange, Note, Step } from './plan';
-import { assemblePlan, planCheck } from './plan-check';
+import { planCheck, projectionSteps } from './plan-check';
 import { at, channel, check, context, openEvent, OPTIONS, result, round } from './testing/rows';
 
 const eventsOf = (steps: readonly Step[]) => steps.filter((s): s is EventChange => s.kind === 'event');
@@ -102,12 +102,11 @@ describe('planCheck', () => {
   });
 });
 
-describe('assemblePlan', () => {
-  it('puts every event change and note first, then strikes, check statuses, site statuses and marks', () => {
+describe('projectionSteps', () => {
+  it('orders the projections of a batch: strikes, check statuses, site statuses, then marks', () => {
     const a = planCheck(context(round(60, false, false, true)), OPTIONS);
     const b = planCheck(context(round(60, true, true, true), { check: check({ id: 8, uuid: 'check-8' }) }), OPTIONS);
-    const site: Step = { kind: 'site_status', check: 'check-7', siteId: 3, status: 'seems_down' };
-    const kinds = assemblePlan([a, b], [site]).map((s) => s.kind);
-    expect(kinds.join(' ')).toMatch(/^(event |note )+(strikes )+check_status check_status site_status results_evaluated results_evaluated$/);
+    const kinds = projectionSteps([a, b], [{ kind: 'site_status', check: 'check-7', siteId: 3, status: 'seems_down' }]).map((s) => s.kind);
+    expect(kinds.join(' ')).toMatch(/^(strikes )+check_status check_status site_status results_evaluated results_evaluated$/);
   });
 });

@@ -14,7 +14,7 @@ import { createQuorumPolicy, evaluateQuorum, recordResult, type LocationState } 
 import type { CheckContext } from './load-check';
 import type { SiteProjection } from './load-sites';
 import { toLocationState, toStrikeColumns, type StrikeColumns } from './location-row';
-import type { CheckStatusUpdate, EventChange, EventRef, Note, ResultsEvaluated, Step, StrikesUpdate } from './plan';
+import type { CheckStatusUpdate, EventChange, EventRef, Note, ResultsEvaluated, SiteStatusUpdate, Step, StrikesUpdate } from './plan';
 import { checkStatusOf } from './status-projection';
 
 /** The evaluator's settings a plan depends on. */
@@ -223,13 +223,12 @@ function note(level: Note['level'], message: string, fields: Record<string, unkn
 }
 
 /**
- * The plan of a batch of checks: each check's event changes and notes in turn, then the strikes,
- * check statuses, site statuses and evaluated marks of them all (the writer makes one statement
- * of each).
+ * The projections of a batch of checks, applied once their event changes are written (the sites
+ * are read and locked in between, see evaluate-check.ts): the strikes, check statuses, site
+ * statuses and evaluated marks of them all, which the database writer makes one statement each.
  */
-export function assemblePlan(checks: readonly CheckPlan[], sites: readonly Step[]): Step[] {
+export function projectionSteps(checks: readonly CheckPlan[], sites: readonly SiteStatusUpdate[]): Step[] {
   return [
-    ...checks.flatMap((c) => c.events),
     ...checks.flatMap((c) => c.strikes),
     ...checks.flatMap((c) => (c.status === null ? [] : [c.status])),
     ...sites,

@@ -1,20 +1,15 @@
 import type { EventChange } from './plan';
-import { planRetiredCheck, planRunnerSweep, RUNNERS_SITE } from './plan-sweeps';
+import { planRetiredCheck, planRetiredSite, planRunnerSweep, RUNNERS_SITE } from './plan-sweeps';
 import { at, channel, openEvent } from './testing/rows';
 
 const retired = { id: 7, uuid: 'check-7', siteId: 3, endpointId: 70, deleted: false, siteArchived: true };
 
 describe('planRetiredCheck', () => {
   it('closes the open events, shows the check paused and projects its site without it', () => {
-    const plan = planRetiredCheck(
-      {
-        check: retired,
-        open: [openEvent('down', at(30))],
-        channels: [channel(1), channel(2, true)],
-        sites: { sites: [{ id: 3, status: 'down', last_checked_at: at(60) }], others: new Map([[3, ['seems_down']]]) },
-      },
-      at(600),
-    );
+    const plan = [
+      ...planRetiredCheck({ check: retired, open: [openEvent('down', at(30))], channels: [channel(1), channel(2, true)] }, at(600)),
+      planRetiredSite({ sites: [{ id: 3, status: 'down', last_checked_at: at(60) }], others: new Map([[3, ['seems_down']]]) }, retired, at(600)),
+    ];
     expect(plan).toEqual([
       expect.objectContaining({
         kind: 'event',
@@ -29,7 +24,7 @@ describe('planRetiredCheck', () => {
   });
 
   it('refuses a check whose site is gone', () => {
-    expect(() => planRetiredCheck({ check: retired, open: [], channels: [], sites: { sites: [], others: new Map() } }, at(600))).toThrow('site 3 does not exist');
+    expect(() => planRetiredSite({ sites: [], others: new Map() }, retired, at(600))).toThrow('site 3 does not exist');
   });
 });
 

@@ -1,7 +1,7 @@
 import type { NotificationChannel, Runner, SiteEvent } from '@vigil/db';
 import { closeEvent, decideRunner, isMutation, type Transition } from '@vigil/lifecycle';
 import type { SiteFacts, SiteProjection } from './load-sites';
-import type { EventChange, Step } from './plan';
+import type { EventChange, SiteStatusUpdate, Step } from './plan';
 import { recipients, toEventState } from './plan-check';
 import { projectSites } from './status-projection';
 
@@ -22,7 +22,6 @@ export interface RetiredCheckContext {
   readonly open: readonly SiteEvent[];
   /** Enabled channels that apply to its site. */
   readonly channels: readonly NotificationChannel[];
-  readonly sites: SiteFacts;
 }
 
 /** The change a retired check makes to its site: it no longer counts. */
@@ -31,8 +30,8 @@ export function retiredSiteChange(check: RetiredCheck, at: Date): SiteProjection
 }
 
 /**
- * A retired check's plan (pure): its open events close (`check_deleted` or `check_disabled`), the
- * check shows `paused`, and its site's status is projected without it.
+ * A retired check's plan (pure): its open events close (`check_deleted` or `check_disabled`) and
+ * the check shows `paused`; {@link planRetiredSite} follows.
  */
 export function planRetiredCheck(ctx: RetiredCheckContext, at: Date): Step[] {
   const { check } = ctx;
@@ -59,9 +58,14 @@ export function planRetiredCheck(ctx: RetiredCheckContext, at: Date): Step[] {
       },
     };
   });
-  const [site] = projectSites(ctx.sites, [retiredSiteChange(check, at)]);
+  return [...closes, { kind: 'check_status', check: check.uuid, checkId: check.id, status: 'paused', lastStatusChangeAt: at }];
+}
+
+/** A retired check's site, its status projected without the check. */
+export function planRetiredSite(sites: SiteFacts, check: RetiredCheck, at: Date): SiteStatusUpdate {
+  const [site] = projectSites(sites, [retiredSiteChange(check, at)]);
   if (site === undefined) throw new Error(`site ${check.siteId} does not exist`);
-  return [...closes, { kind: 'check_status', check: check.uuid, checkId: check.id, status: 'paused', lastStatusChangeAt: at }, site];
+  return site;
 }
 
 /** The site runner events belong to (an event needs a site; a runner serves many). Made when first needed. */

@@ -1,8 +1,8 @@
 import type { VigilTransaction } from '@vigil/db';
 import { createPrng } from '@vigil/testing';
 import type { EvaluationLogger, Step } from './plan';
-import { assemblePlan, planCheck } from './plan-check';
-import { planRetiredCheck, planRunnerSweep } from './plan-sweeps';
+import { planCheck, projectionSteps } from './plan-check';
+import { planRetiredCheck, planRetiredSite, planRunnerSweep } from './plan-sweeps';
 import { at, channel, context, LOCATIONS, openEvent, OPTIONS, result } from './testing/rows';
 import { planWriter } from './writer';
 
@@ -32,7 +32,7 @@ function randomPlan(seed: number): Step[] {
     : [];
   const ctx = context(results, { windows, openEvent: rng.chance(0.3) ? openEvent(rng.pick(['seems_down', 'down'] as const), at(30)) : null });
   const plan = planCheck(ctx, OPTIONS);
-  return assemblePlan([plan], [{ kind: 'site_status', check: ctx.check.uuid, siteId: 3, status: plan.status?.status ?? 'unknown' }]);
+  return [...plan.events, ...projectionSteps([plan], [{ kind: 'site_status', check: ctx.check.uuid, siteId: 3, status: plan.status?.status ?? 'unknown' }])];
 }
 
 describe('read-only mode (invariant 8): the logging writer', () => {
@@ -60,7 +60,8 @@ describe('read-only mode (invariant 8): the logging writer', () => {
   it('names every write it skips, in the plan order', async () => {
     const ctx = context([result('eu-1', false, 60), result('us-1', false, 61), result('eu-1', false, 120), result('us-1', false, 121)]);
     const { logger, lines } = capture();
-    await readOnly(logger).apply(assemblePlan([planCheck(ctx, OPTIONS)], [{ kind: 'site_status', check: 'check-7', siteId: 3, status: 'down' }]));
+    const plan = planCheck(ctx, OPTIONS);
+    await readOnly(logger).apply([...plan.events, ...projectionSteps([plan], [{ kind: 'site_status', check: 'check-7', siteId: 3, status: 'down' }])]);
     expect(lines.filter((l) => l.fields['suppressed'] === 'read_only').map((l) => [l.message, l.fields['location']])).toEqual([
       ['read-only: open skipped', 'eu-1'],
       ['read-only: upgrade skipped', 'us-1'],
@@ -76,15 +77,11 @@ describe('read-only mode (invariant 8): the logging writer', () => {
 
   it('writes nothing for the sweeps either', async () => {
     const { logger, lines } = capture();
-    const retired = planRetiredCheck(
-      {
-        check: { id: 7, uuid: 'check-7', siteId: 3, endpointId: 70, deleted: true, siteArchived: false },
-        open: [openEvent('down', at(30))],
-        channels: [channel(1)],
-        sites: { sites: [{ id: 3, status: 'down', last_checked_at: at(60) }], others: new Map() },
-      },
-      at(600),
-    );
+    const check = { id: 7, uuid: 'check-7', siteId: 3, endpointId: 70, deleted: true, siteArchived: false };
+    const retired = [
+      ...planRetiredCheck({ check, open: [openEvent('down', at(30))], channels: [channel(1)] }, at(600)),
+      planRetiredSite({ sites: [{ id: 3, status: 'down', last_checked_at: at(60) }], others: new Map() }, check, at(600)),
+    ];
     const runners = planRunnerSweep({ runners: [{ slug: 'eu-1', createdAt: at(0), lastSeenAt: at(0), revokedAt: null }], open: [], siteId: null, channels: [] }, at(600), 300_000);
     expect((await readOnly(logger).apply([...retired, ...runners])).events).toEqual([]);
     expect(lines.map((l) => l.message)).toEqual([
