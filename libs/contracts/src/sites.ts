@@ -1,10 +1,10 @@
+import { SITE_STATUSES } from '@vigil/lifecycle';
 import { z } from 'zod';
 import { CheckTypeSchema, IdParams, listOf, PageQuery, Slug, Timestamp } from './common';
 import { defineRoute } from './route';
 
-/** A site's (and a check's) status projection, worst first. `unknown` is never counted as downtime. */
-export const SITE_STATUSES = ['down', 'seems_down', 'degraded', 'warning', 'unknown', 'maintenance', 'paused', 'up'] as const;
-export type SiteStatus = (typeof SITE_STATUSES)[number];
+// The order and the vocabulary belong to the lifecycle lib; the API speaks them as they are.
+export { SITE_STATUSES, type SiteStatus } from '@vigil/lifecycle';
 export const SiteStatusSchema = z.enum(SITE_STATUSES);
 
 /**

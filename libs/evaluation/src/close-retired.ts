@@ -1,9 +1,8 @@
-import { claimRows, type Database, Prisma, type SiteEvent, withTransaction } from '@vigil/db';
-import { closeEvent, isMutation, parseEventSeverity, parseEventType } from '@vigil/lifecycle';
-import { applyTransition } from './apply-transition';
-import type { EvaluationLogger } from './evaluate-check';
-import { writer } from './read-only';
-import { projectSiteStatus } from './site-status';
+import { claimRows, type Database, Prisma, withTransaction } from '@vigil/db';
+import { loadSiteFacts } from './load-sites';
+import type { EvaluationLogger } from './plan';
+import { planRetiredCheck, planRetiredSite, retiredSiteChange, type RetiredCheck } from './plan-sweeps';
+import { planWriter } from './writer';
 
 export interface CloseRetiredOptions {
   readonly readOnly: boolean;
@@ -59,30 +58,25 @@ export async function closeRetiredChecks(db: Pick<Database, 'prisma'>, options: 
       }
       if (check === undefined) return null;
       const at = now();
-      const reason = check.deleted ? 'check_deleted' : 'check_disabled';
-      const write = writer(options, check.uuid);
-      const open: SiteEvent[] = await tx.siteEvent.findMany({ where: { checkId: check.id, endedAt: null }, orderBy: { id: 'asc' } });
+      const retired: RetiredCheck = {
+        id: check.id,
+        uuid: check.uuid,
+        siteId: check.site_id,
+        endpointId: check.endpoint_id,
+        deleted: check.deleted,
+        siteArchived,
+      };
+      const open = await tx.siteEvent.findMany({ where: { checkId: check.id, endedAt: null }, orderBy: { id: 'asc' } });
       const channels = await tx.notificationChannel.findMany({
         where: { enabled: true, OR: [{ siteIds: { isEmpty: true } }, { siteIds: { has: check.site_id } }] },
         orderBy: { id: 'asc' },
       });
-      let written = 0;
-      for (const event of open) {
-        const state = { type: parseEventType(event.eventType), severity: parseEventSeverity(event.severity), startedAt: event.startedAt.getTime(), endedAt: null, resolutionReason: null };
-        const transition = closeEvent(state, reason, { now: at.getTime(), readOnly: options.readOnly });
-        const target = { siteId: check.site_id, checkId: check.id, endpointId: check.endpoint_id, checkType: event.checkType, event, channels };
-        if (isMutation(transition)) {
-          await applyTransition(tx, target, transition, { source: 'system', metadata: siteArchived ? { reason, site_archived: true } : { reason } });
-          written++;
-          options.logger.info(`event closed: ${reason}`, { check: check.uuid, event: event.uuid, event_type: event.eventType });
-        } else if (transition.kind === 'suppress' && transition.wouldHave !== null) {
-          options.logger.info(`read-only: close skipped`, { check: check.uuid, event: event.uuid, would_have: { kind: 'close', reason } });
-        }
-      }
-      await write('checks.status', { status: 'paused' }, () =>
-        tx.check.update({ where: { id: check.id }, data: { status: 'paused', lastStatusChangeAt: at } }),
-      );
-      await projectSiteStatus(tx, { siteId: check.site_id, checkId: check.id, checkStatus: null, at, checked: false, statusChanged: true }, write);
+      const writer = planWriter(tx, { readOnly: options.readOnly, logger: options.logger, now: () => at });
+      const { events } = await writer.apply(planRetiredCheck({ check: retired, open, channels }, at));
+      // The site is locked after the event rows are written, as the evaluation does it (ADR 0002).
+      const sites = await loadSiteFacts(tx, [retiredSiteChange(retired, at)]);
+      await writer.apply([planRetiredSite(sites, retired, at)]);
+      const written = events.length;
       return { id: check.id, written };
     });
     if (done === null) break;

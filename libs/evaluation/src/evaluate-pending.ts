@@ -1,5 +1,6 @@
 import { claimRows, type Database, Prisma, type VigilTransaction, withTransaction } from '@vigil/db';
-import { evaluateChecks, type EvaluateCheckOptions, type EvaluationLogger } from './evaluate-check';
+import { evaluateChecks, type EvaluateCheckOptions } from './evaluate-check';
+import type { EvaluationLogger } from './plan';
 
 export interface EvaluatePendingOptions {
   /** At most this many checks in one call. */

@@ -96,9 +96,3 @@ export async function loadChecks(tx: VigilTransaction, checkIds: readonly number
     ];
   });
 }
-
-/** Whether `at` falls in one of the windows (`starts_at <= at < ends_at`). */
-export function inMaintenanceAt(windows: readonly MaintenanceWindow[], at: Date): boolean {
-  const t = at.getTime();
-  return windows.some((w) => w.startsAt.getTime() <= t && t < w.endsAt.getTime());
-}

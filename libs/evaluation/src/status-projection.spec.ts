@@ -1,5 +1,5 @@
 import type { EventState } from '@vigil/lifecycle';
-import { checkStatusOf, worstStatus } from './status-projection';
+import { checkStatusOf } from './status-projection';
 
 const event = (type: 'seems_down' | 'down'): EventState => ({ type, severity: type === 'down' ? 'high' : 'low', startedAt: 0, endedAt: null, resolutionReason: null });
 const certificate = (severity: 'warning' | 'degraded'): EventState => ({ type: 'cert_expiring', severity, startedAt: 0, endedAt: null, resolutionReason: null });
@@ -26,16 +26,5 @@ describe('checkStatusOf', () => {
     expect(checkStatusOf(certificate('degraded'), false, verdict('down'), true)).toBe('degraded');
     expect(checkStatusOf(null, false, verdict('down'), true)).toBe('unknown');
     expect(checkStatusOf(null, false, verdict('up'), true)).toBe('up');
-  });
-});
-
-describe('worstStatus', () => {
-  it('picks the worst status in DESIGN order, unknown for no checks', () => {
-    expect(worstStatus(['up', 'seems_down', 'unknown'])).toBe('seems_down');
-    expect(worstStatus(['up', 'down', 'seems_down'])).toBe('down');
-    expect(worstStatus(['up', 'unknown'])).toBe('unknown');
-    expect(worstStatus(['up', 'maintenance'])).toBe('maintenance');
-    expect(worstStatus(['up'])).toBe('up');
-    expect(worstStatus([])).toBe('unknown');
   });
 });

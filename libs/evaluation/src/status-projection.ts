@@ -1,9 +1,8 @@
 import type { SiteStatus } from '@vigil/db';
-import type { EventState } from '@vigil/lifecycle';
+import { type EventState, worstStatus } from '@vigil/lifecycle';
 import type { QuorumVerdict } from '@vigil/quorum';
-
-/** DESIGN.md "Site states, worst first"; a site shows the worst status of its enabled checks. */
-export const STATUS_SEVERITY_ORDER: readonly SiteStatus[] = ['down', 'seems_down', 'degraded', 'warning', 'unknown', 'maintenance', 'paused', 'up'];
+import type { SiteFacts, SiteProjection } from './load-sites';
+import type { SiteStatusUpdate } from './plan';
 
 /**
  * A check's status after a result:
@@ -30,11 +29,29 @@ export function checkStatusOf(
   return verdict.status;
 }
 
-/** The worst of the statuses; `unknown` for a site without enabled checks. */
-export function worstStatus(statuses: readonly SiteStatus[]): SiteStatus {
-  let worst: SiteStatus | null = null;
-  for (const status of statuses) {
-    if (worst === null || STATUS_SEVERITY_ORDER.indexOf(status) < STATUS_SEVERITY_ORDER.indexOf(worst)) worst = status;
-  }
-  return worst ?? 'unknown';
+const latest = (dates: readonly Date[]): Date | undefined => (dates.length === 0 ? undefined : new Date(Math.max(...dates.map((d) => d.getTime()))));
+
+/**
+ * The sites of `changes` show the worst status of their enabled checks, the changed ones' new
+ * statuses included (whether or not they are stored yet): a row per site, its status kept when
+ * none of its checks changed status, `last_checked_at` moved by new results only.
+ */
+export function projectSites(facts: SiteFacts, changes: readonly SiteProjection[]): SiteStatusUpdate[] {
+  return facts.sites.flatMap((site): SiteStatusUpdate[] => {
+    const mine = changes.filter((c) => c.siteId === site.id);
+    if (mine.length === 0) return [];
+    const own = mine.flatMap((c) => (c.checkStatus === null ? [] : [c.checkStatus]));
+    const status = mine.some((c) => c.statusChanged) ? worstStatus([...own, ...(facts.others.get(site.id) ?? [])]) : site.status;
+    const checkedAt = latest(mine.filter((c) => c.checked).map((c) => c.at));
+    return [
+      {
+        kind: 'site_status',
+        check: mine[0].check,
+        siteId: site.id,
+        status,
+        ...(checkedAt !== undefined && (site.last_checked_at === null || site.last_checked_at < checkedAt) ? { lastCheckedAt: checkedAt } : {}),
+        ...(status !== site.status ? { lastStatusChangeAt: latest(mine.map((c) => c.at)) } : {}),
+      },
+    ];
+  });
 }

@@ -113,11 +113,6 @@ describe('decideCertificate', () => {
     });
   });
 
-  it('writes nothing in read-only mode and says what it would have written', () => {
-    const t = decideCertificate(null, expiringIn(3), ctx({ readOnly: true }));
-    expect(t).toMatchObject({ kind: 'suppress', why: 'read_only', wouldHave: { kind: 'open', severityAfter: 'degraded' } });
-  });
-
   it('refuses a closed event or an event of another kind', () => {
     expect(() => decideCertificate({ ...certEvent('warning'), endedAt: NOW, resolutionReason: 'manual' }, expiringIn(3), ctx())).toThrow(
       expect.objectContaining({ reason: 'event_closed' }),

@@ -2,7 +2,6 @@ import { LifecycleError } from './errors';
 import {
   assertOpen,
   closeTransition,
-  gate,
   NO_TRANSITION,
   openTransition,
   SUPPRESSED_ALREADY_OPEN,
@@ -49,7 +48,7 @@ export function certificateSeverity(
  * - It closes as `recovered` when the certificate is no longer close to expiry, or when its
  *   severity would fall: either means a new certificate (or new thresholds), so the old event
  *   is over; a new one opens at the next evaluation if the new certificate is also close to expiry.
- * - Maintenance and read-only behave as for outages.
+ * - Maintenance behaves as for outages.
  */
 export function decideCertificate(
   event: EventState | null,
@@ -66,18 +65,18 @@ export function decideCertificate(
   const severity = expiresAt === null ? null : certificateSeverity(expiresAt, ctx.now, thresholds);
 
   if (ctx.inMaintenance) {
-    if (event !== null) return gate(closeTransition(event, 'maintenance', ctx.now, null), ctx);
+    if (event !== null) return closeTransition(event, 'maintenance', ctx.now, null);
     return severity === null ? NO_TRANSITION : SUPPRESSED_IN_MAINTENANCE;
   }
   if (expiresAt === null) return NO_TRANSITION;
   if (event === null) {
-    return severity === null ? NO_TRANSITION : gate(openTransition('cert_expiring', severity, ctx.now, 'cert_expiring_soon'), ctx);
+    return severity === null ? NO_TRANSITION : openTransition('cert_expiring', severity, ctx.now, 'cert_expiring_soon');
   }
-  if (severity === null) return gate(closeTransition(event, 'recovered', ctx.now, 'cert_renewed'), ctx);
+  if (severity === null) return closeTransition(event, 'recovered', ctx.now, 'cert_renewed');
   const change = compareSeverity(severity, event.severity);
   if (change > 0) {
-    return gate(upgradeTransition(event, 'cert_expiring', severity, 'severity_changed', ctx.now, 'cert_expiring_soon'), ctx);
+    return upgradeTransition(event, 'cert_expiring', severity, 'severity_changed', ctx.now, 'cert_expiring_soon');
   }
-  if (change < 0) return gate(closeTransition(event, 'recovered', ctx.now, 'cert_renewed'), ctx);
+  if (change < 0) return closeTransition(event, 'recovered', ctx.now, 'cert_renewed');
   return SUPPRESSED_ALREADY_OPEN;
 }

@@ -34,14 +34,6 @@ describe('closeEvent', () => {
     expect(closeEvent(event('down', 'high'), 'maintenance', { now: NOW })).toMatchObject({ reason: 'maintenance', notification: null });
   });
 
-  it('writes nothing in read-only mode', () => {
-    expect(closeEvent(event('down', 'high'), 'manual', { now: NOW, readOnly: true })).toMatchObject({
-      kind: 'suppress',
-      why: 'read_only',
-      wouldHave: { kind: 'close', reason: 'manual' },
-    });
-  });
-
   it('refuses to close an event twice', () => {
     const closed: EventState = { ...event('down', 'high'), endedAt: NOW, resolutionReason: 'recovered' };
     expect(() => closeEvent(closed, 'manual', { now: NOW + 1 })).toThrow(expect.objectContaining({ reason: 'event_closed' }));

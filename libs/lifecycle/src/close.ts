@@ -1,4 +1,4 @@
-import { assertOpen, closeTransition, gate, type LifecycleContext, type Transition } from './transition';
+import { assertOpen, closeTransition, type CloseTransition, type LifecycleContext } from './transition';
 import type { EventState, ResolutionReason } from './types';
 
 /** Reasons to close an event that come from people or configuration, not from a verdict. */
@@ -9,14 +9,13 @@ export type AdministrativeReason = Exclude<ResolutionReason, 'recovered' | 'fals
  * (`manual`), its check was disabled or deleted, or a maintenance window began. A confirmed
  * outage closed by a person or a configuration change notifies `outage_resolved` (whoever was
  * told it is down learns it is no longer tracked); maintenance never notifies.
- * Read-only mode returns `suppress('read_only')` as everywhere else.
  */
 export function closeEvent(
   event: EventState,
   reason: AdministrativeReason,
-  ctx: Pick<LifecycleContext, 'now' | 'readOnly'>,
-): Transition {
+  ctx: Pick<LifecycleContext, 'now'>,
+): CloseTransition {
   assertOpen(event);
   const notify = event.type === 'down' && reason !== 'maintenance' ? 'outage_resolved' : null;
-  return gate(closeTransition(event, reason, ctx.now, notify), ctx);
+  return closeTransition(event, reason, ctx.now, notify);
 }

@@ -17,7 +17,7 @@ export {
 export {
   TRANSITION_REASONS,
   isMutation,
-  applyTransition,
+  foldTransition,
   type TransitionReason,
   type NotificationKind,
   type SuppressReason,
@@ -41,3 +41,4 @@ export {
 export { closeEvent, type AdministrativeReason } from './close';
 export { decideRunner } from './runner';
 export { replayTransitions } from './replay';
+export { SITE_STATUSES, worstStatus, type SiteStatus } from './site-status';

@@ -11,13 +11,13 @@ import { closeEvent } from './close';
 import { decideOutage } from './outage';
 import { replayTransitions } from './replay';
 import { createPrng, type Prng } from '@vigil/testing';
-import { applyTransition, isMutation, type LifecycleContext, type NotificationKind, type Transition, type TransitionRecord } from './transition';
+import { foldTransition, isMutation, type LifecycleContext, type NotificationKind, type Transition, type TransitionRecord } from './transition';
 import { RESOLUTION_REASONS, type EventState } from './types';
 
 /*
  * Property-style test: seeded random sequences of per-location results (several locations,
  * random strike and location thresholds, maintenance toggles, locations going silent,
- * read-only spells, operators closing events) go through quorum + lifecycle the way the
+ * operators closing events) go through quorum + lifecycle the way the
  * evaluator drives them, and the DESIGN invariants are checked after every step.
  * A failure names its seed and step; `runSequence(seed)` alone reproduces it.
  */
@@ -82,7 +82,6 @@ function runSequence(seed: number, counts: Counts): void {
     now += rng.int(1_000, INTERVAL);
     if (rng.chance(0.08)) outage = !outage;
     if (rng.chance(0.04)) inMaintenance = !inMaintenance;
-    const readOnly = rng.chance(0.03);
     const at = rng.int(0, n - 1);
     if (rng.chance(0.04)) silent[at] = !silent[at];
     if (!silent[at]) states[at] = recordResult(policy, states[at], !rng.chance(outage ? pFailDuringOutage : pFailWhileHealthy), now);
@@ -92,7 +91,7 @@ function runSequence(seed: number, counts: Counts): void {
     check((verdict.status === 'down') === verdict.failing >= verdict.required, 'down exactly when the failing locations reach the quorum');
     check(verdict.required >= 1 && verdict.required <= n, 'the quorum is between 1 and the locations');
 
-    const ctx: LifecycleContext = Object.freeze({ now, inMaintenance, readOnly, notifySeemsDown });
+    const ctx: LifecycleContext = Object.freeze({ now, inMaintenance, notifySeemsDown });
     const before = open === null ? null : open.event;
     let t: Transition;
     if (before !== null && !inMaintenance && rng.chance(0.01)) {
@@ -104,18 +103,12 @@ function runSequence(seed: number, counts: Counts): void {
     }
     count(t.kind === 'suppress' ? `suppress:${t.why}` : t.kind === 'none' ? 'none' : `${t.kind}:${t.reason}`);
 
-    // Nothing opens and nothing notifies in maintenance (invariant 7), even as a read-only "would have".
-    const written = t.kind === 'suppress' && t.wouldHave !== null ? t.wouldHave : t;
+    // Nothing opens and nothing notifies in maintenance (invariant 7). Read-only mode (invariant 8)
+    // is not a decision: the evaluation lib's read-only writer logs these transitions instead.
     if (inMaintenance) {
-      check(written.kind !== 'open', 'no event opens in maintenance');
-      check(written.notification === null, 'no notification in maintenance');
+      check(t.kind !== 'open', 'no event opens in maintenance');
+      check(t.notification === null, 'no notification in maintenance');
     }
-    // Read-only gates every write (invariant 8) and says what it would have written.
-    if (readOnly) {
-      check(!isMutation(t), 'read-only writes nothing');
-      check(t.kind !== 'suppress' || t.why !== 'read_only' || (t.wouldHave !== null && isMutation(t.wouldHave)), 'read-only reports the write');
-    }
-    check(t.kind !== 'suppress' || t.why === 'read_only' || t.wouldHave === null, 'only read-only attaches a write');
 
     if (isMutation(t)) {
       check(t.at === now, 'a transition happens now');
@@ -153,7 +146,7 @@ function runSequence(seed: number, counts: Counts): void {
       }
       check(JSON.stringify(replayTransitions(tracked.records)) === JSON.stringify(tracked.event), 'replaying the transitions rebuilds the event (invariant 10)');
     }
-    const after = applyTransition(before, t);
+    const after = foldTransition(before, t);
     open = after === null ? null : open;
 
     // Notifications.
@@ -164,12 +157,12 @@ function runSequence(seed: number, counts: Counts): void {
     }
 
     // Completeness: the decision did what the verdict asked, unless it had a reason not to.
-    if (!readOnly && !inMaintenance && t.kind !== 'close') {
+    if (!inMaintenance && t.kind !== 'close') {
       if (verdict.status === 'down') check(open !== null && open.event.type === 'down', 'a confirmed verdict leaves a down event open');
       if (verdict.status === 'seems_down') check(open !== null, 'a failing location leaves an event open');
       if (verdict.status === 'up') check(open === null || open.event.type === 'down', 'all passing closes a suspicion');
     }
-    if (!readOnly && inMaintenance) check(open === null, 'no event stays open in maintenance');
+    if (inMaintenance) check(open === null, 'no event stays open in maintenance');
 
     check(events.filter((e) => e.event.endedAt === null).length <= 1, 'at most one open event per kind (invariant 5)');
   }
@@ -201,7 +194,6 @@ describe('quorum + lifecycle over random sequences', () => {
       'close:manual',
       'suppress:already_open',
       'suppress:in_maintenance',
-      'suppress:read_only',
       'none',
     ];
     const reached = Object.fromEntries(keys.map((k) => [k, (counts[k] ?? 0) > 20]));

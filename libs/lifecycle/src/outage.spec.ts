@@ -1,7 +1,7 @@
 import { createQuorumPolicy, evaluateQuorum, initialLocationState, recordResult, type CheckStatus, type LocationState } from '@vigil/quorum';
 import { LifecycleError } from './errors';
 import { decideOutage, type OutageObservation } from './outage';
-import { applyTransition, type LifecycleContext, type Transition } from './transition';
+import { foldTransition, type LifecycleContext, type Transition } from './transition';
 import type { EventState } from './types';
 
 const T0 = 1_700_000_000_000;
@@ -81,7 +81,6 @@ describe('decideOutage with an open seems_down event', () => {
     expect(decideOutage(open('seems_down'), verdict('seems_down'), ctx())).toEqual({
       kind: 'suppress',
       why: 'already_open',
-      wouldHave: null,
       notification: null,
     });
   });
@@ -122,7 +121,6 @@ describe('decideOutage in maintenance (invariant 7)', () => {
     expect(decideOutage(null, verdict(status), ctx({ inMaintenance: true }))).toEqual({
       kind: 'suppress',
       why: 'in_maintenance',
-      wouldHave: null,
       notification: null,
     });
   });
@@ -136,30 +134,6 @@ describe('decideOutage in maintenance (invariant 7)', () => {
       const t = decideOutage(open(type), verdict(status), ctx({ inMaintenance: true, notifySeemsDown: true }));
       expect(t).toMatchObject({ kind: 'close', reason: 'maintenance', notification: null });
     }
-  });
-});
-
-describe('decideOutage in read-only mode (invariant 8)', () => {
-  it('returns every write it would have made as suppressed, with the write attached for the log', () => {
-    const cases: [EventState | null, OutageObservation, Partial<LifecycleContext>][] = [
-      [null, verdict('seems_down'), {}],
-      [null, verdict('down'), {}],
-      [open('seems_down'), verdict('down'), {}],
-      [open('seems_down'), verdict('up'), {}],
-      [open('down'), verdict('up'), {}],
-      [open('down'), verdict('down'), { inMaintenance: true }],
-    ];
-    for (const [event, v, patch] of cases) {
-      const written = decideOutage(event, v, ctx(patch));
-      const readOnly = decideOutage(event, v, ctx({ ...patch, readOnly: true }));
-      expect(readOnly).toEqual({ kind: 'suppress', why: 'read_only', wouldHave: written, notification: null });
-    }
-  });
-
-  it('passes suppressions and no-ops through unchanged', () => {
-    expect(decideOutage(open('down'), verdict('down'), ctx({ readOnly: true }))).toMatchObject({ why: 'already_open' });
-    expect(decideOutage(null, verdict('down'), ctx({ readOnly: true, inMaintenance: true }))).toMatchObject({ why: 'in_maintenance' });
-    expect(decideOutage(null, verdict('up'), ctx({ readOnly: true })).kind).toBe('none');
   });
 });
 
@@ -205,7 +179,7 @@ describe('an outage seen from three locations with a 66% quorum', () => {
     now += 10_000;
     states[location] = recordResult(policy, states[location], ok, now);
     const t = decideOutage(event, evaluateQuorum(policy, Object.values(states), now), { now, inMaintenance: false, ...patch });
-    event = applyTransition(event, t);
+    event = foldTransition(event, t);
     return t;
   }
 

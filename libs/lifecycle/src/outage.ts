@@ -3,7 +3,6 @@ import { LifecycleError } from './errors';
 import {
   assertOpen,
   closeTransition,
-  gate,
   NO_TRANSITION,
   openTransition,
   SUPPRESSED_ALREADY_OPEN,
@@ -29,7 +28,6 @@ export type OutageObservation = Pick<QuorumVerdict, 'status' | 'belowQuorum'>;
  * - Open `down`: closes as `recovered` (and notifies) once the verdict is below the quorum even
  *   counting stale locations as failing; while failures go on it is `suppress('already_open')`.
  * - In maintenance: an open event closes as `maintenance`, nothing opens, nothing notifies.
- * - Read-only: whatever would be written comes back as `suppress('read_only')`.
  * - `unknown` (no location reports) changes nothing.
  *
  * Pure: the inputs are not changed, and the same inputs give the same transition.
@@ -44,25 +42,25 @@ export function decideOutage(event: EventState | null, verdict: OutageObservatio
   const status = verdict.status;
 
   if (ctx.inMaintenance) {
-    if (event !== null) return gate(closeTransition(event, 'maintenance', ctx.now, null), ctx);
+    if (event !== null) return closeTransition(event, 'maintenance', ctx.now, null);
     return status === 'down' || status === 'seems_down' ? SUPPRESSED_IN_MAINTENANCE : NO_TRANSITION;
   }
 
   if (event === null) {
-    if (status === 'down') return gate(openTransition('down', 'high', ctx.now, 'outage_confirmed'), ctx);
+    if (status === 'down') return openTransition('down', 'high', ctx.now, 'outage_confirmed');
     if (status === 'seems_down') {
-      return gate(openTransition('seems_down', 'low', ctx.now, ctx.notifySeemsDown === true ? 'outage_suspected' : null), ctx);
+      return openTransition('seems_down', 'low', ctx.now, ctx.notifySeemsDown === true ? 'outage_suspected' : null);
     }
     return NO_TRANSITION;
   }
 
   if (event.type === 'seems_down') {
-    if (status === 'down') return gate(upgradeTransition(event, 'down', 'high', 'confirmed', ctx.now, 'outage_confirmed'), ctx);
-    if (status === 'up') return gate(closeTransition(event, 'false_alarm', ctx.now, null), ctx);
+    if (status === 'down') return upgradeTransition(event, 'down', 'high', 'confirmed', ctx.now, 'outage_confirmed');
+    if (status === 'up') return closeTransition(event, 'false_alarm', ctx.now, null);
     return status === 'seems_down' ? SUPPRESSED_ALREADY_OPEN : NO_TRANSITION;
   }
 
   // event.type === 'down'
-  if (verdict.belowQuorum) return gate(closeTransition(event, 'recovered', ctx.now, 'outage_recovered'), ctx);
+  if (verdict.belowQuorum) return closeTransition(event, 'recovered', ctx.now, 'outage_recovered');
   return status === 'down' || status === 'seems_down' ? SUPPRESSED_ALREADY_OPEN : NO_TRANSITION;
 }

@@ -2,7 +2,7 @@ import { closeEvent } from './close';
 import { decideCertificate } from './certificate';
 import { decideOutage } from './outage';
 import { replayTransitions } from './replay';
-import { applyTransition, isMutation, type Mutation, type Transition, type TransitionRecord } from './transition';
+import { foldTransition, isMutation, type Mutation, type Transition, type TransitionRecord } from './transition';
 import type { EventState } from './types';
 
 const T0 = 1_700_000_000_000;
@@ -22,7 +22,7 @@ function history(steps: ((event: EventState | null) => Transition)[]): { event: 
     const t = mutation(step(open));
     records.push(t);
     last = t.event;
-    open = applyTransition(open, t);
+    open = foldTransition(open, t);
   }
   return { event: last as EventState, records };
 }

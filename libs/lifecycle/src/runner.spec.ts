@@ -1,6 +1,6 @@
 import { LifecycleError } from './errors';
 import { decideRunner } from './runner';
-import { applyTransition } from './transition';
+import { foldTransition } from './transition';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 
@@ -11,21 +11,16 @@ describe('decideRunner', () => {
   });
 
   it('closes it as recovered when the runner reports again, and notifies', () => {
-    const open = applyTransition(null, decideRunner(null, true, { now: NOW }));
+    const open = foldTransition(null, decideRunner(null, true, { now: NOW }));
     const t = decideRunner(open, false, { now: NOW + 60_000 });
     expect(t).toMatchObject({ kind: 'close', reason: 'recovered', at: NOW + 60_000, notification: 'runner_recovered' });
-    expect(applyTransition(open, t)).toBeNull();
+    expect(foldTransition(open, t)).toBeNull();
   });
 
   it('changes nothing while a silent runner stays silent or a reporting one keeps reporting', () => {
-    const open = applyTransition(null, decideRunner(null, true, { now: NOW }));
+    const open = foldTransition(null, decideRunner(null, true, { now: NOW }));
     expect(decideRunner(open, true, { now: NOW + 1 }).kind).toBe('none');
     expect(decideRunner(null, false, { now: NOW }).kind).toBe('none');
-  });
-
-  it('writes nothing in read-only mode, carrying what it would have done', () => {
-    const t = decideRunner(null, true, { now: NOW, readOnly: true });
-    expect(t).toMatchObject({ kind: 'suppress', why: 'read_only', wouldHave: { kind: 'open', stateAfter: 'runner_offline' } });
   });
 
   it('refuses an event of another kind or a closed one', () => {

@@ -1,5 +1,5 @@
 import { LifecycleError } from './errors';
-import { assertOpen, closeTransition, gate, NO_TRANSITION, openTransition, type LifecycleContext, type Transition } from './transition';
+import { assertOpen, closeTransition, NO_TRANSITION, openTransition, type LifecycleContext, type Transition } from './transition';
 import type { EventState } from './types';
 
 /**
@@ -10,15 +10,15 @@ import type { EventState } from './types';
  *   unknown, which is not downtime) and notifies.
  * - Reporting again with an event open: closes it as `recovered` and notifies.
  * - Otherwise nothing. Maintenance does not apply (windows belong to sites and checks, a runner
- *   is neither); read-only mode returns `suppress('read_only')` as everywhere else.
+ *   is neither).
  */
-export function decideRunner(event: EventState | null, silent: boolean, ctx: Pick<LifecycleContext, 'now' | 'readOnly'>): Transition {
+export function decideRunner(event: EventState | null, silent: boolean, ctx: Pick<LifecycleContext, 'now'>): Transition {
   if (event !== null) {
     assertOpen(event);
     if (event.type !== 'runner_offline') {
       throw new LifecycleError('wrong_event_kind', `decideRunner handles runner_offline events, not ${event.type}`);
     }
-    return silent ? NO_TRANSITION : gate(closeTransition(event, 'recovered', ctx.now, 'runner_recovered'), ctx);
+    return silent ? NO_TRANSITION : closeTransition(event, 'recovered', ctx.now, 'runner_recovered');
   }
-  return silent ? gate(openTransition('runner_offline', 'warning', ctx.now, 'runner_offline'), ctx) : NO_TRANSITION;
+  return silent ? openTransition('runner_offline', 'warning', ctx.now, 'runner_offline') : NO_TRANSITION;
 }

@@ -22,8 +22,8 @@ export type NotificationKind =
   | 'runner_offline'
   | 'runner_recovered';
 
-/** Why nothing was written although the verdict called for it. */
-export type SuppressReason = 'in_maintenance' | 'already_open' | 'read_only';
+/** Why nothing changes although the verdict called for it. */
+export type SuppressReason = 'in_maintenance' | 'already_open';
 
 /** One audit row (`event_transitions`): every mutation of an event writes exactly one. */
 export interface TransitionRecord {
@@ -68,11 +68,10 @@ export interface CloseTransition extends MutationBase {
 
 export type Mutation = OpenTransition | UpgradeTransition | CloseTransition;
 
-/** Nothing is written, and the caller should log why. `wouldHave` is set for `read_only`. */
+/** Nothing changes, and the caller should log why (invariant 9). */
 export interface SuppressTransition {
   readonly kind: 'suppress';
   readonly why: SuppressReason;
-  readonly wouldHave: Mutation | null;
   readonly notification: null;
 }
 
@@ -90,8 +89,6 @@ export interface LifecycleContext {
   readonly now: number;
   /** The check is in a maintenance window: nothing opens, nothing notifies (invariant 7). */
   readonly inMaintenance: boolean;
-  /** Read-only mode (`VIGIL_DB_WRITES=off`): every mutation becomes `suppress('read_only')` (invariant 8). */
-  readonly readOnly?: boolean;
   /** Also notify when an outage is first suspected, not only when it is confirmed. */
   readonly notifySeemsDown?: boolean;
 }
@@ -100,24 +97,16 @@ export const NO_TRANSITION: NoTransition = Object.freeze({ kind: 'none', notific
 export const SUPPRESSED_IN_MAINTENANCE: SuppressTransition = Object.freeze({
   kind: 'suppress',
   why: 'in_maintenance',
-  wouldHave: null,
   notification: null,
 });
 export const SUPPRESSED_ALREADY_OPEN: SuppressTransition = Object.freeze({
   kind: 'suppress',
   why: 'already_open',
-  wouldHave: null,
   notification: null,
 });
 
 export function isMutation(t: Transition): t is Mutation {
   return t.kind === 'open' || t.kind === 'upgrade' || t.kind === 'close';
-}
-
-/** Applies read-only mode: a mutation is returned as `suppress('read_only')` carrying what would have been written. */
-export function gate(t: Transition, ctx: Pick<LifecycleContext, 'readOnly'>): Transition {
-  if (ctx.readOnly === true && isMutation(t)) return { kind: 'suppress', why: 'read_only', wouldHave: t, notification: null };
-  return t;
 }
 
 export function openTransition(
@@ -191,7 +180,7 @@ export function assertOpen(event: EventState): void {
  * the same event after `suppress` or `none`. Throws `invalid_history` for a transition
  * that does not fit (an open over an open event, a change without one).
  */
-export function applyTransition(current: EventState | null, t: Transition): EventState | null {
+export function foldTransition(current: EventState | null, t: Transition): EventState | null {
   switch (t.kind) {
     case 'open':
       if (current !== null) throw new LifecycleError('invalid_history', 'cannot open an event while one of its kind is open');

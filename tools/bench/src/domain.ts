@@ -6,7 +6,7 @@ import {
   type LocationState,
   type QuorumPolicy,
 } from '@vigil/quorum';
-import { applyTransition, decideOutage, type EventState } from '@vigil/lifecycle';
+import { decideOutage, foldTransition, type EventState } from '@vigil/lifecycle';
 import { createRunnerSigner, createRunnerVerifier, generateRunnerKeyPair, type RunnerKeyRecord } from '@vigil/runner-auth';
 import { formatRate, measureAsync, measureBatches, parseOptions, type MeasureOptions } from './measure';
 
@@ -61,7 +61,7 @@ function benchEvaluations(options: MeasureOptions): { perSecond: number; mutatio
       const t = decideOutage(event, evaluateQuorum(policy, checkStates, ctx.now), ctx);
       if (t.kind === 'open' || t.kind === 'upgrade' || t.kind === 'close') {
         mutations++;
-        events[check] = applyTransition(event, t);
+        events[check] = foldTransition(event, t);
       }
     }
   };

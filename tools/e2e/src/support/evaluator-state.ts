@@ -1,6 +1,5 @@
 import type { VigilPrisma } from '@vigil/db';
-import { worstStatus } from '@vigil/evaluation';
-import { replayTransitions } from '@vigil/lifecycle';
+import { replayTransitions, worstStatus } from '@vigil/lifecycle';
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
 

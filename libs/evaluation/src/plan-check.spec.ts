@@ -1,0 +1,112 @@
+import type { MaintenanceWindow } from '@vigil/db';
+import type { EventChange, Note, Step } from './plan';
+import { planCheck, projectionSteps } from './plan-check';
+import { at, channel, check, context, openEvent, OPTIONS, result, round } from './testing/rows';
+
+const eventsOf = (steps: readonly Step[]) => steps.filter((s): s is EventChange => s.kind === 'event');
+const notesOf = (steps: readonly Step[]) => steps.filter((s): s is Note => s.kind === 'note');
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !(value instanceof Date) && !(value instanceof Map)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+describe('planCheck', () => {
+  it('plans an outage from the first failure to its confirmation, each change on the event the one before opened', () => {
+    const plan = planCheck(context([...round(60, false, false, true), ...round(120, false, false, true)], { channels: [channel(1), channel(3)] }), OPTIONS);
+
+    const [open, upgrade] = eventsOf(plan.events);
+    expect(eventsOf(plan.events)).toHaveLength(2);
+    expect(open).toMatchObject({
+      mutation: { kind: 'open', stateAfter: 'seems_down', severityAfter: 'low', at: at(60).getTime(), notification: null },
+      site: { id: 3 },
+      checkId: 7,
+      endpointId: 70,
+      checkType: 'http',
+      on: null,
+      audit: { source: 'location:eu-1', metadata: { location: 'eu-1', status_code: 503, failing_locations: [] } },
+      notify: [],
+    });
+    expect(open.key).not.toBeNull();
+    expect(upgrade).toMatchObject({
+      mutation: { kind: 'upgrade', reason: 'confirmed', stateAfter: 'down', at: at(121).getTime(), notification: 'outage_confirmed' },
+      on: { opened: open.key },
+      key: null,
+      audit: { source: 'location:us-1', metadata: { failing_locations: ['eu-1', 'us-1'] } },
+      notify: [1, 3],
+    });
+    // Invariant 9: the openings that did not happen say why, on the event that was open.
+    expect(notesOf(plan.events).map((n) => [n.message, n.fields['location'], n.suppressed, n.event])).toEqual(
+      ['us-1', 'ap-1', 'eu-1', 'ap-1'].map((location) => ['event not opened: one is already open', location, 'already_open', { opened: open.key }]),
+    );
+
+    expect(plan.strikes.map((s) => [s.location, s.columns.failingStrikes, s.columns.resolved])).toEqual([
+      ['eu-1', 2, false],
+      ['us-1', 2, false],
+      ['ap-1', 0, true],
+    ]);
+    expect(plan.status).toEqual({ kind: 'check_status', check: 'check-7', checkId: 7, status: 'down', lastStatusChangeAt: at(121), lastCheckedAt: at(122) });
+    expect(plan.site).toEqual({ siteId: 3, checkId: 7, check: 'check-7', checkStatus: 'down', at: at(122), checked: true, statusChanged: true });
+    expect(plan.evaluated.resultIds).toHaveLength(6);
+  });
+
+  it('tells a suspicion only to the channels that asked for it', () => {
+    const plan = planCheck(context(round(60, false, true, true), { channels: [channel(1), channel(2, true)] }), OPTIONS);
+    expect(eventsOf(plan.events).map((e) => [e.mutation.notification, e.notify])).toEqual([['outage_suspected', [2]]]);
+  });
+
+  it('closes a loaded down event as recovered once the locations pass, on the loaded row', () => {
+    const ctx = context(round(180, true, true, true), { openEvent: openEvent('down', at(60)), check: check({ status: 'down' }) });
+    const plan = planCheck(ctx, OPTIONS);
+    expect(eventsOf(plan.events).map((e) => [e.mutation.kind, e.mutation.reason, e.on, e.notify])).toEqual([
+      ['close', 'recovered', { id: 41n, uuid: 'event-41' }, [1, 2]],
+    ]);
+    expect(plan.status?.status).toBe('up');
+  });
+
+  it('opens nothing in maintenance, and says so for each failing result', () => {
+    const window: MaintenanceWindow = { id: 1, uuid: 'w', siteId: 3, checkId: null, startsAt: at(0), endsAt: at(600), reason: '', createdAt: at(0) };
+    const plan = planCheck(context(round(60, false, false, true), { windows: [window] }), OPTIONS);
+    expect(eventsOf(plan.events)).toEqual([]);
+    expect(notesOf(plan.events).map((n) => [n.fields['location'], n.level, n.suppressed, n.event])).toEqual([
+      ['eu-1', 'info', 'in_maintenance', null],
+      ['us-1', 'info', 'in_maintenance', null],
+      ['ap-1', 'info', 'in_maintenance', null],
+    ]);
+    expect(plan.status?.status).toBe('maintenance');
+  });
+
+  it('links an outage opened from a location whose runner is offline to that runner event', () => {
+    const plan = planCheck(context(round(60, false, true, true), { runnersOffline: new Map([['eu-1', 9n]]) }), OPTIONS);
+    expect(eventsOf(plan.events).map((e) => e.causeEventId)).toEqual([9n]);
+  });
+
+  it('only marks the results of a disabled check', () => {
+    const plan = planCheck(context(round(60, false, false, false), { check: check({ enabled: false }) }), OPTIONS);
+    expect(plan).toMatchObject({ events: [], strikes: [], status: null, site: null });
+    expect(plan.evaluated.resultIds).toHaveLength(3);
+  });
+
+  it('notes a result from a location the check has no state for, and does not count it', () => {
+    const plan = planCheck(context([result('xx-1', false, 60)]), OPTIONS);
+    expect(notesOf(plan.events)).toEqual([expect.objectContaining({ level: 'warn', fields: { check: 'check-7', location: 'xx-1' } })]);
+    expect(plan.strikes).toEqual([]);
+  });
+
+  it('is pure: the same frozen inputs give the same plan', () => {
+    const ctx = deepFreeze(context([...round(60, false, false, true), ...round(120, false, false, true), ...round(180, true, true, true)]));
+    expect(planCheck(ctx, OPTIONS)).toEqual(planCheck(ctx, OPTIONS));
+  });
+});
+
+describe('projectionSteps', () => {
+  it('orders the projections of a batch: strikes, check statuses, site statuses, then marks', () => {
+    const a = planCheck(context(round(60, false, false, true)), OPTIONS);
+    const b = planCheck(context(round(60, true, true, true), { check: check({ id: 8, uuid: 'check-8' }) }), OPTIONS);
+    const kinds = projectionSteps([a, b], [{ kind: 'site_status', check: 'check-7', siteId: 3, status: 'seems_down' }]).map((s) => s.kind);
+    expect(kinds.join(' ')).toMatch(/^(strikes )+check_status check_status site_status results_evaluated results_evaluated$/);
+  });
+});

@@ -1,0 +1,237 @@
+import type { MaintenanceWindow, NotificationChannel, SiteEvent, SiteStatus } from '@vigil/db';
+import {
+  decideCertificate,
+  decideOutage,
+  foldTransition,
+  isMutation,
+  type NotificationKind,
+  parseEventSeverity,
+  parseEventType,
+  type EventState,
+  type Mutation,
+} from '@vigil/lifecycle';
+import { createQuorumPolicy, evaluateQuorum, recordResult, type LocationState } from '@vigil/quorum';
+import type { CheckContext } from './load-check';
+import type { SiteProjection } from './load-sites';
+import { toLocationState, toStrikeColumns, type StrikeColumns } from './location-row';
+import type { CheckStatusUpdate, EventChange, EventRef, Note, ResultsEvaluated, SiteStatusUpdate, Step, StrikesUpdate } from './plan';
+import { checkStatusOf } from './status-projection';
+
+/** The evaluator's settings a plan depends on. */
+export interface CheckPlanOptions {
+  /** A location silent for this many of the check's intervals is stale (counts neither way). */
+  readonly staleAfterIntervals: number;
+}
+
+/** One check's plan, and how its status moved (what its site's projection needs). */
+export interface CheckPlan {
+  /** Its event changes and notes, in the order its results called for them. */
+  readonly events: readonly (EventChange | Note)[];
+  readonly strikes: readonly StrikesUpdate[];
+  /** Null for a check that no longer counts (disabled, deleted): its results are only marked. */
+  readonly status: CheckStatusUpdate | null;
+  readonly evaluated: ResultsEvaluated;
+  /** Its change as its site sees it; null when it does not count. */
+  readonly site: SiteProjection | null;
+}
+
+/** An open event row as the lifecycle sees it. */
+export function toEventState(row: Pick<SiteEvent, 'eventType' | 'severity' | 'startedAt'>): EventState {
+  return {
+    type: parseEventType(row.eventType),
+    severity: parseEventSeverity(row.severity),
+    startedAt: row.startedAt.getTime(),
+    endedAt: null,
+    resolutionReason: null,
+  };
+}
+
+/** Whether `at` falls in one of the windows (`starts_at <= at < ends_at`). */
+export function inMaintenanceAt(windows: readonly MaintenanceWindow[], at: Date): boolean {
+  const t = at.getTime();
+  return windows.some((w) => w.startsAt.getTime() <= t && t < w.endsAt.getTime());
+}
+
+/** Whether a channel is told about `kind`: a suspicion only when it asked for it (`notify_on_seems_down`). */
+export function channelWants(channel: Pick<NotificationChannel, 'notifyOnSeemsDown'>, kind: NotificationKind): boolean {
+  return kind !== 'outage_suspected' || channel.notifyOnSeemsDown;
+}
+
+/** The channels (enabled, applying to the site) that get an outbox row for `t`. */
+export function recipients(channels: readonly NotificationChannel[], t: Mutation): number[] {
+  const kind = t.notification;
+  return kind === null ? [] : channels.filter((c) => channelWants(c, kind)).map((c) => c.id);
+}
+
+/** When the observed certificate expires (the tls_cert probe's `details.valid_to`), or null when it could not be read. */
+function certificateExpiry(details: unknown): number | null {
+  const validTo = (details as { valid_to?: unknown } | null)?.valid_to;
+  const at = typeof validTo === 'string' ? Date.parse(validTo) : Number.NaN;
+  return Number.isFinite(at) ? at : null;
+}
+
+function sameStrikes(a: StrikeColumns, b: StrikeColumns): boolean {
+  return (
+    a.failingStrikes === b.failingStrikes &&
+    a.passingStrikes === b.passingStrikes &&
+    a.resolved === b.resolved &&
+    a.lastOk === b.lastOk &&
+    (a.lastResultAt?.getTime() ?? null) === (b.lastResultAt?.getTime() ?? null)
+  );
+}
+
+/**
+ * An outage opened from a location whose runner is offline was caused by that: its results are
+ * late ones (replayed from its spool), taken while it could reach neither the controller nor,
+ * most likely, the endpoint.
+ */
+function causeOf(ctx: CheckContext, locations: readonly string[]): bigint | null {
+  for (const location of locations) {
+    const offline = ctx.runnersOffline.get(location);
+    if (offline !== undefined) return offline;
+  }
+  return null;
+}
+
+/**
+ * Plans the evaluation of one check's pending results (pure: no database, no clock): strikes per
+ * location, the quorum verdict and the event's transition after each result, then the strikes,
+ * the check's status and the evaluated marks. Every event change builds on the one before it,
+ * as written or not: the plan is the same whichever writer applies it.
+ */
+export function planCheck(ctx: CheckContext, options: CheckPlanOptions): CheckPlan {
+  const { check } = ctx;
+  const evaluated: ResultsEvaluated = { kind: 'results_evaluated', check: check.uuid, resultIds: ctx.results.map((r) => r.id) };
+  // Disabled and deleted checks are closed by their own step; their late results are only marked.
+  if (!check.enabled || check.deletedAt !== null || ctx.states.length === 0 || ctx.results.length === 0) {
+    return { events: [], strikes: [], status: null, evaluated, site: null };
+  }
+
+  const policy = createQuorumPolicy({
+    locations: ctx.states.map((s) => s.location),
+    failingThreshold: check.failingThreshold,
+    passingThreshold: check.passingThreshold,
+    failingLocationsThreshold: check.failingLocationsThreshold,
+    staleAfterMs: options.staleAfterIntervals * check.intervalS * 1000,
+  });
+  const columns = new Map<string, StrikeColumns>(ctx.states.map((s) => [s.location, s]));
+  const states = new Map<string, LocationState>(ctx.states.map((s) => [s.location, toLocationState(s.location, s)]));
+  const notifySeemsDown = ctx.channels.some((c) => c.notifyOnSeemsDown);
+  const certificate = check.type === 'tls_cert';
+  const events: (EventChange | Note)[] = [];
+  let ref: EventRef | null = ctx.openEvent === null ? null : { id: ctx.openEvent.id, uuid: ctx.openEvent.uuid };
+  let event = ctx.openEvent === null ? null : toEventState(ctx.openEvent);
+  let status: SiteStatus = check.status;
+  let statusChangedAt = check.lastStatusChangeAt;
+
+  for (const result of ctx.results) {
+    const previous = columns.get(result.location);
+    const state = states.get(result.location);
+    if (previous === undefined || state === undefined) {
+      events.push(note('warn', 'result from a location the check has no state for: not counted', { check: check.uuid, location: result.location }));
+      continue;
+    }
+    const at = result.checkedAt.getTime();
+    const next = recordResult(policy, state, result.ok, at);
+    states.set(result.location, next);
+    columns.set(result.location, toStrikeColumns(next, previous, result.ok, at));
+
+    const all = [...states.values()];
+    const verdict = evaluateQuorum(policy, all, at);
+    const inMaintenance = inMaintenanceAt(ctx.windows, result.checkedAt);
+    const lifecycle = { now: at, inMaintenance, notifySeemsDown };
+    const transition = certificate ? decideCertificate(event, certificateExpiry(result.details), lifecycle) : decideOutage(event, verdict, lifecycle);
+    const fields = { check: check.uuid, location: result.location };
+
+    // Invariant 9: every opening says whether it inserted or why it did not. "Already open" comes
+    // with every failing result for as long as an outage lasts, so it is a debug line.
+    if (transition.kind === 'suppress') {
+      events.push(
+        transition.why === 'in_maintenance'
+          ? { ...note('info', 'event not opened: in maintenance', fields), suppressed: 'in_maintenance', event: null }
+          : { ...note('debug', 'event not opened: one is already open', fields), suppressed: 'already_open', event: ref },
+      );
+    } else if (isMutation(transition)) {
+      const failingLocations = all.filter((s) => s.failing).map((s) => s.location);
+      const key = transition.kind === 'open' ? `${check.uuid}:${events.length}` : null;
+      events.push({
+        kind: 'event',
+        mutation: transition,
+        site: { id: ctx.siteId },
+        checkId: check.id,
+        endpointId: check.endpointId,
+        checkType: check.type,
+        location: null,
+        causeEventId: transition.kind === 'open' ? causeOf(ctx, [result.location, ...failingLocations]) : null,
+        on: transition.kind === 'open' ? null : ref,
+        key,
+        audit: {
+          source: `location:${result.location}`,
+          metadata: {
+            location: result.location,
+            status_code: result.statusCode,
+            error_code: result.errorCode,
+            error: result.error,
+            failing_locations: failingLocations,
+          },
+        },
+        notify: recipients(ctx.channels, transition),
+        log: {
+          fields,
+          skipped: `read-only: ${transition.kind} skipped`,
+          ...(transition.kind === 'open'
+            ? { written: { level: 'info', message: 'event opened', fields: { inserted: true, event_type: transition.stateAfter, severity: transition.severityAfter } } }
+            : {}),
+        },
+      });
+      ref = key !== null ? { opened: key } : transition.kind === 'close' ? null : ref;
+    }
+    event = foldTransition(event, transition);
+
+    const nextStatus = checkStatusOf(event, inMaintenance, verdict, certificate);
+    if (nextStatus !== status) {
+      status = nextStatus;
+      statusChangedAt = result.checkedAt;
+    }
+  }
+
+  const strikes = ctx.states.flatMap((before): StrikesUpdate[] => {
+    const after = columns.get(before.location);
+    return after === undefined || sameStrikes(before, after) ? [] : [{ kind: 'strikes', check: check.uuid, id: before.id, location: before.location, columns: after }];
+  });
+  const newest = ctx.results[ctx.results.length - 1].checkedAt;
+  const lastCheckedAt = check.lastCheckedAt !== null && check.lastCheckedAt > newest ? check.lastCheckedAt : newest;
+  return {
+    events,
+    strikes,
+    status: { kind: 'check_status', check: check.uuid, checkId: check.id, status, lastStatusChangeAt: statusChangedAt, lastCheckedAt },
+    evaluated,
+    site: {
+      siteId: ctx.siteId,
+      checkId: check.id,
+      check: check.uuid,
+      checkStatus: status,
+      at: lastCheckedAt,
+      checked: true,
+      statusChanged: status !== check.status,
+    },
+  };
+}
+
+function note(level: Note['level'], message: string, fields: Record<string, unknown>): Note {
+  return { kind: 'note', level, message, fields };
+}
+
+/**
+ * The projections of a batch of checks, applied once their event changes are written (the sites
+ * are read and locked in between, see evaluate-check.ts): the strikes, check statuses, site
+ * statuses and evaluated marks of them all, which the database writer makes one statement each.
+ */
+export function projectionSteps(checks: readonly CheckPlan[], sites: readonly SiteStatusUpdate[]): Step[] {
+  return [
+    ...checks.flatMap((c) => c.strikes),
+    ...checks.flatMap((c) => (c.status === null ? [] : [c.status])),
+    ...sites,
+    ...checks.map((c) => c.evaluated),
+  ];
+}

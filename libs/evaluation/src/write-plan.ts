@@ -1,0 +1,180 @@
+import { OUTBOX_CHANNEL, Prisma, type SiteEvent, type VigilTransaction } from '@vigil/db';
+import { logNote, type EventUuid } from './log-plan';
+import type {
+  CheckStatusUpdate,
+  EvaluationLogger,
+  EventChange,
+  Plan,
+  PlanWriter,
+  ResultsEvaluated,
+  SiteRef,
+  SiteStatusUpdate,
+  StrikesUpdate,
+} from './plan';
+
+const EVENT_COLUMNS = Prisma.sql`ev.id, ev.uuid, ev.site_id AS "siteId", ev.endpoint_id AS "endpointId", ev.check_id AS "checkId",
+  ev.check_type::text AS "checkType", ev.location, ev.event_type::text AS "eventType", ev.severity::text AS severity,
+  ev.started_at AS "startedAt", ev.ended_at AS "endedAt", ev.resolution_reason::text AS "resolutionReason",
+  ev.cause_event_id AS "causeEventId", ev.metadata, ev.created_at AS "createdAt"`;
+
+function eventWrite(siteId: number, change: EventChange, onId: bigint | null, metadata: string): Prisma.Sql {
+  const t = change.mutation;
+  if (t.kind === 'open') {
+    const cause = change.causeEventId === null ? null : String(change.causeEventId);
+    return Prisma.sql`INSERT INTO site_events (site_id, endpoint_id, check_id, check_type, location, cause_event_id, event_type, severity, started_at, metadata)
+      VALUES (${siteId}, ${change.endpointId}, ${change.checkId}, ${change.checkType}::check_type, ${change.location}, ${cause}::bigint,
+        ${t.event.type}::event_type, ${t.event.severity}::event_severity, ${new Date(t.event.startedAt).toISOString()}::timestamptz, ${metadata}::jsonb)
+      RETURNING *`;
+  }
+  if (onId === null) throw new Error(`cannot ${t.kind} an event that is not open`);
+  const id = String(onId);
+  return t.kind === 'upgrade'
+    ? // The event describes its current state: a confirmed outage carries the confirming failure.
+      Prisma.sql`UPDATE site_events SET event_type = ${t.event.type}::event_type, severity = ${t.event.severity}::event_severity, metadata = ${metadata}::jsonb
+        WHERE id = ${id}::bigint RETURNING *`
+    : Prisma.sql`UPDATE site_events SET ended_at = ${new Date(t.at).toISOString()}::timestamptz, resolution_reason = ${t.event.resolutionReason}::resolution_reason
+        WHERE id = ${id}::bigint RETURNING *`;
+}
+
+/**
+ * Writes one event change: the event (insert, in-place change keeping `started_at`, or close), its
+ * audit row, and an outbox row per channel of `change.notify`, in one statement (one round trip).
+ * Returns the event row as written.
+ */
+export async function writeMutation(tx: VigilTransaction, siteId: number, change: EventChange, onId: bigint | null): Promise<SiteEvent> {
+  const t = change.mutation;
+  const metadata = JSON.stringify(change.audit.metadata);
+  const channels = t.notification === null ? [] : [...change.notify];
+  const [row] = await tx.$queryRaw<SiteEvent[]>`
+    WITH ev AS (${eventWrite(siteId, change, onId, metadata)}),
+    tr AS (
+      INSERT INTO event_transitions (event_id, site_id, state_before, state_after, severity_before, severity_after, reason, source, metadata, at)
+      SELECT ev.id, ${siteId}, ${t.stateBefore}::event_type, ${t.stateAfter}::event_type, ${t.severityBefore}::event_severity,
+        ${t.severityAfter}::event_severity, ${t.reason}::transition_reason, ${change.audit.source}, ${metadata}::jsonb, ${new Date(t.at).toISOString()}::timestamptz
+      FROM ev RETURNING id
+    ),
+    nt AS (
+      -- Stable across retries and evaluator restarts: one row per (event, transition, channel).
+      INSERT INTO notifications (site_id, event_id, transition_id, channel_id, kind, idempotency_key)
+      SELECT ${siteId}, ev.id, tr.id, ch.id, ${t.notification}::notification_kind, ev.uuid || ':' || tr.id || ':' || ch.id
+      FROM ev, tr, unnest(${channels}::int[]) AS ch(id)
+      RETURNING 1
+    ),
+    woken AS (
+      -- Delivered at commit, and only then: the notifier never wakes for rows it cannot see yet.
+      SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT 1 FROM nt LIMIT 1) AS any_written
+    )
+    SELECT ${EVENT_COLUMNS}
+    FROM ev, tr
+    -- A plain SELECT in WITH runs only when read: this reads it, once.
+    WHERE (SELECT count(*) FROM woken) >= 0`;
+  if (row === undefined) throw new Error(`cannot ${t.kind} event ${onId ?? ''}: it is not open`);
+  return row;
+}
+
+const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+const json = (rows: readonly object[]) => JSON.stringify(rows);
+
+async function writeStrikes(tx: VigilTransaction, updates: readonly StrikesUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  const rows = updates.map(({ id, columns: c }) => ({
+    id,
+    failing_strikes: c.failingStrikes,
+    passing_strikes: c.passingStrikes,
+    resolved: c.resolved,
+    last_result_at: iso(c.lastResultAt),
+    last_ok: c.lastOk,
+  }));
+  await tx.$executeRaw(Prisma.sql`
+    UPDATE location_states ls SET failing_strikes = s.failing_strikes, passing_strikes = s.passing_strikes, resolved = s.resolved,
+      last_result_at = s.last_result_at, last_ok = s.last_ok
+    FROM jsonb_to_recordset(${json(rows)}::jsonb)
+      AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean)
+    WHERE ls.id = s.id`);
+}
+
+async function writeCheckStatuses(tx: VigilTransaction, updates: readonly CheckStatusUpdate[], now: string): Promise<void> {
+  if (updates.length === 0) return;
+  const rows = updates.map((u) => ({
+    id: u.checkId,
+    status: u.status,
+    last_status_change_at: iso(u.lastStatusChangeAt),
+    last_checked_at: iso(u.lastCheckedAt),
+  }));
+  // updated_at moves as it did when the row was written through Prisma (@updatedAt).
+  await tx.$executeRaw(Prisma.sql`
+    UPDATE checks c SET status = s.status::site_status, last_status_change_at = s.last_status_change_at,
+      last_checked_at = COALESCE(s.last_checked_at, c.last_checked_at), updated_at = ${now}::timestamptz
+    FROM jsonb_to_recordset(${json(rows)}::jsonb) AS s(id int, status text, last_status_change_at timestamptz, last_checked_at timestamptz)
+    WHERE c.id = s.id`);
+}
+
+async function writeSiteStatuses(tx: VigilTransaction, updates: readonly SiteStatusUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
+  const rows = updates.map((u) => ({
+    id: u.siteId,
+    status: u.status,
+    last_checked_at: iso(u.lastCheckedAt),
+    last_status_change_at: iso(u.lastStatusChangeAt),
+  }));
+  await tx.$executeRaw(Prisma.sql`
+    UPDATE sites s SET status = u.status::site_status,
+      last_checked_at = COALESCE(u.last_checked_at, s.last_checked_at),
+      last_status_change_at = COALESCE(u.last_status_change_at, s.last_status_change_at)
+    FROM jsonb_to_recordset(${json(rows)}::jsonb) AS u(id int, status text, last_checked_at timestamptz, last_status_change_at timestamptz)
+    WHERE s.id = u.id`);
+}
+
+async function markEvaluated(tx: VigilTransaction, updates: readonly ResultsEvaluated[], now: string): Promise<void> {
+  const marked = updates.flatMap((u) => u.resultIds.map(String));
+  if (marked.length === 0) return;
+  await tx.$executeRaw(Prisma.sql`UPDATE check_results SET evaluated_at = ${now}::timestamptz WHERE id = ANY(${marked}::bigint[])`);
+}
+
+export interface DatabaseWriterOptions {
+  readonly logger: EvaluationLogger;
+  /** For `evaluated_at` and `updated_at` (tests pin it). */
+  readonly now: () => Date;
+}
+
+/**
+ * The one writer of the evaluator: applies a plan in the caller's transaction. Event changes go
+ * in plan order, each on the row the one before it left; the projections follow, one statement
+ * per table whatever the number of checks.
+ */
+export function databaseWriter(tx: VigilTransaction, options: DatabaseWriterOptions): PlanWriter {
+  const sites = new Map<string, number>();
+  const siteIdOf = async (site: SiteRef): Promise<number> => {
+    if ('id' in site) return site.id;
+    const known = sites.get(site.create.slug);
+    if (known !== undefined) return known;
+    const row = await tx.site.upsert({ where: { slug: site.create.slug }, create: { ...site.create }, update: {} });
+    sites.set(site.create.slug, row.id);
+    return row.id;
+  };
+  return {
+    async apply(plan: Plan) {
+      const opened = new Map<string, SiteEvent>();
+      const uuidOf: EventUuid = (ref) => (ref == null ? null : 'uuid' in ref ? ref.uuid : (opened.get(ref.opened)?.uuid ?? null));
+      const events: EventChange[] = [];
+      for (const step of plan) {
+        if (step.kind === 'note') logNote(options.logger, step, uuidOf);
+        if (step.kind !== 'event') continue;
+        const on = step.on === null ? null : 'id' in step.on ? step.on.id : (opened.get(step.on.opened)?.id ?? null);
+        const event = await writeMutation(tx, await siteIdOf(step.site), step, on);
+        events.push(step);
+        if (step.key !== null) opened.set(step.key, event);
+        const written = step.log.written;
+        if (written !== undefined) options.logger[written.level](written.message, { ...step.log.fields, event: event.uuid, ...written.fields });
+      }
+      const now = options.now().toISOString();
+      const of = <K extends Exclude<Plan[number]['kind'], 'event' | 'note'>>(kind: K) =>
+        plan.filter((step): step is Extract<Plan[number], { kind: K }> => step.kind === kind);
+      await writeStrikes(tx, of('strikes'));
+      await writeCheckStatuses(tx, of('check_status'), now);
+      await writeSiteStatuses(tx, of('site_status'));
+      await markEvaluated(tx, of('results_evaluated'), now);
+      return { events };
+    },
+  };
+}
