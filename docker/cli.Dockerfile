@@ -10,9 +10,9 @@ RUN find . -type f ! -name package.json ! -name package-lock.json -delete
 FROM node:24-slim AS build
 WORKDIR /workspace
 COPY --from=manifests /workspace ./
-# `npm install`, not `npm ci`: the lockfile made on the x64 build machines cannot list other
-# platforms' native builds, and `npm ci` refuses it as out of sync. It installs the locked versions.
-RUN npm install --ignore-scripts --no-audit --no-fund
+# `npm ci`: exactly the lockfile, which lists the native builds of every common platform
+# (linux x64 and arm64, glibc and musl; darwin; win32), so it works on any build machine.
+RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY . .
 RUN node tools/scripts/prisma-generate.mjs
 RUN node tools/scripts/build-app.mjs apps/cli
@@ -21,9 +21,10 @@ FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
     VIGIL_DATA_DIR=/var/lib/vigil
 WORKDIR /app
-# The bundle's own package.json lists only the packages it imports.
-COPY --from=build /workspace/dist/apps/cli/package.json ./
-RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
+# The bundle's own package.json lists only the packages it imports, and its package-lock.json
+# is the workspace lockfile pruned to them: the versions the workspace was tested with.
+COPY --from=build /workspace/dist/apps/cli/package.json /workspace/dist/apps/cli/package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /workspace/dist/apps/cli ./
 # Found by @vigil/db next to main.js: the services check them at start, the migrate command applies them.
 COPY prisma/migrations ./prisma/migrations

@@ -3,12 +3,16 @@
 // dist/apps/<app>/main.js with the workspace libs (@vigil/*) inlined and every npm
 // package of the root package.json left external, then writes
 // dist/apps/<app>/package.json listing only the packages the bundle really imports, at
-// the root's versions, so an image installs that app's dependencies and nothing else.
+// the root's versions, and dist/apps/<app>/package-lock.json, the root lockfile pruned to
+// those packages (Nx's createLockFile), so an image installs that app's dependencies and
+// nothing else, at the versions the workspace was tested with (`npm ci --omit=dev`).
 // Static files go along: every project in the bundle (the app or a lib it imports) may
 // declare folders in its package.json, `"vigil": { "assets": [{ "from": "public", "to":
 // "assets/dashboard" }] }`, copied from the project to dist/apps/<app>/<to>.
 //
 // usage: node tools/scripts/build-app.mjs apps/<app>
+import { createProjectGraphAsync } from '@nx/devkit';
+import { createLockFile } from '@nx/js';
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,24 +101,22 @@ for (const project of [...projects].sort()) {
 }
 
 const app = basename(appDir);
-writeFileSync(
-  join(outDir, 'package.json'),
-  `${JSON.stringify(
-    {
-      name: appPackage.name ?? `@vigil/${app}`,
-      // Each app is versioned on its own (nx release); the image carries its version.
-      version: appPackage.version ?? rootPackage.version,
-      private: true,
-      type: 'commonjs',
-      main: 'main.js',
-      ...(appPackage.bin ? { bin: appPackage.bin } : {}),
-      scripts: { start: 'node --enable-source-maps main.js' },
-      engines: rootPackage.engines,
-      dependencies,
-    },
-    null,
-    2,
-  )}\n`,
-);
+const bundleManifest = {
+  name: appPackage.name ?? `@vigil/${app}`,
+  // Each app is versioned on its own (nx release); the image carries its version.
+  version: appPackage.version ?? rootPackage.version,
+  private: true,
+  type: 'commonjs',
+  main: 'main.js',
+  ...(appPackage.bin ? { bin: appPackage.bin } : {}),
+  scripts: { start: 'node --enable-source-maps main.js' },
+  engines: rootPackage.engines,
+  dependencies,
+};
+writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(bundleManifest, null, 2)}\n`);
+// The graph's external nodes are the root lockfile's packages; the pruned lockfile keeps
+// their versions and integrity, so the image cannot resolve a range to something newer.
+const graph = await createProjectGraphAsync({ exitOnError: true });
+writeFileSync(join(outDir, 'package-lock.json'), createLockFile(bundleManifest, graph, 'npm'));
 console.log(`build-app: ${relative(root, outfile)} (${Object.keys(dependencies).join(', ') || 'no dependencies'})`);
 if (copied.length > 0) console.log(`build-app: assets ${copied.join(', ')}`);

@@ -12,8 +12,8 @@ let staged: Map<SmokeApp, StagedApp>;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'vigil-docker-smoke-'));
-  // One real `npm install --omit=dev` (the runner's, the smallest) proves the image's install works from the build's
-  // package.json; the others link exactly the listed packages (npm run docker:smoke installs every one).
+  // One real `npm ci --omit=dev` (the runner's, the smallest) proves the image's install works from the build's
+  // package.json and lockfile; the others link exactly the listed packages (npm run docker:smoke installs every one).
   staged = await prepareApps(workDir, log, (app) => (app === 'runner' ? 'npm' : 'link'));
 }, 600_000);
 

@@ -43,11 +43,12 @@ describe.each(apps)('docker/%s.Dockerfile', (app) => {
     for (const stage of dockerfile.stages) expect(stage.from).toMatch(/^node:24[^:]*-slim$/);
   });
 
-  it('builds with the Nx build target command, after installing the workspace from its lockfile', () => {
+  it('builds with the Nx build target command, after installing the workspace from its lockfile with npm ci', () => {
     const { build, buildRun, target } = readAppImage(app);
     expect(buildRun.args).toBe(target.command);
     const runs = build.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
-    const install = runs.findIndex((run) => run.startsWith('npm install --ignore-scripts'));
+    expect(runs.filter((run) => /\bnpm (install|i)\b/.test(run))).toEqual([]);
+    const install = runs.findIndex((run) => run.startsWith('npm ci --ignore-scripts'));
     expect(install).toBeGreaterThanOrEqual(0);
     expect(install).toBeLessThan(runs.indexOf(target.command));
   });
@@ -84,14 +85,19 @@ describe.each(apps)('docker/%s.Dockerfile', (app) => {
     expect(stageEnv(image.runtime)['NODE_ENV']).toBe('production');
   });
 
-  it("installs only the production dependencies the build's package.json lists, before copying the code", () => {
+  it("installs with npm ci only the production dependencies the build's package.json and lockfile list, before copying the code", () => {
     const image = readAppImage(app);
     const steps = image.runtime.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'RUN');
-    const install = steps.findIndex((i) => i.keyword === 'RUN' && /^npm install --omit=dev\b/.test(i.args));
+    expect(steps.filter((i) => i.keyword === 'RUN' && /\bnpm (install|i)\b/.test(i.args))).toEqual([]);
+    const install = steps.findIndex((i) => i.keyword === 'RUN' && /^npm ci --omit=dev\b/.test(i.args));
     expect(install).toBeGreaterThan(0);
     const before = steps.slice(0, install).filter((i) => i.keyword === 'COPY');
-    // Only the manifest precedes the install, so a code change reuses the dependency layer.
-    expect(before.map((copy) => relativeToWorkdir(image.build, copyPaths(copy).sources[0]))).toEqual([`${image.target.outputs[0]}/package.json`]);
+    // Only the manifest and its lockfile precede the install, so a code change reuses the dependency layer.
+    const output = image.target.outputs[0];
+    expect(before.flatMap((copy) => copyPaths(copy).sources.map((source) => relativeToWorkdir(image.build, source)))).toEqual([
+      `${output}/package.json`,
+      `${output}/package-lock.json`,
+    ]);
   });
 
   it('has the migrations next to main.js when it opens the database', () => {

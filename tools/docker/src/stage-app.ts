@@ -27,7 +27,7 @@ export interface StagedApp {
 export type Log = (line: string) => void;
 
 /**
- * How the image's `npm install --omit=dev` is replayed. `npm`: run it (--prefer-offline),
+ * How the image's `npm ci --omit=dev` is replayed. `npm`: run it (--prefer-offline),
  * 10 to 50 s an app on a loaded machine. `link`: link each package the build's package.json
  * lists, and nothing else, from the workspace's node_modules after checking it is the
  * lockfile's version; main.js can then resolve exactly the packages the image would have.
@@ -124,16 +124,16 @@ async function runStep(
   command: string,
   context: { dir: string; hostPath: (path: string) => string; created: Set<string>; log: Log; install: InstallMode },
 ): Promise<void> {
-  const install = /^npm install (--omit=dev\b.*)$/.exec(command);
+  const install = /^npm ci (--omit=dev\b.*)$/.exec(command);
   if (install && context.install === 'link') {
     context.log(`${app}: linking the dependencies of package.json from the workspace`);
     linkDependencies(context.dir);
     return;
   }
   if (install) {
-    context.log(`${app}: npm install ${install[1]}`);
+    context.log(`${app}: npm ci ${install[1]}`);
     // --prefer-offline: the packages of one app are mostly in this machine's npm cache already (~7 s an app instead of ~20).
-    await run(`npm install (${app})`, ['npm', 'install', ...install[1].split(/\s+/), '--prefer-offline'], { cwd: context.dir, env: hostEnv() });
+    await run(`npm ci (${app})`, ['npm', 'ci', ...install[1].split(/\s+/), '--prefer-offline'], { cwd: context.dir, env: hostEnv() });
     return;
   }
   // The image empties its npm cache to stay small; here the cache is this machine's.
@@ -160,7 +160,7 @@ function linkDependencies(dir: string): void {
   const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as Lockfile;
   const rootPackage = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
   for (const [name, range] of Object.entries(dependencies)) {
-    // The image resolves the range itself; only a runtime dependency of the root is sure to be there and installed by npm install.
+    // The image resolves the range itself; only a runtime dependency of the root is sure to be there and installed by npm ci.
     if (rootPackage.dependencies?.[name] !== range) throw new Error(`${name}@${range} is not a dependency of the root package.json (${rootPackage.dependencies?.[name] ?? 'absent'})`);
     const installed = join(ROOT, 'node_modules', name);
     const { version } = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { version: string };
