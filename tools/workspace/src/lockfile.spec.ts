@@ -1,17 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // `npm ci` on a Mac, on an arm64 Linux box or in a Docker image must find the native build it
 // needs in package-lock.json; a lockfile made where the registry lacked those builds once
 // listed only linux x64 and `npm ci` refused it everywhere.
 
+type Dependencies = Record<string, string>;
+
 interface LockedPackage {
+  name?: string;
   version?: string;
   link?: boolean;
   os?: string[];
   cpu?: string[];
   libc?: string[];
-  optionalDependencies?: Record<string, string>;
+  dependencies?: Dependencies;
+  devDependencies?: Dependencies;
+  optionalDependencies?: Dependencies;
+  peerDependencies?: Dependencies;
 }
 
 interface Platform {
@@ -26,6 +32,27 @@ const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) a
   packages: Record<string, LockedPackage>;
 };
 const packages = lock.packages;
+const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as LockedPackage & { workspaces: string[] };
+
+/** The workspace folders npm finds from the root's `workspaces` (`dir/*` or a folder), relative to the root. */
+function workspaceFolders(): string[] {
+  return rootManifest.workspaces
+    .flatMap((pattern) =>
+      pattern.endsWith('/*')
+        ? readdirSync(join(root, pattern.slice(0, -2)), { withFileTypes: true })
+            .filter((entry) => entry.isDirectory())
+            .map((entry) => `${pattern.slice(0, -2)}/${entry.name}`)
+        : [pattern],
+    )
+    .filter((folder) => existsSync(join(root, folder, 'package.json')))
+    .sort();
+}
+
+/** What npm records of a manifest in the lockfile; a difference makes `npm install` rewrite it. */
+function recorded(pkg: LockedPackage): Partial<LockedPackage> {
+  const { version, dependencies, devDependencies, optionalDependencies, peerDependencies } = pkg;
+  return { version, dependencies, devDependencies, optionalDependencies, peerDependencies };
+}
 
 /** Where Node would find `name` from the package at `from`: its own node_modules, then each parent's. */
 function resolve(from: string, name: string): string | undefined {
@@ -82,6 +109,16 @@ const muslWhereBuilt: Platform[] = [
 describe('package-lock.json', () => {
   it('is a lockfileVersion 3 lockfile', () => {
     expect(lock.lockfileVersion).toBe(3);
+  });
+
+  it('records the root and every workspace package as their package.json says, so npm install leaves it alone', () => {
+    const folders = workspaceFolders();
+    const locked = Object.keys(packages).filter((path) => path !== '' && !path.includes('node_modules/'));
+    expect(locked.sort()).toEqual(folders);
+    for (const folder of ['', ...folders]) {
+      const manifest = JSON.parse(readFileSync(join(root, folder, 'package.json'), 'utf8')) as LockedPackage;
+      expect({ folder, ...recorded(packages[folder]) }).toEqual({ folder, ...recorded(manifest) });
+    }
   });
 
   it('lists every optional dependency that a locked package declares, as npm ci requires', () => {
