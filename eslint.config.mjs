@@ -56,7 +56,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', '**/jest.config.cjs', 'jest.preset.cjs'],
+    files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.e2e-spec.ts', '**/jest.config.cjs', '**/jest.e2e.config.cjs', 'jest.preset.cjs', 'jest.e2e-preset.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 ];

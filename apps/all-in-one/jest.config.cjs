@@ -2,6 +2,6 @@ module.exports = {
   ...require('../../jest.preset.cjs'),
   displayName: 'all-in-one',
   rootDir: __dirname,
-  // The integration suite builds the bundle and runs it twice; a loaded 2-core machine is slow.
-  testTimeout: 180_000,
+  // The demo seed's tests migrate a fresh database each; a loaded 2-core machine is slow.
+  testTimeout: 60_000,
 };

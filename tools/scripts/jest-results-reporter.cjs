@@ -1,11 +1,13 @@
 // Writes each project's Jest totals (and each test file's wall time) to tmp/test-results/<package>.json, so that
-// `.ci/run` can print one line for the whole run (Nx restores the file on a cache hit).
+// `.ci/run` can print one line for the whole run (Nx restores the file on a cache hit). A target other than
+// `test` says so in the reporter's options ({ target: 'e2e' }) and writes <package>.<target>.json beside it.
 const fs = require('node:fs');
 const path = require('node:path');
 
 class ResultsFileReporter {
-  constructor(globalConfig) {
+  constructor(globalConfig, options = {}) {
     this.rootDir = globalConfig.rootDir;
+    this.target = options.target ?? 'test';
   }
 
   onRunComplete(_contexts, results) {
@@ -15,7 +17,8 @@ class ResultsFileReporter {
     } catch {
       /* keep the folder name */
     }
-    const file = path.join(__dirname, '..', '..', 'tmp', 'test-results', `${name}.json`);
+    const suffix = this.target === 'test' ? '' : `.${this.target}`;
+    const file = path.join(__dirname, '..', '..', 'tmp', 'test-results', `${name}${suffix}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const failures = results.testResults
       .filter((suite) => suite.numFailingTests > 0 || suite.testExecError)
@@ -29,6 +32,7 @@ class ResultsFileReporter {
       file,
       JSON.stringify({
         project: name,
+        target: this.target,
         passed: results.numPassedTests,
         failed: results.numFailedTests,
         skipped: results.numPendingTests + results.numTodoTests,

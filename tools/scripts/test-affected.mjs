@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run test:affected [-- <base>]: lint and test the projects a change touches,
+// npm run test:affected [-- <base>]: lint, test and e2e-test the projects a change touches,
 // against origin/main (or main where there is no remote) unless a base is given.
 import { execFileSync, spawnSync } from 'node:child_process';
 
@@ -18,7 +18,7 @@ if (!exists(base)) {
   process.exit(2);
 }
 console.log(`affected since ${base}:`);
-const run = spawnSync('npx', ['nx', 'affected', '-t', 'lint', 'test', `--base=${base}`, '--output-style=static'], {
+const run = spawnSync('npx', ['nx', 'affected', '-t', 'lint', 'test', 'e2e', `--base=${base}`, '--output-style=static'], {
   stdio: 'inherit',
 });
 process.exit(run.status ?? 1);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Prints the totals of the last `npm test` as one plain line, `N passed, N failed, N skipped`,
+// Prints the totals of the last `npm test` (its `test` and `e2e` targets) as one plain line, `N passed, N failed, N skipped`,
 // and the ten slowest test files, from the files tools/scripts/jest-results-reporter.cjs wrote; exits 1 on any failure or on no test.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -13,7 +13,8 @@ for (const file of files.sort()) {
   const r = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   for (const key of Object.keys(totals)) totals[key] += r[key];
   const flag = r.failed || r.failedSuites ? '  <- FAILED' : '';
-  console.log(`  ${r.project.padEnd(28)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${flag}`);
+  const label = r.target && r.target !== 'test' ? `${r.project} (${r.target})` : r.project;
+  console.log(`  ${label.padEnd(28)} ${r.passed} passed, ${r.failed} failed, ${r.skipped} skipped${flag}`);
   for (const suite of r.failures) console.log(`      ${suite}`);
   timed.push(...(r.files ?? []));
 }

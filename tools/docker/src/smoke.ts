@@ -9,7 +9,7 @@ import { readAppImage } from './image';
 import { type Child, freePort, start } from './processes';
 import { buildApp, type InstallMode, type Log, type StagedApp, stageApp } from './stage-app';
 
-/** The apps the smoke starts, in the order it builds them. */
+/** The apps the smoke builds and starts. */
 export const SMOKE_APPS = ['controller-api', 'evaluator', 'notifier', 'cli', 'runner', 'all-in-one'] as const;
 export type SmokeApp = (typeof SMOKE_APPS)[number];
 
@@ -22,19 +22,30 @@ export interface SmokeResult {
   runner: { slug: string; last_seen_at: string | null };
 }
 
-/** Builds each app and lays it out as its image does, under `workDir/<app>`. */
+/**
+ * Builds each app and lays it out as its image does, under `workDir/<app>`. The apps are built
+ * and staged side by side, as `docker compose build` builds the images: each build writes its own
+ * dist/apps/<app>, and an `npm install` mostly waits, which the other builds use.
+ */
 export async function prepareApps(
   workDir: string,
   log: Log,
   installMode: (app: SmokeApp) => InstallMode = () => 'npm',
 ): Promise<Map<SmokeApp, StagedApp>> {
-  const staged = new Map<SmokeApp, StagedApp>();
-  for (const app of SMOKE_APPS) {
-    const image = readAppImage(app);
-    await buildApp(image, log);
-    staged.set(app, await stageApp(image, join(workDir, app), log, installMode(app)));
-  }
-  return staged;
+  // Settled, all of them, before a failure is thrown: none may still write into workDir when the caller removes it.
+  const prepared = await Promise.allSettled(
+    SMOKE_APPS.map(async (app) => {
+      const image = readAppImage(app);
+      await buildApp(image, log);
+      return [app, await stageApp(image, join(workDir, app), log, installMode(app))] as const;
+    }),
+  );
+  return new Map(
+    prepared.map((outcome) => {
+      if (outcome.status === 'rejected') throw outcome.reason;
+      return outcome.value;
+    }),
+  );
 }
 
 const HEALTHY_WITHIN_MS = 60_000;
@@ -70,12 +81,12 @@ export async function runSmoke(staged: Map<SmokeApp, StagedApp>, database: Smoke
   const secretKeyEnv: Env = database.kind === 'postgres' ? { VIGIL_SECRET_KEY: randomBytes(32).toString('base64') } : {};
   const adminKey = `vk_${randomBytes(20).toString('hex')}`;
 
+  /** Starts the app and waits for its health check; the caller says so (steps keep their order when apps start together). */
   const launch = async (name: string, app: SmokeApp, env: Env, argv?: string[]): Promise<Child> => {
     const staging = get(app);
     const child = start(name, argv ?? staging.command, { cwd: staging.dir, env: { ...staging.env, ...env } });
     running.push(child);
     await waitHealthy(child, staging, env);
-    step(`${name}: healthy`);
     return child;
   };
 
@@ -92,15 +103,21 @@ export async function runSmoke(staged: Map<SmokeApp, StagedApp>, database: Smoke
     const port = await freePort();
     const controllerUrl = `http://127.0.0.1:${port}`;
     await launch('controller-api', 'controller-api', { ...databaseEnv, ...secretKeyEnv, VIGIL_MIGRATE: 'off', VIGIL_ADMIN_KEY: adminKey, PORT: String(port), HOST: '127.0.0.1' });
+    step('controller-api: healthy');
     // Ready only with every migration applied: the migrate service did it, not this process.
     await expectStatus(`${controllerUrl}/readyz`, 200);
     step('controller-api: ready');
 
     if (database.kind === 'postgres') {
-      for (const app of ['evaluator', 'notifier'] as const) {
-        const metricsPort = String(await freePort());
-        await launch(app, app, { ...databaseEnv, ...(app === 'notifier' ? secretKeyEnv : {}), VIGIL_MIGRATE: 'off', METRICS_PORT: metricsPort });
-        await expectStatus(`http://127.0.0.1:${metricsPort}/readyz`, 200);
+      // Side by side: compose starts them together, once the database is migrated.
+      const apps = ['evaluator', 'notifier'] as const;
+      const metricsPorts = [String(await freePort()), String(await freePort())];
+      await Promise.all(
+        apps.map((app, i) => launch(app, app, { ...databaseEnv, ...(app === 'notifier' ? secretKeyEnv : {}), VIGIL_MIGRATE: 'off', METRICS_PORT: metricsPorts[i] })),
+      );
+      for (const [i, app] of apps.entries()) {
+        step(`${app}: healthy`);
+        await expectStatus(`http://127.0.0.1:${metricsPorts[i]}/readyz`, 200);
       }
     }
 
@@ -123,6 +140,7 @@ export async function runSmoke(staged: Map<SmokeApp, StagedApp>, database: Smoke
       VIGIL_POLL_INTERVAL_MS: '200',
       VIGIL_DATA_DIR: dataDir('runner'),
     });
+    step('runner: healthy');
     let runner: SmokeResult['runner'] = { slug, last_seen_at: null };
     await until(
       async () => {
@@ -142,6 +160,7 @@ export async function runSmoke(staged: Map<SmokeApp, StagedApp>, database: Smoke
       // On the controller's data directory, now free and migrated: an embedded database serves one process at a time.
       const allInOnePort = String(await freePort());
       await launch('all-in-one', 'all-in-one', { ...databaseEnv, PORT: allInOnePort, HOST: '127.0.0.1' });
+      step('all-in-one: healthy');
       await expectStatus(`http://127.0.0.1:${allInOnePort}/readyz`, 200);
       await stopAll(running, step);
     }

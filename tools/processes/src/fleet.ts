@@ -6,6 +6,7 @@ import { type ApiCall, apiClient } from './api-client';
 import type { RunningService } from './service-process';
 import {
   type ControllerService,
+  newAdminKey,
   type RunnerIdentity,
   type ServiceOptions,
   startController,
@@ -79,16 +80,13 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   };
 
   try {
-    // One admin key for all: every instance seeds it, whichever starts first.
+    // One admin key for all, so that the instances start together: whichever is first seeds it, the others skip the duplicate.
     // No check here names the built-in @controller location: its probing would only add load.
-    const controllerOptions = { ...logs, vars: { VIGIL_CONTROLLER_PROBES: 'off' } };
-    const first = await track(startController(root, databaseUrl, { ...controllerOptions, name: 'controller 1' }));
-    const others = await Promise.all(
-      Array.from({ length: (options.controllers ?? 1) - 1 }, (_, i) =>
-        track(startController(root, databaseUrl, { ...controllerOptions, name: `controller ${i + 2}`, adminKey: first.adminKey })),
-      ),
+    const controllerOptions = { ...logs, vars: { VIGIL_CONTROLLER_PROBES: 'off' }, adminKey: newAdminKey() };
+    const controllers = await Promise.all(
+      Array.from({ length: options.controllers ?? 1 }, (_, i) => track(startController(root, databaseUrl, { ...controllerOptions, name: `controller ${i + 1}` }))),
     );
-    const controllers = [first, ...others];
+    const [first] = controllers;
     const admin = apiClient(first.url, first.adminKey);
     const identities = new Map<string, RunnerIdentity>();
     for (const slug of options.runners) {

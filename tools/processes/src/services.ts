@@ -77,6 +77,9 @@ async function start(root: string, app: ServiceApp, options: ServiceOptions, var
   };
 }
 
+/** A new admin API key, for VIGIL_ADMIN_KEY. */
+export const newAdminKey = (): string => `vk_test_${randomBytes(16).toString('hex')}`;
+
 export interface ControllerService extends RunningService {
   /** The admin API key it seeded (VIGIL_ADMIN_KEY). */
   readonly adminKey: string;
@@ -91,7 +94,7 @@ export async function startController(
   databaseUrl: string,
   options: ServiceOptions & { readonly adminKey?: string } = {},
 ): Promise<ControllerService> {
-  const adminKey = options.adminKey ?? `vk_test_${randomBytes(16).toString('hex')}`;
+  const adminKey = options.adminKey ?? newAdminKey();
   const service = await start(root, CONTROLLER_API, options, (port) => ({
     DATABASE_URL: databaseUrl,
     HOST: '127.0.0.1',

@@ -31,9 +31,12 @@ describe('the dashboard in headless Chromium', () => {
   const quietLog = createCapturedLogger({ level: 'warn' });
 
   beforeAll(async () => {
-    // First, so that a machine without Chromium fails with its one line before anything else.
-    browser = await launchChromium();
-    harness = await createControllerHarness('embedded', { alsoMount: (app) => mountDashboard(app) });
+    // Together, as both take seconds; a machine without Chromium still fails with Chromium's one line first.
+    const [launched, created] = await Promise.allSettled([launchChromium(), createControllerHarness('embedded', { alsoMount: (app) => mountDashboard(app) })]);
+    if (launched.status === 'fulfilled') browser = launched.value;
+    if (created.status === 'fulfilled') harness = created.value;
+    if (launched.status === 'rejected') throw launched.reason;
+    if (created.status === 'rejected') throw created.reason;
     runners = await addAlertingRunners(harness);
     receivers = await startAlertReceivers();
     served = await serveApp(harness.app);
