@@ -42,6 +42,7 @@ void (async () => {
     db,
     ready: databaseReadiness(db),
     limits: { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST },
+    runnerStaleAfterMs: config.VIGIL_RUNNER_STALE_AFTER_S * 1000,
     egress,
     secretKeys,
     ...rateLimitOptionsFrom(config),

@@ -16,6 +16,7 @@ describe('the controller API configuration', () => {
       VIGIL_RUNNER_BURST: 100,
       VIGIL_CONTROLLER_PROBES: true,
       VIGIL_CONTROLLER_PROBE_CONCURRENCY: 50,
+      VIGIL_RUNNER_STALE_AFTER_S: 120,
       VIGIL_EGRESS_ALLOW: [],
       VIGIL_EGRESS_DENY: [],
       VIGIL_SECRET_KEY_PREVIOUS: [],
@@ -40,6 +41,13 @@ describe('the controller API configuration', () => {
 
   it('reads the per-runner rate limit', () => {
     expect(readConfig({ VIGIL_RUNNER_RATE_LIMIT: '20', VIGIL_RUNNER_BURST: '40' })).toMatchObject({ VIGIL_RUNNER_RATE_LIMIT: 20, VIGIL_RUNNER_BURST: 40 });
+  });
+
+  it('reads when a runner is stale, and stops at a threshold out of bounds', () => {
+    expect(readConfig({ VIGIL_RUNNER_STALE_AFTER_S: '15' })).toMatchObject({ VIGIL_RUNNER_STALE_AFTER_S: 15 });
+    expect(() => readConfig({ VIGIL_RUNNER_STALE_AFTER_S: '1' })).toThrow(
+      new ConfigError(['VIGIL_RUNNER_STALE_AFTER_S must be an integer between 5 and 86400 (got "1")']),
+    );
   });
 
   it('reads the request limits and the trusted proxies', () => {

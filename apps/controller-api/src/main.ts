@@ -21,7 +21,8 @@ void (async () => {
   await ensureAdminKey(db, { adminKey: config.VIGIL_ADMIN_KEY, dataDir: config.VIGIL_DATA_DIR, logger });
   const limits = { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST };
   const egress = egressGuardFrom(config, metrics, 'controller');
-  const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits, egress, secretKeys, ...rateLimitOptionsFrom(config) });
+  const runnerStaleAfterMs = config.VIGIL_RUNNER_STALE_AFTER_S * 1000;
+  const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits, egress, secretKeys, runnerStaleAfterMs, ...rateLimitOptionsFrom(config) });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
     ? startOwnLocation({ link: ownLocationLink({ db, metrics, secretKeys }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, egress })
     : undefined;

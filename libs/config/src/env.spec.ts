@@ -197,13 +197,24 @@ describe('metricsEnv', () => {
 });
 
 describe('controllerEnv', () => {
-  it('allows each runner 50 requests per second with bursts of 100, and probes its own location 50 at a time, by default', () => {
+  it('allows each runner 50 requests per second with bursts of 100, probes its own location 50 at a time, and calls a runner stale after 120 s, by default', () => {
     expect(loadConfig(controllerEnv, {})).toEqual({
       VIGIL_RUNNER_RATE_LIMIT: 50,
       VIGIL_RUNNER_BURST: 100,
       VIGIL_CONTROLLER_PROBES: true,
       VIGIL_CONTROLLER_PROBE_CONCURRENCY: 50,
+      VIGIL_RUNNER_STALE_AFTER_S: 120,
     });
+  });
+
+  it('reads the stale threshold as whole seconds from 5 to 86400', () => {
+    expect(loadConfig(controllerEnv, { VIGIL_RUNNER_STALE_AFTER_S: '15' })).toMatchObject({ VIGIL_RUNNER_STALE_AFTER_S: 15 });
+    expect(loadConfig(controllerEnv, { VIGIL_RUNNER_STALE_AFTER_S: '86400' })).toMatchObject({ VIGIL_RUNNER_STALE_AFTER_S: 86_400 });
+    for (const bad of ['4', '0', '-1', '86401', '1.5', '2m']) {
+      expect(problems(controllerEnv, { VIGIL_RUNNER_STALE_AFTER_S: bad })).toEqual([
+        `VIGIL_RUNNER_STALE_AFTER_S must be an integer between 5 and 86400 (got "${bad}")`,
+      ]);
+    }
   });
 
   it('reads the rate and the burst as whole numbers', () => {

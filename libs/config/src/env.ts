@@ -159,6 +159,11 @@ export const controllerEnv = z.object({
   VIGIL_CONTROLLER_PROBES: onOff().default(true),
   /** How many of those probes it runs at once. */
   VIGIL_CONTROLLER_PROBE_CONCURRENCY: integer({ min: 1, max: 10_000 }).default(50),
+  /**
+   * Seconds without a poll or report before the API calls a runner stale. The default is
+   * RUNNER_STALE_AFTER_S of @vigil/contracts (libs/controller's runner-json.spec holds the two together).
+   */
+  VIGIL_RUNNER_STALE_AFTER_S: integer({ min: 5, max: 86_400 }).default(120),
 });
 
 export const POLL_MODES = ['periodic', 'drain'] as const;

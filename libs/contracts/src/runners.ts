@@ -2,7 +2,10 @@ import { z } from 'zod';
 import { listOf, PageQuery, Slug, Timestamp } from './common';
 import { defineRoute } from './route';
 
-/** A runner that has not polled or reported for this long (or never has) is stale. */
+/**
+ * A runner that has not polled or reported for this long (or never has) is stale, unless the
+ * controller's VIGIL_RUNNER_STALE_AFTER_S says otherwise.
+ */
 export const RUNNER_STALE_AFTER_S = 120;
 
 export const RunnerSlugParams = z.strictObject({ slug: Slug.describe("The runner's slug") });
@@ -19,7 +22,9 @@ export const RunnerSchema = z.object({
   kid: z.string().describe("The key id of the runner's tokens (RFC 7638 thumbprint of its public key)"),
   created_at: Timestamp,
   last_seen_at: Timestamp.nullable(),
-  stale: z.boolean().describe(`Never seen, or not seen for more than ${RUNNER_STALE_AFTER_S} s`),
+  stale: z
+    .boolean()
+    .describe(`Never seen, or not seen for more than the controller's VIGIL_RUNNER_STALE_AFTER_S (${RUNNER_STALE_AFTER_S} s by default)`),
   revoked_at: Timestamp.nullable(),
 });
 

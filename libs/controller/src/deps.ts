@@ -38,4 +38,6 @@ export interface ControllerDeps extends ServiceAppDeps {
   rateLimits?: Partial<RateLimits>;
   /** express's `trust proxy`: which proxies' X-Forwarded-For names the client's address (unset: none). */
   trustProxy?: false | number | string[];
+  /** Silence after which the runners API calls a runner stale (VIGIL_RUNNER_STALE_AFTER_S; unset: RUNNER_STALE_AFTER_S). */
+  runnerStaleAfterMs?: number;
 }

@@ -9,7 +9,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createNotificationChannel, getRunner, listEvents, listNotifications, RUNNER_STALE_AFTER_S } from '@vigil/contracts';
+import { createNotificationChannel, getRunner, listEvents, listNotifications } from '@vigil/contracts';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@vigil/db/testing';
 import {
   buildApps,
@@ -47,9 +47,15 @@ const INTERVAL_MS = INTERVAL_S * 1000;
 /** The shortest silence the evaluator accepts before it calls a runner offline. */
 const OFFLINE_AFTER_S = 30;
 /**
+ * The controllers' VIGIL_RUNNER_STALE_AFTER_S: short, so that the offline scenario does not wait
+ * out the default two minutes; still 60 of the live runners' polls (every 250 ms), which never
+ * go quiet that long.
+ */
+const STALE_AFTER_S = 15;
+/**
  * The runner the offline scenario kills. No check names it, so it is killed as soon as the fleet
- * is up: the two minutes of silence before the API calls a runner stale (RUNNER_STALE_AFTER_S)
- * pass while the other scenarios run, instead of after them.
+ * is up: the silences before the evaluator calls it offline and the API calls it stale pass
+ * while the other scenarios run, instead of after them.
  */
 const SILENCED = 'sa-1';
 const REPORT_PATH = '/api/runner/report';
@@ -133,6 +139,7 @@ if (testDatabaseKinds().includes('postgres')) {
         runners: [...LOCATIONS, SILENCED],
         pollIntervalMs: 250,
         runnerOfflineAfterS: OFFLINE_AFTER_S,
+        runnerStaleAfterS: STALE_AFTER_S,
         runnerControllerUrl: async (controllers) => {
           proxy = await startRoundRobinProxy(controllers.map((controller) => controller.url));
           return proxy.url;
@@ -376,7 +383,7 @@ if (testDatabaseKinds().includes('postgres')) {
         await eventually(
           async () => (await admin(getRunner, { params: { slug: SILENCED } })).stale,
           `${SILENCED} to be stale`,
-          Math.max(10_000, (RUNNER_STALE_AFTER_S + 30) * 1000 - sinceKill()),
+          Math.max(10_000, (STALE_AFTER_S + 30) * 1000 - sinceKill()),
           2_000,
         );
         for (const slug of LOCATIONS) expect(await admin(getRunner, { params: { slug } })).toMatchObject({ stale: false });

@@ -27,6 +27,8 @@ export interface FleetOptions {
   readonly pollIntervalMs?: number;
   /** VIGIL_RUNNER_OFFLINE_AFTER_S of the evaluator (default: its own, 300 s). */
   readonly runnerOfflineAfterS?: number;
+  /** VIGIL_RUNNER_STALE_AFTER_S of every controller (default: their own, 120 s). */
+  readonly runnerStaleAfterS?: number;
   /** Where the runners poll, given the controllers (a proxy in front of them, say); the first controller by default. */
   readonly runnerControllerUrl?: (controllers: readonly ControllerService[]) => string | Promise<string>;
   /** Log level, echoed and kept lines of every service. */
@@ -82,7 +84,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   try {
     // One admin key for all, so that the instances start together: whichever is first seeds it, the others skip the duplicate.
     // No check here names the built-in @controller location: its probing would only add load.
-    const controllerOptions = { ...logs, vars: { VIGIL_CONTROLLER_PROBES: 'off' }, adminKey: newAdminKey() };
+    const vars: Record<string, string> = { VIGIL_CONTROLLER_PROBES: 'off' };
+    if (options.runnerStaleAfterS !== undefined) vars.VIGIL_RUNNER_STALE_AFTER_S = String(options.runnerStaleAfterS);
+    const controllerOptions = { ...logs, vars, adminKey: newAdminKey() };
     const controllers = await Promise.all(
       Array.from({ length: options.controllers ?? 1 }, (_, i) => track(startController(root, databaseUrl, { ...controllerOptions, name: `controller ${i + 1}` }))),
     );

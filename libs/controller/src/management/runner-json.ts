@@ -1,12 +1,12 @@
-import { type ResponseOf, RUNNER_STALE_AFTER_S, type getRunner, type createRunner } from '@vigil/contracts';
+import { type ResponseOf, type getRunner, type createRunner } from '@vigil/contracts';
 import type { Runner } from '@vigil/db';
 
-/** Never seen, or silent for longer than a runner's polls ever are. */
-export function isRunnerStale(lastSeenAt: Date | null, nowMs: number): boolean {
-  return lastSeenAt === null || nowMs - lastSeenAt.getTime() > RUNNER_STALE_AFTER_S * 1000;
+/** Never seen, or silent for longer than `staleAfterMs` (longer than a runner's polls ever are). */
+export function isRunnerStale(lastSeenAt: Date | null, nowMs: number, staleAfterMs: number): boolean {
+  return lastSeenAt === null || nowMs - lastSeenAt.getTime() > staleAfterMs;
 }
 
-export function runnerJson(runner: Runner, nowMs: number): ResponseOf<typeof getRunner> {
+export function runnerJson(runner: Runner, nowMs: number, staleAfterMs: number): ResponseOf<typeof getRunner> {
   return {
     id: runner.slug,
     slug: runner.slug,
@@ -14,7 +14,7 @@ export function runnerJson(runner: Runner, nowMs: number): ResponseOf<typeof get
     kid: runner.keyId,
     created_at: runner.createdAt.toISOString(),
     last_seen_at: runner.lastSeenAt?.toISOString() ?? null,
-    stale: isRunnerStale(runner.lastSeenAt, nowMs),
+    stale: isRunnerStale(runner.lastSeenAt, nowMs, staleAfterMs),
     revoked_at: runner.revokedAt?.toISOString() ?? null,
   };
 }

@@ -113,6 +113,27 @@ describe.each(testDatabaseKinds())('the runners API on %s', (kind) => {
     expect(JSON.stringify(seen)).not.toMatch(/PRIVATE KEY|public_key/);
   });
 
+  it('calls a runner stale after the silence its instance is configured with (VIGIL_RUNNER_STALE_AFTER_S)', async () => {
+    await harness.db.prisma.runner.update({ where: { slug: 'eu-west-1' }, data: { lastSeenAt: new Date(Date.now() - 20_000) } });
+    const staleOf = async (app: typeof harness.app) => {
+      const response = await request(app).get('/api/v1/runners/eu-west-1').set('Authorization', harness.admin);
+      expect(response.status).toBe(200);
+      return response.body.stale;
+    };
+    const listedStaleOf = async (app: typeof harness.app) => {
+      const response = await request(app).get('/api/v1/runners?limit=100').set('Authorization', harness.admin);
+      return response.body.data.find((runner: { slug: string }) => runner.slug === 'eu-west-1').stale;
+    };
+    // 20 s of silence: fresh under the default two minutes, stale under 15 s.
+    expect(await staleOf(harness.app)).toBe(false);
+    const strict = harness.anotherApp({ runnerStaleAfterMs: 15_000 });
+    expect(await staleOf(strict)).toBe(true);
+    expect(await listedStaleOf(strict)).toBe(true);
+    expect(await listedStaleOf(harness.app)).toBe(false);
+    await harness.db.prisma.runner.update({ where: { slug: 'eu-west-1' }, data: { lastSeenAt: new Date() } });
+    expect(await staleOf(strict)).toBe(false);
+  });
+
   it('gets one runner by slug, and answers 404 for an unknown one', async () => {
     const response = await get('/api/v1/runners/eu-west-1');
     expect(response.status).toBe(200);

@@ -1,4 +1,4 @@
-import { createRunner, getRunner, listRunners, revokeRunner, rotateRunnerKey } from '@vigil/contracts';
+import { createRunner, getRunner, listRunners, revokeRunner, rotateRunnerKey, RUNNER_STALE_AFTER_S } from '@vigil/contracts';
 import { type Database, Prisma, type Runner, withTransaction } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import { generateRunnerKeyPair } from '@vigil/runner-auth';
@@ -31,6 +31,7 @@ async function findRunner(db: Pick<Database, 'prisma'>, slug: string): Promise<R
 
 export function mountRunners(ctx: AreaContext): void {
   const { db } = ctx.deps;
+  const staleAfterMs = ctx.deps.runnerStaleAfterMs ?? RUNNER_STALE_AFTER_S * 1000;
 
   ctx.route(createRunner, async ({ body, logger }) => {
     const keys = generateRunnerKeyPair();
@@ -62,12 +63,12 @@ export function mountRunners(ctx: AreaContext): void {
     const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ slug: last.slug }));
     const now = Date.now();
     return {
-      data: page.map((runner) => runnerJson(runner, now)),
+      data: page.map((runner) => runnerJson(runner, now, staleAfterMs)),
       next_cursor,
     };
   });
 
-  ctx.route(getRunner, async ({ params }) => runnerJson(await findRunner(db, params.slug), Date.now()));
+  ctx.route(getRunner, async ({ params }) => runnerJson(await findRunner(db, params.slug), Date.now(), staleAfterMs));
 
   ctx.route(rotateRunnerKey, async ({ params, logger }) => {
     const keys = generateRunnerKeyPair();

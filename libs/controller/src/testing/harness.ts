@@ -25,6 +25,9 @@ export interface HarnessRunner {
   authorization(): string;
 }
 
+/** What one controller instance may set differently from another on the same database. */
+export type InstanceSettings = Pick<ControllerDeps, 'runnerStaleAfterMs'>;
+
 export interface ControllerHarness extends TestDatabase {
   app: Express;
   metrics: Registry;
@@ -35,8 +38,8 @@ export interface ControllerHarness extends TestDatabase {
   keyWith(scopes: ApiScope[], name?: string): Promise<string>;
   /** A runner inserted straight into the database (no API call), with a signer. */
   addRunner(slug: string): Promise<HarnessRunner>;
-  /** Another app (as a second controller instance would be) on the same database. */
-  anotherApp(): Express;
+  /** Another app (as a second controller instance would be) on the same database, with its own settings. */
+  anotherApp(settings?: InstanceSettings): Express;
   /** The keyring the app seals secrets with. */
   secretKeys: SecretKeyring;
 }
@@ -57,13 +60,14 @@ export async function createControllerHarness(
   const database = await createTestDatabase(kind);
   const log = createCapturedLogger({ level: 'warn' });
   const secretKeys = options.secretKeys ?? SecretKeyring.fromText(generateSecretKey());
-  const build = (): { app: Express; metrics: Registry } => {
+  const build = (settings: InstanceSettings = {}): { app: Express; metrics: Registry } => {
     const metrics = createMetricsRegistry({ service: 'controller-api', defaultMetrics: false });
     // Test stand-ins listen on loopback: allowed here, as the demo does; everything else as in production.
     const egress = options.egress ?? loopbackEgress();
     const deps: ControllerDeps = { db: database.db, logger: log.logger, metrics, ready: alwaysReady, limits: options.limits, egress, secretKeys };
     deps.rateLimits = options.rateLimits;
     deps.trustProxy = options.trustProxy;
+    deps.runnerStaleAfterMs = settings.runnerStaleAfterMs;
     const mount = (app: Express) => {
       mountController(app, deps);
       options.alsoMount?.(app);
@@ -86,7 +90,7 @@ export async function createControllerHarness(
       const signer = createRunnerSigner({ slug, privateKeyPem: keys.privateKeyPem });
       return { id: row.id, slug, ...keys, signer, authorization: () => `Bearer ${signer.token()}` };
     },
-    anotherApp: () => build().app,
+    anotherApp: (settings) => build(settings).app,
     secretKeys,
   };
 }
