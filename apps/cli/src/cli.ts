@@ -9,7 +9,7 @@ import { channelsCreate, channelsDelete, channelsList, channelsUpdate } from './
 import { checksCreate, checksDelete, checksUpdate } from './commands/checks';
 import { completionCommand } from './commands/completion';
 import { checksList, eventsList, sitesList } from './commands/lists';
-import { maintenanceCreate, maintenanceDelete, maintenanceList } from './commands/maintenance';
+import { maintenanceCreate, maintenanceDelete, maintenanceList, maintenanceUpdate } from './commands/maintenance';
 import { sitesCreate, sitesDelete, sitesRestore, sitesUpdate } from './commands/sites';
 import { runnersCreate, runnersList, runnersRevoke, runnersRotateKey } from './commands/runners';
 import { secretKeyGenerate, secretKeyRotate } from './commands/secret-key';
@@ -41,6 +41,7 @@ export const COMMANDS: readonly Command[] = [
   channelsDelete,
   maintenanceList,
   maintenanceCreate,
+  maintenanceUpdate,
   maintenanceDelete,
   eventsList,
   auditList,
@@ -58,7 +59,7 @@ export const GROUP_SUMMARIES: Readonly<Record<string, string>> = {
   sites: 'List, create, change, archive and restore sites',
   checks: 'List, create, change and delete checks',
   channels: 'List, create, change and delete notification channels',
-  maintenance: 'List, schedule and delete maintenance windows',
+  maintenance: 'List, schedule, change and delete maintenance windows',
   events: 'List events',
   audit: 'Read the audit log',
   'secret-key': 'Make and rotate the data key that seals stored secrets',

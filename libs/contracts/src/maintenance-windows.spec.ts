@@ -1,4 +1,4 @@
-import { CreateMaintenanceWindowBody, ListMaintenanceWindowsQuery } from './maintenance-windows';
+import { CreateMaintenanceWindowBody, ListMaintenanceWindowsQuery, UpdateMaintenanceWindowBody, windowEndProblem } from './maintenance-windows';
 
 const SITE = '3f0e8a4e-6c1b-4f7e-9d7a-2b1c0d9e8f7a';
 const window = (starts_at: string, ends_at: string) => CreateMaintenanceWindowBody.safeParse({ site_id: SITE, starts_at, ends_at });
@@ -24,5 +24,25 @@ describe('the maintenance window contracts', () => {
     expect(ListMaintenanceWindowsQuery.parse({ active: 'false' })).toEqual({ active: false, limit: 50 });
     expect(ListMaintenanceWindowsQuery.parse({ active: 'true' }).active).toBe(true);
     expect(ListMaintenanceWindowsQuery.safeParse({ active: 'yes' }).success).toBe(false);
+  });
+
+  it('take any part of a window as an update, null clearing the check and the reason, and nothing unknown', () => {
+    expect(UpdateMaintenanceWindowBody.parse({})).toEqual({});
+    expect(UpdateMaintenanceWindowBody.parse({ check_id: null, reason: null })).toEqual({ check_id: null, reason: null });
+    expect(UpdateMaintenanceWindowBody.parse({ ends_at: '2030-01-01T00:00:00Z' })).toEqual({ ends_at: '2030-01-01T00:00:00Z' });
+    expect(UpdateMaintenanceWindowBody.safeParse({ title: 'x' }).success).toBe(false);
+    expect(UpdateMaintenanceWindowBody.safeParse({ site_id: null }).success).toBe(false);
+  });
+
+  it('refuse, naming ends_at, an update giving both times in the wrong order', () => {
+    const result = UpdateMaintenanceWindowBody.safeParse({ starts_at: '2030-01-02T00:00:00Z', ends_at: '2030-01-01T00:00:00Z' });
+    expect(result.error?.issues.map((issue) => issue.path.join('.'))).toEqual(['ends_at']);
+  });
+
+  it('judge a window end by one rule, for create and for the merged window of an update', () => {
+    const start = new Date('2030-01-01T00:00:00Z');
+    expect(windowEndProblem(start, new Date('2030-02-01T00:00:00Z'))).toBeUndefined();
+    expect(windowEndProblem(start, start)).toBe('must be after starts_at');
+    expect(windowEndProblem(start, new Date('2030-02-01T00:00:00.001Z'))).toBe('must be at most 31 days after starts_at');
   });
 });

@@ -164,6 +164,25 @@ describe.each(testDatabaseKinds())('evaluatePending on %s', (kind) => {
     expect(await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })).toBe(0);
   });
 
+  it('reads the windows as they are at each pass: a window ended early stops suppressing at its new end', async () => {
+    const { site, check } = await seedCheck(prisma);
+    await channelsFor(site);
+    const window = await prisma.maintenanceWindow.create({ data: { siteId: site.id, startsAt: at(30), endsAt: at(3600), reason: 'deploy' } });
+    await insertResults(prisma, check, site.id, START, [...round(0, true, true, true), ...round(60, false, false, true)]);
+    expect((await evaluate()).counts.transitions).toBe(0);
+    expect(await statusOf(site, check)).toEqual({ check: 'maintenance', site: 'maintenance' });
+
+    // What PATCH /api/v1/maintenance-windows/:id writes: the same row, with the new end.
+    await prisma.maintenanceWindow.update({ where: { id: window.id }, data: { endsAt: at(90) } });
+    await insertResults(prisma, check, site.id, START, round(120, false, false, true));
+    const { counts, lines } = await evaluate();
+    expect(counts.transitions).toBeGreaterThan(0);
+    expect(lines.filter((l) => l['suppressed'] === 'in_maintenance')).toEqual([]);
+    const [opened] = await eventsOf(prisma, check.id);
+    expect(opened).toMatchObject({ startedAt: at(120), endedAt: null });
+    expect((await statusOf(site, check)).check).not.toBe('maintenance');
+  });
+
   it('writes nothing in read-only mode, logs what it would have written, and leaves the results pending', async () => {
     const { site, check } = await seedCheck(prisma);
     await channelsFor(site);

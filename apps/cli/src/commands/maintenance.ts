@@ -1,20 +1,24 @@
 import {
   createMaintenanceWindow,
   deleteMaintenanceWindow,
+  getMaintenanceWindow,
+  getSite,
   listMaintenanceWindows,
   listSites,
   MAX_MAINTENANCE_WINDOW_DAYS,
   ResourceId,
   type ResponseOf,
+  updateMaintenanceWindow,
 } from '@vigil/contracts';
 import { type Command, type CommandContext, stringFlag, UsageError } from '../context';
 import { formatTable, formatTime, yesNo } from '../table';
-import { given, idArgument } from './flags';
+import { given, idArgument, requireChange } from './flags';
 import { siteId } from './sites';
 
 export type MaintenanceJson = ResponseOf<typeof listMaintenanceWindows>['data'][number];
 
 const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+const RELATIVE = /^\+(\d+)([mhd])$/;
 
 /**
  * `now`, an ISO 8601 time with its zone, or (for the end) `+90m`, `+2h`, `+1d` after the start:
@@ -22,7 +26,7 @@ const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000
  */
 export function windowTime(flag: string, value: string, now: Date, start?: Date): Date {
   if (value === 'now') return now;
-  const relative = /^\+(\d+)([mhd])$/.exec(value);
+  const relative = RELATIVE.exec(value);
   if (relative !== null) {
     if (start === undefined) throw new UsageError(`--${flag} cannot be relative; give a time or "now"`);
     return new Date(start.getTime() + Number(relative[1]) * UNIT_MS[relative[2]]);
@@ -33,6 +37,14 @@ export function windowTime(flag: string, value: string, now: Date, start?: Date)
     throw new UsageError(`--${flag} must be "now", a time with its zone such as 2026-12-24T22:00:00Z${start ? ', or +N[m|h|d] after --starts-at' : ''} (got "${value}")`);
   }
   return date;
+}
+
+/** `--check ID`, or (for an update) `all`: the whole site. */
+function checkFlag(ctx: CommandContext, allowAll: boolean): string | null | undefined {
+  const value = stringFlag(ctx.flags, 'check');
+  if (value === undefined || ResourceId.safeParse(value).success) return value;
+  if (allowAll && value === 'all') return null;
+  throw new UsageError(`--check must be a check id (a UUID${allowAll ? ', or "all" for the whole site' : ''}; got "${value}")`);
 }
 
 function printWindow(ctx: CommandContext, verb: string, window: MaintenanceJson, site: string): void {
@@ -96,8 +108,7 @@ export const maintenanceCreate: Command = {
     const now = new Date();
     const start = windowTime('starts-at', stringFlag(ctx.flags, 'starts-at') ?? '', now);
     const end = windowTime('ends-at', stringFlag(ctx.flags, 'ends-at') ?? '', now, start);
-    const checkId = stringFlag(ctx.flags, 'check');
-    if (checkId !== undefined && !ResourceId.safeParse(checkId).success) throw new UsageError(`--check must be a check id (a UUID; got "${checkId}")`);
+    const checkId = checkFlag(ctx, false) ?? undefined;
     const api = ctx.api();
     const site = stringFlag(ctx.flags, 'site') ?? '';
     const body = {
@@ -107,6 +118,52 @@ export const maintenanceCreate: Command = {
       ...given({ check_id: checkId, reason: stringFlag(ctx.flags, 'reason') }),
     };
     printWindow(ctx, 'Scheduled', await api.request(createMaintenanceWindow, { body }), site);
+  },
+};
+
+export const maintenanceUpdate: Command = {
+  name: 'maintenance update',
+  summary: "Change a maintenance window's times, scope or reason",
+  description: [
+    `Only the flags given change; the window as changed must still end after it starts and last at most ${MAX_MAINTENANCE_WINDOW_DAYS} days.`,
+    'Times as for create; a relative --ends-at counts from the new --starts-at, else from the stored start.',
+    '--check all widens the window to the whole site; --reason "" removes the reason:',
+    '  vigil maintenance update 7f1c…-… --ends-at +3h --reason "database upgrade, second pass"',
+  ].join('\n'),
+  args: [{ name: 'id', description: 'The window id (from vigil maintenance list)' }],
+  flags: {
+    site: { type: 'string', value: 'SITE', description: 'Move it to this site (its slug or id); with --check if it covered a check' },
+    check: { type: 'string', value: 'ID', description: 'Only this check of the site; "all": the whole site' },
+    'starts-at': { type: 'string', value: 'TIME', description: 'When it starts' },
+    'ends-at': { type: 'string', value: 'TIME', description: 'When it ends' },
+    reason: { type: 'string', value: 'TEXT', description: 'Why, for people ("" removes it)' },
+  },
+  api: true,
+  async run(ctx) {
+    const id = idArgument(ctx, 'a maintenance window');
+    const now = new Date();
+    const startsAt = stringFlag(ctx.flags, 'starts-at');
+    const endsAt = stringFlag(ctx.flags, 'ends-at');
+    const start = startsAt === undefined ? undefined : windowTime('starts-at', startsAt, now);
+    // A relative end without --starts-at counts from the window's own start, which only the API knows.
+    const fromStoredStart = endsAt !== undefined && start === undefined && RELATIVE.test(endsAt);
+    const end = endsAt === undefined || fromStoredStart ? undefined : windowTime('ends-at', endsAt, now, start);
+    const checkId = checkFlag(ctx, true);
+    const site = stringFlag(ctx.flags, 'site');
+    const reason = stringFlag(ctx.flags, 'reason');
+    requireChange(given({ site, checkId, startsAt, endsAt, reason }), ['site', 'check', 'starts-at', 'ends-at', 'reason']);
+    const api = ctx.api();
+    const storedStart = fromStoredStart ? new Date((await api.request(getMaintenanceWindow, { params: { id } })).starts_at) : undefined;
+    const body = given({
+      site_id: site === undefined ? undefined : await siteId(api, site),
+      check_id: checkId,
+      starts_at: start?.toISOString(),
+      ends_at: (storedStart === undefined ? end : windowTime('ends-at', endsAt ?? '', now, storedStart))?.toISOString(),
+      reason: reason === undefined ? undefined : reason === '' ? null : reason,
+    });
+    const window = await api.request(updateMaintenanceWindow, { params: { id }, body });
+    if (ctx.json) return ctx.printJson(window);
+    printWindow(ctx, 'Changed', window, site ?? (await api.request(getSite, { params: { id: window.site_id } })).slug);
   },
 };
 

@@ -196,5 +196,32 @@ describe('vigil sites, checks, channels and maintenance create, update and delet
       expect(noZone.code).toBe(2);
       expect(noZone.stderr.split('\n')[0]).toMatch(/^vigil: --starts-at must be "now", a time with its zone/);
     });
+
+    it('changes only the fields given: times (relative to the stored start), scope and reason, and says what it did', async () => {
+      await json(['sites', 'create', 'Moved']);
+      const check = await json<{ id: string }>(['checks', 'create', 'tcp', 'moved.example.com:443', '--site', 'moved']);
+      type Window = { id: string; site_id: string; check_id: string | null; starts_at: string; ends_at: string; reason: string | null };
+      const window = await json<Window>(['maintenance', 'create', '--site', 'moved', '--starts-at', '2030-03-01T10:00:00Z', '--ends-at', '+1h', '--reason', 'firmware']);
+
+      const later = await json<Window>(['maintenance', 'update', window.id, '--ends-at', '+3h']);
+      expect(later).toMatchObject({ id: window.id, starts_at: '2030-03-01T10:00:00.000Z', ends_at: '2030-03-01T13:00:00.000Z', reason: 'firmware' });
+      const moved = await json<Window>(['maintenance', 'update', window.id, '--starts-at', '2030-03-02T10:00:00+01:00', '--ends-at', '+30m', '--check', check.id]);
+      expect(moved).toMatchObject({ starts_at: '2030-03-02T09:00:00.000Z', ends_at: '2030-03-02T09:30:00.000Z', check_id: check.id, reason: 'firmware' });
+
+      const said = await vigil(['maintenance', 'update', window.id, '--check', 'all', '--reason', '']);
+      expect(said).toEqual({ code: 0, stdout: `Changed maintenance of site moved from 2030-03-02T09:00:00Z to 2030-03-02T09:30:00Z, id ${window.id}.\n`, stderr: '' });
+      expect(await json(['maintenance', 'list', '--site', 'moved'])).toEqual([expect.objectContaining({ id: window.id, check_id: null, reason: null })]);
+
+      const backwards = await vigil(['maintenance', 'update', window.id, '--ends-at', '2030-03-01T00:00:00Z']);
+      expect(backwards.code).toBe(1);
+      expect(backwards.stderr).toMatch(/^vigil: 422 validation_failed: .*ends_at.*after starts_at.*\n$/);
+      const nothing = await vigil(['maintenance', 'update', window.id]);
+      expect([nothing.code, nothing.stderr.split('\n')[0]]).toEqual([2, 'vigil: nothing to change: give at least one of --site, --check, --starts-at, --ends-at, --reason']);
+      const badCheck = await vigil(['maintenance', 'update', window.id, '--check', 'some']);
+      expect([badCheck.code, badCheck.stderr.split('\n')[0]]).toEqual([2, 'vigil: --check must be a check id (a UUID, or "all" for the whole site; got "some")']);
+      const unknown = await vigil(['maintenance', 'update', '0b9f8a5e-0000-4000-8000-000000000000', '--reason', 'x']);
+      expect(unknown.code).toBe(1);
+      expect(unknown.stderr).toMatch(/^vigil: 404 /);
+    });
   });
 });

@@ -6,13 +6,15 @@ import {
   listMaintenanceWindows,
   type QueryOf,
   type ResponseOf,
+  updateMaintenanceWindow,
+  windowEndProblem,
 } from '@vigil/contracts';
-import type { Database, MaintenanceWindow, Prisma } from '@vigil/db';
+import { type Database, type MaintenanceWindow, type Prisma, type VigilTransaction, withTransaction } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { invalidField } from '../http/validation';
-import { siteArchived } from './site-archive';
+import { assertSiteLive, siteArchived } from './site-archive';
 
 const WINDOW_RELATIONS = { site: { select: { uuid: true } }, check: { select: { uuid: true } } } as const;
 type WindowRow = MaintenanceWindow & { site: { uuid: string }; check: { uuid: string } | null };
@@ -32,18 +34,54 @@ function windowJson(window: WindowRow, nowMs: number): ResponseOf<typeof getMain
 
 
 /** The internal ids the body's uuids name: the site, and the check if any, which must be one of the site's. */
-async function resolveTarget(db: Pick<Database, 'prisma'>, body: BodyOf<typeof createMaintenanceWindow>) {
-  const site = await db.prisma.site.findUnique({ where: { uuid: body.site_id }, select: { id: true, archivedAt: true } });
+async function resolveTarget(prisma: Pick<Database['prisma'], 'site' | 'check'>, body: { site_id: string; check_id?: string }) {
+  const site = await prisma.site.findUnique({ where: { uuid: body.site_id }, select: { id: true, archivedAt: true } });
   if (site === null) throw invalidField('site_id', 'no site has this id');
   if (site.archivedAt !== null) throw siteArchived(body.site_id);
   if (body.check_id === undefined) return { siteId: site.id, checkId: null };
-  const check = await db.prisma.check.findFirst({
+  const check = await prisma.check.findFirst({
     where: { uuid: body.check_id, deletedAt: null },
     select: { id: true, endpoint: { select: { siteId: true } } },
   });
   if (check === null) throw invalidField('check_id', 'no check has this id');
   if (check.endpoint.siteId !== site.id) throw invalidField('check_id', 'is a check of another site than site_id');
   return { siteId: site.id, checkId: check.id };
+}
+
+const windowNotFound = (id: string) => HttpError.notFound(`No maintenance window has the id ${id}`);
+
+/**
+ * What `PATCH /api/v1/maintenance-windows/:id` does with a valid body. The row is locked first,
+ * so two updates of one window cannot each pass the length rule and together break it.
+ * The scope is resolved again only when the body names it: a window whose check was deleted
+ * since can still have its times changed.
+ */
+async function changeWindow(tx: VigilTransaction, uuid: string, patch: BodyOf<typeof updateMaintenanceWindow>): Promise<WindowRow> {
+  const [locked] = await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM maintenance_windows WHERE uuid = ${uuid}::uuid FOR UPDATE`;
+  if (locked === undefined) throw windowNotFound(uuid);
+  const current = await tx.maintenanceWindow.findUniqueOrThrow({ where: { id: locked.id }, include: WINDOW_RELATIONS });
+  await assertSiteLive(tx, current.siteId);
+  const startsAt = patch.starts_at === undefined ? current.startsAt : new Date(patch.starts_at);
+  const endsAt = patch.ends_at === undefined ? current.endsAt : new Date(patch.ends_at);
+  const endProblem = windowEndProblem(startsAt, endsAt);
+  if (endProblem !== undefined) throw invalidField('ends_at', endProblem);
+  const scopeChanged = patch.site_id !== undefined || patch.check_id !== undefined;
+  const target = scopeChanged
+    ? await resolveTarget(tx, {
+        site_id: patch.site_id ?? current.site.uuid,
+        ...(patch.check_id === null ? {} : { check_id: patch.check_id ?? current.check?.uuid }),
+      })
+    : undefined;
+  return tx.maintenanceWindow.update({
+    where: { id: current.id },
+    data: {
+      ...(target === undefined ? {} : { siteId: target.siteId, checkId: target.checkId }),
+      startsAt,
+      endsAt,
+      ...(patch.reason === undefined ? {} : { reason: patch.reason ?? '' }),
+    },
+    include: WINDOW_RELATIONS,
+  });
 }
 
 interface WindowPosition {
@@ -72,7 +110,7 @@ export function mountMaintenanceWindows(ctx: AreaContext): void {
   const { db } = ctx.deps;
 
   ctx.route(createMaintenanceWindow, async ({ body }) => {
-    const { siteId, checkId } = await resolveTarget(db, body);
+    const { siteId, checkId } = await resolveTarget(db.prisma, body);
     const window = await db.prisma.maintenanceWindow.create({
       data: { siteId, checkId, startsAt: new Date(body.starts_at), endsAt: new Date(body.ends_at), reason: body.reason ?? '' },
       include: WINDOW_RELATIONS,
@@ -97,12 +135,17 @@ export function mountMaintenanceWindows(ctx: AreaContext): void {
 
   ctx.route(getMaintenanceWindow, async ({ params }) => {
     const window = await db.prisma.maintenanceWindow.findUnique({ where: { uuid: params.id }, include: WINDOW_RELATIONS });
-    if (window === null) throw HttpError.notFound(`No maintenance window has the id ${params.id}`);
+    if (window === null) throw windowNotFound(params.id);
+    return windowJson(window, Date.now());
+  });
+
+  ctx.route(updateMaintenanceWindow, async ({ params, body }) => {
+    const window = await withTransaction(db, (tx) => changeWindow(tx, params.id, body));
     return windowJson(window, Date.now());
   });
 
   ctx.route(deleteMaintenanceWindow, async ({ params }) => {
     const { count } = await db.prisma.maintenanceWindow.deleteMany({ where: { uuid: params.id } });
-    if (count === 0) throw HttpError.notFound(`No maintenance window has the id ${params.id}`);
+    if (count === 0) throw windowNotFound(params.id);
   });
 }
