@@ -1,6 +1,6 @@
 // Test support: a fresh database per test file, copied from one migrated once per migration set
-// (template.ts): an in-memory PGlite always, and PostgreSQL when TEST_DATABASE_URL names a
-// server (`.ci/run` sets it).
+// (template.ts): an in-memory PGlite always, and PostgreSQL where a spec tests its semantics
+// and TEST_DATABASE_URL names a server (`.ci/run` sets it).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
@@ -13,9 +13,18 @@ export function testDatabaseUrl(): string | undefined {
   return process.env['TEST_DATABASE_URL'] || undefined;
 }
 
-/** The database kinds integration tests run on here: PGlite, plus PostgreSQL when configured. */
-export function testDatabaseKinds(): TestDatabaseKind[] {
-  return testDatabaseUrl() ? ['embedded', 'postgres'] : ['embedded'];
+export interface TestDatabaseKindsOptions {
+  /**
+   * `'semantics'`: what the spec tests is PostgreSQL's own behaviour (locks, SKIP LOCKED,
+   * concurrency, NOTIFY across connections, constraints, migrations, several processes), so it
+   * runs on PostgreSQL too when TEST_DATABASE_URL is set. Say which at the call.
+   */
+  postgres?: 'semantics';
+}
+
+/** The kinds a spec runs on: PGlite, plus PostgreSQL when the spec asks and a server is configured. */
+export function testDatabaseKinds(options: TestDatabaseKindsOptions = {}): TestDatabaseKind[] {
+  return options.postgres === 'semantics' && testDatabaseUrl() ? ['embedded', 'postgres'] : ['embedded'];
 }
 
 export interface TestDatabase {
