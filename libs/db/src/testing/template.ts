@@ -13,9 +13,14 @@ import { DATA_DIR_ENTRY } from '../embedded-files';
 import { migrate } from '../migrations/apply';
 import { findPrismaDir, readMigrationSet } from '../migrations/files';
 
+/** Another prisma/ folder than the workspace's (the harness's own tests make one with a new migration). */
+export interface MigrationsSource {
+  prismaDir?: string;
+}
+
 /** A short hash of the migration files: a template or snapshot is reused only while they are unchanged. */
-export function migrationsHash(): string {
-  const set = readMigrationSet(findPrismaDir());
+export function migrationsHash(source: MigrationsSource = {}): string {
+  const set = readMigrationSet(findPrismaDir(source.prismaDir));
   const hash = createHash('sha256').update(set.lockfile ?? '');
   for (const m of set.migrations) hash.update(`\0${m.name}\0${m.checksum}`);
   return hash.digest('hex').slice(0, 12);
@@ -27,8 +32,8 @@ const TEMPLATE_LOCK_KEY = 0x76746d70; // "vtmp"
 // Another checkout's template (other migrations) may be in use by its run; only old ones are dropped.
 const STALE_TEMPLATE_MS = 24 * 60 * 60 * 1000;
 
-export function postgresTemplateName(): string {
-  return `${TEMPLATE_PREFIX}${migrationsHash()}`;
+export function postgresTemplateName(source: MigrationsSource = {}): string {
+  return `${TEMPLATE_PREFIX}${migrationsHash(source)}`;
 }
 
 function databaseUrl(serverUrl: string, name: string): string {
@@ -47,8 +52,8 @@ async function databaseExists(client: Client, name: string): Promise<boolean> {
  * a temporary name and renamed only when complete, so its name existing means it is usable; no
  * one may connect to it (CREATE DATABASE … TEMPLATE refuses a template that has sessions).
  */
-export async function ensurePostgresTemplate(serverUrl: string): Promise<string> {
-  const name = postgresTemplateName();
+export async function ensurePostgresTemplate(serverUrl: string, source: MigrationsSource = {}): Promise<string> {
+  const name = postgresTemplateName(source);
   const admin = await connectPostgres(serverUrl, 'is TEST_DATABASE_URL right?');
   try {
     if (await databaseExists(admin, name)) return name;
@@ -61,7 +66,7 @@ export async function ensurePostgresTemplate(serverUrl: string): Promise<string>
       await admin.query(`CREATE DATABASE "${partial}"`);
       const db = await openDatabase({ kind: 'postgres', url: databaseUrl(serverUrl, partial) }, { poolSize: 1 });
       try {
-        await migrate(db);
+        await migrate(db, source);
       } finally {
         await db.close();
       }
