@@ -45,5 +45,7 @@ module.exports = {
   },
   transformIgnorePatterns: [`/node_modules/(?!(${esm.map(escape).join('|')})/)`],
   coverageReporters: ['text-summary', 'json-summary'],
+  // Migrates the test databases' template and snapshot once per run (libs/db/src/testing/template.ts).
+  globalSetup: path.join(__dirname, 'libs', 'db', 'src', 'testing', 'global-setup.ts'),
   reporters: ['default', path.join(__dirname, 'tools', 'scripts', 'jest-results-reporter.cjs')],
 };

@@ -45,6 +45,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** Told which files in the embedded data dir were looser than private, and made private. */
   log?: TightenLog;
+  /** In memory only: start from this dump (PGlite's `dumpDataDir`), as tests start from a migrated snapshot. */
+  loadDataDir?: Blob;
 }
 
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
@@ -71,7 +73,9 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
     });
   }
   try {
-    pglite = dataDir ? await PGlite.create(join(dataDir, DATA_DIR_ENTRY.database)) : await PGlite.create();
+    pglite = dataDir
+      ? await PGlite.create(join(dataDir, DATA_DIR_ENTRY.database))
+      : await PGlite.create({ loadDataDir: options.loadDataDir });
   } catch (error) {
     release();
     throw new DatabaseError(

@@ -244,7 +244,8 @@ describe.each(testDatabaseKinds())('evaluatePending on %s', (kind) => {
   });
 });
 
-if (testDatabaseKinds().includes('postgres')) {
+// PostgreSQL: two evaluators claiming checks concurrently (SKIP LOCKED).
+if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
   describe('evaluatePending with two concurrent evaluators on postgres', () => {
     let database: TestDatabase;
     beforeAll(async () => {

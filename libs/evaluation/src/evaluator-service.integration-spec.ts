@@ -7,7 +7,8 @@ import { Registry } from 'prom-client';
 import { type EvaluatorService, startEvaluator } from './evaluator-service';
 import { insertResults, round, seedCheck } from './testing/seed';
 
-describe.each(testDatabaseKinds())('the evaluator service on %s', (kind) => {
+// PostgreSQL: the ingest NOTIFY reaching the evaluator's LISTEN connection.
+describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluator service on %s', (kind) => {
   let database: TestDatabase;
   let evaluator: EvaluatorService | undefined;
   beforeAll(async () => {

@@ -44,7 +44,8 @@ describe('the images, replayed without Docker', () => {
   });
 });
 
-describe.each(testDatabaseKinds())('the bundles started with node, as compose starts them (%s)', (kind) => {
+// PostgreSQL: the services as separate processes sharing one database.
+describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the bundles started with node, as compose starts them (%s)', (kind) => {
   it('migrate once, then serve healthy, take a runner with a key from the CLI, and stop cleanly on SIGTERM', async () => {
     const scratch = kind === 'postgres' ? await createScratchPostgres() : undefined;
     try {

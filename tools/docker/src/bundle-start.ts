@@ -15,7 +15,8 @@ void (async () => {
   const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${line}`);
   try {
     const staged = await prepareApps(workDir, log);
-    for (const kind of testDatabaseKinds()) {
+    // PostgreSQL: the services as separate processes sharing one database.
+    for (const kind of testDatabaseKinds({ postgres: 'semantics' })) {
       if (kind === 'embedded') {
         await runSmoke(staged, { kind }, workDir, log);
         continue;

@@ -74,7 +74,8 @@ describe('the fleet the fault tests evaluate', () => {
   });
 });
 
-if (testDatabaseKinds().includes('postgres')) {
+// PostgreSQL: evaluator processes killed and restarted on one shared database.
+if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
   describe('an evaluator process killed in the middle of its work', () => {
     const plan: FleetPlan = planFleet({ seed: 7, checks: 300, rounds: 10 });
     /** Rounds before this one are evaluated before any process is killed: the kills hit checks with history. */

@@ -110,7 +110,8 @@ describe('the balancer in front of the controllers', () => {
   });
 });
 
-if (testDatabaseKinds().includes('postgres')) {
+// PostgreSQL: Vigil's services as separate processes sharing one database.
+if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
   describe('Vigil as separate processes on PostgreSQL', () => {
     let database: TestDatabase;
     let target: LocationTarget;

@@ -7,7 +7,8 @@ import request from 'supertest';
 import { type DueCheckOptions, seedDueChecks, resultFor } from '../runner-api/test-helpers';
 import { createControllerHarness, type ControllerHarness, type HarnessRunner } from '../testing';
 
-describe.each(testDatabaseKinds())('POST /api/runner/report on %s', (kind) => {
+// PostgreSQL: two instances storing one report at once, and NOTIFY to the evaluator.
+describe.each(testDatabaseKinds({ postgres: 'semantics' }))('POST /api/runner/report on %s', (kind) => {
   let harness: ControllerHarness;
   beforeAll(async () => {
     harness = await createControllerHarness(kind);

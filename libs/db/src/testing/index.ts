@@ -1,9 +1,11 @@
-// Test support: a fresh, migrated database per test file, on PGlite always and
-// on PostgreSQL when TEST_DATABASE_URL names a server (`.ci/run` sets it).
+// Test support: a fresh database per test file, copied from one migrated once per migration set
+// (template.ts): an in-memory PGlite always, and PostgreSQL where a spec tests its semantics
+// and TEST_DATABASE_URL names a server (`.ci/run` sets it).
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import { type Database, openDatabase } from '../client';
-import { migrate } from '../migrations/apply';
+import { ensureEmbeddedSnapshot, ensurePostgresTemplate } from './template';
 
 export type TestDatabaseKind = 'embedded' | 'postgres';
 
@@ -11,9 +13,18 @@ export function testDatabaseUrl(): string | undefined {
   return process.env['TEST_DATABASE_URL'] || undefined;
 }
 
-/** The database kinds integration tests run on here: PGlite, plus PostgreSQL when configured. */
-export function testDatabaseKinds(): TestDatabaseKind[] {
-  return testDatabaseUrl() ? ['embedded', 'postgres'] : ['embedded'];
+export interface TestDatabaseKindsOptions {
+  /**
+   * `'semantics'`: what the spec tests is PostgreSQL's own behaviour (locks, SKIP LOCKED,
+   * concurrency, NOTIFY across connections, constraints, migrations, several processes), so it
+   * runs on PostgreSQL too when TEST_DATABASE_URL is set. Say which at the call.
+   */
+  postgres?: 'semantics';
+}
+
+/** The kinds a spec runs on: PGlite, plus PostgreSQL when the spec asks and a server is configured. */
+export function testDatabaseKinds(options: TestDatabaseKindsOptions = {}): TestDatabaseKind[] {
+  return options.postgres === 'semantics' && testDatabaseUrl() ? ['embedded', 'postgres'] : ['embedded'];
 }
 
 export interface TestDatabase {
@@ -23,46 +34,59 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-/** A URL naming a brand-new, empty PostgreSQL database on the test server, and a way to drop it. */
-export async function createScratchPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+function requireServerUrl(): string {
   const serverUrl = testDatabaseUrl();
   if (!serverUrl) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `vigil_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
+  return serverUrl;
+}
+
+async function onServer<T>(serverUrl: string, fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
   try {
-    await admin.query(`CREATE DATABASE "${name}"`);
+    return await fn(client);
   } finally {
-    await admin.end();
+    await client.end();
+  }
+}
+
+/**
+ * A URL naming a brand-new PostgreSQL database on the test server, and a way to drop it:
+ * empty by default (for what migrates it itself), or with every migration applied
+ * (`{ migrated: true }`, copied from the template database).
+ */
+export async function createScratchPostgres(options: { migrated?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
+  const serverUrl = requireServerUrl();
+  const name = `vigil_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const create = async () => {
+    const template = options.migrated ? ` TEMPLATE "${await ensurePostgresTemplate(serverUrl)}"` : '';
+    await onServer(serverUrl, (client) => client.query(`CREATE DATABASE "${name}"${template}`));
+  };
+  try {
+    await create();
+  } catch (error) {
+    // invalid_catalog_name: another run with other migrations dropped the template since; make it again.
+    if (!options.migrated || (error as { code?: string }).code !== '3D000') throw error;
+    await create();
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    async drop() {
-      const client = new Client({ connectionString: serverUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => onServer(serverUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
 
-export async function createTestDatabase(
-  kind: TestDatabaseKind,
-  options: { migrate?: boolean } = {},
-): Promise<TestDatabase> {
+/** A fresh database of `kind`, migrated unless `{ migrate: false }` (then empty). */
+export async function createTestDatabase(kind: TestDatabaseKind, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  const migrated = options.migrate !== false;
   if (kind === 'embedded') {
-    const db = await openDatabase({ kind: 'embedded', dataDir: null });
-    if (options.migrate !== false) await migrate(db);
+    const loadDataDir = migrated ? new Blob([readFileSync(await ensureEmbeddedSnapshot())]) : undefined;
+    const db = await openDatabase({ kind: 'embedded', dataDir: null }, { loadDataDir });
     return { db, dispose: () => db.close() };
   }
-  const scratch = await createScratchPostgres();
+  const scratch = await createScratchPostgres({ migrated });
   const db = await openDatabase({ kind: 'postgres', url: scratch.url }, { poolSize: 4 });
-  if (options.migrate !== false) await migrate(db);
   return {
     db,
     url: scratch.url,
