@@ -56,9 +56,7 @@ export class RunQueue {
         continue;
       }
       this.keys.add(key);
-      const waitMs = startDelayMs(run, Date.now());
-      if (waitMs > 0) this.delayedRuns.set(key, setTimeout(() => this.makeReady(key, run), waitMs));
-      else this.waiting.push(run);
+      this.waitForDue(key, run);
     }
     this.startWhatFits();
     return skipped;
@@ -89,8 +87,19 @@ export class RunQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /** Ready now if due, else a timer; a timer may fire a millisecond early by the wall clock, so it checks again. */
+  private waitForDue(key: string, run: RunSpec): void {
+    const waitMs = startDelayMs(run, Date.now());
+    if (waitMs > 0) this.delayedRuns.set(key, setTimeout(() => this.makeReady(key, run), waitMs));
+    else this.waiting.push(run);
+  }
+
   private makeReady(key: string, run: RunSpec): void {
     this.delayedRuns.delete(key);
+    if (startDelayMs(run, Date.now()) > 0) {
+      this.waitForDue(key, run);
+      return;
+    }
     this.waiting.push(run);
     this.startWhatFits();
   }
