@@ -32,7 +32,7 @@ describe('module boundaries', () => {
   });
 
   it('forbid a util lib from importing a data-access lib', async () => {
-    const errors = await boundaryErrors('libs/quorum/src/bad.ts', "import { openDatabase } from '@vigil/db';\nexport const open = openDatabase;\n");
+    const errors = await boundaryErrors('libs/uptime/src/bad.ts', "import { openDatabase } from '@vigil/db';\nexport const open = openDatabase;\n");
     expect(errors.join('\n')).toMatch(/tagged with "type:util" can only depend on libs tagged with "type:util"/);
   });
 
