@@ -149,16 +149,21 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
       });
       const { api, admin } = fleet;
       await api(createNotificationChannel, { body: { type: 'webhook', name: 'on-call webhook', config: { url: webhook.url }, site_ids: [] } });
-      // Seen by the controller, then silent: as a runner that crashed after working a while.
-      await eventually(async () => (await admin(getRunner, { params: { slug: SILENCED } })).last_seen_at !== null, `${SILENCED} to poll`, 30_000);
-      expect(await fleet.runners.get(SILENCED)?.kill('SIGKILL')).toBe('signal SIGKILL');
-      silencedAt = Date.now();
-      // One site per scenario, each probed and up: the scenarios then start from a site that is up.
-      for (const added of await Promise.all(['Shop', 'Blog', 'Checkout', 'Search'].map((name) => monitoredSite(api, target, name)))) {
-        monitored.push(added);
-        sites.set(added.site.name, added);
-      }
-      await Promise.all(monitored.map((added) => untilUp(api, added)));
+      // Seen by the controller, then silent: as a runner that crashed after working a while. Meanwhile
+      // one site per scenario is added, probed and up: the scenarios then start from a site that is up.
+      const silence = async () => {
+        await eventually(async () => (await admin(getRunner, { params: { slug: SILENCED } })).last_seen_at !== null, `${SILENCED} to poll`, 30_000);
+        expect(await fleet?.runners.get(SILENCED)?.kill('SIGKILL')).toBe('signal SIGKILL');
+        silencedAt = Date.now();
+      };
+      const addSites = async () => {
+        for (const added of await Promise.all(['Shop', 'Blog', 'Checkout', 'Search'].map((name) => monitoredSite(api, target, name)))) {
+          monitored.push(added);
+          sites.set(added.site.name, added);
+        }
+        await Promise.all(monitored.map((added) => untilUp(api, added)));
+      };
+      await Promise.all([silence(), addSites()]);
     }, 240_000);
 
     afterAll(async () => {
@@ -167,21 +172,54 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
       await database?.dispose();
     }, 60_000);
 
+    type Body = (fleet: Fleet) => Promise<void>;
+    const scenarios = new Map<string, Body>();
+    /** Every scenario, once the first test started them. */
+    let runs: Map<string, Promise<void>> | undefined;
+    /**
+     * The scenario called `name`. All of them start together, with the first test, each on a site
+     * of its own: most of their time is spent waiting for probe rounds, which they then wait for
+     * together. The tests take their results in the order declared.
+     */
+    const started = (name: string, live: Fleet): Promise<void> => {
+      runs ??= new Map(
+        [...scenarios].map(([other, body]) => {
+          const run = body(live).then(() => expect(live.unexpectedExits()).toEqual([]));
+          // Its own test awaits it; until then, a failure is no unhandled rejection.
+          run.catch(() => undefined);
+          return [other, run];
+        }),
+      );
+      const run = runs.get(name);
+      if (run === undefined) throw new Error(`no scenario ${name}`);
+      return run;
+    };
+
     /** A test that, when it fails, shows the last lines of every process; and fails if one exited on its own. */
-    const scenario = (name: string, body: (fleet: Fleet) => Promise<void>, timeoutMs: number) =>
+    const scenario = (name: string, body: Body, timeoutMs: number) => {
+      scenarios.set(name, body);
       it(
         name,
         async () => {
           try {
             if (fleet === undefined) throw new Error('the fleet did not start');
-            await body(fleet);
-            expect(fleet.unexpectedExits()).toEqual([]);
+            await started(name, fleet);
           } catch (error) {
             throw withLogs(error, fleet);
           }
         },
         timeoutMs,
       );
+    };
+
+    /**
+     * Resolved once the evaluator that one scenario kills in the middle of an outage runs again
+     * (or that scenario ended without it): the scenarios that need the evaluator to decide within
+     * a few probe rounds start then. A killed controller does not concern them: the runners report
+     * through the balancer, which passes over it, and the API is the other instance.
+     */
+    let evaluatorBack = (): void => undefined;
+    const evaluatorRuns = new Promise<void>((resolve) => (evaluatorBack = resolve));
 
     const site = (name: string): MonitoredSite => {
       const added = sites.get(name);
@@ -193,104 +231,54 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
     const alertsOf = (eventId: string) => webhook.alerts().filter((alert) => alert.eventId === eventId).map((alert) => alert.kind);
 
     scenario(
-      'confirms an outage that 2 of 3 locations see, alerts once through the webhook, and recovers',
-      async ({ api }) => {
-        const shop = site('Shop');
-        target.fail(shop.path, ['us-1', 'eu-1']);
-
-        const down = await untilOpenEvent(api, shop, 'an event confirmed down', (e) => e.type === 'down', 4 * INTERVAL_MS);
-        expect(down).toMatchObject({ site_id: shop.site.id, check_id: shop.check.id, severity: 'high', ended_at: null });
-        // Still failing a round later: the outage is told once, not once per round.
-        await untilStrikes(api, shop, ['us-1', 'eu-1'], 3);
-        await eventually(async () => alertsOf(down.id).length > 0, 'the webhook to receive the alert', 10_000);
-        expect(alertsOf(down.id)).toEqual(['outage_confirmed']);
-
-        target.fail(shop.path, []);
-        const closed = await untilEvent(api, shop, down.id, 'the event closed', (e) => e.state === 'closed', 3 * INTERVAL_MS);
-        expect(closed).toMatchObject({ id: down.id, type: 'down', severity: 'high', resolution_reason: 'recovered', started_at: down.started_at });
-        expect(await transitionsOf(api, closed.id)).toEqual([
-          expect.stringMatching(/^opened seems_down\/low by location:(us-1|eu-1)$/),
-          expect.stringMatching(/^confirmed down\/high by location:(us-1|eu-1)$/),
-          expect.stringMatching(/^recovered down\/high by location:(us-1|eu-1)$/),
-        ]);
-        await eventually(async () => alertsOf(down.id).length > 1, 'the webhook to receive the recovery', 10_000);
-        expect(alertsOf(down.id)).toEqual(['outage_confirmed', 'outage_recovered']);
-        const outbox = (await api(listNotifications, { query: { event_id: down.id } })).data;
-        expect(outbox.map((n) => `${n.kind} ${n.status} ${n.attempt_count}`).sort()).toEqual(['outage_confirmed delivered 1', 'outage_recovered delivered 1']);
-        const ap = (await resultsOf(api, shop.check)).filter((result) => result.location === 'ap-1');
-        expect(ap.length).toBeGreaterThanOrEqual(3);
-        expect(ap.every((result) => result.ok)).toBe(true);
-      },
-      240_000,
-    );
-
-    scenario(
-      'ends an outage that one location sees alone as a false alarm, and alerts no one',
-      async ({ api }) => {
-        const blog = site('Blog');
-        target.fail(blog.path, ['ap-1']);
-
-        const suspected = await untilOpenEvent(api, blog, 'an event, suspected', (e) => e.type === 'seems_down', 3 * INTERVAL_MS);
-        // ap-1 counts as failing (past its threshold), yet one location is no quorum.
-        await untilStrikes(api, blog, ['ap-1'], 3);
-        expect((await locationsOf(api, blog.check)).get('ap-1')).toMatchObject({ failing: true });
-        expect((await eventsOf(api, blog.check)).find((e) => e.id === suspected.id)).toMatchObject({ type: 'seems_down', severity: 'low', state: 'open' });
-
-        target.fail(blog.path, []);
-        const closed = await untilEvent(api, blog, suspected.id, 'the event closed', (e) => e.state === 'closed', 3 * INTERVAL_MS);
-        expect(closed).toMatchObject({ id: suspected.id, type: 'seems_down', severity: 'low', resolution_reason: 'false_alarm' });
-        expect(await transitionsOf(api, closed.id)).toEqual(['opened seems_down/low by location:ap-1', 'false_alarm seems_down/low by location:ap-1']);
-        // Outbox rows are written with the event change: none now means none ever.
-        expect((await api(listNotifications, { query: { event_id: suspected.id } })).data).toEqual([]);
-        expect(webhook.alerts(blog.site.id)).toEqual([]);
-      },
-      240_000,
-    );
-
-    scenario(
       'loses nothing when the evaluator is killed in the middle of an outage and started again',
       async (fleet) => {
-        const { api } = fleet;
-        const checkout = site('Checkout');
-        const failedAt = Date.now();
-        target.fail(checkout.path, ['us-1', 'eu-1']);
-        const suspected = await untilOpenEvent(api, checkout, 'an event, suspected', (e) => e.type === 'seems_down', 3 * INTERVAL_MS);
+        try {
+          const { api } = fleet;
+          const checkout = site('Checkout');
+          const failedAt = Date.now();
+          target.fail(checkout.path, ['us-1', 'eu-1']);
+          const suspected = await untilOpenEvent(api, checkout, 'an event, suspected', (e) => e.type === 'seems_down', 3 * INTERVAL_MS);
 
-        expect(await fleet.evaluator.kill('SIGKILL')).toBe('signal SIGKILL');
-        // The results that confirm the outage arrive while no evaluator runs.
-        const failuresSince = async (location: string) =>
-          (await resultsOf(api, checkout.check)).filter((r) => r.location === location && !r.ok && Date.parse(r.checked_at) >= failedAt).length;
-        await eventually(
-          async () => (await failuresSince('us-1')) >= 2 && (await failuresSince('eu-1')) >= 2,
-          'two failed results from us-1 and eu-1',
-          3 * INTERVAL_MS,
-        );
-        await sleep(1_000);
-        expect((await eventsOf(api, checkout.check)).find((e) => e.id === suspected.id)).toMatchObject({ type: 'seems_down', state: 'open' });
-        expect(alertsOf(suspected.id)).toEqual([]);
+          expect(await fleet.evaluator.kill('SIGKILL')).toBe('signal SIGKILL');
+          // The results that confirm the outage arrive while no evaluator runs.
+          const failuresSince = async (location: string) =>
+            (await resultsOf(api, checkout.check)).filter((r) => r.location === location && !r.ok && Date.parse(r.checked_at) >= failedAt).length;
+          await eventually(
+            async () => (await failuresSince('us-1')) >= 2 && (await failuresSince('eu-1')) >= 2,
+            'two failed results from us-1 and eu-1',
+            3 * INTERVAL_MS,
+          );
+          await sleep(1_000);
+          expect((await eventsOf(api, checkout.check)).find((e) => e.id === suspected.id)).toMatchObject({ type: 'seems_down', state: 'open' });
+          expect(alertsOf(suspected.id)).toEqual([]);
 
-        await fleet.restartEvaluator();
-        const down = await untilEvent(api, checkout, suspected.id, 'the event confirmed down', (e) => e.type === 'down', 20_000);
-        expect(down).toMatchObject({ id: suspected.id, started_at: suspected.started_at, severity: 'high' });
-        // Every result counted: each location's strikes are its failed results in a row, none missed.
-        await eventually(
-          async () => {
-            const [states, results] = [await locationsOf(api, checkout.check), await resultsOf(api, checkout.check)];
-            return LOCATIONS.every((location) => {
-              const mine = results.filter((r) => r.location === location);
-              const streak = mine.findIndex((r) => r.ok);
-              return states.get(location)?.failing_strikes === (streak === -1 ? mine.length : streak);
-            });
-          },
-          'failing strikes equal to the failed results in a row at each location',
-          2 * INTERVAL_MS,
-        );
+          await fleet.restartEvaluator();
+          evaluatorBack();
+          const down = await untilEvent(api, checkout, suspected.id, 'the event confirmed down', (e) => e.type === 'down', 20_000);
+          expect(down).toMatchObject({ id: suspected.id, started_at: suspected.started_at, severity: 'high' });
+          // Every result counted: each location's strikes are its failed results in a row, none missed.
+          await eventually(
+            async () => {
+              const [states, results] = [await locationsOf(api, checkout.check), await resultsOf(api, checkout.check)];
+              return LOCATIONS.every((location) => {
+                const mine = results.filter((r) => r.location === location);
+                const streak = mine.findIndex((r) => r.ok);
+                return states.get(location)?.failing_strikes === (streak === -1 ? mine.length : streak);
+              });
+            },
+            'failing strikes equal to the failed results in a row at each location',
+            2 * INTERVAL_MS,
+          );
 
-        target.fail(checkout.path, []);
-        const closed = await untilEvent(api, checkout, down.id, 'the event closed', (e) => e.state === 'closed', 3 * INTERVAL_MS);
-        expect(closed).toMatchObject({ id: down.id, resolution_reason: 'recovered' });
-        await eventually(async () => alertsOf(down.id).length > 1, 'the webhook to receive the recovery', 10_000);
-        expect(alertsOf(down.id)).toEqual(['outage_confirmed', 'outage_recovered']);
+          target.fail(checkout.path, []);
+          const closed = await untilEvent(api, checkout, down.id, 'the event closed', (e) => e.state === 'closed', 3 * INTERVAL_MS);
+          expect(closed).toMatchObject({ id: down.id, resolution_reason: 'recovered' });
+          await eventually(async () => alertsOf(down.id).length > 1, 'the webhook to receive the recovery', 10_000);
+          expect(alertsOf(down.id)).toEqual(['outage_confirmed', 'outage_recovered']);
+        } finally {
+          evaluatorBack();
+        }
       },
       240_000,
     );
@@ -361,9 +349,67 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
     );
 
     scenario(
+      'confirms an outage that 2 of 3 locations see, alerts once through the webhook, and recovers',
+      async ({ api }) => {
+        await evaluatorRuns;
+        const shop = site('Shop');
+        target.fail(shop.path, ['us-1', 'eu-1']);
+
+        const down = await untilOpenEvent(api, shop, 'an event confirmed down', (e) => e.type === 'down', 4 * INTERVAL_MS);
+        expect(down).toMatchObject({ site_id: shop.site.id, check_id: shop.check.id, severity: 'high', ended_at: null });
+        // Still failing a round later: the outage is told once, not once per round.
+        await untilStrikes(api, shop, ['us-1', 'eu-1'], 3);
+        await eventually(async () => alertsOf(down.id).length > 0, 'the webhook to receive the alert', 10_000);
+        expect(alertsOf(down.id)).toEqual(['outage_confirmed']);
+
+        target.fail(shop.path, []);
+        const closed = await untilEvent(api, shop, down.id, 'the event closed', (e) => e.state === 'closed', 3 * INTERVAL_MS);
+        expect(closed).toMatchObject({ id: down.id, type: 'down', severity: 'high', resolution_reason: 'recovered', started_at: down.started_at });
+        expect(await transitionsOf(api, closed.id)).toEqual([
+          expect.stringMatching(/^opened seems_down\/low by location:(us-1|eu-1)$/),
+          expect.stringMatching(/^confirmed down\/high by location:(us-1|eu-1)$/),
+          expect.stringMatching(/^recovered down\/high by location:(us-1|eu-1)$/),
+        ]);
+        await eventually(async () => alertsOf(down.id).length > 1, 'the webhook to receive the recovery', 10_000);
+        expect(alertsOf(down.id)).toEqual(['outage_confirmed', 'outage_recovered']);
+        const outbox = (await api(listNotifications, { query: { event_id: down.id } })).data;
+        expect(outbox.map((n) => `${n.kind} ${n.status} ${n.attempt_count}`).sort()).toEqual(['outage_confirmed delivered 1', 'outage_recovered delivered 1']);
+        const ap = (await resultsOf(api, shop.check)).filter((result) => result.location === 'ap-1');
+        expect(ap.length).toBeGreaterThanOrEqual(3);
+        expect(ap.every((result) => result.ok)).toBe(true);
+      },
+      240_000,
+    );
+
+    scenario(
+      'ends an outage that one location sees alone as a false alarm, and alerts no one',
+      async ({ api }) => {
+        await evaluatorRuns;
+        const blog = site('Blog');
+        target.fail(blog.path, ['ap-1']);
+
+        const suspected = await untilOpenEvent(api, blog, 'an event, suspected', (e) => e.type === 'seems_down', 3 * INTERVAL_MS);
+        // ap-1 counts as failing (past its threshold), yet one location is no quorum.
+        await untilStrikes(api, blog, ['ap-1'], 3);
+        expect((await locationsOf(api, blog.check)).get('ap-1')).toMatchObject({ failing: true });
+        expect((await eventsOf(api, blog.check)).find((e) => e.id === suspected.id)).toMatchObject({ type: 'seems_down', severity: 'low', state: 'open' });
+
+        target.fail(blog.path, []);
+        const closed = await untilEvent(api, blog, suspected.id, 'the event closed', (e) => e.state === 'closed', 3 * INTERVAL_MS);
+        expect(closed).toMatchObject({ id: suspected.id, type: 'seems_down', severity: 'low', resolution_reason: 'false_alarm' });
+        expect(await transitionsOf(api, closed.id)).toEqual(['opened seems_down/low by location:ap-1', 'false_alarm seems_down/low by location:ap-1']);
+        // Outbox rows are written with the event change: none now means none ever.
+        expect((await api(listNotifications, { query: { event_id: suspected.id } })).data).toEqual([]);
+        expect(webhook.alerts(blog.site.id)).toEqual([]);
+      },
+      240_000,
+    );
+
+    scenario(
       `raises runner_offline for a runner killed with SIGKILL (${SILENCED}, before the first scenario), shows it stale, and closes the event once it is back`,
       async (fleet) => {
         const { api, admin } = fleet;
+        await evaluatorRuns;
         // From the kill: it happened before the other scenarios, whose time counts.
         const sinceKill = () => Date.now() - silencedAt;
 

@@ -92,13 +92,12 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     );
     const [first] = controllers;
     const admin = apiClient(first.url, first.adminKey);
-    const identities = new Map<string, RunnerIdentity>();
-    for (const slug of options.runners) {
-      const created = await admin(createRunner, { body: { slug } });
-      identities.set(slug, { slug, privateKey: created.private_key });
-    }
-    const key = await admin(createApiKey, { body: { name: 'processes', scopes: ['read', 'write'] } });
-    const runnerControllerUrl = (await options.runnerControllerUrl?.(controllers)) ?? first.url;
+    const [created, key, runnerControllerUrl] = await Promise.all([
+      Promise.all(options.runners.map((slug) => admin(createRunner, { body: { slug } }))),
+      admin(createApiKey, { body: { name: 'processes', scopes: ['read', 'write'] } }),
+      (async () => (await options.runnerControllerUrl?.(controllers)) ?? first.url)(),
+    ]);
+    const identities = new Map<string, RunnerIdentity>(options.runners.map((slug, i) => [slug, { slug, privateKey: created[i].private_key }]));
 
     const evaluatorOptions: ServiceOptions = {
       ...logs,
