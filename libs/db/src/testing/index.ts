@@ -2,9 +2,12 @@
 // (template.ts): an in-memory PGlite always, and PostgreSQL where a spec tests its semantics
 // and TEST_DATABASE_URL names a server (`.ci/run` sets it).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import { Client } from 'pg';
 import { type Database, openDatabase } from '../client';
+import { DATA_DIR_ENTRY, tightenDataDir } from '../embedded-files';
 import { ensureEmbeddedSnapshot, ensurePostgresTemplate } from './template';
 
 export type TestDatabaseKind = 'embedded' | 'postgres';
@@ -96,4 +99,18 @@ export async function createTestDatabase(kind: TestDatabaseKind, options: { migr
     },
   };
 }
+/**
+ * Puts a migrated embedded database into `dataDir`, private, as a first start leaves it: for
+ * tests that need *a* data dir with a database, not the first start itself. Loaded from the
+ * snapshot (about a second), where a first start pays PGlite's initdb and every migration.
+ */
+export async function createEmbeddedDataDir(dataDir: string): Promise<void> {
+  const loadDataDir = new Blob([readFileSync(await ensureEmbeddedSnapshot())]);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const pglite = await PGlite.create(join(dataDir, DATA_DIR_ENTRY.database), { loadDataDir });
+  await pglite.close();
+  // PGlite writes its files 0666 whatever the umask; Vigil's own start would have made them private.
+  await tightenDataDir(dataDir);
+}
+
 export { createSiteWithCheck } from './fixtures';
