@@ -160,6 +160,30 @@ export async function ensureEmbeddedSnapshot(): Promise<string> {
   }
 }
 
+/**
+ * The path of the migrated snapshot unpacked into a file-backed PGlite data directory, made if
+ * missing (renamed into place when complete), for tests to copy: never opened as a database.
+ */
+export async function ensureEmbeddedDataDirCopy(): Promise<string> {
+  const path = embeddedSnapshotPath().replace(/\.tar$/, '.datadir');
+  if (existsSync(path)) return path;
+  const loadDataDir = new Blob([readFileSync(await ensureEmbeddedSnapshot())]);
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    const pglite = await PGlite.create(temp, { loadDataDir });
+    await pglite.close();
+    try {
+      renameSync(temp, path);
+    } catch (error) {
+      // Another process put its copy there first: that one is as good.
+      if (!existsSync(path)) throw error;
+    }
+    return path;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
 /** Jest's globalSetup: both prepared once, before any test file runs. */
 export async function prepareTestDatabases(serverUrl: string | undefined): Promise<void> {
   await Promise.all([ensureEmbeddedSnapshot(), serverUrl ? ensurePostgresTemplate(serverUrl) : undefined]);
