@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { type Database, openDatabase } from '../client';
 import { DATA_DIR_ENTRY, tightenDataDir } from '../embedded-files';
-import { ensureEmbeddedDataDirCopy, ensureEmbeddedSnapshot, ensurePostgresTemplate } from './template';
+import { ensureEmbeddedDataDirCopy, ensureEmbeddedSnapshot, ensureEmptyEmbeddedSnapshot, ensurePostgresTemplate } from './template';
 
 export type TestDatabaseKind = 'embedded' | 'postgres';
 
@@ -83,7 +83,8 @@ export async function createScratchPostgres(options: { migrated?: boolean } = {}
 export async function createTestDatabase(kind: TestDatabaseKind, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const migrated = options.migrate !== false;
   if (kind === 'embedded') {
-    const loadDataDir = migrated ? new Blob([readFileSync(await ensureEmbeddedSnapshot())]) : undefined;
+    const snapshot = migrated ? await ensureEmbeddedSnapshot() : await ensureEmptyEmbeddedSnapshot();
+    const loadDataDir = new Blob([readFileSync(snapshot)]);
     const db = await openDatabase({ kind: 'embedded', dataDir: null }, { loadDataDir });
     return { db, dispose: () => db.close() };
   }
