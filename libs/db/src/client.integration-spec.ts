@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openDatabase } from './client';
 import { DatabaseError } from './errors';
 import { resolveDatabaseTarget } from './target';
+import { createEmbeddedDataDir } from './testing';
 
 describe('opening databases', () => {
   let dir: string;
@@ -37,7 +38,9 @@ describe('opening databases', () => {
     }
   });
 
+  // The tests below need a database in the data dir, not its first start (the test above).
   it('refuses a second open of the same data directory in one process', async () => {
+    await createEmbeddedDataDir(dir);
     const first = await openDatabase({ kind: 'embedded', dataDir: dir });
     try {
       await expect(openDatabase({ kind: 'embedded', dataDir: dir })).rejects.toMatchObject({ code: 'locked' });
@@ -47,6 +50,7 @@ describe('opening databases', () => {
   });
 
   it('takes over a lock left by a process that died', async () => {
+    await createEmbeddedDataDir(dir);
     writeFileSync(join(dir, 'vigil.lock'), '2147483646');
     const db = await openDatabase({ kind: 'embedded', dataDir: dir });
     await db.close();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { mountController } from '@vigil/controller';
 import { createControllerHarness } from '@vigil/controller/testing';
 import { type Database, openDatabase, resolveDatabaseTarget } from '@vigil/db';
-import { testDatabaseKinds } from '@vigil/db/testing';
+import { createEmbeddedDataDir, testDatabaseKinds } from '@vigil/db/testing';
 import { alwaysReady, createMetricsRegistry, createServiceApp } from '@vigil/http';
 import { createCapturedLogger } from '@vigil/logger/testing';
 import { generateSecretKey, SecretKeyring } from '@vigil/secrets';
@@ -25,9 +25,17 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('vigil admin-key cre
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** Runs the command on a database of this kind, then calls GET /api/v1/api-keys with the key it printed. */
-  async function createAndUse(argv: string[]): Promise<{ stdout: string; stderr: string; code: number; status: number; names: string[] }> {
+  /**
+   * Runs the command on a database of this kind, then calls GET /api/v1/api-keys with the key it printed.
+   * Embedded: in an empty data dir (the command's start makes the database), or, with `existing`,
+   * in one a controller already made (loaded from the test snapshot: a first start costs seconds).
+   */
+  async function createAndUse(
+    argv: string[],
+    options: { existing?: boolean } = {},
+  ): Promise<{ stdout: string; stderr: string; code: number; status: number; names: string[] }> {
     if (kind === 'embedded') {
+      if (options.existing) await createEmbeddedDataDir(dir);
       // No controller holds the data directory while the command runs; one opens it afterwards.
       const outcome = await cliWith({ VIGIL_DATA_DIR: dir })(argv);
       const db = await openDatabase(resolveDatabaseTarget(undefined, dir));
@@ -62,7 +70,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('vigil admin-key cre
   }, 60_000);
 
   it('prints the new key with its record as JSON with --json', async () => {
-    const { code, stdout, status } = await createAndUse(['admin-key', 'create', '--json']);
+    const { code, stdout, status } = await createAndUse(['admin-key', 'create', '--json'], { existing: true });
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toEqual({
       id: expect.any(String),

@@ -1,17 +1,22 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectDatabase, type Database } from '@vigil/db';
-import { createTestDatabase, testDatabaseKinds } from '@vigil/db/testing';
+import { type Database, openDatabase } from '@vigil/db';
+import { createEmbeddedDataDir, createTestDatabase, testDatabaseKinds } from '@vigil/db/testing';
 import { channelSealer, generateSecretKey, SecretKeyring, writeKeyFile } from '@vigil/secrets';
 import { cliWith } from '../test-helpers';
 
 const PASSWORD = 'smtp-password-1234';
 const email = { to: ['a@example.com'], smtp: { host: 'smtp.example.com', port: 465, secure: true, username: 'u', password: PASSWORD } };
 
-/** The embedded database in `dir`, migrated (as a controller's first start leaves it). */
-function openEmbedded(dir: string): Promise<Database> {
-  return connectDatabase({ url: undefined, dataDir: dir, migrate: 'auto', log: { info: () => undefined, warn: () => undefined } });
+/**
+ * The embedded database in `dir`, migrated (as a controller's first start leaves it): loaded
+ * from the test snapshot the first time, since a real first start (initdb, every migration)
+ * costs seconds and is not what these tests are about.
+ */
+async function openEmbedded(dir: string): Promise<Database> {
+  if (!existsSync(join(dir, 'pglite'))) await createEmbeddedDataDir(dir);
+  return openDatabase({ kind: 'embedded', dataDir: dir });
 }
 
 async function storeChannel(db: Database, keyring: SecretKeyring): Promise<number> {

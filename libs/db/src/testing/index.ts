@@ -2,10 +2,12 @@
 // (template.ts): an in-memory PGlite always, and PostgreSQL where a spec tests its semantics
 // and TEST_DATABASE_URL names a server (`.ci/run` sets it).
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { type Database, openDatabase } from '../client';
-import { ensureEmbeddedSnapshot, ensurePostgresTemplate } from './template';
+import { DATA_DIR_ENTRY, tightenDataDir } from '../embedded-files';
+import { ensureEmbeddedDataDirCopy, ensureEmbeddedSnapshot, ensureEmptyEmbeddedSnapshot, ensurePostgresTemplate } from './template';
 
 export type TestDatabaseKind = 'embedded' | 'postgres';
 
@@ -81,7 +83,8 @@ export async function createScratchPostgres(options: { migrated?: boolean } = {}
 export async function createTestDatabase(kind: TestDatabaseKind, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const migrated = options.migrate !== false;
   if (kind === 'embedded') {
-    const loadDataDir = migrated ? new Blob([readFileSync(await ensureEmbeddedSnapshot())]) : undefined;
+    const snapshot = migrated ? await ensureEmbeddedSnapshot() : await ensureEmptyEmbeddedSnapshot();
+    const loadDataDir = new Blob([readFileSync(snapshot)]);
     const db = await openDatabase({ kind: 'embedded', dataDir: null }, { loadDataDir });
     return { db, dispose: () => db.close() };
   }
@@ -96,4 +99,19 @@ export async function createTestDatabase(kind: TestDatabaseKind, options: { migr
     },
   };
 }
+/**
+ * Puts a migrated embedded database into `dataDir`, private, as a first start leaves it: for
+ * tests that need *a* data dir with a database, not the first start itself. Copied from the
+ * snapshot unpacked once (under a second), where a first start pays PGlite's initdb and every
+ * migration (seconds).
+ */
+export async function createEmbeddedDataDir(dataDir: string): Promise<void> {
+  const source = await ensureEmbeddedDataDirCopy();
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Synchronous: fs.promises.cp copies file by file in JS, several times slower here.
+  cpSync(source, join(dataDir, DATA_DIR_ENTRY.database), { recursive: true });
+  // PGlite writes its files 0666 whatever the umask; Vigil's own start would have made them private.
+  await tightenDataDir(dataDir);
+}
+
 export { createSiteWithCheck } from './fixtures';

@@ -146,17 +146,62 @@ export async function ensureEmbeddedSnapshot(): Promise<string> {
     } finally {
       await pglite.close();
     }
-    mkdirSync(dirname(path), { recursive: true });
-    const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    try {
-      writeFileSync(temp, Buffer.from(await dump.arrayBuffer()));
-      renameSync(temp, path);
-    } finally {
-      rmSync(temp, { force: true });
-    }
+    await writeWhole(path, dump);
     return path;
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// Written to a temporary file and renamed: a reader never sees half of it.
+async function writeWhole(path: string, blob: Blob): Promise<void> {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    writeFileSync(temp, Buffer.from(await blob.arrayBuffer()));
+    renameSync(temp, path);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
+/**
+ * The path of a dump of an empty (initdb'd, unmigrated) in-memory PGlite, made if missing: loading
+ * it takes about half a second where initdb takes two or more, for tests that migrate from empty.
+ */
+export async function ensureEmptyEmbeddedSnapshot(): Promise<string> {
+  const path = join(dirname(embeddedSnapshotPath()), `pglite-${pgliteVersion()}-empty.tar`);
+  if (existsSync(path)) return path;
+  const pglite = await PGlite.create();
+  try {
+    await writeWhole(path, await pglite.dumpDataDir('none'));
+  } finally {
+    await pglite.close();
+  }
+  return path;
+}
+
+/**
+ * The path of the migrated snapshot unpacked into a file-backed PGlite data directory, made if
+ * missing (renamed into place when complete), for tests to copy: never opened as a database.
+ */
+export async function ensureEmbeddedDataDirCopy(): Promise<string> {
+  const path = embeddedSnapshotPath().replace(/\.tar$/, '.datadir');
+  if (existsSync(path)) return path;
+  const loadDataDir = new Blob([readFileSync(await ensureEmbeddedSnapshot())]);
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    const pglite = await PGlite.create(temp, { loadDataDir });
+    await pglite.close();
+    try {
+      renameSync(temp, path);
+    } catch (error) {
+      // Another process put its copy there first: that one is as good.
+      if (!existsSync(path)) throw error;
+    }
+    return path;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
   }
 }
 
