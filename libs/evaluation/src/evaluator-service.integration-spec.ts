@@ -45,6 +45,8 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluator servi
       expect(events.map((event) => [event.eventType, event.endedAt])).toEqual([['down', null]]);
       expect(await prisma.notification.count({ where: { eventId: events[0]?.id } })).toBe(1);
       await until(() => notifierWoken > wokenBefore, 'the outbox NOTIFY', 15_000);
+      // The counters move once the batch is done, which can be a moment after its commit woke the notifier.
+      await until(async () => (await metrics.metrics()).includes('vigil_evaluator_results_evaluated_total 6'), 'the results counted', 15_000);
       const text = await metrics.metrics();
       expect(text).toContain('vigil_evaluator_results_evaluated_total 6');
       expect(text).toContain('vigil_evaluator_transitions_total 2');
