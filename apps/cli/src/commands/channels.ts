@@ -15,6 +15,7 @@ import { CliError, type Command, type CommandContext, stringFlag, UsageError } f
 import type { FlagSpec } from '../program';
 import { formatTable, yesNo } from '../table';
 import { booleanFlag, given, idArgument, jsonObjectFlag, listFlag, requireChange } from './flags';
+import { deleteByIdCommand } from './delete-by-id';
 
 export type ChannelJson = ResponseOf<typeof listNotificationChannels>['data'][number];
 
@@ -150,15 +151,10 @@ export const channelsUpdate: Command = {
   },
 };
 
-export const channelsDelete: Command = {
+export const channelsDelete = deleteByIdCommand({
   name: 'channels delete',
   summary: 'Delete a notification channel with its pending and past notifications',
-  args: [{ name: 'id', description: 'The channel id (from vigil channels list)' }],
-  api: true,
-  async run(ctx) {
-    const id = idArgument(ctx, 'a channel');
-    await ctx.api().request(deleteNotificationChannel, { params: { id } });
-    if (ctx.json) return ctx.printJson({ id, deleted: true });
-    ctx.print(`Deleted channel ${id}.`);
-  },
-};
+  noun: 'channel',
+  listCommand: 'channels list',
+  route: deleteNotificationChannel,
+});

@@ -2,6 +2,7 @@ import { type BodyInputOf, CHECK_TYPES, CONTROLLER_LOCATION, createCheck, delete
 import { type Command, type CommandContext, stringFlag } from '../context';
 import type { FlagSpec } from '../program';
 import { booleanFlag, given, idArgument, integerFlag, jsonObjectFlag, listFlag, requireChange } from './flags';
+import { deleteByIdCommand } from './delete-by-id';
 import { type CheckJson, describeLocations } from './lists';
 import { siteId } from './sites';
 
@@ -88,15 +89,10 @@ export const checksUpdate: Command = {
   },
 };
 
-export const checksDelete: Command = {
+export const checksDelete = deleteByIdCommand({
   name: 'checks delete',
   summary: 'Delete a check: it stops running; its events and results stay with the site',
-  args: [{ name: 'id', description: 'The check id (from vigil checks list)' }],
-  api: true,
-  async run(ctx) {
-    const id = idArgument(ctx, 'a check');
-    await ctx.api().request(deleteCheck, { params: { id } });
-    if (ctx.json) return ctx.printJson({ id, deleted: true });
-    ctx.print(`Deleted check ${id}.`);
-  },
-};
+  noun: 'check',
+  listCommand: 'checks list',
+  route: deleteCheck,
+});

@@ -13,6 +13,7 @@ import {
 import { type Command, type CommandContext, stringFlag, UsageError } from '../context';
 import { formatTable, formatTime, yesNo } from '../table';
 import { given, idArgument, requireChange } from './flags';
+import { deleteByIdCommand } from './delete-by-id';
 import { siteId } from './sites';
 
 export type MaintenanceJson = ResponseOf<typeof listMaintenanceWindows>['data'][number];
@@ -167,15 +168,10 @@ export const maintenanceUpdate: Command = {
   },
 };
 
-export const maintenanceDelete: Command = {
+export const maintenanceDelete = deleteByIdCommand({
   name: 'maintenance delete',
   summary: 'Delete a maintenance window (ends it, if it is in effect)',
-  args: [{ name: 'id', description: 'The window id (from vigil maintenance list)' }],
-  api: true,
-  async run(ctx) {
-    const id = idArgument(ctx, 'a maintenance window');
-    await ctx.api().request(deleteMaintenanceWindow, { params: { id } });
-    if (ctx.json) return ctx.printJson({ id, deleted: true });
-    ctx.print(`Deleted maintenance window ${id}.`);
-  },
-};
+  noun: 'maintenance window',
+  listCommand: 'maintenance list',
+  route: deleteMaintenanceWindow,
+});
