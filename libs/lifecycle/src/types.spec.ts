@@ -50,7 +50,7 @@ describe('event vocabularies', () => {
   });
 
   it('names the issue’s types and reasons exactly', () => {
-    expect(EVENT_TYPES).toEqual(['seems_down', 'down', 'cert_expiring', 'runner_offline']);
+    expect(EVENT_TYPES).toEqual(['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown']);
     expect(RESOLUTION_REASONS).toEqual(['recovered', 'false_alarm', 'maintenance', 'check_disabled', 'check_deleted', 'manual']);
     expect(EVENT_SEVERITIES[0]).toBe('low');
     expect(EVENT_SEVERITIES.at(-1)).toBe('high');
@@ -61,6 +61,7 @@ describe('event vocabularies', () => {
     expect(eventKindOf('down')).toBe('outage');
     expect(eventKindOf('cert_expiring')).toBe('certificate');
     expect(eventKindOf('runner_offline')).toBe('runner');
+    expect(eventKindOf('unknown')).toBe('unknown');
   });
 
   it('orders severities from low to high', () => {

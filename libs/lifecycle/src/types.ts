@@ -9,7 +9,7 @@ import { LifecycleError } from './errors';
  */
 
 /** The event's state, stored in `site_events.event_type`. */
-export const EVENT_TYPES = ['seems_down', 'down', 'cert_expiring', 'runner_offline'] as const;
+export const EVENT_TYPES = ['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
@@ -33,13 +33,14 @@ export type ResolutionReason = (typeof RESOLUTION_REASONS)[number];
  * Events of one kind exclude each other: at most one is open per check and kind (DESIGN
  * invariant 5). `seems_down` and `down` are two states of one `outage` kind.
  */
-export type EventKind = 'outage' | 'certificate' | 'runner';
+export type EventKind = 'outage' | 'certificate' | 'runner' | 'unknown';
 
 const KIND_OF: Readonly<Record<EventType, EventKind>> = {
   seems_down: 'outage',
   down: 'outage',
   cert_expiring: 'certificate',
   runner_offline: 'runner',
+  unknown: 'unknown',
 };
 
 /** The kind an event type belongs to. */

@@ -53,6 +53,7 @@ export function state(location: string, i: number): LocationState {
     leasedUntil: null,
     lastResultAt: at(0),
     lastOk: true,
+    lastInconclusive: false,
   };
 }
 
@@ -66,6 +67,7 @@ export function result(location: string, ok: boolean, seconds: number): CheckRes
     runId: `run-${resultId}`,
     location,
     ok,
+    inconclusive: false,
     statusCode: ok ? 200 : 503,
     latencyMs: 20,
     timings: null,
