@@ -138,8 +138,15 @@ export async function checkView({ params, url, now, navigate }) {
             h(
               'span',
               { class: 'badges' },
-              state === undefined ? badge('unknown', 'no state yet') : state.failing ? badge('down', 'failing') : badge('up', 'passing'),
-              stale?.stale ? [' ', badge('warning', 'stale')] : [' ', badge('up', 'fresh')],
+              // A stale location is never called passing: it counts neither way until it reports again.
+              state === undefined
+                ? [badge('unknown', 'no state yet'), ' ']
+                : state.failing
+                  ? [badge('down', 'failing'), ' ']
+                  : stale?.stale
+                    ? null
+                    : [badge('up', 'passing'), ' '],
+              stale?.stale ? badge('warning', 'stale') : badge('up', 'fresh'),
               stale?.reason ? h('span', { class: 'muted small' }, ` ${stale.reason}`) : null,
             ),
             state ? `${state.failing_strikes} / ${check.failing_threshold}` : '—',
