@@ -80,7 +80,8 @@ const PUBLIC_DESCRIPTION =
   'Needs no credentials, and answers only for a site whose `public_status_page` is on: any other slug, known or not, ' +
   'gets the same 404, so slugs cannot be probed. Uptime is 1 − down / (monitored − maintenance − unknown): a confirmed ' +
   'outage counts from its first failed run to its end; a suspicion never confirmed (a false alarm) never counts; ' +
-  "monitoring begins with the site's first check. Cached for 30 s (`Cache-Control: public, max-age=30`).";
+  "unknown is time nobody could tell (its checks' unknown spells, and the site's current unknown or paused spell), " +
+  "left out and reported as `unknown_s`; monitoring begins with the site's first check. Cached for 30 s (`Cache-Control: public, max-age=30`).";
 
 export const getPublicStatus = defineRoute({
   method: 'get',
