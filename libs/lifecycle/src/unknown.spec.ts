@@ -8,7 +8,7 @@ const spell: EventState = { type: 'unknown', severity: 'low', startedAt: T0, end
 
 describe('decideUnknown', () => {
   it('opens a low spell, notifying nobody, when the check turns unknown', () => {
-    expect(decideUnknown(null, true, { now: T0 })).toEqual({
+    expect(decideUnknown(null, { before: false, after: true }, { now: T0 })).toEqual({
       kind: 'open',
       stateBefore: null,
       stateAfter: 'unknown',
@@ -22,29 +22,35 @@ describe('decideUnknown', () => {
   });
 
   it('does nothing while the check is not unknown and no spell is open', () => {
-    expect(decideUnknown(null, false, { now: T0 })).toEqual({ kind: 'none', notification: null });
+    expect(decideUnknown(null, { before: false, after: false }, { now: T0 })).toEqual({ kind: 'none', notification: null });
+    expect(decideUnknown(null, { before: true, after: false }, { now: T0 })).toEqual({ kind: 'none', notification: null });
+  });
+
+  it('opens nothing for a check that was unknown already (a new check before its locations report)', () => {
+    expect(decideUnknown(null, { before: true, after: true }, { now: T0 })).toEqual({ kind: 'none', notification: null });
   });
 
   it('keeps the open spell while the check stays unknown: one open per check', () => {
-    expect(decideUnknown(spell, true, { now: T0 + 5_000 })).toEqual({ kind: 'none', notification: null });
+    expect(decideUnknown(spell, { before: true, after: true }, { now: T0 + 5_000 })).toEqual({ kind: 'none', notification: null });
   });
 
   it('closes the spell as recovered, silently, once the check leaves unknown', () => {
-    const t = decideUnknown(spell, false, { now: T0 + 60_000 });
+    const t = decideUnknown(spell, { before: true, after: false }, { now: T0 + 60_000 });
     expect(t).toMatchObject({ kind: 'close', reason: 'recovered', stateBefore: 'unknown', stateAfter: 'unknown', notification: null, at: T0 + 60_000 });
     expect(foldTransition(spell, t)).toBeNull();
   });
 
   it('refuses a closed spell and an event of another kind', () => {
-    expect(() => decideUnknown({ ...spell, endedAt: T0 + 1, resolutionReason: 'recovered' }, false, { now: T0 + 2 })).toThrow(LifecycleError);
-    expect(() => decideUnknown({ ...spell, type: 'down', severity: 'high' }, false, { now: T0 })).toThrow(/decideUnknown handles unknown events, not down/);
+    expect(() => decideUnknown({ ...spell, endedAt: T0 + 1, resolutionReason: 'recovered' }, { before: true, after: false }, { now: T0 + 2 })).toThrow(LifecycleError);
+    expect(() => decideUnknown({ ...spell, type: 'down', severity: 'high' }, { before: false, after: false }, { now: T0 })).toThrow(/decideUnknown handles unknown events, not down/);
   });
 
   it('opens, holds and closes exactly once over a toggling status', () => {
     let open: EventState | null = null;
     const kinds: string[] = [];
-    [false, true, true, false, false, true, false].forEach((unknown, i) => {
-      const t = decideUnknown(open, unknown, { now: T0 + i });
+    const statuses = [false, true, true, false, false, true, false];
+    statuses.forEach((unknown, i) => {
+      const t = decideUnknown(open, { before: statuses[i - 1] ?? false, after: unknown }, { now: T0 + i });
       kinds.push(t.kind);
       open = foldTransition(open, t);
     });
