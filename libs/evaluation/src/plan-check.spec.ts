@@ -96,6 +96,14 @@ describe('planCheck', () => {
     expect(plan.strikes).toEqual([]);
   });
 
+  it('opens no spell for a round that passes through unknown on its way to up', () => {
+    // The locations last reported 200 s ago: the first result of the round leaves one fresh location.
+    const states = LOCATIONS.map((l, i) => ({ ...state(l, i), lastResultAt: at(-200) }));
+    const plan = planCheck(context(round(0, true, true, true), { states }));
+    expect(eventsOf(plan.events)).toEqual([]);
+    expect(plan.status?.status).toBe('up');
+  });
+
   it('is pure: the same frozen inputs give the same plan', () => {
     const ctx = deepFreeze(context([...round(60, false, false, true), ...round(120, false, false, true), ...round(180, true, true, true)]));
     expect(planCheck(ctx)).toEqual(planCheck(ctx));

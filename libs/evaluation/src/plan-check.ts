@@ -117,7 +117,8 @@ export function planCheck(ctx: CheckContext): CheckPlan {
   const events: (EventChange | Note)[] = [];
   let ref: EventRef | null = ctx.openEvent === null ? null : { id: ctx.openEvent.id, uuid: ctx.openEvent.uuid };
   let event = ctx.openEvent === null ? null : toEventState(ctx.openEvent);
-  let spell: Spell = { state: ctx.openUnknown === null ? null : toEventState(ctx.openUnknown), ref: ctx.openUnknown === null ? null : { id: ctx.openUnknown.id, uuid: ctx.openUnknown.uuid } };
+  const spell: Spell = { state: ctx.openUnknown === null ? null : toEventState(ctx.openUnknown), ref: ctx.openUnknown === null ? null : { id: ctx.openUnknown.id, uuid: ctx.openUnknown.uuid } };
+  let lastChange: { at: number; states: readonly LocationState[]; source: string } | null = null;
   let status: SiteStatus = check.status;
   let statusChangedAt = check.lastStatusChangeAt;
 
@@ -160,7 +161,9 @@ export function planCheck(ctx: CheckContext): CheckPlan {
         endpointId: check.endpointId,
         checkType: check.type,
         location: null,
-        causeEventId: transition.kind === 'open' ? causeOf(ctx, [result.location, ...failingLocations]) : null,
+        // Suspect locations too: an outage now opens only once enough locations report, often on
+        // a pass from another location after the offline runner's replayed failure.
+        causeEventId: transition.kind === 'open' ? causeOf(ctx, [result.location, ...all.filter((s) => s.failing || s.failingStrikes > 0).map((s) => s.location)]) : null,
         on: transition.kind === 'open' ? null : ref,
         key,
         audit: {
@@ -187,24 +190,29 @@ export function planCheck(ctx: CheckContext): CheckPlan {
     event = foldTransition(event, transition);
 
     const nextStatus = checkStatusOf(event, inMaintenance, verdict, certificate);
-    const unknown = planUnknownSpell(spell, {
-      check,
-      siteId: ctx.siteId,
-      policy,
-      states: all,
-      runnersOffline: ctx.runnersOffline,
-      statusBefore: status,
-      statusAfter: nextStatus,
-      at,
-      source: `location:${result.location}`,
-      key: `${check.uuid}:${events.length}`,
-    });
-    if (unknown.change !== null) events.push(unknown.change);
-    spell = unknown.spell;
     if (nextStatus !== status) {
       status = nextStatus;
       statusChangedAt = result.checkedAt;
+      lastChange = { at, states: all, source: `location:${result.location}` };
     }
+  }
+
+  // The spell follows the status as written, after the batch: a round of results evaluated one
+  // at a time passes through unknown (one location fresh, the others not yet) for a second or two.
+  if (lastChange !== null) {
+    const change = planUnknownSpell(spell, {
+      check,
+      siteId: ctx.siteId,
+      policy,
+      states: lastChange.states,
+      runnersOffline: ctx.runnersOffline,
+      statusBefore: check.status,
+      statusAfter: status,
+      at: lastChange.at,
+      source: lastChange.source,
+      key: `${check.uuid}:unknown`,
+    });
+    if (change !== null) events.push(change);
   }
 
   const strikes = ctx.states.flatMap((before): StrikesUpdate[] => {

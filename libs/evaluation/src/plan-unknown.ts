@@ -1,9 +1,9 @@
 import type { Check, SiteStatus } from '@vigil/db';
-import { decideUnknown, foldTransition, isMutation, type EventState } from '@vigil/lifecycle';
+import { decideUnknown, isMutation, type EventState } from '@vigil/lifecycle';
 import { locationStatus, type LocationState, type QuorumPolicy } from '@vigil/quorum';
 import type { EventChange, EventRef } from './plan';
 
-/** A check's unknown spell as a plan goes: the open one's state and how later steps name it. */
+/** A check's open unknown spell, if any: its state and how the plan names it. */
 export interface Spell {
   readonly state: EventState | null;
   readonly ref: EventRef | null;
@@ -48,15 +48,15 @@ export interface SpellFacts {
  * `runner_offline` of a silent one, if any) and closes as `recovered` when it leaves `unknown`.
  * No notification either way.
  */
-export function planUnknownSpell(spell: Spell, facts: SpellFacts): { change: EventChange | null; spell: Spell } {
+export function planUnknownSpell(spell: Spell, facts: SpellFacts): EventChange | null {
   const transition = decideUnknown(spell.state, { before: facts.statusBefore === 'unknown', after: facts.statusAfter === 'unknown' }, { now: facts.at });
-  if (!isMutation(transition)) return { change: null, spell };
+  if (!isMutation(transition)) return null;
   const { check } = facts;
   const freshness = freshnessOf(facts.policy, facts.states, facts.at);
   const open = transition.kind === 'open';
   const cause = open ? offlineCause(facts.runnersOffline, freshness.stale) : null;
   const fields = { check: check.uuid };
-  const change: EventChange = {
+  return {
     kind: 'event',
     mutation: transition,
     site: { id: facts.siteId },
@@ -91,7 +91,6 @@ export function planUnknownSpell(spell: Spell, facts: SpellFacts): { change: Eve
       skipped: `read-only: unknown spell ${transition.kind} skipped`,
     },
   };
-  return { change, spell: { state: foldTransition(spell.state, transition), ref: open ? { opened: facts.key } : null } };
 }
 
 /** The open runner_offline event of the first silent location whose runner has one. */
