@@ -147,6 +147,11 @@ describe('planCheck: inconclusive results and unknown spells', () => {
     expect(plan.status?.status).toBe('up');
   });
 
+  it('never closes a spell before it began, for a late result that ends it', () => {
+    const plan = planCheck(context(round(10, true, true, true), { openUnknown: { ...spellRow(), startedAt: at(30) }, check: check({ status: 'unknown' }) }));
+    expect(eventsOf(plan.events).map((e) => [e.mutation.kind, e.mutation.at])).toEqual([['close', at(30).getTime()]]);
+  });
+
   it('keeps an open spell while the check stays unknown, and opens none for a check that was unknown already', () => {
     const stale = LOCATIONS.map((l, i) => ({ ...state(l, i), lastResultAt: null, lastOk: null }));
     const withSpell = planCheck(context([result('eu-1', true, 60)], { states: stale, openUnknown: spellRow(), check: check({ status: 'unknown' }) }));

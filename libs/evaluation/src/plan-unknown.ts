@@ -49,7 +49,9 @@ export interface SpellFacts {
  * No notification either way.
  */
 export function planUnknownSpell(spell: Spell, facts: SpellFacts): EventChange | null {
-  const transition = decideUnknown(spell.state, { before: facts.statusBefore === 'unknown', after: facts.statusAfter === 'unknown' }, { now: facts.at });
+  // A late result (a runner's spool replayed) can be older than the spell it ends: never close before it began.
+  const now = spell.state === null ? facts.at : Math.max(facts.at, spell.state.startedAt);
+  const transition = decideUnknown(spell.state, { before: facts.statusBefore === 'unknown', after: facts.statusAfter === 'unknown' }, { now });
   if (!isMutation(transition)) return null;
   const { check } = facts;
   const freshness = freshnessOf(facts.policy, facts.states, facts.at);
