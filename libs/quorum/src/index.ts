@@ -5,9 +5,11 @@ export { freshForMs, FRESHNESS_GRACE_MS, type FreshnessSchedule } from './freshn
 export {
   initialLocationState,
   recordResult,
+  outcomeOf,
   isFresh,
   locationStatus,
   type LocationState,
   type LocationStatus,
+  type ResultOutcome,
 } from './location-state';
 export { evaluateQuorum, type CheckStatus, type QuorumVerdict } from './verdict';
