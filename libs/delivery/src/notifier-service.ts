@@ -2,7 +2,7 @@ import { type Database, OUTBOX_CHANNEL } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
 import { sharedCounter } from '@vigil/metrics';
 import type { SecretKeyring } from '@vigil/secrets';
-import { startWorkerLoop } from '@vigil/worker-loop';
+import { type SweepHealth, startWorkerLoop } from '@vigil/worker-loop';
 import type { Registry } from 'prom-client';
 import { deliverDue } from './deliver-due';
 import { scheduleReminders } from './reminders';
@@ -24,6 +24,8 @@ export interface NotifierServiceOptions {
   reminderIntervalMs?: number;
   /** Rows sent at once (default 20). */
   batchSize?: number;
+  /** Told of every step (/readyz, the sweep gauges, the heartbeat). */
+  health?: SweepHealth;
 }
 
 export interface NotifierService {
@@ -51,6 +53,7 @@ export async function startNotifier(options: NotifierServiceOptions): Promise<No
   const loop = startWorkerLoop({
     name: 'notifier',
     logger,
+    health: options.health,
     pollIntervalMs,
     step: async () => {
       if (Date.now() - lastReminders >= reminderIntervalMs) {

@@ -1,7 +1,7 @@
 import { type Database, RESULTS_CHANNEL } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
 import { sharedCounter } from '@vigil/metrics';
-import { startWorkerLoop } from '@vigil/worker-loop';
+import { type SweepHealth, startWorkerLoop } from '@vigil/worker-loop';
 import type { Registry } from 'prom-client';
 import { closeRetiredChecks } from './close-retired';
 import { evaluatePending } from './evaluate-pending';
@@ -23,6 +23,8 @@ export interface EvaluatorServiceOptions {
   sweepIntervalMs?: number;
   /** A runner silent this long is offline (default 5 minutes). */
   runnerOfflineAfterMs?: number;
+  /** Told of every step of both loops (/readyz, the sweep gauges, the heartbeat). */
+  health?: SweepHealth;
 }
 
 export interface EvaluatorService {
@@ -47,6 +49,7 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
   const loop = startWorkerLoop({
     name: 'evaluator',
     logger,
+    health: options.health,
     pollIntervalMs,
     step: async () => {
       const counts = await evaluatePending(db, { maxChecks, readOnly, logger, concurrency: options.concurrency ?? 4 });
@@ -63,6 +66,7 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
   const sweeps = startWorkerLoop({
     name: 'evaluator sweep',
     logger,
+    health: options.health,
     pollIntervalMs: sweepIntervalMs,
     step: async () => {
       const retired = await closeRetiredChecks(db, { maxChecks, readOnly, logger });
