@@ -17,7 +17,7 @@ export interface NotifierServiceOptions {
   secretKeys: SecretKeyring;
   maxAttempts?: number;
   /** The controller's public URL, for links in messages. */
-  apiBaseUrl?: string;
+  publicUrl?: string;
   /** How often it looks for due rows when no NOTIFY wakes it (default 1 s): retries fall due by time. */
   pollIntervalMs?: number;
   /** How often reminders are scheduled (default 30 s). */
@@ -65,7 +65,7 @@ export async function startNotifier(options: NotifierServiceOptions): Promise<No
         limit: batchSize,
         context: options.context,
         maxAttempts: options.maxAttempts,
-        apiBaseUrl: options.apiBaseUrl,
+        publicUrl: options.publicUrl,
         secretKeys: options.secretKeys,
       });
       for (const outcome of OUTCOMES) if (result[outcome] > 0) attempts.inc({ outcome }, result[outcome]);
@@ -96,7 +96,7 @@ export interface NotifierSettings {
 export function notifierOptionsFrom(
   config: NotifierSettings,
   egress?: SenderContext['egress'],
-): Pick<NotifierServiceOptions, 'context' | 'maxAttempts' | 'apiBaseUrl'> {
+): Pick<NotifierServiceOptions, 'context' | 'maxAttempts' | 'publicUrl'> {
   return {
     context: {
       smtp: config.VIGIL_SMTP_URL,
@@ -105,6 +105,6 @@ export function notifierOptionsFrom(
       ...(egress && { egress }),
     },
     maxAttempts: config.VIGIL_NOTIFY_MAX_ATTEMPTS,
-    apiBaseUrl: config.VIGIL_PUBLIC_URL,
+    publicUrl: config.VIGIL_PUBLIC_URL,
   };
 }
