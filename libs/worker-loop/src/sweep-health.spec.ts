@@ -65,6 +65,14 @@ describe('the sweep health of a service', () => {
     expect(await registry.metrics()).toContain(`${LAST_SUCCESS_METRIC}{service="evaluator",loop="evaluator"} 1700000000`);
   });
 
+  it('keeps the last error to one line of at most 300 characters', () => {
+    const health = createSweepHealth({ service: 'evaluator', maxFailedSweeps: 1 });
+    health.record('evaluator', { ok: false, error: new Error(`Invalid \`prisma.checkResult.findMany()\` invocation:\n\n\nThe table \`public.check_results\` does not exist ${'x'.repeat(400)}`) });
+    const lastError = health.status().loops['evaluator']?.lastError ?? '';
+    expect(lastError).toMatch(/^Invalid `prisma.checkResult.findMany\(\)` invocation: The table `public.check_results` does not exist x+$/);
+    expect(lastError).toHaveLength(300);
+  });
+
   it('refuses a threshold that is not a positive integer', () => {
     expect(() => createSweepHealth({ service: 'x', maxFailedSweeps: 0 })).toThrow(/positive integer/);
   });

@@ -98,7 +98,7 @@ export function createSweepHealth(options: SweepHealthOptions): SweepHealth {
         loop,
         outcome.ok
           ? { consecutiveFailures: 0, lastSuccessAt: now(), lastError: undefined }
-          : { ...before, consecutiveFailures: before.consecutiveFailures + 1, lastError: messageOf(outcome.error).slice(0, 300) },
+          : { ...before, consecutiveFailures: before.consecutiveFailures + 1, lastError: messageOf(outcome.error) },
       );
     },
     status,
@@ -110,6 +110,7 @@ export function createSweepHealth(options: SweepHealthOptions): SweepHealth {
   };
 }
 
+/** One line: Prisma's messages span several, with the failing call's code before the cause. */
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ').trim().slice(0, 300);
 }
