@@ -57,7 +57,10 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
       transitions.inc(counts.transitions);
       failures.inc(counts.failed);
       // Read-only mode marks nothing, so the same results would be "more" forever.
-      return { more: !readOnly && counts.checks + counts.failed >= maxChecks };
+      const more = !readOnly && counts.checks + counts.failed >= maxChecks;
+      // A check that cannot be evaluated (a corrupt page, say) is alerting that has stopped: a failed sweep.
+      if (counts.failed === 0) return { more };
+      return { more, failure: `${counts.failed} of ${counts.checks + counts.failed} checks could not be evaluated ("check evaluation failed" in the log)` };
     },
   });
   // Beside the results, not before them: a sweep must not delay the evaluation of what just

@@ -113,4 +113,22 @@ describe('the worker loop reporting to a sweep health', () => {
     expect(health.status()).toMatchObject({ ready: true, loops: { notifier: { consecutiveFailures: 0 } } });
     expect(health.status().loops['notifier']?.lastSuccessAt).toBeGreaterThan(0);
   });
+
+  it('counts a step that ran but reports a failure as a failed sweep, without backing off', async () => {
+    const health = createSweepHealth({ service: 'evaluator', maxFailedSweeps: 2 });
+    const at: number[] = [];
+    const { logger } = createCapturedLogger();
+    loop = startWorkerLoop({
+      name: 'evaluator',
+      logger,
+      health,
+      pollIntervalMs: 10,
+      backoff: { initialMs: 60_000, maxMs: 60_000 },
+      step: async () => (at.push(Date.now()), { more: false, failure: '3 of 5 checks could not be evaluated' }),
+    });
+    for (let seen = 0; seen < 3; seen++) await loop.nextStep();
+    // At the poll interval, not after the minute-long backoff a throw would get.
+    expect(at.length).toBeGreaterThanOrEqual(3);
+    expect(health.status()).toMatchObject({ ready: false, reason: expect.stringMatching(/^evaluator failed [3-9] times in a row: 3 of 5 checks could not be evaluated$/) });
+  });
 });

@@ -5,6 +5,12 @@ import type { SweepHealth } from './sweep-health';
 export interface StepOutcome {
   /** The step stopped at its batch size: there may be more, so the next step runs at once. */
   more: boolean;
+  /**
+   * The step ran, but some of its work failed and rolled back (logged where it failed: the
+   * evaluator's checks that cannot be evaluated). A failed sweep for the service's health, as a
+   * throw is, but the loop keeps its pace: the rest of the work must not wait on a backoff.
+   */
+  failure?: string;
 }
 
 export interface WorkerLoopOptions {
@@ -61,7 +67,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
         const outcome = await step();
         if (failures > 0) logger.info(`${name} works again after ${failures} failed attempts`);
         failures = 0;
-        health?.record(name, { ok: true });
+        health?.record(name, outcome.failure === undefined ? { ok: true } : { ok: false, error: outcome.failure });
         if (outcome.more) nextInMs = 0;
       } catch (error) {
         failures += 1;
