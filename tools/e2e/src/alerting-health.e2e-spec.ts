@@ -1,6 +1,7 @@
 // Alerting that cannot die silently (issue 14): the built evaluator, in its own process on a
-// PostgreSQL database of its own, is broken under its feet (a table its sweeps need renamed,
-// as a corrupt page or a bad migration would leave it). /healthz stays 200 (the process is
+// PostgreSQL database of its own, is broken under its feet: site_events renamed, so that, as
+// with the issue's corrupt page, every check it takes fails and rolls back while the process
+// and its database connection are fine. /healthz stays 200 (the process is
 // alive) but /readyz turns 503 with the reason, the sweep gauges say so, and its heartbeat to a
 // dead man's switch on loopback stops; repaired, it turns ready and pings again.
 import { spawn } from 'node:child_process';
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@vigil/db/testing';
 import { buildApps, EVALUATOR, type RunningService, serviceEnvironment, startEvaluator, workspaceRoot } from '@vigil/processes';
+import { insertFleetResults, planFleet, seedFleet } from './support/evaluator-fleet';
 import { until } from './support/until';
 
 const TOKEN = 'dms-token-7d3f9a1b2c';
@@ -109,8 +111,11 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
         expect((await get(`${service.url}/readyz`)).status).toBe(200);
         expect(await sample(service, 'vigil_last_successful_sweep_timestamp_seconds', ['service="evaluator"', 'loop="evaluator"'])).toBeGreaterThan(0);
 
-        // Broken: every evaluation step reads check_results.
-        await database.db.prisma.$executeRawUnsafe('ALTER TABLE check_results RENAME TO check_results_broken');
+        // Broken: the checks' events cannot be read, then results arrive for them.
+        const plan = planFleet({ seed: 3, checks: 6, rounds: 3 });
+        await seedFleet(database.db.prisma, plan);
+        await database.db.prisma.$executeRawUnsafe('ALTER TABLE site_events RENAME TO site_events_broken');
+        await insertFleetResults(database.db.prisma, plan, 0, plan.rounds);
         let readyz = { status: 0, text: '' };
         await until(async () => (readyz = await get(`${service.url}/readyz`)).status === 503, '/readyz to answer 503', timeoutMs);
         expect(JSON.parse(readyz.text)).toMatchObject({
@@ -118,7 +123,7 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
           details: {
             database: 'ok',
             sweeps: { evaluator: { status: 'failing' } },
-            reason: expect.stringMatching(/^evaluator: evaluator failed \d+ times in a row: .*check_results/s),
+            reason: expect.stringMatching(/^evaluator: .*evaluator failed \d+ times in a row: \d+ of \d+ checks could not be evaluated/),
           },
         });
         // The process is alive: only readiness says it cannot do its work.
@@ -133,9 +138,10 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
         expect(deadMansSwitch.pings()).toBe(pingsWhileBroken);
 
         // Repaired: ready again after a successful sweep, and the switch hears from it again.
-        await database.db.prisma.$executeRawUnsafe('ALTER TABLE check_results_broken RENAME TO check_results');
+        await database.db.prisma.$executeRawUnsafe('ALTER TABLE site_events_broken RENAME TO site_events');
         await until(async () => (await get(`${service.url}/readyz`)).status === 200, '/readyz to answer 200 again', timeoutMs);
         await until(() => deadMansSwitch.pings() > pingsWhileBroken, 'the heartbeat to resume', timeoutMs);
+        expect(await database.db.prisma.checkResult.count({ where: { evaluatedAt: null } })).toBe(0);
         expect(service.logTail()).not.toContain(TOKEN);
       }));
   });
