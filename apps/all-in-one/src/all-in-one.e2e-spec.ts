@@ -196,6 +196,15 @@ describe('npm start: the all-in-one on the embedded database', () => {
     await eventually(async () => (await results()).length > before.length, 'a result of this start');
     expect((await results())[0]).toMatchObject({ ok: true });
 
+    // Both workers' sweeps count for its readiness, and each exports when it last succeeded.
+    const readyz = await fetch(`${base}/readyz`);
+    expect(readyz.status).toBe(200);
+    expect(await readyz.json()).toMatchObject({ details: { database: 'ok', sweeps: { evaluator: { status: 'ok' }, notifier: { status: 'ok' } } } });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    for (const [service, loop] of [['evaluator', 'evaluator'], ['evaluator', 'evaluator sweep'], ['notifier', 'notifier']]) {
+      expect(metrics).toMatch(new RegExp(`^vigil_last_successful_sweep_timestamp_seconds\\{service="${service}",loop="${loop}"\\} [1-9]`, 'm'));
+    }
+
     expect(await second.stop('SIGTERM')).toBe(0);
   });
 

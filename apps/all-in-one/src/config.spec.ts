@@ -34,6 +34,9 @@ describe('the all-in-one configuration', () => {
       VIGIL_RATE_LIMIT_PUBLIC: 300,
       VIGIL_RATE_LIMIT_AUTH_FAILURES: 30,
       VIGIL_TRUST_PROXY: false,
+      VIGIL_READY_MAX_FAILED_SWEEPS: 3,
+      VIGIL_HEARTBEAT_URL: undefined,
+      VIGIL_HEARTBEAT_INTERVAL_S: 60,
     });
   });
 

@@ -7,9 +7,10 @@ import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
 import { evaluatorOptionsFrom, startEvaluator } from '@vigil/evaluation';
 import { parseEgressList } from '@vigil/egress';
-import { bootService, createServiceApp, egressGuardFrom, startService } from '@vigil/http';
+import { allReady, bootService, createServiceApp, egressGuardFrom, startHeartbeatFrom, startService, sweepReadiness } from '@vigil/http';
 import { startOwnLocation } from '@vigil/runner-agent';
 import { loadServiceSecretKeys } from '@vigil/secrets';
+import { createSweepHealth } from '@vigil/worker-loop';
 import { bannerText } from './banner';
 import { readConfig } from './config';
 import { startDemo } from './demo/start-demo';
@@ -36,11 +37,15 @@ void (async () => {
   // nothing else (one policy for the controller, its own location and the notifier here).
   const alsoAllow = demo === undefined ? [] : parseEgressList('loopback');
   const egress = egressGuardFrom(config, metrics, 'controller', { alsoAllow });
+  // Both workers' sweeps count for /readyz and the heartbeat: alerting is down if either is.
+  const evaluatorHealth = createSweepHealth({ service: 'evaluator', maxFailedSweeps: config.VIGIL_READY_MAX_FAILED_SWEEPS, metrics });
+  const notifierHealth = createSweepHealth({ service: 'notifier', maxFailedSweeps: config.VIGIL_READY_MAX_FAILED_SWEEPS, metrics });
+  const healths = [evaluatorHealth, notifierHealth];
   const deps: ControllerDeps = {
     logger,
     metrics,
     db,
-    ready: databaseReadiness(db),
+    ready: allReady(databaseReadiness(db), sweepReadiness(healths)),
     limits: { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST },
     runnerStaleAfterMs: config.VIGIL_RUNNER_STALE_AFTER_S * 1000,
     egress,
@@ -58,6 +63,7 @@ void (async () => {
     db,
     logger,
     metrics,
+    health: evaluatorHealth,
     ...evaluatorOptionsFrom(config),
   });
   const notifier = await startNotifier({
@@ -65,14 +71,17 @@ void (async () => {
     logger,
     metrics,
     secretKeys,
+    health: notifierHealth,
     ...notifierOptionsFrom(config, egressGuardFrom(config, metrics, 'notifier', { alsoAllow })),
   });
+  const heartbeat = startHeartbeatFrom(config, { healths, egress: egressGuardFrom(config, metrics, 'heartbeat'), logger, metrics });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
     ? startOwnLocation({ link: ownLocationLink({ db, metrics, secretKeys }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, egress })
     : undefined;
 
   // Producers first: the probes' last results reach the database before the workers stop reading it.
   const stop = async () => {
+    await heartbeat?.stop();
     await ownLocation?.stop();
     await Promise.all([evaluator.stop(), notifier.stop()]);
     await demo?.targets.close();

@@ -1,4 +1,16 @@
-import { commonEnv, type ConfigOf, databaseEnv, dbWritesEnv, type Env, envSchema, evaluatorEnv, loadConfig, metricsEnv } from '@vigil/config';
+import {
+  commonEnv,
+  type ConfigOf,
+  databaseEnv,
+  dbWritesEnv,
+  egressEnv,
+  type Env,
+  envSchema,
+  evaluatorEnv,
+  loadConfig,
+  metricsEnv,
+  sweepHealthEnv,
+} from '@vigil/config';
 
 /**
  * Where /healthz, /readyz and /metrics are served when METRICS_PORT is unset. Each
@@ -8,7 +20,16 @@ import { commonEnv, type ConfigOf, databaseEnv, dbWritesEnv, type Env, envSchema
  */
 export const METRICS_DEFAULT_PORT = 9466;
 
-export const configSchema = envSchema(commonEnv, databaseEnv, dbWritesEnv, evaluatorEnv, metricsEnv({ defaultPort: METRICS_DEFAULT_PORT }));
+export const configSchema = envSchema(
+  commonEnv,
+  databaseEnv,
+  dbWritesEnv,
+  evaluatorEnv,
+  metricsEnv({ defaultPort: METRICS_DEFAULT_PORT }),
+  sweepHealthEnv,
+  // The heartbeat's requests go through the egress policy like every other outgoing request.
+  egressEnv,
+);
 export type EvaluatorConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the evaluator reads its environment. */

@@ -1,7 +1,8 @@
 import { usePrivateUmask } from '@vigil/config';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { evaluatorOptionsFrom, startEvaluator } from '@vigil/evaluation';
-import { bootService, startService } from '@vigil/http';
+import { allReady, bootService, egressGuardFrom, startHeartbeatFrom, startService, sweepReadiness } from '@vigil/http';
+import { createSweepHealth } from '@vigil/worker-loop';
 import { createApp } from './app';
 import { readConfig } from './config';
 
@@ -10,14 +11,18 @@ void (async () => {
   usePrivateUmask();
   const { config, logger, metrics } = bootService('evaluator', readConfig);
   const db = await openServiceDatabase(config, logger);
+  const health = createSweepHealth({ service: 'evaluator', maxFailedSweeps: config.VIGIL_READY_MAX_FAILED_SWEEPS, metrics });
   const evaluator = await startEvaluator({
     db,
     logger,
     metrics,
+    health,
     ...evaluatorOptionsFrom(config),
   });
-  const app = createApp({ logger, metrics, ready: databaseReadiness(db) });
+  const heartbeat = startHeartbeatFrom(config, { healths: [health], egress: egressGuardFrom(config, metrics, 'heartbeat'), logger, metrics });
+  const app = createApp({ logger, metrics, ready: allReady(databaseReadiness(db), sweepReadiness([health])) });
   const stop = async () => {
+    await heartbeat?.stop();
     await evaluator.stop();
     await db.close();
   };

@@ -1,4 +1,16 @@
-import { commonEnv, type ConfigOf, databaseEnv, egressEnv, type Env, envSchema, loadConfig, metricsEnv, notifierEnv, secretKeyEnv } from '@vigil/config';
+import {
+  commonEnv,
+  type ConfigOf,
+  databaseEnv,
+  egressEnv,
+  type Env,
+  envSchema,
+  loadConfig,
+  metricsEnv,
+  notifierEnv,
+  secretKeyEnv,
+  sweepHealthEnv,
+} from '@vigil/config';
 
 /**
  * Where /healthz, /readyz and /metrics are served when METRICS_PORT is unset. Each
@@ -8,7 +20,7 @@ import { commonEnv, type ConfigOf, databaseEnv, egressEnv, type Env, envSchema, 
  */
 export const METRICS_DEFAULT_PORT = 9467;
 
-export const configSchema = envSchema(commonEnv, databaseEnv, notifierEnv, metricsEnv({ defaultPort: METRICS_DEFAULT_PORT }), egressEnv, secretKeyEnv);
+export const configSchema = envSchema(commonEnv, databaseEnv, notifierEnv, metricsEnv({ defaultPort: METRICS_DEFAULT_PORT }), egressEnv, secretKeyEnv, sweepHealthEnv);
 export type NotifierConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the notifier reads its environment. */

@@ -1,8 +1,9 @@
 import { usePrivateUmask } from '@vigil/config';
 import { databaseReadiness, openServiceDatabase } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
-import { bootService, egressGuardFrom, startService } from '@vigil/http';
+import { allReady, bootService, egressGuardFrom, startHeartbeatFrom, startService, sweepReadiness } from '@vigil/http';
 import { loadServiceSecretKeys } from '@vigil/secrets';
+import { createSweepHealth } from '@vigil/worker-loop';
 import { createApp } from './app';
 import { readConfig } from './config';
 
@@ -12,15 +13,19 @@ void (async () => {
   const { config, logger, metrics } = bootService('notifier', readConfig);
   const db = await openServiceDatabase(config, logger);
   const secretKeys = await loadServiceSecretKeys(config, logger);
+  const health = createSweepHealth({ service: 'notifier', maxFailedSweeps: config.VIGIL_READY_MAX_FAILED_SWEEPS, metrics });
   const notifier = await startNotifier({
     db,
     logger,
     metrics,
     secretKeys,
+    health,
     ...notifierOptionsFrom(config, egressGuardFrom(config, metrics, 'notifier')),
   });
-  const app = createApp({ logger, metrics, ready: databaseReadiness(db) });
+  const heartbeat = startHeartbeatFrom(config, { healths: [health], egress: egressGuardFrom(config, metrics, 'heartbeat'), logger, metrics });
+  const app = createApp({ logger, metrics, ready: allReady(databaseReadiness(db), sweepReadiness([health])) });
   const stop = async () => {
+    await heartbeat?.stop();
     await notifier.stop();
     await db.close();
   };

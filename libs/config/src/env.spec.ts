@@ -15,6 +15,7 @@ import {
   runnerEnv,
   runnerIdentityEnv,
   runnerKeyEnv,
+  sweepHealthEnv,
 } from './env';
 import { ConfigError, envSchema, loadConfig, type Env } from './load-config';
 
@@ -383,5 +384,36 @@ describe('an app schema joined from parts', () => {
       HOST: '0.0.0.0',
       VIGIL_ADMIN_KEY: undefined,
     });
+  });
+});
+
+describe('sweepHealthEnv', () => {
+  it('fails readiness after 3 failed sweeps, pings no heartbeat, and would ping every minute by default', () => {
+    expect(loadConfig(sweepHealthEnv, {})).toEqual({ VIGIL_READY_MAX_FAILED_SWEEPS: 3, VIGIL_HEARTBEAT_URL: undefined, VIGIL_HEARTBEAT_INTERVAL_S: 60 });
+  });
+
+  it('keeps the heartbeat URL exactly as given, trailing slash and query included', () => {
+    const url = 'https://hc-ping.example/5f1e2d3c/?create=1';
+    expect(loadConfig(sweepHealthEnv, { VIGIL_HEARTBEAT_URL: url, VIGIL_HEARTBEAT_INTERVAL_S: '30', VIGIL_READY_MAX_FAILED_SWEEPS: '1' })).toEqual({
+      VIGIL_READY_MAX_FAILED_SWEEPS: 1,
+      VIGIL_HEARTBEAT_URL: url,
+      VIGIL_HEARTBEAT_INTERVAL_S: 30,
+    });
+  });
+
+  it('refuses a heartbeat URL that is not http(s) without showing it, and thresholds out of range', () => {
+    const found = problems(sweepHealthEnv, {
+      VIGIL_HEARTBEAT_URL: 'ftp://hc.example/ping/s3cret-token',
+      VIGIL_HEARTBEAT_INTERVAL_S: '1',
+      VIGIL_READY_MAX_FAILED_SWEEPS: '0',
+    });
+    expect(found.join('\n')).not.toContain('s3cret-token');
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^VIGIL_HEARTBEAT_URL must be an http:\/\/ or https:\/\/ URL/),
+        expect.stringMatching(/^VIGIL_HEARTBEAT_INTERVAL_S must be an integer between 5 and 86400/),
+        expect.stringMatching(/^VIGIL_READY_MAX_FAILED_SWEEPS must be an integer between 1 and 1000/),
+      ]),
+    );
   });
 });

@@ -15,6 +15,7 @@ import {
   portOrOff,
   postgresUrl,
   secret,
+  secretHttpUrl,
   shown,
   slug,
   smtpUrl,
@@ -88,6 +89,20 @@ export const notifierEnv = z.object({
 export const evaluatorEnv = z.object({
   /** Seconds without a poll or report from a runner before a runner_offline event opens. */
   VIGIL_RUNNER_OFFLINE_AFTER_S: integer({ min: 30, max: 86_400 }).default(300),
+});
+
+/**
+ * How the alerting workers (evaluator, notifier, all-in-one) tell that they have stopped
+ * working: /readyz fails after a streak of failed sweeps, and an external dead man's switch
+ * stops hearing from them.
+ */
+export const sweepHealthEnv = z.object({
+  /** Consecutive failed sweeps of one loop after which /readyz answers 503 (until one succeeds). */
+  VIGIL_READY_MAX_FAILED_SWEEPS: integer({ min: 1, max: 1000 }).default(3),
+  /** Pinged (GET) while the service's sweeps succeed; it may hold a token, so only its origin is logged. */
+  VIGIL_HEARTBEAT_URL: secretHttpUrl().optional(),
+  /** Seconds between pings. */
+  VIGIL_HEARTBEAT_INTERVAL_S: integer({ min: 5, max: 86_400 }).default(60),
 });
 
 /**
@@ -193,6 +208,7 @@ export type AdminConfig = z.output<typeof adminEnv>;
 export type DbWritesConfig = z.output<typeof dbWritesEnv>;
 export type EvaluatorConfig = z.output<typeof evaluatorEnv>;
 export type NotifierConfig = z.output<typeof notifierEnv>;
+export type SweepHealthConfig = z.output<typeof sweepHealthEnv>;
 export type MetricsConfig = z.output<ReturnType<typeof metricsEnv>>;
 export type ControllerConfig = z.output<typeof controllerEnv>;
 export type RunnerIdentityConfig = z.output<typeof runnerIdentityEnv>;

@@ -132,6 +132,19 @@ export function httpUrl(): EnvField<string> {
   });
 }
 
+/**
+ * An http(s) URL that may carry a token (a dead man's switch's ping URL): kept exactly as given,
+ * and never shown in an error message.
+ */
+export function secretHttpUrl(): EnvField<string> {
+  return new EnvField((value) => {
+    const url = URL.canParse(value) ? new URL(value) : undefined;
+    return url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== ''
+      ? { ok: true, value }
+      : { ok: false, problem: 'must be an http:// or https:// URL (the value is not shown: it may hold a token)' };
+  });
+}
+
 /** A location slug such as `us-1`: also a label value and part of URLs, hence the narrow alphabet. */
 export function slug(): EnvField<string> {
   return new EnvField((value) =>

@@ -14,6 +14,7 @@ export {
   runnerEnv,
   runnerIdentityEnv,
   runnerKeyEnv,
+  sweepHealthEnv,
 } from './env';
 export type {
   AdminConfig,
@@ -31,6 +32,7 @@ export type {
   RunnerConfig,
   RunnerIdentityConfig,
   RunnerKeyConfig,
+  SweepHealthConfig,
 } from './env';
 export {
   EnvField,
@@ -46,6 +48,7 @@ export {
   portOrOff,
   postgresUrl,
   secret,
+  secretHttpUrl,
   slug,
   smtpUrl,
 } from './fields';

@@ -123,6 +123,35 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('deliverDue on %s', 
     }
   });
 
+  it("sets the site's last alert when a notification is delivered, not on a failed attempt, and links the dashboard's event page", async () => {
+    const outage = await seedOutage(t.db.prisma, T0);
+    const channel = await seedChannel(t.db.prisma, 'webhook', { url: `${receiver.url}/last-alert` });
+    const notification = await seedNotification(t.db.prisma, outage, channel.id);
+    answers = [{ status: 503, body: 'busy' }];
+    const clock = fakeClock();
+    const more = { publicUrl: 'https://vigil.example/' };
+    const lastAlert = async () => (await t.db.prisma.site.findUniqueOrThrow({ where: { id: outage.site.id } })).lastAlertSentAt;
+
+    expect(await deliverDue(t.db, options(clock, more))).toMatchObject({ retrying: 1 });
+    expect(await lastAlert()).toBeNull();
+    clock.advance(3_600_000);
+    expect(await deliverDue(t.db, options(clock, more))).toMatchObject({ delivered: 1 });
+    const row = await t.db.prisma.notification.findUniqueOrThrow({ where: { id: notification.id } });
+    expect(await lastAlert()).toEqual(row.deliveredAt);
+    expect(row.deliveredAt).toEqual(clock.now());
+
+    // A delivery recorded with an older clock (a slower notifier) leaves the later time alone.
+    const later = await seedNotification(t.db.prisma, outage, channel.id, 'reminder', new Date(T0.getTime() - 60_000));
+    expect(await deliverDue(t.db, options(fakeClock(new Date(T0.getTime() - 1000)), more))).toMatchObject({ delivered: 1 });
+    expect((await t.db.prisma.notification.findUniqueOrThrow({ where: { id: later.id } })).status).toBe('delivered');
+    expect(await lastAlert()).toEqual(row.deliveredAt);
+
+    for (const request of receiver.requests) {
+      expect(JSON.parse(request.body).links).toEqual([{ label: 'Event', url: `https://vigil.example/events/${outage.event.uuid}` }]);
+    }
+    expect(receiver.requests).toHaveLength(3);
+  });
+
   it('opens a channel stored sealed just before sending, and names the target without its userinfo', async () => {
     const outage = await seedOutage(t.db.prisma, T0);
     await t.db.prisma.endpoint.updateMany({

@@ -26,7 +26,7 @@ export interface DeliverOptions {
   /** The jitter's randomness (tests make it predictable). */
   readonly random?: () => number;
   /** The controller API's public base URL, for links in messages. */
-  readonly apiBaseUrl?: string;
+  readonly publicUrl?: string;
   /** Opens the channel secrets stored sealed, just before a send. */
   readonly secretKeys: SecretKeyring;
 }
@@ -80,7 +80,7 @@ export async function deliverDue(db: Database, options: DeliverOptions): Promise
   });
   if (claimed.length === 0) return { claimed: 0, delivered: 0, retrying: 0, failed: 0, superseded: 0 };
 
-  const deliveries = await loadDeliveries(db, claimed, { apiBaseUrl: options.apiBaseUrl });
+  const deliveries = await loadDeliveries(db, claimed, { publicUrl: options.publicUrl });
   const settled = await Promise.all(deliveries.map((delivery) => deliverOne(db, delivery, options, clock)));
   const count = (what: Settled) => settled.filter((s) => s === what).length;
   return {
@@ -140,7 +140,15 @@ async function deliverOne(db: Database, delivery: Delivery, options: DeliverOpti
         error: outcome.error ?? null,
       },
     });
-    return (await tx.notification.updateMany({ where: mine, data })).count;
+    const count = (await tx.notification.updateMany({ where: mine, data })).count;
+    if (count > 0 && settled === 'delivered') {
+      // The site's "Last alert", with the delivery it reports; a slower send finishing later never moves it back.
+      await tx.site.updateMany({
+        where: { id: delivery.siteId, OR: [{ lastAlertSentAt: null }, { lastAlertSentAt: { lt: recordedAt } }] },
+        data: { lastAlertSentAt: recordedAt },
+      });
+    }
+    return count;
   });
   const result: Settled = updated === 0 ? 'superseded' : settled;
   const fields = { ...log, attempt: attempts, status_code: outcome.statusCode, duration_ms: outcome.durationMs };

@@ -8,6 +8,8 @@ export interface Delivery {
   readonly notification: Pick<Notification, 'id' | 'uuid' | 'attemptCount'>;
   readonly channel: Pick<NotificationChannel, 'uuid' | 'type' | 'config' | 'enabled'>;
   readonly message: AlertMessage;
+  /** The site the event is about: its "last alert" is set when this is delivered. */
+  readonly siteId: number;
 }
 
 /** Loads what the messages of claimed notifications need, in one query; rows deleted since the claim are left out. */
@@ -28,6 +30,7 @@ export async function loadDeliveries(db: Database, ids: readonly bigint[], optio
     return {
       notification: row,
       channel,
+      siteId: event.siteId,
       message: buildAlertMessage(
         {
           notification: row,

@@ -67,10 +67,13 @@ describe('buildAlertMessage', () => {
     });
   });
 
-  it('links to the event in the API when the notifier knows its base URL', () => {
+  it("links to the event's dashboard page when the notifier knows Vigil's public URL, and to nothing otherwise", () => {
     expect(buildAlertMessage(sampleSource()).links).toEqual([]);
-    expect(buildAlertMessage(sampleSource(), { apiBaseUrl: 'https://vigil.example/' }).links).toEqual([
-      { label: 'Event', url: `https://vigil.example/api/v1/events/${SAMPLE_EVENT_UUID}` },
+    expect(buildAlertMessage(sampleSource(), { publicUrl: 'https://vigil.example/' }).links).toEqual([
+      { label: 'Event', url: `https://vigil.example/events/${SAMPLE_EVENT_UUID}` },
+    ]);
+    expect(buildAlertMessage(sampleSource(), { publicUrl: 'https://example.com/vigil' }).links).toEqual([
+      { label: 'Event', url: `https://example.com/vigil/events/${SAMPLE_EVENT_UUID}` },
     ]);
   });
 });

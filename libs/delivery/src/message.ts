@@ -55,8 +55,17 @@ function failureOf(metadata: Record<string, unknown>): string | null {
 }
 
 export interface MessageOptions {
-  /** The controller API's public base URL (`https://vigil.example`): adds a link to the event. */
-  readonly apiBaseUrl?: string;
+  /**
+   * Vigil's public URL (VIGIL_PUBLIC_URL, `https://vigil.example`): adds a link to the event's
+   * dashboard page. Unset, messages carry no link (a relative path means nothing in a mail or a
+   * chat); the event id in the text still finds it.
+   */
+  readonly publicUrl?: string;
+}
+
+/** The dashboard's page of an event (the client route `/events/<uuid>`, see libs/dashboard). */
+export function eventPageUrl(publicUrl: string, eventUuid: string): string {
+  return `${publicUrl.replace(/\/+$/, '')}/events/${encodeURIComponent(eventUuid)}`;
 }
 
 /** Builds what every channel says about one notification. Pure: the same rows give the same message. */
@@ -107,8 +116,6 @@ export function buildAlertMessage(source: MessageSource, options: MessageOptions
     check: check ? { uuid: check.uuid, name: check.name, type: check.type, target: check.target } : null,
     site: { uuid: site.uuid, name: site.name },
     locations: { failing, reporting },
-    links: options.apiBaseUrl
-      ? [{ label: 'Event', url: `${options.apiBaseUrl.replace(/\/+$/, '')}/api/v1/events/${event.uuid}` }]
-      : [],
+    links: options.publicUrl ? [{ label: 'Event', url: eventPageUrl(options.publicUrl, event.uuid) }] : [],
   };
 }

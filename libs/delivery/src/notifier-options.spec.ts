@@ -14,7 +14,7 @@ describe('notifierOptionsFrom', () => {
     ).toEqual({
       context: { smtp, emailFrom: 'vigil@example.com', pagerDutyEventsUrl: 'https://pd.example/v2/enqueue' },
       maxAttempts: 3,
-      apiBaseUrl: 'https://vigil.example.com',
+      publicUrl: 'https://vigil.example.com',
     });
   });
 });

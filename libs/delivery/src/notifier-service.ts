@@ -2,7 +2,7 @@ import { type Database, OUTBOX_CHANNEL } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
 import { sharedCounter } from '@vigil/metrics';
 import type { SecretKeyring } from '@vigil/secrets';
-import { startWorkerLoop } from '@vigil/worker-loop';
+import { type SweepHealth, startWorkerLoop } from '@vigil/worker-loop';
 import type { Registry } from 'prom-client';
 import { deliverDue } from './deliver-due';
 import { scheduleReminders } from './reminders';
@@ -17,13 +17,15 @@ export interface NotifierServiceOptions {
   secretKeys: SecretKeyring;
   maxAttempts?: number;
   /** The controller's public URL, for links in messages. */
-  apiBaseUrl?: string;
+  publicUrl?: string;
   /** How often it looks for due rows when no NOTIFY wakes it (default 1 s): retries fall due by time. */
   pollIntervalMs?: number;
   /** How often reminders are scheduled (default 30 s). */
   reminderIntervalMs?: number;
   /** Rows sent at once (default 20). */
   batchSize?: number;
+  /** Told of every step (/readyz, the sweep gauges, the heartbeat). */
+  health?: SweepHealth;
 }
 
 export interface NotifierService {
@@ -51,6 +53,7 @@ export async function startNotifier(options: NotifierServiceOptions): Promise<No
   const loop = startWorkerLoop({
     name: 'notifier',
     logger,
+    health: options.health,
     pollIntervalMs,
     step: async () => {
       if (Date.now() - lastReminders >= reminderIntervalMs) {
@@ -62,7 +65,7 @@ export async function startNotifier(options: NotifierServiceOptions): Promise<No
         limit: batchSize,
         context: options.context,
         maxAttempts: options.maxAttempts,
-        apiBaseUrl: options.apiBaseUrl,
+        publicUrl: options.publicUrl,
         secretKeys: options.secretKeys,
       });
       for (const outcome of OUTCOMES) if (result[outcome] > 0) attempts.inc({ outcome }, result[outcome]);
@@ -93,7 +96,7 @@ export interface NotifierSettings {
 export function notifierOptionsFrom(
   config: NotifierSettings,
   egress?: SenderContext['egress'],
-): Pick<NotifierServiceOptions, 'context' | 'maxAttempts' | 'apiBaseUrl'> {
+): Pick<NotifierServiceOptions, 'context' | 'maxAttempts' | 'publicUrl'> {
   return {
     context: {
       smtp: config.VIGIL_SMTP_URL,
@@ -102,6 +105,6 @@ export function notifierOptionsFrom(
       ...(egress && { egress }),
     },
     maxAttempts: config.VIGIL_NOTIFY_MAX_ATTEMPTS,
-    apiBaseUrl: config.VIGIL_PUBLIC_URL,
+    publicUrl: config.VIGIL_PUBLIC_URL,
   };
 }

@@ -1,7 +1,7 @@
 import { type Database, RESULTS_CHANNEL } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
 import { sharedCounter } from '@vigil/metrics';
-import { startWorkerLoop } from '@vigil/worker-loop';
+import { type SweepHealth, startWorkerLoop } from '@vigil/worker-loop';
 import type { Registry } from 'prom-client';
 import { closeRetiredChecks } from './close-retired';
 import { evaluatePending } from './evaluate-pending';
@@ -27,6 +27,8 @@ export interface EvaluatorServiceOptions {
   sweepIntervalMs?: number;
   /** A runner silent this long is offline (default 5 minutes). */
   runnerOfflineAfterMs?: number;
+  /** Told of every step of both loops (/readyz, the sweep gauges, the heartbeat). */
+  health?: SweepHealth;
 }
 
 export interface EvaluatorService {
@@ -52,6 +54,7 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
   const loop = startWorkerLoop({
     name: 'evaluator',
     logger,
+    health: options.health,
     pollIntervalMs,
     step: async () => {
       const counts = await evaluatePending(db, { maxChecks, readOnly, logger, concurrency: options.concurrency ?? 4 });
@@ -59,7 +62,10 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
       transitions.inc(counts.transitions);
       failures.inc(counts.failed);
       // Read-only mode marks nothing, so the same results would be "more" forever.
-      return { more: !readOnly && counts.checks + counts.failed >= maxChecks };
+      const more = !readOnly && counts.checks + counts.failed >= maxChecks;
+      // A check that cannot be evaluated (a corrupt page, say) is alerting that has stopped: a failed sweep.
+      if (counts.failed === 0) return { more };
+      return { more, failure: `${counts.failed} of ${counts.checks + counts.failed} checks could not be evaluated ("check evaluation failed" in the log)` };
     },
   });
   // Beside the results, not before them: a sweep must not delay the evaluation of what just
@@ -68,6 +74,7 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
   const sweeps = startWorkerLoop({
     name: 'evaluator sweep',
     logger,
+    health: options.health,
     pollIntervalMs: sweepIntervalMs,
     step: async () => {
       const retired = await closeRetiredChecks(db, { maxChecks, readOnly, logger });

@@ -1,4 +1,5 @@
 import { redact } from '@vigil/logger';
+import type { SweepHealth } from '@vigil/worker-loop';
 import { Router } from 'express';
 
 export interface Readiness {
@@ -13,6 +14,43 @@ export type ReadinessCheck = () => Promise<Readiness>;
 export const alwaysReady: ReadinessCheck = async () => ({ ok: true, details: {} });
 
 const READY_TIMEOUT_MS = 5_000;
+
+/** Ready when every check is; their details side by side (a later check's keys win), run at once. */
+export function allReady(...checks: readonly ReadinessCheck[]): ReadinessCheck {
+  return async () => {
+    const results = await Promise.all(checks.map((check) => check()));
+    return { ok: results.every((result) => result.ok), details: Object.assign({}, ...results.map((result) => result.details ?? {})) };
+  };
+}
+
+/**
+ * Not ready while a service's loop has failed too many sweeps in a row (see createSweepHealth):
+ * a worker that cannot do its work is not ready, though its process is alive (/healthz stays 200).
+ * The reason names the loop, the streak and its last error.
+ */
+export function sweepReadiness(healths: readonly SweepHealth[]): ReadinessCheck {
+  return async () => {
+    const sweeps: Record<string, unknown> = {};
+    const reasons: string[] = [];
+    for (const health of healths) {
+      const status = health.status();
+      if (status.reason !== undefined) reasons.push(`${health.service}: ${status.reason}`);
+      sweeps[health.service] = {
+        status: status.ready ? 'ok' : 'failing',
+        loops: Object.fromEntries(
+          Object.entries(status.loops).map(([loop, loopHealth]) => [
+            loop,
+            {
+              consecutive_failures: loopHealth.consecutiveFailures,
+              last_success_at: loopHealth.lastSuccessAt === undefined ? null : new Date(loopHealth.lastSuccessAt).toISOString(),
+            },
+          ]),
+        ),
+      };
+    }
+    return reasons.length === 0 ? { ok: true, details: { sweeps } } : { ok: false, details: { sweeps, reason: reasons.join('; ') } };
+  };
+}
 
 /**
  * `/healthz`: the process is alive (200 while it runs, nothing else is checked, so a slow

@@ -1,5 +1,5 @@
 export { errorHandler, notFoundHandler } from './error-handlers';
-export { alwaysReady, healthRoutes } from './health';
+export { allReady, alwaysReady, healthRoutes, sweepReadiness } from './health';
 export type { Readiness, ReadinessCheck } from './health';
 export { codeForStatus, HttpError, toHttpError } from './http-error';
 export type { ErrorBody } from './http-error';
@@ -14,3 +14,5 @@ export type { RunningService, ServiceProcess, StartServiceOptions } from './serv
 export { bootService, createServiceApp } from './service-app';
 export type { ServiceAppDeps, ServiceAppOptions } from './service-app';
 export { egressGuardFrom } from './egress';
+export { HEARTBEAT_METRIC, originOf, pingOnce, startHeartbeat, startHeartbeatFrom } from './heartbeat';
+export type { Heartbeat, HeartbeatOptions, HeartbeatSettings, PingOutcome } from './heartbeat';

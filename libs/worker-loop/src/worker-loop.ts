@@ -1,9 +1,16 @@
 import type { Logger } from '@vigil/logger';
 import { backoffDelayMs, type BackoffPolicy } from './backoff';
+import type { SweepHealth } from './sweep-health';
 
 export interface StepOutcome {
   /** The step stopped at its batch size: there may be more, so the next step runs at once. */
   more: boolean;
+  /**
+   * The step ran, but some of its work failed and rolled back (logged where it failed: the
+   * evaluator's checks that cannot be evaluated). A failed sweep for the service's health, as a
+   * throw is, but the loop keeps its pace: the rest of the work must not wait on a backoff.
+   */
+  failure?: string;
 }
 
 export interface WorkerLoopOptions {
@@ -16,6 +23,8 @@ export interface WorkerLoopOptions {
   logger: Logger;
   /** The wait after a failed step, doubled for each further failure (default 0.5 s up to 30 s, no jitter). */
   backoff?: BackoffPolicy;
+  /** The service's sweep health, told of every step's outcome under this loop's name (/readyz, metrics, heartbeat). */
+  health?: SweepHealth;
 }
 
 export interface WorkerLoop {
@@ -33,7 +42,8 @@ export interface WorkerLoop {
  * is logged once per streak and retried with a doubling wait.
  */
 export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
-  const { name, step, pollIntervalMs, logger, backoff = { initialMs: 500, maxMs: 30_000 } } = options;
+  const { name, step, pollIntervalMs, logger, health, backoff = { initialMs: 500, maxMs: 30_000 } } = options;
+  health?.register(name);
   let stopping = false;
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -57,9 +67,11 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
         const outcome = await step();
         if (failures > 0) logger.info(`${name} works again after ${failures} failed attempts`);
         failures = 0;
+        health?.record(name, outcome.failure === undefined ? { ok: true } : { ok: false, error: outcome.failure });
         if (outcome.more) nextInMs = 0;
       } catch (error) {
         failures += 1;
+        health?.record(name, { ok: false, error });
         nextInMs = backoffDelayMs(failures, backoff);
         const line = `${name} failed; trying again in ${Math.round(nextInMs / 100) / 10} s: ${(error as Error).message}`;
         if (failures === 1) logger.error(line, { err: error });

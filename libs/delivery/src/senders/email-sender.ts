@@ -22,6 +22,11 @@ export function emailHtml(message: AlertMessage): string {
   ].join('\n');
 }
 
+/** The plain-text body: the message's text, then each link on a line of its own. */
+export function emailText(message: AlertMessage): string {
+  return [message.text, ...message.links.map((link) => `${link.label}: ${link.url}`)].join('\n');
+}
+
 /** A Message-ID derived from the idempotency key: a retried mail is recognisably the same mail. */
 function messageId(idempotencyKey: string): string {
   return `<${idempotencyKey.replace(/[^A-Za-z0-9-]/g, '.')}@vigil.notifier>`;
@@ -109,7 +114,7 @@ export const emailSender: Sender = async (message, channelConfig, context) => {
         from,
         to: config.to,
         subject: message.title,
-        text: message.text,
+        text: emailText(message),
         html: emailHtml(message),
         messageId: messageId(message.idempotencyKey),
         headers: { 'X-Vigil-Idempotency-Key': message.idempotencyKey },

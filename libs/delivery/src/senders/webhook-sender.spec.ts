@@ -55,6 +55,7 @@ describe('webhookSender', () => {
       check: { uuid: '7c9e6679-7425-40de-944b-e07fc1f90ae7', name: 'Home page', type: 'http', target: 'https://shop.example/' },
       site: { uuid: '16fd2706-8baf-433b-82eb-8c7fada847da', name: 'Shop' },
       locations: { failing: ['eu-1', 'us-1'], reporting: 'us-1' },
+      links: [],
       sent_at: '2026-11-23T10:02:00.000Z',
     });
   });

@@ -24,6 +24,8 @@ export function webhookPayload(message: AlertMessage, sentAt: Date) {
     check: check && { uuid: check.uuid, name: check.name, type: check.type, target: check.target },
     site: { uuid: site.uuid, name: site.name },
     locations: { failing: locations.failing, reporting: locations.reporting },
+    // The event's dashboard page when VIGIL_PUBLIC_URL is set; empty otherwise.
+    links: message.links.map((link) => ({ label: link.label, url: link.url })),
     sent_at: sentAt.toISOString(),
   };
 }

@@ -1,6 +1,6 @@
 // Test support: a message about a confirmed outage, built the way the worker builds one.
 import type { NotificationKind } from '@vigil/db';
-import { buildAlertMessage, type MessageSource } from '../message';
+import { buildAlertMessage, type MessageOptions, type MessageSource } from '../message';
 import type { AlertMessage } from '../types';
 
 export const SAMPLE_EVENT_UUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
@@ -26,6 +26,6 @@ export function sampleSource(kind: NotificationKind = 'outage_confirmed'): Messa
   };
 }
 
-export function sampleMessage(kind: NotificationKind = 'outage_confirmed'): AlertMessage {
-  return buildAlertMessage(sampleSource(kind));
+export function sampleMessage(kind: NotificationKind = 'outage_confirmed', options: MessageOptions = {}): AlertMessage {
+  return buildAlertMessage(sampleSource(kind), options);
 }
