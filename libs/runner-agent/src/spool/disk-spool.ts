@@ -5,6 +5,7 @@ import type { ReportedResult } from '@vigil/contracts';
 import type { Logger } from '@vigil/logger';
 import { type Fullness, trackFullness } from './fullness';
 import type { Spool } from './spool';
+import { errorCode, errorMessage, SpoolWriteError, trackWriteFailures, type WriteFailures } from './write-failures';
 
 export interface DiskSpoolOptions {
   /** Created if missing. */
@@ -66,7 +67,8 @@ export async function openDiskSpool(options: DiskSpoolOptions): Promise<Spool> {
     for (const warning of folderWarnings(outcome, 'the spool directory')) logger.warn(warning, { dir });
     const found = await loadSegments(dir, logger);
     // Space is only given back a whole segment at a time, so a segment is kept small next to the bound.
-    const spool = new DiskSpool(dir, maxBytes, Math.max(1, Math.min(segmentBytes, Math.floor(maxBytes / 4))), fullness, found);
+    const segmentBound = Math.max(1, Math.min(segmentBytes, Math.floor(maxBytes / 4)));
+    const spool = new DiskSpool(dir, maxBytes, segmentBound, fullness, trackWriteFailures(logger, dir), found);
     // Never appended to: a segment from before may end in a line a crash cut short. Opening the
     // new one now also shows that the directory is writable before the first result needs it.
     await spool.openTail();
@@ -89,6 +91,7 @@ class DiskSpool implements Spool {
     private readonly maxBytes: number,
     private readonly segmentBytes: number,
     private readonly fullness: Fullness,
+    private readonly writeFailures: WriteFailures,
     private readonly segments: Segment[],
   ) {
     this.held = sum(segments, (segment) => segment.count - segment.consumed);
@@ -153,19 +156,27 @@ class DiskSpool implements Spool {
     }
     this.fullness.refused(results.length - lines.length);
     let next = 0;
-    while (next < lines.length) {
-      const tail = await this.openTail();
-      let end = next;
-      let chunkBytes = 0;
-      // An empty segment takes at least one line, however long.
-      while (end < lines.length && (tail.segment.bytes + chunkBytes === 0 || tail.segment.bytes + chunkBytes + lines[end].bytes <= this.segmentBytes)) {
-        chunkBytes += lines[end].bytes;
-        end += 1;
+    try {
+      while (next < lines.length) {
+        const tail = await this.openTail();
+        let end = next;
+        let chunkBytes = 0;
+        // An empty segment takes at least one line, however long.
+        while (end < lines.length && (tail.segment.bytes + chunkBytes === 0 || tail.segment.bytes + chunkBytes + lines[end].bytes <= this.segmentBytes)) {
+          chunkBytes += lines[end].bytes;
+          end += 1;
+        }
+        if (end === next) await this.closeTail();
+        else await this.writeChunk(tail, lines.slice(next, end), chunkBytes);
+        next = end;
       }
-      if (end === next) await this.closeTail();
-      else await this.writeChunk(tail, lines.slice(next, end), chunkBytes);
-      next = end;
+    } catch (error) {
+      // A full or read-only disk is a condition of the host, not of this batch: the caller drops
+      // what was not written and goes on, and the next append tries again.
+      this.writeFailures.failed(error);
+      throw new SpoolWriteError(`cannot write to the spool in ${this.dir}: ${errorMessage(error)}`, errorCode(error), next, { cause: error });
     }
+    if (lines.length > 0) this.writeFailures.succeeded();
     return lines.length;
   }
 
@@ -175,7 +186,10 @@ class DiskSpool implements Spool {
     } catch (error) {
       // The segment may now end in part of a line; the next append starts a new segment rather than extend it.
       await this.closeTail().catch(() => undefined);
-      throw new Error(`cannot write to the spool in ${this.dir}: ${errorMessage(error)}`, { cause: error });
+      // A segment that holds none of the counted results goes: otherwise every batch a full disk
+      // refuses would leave a file behind, and what it half wrote would come back after a restart.
+      if (tail.segment.count === 0) await this.forget(tail.segment);
+      throw error;
     }
     const { segment } = tail;
     segment.bytes += bytes;
@@ -222,8 +236,16 @@ class DiskSpool implements Spool {
       await this.deleteHead();
       acked = undefined;
     }
-    if (acked) await this.writeAck(acked);
+    // Without the ack a restart sends the segment's removed results again, which reports'
+    // idempotency makes harmless: not a reason to stop replaying.
+    if (acked) await this.writeAck(acked).catch((error: unknown) => this.writeFailures.failed(error));
     this.fullness.freed(this.bytes, this.maxBytes);
+  }
+
+  private async forget(segment: Segment): Promise<void> {
+    const at = this.segments.indexOf(segment);
+    if (at >= 0) this.segments.splice(at, 1);
+    await rm(this.segmentFile(segment.seq), { force: true }).catch(() => undefined);
   }
 
   private async deleteHead(): Promise<void> {
@@ -335,11 +357,6 @@ function seqName(seq: number): string {
 
 function segmentFile(dir: string, seq: number): string {
   return path.join(dir, `${seqName(seq)}.jsonl`);
-}
-
-// Not `instanceof Error`: errors from node's fs may come from another realm (as under Jest).
-function errorMessage(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
 }
 
 function sum<T>(items: readonly T[], of: (item: T) => number): number {
