@@ -4,6 +4,7 @@ import { folderWarnings, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tightenFolder } fr
 import type { ReportedResult } from '@vigil/contracts';
 import type { Logger } from '@vigil/logger';
 import { type Fullness, trackFullness } from './fullness';
+import { lockSpoolDir, type ProcessProbe, type SpoolLock, SpoolLockedError } from './lock';
 import type { Spool } from './spool';
 import { errorCode, errorMessage, SpoolWriteError, trackWriteFailures, type WriteFailures } from './write-failures';
 
@@ -17,6 +18,13 @@ export interface DiskSpoolOptions {
   segmentBytes?: number;
   /** Told how many results an append refused, for metrics. */
   onDrop?: (count: number) => void;
+  /**
+   * The runner's slug: the spool takes `dir` for it with a lock file, refusing (SpoolLockedError)
+   * while another live runner holds it, and releases it on close.
+   */
+  owner?: string;
+  /** How the lock tells a live holder from a dead one; the real processes by default. */
+  probe?: ProcessProbe;
 }
 
 const MIB = 1024 * 1024;
@@ -59,8 +67,11 @@ export async function openDiskSpool(options: DiskSpoolOptions): Promise<Spool> {
     fullMessage: `spool full at ${describeBytes(maxBytes)}: dropping results until the controller takes some; raise VIGIL_SPOOL_MAX_MB to keep more`,
     fields: { dir, max_bytes: maxBytes },
   });
+  let lock: SpoolLock | undefined;
   try {
     await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // Before anything is read or deleted: the files may be another runner's.
+    if (options.owner !== undefined) lock = await lockSpoolDir({ dir, slug: options.owner, probe: options.probe });
     // Spooled results hold what checks saw: only this user may read them. Only the spool's
     // own files are changed, in case VIGIL_SPOOL_DIR names a folder shared with others.
     const outcome = await tightenFolder(dir, spoolOwns);
@@ -68,12 +79,14 @@ export async function openDiskSpool(options: DiskSpoolOptions): Promise<Spool> {
     const found = await loadSegments(dir, logger);
     // Space is only given back a whole segment at a time, so a segment is kept small next to the bound.
     const segmentBound = Math.max(1, Math.min(segmentBytes, Math.floor(maxBytes / 4)));
-    const spool = new DiskSpool(dir, maxBytes, segmentBound, fullness, trackWriteFailures(logger, dir), found);
+    const spool = new DiskSpool(dir, maxBytes, segmentBound, fullness, trackWriteFailures(logger, dir), found, lock);
     // Never appended to: a segment from before may end in a line a crash cut short. Opening the
     // new one now also shows that the directory is writable before the first result needs it.
     await spool.openTail();
     return spool;
   } catch (error) {
+    await lock?.release();
+    if (error instanceof SpoolLockedError) throw error;
     throw new Error(`cannot use the spool directory ${dir}: ${errorMessage(error)}`, { cause: error });
   }
 }
@@ -93,6 +106,7 @@ class DiskSpool implements Spool {
     private readonly fullness: Fullness,
     private readonly writeFailures: WriteFailures,
     private readonly segments: Segment[],
+    private readonly lock: SpoolLock | undefined,
   ) {
     this.held = sum(segments, (segment) => segment.count - segment.consumed);
     this.bytes = sum(segments, (segment) => segment.bytes);
@@ -120,7 +134,7 @@ class DiskSpool implements Spool {
   close(): Promise<void> {
     if (this.closed) return this.queue.then(() => undefined);
     this.closed = true;
-    const closing = this.queue.then(() => this.closeTail());
+    const closing = this.queue.then(() => this.closeTail()).finally(() => this.lock?.release());
     this.queue = closing.catch(() => undefined);
     return closing;
   }
@@ -278,6 +292,30 @@ class DiskSpool implements Spool {
   private ackFile(seq: number): string {
     return path.join(this.dir, `${seqName(seq)}.ack`);
   }
+}
+
+/** How many segment files `dir` holds (0 if it does not exist): results a spool there would send. */
+export async function countSegmentFiles(dir: string): Promise<number> {
+  const names = await readdir(dir).catch((error: unknown) => (errorCode(error) === 'ENOENT' ? [] : Promise.reject(error)));
+  return names.filter((name) => SEGMENT_FILE.test(name)).length;
+}
+
+/**
+ * Results a runner spooled in `<VIGIL_DATA_DIR>/spool` before the default became one directory
+ * per slug are left where they are, and said where at every start: that directory may have been
+ * shared by several runners (the reason for the change), and an older runner may still be
+ * spooling there, so no runner can tell that they are its own to send.
+ */
+export async function warnOfFormerSpool(options: { former: string | undefined; current: string; logger: Logger }): Promise<void> {
+  const { former, current, logger } = options;
+  if (former === undefined) return;
+  const segments = await countSegmentFiles(former).catch(() => 0);
+  if (segments === 0) return;
+  logger.warn(
+    `${former} holds ${segments} spool segment file(s) from before each runner had a spool directory of its own; they are not sent. ` +
+      `If they are this runner's, stop it and move them (with their .ack files) into ${current}; otherwise delete them`,
+    { dir: former, segments },
+  );
 }
 
 /**
