@@ -97,3 +97,18 @@ describe('a disk spool whose writes fail', () => {
     expect(errors()).toHaveLength(1);
   });
 });
+
+describe('a disk spool whose disk turned read-only', () => {
+  it('keeps removing when a spent segment cannot be deleted', async () => {
+    await spool.append(makeResults(3));
+    const unlink = jest.spyOn(jest.requireMock<typeof import('node:fs/promises')>('node:fs/promises'), 'unlink');
+    unlink.mockRejectedValue(Object.assign(new Error('EROFS: read-only file system, unlink'), { code: 'EROFS' }));
+    try {
+      await expect(spool.remove(3)).resolves.toBeUndefined();
+      expect(spool.size()).toBe(0);
+      expect(errors()[0]).toMatchObject({ code: 'EROFS' });
+    } finally {
+      unlink.mockRestore();
+    }
+  });
+});

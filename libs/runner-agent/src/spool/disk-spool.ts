@@ -268,8 +268,13 @@ class DiskSpool implements Spool {
     if (head === this.tail?.segment) await this.closeTail();
     this.bytes -= head.bytes;
     // The segment first: a crash in between leaves an ack without a segment, which the next open deletes.
-    await unlink(this.segmentFile(head.seq));
-    await rm(this.ackFile(head.seq), { force: true });
+    // A disk remounted read-only keeps the file, whose results a restart sends again: harmless, and no reason to stop.
+    try {
+      await unlink(this.segmentFile(head.seq));
+      await rm(this.ackFile(head.seq), { force: true });
+    } catch (error) {
+      this.writeFailures.failed(error);
+    }
   }
 
   // Written aside and renamed over, so a crash leaves the old count or the new one, never a torn one.

@@ -153,7 +153,11 @@ function ownLock(file: string, content: string): SpoolLock {
   const releaseSync = () => {
     if (!held) return;
     held = false;
-    if (readOptional(file) === content) unlinkSync(file);
+    try {
+      if (readOptional(file) === content) unlinkSync(file);
+    } catch {
+      // Left behind, it is taken over at the next start: its holder is dead by then.
+    }
   };
   // On process.exit() or the end of the event loop; a crash or SIGKILL leaves the lock to be taken over.
   process.once('exit', releaseSync);
@@ -161,11 +165,7 @@ function ownLock(file: string, content: string): SpoolLock {
     file,
     async release() {
       process.off('exit', releaseSync);
-      try {
-        releaseSync();
-      } catch {
-        // Left behind, it is taken over at the next start: its holder is dead by then.
-      }
+      releaseSync();
     },
   };
 }
