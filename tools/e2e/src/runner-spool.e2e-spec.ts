@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createApiKey, createCheck, createRunner, createSite, listCheckResults, MIN_INTERVAL_S } from '@vigil/contracts';
 import { createEmbeddedDataDir } from '@vigil/db/testing';
 import {
@@ -181,8 +182,17 @@ describe('a runner whose spool is on a full filesystem', () => {
     const live = runner;
     const failIfCrashed = live.crashed.then((how) => Promise.reject(new Error(how)));
     failIfCrashed.catch(() => undefined);
+    // A runner that crashed fails the test with its last lines (an unhandled rejection, say), not with a refused scrape.
+    const checked = (condition: () => Promise<boolean>) => async () => {
+      try {
+        return await condition();
+      } catch (error) {
+        await Promise.race([failIfCrashed, sleep(1_000)]);
+        throw error;
+      }
+    };
     const waitFor = (condition: () => Promise<boolean>, what: string, timeoutMs = 90_000) =>
-      Promise.race([until(condition, what, timeoutMs), failIfCrashed]);
+      Promise.race([until(checked(condition), what, timeoutMs), failIfCrashed]);
 
     // The runner holds its lock and an empty segment; now nothing more fits.
     const filler = join(mountPoint, 'filler');
