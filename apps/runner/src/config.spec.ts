@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError } from '@vigil/config';
-import { METRICS_DEFAULT_PORT, readConfig, spoolDirOf } from './config';
+import { formerSpoolDirOf, METRICS_DEFAULT_PORT, readConfig, spoolDirOf } from './config';
 
 const VIGIL_RUNNER_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
@@ -37,9 +37,15 @@ describe('the runner configuration', () => {
     });
   });
 
-  it('spools in the data directory unless told where', () => {
-    expect(spoolDirOf(readConfig({ ...minimal, VIGIL_DATA_DIR: '/data' }))).toBe('/data/spool');
+  it('spools in a directory of its slug in the data directory unless told where', () => {
+    expect(spoolDirOf(readConfig({ ...minimal, VIGIL_DATA_DIR: '/data' }))).toBe('/data/spool/us-1');
+    expect(spoolDirOf(readConfig({ ...minimal, VIGIL_DATA_DIR: '/data', VIGIL_RUNNER_SLUG: 'eu-1' }))).toBe('/data/spool/eu-1');
     expect(spoolDirOf(readConfig({ ...minimal, VIGIL_SPOOL_DIR: '/var/spool/vigil' }))).toBe('/var/spool/vigil');
+  });
+
+  it('looks for results of the former default spool only when it spools by default', () => {
+    expect(formerSpoolDirOf(readConfig({ ...minimal, VIGIL_DATA_DIR: '/data' }))).toBe('/data/spool');
+    expect(formerSpoolDirOf(readConfig({ ...minimal, VIGIL_DATA_DIR: '/data', VIGIL_SPOOL_DIR: '/data/spool' }))).toBeUndefined();
   });
 
   it('polls periodically every second, 100 runs at once, by default', () => {

@@ -17,7 +17,17 @@ export function readConfig(env: Env = process.env): RunnerConfig {
   return loadConfig(configSchema, env);
 }
 
-/** The spool's directory: VIGIL_SPOOL_DIR, else `spool` in the data directory. */
-export function spoolDirOf(config: Pick<RunnerConfig, 'VIGIL_SPOOL_DIR' | 'VIGIL_DATA_DIR'>): string {
-  return config.VIGIL_SPOOL_DIR ?? join(config.VIGIL_DATA_DIR, 'spool');
+type SpoolSettings = Pick<RunnerConfig, 'VIGIL_SPOOL_DIR' | 'VIGIL_DATA_DIR' | 'VIGIL_RUNNER_SLUG'>;
+
+/**
+ * The spool's directory: VIGIL_SPOOL_DIR as is, else `spool/<slug>` in the data directory, so
+ * that runners sharing a data directory (several on one host) each have their own.
+ */
+export function spoolDirOf(config: SpoolSettings): string {
+  return config.VIGIL_SPOOL_DIR ?? join(config.VIGIL_DATA_DIR, 'spool', config.VIGIL_RUNNER_SLUG);
+}
+
+/** Where runners spooled by default before the slug was part of it; nothing to look at when VIGIL_SPOOL_DIR is set. */
+export function formerSpoolDirOf(config: SpoolSettings): string | undefined {
+  return config.VIGIL_SPOOL_DIR === undefined ? join(config.VIGIL_DATA_DIR, 'spool') : undefined;
 }

@@ -1,9 +1,9 @@
 import { getHeapStatistics } from 'node:v8';
 import { exitOnConfigError, usePrivateUmask } from '@vigil/config';
 import { alwaysReady, bootService, egressGuardFrom, startService } from '@vigil/http';
-import { createHttpLink, heapAdvice, openDiskSpool, runnerUserAgent, startRunnerAgent } from '@vigil/runner-agent';
+import { createHttpLink, heapAdvice, openDiskSpool, runnerUserAgent, startRunnerAgent, warnOfFormerSpool } from '@vigil/runner-agent';
 import { createApp } from './app';
-import { readConfig, spoolDirOf } from './config';
+import { formerSpoolDirOf, readConfig, spoolDirOf } from './config';
 import { runnerSigner } from './signer';
 
 /** How long runs in flight may take to finish after SIGTERM before they are abandoned. */
@@ -17,10 +17,13 @@ void (async () => {
   const signer = exitOnConfigError(() => runnerSigner(config));
   const userAgent = runnerUserAgent(config.VIGIL_RUNNER_SLUG);
   const spoolDir = spoolDirOf(config);
-  const spool = await openDiskSpool({ dir: spoolDir, maxBytes: config.VIGIL_SPOOL_MAX_MB * MIB, logger }).catch((error: unknown) => {
-    logger.error(`cannot open the spool: ${(error as Error).message}`);
-    return process.exit(1);
-  });
+  const spool = await openDiskSpool({ dir: spoolDir, maxBytes: config.VIGIL_SPOOL_MAX_MB * MIB, logger, owner: config.VIGIL_RUNNER_SLUG }).catch(
+    (error: unknown) => {
+      logger.error(`cannot open the spool: ${(error as Error).message}`, { dir: spoolDir });
+      return process.exit(1);
+    },
+  );
+  await warnOfFormerSpool({ former: formerSpoolDirOf(config), current: spoolDir, logger });
   logger.info(`runner ${config.VIGIL_RUNNER_SLUG} polls ${config.VIGIL_CONTROLLER_URL}; spool in ${spoolDir}`, {
     slug: config.VIGIL_RUNNER_SLUG,
     kid: signer.kid,
@@ -42,3 +45,4 @@ void (async () => {
   // METRICS_PORT=off leaves the port undefined: no HTTP server at all.
   await startService({ logger, app, listen: { port: config.METRICS_PORT }, stop: () => agent.stop(SHUTDOWN_DEADLINE_MS) });
 })();
+

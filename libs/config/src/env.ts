@@ -192,7 +192,7 @@ export const runnerAgentEnv = z.object({
   VIGIL_POLL_INTERVAL_MS: integer({ min: 100, max: 600_000 }).default(1000),
   /** Probes running at once. */
   VIGIL_CONCURRENCY: integer({ min: 1, max: 10_000 }).default(100),
-  /** Unset: `spool` in VIGIL_DATA_DIR. */
+  /** Unset: `spool/<VIGIL_RUNNER_SLUG>` in VIGIL_DATA_DIR, so runners sharing a data directory each have their own. */
   VIGIL_SPOOL_DIR: filePath().optional(),
   /** The spool's bound; results beyond it are dropped with a warning until the controller takes some. */
   VIGIL_SPOOL_MAX_MB: integer({ min: 1, max: 1_048_576 }).default(256),

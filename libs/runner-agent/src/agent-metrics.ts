@@ -64,7 +64,7 @@ export function agentMetrics(registry: Registry, sizes: { inFlight(): number; sp
     resultsReported,
     resultsDropped: sharedCounter(registry, {
       name: 'vigil_runner_results_dropped_total',
-      help: 'Results given up on: spool_full (the spool was at its bound) or refused (the controller refused the result itself)',
+      help: 'Results given up on: spool_full (the spool was at its bound), spool_unwritable (its disk refused the write: full, read-only, over quota) or refused (the controller refused the result itself)',
       labelNames: ['reason'],
     }),
     pollFailures: sharedCounter(registry, {

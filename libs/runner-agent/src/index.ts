@@ -4,5 +4,15 @@ export { type ControllerLink, LinkError, type LinkFailure } from './link/control
 export { createHttpLink, type HttpLinkOptions } from './link/http-link';
 export { runnerUserAgent } from './user-agent';
 export { startOwnLocation, type OwnLocationOptions } from './own-location';
-export { createMemorySpool, type MemorySpoolOptions, openDiskSpool, type DiskSpoolOptions, type Spool } from './spool';
+export {
+  countSegmentFiles,
+  createMemorySpool,
+  type MemorySpoolOptions,
+  openDiskSpool,
+  type DiskSpoolOptions,
+  type Spool,
+  SpoolLockedError,
+  SpoolWriteError,
+  warnOfFormerSpool,
+} from './spool';
 export { heapAdvice, RUNNER_MAX_OLD_SPACE_MB } from './heap';

@@ -3,9 +3,10 @@ import { createCapturedLogger } from '@vigil/logger/testing';
 import { until } from '@vigil/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Registry } from 'prom-client';
-import { agentMetrics } from './agent-metrics';
+import { type AgentMetrics, agentMetrics } from './agent-metrics';
+import { createBackoff } from './backoff';
 import { Reporter } from './reporter';
-import { createMemorySpool } from './spool';
+import { createMemorySpool, type Spool, SpoolWriteError } from './spool';
 import { FakeController, httpRun } from './testing';
 
 function resultOf(ok: boolean): ReportedResult {
@@ -68,5 +69,47 @@ describe('the reporter', () => {
     expect(Date.now() - addedAt).toBeLessThan(100);
     expect(controller.reports).toHaveLength(2);
     expect(controller.reports.flat().map((result) => result.run_id)).toEqual([first.run_id, second.run_id]);
+  });
+});
+
+describe('the reporter when the spool cannot be written', () => {
+  const { logger } = createCapturedLogger({ level: 'debug' });
+
+  it('drops the batch, counts it, and reports again once the controller answers', async () => {
+    const controller = new FakeController();
+    const memory = createMemorySpool({ maxResults: 100, logger });
+    // A disk spool on a full disk: every append throws, as openDiskSpool's does on ENOSPC.
+    const spool: Spool = {
+      ...memory,
+      append: () => Promise.reject(new SpoolWriteError('cannot write to the spool: ENOSPC', 'ENOSPC', 0)),
+    };
+    const registry = new Registry();
+    const metrics: AgentMetrics = agentMetrics(registry, { inFlight: () => 0, spooled: () => spool.size() });
+    const reporter = new Reporter({ link: controller, spool, logger, metrics, batchSize: 50, delayMs: 10, backoff: createBackoff({ initialMs: 50, maxMs: 50 }) });
+    const dropped = async () => (await metrics.resultsDropped.get()).values.find((value) => value.labels.reason === 'spool_unwritable')?.value ?? 0;
+    try {
+      controller.failing = { failure: 'unavailable', message: 'down' };
+      reporter.add(resultOf(false));
+      reporter.add(resultOf(false));
+      await until(async () => (await dropped()) >= 1, 'the first batch dropped', 2000);
+      // flush rejected with an unhandled SpoolWriteError before: now it settles, and the runner goes on.
+      await reporter.flush();
+      reporter.add(resultOf(false));
+      await until(async () => (await dropped()) === 3, 'every refused result counted', 2000);
+      expect(spool.size()).toBe(0);
+
+      controller.failing = undefined;
+      // Results that come within the retry delay still meet the full spool; the first after it goes through.
+      await until(
+        () => {
+          reporter.add(resultOf(false));
+          return controller.reports.length > 0;
+        },
+        'a later result reported',
+        2000,
+      );
+    } finally {
+      await reporter.stop();
+    }
   });
 });

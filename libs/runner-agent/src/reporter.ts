@@ -3,7 +3,7 @@ import type { Logger } from '@vigil/logger';
 import type { AgentMetrics } from './agent-metrics';
 import { type Backoff, createBackoff } from './backoff';
 import { type ControllerLink, LinkError } from './link/controller-link';
-import type { Spool } from './spool';
+import { type Spool, SpoolWriteError } from './spool';
 
 export interface ReporterOptions {
   link: ControllerLink;
@@ -130,8 +130,14 @@ export class Reporter {
   }
 
   private async toSpool(batch: ReportedResult[]): Promise<void> {
-    const kept = await this.options.spool.append(batch);
-    if (kept < batch.length) this.options.metrics.resultsDropped.inc({ reason: 'spool_full' }, batch.length - kept);
+    try {
+      const kept = await this.options.spool.append(batch);
+      if (kept < batch.length) this.options.metrics.resultsDropped.inc({ reason: 'spool_full' }, batch.length - kept);
+    } catch (error) {
+      // The spool logged it (once while it lasts); the runner goes on probing and reporting.
+      if (!(error instanceof SpoolWriteError)) throw error;
+      this.options.metrics.resultsDropped.inc({ reason: 'spool_unwritable' }, batch.length - error.kept);
+    }
   }
 
   /** One report; a batch the controller refuses as a whole is split to find the result it cannot take. */

@@ -4,7 +4,9 @@ import { folderWarnings, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, tightenFolder } fr
 import type { ReportedResult } from '@vigil/contracts';
 import type { Logger } from '@vigil/logger';
 import { type Fullness, trackFullness } from './fullness';
+import { lockSpoolDir, type ProcessProbe, type SpoolLock, SpoolLockedError } from './lock';
 import type { Spool } from './spool';
+import { errorCode, errorMessage, SpoolWriteError, trackWriteFailures, type WriteFailures } from './write-failures';
 
 export interface DiskSpoolOptions {
   /** Created if missing. */
@@ -16,6 +18,13 @@ export interface DiskSpoolOptions {
   segmentBytes?: number;
   /** Told how many results an append refused, for metrics. */
   onDrop?: (count: number) => void;
+  /**
+   * The runner's slug: the spool takes `dir` for it with a lock file, refusing (SpoolLockedError)
+   * while another live runner holds it, and releases it on close.
+   */
+  owner?: string;
+  /** How the lock tells a live holder from a dead one; the real processes by default. */
+  probe?: ProcessProbe;
 }
 
 const MIB = 1024 * 1024;
@@ -58,20 +67,26 @@ export async function openDiskSpool(options: DiskSpoolOptions): Promise<Spool> {
     fullMessage: `spool full at ${describeBytes(maxBytes)}: dropping results until the controller takes some; raise VIGIL_SPOOL_MAX_MB to keep more`,
     fields: { dir, max_bytes: maxBytes },
   });
+  let lock: SpoolLock | undefined;
   try {
     await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    // Before anything is read or deleted: the files may be another runner's.
+    if (options.owner !== undefined) lock = await lockSpoolDir({ dir, slug: options.owner, probe: options.probe });
     // Spooled results hold what checks saw: only this user may read them. Only the spool's
     // own files are changed, in case VIGIL_SPOOL_DIR names a folder shared with others.
     const outcome = await tightenFolder(dir, spoolOwns);
     for (const warning of folderWarnings(outcome, 'the spool directory')) logger.warn(warning, { dir });
     const found = await loadSegments(dir, logger);
     // Space is only given back a whole segment at a time, so a segment is kept small next to the bound.
-    const spool = new DiskSpool(dir, maxBytes, Math.max(1, Math.min(segmentBytes, Math.floor(maxBytes / 4))), fullness, found);
+    const segmentBound = Math.max(1, Math.min(segmentBytes, Math.floor(maxBytes / 4)));
+    const spool = new DiskSpool(dir, maxBytes, segmentBound, fullness, trackWriteFailures(logger, dir), found, lock);
     // Never appended to: a segment from before may end in a line a crash cut short. Opening the
     // new one now also shows that the directory is writable before the first result needs it.
     await spool.openTail();
     return spool;
   } catch (error) {
+    await lock?.release();
+    if (error instanceof SpoolLockedError) throw error;
     throw new Error(`cannot use the spool directory ${dir}: ${errorMessage(error)}`, { cause: error });
   }
 }
@@ -89,7 +104,9 @@ class DiskSpool implements Spool {
     private readonly maxBytes: number,
     private readonly segmentBytes: number,
     private readonly fullness: Fullness,
+    private readonly writeFailures: WriteFailures,
     private readonly segments: Segment[],
+    private readonly lock: SpoolLock | undefined,
   ) {
     this.held = sum(segments, (segment) => segment.count - segment.consumed);
     this.bytes = sum(segments, (segment) => segment.bytes);
@@ -117,7 +134,7 @@ class DiskSpool implements Spool {
   close(): Promise<void> {
     if (this.closed) return this.queue.then(() => undefined);
     this.closed = true;
-    const closing = this.queue.then(() => this.closeTail());
+    const closing = this.queue.then(() => this.closeTail()).finally(() => this.lock?.release());
     this.queue = closing.catch(() => undefined);
     return closing;
   }
@@ -153,19 +170,27 @@ class DiskSpool implements Spool {
     }
     this.fullness.refused(results.length - lines.length);
     let next = 0;
-    while (next < lines.length) {
-      const tail = await this.openTail();
-      let end = next;
-      let chunkBytes = 0;
-      // An empty segment takes at least one line, however long.
-      while (end < lines.length && (tail.segment.bytes + chunkBytes === 0 || tail.segment.bytes + chunkBytes + lines[end].bytes <= this.segmentBytes)) {
-        chunkBytes += lines[end].bytes;
-        end += 1;
+    try {
+      while (next < lines.length) {
+        const tail = await this.openTail();
+        let end = next;
+        let chunkBytes = 0;
+        // An empty segment takes at least one line, however long.
+        while (end < lines.length && (tail.segment.bytes + chunkBytes === 0 || tail.segment.bytes + chunkBytes + lines[end].bytes <= this.segmentBytes)) {
+          chunkBytes += lines[end].bytes;
+          end += 1;
+        }
+        if (end === next) await this.closeTail();
+        else await this.writeChunk(tail, lines.slice(next, end), chunkBytes);
+        next = end;
       }
-      if (end === next) await this.closeTail();
-      else await this.writeChunk(tail, lines.slice(next, end), chunkBytes);
-      next = end;
+    } catch (error) {
+      // A full or read-only disk is a condition of the host, not of this batch: the caller drops
+      // what was not written and goes on, and the next append tries again.
+      this.writeFailures.failed(error);
+      throw new SpoolWriteError(`cannot write to the spool in ${this.dir}: ${errorMessage(error)}`, errorCode(error), next, { cause: error });
     }
+    if (lines.length > 0) this.writeFailures.succeeded();
     return lines.length;
   }
 
@@ -175,7 +200,10 @@ class DiskSpool implements Spool {
     } catch (error) {
       // The segment may now end in part of a line; the next append starts a new segment rather than extend it.
       await this.closeTail().catch(() => undefined);
-      throw new Error(`cannot write to the spool in ${this.dir}: ${errorMessage(error)}`, { cause: error });
+      // A segment that holds none of the counted results goes: otherwise every batch a full disk
+      // refuses would leave a file behind, and what it half wrote would come back after a restart.
+      if (tail.segment.count === 0) await this.forget(tail.segment);
+      throw error;
     }
     const { segment } = tail;
     segment.bytes += bytes;
@@ -222,8 +250,16 @@ class DiskSpool implements Spool {
       await this.deleteHead();
       acked = undefined;
     }
-    if (acked) await this.writeAck(acked);
+    // Without the ack a restart sends the segment's removed results again, which reports'
+    // idempotency makes harmless: not a reason to stop replaying.
+    if (acked) await this.writeAck(acked).catch((error: unknown) => this.writeFailures.failed(error));
     this.fullness.freed(this.bytes, this.maxBytes);
+  }
+
+  private async forget(segment: Segment): Promise<void> {
+    const at = this.segments.indexOf(segment);
+    if (at >= 0) this.segments.splice(at, 1);
+    await rm(this.segmentFile(segment.seq), { force: true }).catch(() => undefined);
   }
 
   private async deleteHead(): Promise<void> {
@@ -232,8 +268,13 @@ class DiskSpool implements Spool {
     if (head === this.tail?.segment) await this.closeTail();
     this.bytes -= head.bytes;
     // The segment first: a crash in between leaves an ack without a segment, which the next open deletes.
-    await unlink(this.segmentFile(head.seq));
-    await rm(this.ackFile(head.seq), { force: true });
+    // A disk remounted read-only keeps the file, whose results a restart sends again: harmless, and no reason to stop.
+    try {
+      await unlink(this.segmentFile(head.seq));
+      await rm(this.ackFile(head.seq), { force: true });
+    } catch (error) {
+      this.writeFailures.failed(error);
+    }
   }
 
   // Written aside and renamed over, so a crash leaves the old count or the new one, never a torn one.
@@ -256,6 +297,30 @@ class DiskSpool implements Spool {
   private ackFile(seq: number): string {
     return path.join(this.dir, `${seqName(seq)}.ack`);
   }
+}
+
+/** How many segment files `dir` holds (0 if it does not exist): results a spool there would send. */
+export async function countSegmentFiles(dir: string): Promise<number> {
+  const names = await readdir(dir).catch((error: unknown) => (errorCode(error) === 'ENOENT' ? [] : Promise.reject(error)));
+  return names.filter((name) => SEGMENT_FILE.test(name)).length;
+}
+
+/**
+ * Results a runner spooled in `<VIGIL_DATA_DIR>/spool` before the default became one directory
+ * per slug are left where they are, and said where at every start: that directory may have been
+ * shared by several runners (the reason for the change), and an older runner may still be
+ * spooling there, so no runner can tell that they are its own to send.
+ */
+export async function warnOfFormerSpool(options: { former: string | undefined; current: string; logger: Logger }): Promise<void> {
+  const { former, current, logger } = options;
+  if (former === undefined) return;
+  const segments = await countSegmentFiles(former).catch(() => 0);
+  if (segments === 0) return;
+  logger.warn(
+    `${former} holds ${segments} spool segment file(s) from before each runner had a spool directory of its own; they are not sent. ` +
+      `If they are this runner's, stop it and move them (with their .ack files) into ${current}; otherwise delete them`,
+    { dir: former, segments },
+  );
 }
 
 /**
@@ -335,11 +400,6 @@ function seqName(seq: number): string {
 
 function segmentFile(dir: string, seq: number): string {
   return path.join(dir, `${seqName(seq)}.jsonl`);
-}
-
-// Not `instanceof Error`: errors from node's fs may come from another realm (as under Jest).
-function errorMessage(error: unknown): string {
-  return typeof error === 'object' && error !== null && 'message' in error ? String(error.message) : String(error);
 }
 
 function sum<T>(items: readonly T[], of: (item: T) => number): number {
