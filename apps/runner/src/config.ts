@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { commonEnv, type ConfigOf, egressEnv, type Env, envSchema, loadConfig, metricsEnv, runnerEnv } from '@vigil/config';
+import { commonEnv, ConfigError, type ConfigOf, egressEnv, type Env, envSchema, loadConfig, metricsEnv, runnerEnv } from '@vigil/config';
+import type { EgressGuard } from '@vigil/egress';
 
 /**
  * Where /healthz, /readyz and /metrics are served when METRICS_PORT is unset. Each
@@ -20,4 +21,21 @@ export function readConfig(env: Env = process.env): RunnerConfig {
 /** The spool's directory: VIGIL_SPOOL_DIR, else `spool` in the data directory. */
 export function spoolDirOf(config: Pick<RunnerConfig, 'VIGIL_SPOOL_DIR' | 'VIGIL_DATA_DIR'>): string {
   return config.VIGIL_SPOOL_DIR ?? join(config.VIGIL_DATA_DIR, 'spool');
+}
+
+/**
+ * Throws a ConfigError naming each canary the egress policy refuses as written (an IP literal
+ * or localhost): it could never answer, and the runner would doubt its network for good. A
+ * name is judged at each connection, like a check's, and a refusal then fails the canary.
+ */
+export function canaryEgressProblems(config: Pick<RunnerConfig, 'VIGIL_RUNNER_CANARIES'>, egress: Pick<EgressGuard, 'refuseHost'>): void {
+  const problems = config.VIGIL_RUNNER_CANARIES.flatMap(({ target, host }) => {
+    try {
+      egress.refuseHost(host);
+      return [];
+    } catch (error) {
+      return [`VIGIL_RUNNER_CANARIES has ${target}, which the egress policy refuses: ${(error as Error).message} (allow it with VIGIL_EGRESS_ALLOW)`];
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
 }
