@@ -140,6 +140,9 @@ export const CheckResultSchema = z.object({
   run_id: z.uuid(),
   location: z.string(),
   ok: z.boolean(),
+  inconclusive: z
+    .boolean()
+    .describe("A failure that says nothing of the target: the runner's own canaries were failing, or the egress policy refused the target"),
   status_code: z.number().int().nullable(),
   latency_ms: z.number().int().nullable(),
   timings: z.record(z.string(), z.number()).nullable().describe('Timing phases in ms: dns, tcp, tls, first_byte, download, total'),

@@ -43,6 +43,10 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('inconclusive result
     expect(response.body.accepted).toBe(2);
     expect(await stored(runs[0].run_id)).toMatchObject({ ok: false, inconclusive: true });
     expect(await stored(runs[1].run_id)).toMatchObject({ ok: false, inconclusive: false });
+
+    const listed = await request(harness.app).get(`/api/v1/checks/${runs[0].check_id}/results`).set('Authorization', harness.admin);
+    expect(listed.status).toBe(200);
+    expect(listed.body.data).toEqual([expect.objectContaining({ run_id: runs[0].run_id, ok: false, inconclusive: true })]);
   });
 
   it('marks an egress refusal inconclusive itself, for runners that predate the flag', async () => {

@@ -100,6 +100,7 @@ export function checkResultJson(result: CheckResult): CheckResultJson {
     run_id: result.runId,
     location: result.location,
     ok: result.ok,
+    inconclusive: result.inconclusive,
     status_code: result.statusCode,
     latency_ms: result.latencyMs,
     timings: result.timings as Record<string, number> | null,

@@ -409,6 +409,7 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
         run_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         location: expect.any(String),
         ok: true,
+        inconclusive: false,
         status_code: expect.any(Number),
         latency_ms: expect.any(Number),
         timings: { dns: 1, total: expect.any(Number) },
