@@ -150,7 +150,12 @@ export function startConnectivityMonitor(options: ConnectivityMonitorOptions): C
     timer.unref();
   }
 
-  if (canaries.length > 0) schedule(0);
+  if (canaries.length > 0) {
+    logger.info(`probing ${canaries.length} canaries every ${intervalMs / 1000} s to judge this runner's own network`, {
+      canaries: canaries.map((canary) => canary.name),
+    });
+    schedule(0);
+  }
   return {
     get connectivity() {
       return state.connectivity;
