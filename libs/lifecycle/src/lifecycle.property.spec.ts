@@ -84,7 +84,7 @@ function runSequence(seed: number, counts: Counts): void {
     if (rng.chance(0.04)) inMaintenance = !inMaintenance;
     const at = rng.int(0, n - 1);
     if (rng.chance(0.04)) silent[at] = !silent[at];
-    if (!silent[at]) states[at] = recordResult(policy, states[at], !rng.chance(outage ? pFailDuringOutage : pFailWhileHealthy), now);
+    if (!silent[at]) states[at] = recordResult(policy, states[at], rng.chance(outage ? pFailDuringOutage : pFailWhileHealthy) ? 'failed' : 'ok', now);
 
     const verdict: QuorumVerdict = Object.freeze(evaluateQuorum(policy, states, now));
     check(verdict.failing + verdict.suspect + verdict.passing + verdict.stale === n, 'the verdict counts every location once');

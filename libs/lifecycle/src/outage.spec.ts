@@ -177,7 +177,7 @@ describe('an outage seen from three locations with a 66% quorum', () => {
 
   function report(location: string, ok: boolean, patch: Partial<LifecycleContext> = {}): Transition {
     now += 10_000;
-    states[location] = recordResult(policy, states[location], ok, now);
+    states[location] = recordResult(policy, states[location], ok ? 'ok' : 'failed', now);
     const t = decideOutage(event, evaluateQuorum(policy, Object.values(states), now), { now, inMaintenance: false, ...patch });
     event = foldTransition(event, t);
     return t;
@@ -200,6 +200,7 @@ describe('an outage seen from three locations with a 66% quorum', () => {
   });
 
   it('closes a failure of one location as a false alarm once it passes again', () => {
+    for (const l of policy.locations) report(l, true);
     report('ap-1', false);
     expect(event).toMatchObject({ type: 'seems_down' });
     for (const l of policy.locations) report(l, true);
@@ -207,9 +208,16 @@ describe('an outage seen from three locations with a 66% quorum', () => {
   });
 
   it('lets the same check open a new event right after one closed (invariant 12)', () => {
+    for (const l of policy.locations) report(l, true);
     report('ap-1', false);
     expect(report('ap-1', true)).toMatchObject({ kind: 'close', reason: 'false_alarm' });
     expect(report('ap-1', false)).toMatchObject({ kind: 'open', stateAfter: 'seems_down', at: now });
+  });
+
+  it('opens nothing while too few locations report for the quorum: the verdict is unknown', () => {
+    expect(report('ap-1', false)).toMatchObject({ kind: 'none' });
+    expect(report('ap-1', false)).toMatchObject({ kind: 'none' });
+    expect(event).toBeNull();
   });
 
   it('opens nothing while the check is in maintenance, and opens as confirmed if it is still down after', () => {

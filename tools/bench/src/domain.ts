@@ -56,7 +56,7 @@ function benchEvaluations(options: MeasureOptions): { perSecond: number; mutatio
       const loc = (i >>> 10) % 3;
       ctx.now += 20;
       const checkStates = states[check];
-      checkStates[loc] = recordResult(policy, checkStates[loc], ok[i & (RESULTS - 1)] === 1, ctx.now);
+      checkStates[loc] = recordResult(policy, checkStates[loc], ok[i & (RESULTS - 1)] === 1 ? 'ok' : 'failed', ctx.now);
       const event = events[check];
       const t = decideOutage(event, evaluateQuorum(policy, checkStates, ctx.now), ctx);
       if (t.kind === 'open' || t.kind === 'upgrade' || t.kind === 'close') {
