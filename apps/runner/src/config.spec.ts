@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { ConfigError } from '@vigil/config';
-import { formerSpoolDirOf, METRICS_DEFAULT_PORT, readConfig, spoolDirOf } from './config';
+import { createEgressGuard, createEgressPolicy, parseEgressList } from '@vigil/egress';
+import { canaryEgressProblems, formerSpoolDirOf, METRICS_DEFAULT_PORT, readConfig, spoolDirOf } from './config';
 
 const VIGIL_RUNNER_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   .privateKey.export({ type: 'pkcs8', format: 'pem' })
@@ -57,5 +58,35 @@ describe('the runner configuration', () => {
     expect(config.VIGIL_EGRESS_ALLOW.map((entry) => entry.name)).toEqual(['loopback']);
     expect(config.VIGIL_EGRESS_DENY.map((entry) => entry.name)).toEqual(['private']);
     expect(() => readConfig({ ...minimal, VIGIL_EGRESS_ALLOW: 'lo0pback' })).toThrow(/VIGIL_EGRESS_ALLOW.*"lo0pback"/);
+  });
+
+  it('probes only the controller, every 10 s, unless told of canaries', () => {
+    expect(readConfig(minimal)).toMatchObject({ VIGIL_RUNNER_CANARIES: [], VIGIL_RUNNER_CANARY_INTERVAL_S: 10 });
+  });
+
+  it('reads canaries as http(s) URLs or host:port', () => {
+    const config = readConfig({ ...minimal, VIGIL_RUNNER_CANARIES: 'https://one.one.one.one/, 1.1.1.1:53,[2606:4700::1111]:53', VIGIL_RUNNER_CANARY_INTERVAL_S: '5' });
+    expect(config.VIGIL_RUNNER_CANARIES).toEqual([
+      { type: 'http', target: 'https://one.one.one.one/', host: 'one.one.one.one' },
+      { type: 'tcp', target: '1.1.1.1:53', host: '1.1.1.1' },
+      { type: 'tcp', target: '[2606:4700::1111]:53', host: '[2606:4700::1111]' },
+    ]);
+    expect(config.VIGIL_RUNNER_CANARY_INTERVAL_S).toBe(5);
+  });
+
+  it('refuses a canary that is neither, or a URL with credentials, naming the entry', () => {
+    expect(() => readConfig({ ...minimal, VIGIL_RUNNER_CANARIES: 'example.com' })).toThrow(/VIGIL_RUNNER_CANARIES has a bad entry: "example.com" is neither/);
+    expect(() => readConfig({ ...minimal, VIGIL_RUNNER_CANARIES: 'ftp://example.com/' })).toThrow(/VIGIL_RUNNER_CANARIES has a bad entry/);
+    expect(() => readConfig({ ...minimal, VIGIL_RUNNER_CANARIES: 'https://user:pw@example.com/' })).toThrow(/must not carry credentials/);
+    expect(() => readConfig({ ...minimal, VIGIL_RUNNER_CANARY_INTERVAL_S: '0' })).toThrow(/VIGIL_RUNNER_CANARY_INTERVAL_S must be an integer between 1 and 3600/);
+  });
+
+  it('calls a canary its egress policy refuses a configuration error', () => {
+    const config = readConfig({ ...minimal, VIGIL_RUNNER_CANARIES: '127.0.0.1:9,https://example.com/' });
+    const closed = createEgressGuard(createEgressPolicy({ allow: [], deny: [] }));
+    expect(() => canaryEgressProblems(config, closed)).toThrow(ConfigError);
+    expect(() => canaryEgressProblems(config, closed)).toThrow(/VIGIL_RUNNER_CANARIES has 127.0.0.1:9, which the egress policy refuses.*VIGIL_EGRESS_ALLOW/);
+    const open = createEgressGuard(createEgressPolicy({ allow: parseEgressList('loopback'), deny: [] }));
+    expect(() => canaryEgressProblems(config, open)).not.toThrow();
   });
 });

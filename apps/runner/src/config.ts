@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { commonEnv, type ConfigOf, egressEnv, type Env, envSchema, loadConfig, metricsEnv, runnerEnv } from '@vigil/config';
+import { commonEnv, ConfigError, type ConfigOf, egressEnv, type Env, envSchema, loadConfig, metricsEnv, runnerEnv } from '@vigil/config';
+import type { EgressGuard } from '@vigil/egress';
 
 /**
  * Where /healthz, /readyz and /metrics are served when METRICS_PORT is unset. Each
@@ -30,4 +31,21 @@ export function spoolDirOf(config: SpoolSettings): string {
 /** Where runners spooled by default before the slug was part of it; nothing to look at when VIGIL_SPOOL_DIR is set. */
 export function formerSpoolDirOf(config: SpoolSettings): string | undefined {
   return config.VIGIL_SPOOL_DIR === undefined ? join(config.VIGIL_DATA_DIR, 'spool') : undefined;
+}
+
+/**
+ * Throws a ConfigError naming each canary the egress policy refuses as written (an IP literal
+ * or localhost): it could never answer, and the runner would doubt its network for good. A
+ * name is judged at each connection, like a check's, and a refusal then fails the canary.
+ */
+export function canaryEgressProblems(config: Pick<RunnerConfig, 'VIGIL_RUNNER_CANARIES'>, egress: Pick<EgressGuard, 'refuseHost'>): void {
+  const problems = config.VIGIL_RUNNER_CANARIES.flatMap(({ target, host }) => {
+    try {
+      egress.refuseHost(host);
+      return [];
+    } catch (error) {
+      return [`VIGIL_RUNNER_CANARIES has ${target}, which the egress policy refuses: ${(error as Error).message} (allow it with VIGIL_EGRESS_ALLOW)`];
+    }
+  });
+  if (problems.length > 0) throw new ConfigError(problems);
 }

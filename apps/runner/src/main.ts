@@ -1,9 +1,19 @@
 import { getHeapStatistics } from 'node:v8';
 import { exitOnConfigError, usePrivateUmask } from '@vigil/config';
 import { alwaysReady, bootService, egressGuardFrom, startService } from '@vigil/http';
-import { createHttpLink, heapAdvice, openDiskSpool, runnerUserAgent, startRunnerAgent, warnOfFormerSpool } from '@vigil/runner-agent';
+import {
+  controllerCanary,
+  createHttpLink,
+  heapAdvice,
+  openDiskSpool,
+  runnerUserAgent,
+  startConnectivityMonitor,
+  startRunnerAgent,
+  targetCanary,
+  warnOfFormerSpool,
+} from '@vigil/runner-agent';
 import { createApp } from './app';
-import { formerSpoolDirOf, readConfig, spoolDirOf } from './config';
+import { canaryEgressProblems, formerSpoolDirOf, readConfig, spoolDirOf } from './config';
 import { runnerSigner } from './signer';
 
 /** How long runs in flight may take to finish after SIGTERM before they are abandoned. */
@@ -16,6 +26,8 @@ void (async () => {
   const { config, logger, metrics } = bootService('runner', readConfig);
   const signer = exitOnConfigError(() => runnerSigner(config));
   const userAgent = runnerUserAgent(config.VIGIL_RUNNER_SLUG);
+  const egress = egressGuardFrom(config, metrics, 'runner');
+  exitOnConfigError(() => canaryEgressProblems(config, egress));
   const spoolDir = spoolDirOf(config);
   const spool = await openDiskSpool({ dir: spoolDir, maxBytes: config.VIGIL_SPOOL_MAX_MB * MIB, logger, owner: config.VIGIL_RUNNER_SLUG }).catch(
     (error: unknown) => {
@@ -30,19 +42,37 @@ void (async () => {
   });
   const advice = heapAdvice(config.VIGIL_CONCURRENCY, getHeapStatistics().heap_size_limit);
   if (advice) logger.warn(advice);
+  // The monitor pings the controller through the link, which tells the controller what the
+  // monitor says; its first round starts on a timer, once both exist.
+  const monitor = startConnectivityMonitor({
+    canaries: [
+      controllerCanary((timeoutMs) => link.ping(timeoutMs)),
+      ...config.VIGIL_RUNNER_CANARIES.map((target) => targetCanary(target, { userAgent, egress })),
+    ],
+    intervalMs: config.VIGIL_RUNNER_CANARY_INTERVAL_S * 1000,
+    logger,
+    metrics,
+  });
+  const connectivity = () => monitor.connectivity;
+  const link = createHttpLink({ controllerUrl: config.VIGIL_CONTROLLER_URL, signer, userAgent, connectivity });
   const agent = startRunnerAgent({
-    link: createHttpLink({ controllerUrl: config.VIGIL_CONTROLLER_URL, signer, userAgent }),
+    link,
     spool,
     logger,
     metrics,
     userAgent,
-    egress: egressGuardFrom(config, metrics, 'runner'),
+    egress,
+    connectivity,
     pollMode: config.VIGIL_POLL_MODE,
     pollIntervalMs: config.VIGIL_POLL_INTERVAL_MS,
     concurrency: config.VIGIL_CONCURRENCY,
   });
   const app = createApp({ logger, metrics, ready: alwaysReady });
   // METRICS_PORT=off leaves the port undefined: no HTTP server at all.
-  await startService({ logger, app, listen: { port: config.METRICS_PORT }, stop: () => agent.stop(SHUTDOWN_DEADLINE_MS) });
+  const stop = async () => {
+    await agent.stop(SHUTDOWN_DEADLINE_MS);
+    await monitor.stop();
+  };
+  await startService({ logger, app, listen: { port: config.METRICS_PORT }, stop });
 })();
 

@@ -269,6 +269,8 @@ describe('runnerEnv', () => {
       VIGIL_CONCURRENCY: 100,
       VIGIL_SPOOL_DIR: undefined,
       VIGIL_SPOOL_MAX_MB: 256,
+      VIGIL_RUNNER_CANARIES: [],
+      VIGIL_RUNNER_CANARY_INTERVAL_S: 10,
     });
   });
 

@@ -21,6 +21,7 @@ import {
   smtpUrl,
 } from './fields';
 import { envSchema } from './load-config';
+import { runnerCanaryEnv } from './runner-canary-env';
 
 // The variables below are the product's documented interface (DESIGN.md, Operations).
 // Each part is a schema of its own; an app joins the parts it reads with `envSchema`.
@@ -199,7 +200,7 @@ export const runnerAgentEnv = z.object({
 });
 
 /** Everything the runner reads beyond commonEnv and metricsEnv. */
-export const runnerEnv = envSchema(runnerIdentityEnv, runnerKeyEnv, runnerAgentEnv);
+export const runnerEnv = envSchema(runnerIdentityEnv, runnerKeyEnv, runnerAgentEnv, runnerCanaryEnv);
 
 export type CommonConfig = z.output<typeof commonEnv>;
 export type DatabaseConfig = z.output<typeof databaseEnv>;

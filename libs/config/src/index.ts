@@ -77,3 +77,5 @@ export {
 export type { FindOptions, FolderOutcome, FoundEntry, Owns, PrivateEntryKind, Tightening, TighteningFailure, TighteningOutcome } from './private-files';
 export { egressEnv, egressPolicyOf } from './egress-env';
 export type { EgressConfig } from './egress-env';
+export { MAX_CANARIES, runnerCanaryEnv } from './runner-canary-env';
+export type { CanaryTarget, RunnerCanaryConfig } from './runner-canary-env';

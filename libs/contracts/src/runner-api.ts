@@ -77,8 +77,32 @@ export const ReportedResultSchema = z.strictObject({
     .optional(),
   /** When the probe ran, by the runner's clock; one more than a minute ahead of the controller's is rejected. */
   checked_at: Timestamp.refine(notBefore(EARLIEST_CHECKED_AT), `must be ${EARLIEST_CHECKED_AT} or later`),
+  /**
+   * The runner could not tell whether the target failed: its own canaries were failing, or the
+   * egress policy refused the target. Only with `ok: false`; it moves no strike.
+   */
+  inconclusive: z.boolean().optional(),
+}).refine((result) => !(result.ok && result.inconclusive === true), {
+  message: 'must not be true when ok is true: a passing result is conclusive',
+  path: ['inconclusive'],
 });
 export type ReportedResult = z.output<typeof ReportedResultSchema>;
+
+/** The error code of a probe the egress policy refused after resolution. */
+export const EGRESS_DENIED = 'EGRESS_DENIED';
+
+/**
+ * Whether a result says nothing about its target: the runner marked it so, or the egress
+ * policy refused the target (the controller applies this to runners that predate the flag).
+ */
+export function isInconclusive(result: Pick<ReportedResult, 'ok' | 'inconclusive' | 'error_code'>): boolean {
+  return !result.ok && (result.inconclusive === true || result.error_code === EGRESS_DENIED);
+}
+
+/** What a runner's canaries say of its own network, sent on every request in CONNECTIVITY_HEADER. */
+export const RUNNER_CONNECTIVITY = ['ok', 'impaired'] as const;
+export type RunnerConnectivity = (typeof RUNNER_CONNECTIVITY)[number];
+export const CONNECTIVITY_HEADER = 'Vigil-Connectivity';
 
 export const REPORT_OUTCOMES = ['accepted', 'duplicate', 'rejected'] as const;
 export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listOf, PageQuery, Slug, Timestamp } from './common';
 import { defineRoute } from './route';
+import { RUNNER_CONNECTIVITY } from './runner-api';
 
 /**
  * A runner that has not polled or reported for this long (or never has) is stale, unless the
@@ -26,6 +27,11 @@ export const RunnerSchema = z.object({
     .boolean()
     .describe(`Never seen, or not seen for more than the controller's VIGIL_RUNNER_STALE_AFTER_S (${RUNNER_STALE_AFTER_S} s by default)`),
   revoked_at: Timestamp.nullable(),
+  connectivity: z
+    .enum(RUNNER_CONNECTIVITY)
+    .nullable()
+    .describe("What the runner's own canaries said on its latest request: `impaired` while they fail (its failing results are then inconclusive); null before it first said"),
+  connectivity_changed_at: Timestamp.nullable().describe('When `connectivity` last changed'),
 });
 
 /** A runner with a new key pair: what creating it or rotating its key answers, once. */

@@ -4,7 +4,7 @@ import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface AgentMetrics {
   runsStarted: Counter<'type'>;
-  /** `outcome` is `ok` or `failed` (the probe's verdict on the endpoint). */
+  /** `outcome` is `ok`, `failed` (the probe's verdict on the endpoint) or `inconclusive` (a failure that says nothing of it). */
   runsFinished: Counter<'type' | 'outcome'>;
   probeSeconds: Histogram<'type'>;
   runsSkipped: Counter;
@@ -22,12 +22,12 @@ export function agentMetrics(registry: Registry, sizes: { inFlight(): number; sp
   const runsStarted = sharedCounter(registry, { name: 'vigil_runner_runs_started_total', help: 'Probe runs started, by check type', labelNames: ['type'] });
   const runsFinished = sharedCounter(registry, {
     name: 'vigil_runner_runs_finished_total',
-    help: 'Probe runs finished, by check type and outcome (ok, failed)',
+    help: 'Probe runs finished, by check type and outcome (ok, failed, inconclusive)',
     labelNames: ['type', 'outcome'],
   });
   for (const type of CHECK_TYPES) {
     runsStarted.inc({ type }, 0);
-    for (const outcome of ['ok', 'failed']) runsFinished.inc({ type, outcome }, 0);
+    for (const outcome of ['ok', 'failed', 'inconclusive']) runsFinished.inc({ type, outcome }, 0);
   }
   const resultsReported = sharedCounter(registry, {
     name: 'vigil_runner_results_reported_total',

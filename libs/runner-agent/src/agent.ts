@@ -1,4 +1,12 @@
-import { MAX_POLL_LIMIT, MAX_POLL_LOOKAHEAD_MS, MAX_REPORT_BATCH, type ReportedResult, type RunSpec } from '@vigil/contracts';
+import {
+  isInconclusive,
+  MAX_POLL_LIMIT,
+  MAX_POLL_LOOKAHEAD_MS,
+  MAX_REPORT_BATCH,
+  type ReportedResult,
+  type RunnerConnectivity,
+  type RunSpec,
+} from '@vigil/contracts';
 import type { EgressGuard } from '@vigil/egress';
 import type { Logger } from '@vigil/logger';
 import { type ProbeContext, type ProbeResult, type ProbeRun, runProbe } from '@vigil/probes';
@@ -39,6 +47,12 @@ export interface RunnerAgentOptions {
   concurrency: number;
   reportBatchSize?: number;
   reportDelayMs?: number;
+  /**
+   * What this runner's canaries say of its own network (a ConnectivityMonitor's). While
+   * `impaired`, failing results are reported inconclusive; unset: always trusted (the
+   * controller's own location, whose network is the controller's).
+   */
+  connectivity?: () => RunnerConnectivity;
   /** The probes; tests pass their own. */
   probe?: (run: ProbeRun, context: ProbeContext) => Promise<ProbeResult>;
   /** Waits after failed polls (unreachable, refused key); tests shorten them. */
@@ -123,13 +137,16 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
     }
     // An aborted run measured nothing about the endpoint; its lease runs out and it runs again.
     if (aborter.signal.aborted) return;
-    metrics.runsFinished.inc({ type: spec.type, outcome: result.ok ? 'ok' : 'failed' });
+    // Judged when the probe ends: a failure seen while the canaries fail says nothing of the target.
+    const inconclusive = isInconclusive({ ...result, inconclusive: options.connectivity?.() === 'impaired' });
+    metrics.runsFinished.inc({ type: spec.type, outcome: inconclusive ? 'inconclusive' : result.ok ? 'ok' : 'failed' });
     metrics.probeSeconds.observe({ type: spec.type }, (Date.now() - startedAt) / 1000);
     const reported: ReportedResult = {
       run_id: spec.run_id,
       check_id: spec.check_id,
       checked_at: new Date(startedAt).toISOString(),
       ...result,
+      ...(inconclusive ? { inconclusive: true } : {}),
     };
     reporter.add(reported);
   }

@@ -1,7 +1,7 @@
 export { startRunnerAgent, type PollMode, type RunnerAgent, type RunnerAgentOptions } from './agent';
 export { createBackoff, type Backoff } from './backoff';
 export { type ControllerLink, LinkError, type LinkFailure } from './link/controller-link';
-export { createHttpLink, type HttpLinkOptions } from './link/http-link';
+export { createHttpLink, type HttpLink, type HttpLinkOptions } from './link/http-link';
 export { runnerUserAgent } from './user-agent';
 export { startOwnLocation, type OwnLocationOptions } from './own-location';
 export {
@@ -16,3 +16,22 @@ export {
   warnOfFormerSpool,
 } from './spool';
 export { heapAdvice, RUNNER_MAX_OLD_SPACE_MB } from './heap';
+export {
+  CONFIRM_DELAY_MS,
+  controllerCanary,
+  startConnectivityMonitor,
+  targetCanary,
+  type Canary,
+  type CanaryTargetSpec,
+  type ConnectivityMonitor,
+  type ConnectivityMonitorOptions,
+} from './canary/canaries';
+export {
+  DEFAULT_HYSTERESIS,
+  nextConnectivity,
+  roundPassed,
+  type CanaryOutcome,
+  type CanaryRole,
+  type ConnectivityState,
+  type Hysteresis,
+} from './canary/connectivity';

@@ -70,6 +70,13 @@ describe('the reporter', () => {
     expect(controller.reports).toHaveLength(2);
     expect(controller.reports.flat().map((result) => result.run_id)).toEqual([first.run_id, second.run_id]);
   });
+
+  it('holds an inconclusive failure like a pass: no alert waits on it', async () => {
+    reporter.add({ ...resultOf(false), inconclusive: true });
+    await sleep(150);
+    expect(controller.reports).toHaveLength(0);
+    await until(() => controller.reports.length === 1, 'the delayed report', 2000);
+  });
 });
 
 describe('the reporter when the spool cannot be written', () => {

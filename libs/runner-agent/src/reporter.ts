@@ -19,10 +19,13 @@ export interface ReporterOptions {
 
 type Delivery = 'delivered' | 'retry';
 
+/** A conclusive failure: what an alert waits on. An inconclusive one moves no strike, and can wait like a pass. */
+const isFailure = (result: ReportedResult): boolean => !result.ok && result.inconclusive !== true;
+
 /**
  * Sends results in batches, one report at a time, in the order they came. A batch goes once
  * it is full or its first result has waited `delayMs`, or at once when it holds a failure:
- * a failure is what an alert waits on, and passes can wait to share a report. While the
+ * a (conclusive) failure is what an alert waits on, and passes can wait to share a report. While the
  * controller cannot take them (unreachable, 5xx, 429, or a refused token), they go to the
  * spool, and once it answers again the spool is replayed from its oldest result before
  * anything newer: a new batch goes to the spool too while the spool is not empty.
@@ -57,7 +60,7 @@ export class Reporter {
   add(result: ReportedResult): void {
     if (this.pending.length === 0) this.firstPendingAt = Date.now();
     this.pending.push(result);
-    if (!result.ok) this.pendingFailure = true;
+    if (isFailure(result)) this.pendingFailure = true;
     if (this.pending.length >= this.options.batchSize || this.pendingFailure) void this.kick();
     else this.wakeAt(this.firstPendingAt + this.options.delayMs);
   }
@@ -112,7 +115,7 @@ export class Reporter {
       if (this.pendingDue(everything)) {
         const batch = this.pending.splice(0, batchSize);
         if (this.pending.length > 0) this.firstPendingAt = Date.now();
-        this.pendingFailure = this.pending.some((result) => !result.ok);
+        this.pendingFailure = this.pending.some(isFailure);
         if (spool.size() === 0 && Date.now() >= this.retryAt && (await this.deliver(batch)) === 'delivered') continue;
         await this.toSpool(batch);
         continue;

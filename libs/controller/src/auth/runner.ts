@@ -1,3 +1,4 @@
+import { CONNECTIVITY_HEADER, RUNNER_CONNECTIVITY, type RunnerConnectivity } from '@vigil/contracts';
 import type { Database } from '@vigil/db';
 import { HttpError, requestContext } from '@vigil/http';
 import { bearerToken, createRunnerVerifier, RunnerAuthError, type RunnerKeyRecord } from '@vigil/runner-auth';
@@ -8,6 +9,32 @@ import { createTokenBuckets } from '../runner-api/token-bucket';
 
 const LAST_SEEN_WRITE_INTERVAL_MS = 5_000;
 const RUNNER_ID_CACHE_LIMIT = 1000;
+
+/**
+ * The runner's `Vigil-Connectivity` header; absent (a runner older than canaries) or unreadable,
+ * the stored value is left as it is: the header is a diagnosis, never a reason to refuse a request.
+ */
+function connectivityOf(header: string | string[] | undefined): RunnerConnectivity | undefined {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim().toLowerCase();
+  return RUNNER_CONNECTIVITY.find((known) => known === value);
+}
+
+/**
+ * One write per runner for both: `last_seen_at`, and the connectivity with the time it changed
+ * (compared with the stored value, so each instance of a fleet of controllers agrees on it).
+ */
+async function writeLastSeen(db: Pick<Database, 'prisma'>, runnerId: number, at: Date, connectivity: RunnerConnectivity | undefined): Promise<void> {
+  if (connectivity === undefined) {
+    await db.prisma.runner.update({ where: { id: runnerId }, data: { lastSeenAt: at } });
+    return;
+  }
+  await db.prisma.$executeRaw`
+    UPDATE runners SET last_seen_at = ${at},
+      connectivity_changed_at = CASE WHEN connectivity IS DISTINCT FROM ${connectivity}::runner_connectivity
+                                     THEN ${at} ELSE connectivity_changed_at END,
+      connectivity = ${connectivity}::runner_connectivity
+    WHERE id = ${runnerId}`;
+}
 
 export type RunnerRateLimits = Pick<ControllerLimits, 'runnerRequestsPerSecond' | 'runnerBurst'>;
 
@@ -39,6 +66,8 @@ export function runnerAuthenticator(db: Pick<Database, 'prisma'>, limits: Runner
     },
   });
   const lastSeenWritten = new Map<number, number>();
+  /** What each runner's header said when last written: a change is written at once, a repeat waits for last_seen_at. */
+  const connectivitySeen = new Map<number, RunnerConnectivity>();
   const buckets = createTokenBuckets({ ratePerSecond: limits.runnerRequestsPerSecond, burst: limits.runnerBurst });
 
   return async (req, res) => {
@@ -54,9 +83,12 @@ export function runnerAuthenticator(db: Pick<Database, 'prisma'>, limits: Runner
     if (runnerId === undefined) throw new Error(`runner key ${verified.kid} was verified but its runner id is unknown`);
 
     const now = Date.now();
-    if (now - (lastSeenWritten.get(runnerId) ?? 0) >= LAST_SEEN_WRITE_INTERVAL_MS) {
+    const connectivity = connectivityOf(req.headers[CONNECTIVITY_HEADER.toLowerCase()]);
+    const connectivityChanged = connectivity !== undefined && connectivitySeen.get(runnerId) !== connectivity;
+    if (connectivityChanged || now - (lastSeenWritten.get(runnerId) ?? 0) >= LAST_SEEN_WRITE_INTERVAL_MS) {
       lastSeenWritten.set(runnerId, now);
-      await db.prisma.runner.update({ where: { id: runnerId }, data: { lastSeenAt: new Date(now) } });
+      await writeLastSeen(db, runnerId, new Date(now), connectivity);
+      if (connectivity !== undefined) connectivitySeen.set(runnerId, connectivity);
     }
 
     const taken = buckets.take(verified.slug);

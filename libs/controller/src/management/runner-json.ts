@@ -16,6 +16,8 @@ export function runnerJson(runner: Runner, nowMs: number, staleAfterMs: number):
     last_seen_at: runner.lastSeenAt?.toISOString() ?? null,
     stale: isRunnerStale(runner.lastSeenAt, nowMs, staleAfterMs),
     revoked_at: runner.revokedAt?.toISOString() ?? null,
+    connectivity: runner.connectivity,
+    connectivity_changed_at: runner.connectivityChangedAt?.toISOString() ?? null,
   };
 }
 

@@ -58,4 +58,35 @@ describe('the HTTP link', () => {
       await controller.close();
     }
   });
+
+  it("sends the runner's connectivity on every request, as it is at that request, and pings /healthz", async () => {
+    const seen: Array<{ path: string; connectivity: string | undefined; authorization: string | undefined }> = [];
+    const server = http.createServer((request, response) => {
+      seen.push({ path: new URL(request.url ?? '/', 'http://localhost').pathname, connectivity: request.headers['vigil-connectivity'] as string | undefined, authorization: request.headers.authorization });
+      response.setHeader('content-type', 'application/json');
+      response.statusCode = request.url === '/healthz' ? 503 : 200;
+      response.end(request.method === 'POST' ? JSON.stringify({ results: [], accepted: 0, duplicates: 0, rejected: 0 }) : JSON.stringify({ runs: [] }));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    let connectivity: 'ok' | 'impaired' = 'ok';
+    try {
+      const link = createHttpLink({ controllerUrl: `http://127.0.0.1:${port}`, signer, userAgent: 'test', connectivity: () => connectivity });
+      await link.poll(1);
+      connectivity = 'impaired';
+      await link.report([]);
+      // Any answer, a 503 included, proves the network reached the controller.
+      await expect(link.ping(1000)).resolves.toBeUndefined();
+      expect(seen).toEqual([
+        { path: '/api/runner/checks', connectivity: 'ok', authorization: 'Bearer test-token' },
+        { path: '/api/runner/report', connectivity: 'impaired', authorization: 'Bearer test-token' },
+        { path: '/healthz', connectivity: 'impaired', authorization: undefined },
+      ]);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    const gone = createHttpLink({ controllerUrl: `http://127.0.0.1:${port}`, signer, userAgent: 'test' });
+    await expect(gone.ping(1000)).rejects.toThrow(/is unreachable: ECONNREFUSED/);
+  });
 });

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { pollRuns, type ReportedResult, type ReportItemOutcome, reportResults, type RunSpec } from '@vigil/contracts';
+import { CONNECTIVITY_HEADER, pollRuns, type ReportedResult, type ReportItemOutcome, reportResults, type RunnerConnectivity, type RunSpec } from '@vigil/contracts';
 import type { RunnerSigner } from '@vigil/runner-auth';
 import got, { type Response } from 'got';
 import { type ControllerLink, LinkError, type LinkFailure } from './controller-link';
@@ -12,6 +12,18 @@ export interface HttpLinkOptions {
   userAgent: string;
   /** How long one poll or report may take before it counts as unreachable. */
   requestTimeoutMs?: number;
+  /** What the runner's canaries say now, sent on every request (CONNECTIVITY_HEADER); unset: not sent. */
+  connectivity?: () => RunnerConnectivity;
+}
+
+/** The runner API over HTTP, and a ping of the controller for the canaries. */
+export interface HttpLink extends ControllerLink {
+  /**
+   * `GET /healthz` of the controller: resolves on any HTTP answer (the network got there),
+   * rejects when none came within `timeoutMs`. Unauthenticated, so it costs the controller
+   * neither a signature check, a database query nor a token of the runner's rate limit.
+   */
+  ping(timeoutMs: number): Promise<void>;
 }
 
 const MAX_REASON_CHARS = 300;
@@ -39,8 +51,8 @@ function reasonOf(response: Response<string>): string {
 }
 
 /** The runner API over HTTP, one keep-alive connection pool to the controller. */
-export function createHttpLink(options: HttpLinkOptions): ControllerLink {
-  const { controllerUrl, signer, userAgent, requestTimeoutMs = 10_000 } = options;
+export function createHttpLink(options: HttpLinkOptions): HttpLink {
+  const { controllerUrl, signer, userAgent, requestTimeoutMs = 10_000, connectivity } = options;
   const client = got.extend({
     agent: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
     timeout: { request: requestTimeoutMs },
@@ -48,6 +60,14 @@ export function createHttpLink(options: HttpLinkOptions): ControllerLink {
     throwHttpErrors: false,
     followRedirect: false,
     headers: { 'user-agent': userAgent },
+    hooks: {
+      // Read at each request, so a change is told on the very next one.
+      beforeRequest: [
+        (request) => {
+          if (connectivity) request.headers[CONNECTIVITY_HEADER.toLowerCase()] = connectivity();
+        },
+      ],
+    },
   });
 
   async function send(method: 'GET' | 'POST', path: string, json?: unknown): Promise<unknown> {
@@ -86,6 +106,14 @@ export function createHttpLink(options: HttpLinkOptions): ControllerLink {
   // upgraded first, and then poll as before, each run starting at the poll after its slot.
   let lookaheadRefused = false;
   return {
+    async ping(timeoutMs) {
+      try {
+        await client(`${controllerUrl}/healthz`, { method: 'GET', timeout: { request: timeoutMs } });
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        throw new Error(`${controllerUrl} is unreachable: ${code ?? (error as Error).message}`);
+      }
+    },
     async poll(limit, lookaheadMs = 0) {
       const ahead = lookaheadRefused ? 0 : lookaheadMs;
       try {
