@@ -3,6 +3,7 @@ import {
   decideCertificate,
   decideOutage,
   foldTransition,
+  observeOutage,
   isMutation,
   type NotificationKind,
   parseEventSeverity,
@@ -10,7 +11,7 @@ import {
   type EventState,
   type Mutation,
 } from '@vigil/lifecycle';
-import { createQuorumPolicy, evaluateQuorum, recordResult, type LocationState } from '@vigil/quorum';
+import { createQuorumPolicy, recordResult, type LocationState } from '@vigil/quorum';
 import type { CheckContext } from './load-check';
 import type { SiteProjection } from './load-sites';
 import { toLocationState, toStrikeColumns, type StrikeColumns } from './location-row';
@@ -137,7 +138,7 @@ export function planCheck(ctx: CheckContext, options: CheckPlanOptions): CheckPl
     columns.set(result.location, toStrikeColumns(next, previous, result.ok, at));
 
     const all = [...states.values()];
-    const verdict = evaluateQuorum(policy, all, at);
+    const verdict = observeOutage(policy, all, at, !result.ok && !result.inconclusive);
     const inMaintenance = inMaintenanceAt(ctx.windows, result.checkedAt);
     const lifecycle = { now: at, inMaintenance, notifySeemsDown };
     const transition = certificate ? decideCertificate(event, certificateExpiry(result.details), lifecycle) : decideOutage(event, verdict, lifecycle);
