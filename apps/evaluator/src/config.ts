@@ -1,4 +1,4 @@
-import { commonEnv, type ConfigOf, databaseEnv, dbWritesEnv, type Env, envSchema, evaluatorEnv, loadConfig, metricsEnv } from '@vigil/config';
+import { commonEnv, type ConfigOf, databaseEnv, dbWritesEnv, type Env, envSchema, evaluatorEnv, loadConfig, metricsEnv, runnerStalenessEnv } from '@vigil/config';
 
 /**
  * Where /healthz, /readyz and /metrics are served when METRICS_PORT is unset. Each
@@ -8,7 +8,7 @@ import { commonEnv, type ConfigOf, databaseEnv, dbWritesEnv, type Env, envSchema
  */
 export const METRICS_DEFAULT_PORT = 9466;
 
-export const configSchema = envSchema(commonEnv, databaseEnv, dbWritesEnv, evaluatorEnv, metricsEnv({ defaultPort: METRICS_DEFAULT_PORT }));
+export const configSchema = envSchema(commonEnv, databaseEnv, dbWritesEnv, evaluatorEnv, runnerStalenessEnv, metricsEnv({ defaultPort: METRICS_DEFAULT_PORT }));
 export type EvaluatorConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the evaluator reads its environment. */

@@ -14,6 +14,7 @@ export {
   runnerEnv,
   runnerIdentityEnv,
   runnerKeyEnv,
+  runnerStalenessEnv,
 } from './env';
 export type {
   AdminConfig,
@@ -31,6 +32,7 @@ export type {
   RunnerConfig,
   RunnerIdentityConfig,
   RunnerKeyConfig,
+  RunnerStalenessConfig,
 } from './env';
 export {
   EnvField,
@@ -45,6 +47,7 @@ export {
   port,
   portOrOff,
   postgresUrl,
+  retired,
   secret,
   slug,
   smtpUrl,

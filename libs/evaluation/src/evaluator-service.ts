@@ -21,8 +21,8 @@ export interface EvaluatorServiceOptions {
   concurrency?: number;
   /** How often disabled and deleted checks, and silent runners, are looked for (default 5 s). */
   sweepIntervalMs?: number;
-  /** A runner silent this long is offline (default 5 minutes). */
-  runnerOfflineAfterMs?: number;
+  /** A runner silent this long is stale, and offline (VIGIL_RUNNER_STALE_AFTER_S; default RUNNER_STALE_AFTER_S of contracts). */
+  runnerStaleAfterMs?: number;
 }
 
 export interface EvaluatorService {
@@ -66,7 +66,7 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
     pollIntervalMs: sweepIntervalMs,
     step: async () => {
       const retired = await closeRetiredChecks(db, { maxChecks, readOnly, logger });
-      const runners = await sweepRunners(db, { readOnly, logger, offlineAfterMs: options.runnerOfflineAfterMs });
+      const runners = await sweepRunners(db, { readOnly, logger, staleAfterMs: options.runnerStaleAfterMs });
       transitions.inc(retired.closed + runners.opened + runners.closed);
       return { more: false };
     },
@@ -88,10 +88,10 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
 /** The evaluator's settings as the environment names them (`evaluatorEnv`, `dbWritesEnv` in @vigil/config). */
 export interface EvaluatorSettings {
   VIGIL_DB_WRITES: boolean;
-  VIGIL_RUNNER_OFFLINE_AFTER_S: number;
+  VIGIL_RUNNER_STALE_AFTER_S: number;
 }
 
 /** What the evaluator app and the all-in-one pass to `startEvaluator` from their config. */
-export function evaluatorOptionsFrom(config: EvaluatorSettings): Pick<EvaluatorServiceOptions, 'readOnly' | 'runnerOfflineAfterMs'> {
-  return { readOnly: !config.VIGIL_DB_WRITES, runnerOfflineAfterMs: config.VIGIL_RUNNER_OFFLINE_AFTER_S * 1000 };
+export function evaluatorOptionsFrom(config: EvaluatorSettings): Pick<EvaluatorServiceOptions, 'readOnly' | 'runnerStaleAfterMs'> {
+  return { readOnly: !config.VIGIL_DB_WRITES, runnerStaleAfterMs: config.VIGIL_RUNNER_STALE_AFTER_S * 1000 };
 }

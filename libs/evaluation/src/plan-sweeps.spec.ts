@@ -1,3 +1,4 @@
+import { RUNNER_STALE_AFTER_S, runnerIsStale } from '@vigil/contracts';
 import type { EventChange } from './plan';
 import { planRetiredCheck, planRetiredSite, planRunnerSweep, RUNNERS_SITE } from './plan-sweeps';
 import { at, channel, openEvent } from './testing/rows';
@@ -44,5 +45,23 @@ describe('planRunnerSweep', () => {
     expect(plan.map((e) => [e.mutation.kind, e.mutation.reason, e.on, e.site, e.notify])).toEqual([['close', 'recovered', { id: 41n, uuid: 'event-41' }, { id: 5 }, [2]]]);
     const revoked = planRunnerSweep({ runners: [runner('eu-1', 0, true)], open: [open], siteId: 5, channels: [] }, at(600), 300_000);
     expect(revoked.map((e) => [e.mutation.reason, e.log.written?.message])).toEqual([['manual', 'runner eu-1 was revoked: its offline event is closed']]);
+  });
+
+  it('opens runner_offline exactly when the runners API calls the runner stale, to the millisecond', () => {
+    const staleAfterMs = RUNNER_STALE_AFTER_S * 1000;
+    const now = at(600);
+    for (const silentMs of [0, staleAfterMs - 1, staleAfterMs, staleAfterMs + 1, 3 * staleAfterMs]) {
+      const seen = { slug: 'eu-1', createdAt: at(0), lastSeenAt: new Date(now.getTime() - silentMs), revokedAt: null };
+      const opens = planRunnerSweep({ runners: [seen], open: [], siteId: 5, channels: [] }, now, staleAfterMs).length === 1;
+      expect([silentMs, opens]).toEqual([silentMs, runnerIsStale(seen, now.getTime(), staleAfterMs)]);
+      expect(opens).toBe(silentMs > staleAfterMs);
+    }
+  });
+
+  it('counts a runner never seen from its creation, as the runners API does', () => {
+    const never = (createdS: number) => ({ slug: 'new-1', createdAt: at(createdS), lastSeenAt: null, revokedAt: null });
+    expect(planRunnerSweep({ runners: [never(500)], open: [], siteId: 5, channels: [] }, at(600), 120_000)).toEqual([]);
+    expect(planRunnerSweep({ runners: [never(400)], open: [], siteId: 5, channels: [] }, at(600), 120_000).map((e) => e.mutation.kind)).toEqual(['open']);
+    expect(runnerIsStale(never(400), at(600).getTime(), 120_000)).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { runnerIsStale } from '@vigil/contracts';
 import type { NotificationChannel, Runner, SiteEvent } from '@vigil/db';
 import { closeEvent, decideRunner, isMutation, type Transition } from '@vigil/lifecycle';
 import type { SiteFacts, SiteProjection } from './load-sites';
@@ -83,11 +84,11 @@ export interface RunnerSweepContext {
 }
 
 /**
- * The runners' plan (pure): `runner_offline` opens for each runner silent longer than
- * `offlineAfterMs` (no poll, no report) and closes as `recovered` once it is heard from again; a
- * revoked runner's event closes as `manual`.
+ * The runners' plan (pure): `runner_offline` opens for each stale runner (`runnerIsStale`: nothing
+ * heard for longer than `staleAfterMs`, the rule the runners API shows) and closes as `recovered`
+ * once it is heard from again; a revoked runner's event closes as `manual`.
  */
-export function planRunnerSweep(ctx: RunnerSweepContext, at: Date, offlineAfterMs: number): EventChange[] {
+export function planRunnerSweep(ctx: RunnerSweepContext, at: Date, staleAfterMs: number): EventChange[] {
   const openBySlug = new Map(ctx.open.map((event) => [event.location ?? '', event]));
   const siteId = ctx.siteId;
   const channels = ctx.channels.filter((c) => c.siteIds.length === 0 || (siteId !== null && c.siteIds.includes(siteId)));
@@ -101,7 +102,7 @@ export function planRunnerSweep(ctx: RunnerSweepContext, at: Date, offlineAfterM
         ? event === null
           ? { kind: 'none', notification: null }
           : closeEvent(toEventState(event), 'manual', now)
-        : decideRunner(event === null ? null : toEventState(event), silentMs > offlineAfterMs, now);
+        : decideRunner(event === null ? null : toEventState(event), runnerIsStale(runner, at.getTime(), staleAfterMs), now);
     if (!isMutation(transition)) return [];
     const facts = { runner: runner.slug, last_seen_at: runner.lastSeenAt?.toISOString() ?? null, silent_s: Math.round(silentMs / 1000) };
     const written =

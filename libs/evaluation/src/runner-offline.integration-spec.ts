@@ -20,7 +20,7 @@ describe.each(testDatabaseKinds())('runners that stop reporting, on %s', (kind) 
     await prisma.runner.create({ data: { slug: 'eu-1', name: 'eu-1', publicKey: 'k1', keyId: 'kid-eu-1', lastSeenAt: minutes(0) } });
     await prisma.runner.create({ data: { slug: 'us-1', name: 'us-1', publicKey: 'k2', keyId: 'kid-us-1', lastSeenAt: minutes(9) } });
     const channel = await prisma.notificationChannel.create({ data: { name: 'everyone', type: 'webhook' } });
-    const sweep = (at: Date, readOnly = false) => sweepRunners(database.db, { readOnly, logger: log.logger, offlineAfterMs: 5 * 60_000, now: () => at });
+    const sweep = (at: Date, readOnly = false) => sweepRunners(database.db, { readOnly, logger: log.logger, staleAfterMs: 5 * 60_000, now: () => at });
 
     expect(await sweep(minutes(4))).toEqual({ opened: 0, closed: 0 });
     expect(await prisma.site.count({ where: { slug: RUNNERS_SITE.slug } })).toBe(0);
@@ -50,7 +50,7 @@ describe.each(testDatabaseKinds())('runners that stop reporting, on %s', (kind) 
     const { prisma } = database.db;
     const { logger } = createCapturedLogger();
     await prisma.runner.create({ data: { slug: 'ap-1', name: 'ap-1', publicKey: 'k3', keyId: 'kid-ap-1', lastSeenAt: minutes(0) } });
-    const sweep = (at: Date) => sweepRunners(database.db, { readOnly: false, logger, offlineAfterMs: 5 * 60_000, now: () => at });
+    const sweep = (at: Date) => sweepRunners(database.db, { readOnly: false, logger, staleAfterMs: 5 * 60_000, now: () => at });
     await prisma.runner.updateMany({ where: { slug: { not: 'ap-1' } }, data: { lastSeenAt: minutes(30) } });
     expect(await sweep(minutes(30))).toEqual({ opened: 1, closed: 0 });
     await prisma.runner.update({ where: { slug: 'ap-1' }, data: { revokedAt: minutes(31) } });
@@ -73,7 +73,7 @@ describe.each(testDatabaseKinds())('an outage opened from an offline runner’s 
     const { prisma } = database.db;
     const { logger } = createCapturedLogger();
     await prisma.runner.create({ data: { slug: 'eu-1', name: 'eu-1', publicKey: 'k', keyId: 'kid-eu-1', lastSeenAt: minutes(0) } });
-    await sweepRunners(database.db, { readOnly: false, logger, offlineAfterMs: 5 * 60_000, now: () => minutes(10) });
+    await sweepRunners(database.db, { readOnly: false, logger, staleAfterMs: 5 * 60_000, now: () => minutes(10) });
     const offline = await prisma.siteEvent.findFirstOrThrow({ where: { eventType: 'runner_offline', location: 'eu-1', endedAt: null } });
 
     // The runner's spool is replayed: failures it saw while it could reach nothing.

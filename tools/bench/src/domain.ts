@@ -1,5 +1,4 @@
 import {
-  evaluateQuorum,
   createQuorumPolicy,
   initialLocationState,
   recordResult,
