@@ -79,9 +79,24 @@ describe('planCheck', () => {
     expect(plan.status?.status).toBe('maintenance');
   });
 
-  it('links an outage opened from a location whose runner is offline to that runner event', () => {
-    const plan = planCheck(context(round(60, false, true, true), { runnersOffline: new Map([['eu-1', 9n]]) }), OPTIONS);
-    expect(eventsOf(plan.events).map((e) => e.causeEventId)).toEqual([9n]);
+  describe('linking an outage to the runner_offline spell its evidence was taken in', () => {
+    const spell = (from: number, to: number | null) => new Map([['eu-1', [{ id: 9n, uuid: 'offline-9', from: at(from).getTime(), to: to === null ? null : at(to).getTime() }]]]);
+    const opened = (runnersOffline: ReturnType<typeof spell>) =>
+      eventsOf(planCheck(context(round(60, false, true, true), { runnersOffline }), OPTIONS).events).map((e) => [e.causeEventId, e.audit.metadata['cause_event']]);
+
+    it('links an outage opened from a location whose runner is offline, and says so in the opening transition', () => {
+      expect(opened(spell(30, null))).toEqual([[9n, 'offline-9']]);
+    });
+
+    it('links it also when the spell already ended: the runner was heard again before its late results were evaluated', () => {
+      expect(opened(spell(30, 90))).toEqual([[9n, 'offline-9']]);
+    });
+
+    it('links nothing to a spell that ended before, or began after, the result was taken', () => {
+      expect(opened(spell(0, 60))).toEqual([[null, undefined]]);
+      expect(opened(spell(61, null))).toEqual([[null, undefined]]);
+      expect(opened(new Map())).toEqual([[null, undefined]]);
+    });
   });
 
   it('only marks the results of a disabled check', () => {

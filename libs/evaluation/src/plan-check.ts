@@ -12,7 +12,7 @@ import {
   type Mutation,
 } from '@vigil/lifecycle';
 import { createQuorumPolicy, recordResult, type LocationState } from '@vigil/quorum';
-import type { CheckContext } from './load-check';
+import type { CheckContext, OfflineSpell } from './load-check';
 import type { SiteProjection } from './load-sites';
 import { toLocationState, toStrikeColumns, type StrikeColumns } from './location-row';
 import type { CheckStatusUpdate, EventChange, EventRef, Note, ResultsEvaluated, SiteStatusUpdate, Step, StrikesUpdate } from './plan';
@@ -81,15 +81,22 @@ function sameStrikes(a: StrikeColumns, b: StrikeColumns): boolean {
   );
 }
 
+/** One location's evidence for an outage: where, and when its result was taken (epoch ms). */
+interface Evidence {
+  readonly location: string;
+  readonly at: number | null;
+}
+
 /**
- * An outage opened from a location whose runner is offline was caused by that: its results are
- * late ones (replayed from its spool), taken while it could reach neither the controller nor,
- * most likely, the endpoint.
+ * An outage whose evidence a location took while its runner was offline was caused by that: its
+ * results are late ones (replayed from its spool), taken while it could reach neither the
+ * controller nor, most likely, the endpoint. The spell counts whether or not its event is still
+ * open: the runner is heard again before its late results are, and the sweep may close it first.
  */
-function causeOf(ctx: CheckContext, locations: readonly string[]): bigint | null {
-  for (const location of locations) {
-    const offline = ctx.runnersOffline.get(location);
-    if (offline !== undefined) return offline;
+function causeOf(runnersOffline: CheckContext['runnersOffline'], evidence: readonly Evidence[]): OfflineSpell | null {
+  for (const { location, at } of evidence) {
+    const spell = at === null ? undefined : runnersOffline.get(location)?.find((s) => s.from <= at && (s.to === null || at < s.to));
+    if (spell !== undefined) return spell;
   }
   return null;
 }
@@ -153,8 +160,10 @@ export function planCheck(ctx: CheckContext, options: CheckPlanOptions): CheckPl
           : { ...note('debug', 'event not opened: one is already open', fields), suppressed: 'already_open', event: ref },
       );
     } else if (isMutation(transition)) {
-      const failingLocations = all.filter((s) => s.failing).map((s) => s.location);
+      const failing = all.filter((s) => s.failing);
+      const failingLocations = failing.map((s) => s.location);
       const key = transition.kind === 'open' ? `${check.uuid}:${events.length}` : null;
+      const cause = transition.kind === 'open' ? causeOf(ctx.runnersOffline, [{ location: result.location, at }, ...failing.map((s) => ({ location: s.location, at: s.lastResultAt }))]) : null;
       events.push({
         kind: 'event',
         mutation: transition,
@@ -163,7 +172,7 @@ export function planCheck(ctx: CheckContext, options: CheckPlanOptions): CheckPl
         endpointId: check.endpointId,
         checkType: check.type,
         location: null,
-        causeEventId: transition.kind === 'open' ? causeOf(ctx, [result.location, ...failingLocations]) : null,
+        causeEventId: cause?.id ?? null,
         on: transition.kind === 'open' ? null : ref,
         key,
         audit: {
@@ -174,6 +183,7 @@ export function planCheck(ctx: CheckContext, options: CheckPlanOptions): CheckPl
             error_code: result.errorCode,
             error: result.error,
             failing_locations: failingLocations,
+            ...(cause === null ? {} : { cause_event: cause.uuid }),
           },
         },
         notify: recipients(ctx.channels, transition),

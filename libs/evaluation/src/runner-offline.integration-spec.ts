@@ -91,3 +91,39 @@ describe.each(testDatabaseKinds())('an outage opened from an offline runner’s 
     expect([unrelated?.eventType, unrelated?.causeEventId]).toEqual(['seems_down', null]);
   });
 });
+
+describe.each(testDatabaseKinds())('an outage from a runner’s late results, its offline event closed first, on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database.dispose());
+
+  it('still names the runner_offline event whose spell the results were taken in, in the event and its opening transition', async () => {
+    const { prisma } = database.db;
+    const { logger } = createCapturedLogger();
+    const sweep = (at: Date) => sweepRunners(database.db, { readOnly: false, logger, staleAfterMs: 5 * 60_000, now: () => at });
+    await prisma.runner.create({ data: { slug: 'us-1', name: 'us-1', publicKey: 'k', keyId: 'kid-us-1', lastSeenAt: minutes(0) } });
+    expect(await sweep(minutes(10))).toEqual({ opened: 1, closed: 0 });
+    // Back at minute 12: heard from, and the sweep closes its event before its spool is evaluated.
+    await prisma.runner.update({ where: { slug: 'us-1' }, data: { lastSeenAt: minutes(12) } });
+    expect(await sweep(minutes(12))).toEqual({ opened: 0, closed: 1 });
+    const offline = await prisma.siteEvent.findFirstOrThrow({ where: { eventType: 'runner_offline', location: 'us-1' } });
+    expect(offline.resolutionReason).toBe('recovered');
+
+    // Failures it took at minute 3, while it could reach nobody, replayed from its spool.
+    const { site, check } = await seedCheck(prisma);
+    await insertResults(prisma, check, site.id, minutes(3).getTime(), round(0, true, false, true));
+    await evaluatePending(database.db, { maxChecks: 10, readOnly: false, logger });
+    const outage = await prisma.siteEvent.findFirstOrThrow({ where: { checkId: check.id }, include: { transitions: true } });
+    expect([outage.eventType, outage.causeEventId]).toEqual(['seems_down', offline.id]);
+    expect(outage.transitions.map((t) => [t.reason, (t.metadata as { cause_event?: string }).cause_event])).toEqual([['opened', offline.uuid]]);
+
+    // A failure it took after it was back owes nothing to that spell.
+    const later = await seedCheck(prisma);
+    await insertResults(prisma, later.check, later.site.id, minutes(13).getTime(), round(0, true, false, true));
+    await evaluatePending(database.db, { maxChecks: 10, readOnly: false, logger });
+    const unrelated = await prisma.siteEvent.findFirstOrThrow({ where: { checkId: later.check.id } });
+    expect([unrelated.eventType, unrelated.causeEventId]).toEqual(['seems_down', null]);
+  });
+});
