@@ -1,6 +1,6 @@
 import { RUNNER_STALE_AFTER_S, runnerIsStale } from '@vigil/contracts';
 import type { EventChange } from './plan';
-import { planRetiredCheck, planRetiredSite, planRunnerSweep, RUNNERS_SITE } from './plan-sweeps';
+import { planCauseLinks, planRetiredCheck, planRetiredSite, planRunnerSweep, RUNNERS_SITE } from './plan-sweeps';
 import { at, channel, openEvent } from './testing/rows';
 
 const retired = { id: 7, uuid: 'check-7', siteId: 3, endpointId: 70, deleted: false, siteArchived: true };
@@ -63,5 +63,25 @@ describe('planRunnerSweep', () => {
     expect(planRunnerSweep({ runners: [never(500)], open: [], siteId: 5, channels: [] }, at(600), 120_000)).toEqual([]);
     expect(planRunnerSweep({ runners: [never(400)], open: [], siteId: 5, channels: [] }, at(600), 120_000).map((e) => e.mutation.kind)).toEqual(['open']);
     expect(runnerIsStale(never(400), at(600).getTime(), 120_000)).toBe(true);
+  });
+});
+
+describe('planCauseLinks', () => {
+  const runner = (slug: string, lastSeenS: number) => ({ slug, createdAt: at(0), lastSeenAt: at(lastSeenS), revokedAt: null });
+  const outage = (id: bigint, locations: string[]) => ({ id, uuid: `event-${id}`, check: `check-${id}`, locations });
+
+  it('links each open outage relying on a runner that goes offline to the event the sweep opens for it, once', () => {
+    const changes = planRunnerSweep({ runners: [runner('eu-1', 0), runner('us-1', 0), runner('ap-1', 590)], open: [], siteId: 5, channels: [] }, at(600), 300_000);
+    const links = planCauseLinks(changes, [outage(1n, ['eu-1']), outage(2n, ['us-1', 'eu-1']), outage(3n, ['ap-1']), outage(4n, [])], at(600));
+    expect(links.map((l) => [l.on.uuid, l.cause, l.audit.metadata, l.at])).toEqual([
+      ['event-1', { opened: 'runner:eu-1' }, { reason: 'runner_offline', runner: 'eu-1' }, at(600)],
+      ['event-2', { opened: 'runner:eu-1' }, { reason: 'runner_offline', runner: 'eu-1' }, at(600)],
+    ]);
+  });
+
+  it('links nothing when no runner_offline opens (a close, or nothing at all)', () => {
+    const open = { ...openEvent('down', at(0)), eventType: 'runner_offline' as const, severity: 'warning' as const, checkId: null, location: 'eu-1' };
+    const closes = planRunnerSweep({ runners: [runner('eu-1', 590)], open: [open], siteId: 5, channels: [] }, at(600), 300_000);
+    expect(planCauseLinks(closes, [outage(1n, ['eu-1'])], at(600))).toEqual([]);
   });
 });

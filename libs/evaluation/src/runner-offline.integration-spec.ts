@@ -127,3 +127,46 @@ describe.each(testDatabaseKinds())('an outage from a runner’s late results, it
     expect([unrelated.eventType, unrelated.causeEventId]).toEqual(['seems_down', null]);
   });
 });
+
+describe.each(testDatabaseKinds())('an outage already open when a runner it relies on goes offline, on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database.dispose());
+
+  it('links it to the runner_offline event with a cause_linked transition, state and severity unchanged', async () => {
+    const { prisma } = database.db;
+    const log = createCapturedLogger();
+    const sweep = (at: Date, readOnly = false) => sweepRunners(database.db, { readOnly, logger: log.logger, staleAfterMs: 5 * 60_000, now: () => at });
+    for (const slug of ['eu-1', 'us-1', 'ap-1']) {
+      await prisma.runner.create({ data: { slug, name: slug, publicKey: `k-${slug}`, keyId: `kid-${slug}`, lastSeenAt: minutes(20) } });
+    }
+    // ap-1 fails (a suspicion relying on it); the other check fails nowhere ap-1 is involved.
+    const { site, check } = await seedCheck(prisma);
+    await insertResults(prisma, check, site.id, minutes(1).getTime(), round(0, true, true, false));
+    const other = await seedCheck(prisma);
+    await insertResults(prisma, other.check, other.site.id, minutes(1).getTime(), round(0, false, true, true));
+    await evaluatePending(database.db, { maxChecks: 10, readOnly: false, logger: log.logger });
+    const suspected = await prisma.siteEvent.findFirstOrThrow({ where: { checkId: check.id } });
+    expect([suspected.eventType, suspected.causeEventId]).toEqual(['seems_down', null]);
+
+    // ap-1 then goes quiet; read-only mode only says what it would link.
+    await prisma.runner.updateMany({ where: { slug: { not: 'ap-1' } }, data: { lastSeenAt: minutes(30) } });
+    expect(await sweep(minutes(30), true)).toEqual({ opened: 0, closed: 0 });
+    expect(log.lines().some((line) => line.includes('read-only: cause link skipped') && line.includes(suspected.uuid))).toBe(true);
+    expect((await prisma.siteEvent.findUniqueOrThrow({ where: { id: suspected.id } })).causeEventId).toBeNull();
+
+    expect(await sweep(minutes(30))).toEqual({ opened: 1, closed: 0 });
+    const offline = await prisma.siteEvent.findFirstOrThrow({ where: { eventType: 'runner_offline', location: 'ap-1' } });
+    const linked = await prisma.siteEvent.findUniqueOrThrow({ where: { id: suspected.id }, include: { transitions: { orderBy: { id: 'asc' } } } });
+    expect([linked.eventType, linked.severity, linked.endedAt, linked.causeEventId]).toEqual(['seems_down', 'low', null, offline.id]);
+    expect(linked.transitions.map((t) => [t.reason, t.stateBefore, t.stateAfter, t.severityBefore, t.severityAfter, t.source, t.at])).toEqual([
+      ['opened', null, 'seems_down', null, 'low', 'location:ap-1', linked.startedAt],
+      ['cause_linked', 'seems_down', 'seems_down', 'low', 'low', 'system', minutes(30)],
+    ]);
+    expect(linked.transitions[1]?.metadata).toEqual({ reason: 'runner_offline', runner: 'ap-1', cause_event: offline.uuid });
+    const unrelated = await prisma.siteEvent.findFirstOrThrow({ where: { checkId: other.check.id } });
+    expect(unrelated.causeEventId).toBeNull();
+  });
+});
