@@ -118,6 +118,7 @@ export const CheckSchema = z.discriminatedUnion('type', [
 
 export const CheckLastResultSchema = z.object({
   ok: z.boolean(),
+  inconclusive: z.boolean().describe("The runner could not tell (its own network in doubt, or egress refused the target): moves no strike"),
   status_code: z.number().int().nullable(),
   latency_ms: z.number().int().nullable(),
   error_code: z.string().nullable(),
@@ -134,12 +135,21 @@ export const CheckLocationSchema = z.object({
   next_due_at: Timestamp,
   leased: z.boolean().describe('A runner holds the current run'),
   last_result: CheckLastResultSchema.nullable().describe('The newest result from this location'),
+  fresh: z
+    .boolean()
+    .describe(
+      "Its latest result is conclusive and younger than 2 × interval_s + timeout + 10 s: only fresh locations count for the quorum; a check with too few of them is unknown",
+    ),
+  inconclusive: z.boolean().describe('Its latest result was inconclusive: it counts as stale until a conclusive one'),
 });
 
 export const CheckResultSchema = z.object({
   run_id: z.uuid(),
   location: z.string(),
   ok: z.boolean(),
+  inconclusive: z
+    .boolean()
+    .describe("A failure that says nothing of the target: the runner's own canaries were failing, or the egress policy refused the target"),
   status_code: z.number().int().nullable(),
   latency_ms: z.number().int().nullable(),
   timings: z.record(z.string(), z.number()).nullable().describe('Timing phases in ms: dns, tcp, tls, first_byte, download, total'),

@@ -66,10 +66,14 @@ export const EventTransitionSchema = z.object({
   at: Timestamp,
 });
 
+/** The most effects an event's detail lists: a runner going offline may cause one per check it runs. */
+export const EVENT_MAX_EFFECTS = 100;
+
 export const EventDetailSchema = EventSchema.extend({
   transitions: z.array(EventTransitionSchema).describe('Every change of the event, oldest first'),
-  cause: EventSummarySchema.nullable(),
-  effects: z.array(z.uuid()).describe('The events this one caused'),
+  cause: EventSummarySchema.nullable().describe('The event recorded as its cause (`cause_event_id`), if any'),
+  effects: z.array(EventSummarySchema).describe(`The events whose cause is this one, oldest first, at most ${EVENT_MAX_EFFECTS}`),
+  effects_count: z.number().int().describe('How many events this one caused, listed or not'),
 });
 
 export const ListEventsQuery = PageQuery.extend({

@@ -24,10 +24,11 @@ describe('the public status contract', () => {
     const body = {
       site: { name: 'Shop', slug: 'shop' },
       status: 'up',
+      unknown_checks: 0,
       last_checked_at: null,
       generated_at: '2026-11-23T15:00:00Z',
       uptime: { '24h': figures, '7d': { ...figures, ratio: null }, '90d': figures },
-      days: [{ date: '2026-11-23', state: 'up', ratio: 1, down_s: 0 }],
+      days: [{ date: '2026-11-23', state: 'up', ratio: 1, down_s: 0, unknown_s: 0 }],
       incidents: [
         {
           id: '8b1c6f0e-3a57-4c8e-9d3c-1d2f5e6a7b8c',

@@ -33,9 +33,10 @@ export const DAY_STATES = ['down', 'maintenance', 'up', 'no_data'] as const;
 
 export const StatusDaySchema = z.object({
   date: z.iso.date().describe('The UTC day'),
-  state: z.enum(DAY_STATES).describe('Its worst: any confirmed downtime, else any maintenance, else up; no_data when nothing was monitored'),
+  state: z.enum(DAY_STATES).describe('Its worst: any confirmed downtime, else any maintenance, else up; no_data when nothing was monitored (before the first check, or unknown all day)'),
   ratio: z.number().min(0).max(1).nullable(),
   down_s: z.number(),
+  unknown_s: z.number().describe('Time the monitor could not tell that day, in seconds: left out of its ratio'),
 });
 
 export const STATUS_INCIDENT_TYPES = ['outage', 'maintenance'] as const;
@@ -58,6 +59,10 @@ export const StatusIncidentSchema = z.object({
 export const PublicStatusSchema = z.object({
   site: z.object({ name: z.string(), slug: z.string() }),
   status: SiteStatusSchema.describe("The site's current status projection"),
+  unknown_checks: z
+    .number()
+    .int()
+    .describe('Its enabled checks whose status is unknown (no recent data): a page never says operational while one is'),
   last_checked_at: Timestamp.nullable(),
   generated_at: Timestamp,
   uptime: z.object({ '24h': UptimeFiguresSchema, '7d': UptimeFiguresSchema, '90d': UptimeFiguresSchema }),
@@ -75,7 +80,8 @@ const PUBLIC_DESCRIPTION =
   'Needs no credentials, and answers only for a site whose `public_status_page` is on: any other slug, known or not, ' +
   'gets the same 404, so slugs cannot be probed. Uptime is 1 − down / (monitored − maintenance − unknown): a confirmed ' +
   'outage counts from its first failed run to its end; a suspicion never confirmed (a false alarm) never counts; ' +
-  "monitoring begins with the site's first check. Cached for 30 s (`Cache-Control: public, max-age=30`).";
+  "unknown is time nobody could tell (its checks' unknown spells, and the site's current unknown or paused spell), " +
+  "left out and reported as `unknown_s`; monitoring begins with the site's first check. Cached for 30 s (`Cache-Control: public, max-age=30`).";
 
 export const getPublicStatus = defineRoute({
   method: 'get',

@@ -24,6 +24,7 @@ export type CheckLocation = ResponseOf<typeof listCheckLocations>['data'][number
 export type CheckResult = ResponseOf<typeof listCheckResults>['data'][number];
 export type VigilEvent = ResponseOf<typeof listEvents>['data'][number];
 export type EventDetail = ResponseOf<typeof getEvent>;
+export type EventSummary = EventDetail['effects'][number];
 export type Notification = ResponseOf<typeof listNotifications>['data'][number];
 export type NotificationDetail = ResponseOf<typeof getNotification>;
 export type Runner = ResponseOf<typeof listRunners>['data'][number];

@@ -30,7 +30,7 @@ describe('format', () => {
   });
 
   it('names statuses and latencies for people', () => {
-    expect(['seems_down', 'up', 'something_new'].map(statusLabel)).toEqual(['Seems down', 'Up', 'something new']);
+    expect(['seems_down', 'up', 'unknown', 'something_new'].map(statusLabel)).toEqual(['Seems down', 'Up', 'No data', 'something new']);
     expect([null, 42, 1340, 12_400].map(latency)).toEqual(['—', '42 ms', '1.3 s', '12 s']);
   });
 });

@@ -42,6 +42,25 @@ describe('bucketResults', () => {
     expect(cell.results.map((r) => r.checked_at)).toEqual(['2026-11-23T10:00:35.000Z', '2026-11-23T10:00:05.000Z']);
   });
 
+  it('counts inconclusive results neither way: a cell of only those is inconclusive, never failed', () => {
+    const unsure = { inconclusive: true, error_code: 'EGRESS_DENIED', error: 'refused by the egress policy', status_code: null };
+    const grid = bucketResults(
+      [result('eu-1', T0 + 5_000, false, unsure), result('eu-1', T0 + 35_000, true), result('us-1', T0 + 5_000, false, unsure), result('us-1', T0 - MINUTE, false, unsure), result('us-1', T0 - MINUTE + 1, false)],
+      { ...options, now: T0 + 40_000 },
+    );
+    expect(grid.rows.map((row) => row.cells.slice(3).map((cell) => cell.state))).toEqual([
+      ['empty', 'ok'],
+      ['fail', 'inconclusive'],
+    ]);
+    expect(grid.rows[0].cells[4].title).toBe(
+      [
+        'eu-1 · 10:00:00–10:01:00: 2 results, 1 inconclusive',
+        '10:00:35 ok · 200 · 42 ms',
+        '10:00:05 inconclusive · 42 ms · EGRESS_DENIED: refused by the egress policy',
+      ].join('\n'),
+    );
+  });
+
   it('titles a cell with its slot, a count of failures and one line per result', () => {
     const grid = bucketResults([result('eu-1', T0 + 5_000, false), result('eu-1', T0 + 35_000, true, { latency_ms: 7 })], {
       ...options,

@@ -10,8 +10,6 @@ export interface EvaluateCheckOptions {
   /** Compute and log, write nothing (`VIGIL_DB_WRITES=off`): the results stay unevaluated. */
   readonly readOnly: boolean;
   readonly logger: EvaluationLogger;
-  /** A location silent for this many of the check's intervals is stale (counts neither way). */
-  readonly staleAfterIntervals: number;
   /** The evaluator's clock, for `evaluated_at` (tests pin it). */
   readonly now: () => Date;
 }
@@ -42,7 +40,7 @@ export function evaluateCheck(tx: VigilTransaction, checkId: number, options: Ev
 export async function evaluateChecks(tx: VigilTransaction, checkIds: readonly number[], options: EvaluateCheckOptions): Promise<CheckEvaluation> {
   const contexts = (await loadChecks(tx, checkIds)).filter((ctx) => ctx.results.length > 0);
   if (contexts.length === 0) return { results: 0, transitions: 0 };
-  const checks = contexts.map((ctx) => planCheck(ctx, options));
+  const checks = contexts.map((ctx) => planCheck(ctx));
   const writer = planWriter(tx, options);
   const { events } = await writer.apply(checks.flatMap((c) => c.events));
   const changes = checks.flatMap((c) => (c.site === null ? [] : [c.site]));

@@ -8,8 +8,6 @@ export interface EvaluatePendingOptions {
   /** Compute and log, write nothing: the results stay unevaluated (`VIGIL_DB_WRITES=off`). */
   readonly readOnly: boolean;
   readonly logger: EvaluationLogger;
-  /** A location silent for this many of the check's intervals is stale (default 3). */
-  readonly staleAfterIntervals?: number;
   /** The evaluator's clock, for `evaluated_at` (default the system clock). */
   readonly now?: () => Date;
   /**
@@ -82,7 +80,6 @@ export async function evaluatePending(db: Pick<Database, 'prisma'>, options: Eva
   const checkOptions: EvaluateCheckOptions = {
     readOnly: options.readOnly,
     logger: options.logger,
-    staleAfterIntervals: options.staleAfterIntervals ?? 3,
     now: options.now ?? (() => new Date()),
   };
   const visited: number[] = [];

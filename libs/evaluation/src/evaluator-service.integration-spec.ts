@@ -68,4 +68,27 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluator servi
     expect(await prisma.siteEvent.count({ where: { checkId: check.id } })).toBe(0);
     expect(log.lines().some((line) => line.includes('read-only mode: nothing is written (VIGIL_DB_WRITES=off)'))).toBe(true);
   });
+
+  it('turns a check whose locations went silent unknown from its sweep loop, with no result to wake it', async () => {
+    const { prisma } = database.db;
+    const { site, check } = await seedCheck(prisma);
+    // Results an earlier test left pending would be evaluated first and counted too.
+    await prisma.checkResult.updateMany({ where: { evaluatedAt: null }, data: { evaluatedAt: new Date() } });
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    await prisma.check.update({ where: { id: check.id }, data: { status: 'up', lastCheckedAt: hourAgo } });
+    await prisma.site.update({ where: { id: site.id }, data: { status: 'up' } });
+    await prisma.locationState.updateMany({ where: { checkId: check.id }, data: { lastResultAt: hourAgo, lastOk: true } });
+    const metrics = new Registry();
+    const log = createCapturedLogger();
+    evaluator = await startEvaluator({ db: database.db, logger: log.logger, metrics, readOnly: false, pollIntervalMs: 60_000, sweepIntervalMs: 100 });
+    await until(async () => (await prisma.check.findUniqueOrThrow({ where: { id: check.id } })).status === 'unknown', 'the check unknown', 15_000).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}; the evaluator logged:\n${log.lines().join('\n')}`);
+      },
+    );
+    const events = await prisma.siteEvent.findMany({ where: { checkId: check.id } });
+    expect(events.map((event) => [event.eventType, event.severity, event.endedAt])).toEqual([['unknown', 'low', null]]);
+    expect((await prisma.site.findUniqueOrThrow({ where: { id: site.id } })).status).toBe('unknown');
+    await until(async () => (await metrics.metrics()).includes('vigil_evaluator_transitions_total 1'), 'the spell counted', 15_000);
+  });
 });

@@ -5,6 +5,7 @@ import { startWorkerLoop } from '@vigil/worker-loop';
 import type { Registry } from 'prom-client';
 import { closeRetiredChecks } from './close-retired';
 import { evaluatePending } from './evaluate-pending';
+import { sweepFreshness } from './freshness-sweep';
 import { sweepRunners } from './runner-offline';
 
 export interface EvaluatorServiceOptions {
@@ -19,7 +20,10 @@ export interface EvaluatorServiceOptions {
   maxChecks?: number;
   /** Batches of checks evaluated at once (default 4). */
   concurrency?: number;
-  /** How often disabled and deleted checks, and silent runners, are looked for (default 5 s). */
+  /**
+   * How often disabled and deleted checks, silent runners, and checks whose locations went stale
+   * are looked for (default 5 s: small beside any freshness window, 2 intervals + timeout + 10 s).
+   */
   sweepIntervalMs?: number;
   /** A runner silent this long is stale, and offline (VIGIL_RUNNER_STALE_AFTER_S; default RUNNER_STALE_AFTER_S of contracts). */
   runnerStaleAfterMs?: number;
@@ -36,7 +40,8 @@ export interface EvaluatorService {
  * The evaluator at work: woken by the runner API's NOTIFY when results are stored, polling
  * meanwhile (a wake-up can be lost, and PGlite only hears its own process), evaluating one
  * batch of checks per transaction, several batches at once; beside it, every few seconds, it
- * closes the events of checks that were disabled or deleted and opens or closes runner_offline events.
+ * closes the events of checks that were disabled or deleted, opens or closes runner_offline events,
+ * and turns unknown the checks whose fresh, conclusive locations fell below their quorum.
  */
 export async function startEvaluator(options: EvaluatorServiceOptions): Promise<EvaluatorService> {
   const { db, logger, readOnly, pollIntervalMs = 1000, maxChecks = 800, sweepIntervalMs = 5_000 } = options;
@@ -67,7 +72,9 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
     step: async () => {
       const retired = await closeRetiredChecks(db, { maxChecks, readOnly, logger });
       const runners = await sweepRunners(db, { readOnly, logger, staleAfterMs: options.runnerStaleAfterMs });
-      transitions.inc(retired.closed + runners.opened + runners.closed);
+      // After the runners: a spell opened for silent locations then names their runner_offline.
+      const stale = await sweepFreshness(db, { maxChecks, readOnly, logger });
+      transitions.inc(retired.closed + runners.opened + runners.closed + stale.opened);
       return { more: false };
     },
   });

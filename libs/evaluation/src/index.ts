@@ -5,3 +5,4 @@ export { checkStatusOf } from './status-projection';
 export { evaluatorOptionsFrom, startEvaluator, type EvaluatorService, type EvaluatorServiceOptions, type EvaluatorSettings } from './evaluator-service';
 export { closeRetiredChecks, type CloseRetiredOptions } from './close-retired';
 export { RUNNERS_SITE, sweepRunners, type RunnerSweepOptions } from './runner-offline';
+export { sweepFreshness, type FreshnessSweepOptions } from './freshness-sweep';

@@ -23,6 +23,8 @@ export interface CheckContext {
   readonly states: readonly LocationStateRow[];
   /** The open event this check's results drive, if any: `cert_expiring` for a tls_cert check, else `seems_down`/`down`. */
   readonly openEvent: SiteEvent | null;
+  /** The check's open unknown spell, if any. */
+  readonly openUnknown: SiteEvent | null;
   /** Windows of the site or this check overlapping the results' time span. */
   readonly windows: readonly MaintenanceWindow[];
   /** Enabled channels that apply to the site. */
@@ -42,6 +44,11 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
     else group.push(row);
   }
   return groups;
+}
+
+/** The open runner_offline event of each location that has one (its spell goes on). */
+export function openRunnersOffline(spells: CheckContext['runnersOffline']): ReadonlyMap<string, bigint> {
+  return new Map([...spells].flatMap(([location, of]) => of.filter((s) => s.to === null).map((s) => [location, s.id] as const)));
 }
 
 /** When a runner_offline event's runner was last heard, as the sweep recorded it (`last_seen_at`), if it was ever. */
@@ -69,7 +76,7 @@ export async function loadChecks(tx: VigilTransaction, checkIds: readonly number
   );
   const states = groupBy(await tx.locationState.findMany({ where: { checkId: { in: ids } }, orderBy: [{ checkId: 'asc' }, { location: 'asc' }] }), (s) => s.checkId);
   const events = groupBy(
-    await tx.siteEvent.findMany({ where: { checkId: { in: ids }, eventType: { in: ['seems_down', 'down', 'cert_expiring'] }, endedAt: null } }),
+    await tx.siteEvent.findMany({ where: { checkId: { in: ids }, eventType: { in: ['seems_down', 'down', 'cert_expiring', 'unknown'] }, endedAt: null } }),
     (e) => e.checkId,
   );
   const siteIds = [...new Set(checks.map((c) => c.endpoint.siteId))];
@@ -116,7 +123,7 @@ export async function loadChecks(tx: VigilTransaction, checkIds: readonly number
     const { endpoint, ...check } = found;
     const siteId = endpoint.siteId;
     const pending = results.get(id) ?? [];
-    if (pending.length === 0) return [{ check, siteId, results: pending, states: [], openEvent: null, windows: [], channels: [], runnersOffline }];
+    if (pending.length === 0) return [{ check, siteId, results: pending, states: [], openEvent: null, openUnknown: null, windows: [], channels: [], runnersOffline }];
     const from = pending[0].checkedAt;
     const to = pending[pending.length - 1].checkedAt;
     return [
@@ -126,6 +133,7 @@ export async function loadChecks(tx: VigilTransaction, checkIds: readonly number
         results: pending,
         states: states.get(id) ?? [],
         openEvent: (events.get(id) ?? []).find((e) => drivenBy(check, e)) ?? null,
+        openUnknown: (events.get(id) ?? []).find((e) => e.eventType === 'unknown') ?? null,
         windows: windows.filter((w) => w.siteId === siteId && (w.checkId === null || w.checkId === id) && w.startsAt <= to && w.endsAt > from),
         channels: channels.filter((c) => c.siteIds.length === 0 || c.siteIds.includes(siteId)),
         runnersOffline,

@@ -1,10 +1,10 @@
 import type { LocationState as LocationStateRow } from '@vigil/db';
-import type { LocationState } from '@vigil/quorum';
+import type { LocationState, ResultOutcome } from '@vigil/quorum';
 
 /** The `location_states` columns the evaluator reads and writes. */
-export type StrikeColumns = Pick<LocationStateRow, 'failingStrikes' | 'passingStrikes' | 'resolved' | 'lastResultAt' | 'lastOk'>;
+export type StrikeColumns = Pick<LocationStateRow, 'failingStrikes' | 'passingStrikes' | 'resolved' | 'lastResultAt' | 'lastOk' | 'lastInconclusive'>;
 
-/** A stored row as the quorum sees it: `failing` is stored as `resolved = !failing`. */
+/** A stored row as the quorum sees it: `failing` is stored as `resolved = !failing`, `inconclusive` as `last_inconclusive`. */
 export function toLocationState(location: string, row: StrikeColumns): LocationState {
   return {
     location,
@@ -12,20 +12,23 @@ export function toLocationState(location: string, row: StrikeColumns): LocationS
     passingStrikes: row.passingStrikes,
     failing: !row.resolved,
     lastResultAt: row.lastResultAt === null ? null : row.lastResultAt.getTime(),
+    inconclusive: row.lastInconclusive,
   };
 }
 
 /**
- * The columns to store after a result. `lastOk` follows the newest result only: a result
- * checked before the latest one (reported late) changes the strikes but not `last_ok`.
+ * The columns to store after a result. `lastOk` follows the newest result only (an inconclusive
+ * one is stored with ok = false): a result checked before the latest one (reported late) changes
+ * the strikes but not `last_ok`.
  */
-export function toStrikeColumns(state: LocationState, previous: StrikeColumns, ok: boolean, checkedAt: number): StrikeColumns {
+export function toStrikeColumns(state: LocationState, previous: StrikeColumns, outcome: ResultOutcome, checkedAt: number): StrikeColumns {
   const newest = previous.lastResultAt === null || checkedAt >= previous.lastResultAt.getTime();
   return {
     failingStrikes: state.failingStrikes,
     passingStrikes: state.passingStrikes,
     resolved: !state.failing,
     lastResultAt: state.lastResultAt === null ? null : new Date(state.lastResultAt),
-    lastOk: newest ? ok : previous.lastOk,
+    lastOk: newest ? outcome === 'ok' : previous.lastOk,
+    lastInconclusive: state.inconclusive,
   };
 }

@@ -1,7 +1,7 @@
 import type { MaintenanceWindow } from '@vigil/db';
 import type { EventChange, Note, Step } from './plan';
 import { planCheck, projectionSteps } from './plan-check';
-import { at, channel, check, context, openEvent, OPTIONS, result, round } from './testing/rows';
+import { at, channel, check, context, LOCATIONS, openEvent, result, round, state } from './testing/rows';
 
 const eventsOf = (steps: readonly Step[]) => steps.filter((s): s is EventChange => s.kind === 'event');
 const notesOf = (steps: readonly Step[]) => steps.filter((s): s is Note => s.kind === 'note');
@@ -16,7 +16,7 @@ function deepFreeze<T>(value: T): T {
 
 describe('planCheck', () => {
   it('plans an outage from the first failure to its confirmation, each change on the event the one before opened', () => {
-    const plan = planCheck(context([...round(60, false, false, true), ...round(120, false, false, true)], { channels: [channel(1), channel(3)] }), OPTIONS);
+    const plan = planCheck(context([...round(60, false, false, true), ...round(120, false, false, true)], { channels: [channel(1), channel(3)] }));
 
     const [open, upgrade] = eventsOf(plan.events);
     expect(eventsOf(plan.events)).toHaveLength(2);
@@ -54,13 +54,13 @@ describe('planCheck', () => {
   });
 
   it('tells a suspicion only to the channels that asked for it', () => {
-    const plan = planCheck(context(round(60, false, true, true), { channels: [channel(1), channel(2, true)] }), OPTIONS);
+    const plan = planCheck(context(round(60, false, true, true), { channels: [channel(1), channel(2, true)] }));
     expect(eventsOf(plan.events).map((e) => [e.mutation.notification, e.notify])).toEqual([['outage_suspected', [2]]]);
   });
 
   it('closes a loaded down event as recovered once the locations pass, on the loaded row', () => {
     const ctx = context(round(180, true, true, true), { openEvent: openEvent('down', at(60)), check: check({ status: 'down' }) });
-    const plan = planCheck(ctx, OPTIONS);
+    const plan = planCheck(ctx);
     expect(eventsOf(plan.events).map((e) => [e.mutation.kind, e.mutation.reason, e.on, e.notify])).toEqual([
       ['close', 'recovered', { id: 41n, uuid: 'event-41' }, [1, 2]],
     ]);
@@ -69,7 +69,7 @@ describe('planCheck', () => {
 
   it('opens nothing in maintenance, and says so for each failing result', () => {
     const window: MaintenanceWindow = { id: 1, uuid: 'w', siteId: 3, checkId: null, startsAt: at(0), endsAt: at(600), reason: '', createdAt: at(0) };
-    const plan = planCheck(context(round(60, false, false, true), { windows: [window] }), OPTIONS);
+    const plan = planCheck(context(round(60, false, false, true), { windows: [window] }));
     expect(eventsOf(plan.events)).toEqual([]);
     expect(notesOf(plan.events).map((n) => [n.fields['location'], n.level, n.suppressed, n.event])).toEqual([
       ['eu-1', 'info', 'in_maintenance', null],
@@ -82,7 +82,7 @@ describe('planCheck', () => {
   describe('linking an outage to the runner_offline spell its evidence was taken in', () => {
     const spell = (from: number, to: number | null) => new Map([['eu-1', [{ id: 9n, uuid: 'offline-9', from: at(from).getTime(), to: to === null ? null : at(to).getTime() }]]]);
     const opened = (runnersOffline: ReturnType<typeof spell>) =>
-      eventsOf(planCheck(context(round(60, false, true, true), { runnersOffline }), OPTIONS).events).map((e) => [e.causeEventId, e.audit.metadata['cause_event']]);
+      eventsOf(planCheck(context(round(60, false, true, true), { runnersOffline })).events).map((e) => [e.causeEventId, e.audit.metadata['cause_event']]);
 
     it('links an outage opened from a location whose runner is offline, and says so in the opening transition', () => {
       expect(opened(spell(30, null))).toEqual([[9n, 'offline-9']]);
@@ -100,27 +100,106 @@ describe('planCheck', () => {
   });
 
   it('only marks the results of a disabled check', () => {
-    const plan = planCheck(context(round(60, false, false, false), { check: check({ enabled: false }) }), OPTIONS);
+    const plan = planCheck(context(round(60, false, false, false), { check: check({ enabled: false }) }));
     expect(plan).toMatchObject({ events: [], strikes: [], status: null, site: null });
     expect(plan.evaluated.resultIds).toHaveLength(3);
   });
 
   it('notes a result from a location the check has no state for, and does not count it', () => {
-    const plan = planCheck(context([result('xx-1', false, 60)]), OPTIONS);
+    const plan = planCheck(context([result('xx-1', false, 60)]));
     expect(notesOf(plan.events)).toEqual([expect.objectContaining({ level: 'warn', fields: { check: 'check-7', location: 'xx-1' } })]);
     expect(plan.strikes).toEqual([]);
   });
 
+  it('opens no spell for a round that passes through unknown on its way to up', () => {
+    // The locations last reported 200 s ago: the first result of the round leaves one fresh location.
+    const states = LOCATIONS.map((l, i) => ({ ...state(l, i), lastResultAt: at(-200) }));
+    const plan = planCheck(context(round(0, true, true, true), { states }));
+    expect(eventsOf(plan.events)).toEqual([]);
+    expect(plan.status?.status).toBe('up');
+  });
+
   it('is pure: the same frozen inputs give the same plan', () => {
     const ctx = deepFreeze(context([...round(60, false, false, true), ...round(120, false, false, true), ...round(180, true, true, true)]));
-    expect(planCheck(ctx, OPTIONS)).toEqual(planCheck(ctx, OPTIONS));
+    expect(planCheck(ctx)).toEqual(planCheck(ctx));
+  });
+});
+
+const inconclusive = (location: string, seconds: number) => ({ ...result(location, false, seconds), inconclusive: true, errorCode: 'EGRESS_DENIED' });
+const spellRow = () => ({ ...openEvent('seems_down', at(30)), id: 42n, uuid: 'event-42', eventType: 'unknown' as const, severity: 'low' as const });
+
+describe('planCheck: inconclusive results and unknown spells', () => {
+  it('moves no strike for inconclusive results and opens no outage: too few conclusive locations make the check unknown, a spell opens', () => {
+    const plan = planCheck(context(LOCATIONS.map((l, i) => inconclusive(l, 60 + i)), { channels: [channel(1, true)] }));
+    const changes = eventsOf(plan.events);
+    expect(changes.map((e) => [e.mutation.kind, e.mutation.stateAfter, e.mutation.severityAfter, e.mutation.notification, e.notify])).toEqual([
+      ['open', 'unknown', 'low', null, []],
+    ]);
+    // 2 of 3 locations are needed: the second inconclusive result leaves one conclusive location.
+    expect(changes[0]).toMatchObject({
+      mutation: { at: at(61).getTime() },
+      causeEventId: null,
+      audit: {
+        source: 'location:us-1',
+        metadata: { status: 'unknown', required: 2, fresh_locations: ['ap-1'], stale_locations: [], inconclusive_locations: ['eu-1', 'us-1'], caused_by_runner_offline: null },
+      },
+    });
+    expect(plan.strikes.map((s) => [s.location, s.columns.failingStrikes, s.columns.passingStrikes, s.columns.lastOk, s.columns.lastInconclusive])).toEqual([
+      ['eu-1', 0, 1, false, true],
+      ['us-1', 0, 1, false, true],
+      ['ap-1', 0, 1, false, true],
+    ]);
+    expect(plan.status).toMatchObject({ status: 'unknown', lastStatusChangeAt: at(61) });
+    expect(plan.site).toMatchObject({ checkStatus: 'unknown', statusChanged: true });
+  });
+
+  it('closes the open spell as recovered, silently, once enough locations report conclusively again', () => {
+    const ctx = context(round(60, true, true, true), { openUnknown: spellRow(), check: check({ status: 'unknown' }) });
+    const plan = planCheck(ctx);
+    expect(eventsOf(plan.events).map((e) => [e.mutation.kind, e.mutation.reason, e.on, e.notify, e.audit.metadata['status']])).toEqual([
+      ['close', 'recovered', { id: 42n, uuid: 'event-42' }, [], 'up'],
+    ]);
+    expect(plan.status?.status).toBe('up');
+  });
+
+  it('never closes a spell before it began, for a late result that ends it', () => {
+    const plan = planCheck(context(round(10, true, true, true), { openUnknown: { ...spellRow(), startedAt: at(30) }, check: check({ status: 'unknown' }) }));
+    expect(eventsOf(plan.events).map((e) => [e.mutation.kind, e.mutation.at])).toEqual([['close', at(30).getTime()]]);
+  });
+
+  it('keeps an open spell while the check stays unknown, and opens none for a check that was unknown already', () => {
+    const stale = LOCATIONS.map((l, i) => ({ ...state(l, i), lastResultAt: null, lastOk: null }));
+    const withSpell = planCheck(context([result('eu-1', true, 60)], { states: stale, openUnknown: spellRow(), check: check({ status: 'unknown' }) }));
+    expect(eventsOf(withSpell.events)).toEqual([]);
+    const newCheck = planCheck(context([result('eu-1', true, 60)], { states: stale, check: check({ status: 'unknown' }) }));
+    expect(eventsOf(newCheck.events)).toEqual([]);
+    expect(newCheck.status?.status).toBe('unknown');
+  });
+
+  it('links a spell opened while a silent location has an open runner_offline to that event, and says so', () => {
+    // us-1 and ap-1 last reported at 0 s: past 2 × 60 s + 10 s + 10 s at 200 s.
+    const plan = planCheck(context([result('eu-1', true, 200)], { runnersOffline: new Map([['ap-1', [{ id: 9n, uuid: 'offline-9', from: at(0).getTime(), to: null }]]]) }));
+    const [open] = eventsOf(plan.events);
+    expect(open).toMatchObject({
+      mutation: { kind: 'open', stateAfter: 'unknown' },
+      causeEventId: 9n,
+      audit: { metadata: { fresh_locations: ['eu-1'], stale_locations: ['us-1', 'ap-1'], caused_by_runner_offline: 'ap-1' } },
+    });
+  });
+
+  it('keeps a confirmed outage down while its locations turn inconclusive: no spell, no recovery', () => {
+    const failing = LOCATIONS.map((l, i) => ({ ...state(l, i), failingStrikes: 2, passingStrikes: 0, resolved: false, lastOk: false }));
+    const ctx = context(LOCATIONS.map((l, i) => inconclusive(l, 60 + i)), { states: failing, openEvent: openEvent('down', at(30)), check: check({ status: 'down' }) });
+    const plan = planCheck(ctx);
+    expect(eventsOf(plan.events)).toEqual([]);
+    expect(plan.status?.status).toBe('down');
   });
 });
 
 describe('projectionSteps', () => {
   it('orders the projections of a batch: strikes, check statuses, site statuses, then marks', () => {
-    const a = planCheck(context(round(60, false, false, true)), OPTIONS);
-    const b = planCheck(context(round(60, true, true, true), { check: check({ id: 8, uuid: 'check-8' }) }), OPTIONS);
+    const a = planCheck(context(round(60, false, false, true)));
+    const b = planCheck(context(round(60, true, true, true), { check: check({ id: 8, uuid: 'check-8' }) }));
     const kinds = projectionSteps([a, b], [{ kind: 'site_status', check: 'check-7', siteId: 3, status: 'seems_down' }]).map((s) => s.kind);
     expect(kinds.join(' ')).toMatch(/^(strikes )+check_status check_status site_status results_evaluated results_evaluated$/);
   });

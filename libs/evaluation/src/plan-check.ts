@@ -11,18 +11,13 @@ import {
   type EventState,
   type Mutation,
 } from '@vigil/lifecycle';
-import { createQuorumPolicy, recordResult, type LocationState } from '@vigil/quorum';
-import type { CheckContext, OfflineSpell } from './load-check';
+import { createQuorumPolicy, freshForMs, outcomeOf, recordResult, type LocationState } from '@vigil/quorum';
+import { openRunnersOffline, type CheckContext, type OfflineSpell } from './load-check';
 import type { SiteProjection } from './load-sites';
 import { toLocationState, toStrikeColumns, type StrikeColumns } from './location-row';
 import type { CheckStatusUpdate, EventChange, EventRef, Note, ResultsEvaluated, SiteStatusUpdate, Step, StrikesUpdate } from './plan';
+import { planUnknownSpell, type Spell } from './plan-unknown';
 import { checkStatusOf } from './status-projection';
-
-/** The evaluator's settings a plan depends on. */
-export interface CheckPlanOptions {
-  /** A location silent for this many of the check's intervals is stale (counts neither way). */
-  readonly staleAfterIntervals: number;
-}
 
 /** One check's plan, and how its status moved (what its site's projection needs). */
 export interface CheckPlan {
@@ -77,6 +72,7 @@ function sameStrikes(a: StrikeColumns, b: StrikeColumns): boolean {
     a.passingStrikes === b.passingStrikes &&
     a.resolved === b.resolved &&
     a.lastOk === b.lastOk &&
+    a.lastInconclusive === b.lastInconclusive &&
     (a.lastResultAt?.getTime() ?? null) === (b.lastResultAt?.getTime() ?? null)
   );
 }
@@ -107,7 +103,7 @@ function causeOf(runnersOffline: CheckContext['runnersOffline'], evidence: reado
  * the check's status and the evaluated marks. Every event change builds on the one before it,
  * as written or not: the plan is the same whichever writer applies it.
  */
-export function planCheck(ctx: CheckContext, options: CheckPlanOptions): CheckPlan {
+export function planCheck(ctx: CheckContext): CheckPlan {
   const { check } = ctx;
   const evaluated: ResultsEvaluated = { kind: 'results_evaluated', check: check.uuid, resultIds: ctx.results.map((r) => r.id) };
   // Disabled and deleted checks are closed by their own step; their late results are only marked.
@@ -120,7 +116,7 @@ export function planCheck(ctx: CheckContext, options: CheckPlanOptions): CheckPl
     failingThreshold: check.failingThreshold,
     passingThreshold: check.passingThreshold,
     failingLocationsThreshold: check.failingLocationsThreshold,
-    staleAfterMs: options.staleAfterIntervals * check.intervalS * 1000,
+    staleAfterMs: freshForMs(check),
   });
   const columns = new Map<string, StrikeColumns>(ctx.states.map((s) => [s.location, s]));
   const states = new Map<string, LocationState>(ctx.states.map((s) => [s.location, toLocationState(s.location, s)]));
@@ -129,6 +125,8 @@ export function planCheck(ctx: CheckContext, options: CheckPlanOptions): CheckPl
   const events: (EventChange | Note)[] = [];
   let ref: EventRef | null = ctx.openEvent === null ? null : { id: ctx.openEvent.id, uuid: ctx.openEvent.uuid };
   let event = ctx.openEvent === null ? null : toEventState(ctx.openEvent);
+  const spell: Spell = { state: ctx.openUnknown === null ? null : toEventState(ctx.openUnknown), ref: ctx.openUnknown === null ? null : { id: ctx.openUnknown.id, uuid: ctx.openUnknown.uuid } };
+  let lastChange: { at: number; states: readonly LocationState[]; source: string } | null = null;
   let status: SiteStatus = check.status;
   let statusChangedAt = check.lastStatusChangeAt;
 
@@ -140,12 +138,13 @@ export function planCheck(ctx: CheckContext, options: CheckPlanOptions): CheckPl
       continue;
     }
     const at = result.checkedAt.getTime();
-    const next = recordResult(policy, state, result.ok, at);
+    const outcome = outcomeOf(result);
+    const next = recordResult(policy, state, outcome, at);
     states.set(result.location, next);
-    columns.set(result.location, toStrikeColumns(next, previous, result.ok, at));
+    columns.set(result.location, toStrikeColumns(next, previous, outcome, at));
 
     const all = [...states.values()];
-    const verdict = observeOutage(policy, all, at, !result.ok && !result.inconclusive);
+    const verdict = observeOutage(policy, all, at, outcome === 'failed');
     const inMaintenance = inMaintenanceAt(ctx.windows, result.checkedAt);
     const lifecycle = { now: at, inMaintenance, notifySeemsDown };
     const transition = certificate ? decideCertificate(event, certificateExpiry(result.details), lifecycle) : decideOutage(event, verdict, lifecycle);
@@ -160,8 +159,10 @@ export function planCheck(ctx: CheckContext, options: CheckPlanOptions): CheckPl
           : { ...note('debug', 'event not opened: one is already open', fields), suppressed: 'already_open', event: ref },
       );
     } else if (isMutation(transition)) {
-      const failing = all.filter((s) => s.failing);
-      const failingLocations = failing.map((s) => s.location);
+      const failingLocations = all.filter((s) => s.failing).map((s) => s.location);
+      // Suspect locations too: an outage may open once enough locations report, on a pass from
+      // another location after the offline runner's replayed failure.
+      const failing = all.filter((s) => s.failing || s.failingStrikes > 0);
       const key = transition.kind === 'open' ? `${check.uuid}:${events.length}` : null;
       const cause = transition.kind === 'open' ? causeOf(ctx.runnersOffline, [{ location: result.location, at }, ...failing.map((s) => ({ location: s.location, at: s.lastResultAt }))]) : null;
       events.push({
@@ -203,7 +204,26 @@ export function planCheck(ctx: CheckContext, options: CheckPlanOptions): CheckPl
     if (nextStatus !== status) {
       status = nextStatus;
       statusChangedAt = result.checkedAt;
+      lastChange = { at, states: all, source: `location:${result.location}` };
     }
+  }
+
+  // The spell follows the status as written, after the batch: a round of results evaluated one
+  // at a time passes through unknown (one location fresh, the others not yet) for a second or two.
+  if (lastChange !== null) {
+    const change = planUnknownSpell(spell, {
+      check,
+      siteId: ctx.siteId,
+      policy,
+      states: lastChange.states,
+      runnersOffline: openRunnersOffline(ctx.runnersOffline),
+      statusBefore: check.status,
+      statusAfter: status,
+      at: lastChange.at,
+      source: lastChange.source,
+      key: `${check.uuid}:unknown`,
+    });
+    if (change !== null) events.push(change);
   }
 
   const strikes = ctx.states.flatMap((before): StrikesUpdate[] => {

@@ -78,7 +78,7 @@ describe.each(testDatabaseKinds())('an outage opened from an offline runner’s 
 
     // The runner's spool is replayed: failures it saw while it could reach nothing.
     const { site, check } = await seedCheck(prisma);
-    await insertResults(prisma, check, site.id, minutes(5).getTime(), round(0, false, true, true));
+    await insertResults(prisma, check, site.id, minutes(5).getTime(), [...round(0, true, true, true), ...round(60, false, true, true)]);
     await evaluatePending(database.db, { maxChecks: 10, readOnly: false, logger });
     const [outage] = await prisma.siteEvent.findMany({ where: { checkId: check.id } });
     expect([outage?.eventType, outage?.causeEventId]).toEqual(['seems_down', offline.id]);
@@ -142,11 +142,11 @@ describe.each(testDatabaseKinds())('an outage already open when a runner it reli
     for (const slug of ['eu-1', 'us-1', 'ap-1']) {
       await prisma.runner.create({ data: { slug, name: slug, publicKey: `k-${slug}`, keyId: `kid-${slug}`, lastSeenAt: minutes(20) } });
     }
-    // ap-1 fails (a suspicion relying on it); the other check fails nowhere ap-1 is involved.
+    // ap-1 fails (a suspicion relying on it); the other check fails at us-1 only.
     const { site, check } = await seedCheck(prisma);
     await insertResults(prisma, check, site.id, minutes(1).getTime(), round(0, true, true, false));
     const other = await seedCheck(prisma);
-    await insertResults(prisma, other.check, other.site.id, minutes(1).getTime(), round(0, false, true, true));
+    await insertResults(prisma, other.check, other.site.id, minutes(1).getTime(), round(0, true, false, true));
     await evaluatePending(database.db, { maxChecks: 10, readOnly: false, logger: log.logger });
     const suspected = await prisma.siteEvent.findFirstOrThrow({ where: { checkId: check.id } });
     expect([suspected.eventType, suspected.causeEventId]).toEqual(['seems_down', null]);

@@ -9,22 +9,16 @@ import type { SiteStatusUpdate } from './plan';
  * - an open event decides: an outage's `seems_down` or `down` (a `down` event whose locations
  *   went stale is still down until passes prove otherwise), a certificate event's severity;
  * - else a check in maintenance is `maintenance` (failures there open nothing);
- * - else the quorum verdict, but `unknown` when too few locations report to confirm an outage
- *   at all (passes from one location of three prove nothing about the others).
+ * - else the quorum verdict: `unknown` when fewer fresh, conclusive locations remain than the
+ *   quorum needs (passes from one location of three prove nothing about the others).
  * A tls_cert check speaks of its certificate only: failures to reach it make it `unknown`, never down.
  */
-export function checkStatusOf(
-  openEvent: EventState | null,
-  inMaintenance: boolean,
-  verdict: Pick<QuorumVerdict, 'status' | 'quorumReachable'>,
-  certificate = false,
-): SiteStatus {
+export function checkStatusOf(openEvent: EventState | null, inMaintenance: boolean, verdict: Pick<QuorumVerdict, 'status'>, certificate = false): SiteStatus {
   if (openEvent !== null) {
     if (openEvent.type === 'cert_expiring') return openEvent.severity === 'degraded' ? 'degraded' : 'warning';
     return openEvent.type === 'down' ? 'down' : 'seems_down';
   }
   if (inMaintenance) return 'maintenance';
-  if (verdict.status === 'up' && !verdict.quorumReachable) return 'unknown';
   if (certificate && verdict.status !== 'up') return 'unknown';
   return verdict.status;
 }

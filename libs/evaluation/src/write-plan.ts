@@ -104,12 +104,13 @@ async function writeStrikes(tx: VigilTransaction, updates: readonly StrikesUpdat
     resolved: c.resolved,
     last_result_at: iso(c.lastResultAt),
     last_ok: c.lastOk,
+    last_inconclusive: c.lastInconclusive,
   }));
   await tx.$executeRaw(Prisma.sql`
     UPDATE location_states ls SET failing_strikes = s.failing_strikes, passing_strikes = s.passing_strikes, resolved = s.resolved,
-      last_result_at = s.last_result_at, last_ok = s.last_ok
+      last_result_at = s.last_result_at, last_ok = s.last_ok, last_inconclusive = s.last_inconclusive
     FROM jsonb_to_recordset(${json(rows)}::jsonb)
-      AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean)
+      AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean, last_inconclusive boolean)
     WHERE ls.id = s.id`);
 }
 

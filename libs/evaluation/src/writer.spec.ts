@@ -3,7 +3,7 @@ import { createPrng } from '@vigil/testing';
 import type { EvaluationLogger, Step } from './plan';
 import { planCheck, projectionSteps } from './plan-check';
 import { planRetiredCheck, planRetiredSite, planRunnerSweep } from './plan-sweeps';
-import { at, channel, context, LOCATIONS, openEvent, OPTIONS, result } from './testing/rows';
+import { at, channel, context, LOCATIONS, openEvent, result } from './testing/rows';
 import { planWriter } from './writer';
 
 /** A transaction that fails the test if anything touches it. */
@@ -31,7 +31,7 @@ function randomPlan(seed: number): Step[] {
     ? [{ id: 1, uuid: 'w', siteId: 3, checkId: null, startsAt: at(rng.int(0, 600)), endsAt: at(rng.int(600, 1800)), reason: '', createdAt: at(0) }]
     : [];
   const ctx = context(results, { windows, openEvent: rng.chance(0.3) ? openEvent(rng.pick(['seems_down', 'down'] as const), at(30)) : null });
-  const plan = planCheck(ctx, OPTIONS);
+  const plan = planCheck(ctx);
   return [...plan.events, ...projectionSteps([plan], [{ kind: 'site_status', check: ctx.check.uuid, siteId: 3, status: plan.status?.status ?? 'unknown' }])];
 }
 
@@ -60,7 +60,7 @@ describe('read-only mode (invariant 8): the logging writer', () => {
   it('names every write it skips, in the plan order', async () => {
     const ctx = context([result('eu-1', false, 60), result('us-1', false, 61), result('eu-1', false, 120), result('us-1', false, 121)]);
     const { logger, lines } = capture();
-    const plan = planCheck(ctx, OPTIONS);
+    const plan = planCheck(ctx);
     await readOnly(logger).apply([...plan.events, ...projectionSteps([plan], [{ kind: 'site_status', check: 'check-7', siteId: 3, status: 'down' }])]);
     expect(lines.filter((l) => l.fields['suppressed'] === 'read_only').map((l) => [l.message, l.fields['location']])).toEqual([
       ['read-only: open skipped', 'eu-1'],

@@ -40,5 +40,6 @@ export {
 } from './certificate';
 export { closeEvent, type AdministrativeReason } from './close';
 export { decideRunner } from './runner';
+export { decideUnknown, type UnknownObservation } from './unknown';
 export { replayTransitions } from './replay';
 export { SITE_STATUSES, worstStatus, type SiteStatus } from './site-status';

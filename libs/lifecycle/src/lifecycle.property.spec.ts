@@ -83,13 +83,13 @@ function runSequence(seed: number, counts: Counts): void {
     if (rng.chance(0.04)) inMaintenance = !inMaintenance;
     const at = rng.int(0, n - 1);
     if (rng.chance(0.04)) silent[at] = !silent[at];
-    let resultFailed = false;
+    let failed = false;
     if (!silent[at]) {
-      resultFailed = rng.chance(outage ? pFailDuringOutage : pFailWhileHealthy);
-      states[at] = recordResult(policy, states[at], !resultFailed, now);
+      failed = rng.chance(outage ? pFailDuringOutage : pFailWhileHealthy);
+      states[at] = recordResult(policy, states[at], failed ? 'failed' : 'ok', now);
     }
 
-    const verdict: QuorumVerdict & OutageObservation = Object.freeze(observeOutage(policy, states, now, resultFailed));
+    const verdict: QuorumVerdict & OutageObservation = Object.freeze(observeOutage(policy, states, now, failed));
     check(verdict.failing + verdict.suspect + verdict.passing + verdict.stale === n, 'the verdict counts every location once');
     check((verdict.status === 'down') === verdict.failing >= verdict.required, 'down exactly when the failing locations reach the quorum');
     check(verdict.required >= 1 && verdict.required <= n, 'the quorum is between 1 and the locations');
@@ -117,7 +117,7 @@ function runSequence(seed: number, counts: Counts): void {
       check(t.at === now, 'a transition happens now');
       if (t.kind === 'open') {
         check(open === null, 'at most one open event per kind (invariant 5)');
-        check(resultFailed, 'only a failed result opens an event');
+        check(verdict.newEvidence, 'only a failed result opens an event');
         check(t.event.startedAt === now && t.event.endedAt === null, 'an event starts open, now');
         check(t.event.type === (verdict.confirmedByFailures ? 'down' : 'seems_down'), 'an event opens as what the verdict says');
         check(t.event.severity === (t.event.type === 'down' ? 'high' : 'low'), 'seems_down is low, down is high');
@@ -162,7 +162,7 @@ function runSequence(seed: number, counts: Counts): void {
 
     // Completeness: the decision did what the verdict asked, unless it had a reason not to.
     // (A pass opens nothing: a suspicion left by a recovered outage waits for its next failure.)
-    if (!inMaintenance && t.kind !== 'close' && (resultFailed || before !== null)) {
+    if (!inMaintenance && t.kind !== 'close' && (verdict.newEvidence || before !== null)) {
       if (verdict.status === 'down' && verdict.confirmedByFailures) check(open !== null && open.event.type === 'down', 'a confirmed verdict leaves a down event open');
       if (verdict.status === 'seems_down' || verdict.status === 'down') check(open !== null, 'a failing location leaves an event open');
       if (verdict.status === 'up') check(open === null || open.event.type === 'down', 'all passing closes a suspicion');

@@ -70,8 +70,9 @@ function runSequence(seed: number, seen: Record<string, number>): void {
     throw new Error(`seed ${seed}: ${what}`);
   };
   for (const probe of probes) {
-    states[probe.location] = recordResult(policy, states[probe.location], probe.ok, probe.at);
-    const t = decideOutage(event, observeOutage(policy, states, probe.at, !probe.ok), { now: probe.at, inMaintenance: false });
+    states[probe.location] = recordResult(policy, states[probe.location], probe.ok ? 'ok' : 'failed', probe.at);
+    const observed = observeOutage(policy, states, probe.at, !probe.ok);
+    const t = decideOutage(event, observed, { now: probe.at, inMaintenance: false });
     if (isMutation(t)) {
       seen[`${t.kind}:${t.reason}`] = (seen[`${t.kind}:${t.reason}`] ?? 0) + 1;
       const span = `a ${t.stateBefore ?? t.stateAfter} event opened at +${t.event.startedAt - T0} ms`;

@@ -9,8 +9,8 @@ const ctx = (patch: Partial<LifecycleContext> = {}): LifecycleContext => ({ now:
 const verdict = (
   status: CheckStatus,
   belowQuorum = status === 'up' || status === 'seems_down',
-  resultFailed = status === 'seems_down' || status === 'down',
-): OutageObservation => ({ status, belowQuorum, resultFailed, confirmedByFailures: status === 'down' });
+  newEvidence = status === 'seems_down' || status === 'down',
+): OutageObservation => ({ status, belowQuorum, newEvidence, confirmedByFailures: status === 'down' });
 const open = (type: 'seems_down' | 'down'): EventState => ({
   type,
   severity: type === 'down' ? 'high' : 'low',
@@ -185,7 +185,7 @@ describe('an outage seen from three locations with a 66% quorum', () => {
 
   function report(location: string, ok: boolean, patch: Partial<LifecycleContext> = {}): Transition {
     now += 10_000;
-    states[location] = recordResult(policy, states[location], ok, now);
+    states[location] = recordResult(policy, states[location], ok ? 'ok' : 'failed', now);
     const t = decideOutage(event, observeOutage(policy, Object.values(states), now, !ok), { now, inMaintenance: false, ...patch });
     event = foldTransition(event, t);
     return t;
@@ -208,6 +208,7 @@ describe('an outage seen from three locations with a 66% quorum', () => {
   });
 
   it('closes a failure of one location as a false alarm once it passes again', () => {
+    for (const l of policy.locations) report(l, true);
     report('ap-1', false);
     expect(event).toMatchObject({ type: 'seems_down' });
     for (const l of policy.locations) report(l, true);
@@ -215,9 +216,16 @@ describe('an outage seen from three locations with a 66% quorum', () => {
   });
 
   it('lets the same check open a new event right after one closed (invariant 12)', () => {
+    for (const l of policy.locations) report(l, true);
     report('ap-1', false);
     expect(report('ap-1', true)).toMatchObject({ kind: 'close', reason: 'false_alarm' });
     expect(report('ap-1', false)).toMatchObject({ kind: 'open', stateAfter: 'seems_down', at: now });
+  });
+
+  it('opens nothing while too few locations report for the quorum: the verdict is unknown', () => {
+    expect(report('ap-1', false)).toMatchObject({ kind: 'none' });
+    expect(report('ap-1', false)).toMatchObject({ kind: 'none' });
+    expect(event).toBeNull();
   });
 
   it('opens nothing while the check is in maintenance, and opens as confirmed if it is still down after', () => {
@@ -238,7 +246,7 @@ describe('a confirmed outage recovering while one location still carries its fai
 
   /** One result, `ms` after T0, through the quorum and the lifecycle as the evaluator drives them. */
   function report(location: string, ok: boolean, ms: number): Transition {
-    states[location] = recordResult(policy, states[location], ok, T0 + ms);
+    states[location] = recordResult(policy, states[location], ok ? 'ok' : 'failed', T0 + ms);
     const t = decideOutage(event, observeOutage(policy, Object.values(states), T0 + ms, !ok), { now: T0 + ms, inMaintenance: false });
     event = foldTransition(event, t);
     return t;

@@ -16,11 +16,13 @@ import type { EventState } from './types';
 /** The part of a quorum verdict the outage lifecycle reads, and what the result in hand said. */
 export type OutageObservation = Pick<QuorumVerdict, 'status' | 'belowQuorum'> & {
   /**
-   * The result just counted was a conclusive failure. Only such a result opens an outage: a pass,
-   * an inconclusive result or a sweep without a result is never evidence that the target is down,
-   * even while a location still carries the failing mark of an outage that just recovered.
+   * The result just counted was a conclusive failure: new evidence. Only that opens an outage: a
+   * pass, an inconclusive result or a sweep never does, even while a location still carries the
+   * failing mark of an outage that just recovered (which opened a `seems_down` the next pass
+   * closed as `false_alarm` at once), or when a pass makes the quorum reachable again after
+   * `unknown` (the failure counted before it opens the outage at its location's next failure).
    */
-  readonly resultFailed: boolean;
+  readonly newEvidence: boolean;
   /**
    * The quorum is met by locations whose latest result failed, not only by locations still marked
    * failing while they pass their way back (the passing threshold). Only that confirms an outage:
@@ -31,13 +33,13 @@ export type OutageObservation = Pick<QuorumVerdict, 'status' | 'belowQuorum'> & 
 
 /**
  * What the outage lifecycle observes after one result: the quorum verdict over the check's
- * location states at `now`, and whether failures (not the failing marks of locations already
- * passing again) confirm it. `resultFailed`: the result just counted was a conclusive failure.
+ * location states at `now` (the result counted), whether the result was a conclusive failure,
+ * and whether failures (not the failing marks of locations already passing again) confirm it.
  */
-export function observeOutage(policy: QuorumPolicy, states: readonly LocationState[], now: number, resultFailed: boolean): QuorumVerdict & OutageObservation {
+export function observeOutage(policy: QuorumPolicy, states: readonly LocationState[], now: number, failed: boolean): QuorumVerdict & OutageObservation {
   const verdict = evaluateQuorum(policy, states, now);
   const failingOnFailure = states.filter((s) => policy.assigned.has(s.location) && isFresh(policy, s, now) && s.failing && s.failingStrikes > 0).length;
-  return { ...verdict, resultFailed, confirmedByFailures: failingOnFailure >= policy.required };
+  return { ...verdict, newEvidence: failed, confirmedByFailures: failingOnFailure >= policy.required };
 }
 
 /**
@@ -77,7 +79,7 @@ export function decideOutage(event: EventState | null, verdict: OutageObservatio
 
   const confirmed = status === 'down' && verdict.confirmedByFailures;
   if (event === null) {
-    if (!verdict.resultFailed) return NO_TRANSITION;
+    if (!verdict.newEvidence) return NO_TRANSITION;
     if (confirmed) return openTransition('down', 'high', ctx.now, 'outage_confirmed');
     if (status === 'seems_down' || status === 'down') {
       return openTransition('seems_down', 'low', ctx.now, ctx.notifySeemsDown === true ? 'outage_suspected' : null);

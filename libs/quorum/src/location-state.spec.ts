@@ -1,4 +1,4 @@
-import { initialLocationState, isFresh, locationStatus, recordResult, type LocationState } from './location-state';
+import { initialLocationState, isFresh, locationStatus, outcomeOf, recordResult, type LocationState, type ResultOutcome } from './location-state';
 import { createQuorumPolicy } from './policy';
 
 const policy = createQuorumPolicy({
@@ -10,12 +10,12 @@ const policy = createQuorumPolicy({
 });
 
 function run(results: readonly boolean[], start = initialLocationState('us-1')): LocationState {
-  return results.reduce((state, ok, i) => recordResult(policy, state, ok, 100 + i), start);
+  return results.reduce((state, ok, i) => recordResult(policy, state, ok ? 'ok' : 'failed', 100 + i), start);
 }
 
 describe('location strikes', () => {
   it('starts with no strikes, not failing, never reported', () => {
-    expect(initialLocationState('eu-1')).toEqual({ location: 'eu-1', failingStrikes: 0, passingStrikes: 0, failing: false, lastResultAt: null });
+    expect(initialLocationState('eu-1')).toEqual({ location: 'eu-1', failingStrikes: 0, passingStrikes: 0, failing: false, lastResultAt: null, inconclusive: false });
   });
 
   it('adds a failing strike and resets the passing strikes on a failure', () => {
@@ -61,16 +61,54 @@ describe('location strikes', () => {
   });
 
   it('never moves the last result time backwards for a result that arrives late', () => {
-    const state = recordResult(policy, recordResult(policy, initialLocationState('us-1'), true, 500), false, 400);
+    const state = recordResult(policy, recordResult(policy, initialLocationState('us-1'), 'ok', 500), 'failed', 400);
     expect(state.lastResultAt).toBe(500);
     expect(state.failingStrikes).toBe(1);
   });
 
   it('returns a new state and leaves the given one unchanged', () => {
     const before = Object.freeze(run([false]));
-    const after = recordResult(policy, before, false, 1_000);
+    const after = recordResult(policy, before, 'failed', 1_000);
     expect(after).not.toBe(before);
     expect(before.failingStrikes).toBe(1);
+  });
+});
+
+describe('inconclusive results', () => {
+  const record = (state: LocationState, outcome: ResultOutcome, at: number) => recordResult(policy, state, outcome, at);
+
+  it('reads the outcome of a stored result', () => {
+    expect(outcomeOf({ ok: true })).toBe('ok');
+    expect(outcomeOf({ ok: false })).toBe('failed');
+    expect(outcomeOf({ ok: false, inconclusive: false })).toBe('failed');
+    expect(outcomeOf({ ok: false, inconclusive: true })).toBe('inconclusive');
+  });
+
+  it('moves no strike, failing or passing, and keeps the sticky flag', () => {
+    for (const before of [run([false, false]), run([true, true]), run([false, false, false, true])]) {
+      const after = record(before, 'inconclusive', 1_000);
+      expect(after).toEqual({ ...before, lastResultAt: 1_000, inconclusive: true });
+    }
+  });
+
+  it('marks the location inconclusive until its next conclusive result, of either outcome', () => {
+    const marked = record(run([true]), 'inconclusive', 1_000);
+    expect(record(marked, 'inconclusive', 1_100).inconclusive).toBe(true);
+    expect(record(marked, 'ok', 1_200)).toMatchObject({ inconclusive: false, passingStrikes: 2 });
+    expect(record(marked, 'failed', 1_200)).toMatchObject({ inconclusive: false, failingStrikes: 1, passingStrikes: 0 });
+  });
+
+  it('follows the newest result only: a late result neither marks nor clears it', () => {
+    const conclusive = record(initialLocationState('us-1'), 'ok', 500);
+    expect(record(conclusive, 'inconclusive', 400)).toEqual(conclusive);
+    const marked = record(conclusive, 'inconclusive', 600);
+    expect(record(marked, 'failed', 550)).toMatchObject({ inconclusive: true, failingStrikes: 1, lastResultAt: 600 });
+  });
+
+  it('is neither fresh nor counted while inconclusive, however recent', () => {
+    const marked = record(run([false, false, false]), 'inconclusive', 10_000);
+    expect(isFresh(policy, marked, 10_000)).toBe(false);
+    expect(locationStatus(policy, marked, 10_000)).toBe('inconclusive');
   });
 });
 

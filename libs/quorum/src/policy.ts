@@ -11,7 +11,7 @@ export interface QuorumConfig {
   readonly passingThreshold: number;
   /** Failing locations that confirm an outage: a count (`2`), a percent (`'66%'`) or a parsed threshold. */
   readonly failingLocationsThreshold: number | string | LocationsThreshold;
-  /** A location whose last result is older than this (or that never reported) is stale. */
+  /** A location whose latest result is older than this (or inconclusive, or that never reported) is stale: `freshForMs(check)` for a stored check. */
   readonly staleAfterMs: number;
 }
 

@@ -9,18 +9,20 @@ function policyFor(locations: readonly string[], threshold: number | string, fai
   return createQuorumPolicy({ locations, failingThreshold, passingThreshold: 1, failingLocationsThreshold: threshold, staleAfterMs: STALE_AFTER });
 }
 
-type Kind = 'failing' | 'suspect' | 'passing' | 'stale' | 'never';
+type Kind = 'failing' | 'suspect' | 'passing' | 'stale' | 'never' | 'inconclusive';
 function stateOf(location: string, kind: Kind): LocationState {
   const fresh = NOW - 1000;
   switch (kind) {
     case 'failing':
-      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: fresh };
+      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: fresh, inconclusive: false };
     case 'suspect':
-      return { location, failingStrikes: 1, passingStrikes: 0, failing: false, lastResultAt: fresh };
+      return { location, failingStrikes: 1, passingStrikes: 0, failing: false, lastResultAt: fresh, inconclusive: false };
     case 'passing':
-      return { location, failingStrikes: 0, passingStrikes: 2, failing: false, lastResultAt: fresh };
+      return { location, failingStrikes: 0, passingStrikes: 2, failing: false, lastResultAt: fresh, inconclusive: false };
     case 'stale':
-      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: NOW - STALE_AFTER - 1 };
+      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: NOW - STALE_AFTER - 1, inconclusive: false };
+    case 'inconclusive':
+      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: fresh, inconclusive: true };
     case 'never':
       return initialLocationState(location);
   }
@@ -45,6 +47,7 @@ describe('evaluateQuorum', () => {
       suspect: 0,
       passing: 1,
       stale: 0,
+      inconclusive: 0,
       quorumReachable: true,
       belowQuorum: false,
     });
@@ -77,7 +80,22 @@ describe('evaluateQuorum', () => {
 
   it('counts assigned locations without a state as stale', () => {
     const v = evaluateQuorum(policyFor(LOCS, 2), [stateOf('us-1', 'passing')], NOW);
-    expect(v).toMatchObject({ status: 'up', passing: 1, stale: 2, quorumReachable: false });
+    expect(v).toMatchObject({ status: 'unknown', passing: 1, stale: 2, quorumReachable: false });
+    expect(evaluateQuorum(policyFor(LOCS, 1), [stateOf('us-1', 'passing')], NOW)).toMatchObject({ status: 'up', stale: 2, quorumReachable: true });
+  });
+
+  it('is unknown, never up, when fewer fresh conclusive locations pass than the quorum needs', () => {
+    expect(verdict(['passing', 'stale', 'never'])).toMatchObject({ status: 'unknown', passing: 1, quorumReachable: false });
+    expect(verdict(['passing', 'inconclusive', 'inconclusive'])).toMatchObject({ status: 'unknown', stale: 2, inconclusive: 2 });
+  });
+
+  it('is unknown rather than seems down when a failing location is one of too few that report', () => {
+    expect(verdict(['suspect', 'stale', 'stale'])).toMatchObject({ status: 'unknown', suspect: 1, quorumReachable: false });
+  });
+
+  it('counts an inconclusive location like a stale one, even if it was failing', () => {
+    expect(verdict(['inconclusive', 'failing', 'passing'])).toMatchObject({ status: 'seems_down', failing: 1, stale: 1, inconclusive: 1, belowQuorum: false });
+    expect(verdict(['inconclusive', 'inconclusive', 'inconclusive'])).toMatchObject({ status: 'unknown', failing: 0, stale: 3, inconclusive: 3 });
   });
 
   it('reports that the quorum is unreachable when too few locations report to confirm an outage', () => {
@@ -92,26 +110,26 @@ describe('evaluateQuorum', () => {
 
   it('is down with a single location as soon as it is failing', () => {
     const policy = policyFor(['@controller'], 1);
-    const state = recordResult(policy, initialLocationState('@controller'), false, NOW);
+    const state = recordResult(policy, initialLocationState('@controller'), 'failed', NOW);
     expect(evaluateQuorum(policy, [state], NOW).status).toBe('down');
   });
 
   it('recovers when enough locations pass their passing threshold that the failing count drops below the quorum', () => {
     const policy = createQuorumPolicy({ locations: LOCS, failingThreshold: 1, passingThreshold: 2, failingLocationsThreshold: 2, staleAfterMs: STALE_AFTER });
-    let states = LOCS.map((l) => recordResult(policy, initialLocationState(l), false, NOW));
+    let states = LOCS.map((l) => recordResult(policy, initialLocationState(l), 'failed', NOW));
     expect(evaluateQuorum(policy, states, NOW).status).toBe('down');
-    states = [recordResult(policy, states[0], true, NOW), states[1], states[2]];
+    states = [recordResult(policy, states[0], 'ok', NOW), states[1], states[2]];
     expect(evaluateQuorum(policy, states, NOW).status).toBe('down');
-    states = [states[0], recordResult(policy, states[1], true, NOW), states[2]];
+    states = [states[0], recordResult(policy, states[1], 'ok', NOW), states[2]];
     expect(evaluateQuorum(policy, states, NOW).status).toBe('down');
-    states = [recordResult(policy, states[0], true, NOW), states[1], states[2]];
+    states = [recordResult(policy, states[0], 'ok', NOW), states[1], states[2]];
     expect(evaluateQuorum(policy, states, NOW)).toMatchObject({ status: 'down', failing: 2 });
-    states = [states[0], recordResult(policy, states[1], true, NOW), states[2]];
+    states = [states[0], recordResult(policy, states[1], 'ok', NOW), states[2]];
     expect(evaluateQuorum(policy, states, NOW)).toMatchObject({ status: 'seems_down', failing: 1, belowQuorum: true });
   });
 
   it('agrees with locationStatus and the quorum rule for every combination of 3 location kinds and every count threshold', () => {
-    const kinds: Kind[] = ['failing', 'suspect', 'passing', 'stale', 'never'];
+    const kinds: Kind[] = ['failing', 'suspect', 'passing', 'stale', 'never', 'inconclusive'];
     for (const a of kinds)
       for (const b of kinds)
         for (const c of kinds)
@@ -121,11 +139,17 @@ describe('evaluateQuorum', () => {
             const statuses = states.map((s) => locationStatus(policy, s, NOW));
             const n = (k: string) => statuses.filter((s) => s === k).length;
             const v = evaluateQuorum(policy, states, NOW);
-            expect([v.failing, v.suspect, v.passing, v.stale]).toEqual([n('failing'), n('suspect'), n('passing'), n('stale')]);
+            expect([v.failing, v.suspect, v.passing, v.stale, v.inconclusive]).toEqual([
+              n('failing'),
+              n('suspect'),
+              n('passing'),
+              n('stale') + n('inconclusive'),
+              n('inconclusive'),
+            ]);
             expect(v.failing + v.suspect + v.passing + v.stale).toBe(3);
             expect(v.status === 'down').toBe(v.failing >= threshold);
-            expect(v.status === 'unknown').toBe(v.stale === 3);
-            expect(v.status === 'up').toBe(v.failing + v.suspect === 0 && v.passing > 0);
+            expect(v.status === 'unknown').toBe(3 - v.stale < threshold);
+            expect(v.status === 'up').toBe(v.failing + v.suspect === 0 && v.passing >= threshold);
             expect(v.quorumReachable).toBe(3 - v.stale >= threshold);
             expect(v.belowQuorum).toBe(v.failing + v.stale < threshold);
           }

@@ -4,9 +4,10 @@ import type { QuorumPolicy } from './policy';
 /**
  * What the locations say about a check:
  * - `down`: at least `required` fresh locations are failing (the quorum confirms);
- * - `seems_down`: below the quorum, but some fresh location is failing or its last result failed;
- * - `up`: every fresh location passes;
- * - `unknown`: no location reported within the staleness window.
+ * - `unknown`: fewer fresh, conclusive locations than `required` remain: the quorum could
+ *   neither confirm an outage nor rule one out, so the check is never shown up;
+ * - `seems_down`: enough locations report, some fresh location is failing or its last result failed;
+ * - `up`: enough locations report, and every fresh one passes.
  */
 export type CheckStatus = 'up' | 'seems_down' | 'down' | 'unknown';
 
@@ -20,9 +21,11 @@ export interface QuorumVerdict {
   readonly failing: number;
   readonly suspect: number;
   readonly passing: number;
-  /** Locations with no result within the staleness window (never reported included). */
+  /** Locations without a fresh, conclusive result (never reported, silent, or inconclusive). */
   readonly stale: number;
-  /** `locations - stale >= required`: enough locations report for an outage to be confirmable at all. */
+  /** Of the stale locations, those whose latest result was inconclusive. */
+  readonly inconclusive: number;
+  /** `locations - stale >= required`: enough fresh, conclusive locations for a verdict; `unknown` exactly when false. */
   readonly quorumReachable: boolean;
   /**
    * `failing + stale < required`: the quorum is not met even if every stale location were
@@ -40,18 +43,21 @@ export function evaluateQuorum(policy: QuorumPolicy, states: readonly LocationSt
   let failing = 0;
   let suspect = 0;
   let passing = 0;
+  let inconclusive = 0;
   for (let i = 0; i < states.length; i++) {
     const s = states[i];
-    if (!isFresh(policy, s, now) || !policy.assigned.has(s.location)) continue;
+    if (!policy.assigned.has(s.location)) continue;
+    if (s.inconclusive) inconclusive++;
+    if (!isFresh(policy, s, now)) continue;
     if (s.failing) failing++;
     else if (s.failingStrikes > 0) suspect++;
     else passing++;
   }
   const locations = policy.locations.length;
   const required = policy.required;
-  const stale = locations - failing - suspect - passing;
-  const status: CheckStatus =
-    failing >= required ? 'down' : failing + suspect > 0 ? 'seems_down' : passing > 0 ? 'up' : 'unknown';
+  const fresh = failing + suspect + passing;
+  const quorumReachable = fresh >= required;
+  const status: CheckStatus = failing >= required ? 'down' : !quorumReachable ? 'unknown' : failing + suspect > 0 ? 'seems_down' : 'up';
   return {
     status,
     locations,
@@ -59,8 +65,9 @@ export function evaluateQuorum(policy: QuorumPolicy, states: readonly LocationSt
     failing,
     suspect,
     passing,
-    stale,
-    quorumReachable: locations - stale >= required,
-    belowQuorum: failing + stale < required,
+    stale: locations - fresh,
+    inconclusive,
+    quorumReachable,
+    belowQuorum: failing + locations - fresh < required,
   };
 }

@@ -39,6 +39,25 @@ describe('dailyUptime', () => {
     expect(days[3].ratio).toBe(0);
   });
 
+  it('leaves unknown time out of a day: partly unknown is up over what was seen, unknown all day is no data, downtime outweighs it', () => {
+    const intervals: UptimeInterval[] = [
+      // Two days ago: unknown from 22:00 the day before to 02:00 the day after, spells overlapping.
+      { kind: 'unknown', start: midnight - 2 * D - 2 * H, end: midnight - D + 2 * H },
+      { kind: 'unknown', start: midnight - 2 * D + 5 * H, end: midnight - 2 * D + 9 * H },
+      // Yesterday: an hour down inside six unknown hours.
+      { kind: 'unknown', start: midnight - D + 6 * H, end: midnight - D + 12 * H },
+      { kind: 'down', start: midnight - D + 13 * H, end: midnight - D + 14 * H },
+      // Today: unknown since 14:00 and still.
+      { kind: 'unknown', start: midnight + 14 * H, end: null },
+    ];
+    const days = dailyUptime(intervals, { days: 4, to: now, monitoredSince: 0 });
+    expect(days.map((d) => d.state)).toEqual(['up', 'no_data', 'down', 'up']);
+    expect(days.map((d) => d.unknownMs)).toEqual([2 * H, D, 2 * H + 6 * H, H]);
+    expect(days[1]).toMatchObject({ ratio: null, monitoredMs: 0, downMs: 0 });
+    expect(days[2]).toMatchObject({ downMs: H, monitoredMs: D - 8 * H, ratio: 1 - H / (D - 8 * H) });
+    expect(days[3]).toMatchObject({ ratio: 1, monitoredMs: 14 * H });
+  });
+
   it('refuses a count of days that is not a positive integer, a bad end, or bad intervals', () => {
     expect(() => dailyUptime([], { days: 0, to: now, monitoredSince: 0 })).toThrow(UptimeInputError);
     expect(() => dailyUptime([], { days: 1.5, to: now, monitoredSince: 0 })).toThrow(/days/);

@@ -56,7 +56,7 @@ function benchEvaluations(options: MeasureOptions): { perSecond: number; mutatio
       ctx.now += 20;
       const checkStates = states[check];
       const passed = ok[i & (RESULTS - 1)] === 1;
-      checkStates[loc] = recordResult(policy, checkStates[loc], passed, ctx.now);
+      checkStates[loc] = recordResult(policy, checkStates[loc], passed ? 'ok' : 'failed', ctx.now);
       const event = events[check];
       const t = decideOutage(event, observeOutage(policy, checkStates, ctx.now, !passed), ctx);
       if (t.kind === 'open' || t.kind === 'upgrade' || t.kind === 'close') {

@@ -273,7 +273,9 @@ describe.each(testDatabaseKinds())('alerting end to end on %s', (kind) => {
     });
     expect(window).toMatchObject({ site_id: site.id, check_id: null, active: true });
 
-    // Every location fails twice: a confirmed outage, were it not for the window.
+    // Every location reports, so that the quorum can tell; then every location fails twice: a
+    // confirmed outage, were it not for the window.
+    expect(await play(0, PASS)).toMatchObject({ results: 3, transitions: 0 });
     expect(await play(1, [false, false, false])).toMatchObject({ results: 3, transitions: 0 });
     expect(await play(2, [false, false, false])).toMatchObject({ results: 3, transitions: 0 });
 

@@ -207,6 +207,73 @@ describe('the dashboard in headless Chromium', () => {
     await page.close();
   });
 
+  it('shows a check nobody can see as No data, never Up, and an unknown spell with the runner outage that caused it', async () => {
+    const shot = screenshotter('dashboard-unknown');
+    const site = await api(createSite, { body: { name: 'Quiet shop', public_status_page: true } });
+    const check = await api(createCheck, {
+      body: { site_id: site.id, type: 'http', name: 'Quiet home', target: `https://${site.slug}.example/`, interval_s: 60, locations: ['eu-1', 'us-1'] },
+    });
+    // As the evaluator leaves things when eu-1 goes silent and the check has too few fresh locations.
+    const { prisma } = harness.db;
+    const siteRow = await prisma.site.findUniqueOrThrow({ where: { uuid: site.id } });
+    const checkRow = await prisma.check.findUniqueOrThrow({ where: { uuid: check.id } });
+    const started = Date.now() - 10 * 60_000;
+    const offline = await prisma.siteEvent.create({
+      data: { siteId: siteRow.id, eventType: 'runner_offline', severity: 'warning', location: 'eu-1', startedAt: new Date(started) },
+    });
+    const spell = await prisma.siteEvent.create({
+      data: { siteId: siteRow.id, checkId: checkRow.id, checkType: 'http', eventType: 'unknown', severity: 'low', startedAt: new Date(started + 60_000), causeEventId: offline.id },
+    });
+    await prisma.eventTransition.create({
+      data: { eventId: spell.id, siteId: siteRow.id, stateAfter: 'unknown', severityAfter: 'low', reason: 'opened', source: 'system', at: new Date(started + 60_000), metadata: { stale_locations: ['eu-1', 'us-1'] } },
+    });
+    // The check's own status says up (the sweep has not run yet): the badge must not believe it.
+    await prisma.check.update({ where: { id: checkRow.id }, data: { status: 'up' } });
+    await prisma.site.update({ where: { id: siteRow.id }, data: { status: 'unknown', lastStatusChangeAt: new Date(started + 60_000) } });
+
+    const key = await readKey('dashboard unknown test');
+    const page = await browser.context.newPage();
+    const problems = recordPageProblems(page);
+    await logIn(page, key.key);
+    const siteBadge = page.locator('#sites tbody tr', { has: page.locator(`a[data-site-id="${site.id}"]`) }).locator('[data-status="unknown"]');
+    expect(await siteBadge.textContent()).toBe('No data');
+
+    await page.goto(`${served.url}/checks/${check.id}`);
+    const title = page.locator('.page-title [data-status]');
+    await title.waitFor();
+    expect([await title.getAttribute('data-status'), await title.textContent()]).toEqual(['unknown', 'No data']);
+    expect(await page.locator('.page-title [data-status="up"]').count()).toBe(0);
+    expect(await page.locator('[data-fresh-count]').textContent()).toContain('0 of 2');
+    for (const location of ['eu-1', 'us-1']) expect(await page.locator(`#strikes tr[data-location="${location}"]`).textContent()).toContain('stale');
+    await shot(page, 'check-no-data');
+
+    // The spell's page names its cause; the cause's page lists the spell among its effects.
+    await page.locator(`#open-events a[data-event-id="${spell.uuid}"]`).click();
+    await page.waitForURL(new RegExp(`/events/${spell.uuid}$`));
+    await page.locator('#cause [data-cause]').waitFor();
+    expect(await page.locator('h1').textContent()).toBe('No data (unknown spell)');
+    const causeLink = page.locator(`#cause a[data-event-id="${offline.uuid}"]`);
+    expect(await causeLink.textContent()).toBe('runner offline · open');
+    expect(await page.locator('#cause [data-cause]').textContent()).toContain('at eu-1');
+    expect(await page.locator('#transitions tr[data-reason="opened"]').textContent()).toContain('eu-1, us-1');
+    await shot(page, 'unknown-spell');
+    await causeLink.click();
+    await page.waitForURL(new RegExp(`/events/${offline.uuid}$`));
+    await page.locator('#cause .effects').waitFor();
+    expect(await page.locator('h1').textContent()).toBe('Runner offline');
+    expect(await page.locator(`#cause .effects a[data-event-id="${spell.uuid}"]`).textContent()).toBe('unknown · open');
+    await shot(page, 'runner-offline');
+
+    // The public page: no data, never operational.
+    await page.goto(`${served.url}/status/${site.slug}`);
+    const banner = await page.locator('.banner').textContent();
+    expect(banner).toContain('No data');
+    expect(banner).not.toMatch(/operational/i);
+    await shot(page, 'status-page-no-data');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('sends a user whose key is revoked back to the login form, saying why', async () => {
     const shot = screenshotter('dashboard-revoked');
     const key = await readKey('revoked while in use');

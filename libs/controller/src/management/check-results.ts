@@ -1,20 +1,26 @@
 import type { listCheckResults, QueryOf } from '@vigil/contracts';
 import type { VigilPrisma } from '@vigil/db';
+import { freshForMs, type FreshnessSchedule } from '@vigil/quorum';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { type CheckLocationJson, checkLocationJson, type CheckResultJson, checkResultJson, type LocationStateRow } from './check-serialize';
 
 /** Each location state of a check with the newest result from that location, in one query. */
-export async function checkLocations(prisma: VigilPrisma, check: { id: number; failingThreshold: number }): Promise<CheckLocationJson[]> {
+export async function checkLocations(
+  prisma: VigilPrisma,
+  check: { id: number; failingThreshold: number } & FreshnessSchedule,
+  now: number,
+): Promise<CheckLocationJson[]> {
   const rows = await prisma.$queryRaw<LocationStateRow[]>`
     SELECT ls.location, ls.failing_strikes, ls.passing_strikes, ls.resolved, ls.next_due_at,
+           ls.last_result_at, ls.last_inconclusive,
            -- A reported run may keep its leased_until (see ingestResults): it is not leased any more.
            (ls.leased_until IS NOT NULL AND ls.leased_until > now() AND NOT EXISTS (
               SELECT 1 FROM check_results lr WHERE lr.check_id = ls.check_id AND lr.run_id = ls.lease_run_id
            )) AS leased,
-           r.ok, r.status_code, r.latency_ms, r.error_code, r.error, r.checked_at
+           r.ok, r.inconclusive, r.status_code, r.latency_ms, r.error_code, r.error, r.checked_at
     FROM location_states ls
     LEFT JOIN LATERAL (
-      SELECT cr.ok, cr.status_code, cr.latency_ms, cr.error_code, cr.error, cr.checked_at
+      SELECT cr.ok, cr.inconclusive, cr.status_code, cr.latency_ms, cr.error_code, cr.error, cr.checked_at
       FROM check_results cr
       WHERE cr.check_id = ls.check_id AND cr.location = ls.location
       ORDER BY cr.checked_at DESC, cr.id DESC
@@ -22,7 +28,8 @@ export async function checkLocations(prisma: VigilPrisma, check: { id: number; f
     ) r ON true
     WHERE ls.check_id = ${check.id}
     ORDER BY ls.location COLLATE "C"`;
-  return rows.map((row) => checkLocationJson(row, check.failingThreshold));
+  const freshMs = freshForMs(check);
+  return rows.map((row) => checkLocationJson(row, check.failingThreshold, freshMs, now));
 }
 
 /** The position after the last result of a page: its time and id, the two keys it is ordered by. */

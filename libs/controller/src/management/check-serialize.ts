@@ -64,7 +64,11 @@ export interface LocationStateRow {
   resolved: boolean;
   next_due_at: Date;
   leased: boolean;
+  /** As the evaluator counted it: the newest result it has seen from the location. */
+  last_result_at: Date | null;
+  last_inconclusive: boolean;
   ok: boolean | null;
+  inconclusive: boolean | null;
   status_code: number | null;
   latency_ms: number | null;
   error_code: string | null;
@@ -72,7 +76,15 @@ export interface LocationStateRow {
   checked_at: Date | null;
 }
 
-export function checkLocationJson(row: LocationStateRow, failingThreshold: number): CheckLocationJson {
+/**
+ * Whether a location counts for the quorum at `now`: its latest result conclusive and no
+ * older than `freshMs` (`freshForMs` of the check, the evaluator's one rule).
+ */
+export function isLocationFresh(row: Pick<LocationStateRow, 'last_result_at' | 'last_inconclusive'>, freshMs: number, now: number): boolean {
+  return row.last_result_at !== null && !row.last_inconclusive && now - row.last_result_at.getTime() <= freshMs;
+}
+
+export function checkLocationJson(row: LocationStateRow, failingThreshold: number, freshMs: number, now: number): CheckLocationJson {
   return {
     location: row.location,
     failing_strikes: row.failing_strikes,
@@ -86,12 +98,15 @@ export function checkLocationJson(row: LocationStateRow, failingThreshold: numbe
         ? null
         : {
             ok: row.ok,
+            inconclusive: row.inconclusive ?? false,
             status_code: row.status_code,
             latency_ms: row.latency_ms,
             error_code: row.error_code,
             error: row.error,
             checked_at: row.checked_at.toISOString(),
           },
+    fresh: isLocationFresh(row, freshMs, now),
+    inconclusive: row.last_inconclusive,
   };
 }
 
@@ -100,6 +115,7 @@ export function checkResultJson(result: CheckResult): CheckResultJson {
     run_id: result.runId,
     location: result.location,
     ok: result.ok,
+    inconclusive: result.inconclusive,
     status_code: result.statusCode,
     latency_ms: result.latencyMs,
     timings: result.timings as Record<string, number> | null,

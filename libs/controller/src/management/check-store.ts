@@ -23,8 +23,14 @@ export async function loadCheck(client: Client, id: number): Promise<CheckWithRe
 }
 
 /** The internal id and failing threshold of a check that is not deleted; 404 otherwise. */
-export async function findCheckKey(client: Client, uuid: string): Promise<{ id: number; failingThreshold: number }> {
-  const check = await client.check.findFirst({ where: { uuid, deletedAt: null }, select: { id: true, failingThreshold: true } });
+export async function findCheckKey(
+  client: Client,
+  uuid: string,
+): Promise<{ id: number; failingThreshold: number; intervalS: number; timeoutMs: number }> {
+  const check = await client.check.findFirst({
+    where: { uuid, deletedAt: null },
+    select: { id: true, failingThreshold: true, intervalS: true, timeoutMs: true },
+  });
   if (check === null) throw checkNotFound(uuid);
   return check;
 }

@@ -234,8 +234,11 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
           resolved: false,
           next_due_at: expect.any(String),
           leased: true,
+          fresh: false,
+          inconclusive: false,
           last_result: {
             ok: false,
+            inconclusive: false,
             status_code: 503,
             latency_ms: 120,
             error_code: 'unexpected_status',
@@ -248,9 +251,45 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
           failing_strikes: 1,
           failing: false,
           leased: false,
-          last_result: { ok: true, status_code: 200, latency_ms: 95, error_code: null, error: null, checked_at: '2026-11-23T10:00:30.000Z' },
+          last_result: {
+            ok: true,
+            inconclusive: false,
+            status_code: 200,
+            latency_ms: 95,
+            error_code: null,
+            error: null,
+            checked_at: '2026-11-23T10:00:30.000Z',
+          },
         }),
       ]);
+    });
+
+    it('says which locations are fresh by the evaluator’s rule: conclusive and younger than 2 intervals + timeout + 10 s', async () => {
+      // 60 s interval and 10 s timeout: fresh for 140 s.
+      const check = await create({ locations: ['eu-1', 'us-1', '@controller'], interval_s: 60, timeout_ms: 10_000 });
+      const { prisma } = harness.db;
+      const { id: checkId, endpoint } = await row(check.id);
+      const seen = (location: string, agoMs: number, inconclusive = false) =>
+        prisma.locationState.update({
+          where: { checkId_location: { checkId, location } },
+          data: { lastResultAt: new Date(Date.now() - agoMs), lastOk: !inconclusive, lastInconclusive: inconclusive },
+        });
+      await seen('eu-1', 120_000);
+      await seen('us-1', 150_000);
+      await seen('@controller', 1_000, true);
+      await prisma.checkResult.create({
+        data: { checkId, siteId: endpoint.siteId, runId: randomUUID(), location: '@controller', ok: false, inconclusive: true, errorCode: 'EGRESS_DENIED', checkedAt: new Date() },
+      });
+
+      const response = await get(`/api/v1/checks/${check.id}/locations`);
+      const byLocation = Object.fromEntries(
+        (response.body.data as Array<{ location: string; fresh: boolean; inconclusive: boolean; last_result: { inconclusive: boolean } | null }>).map((l) => [l.location, l]),
+      );
+      expect(byLocation['eu-1']).toMatchObject({ fresh: true, inconclusive: false, last_result: null });
+      expect(byLocation['us-1']).toMatchObject({ fresh: false, inconclusive: false });
+      expect(byLocation['@controller']).toMatchObject({ fresh: false, inconclusive: true, last_result: { ok: false, inconclusive: true, error_code: 'EGRESS_DENIED' } });
+      const results = await get(`/api/v1/checks/${check.id}/results`);
+      expect(results.body.data).toEqual([expect.objectContaining({ location: '@controller', ok: false, inconclusive: true })]);
     });
   });
 
@@ -409,6 +448,7 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
         run_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         location: expect.any(String),
         ok: true,
+        inconclusive: false,
         status_code: expect.any(Number),
         latency_ms: expect.any(Number),
         timings: { dns: 1, total: expect.any(Number) },

@@ -136,7 +136,9 @@ export function mountChecks(ctx: AreaContext): void {
     });
   });
 
-  ctx.route(listCheckLocations, async ({ params }) => ({ data: await checkLocations(db.prisma, await findCheckKey(db.prisma, params.id)) }));
+  ctx.route(listCheckLocations, async ({ params }) => ({
+    data: await checkLocations(db.prisma, await findCheckKey(db.prisma, params.id), Date.now()),
+  }));
 
   ctx.route(listCheckResults, async ({ params, query }) => checkResultsPage(db.prisma, (await findCheckKey(db.prisma, params.id)).id, query));
 }

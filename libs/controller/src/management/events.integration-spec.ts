@@ -1,4 +1,5 @@
 import type { SiteEvent } from '@vigil/db';
+import { EVENT_MAX_EFFECTS } from '@vigil/contracts';
 import { createSiteWithCheck, testDatabaseKinds } from '@vigil/db/testing';
 import request from 'supertest';
 import { createControllerHarness, type ControllerHarness } from '../testing';
@@ -146,7 +147,7 @@ describe.each(testDatabaseKinds())('the events API on %s', (kind) => {
 
     const response = await request(harness.app).get(`/api/v1/events/${event.uuid}`).set('Authorization', reader);
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ id: event.uuid, type: 'down', severity: 'high', state: 'open', cause_event_id: cause.uuid, effects: [] });
+    expect(response.body).toMatchObject({ id: event.uuid, type: 'down', severity: 'high', state: 'open', cause_event_id: cause.uuid, effects: [], effects_count: 0 });
     expect(response.body.transitions).toEqual(
       transitions.map((transition) => ({
         state_before: transition.stateBefore,
@@ -172,7 +173,72 @@ describe.each(testDatabaseKinds())('the events API on %s', (kind) => {
     });
 
     const causeDetail = await request(harness.app).get(`/api/v1/events/${cause.uuid}`).set('Authorization', reader);
-    expect(causeDetail.body).toMatchObject({ cause: null, cause_event_id: null, effects: [event.uuid], transitions: [] });
+    expect(causeDetail.body).toMatchObject({ cause: null, cause_event_id: null, effects_count: 1, transitions: [] });
+    expect(causeDetail.body.effects).toEqual([
+      {
+        id: event.uuid,
+        site_id: site.site.uuid,
+        check_id: site.check.uuid,
+        location: null,
+        type: 'down',
+        state: 'open',
+        severity: 'high',
+        started_at: '2026-04-01T10:00:00.000Z',
+        ended_at: null,
+      },
+    ]);
+  });
+
+  it('links a runner going offline to the unknown spells and outages it caused, oldest first, listing a bounded number', async () => {
+    const site = await createSiteWithCheck(harness.db.prisma);
+    const offline = await insertEvent(site, {
+      eventType: 'runner_offline',
+      severity: 'warning',
+      location: 'eu-2',
+      startedAt: at('2026-05-01T08:00:00Z'),
+      endedAt: at('2026-05-01T09:00:00Z'),
+      resolutionReason: 'recovered',
+    });
+    const spell = await insertEvent(site, {
+      checkId: site.check.id,
+      eventType: 'unknown',
+      severity: 'low',
+      startedAt: at('2026-05-01T08:02:00Z'),
+      endedAt: at('2026-05-01T09:01:00Z'),
+      resolutionReason: 'recovered',
+      causeEventId: offline.id,
+    });
+    const extra = EVENT_MAX_EFFECTS + 2;
+    await harness.db.prisma.siteEvent.createMany({
+      data: Array.from({ length: extra }, (_, i) => ({
+        siteId: site.site.id,
+        eventType: 'seems_down' as const,
+        severity: 'low' as const,
+        startedAt: at('2026-05-01T08:30:00Z'),
+        endedAt: at('2026-05-01T08:31:00Z'),
+        resolutionReason: 'false_alarm' as const,
+        causeEventId: offline.id,
+        location: `loc-${i}`,
+      })),
+    });
+
+    const detail = (await request(harness.app).get(`/api/v1/events/${offline.uuid}`).set('Authorization', reader).expect(200)).body;
+    expect(detail.effects_count).toBe(extra + 1);
+    expect(detail.effects).toHaveLength(EVENT_MAX_EFFECTS);
+    expect(detail.effects[0]).toEqual({
+      id: spell.uuid,
+      site_id: site.site.uuid,
+      check_id: site.check.uuid,
+      location: null,
+      type: 'unknown',
+      state: 'closed',
+      severity: 'low',
+      started_at: '2026-05-01T08:02:00.000Z',
+      ended_at: '2026-05-01T09:01:00.000Z',
+    });
+    const spellDetail = (await request(harness.app).get(`/api/v1/events/${spell.uuid}`).set('Authorization', reader).expect(200)).body;
+    expect(spellDetail).toMatchObject({ type: 'unknown', cause_event_id: offline.uuid, effects: [], effects_count: 0 });
+    expect(spellDetail.cause).toMatchObject({ id: offline.uuid, type: 'runner_offline', location: 'eu-2', state: 'closed', ended_at: '2026-05-01T09:00:00.000Z' });
   });
 
   it('answers 404 for an unknown event and 400 for an id that is not a uuid', async () => {

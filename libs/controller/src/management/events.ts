@@ -1,4 +1,4 @@
-import { getEvent, listEvents, type QueryOf } from '@vigil/contracts';
+import { EVENT_MAX_EFFECTS, getEvent, listEvents, type QueryOf } from '@vigil/contracts';
 import type { Prisma } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import type { AreaContext } from '../http/area';
@@ -48,13 +48,15 @@ export function mountEvents(ctx: AreaContext): void {
   });
 
   ctx.route(getEvent, async ({ params }) => {
+    const summary = { include: { site: { select: { uuid: true } }, check: { select: { uuid: true } } } } as const;
     const event = await db.prisma.siteEvent.findUnique({
       where: { uuid: params.id },
       include: {
         ...EVENT_RELATIONS,
-        cause: { include: { site: { select: { uuid: true } }, check: { select: { uuid: true } } } },
+        cause: summary,
         transitions: { orderBy: { id: 'asc' } },
-        effects: { select: { uuid: true }, orderBy: [{ startedAt: 'asc' }, { id: 'asc' }] },
+        effects: { ...summary, orderBy: [{ startedAt: 'asc' }, { id: 'asc' }], take: EVENT_MAX_EFFECTS },
+        _count: { select: { effects: true } },
       },
     });
     if (event === null) throw HttpError.notFound(`No event has the id ${params.id}`);
@@ -62,7 +64,8 @@ export function mountEvents(ctx: AreaContext): void {
       ...eventJson(event),
       transitions: event.transitions.map(transitionJson),
       cause: event.cause === null ? null : eventSummaryJson(event.cause),
-      effects: event.effects.map((effect) => effect.uuid),
+      effects: event.effects.map(eventSummaryJson),
+      effects_count: event._count.effects,
     };
   });
 }

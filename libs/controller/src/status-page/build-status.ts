@@ -9,7 +9,7 @@ import {
   type UptimeFiguresSchema,
   type UptimeWindowName,
 } from '@vigil/contracts';
-import { computeUptime, dailyUptime, type UptimeFigures, type UptimeInterval } from '@vigil/uptime';
+import { computeUptime, dailyUptime, mergeSpans, subtractSpans, type UptimeFigures, type UptimeInterval } from '@vigil/uptime';
 import type { z } from 'zod';
 
 export type PublicStatus = z.input<typeof PublicStatusSchema>;
@@ -24,6 +24,8 @@ export interface StatusSource {
   site: { name: string; slug: string; status: SiteStatus; lastCheckedAt: Date | null; lastStatusChangeAt: Date | null };
   /** When its first check was created; null if it never had one. */
   monitoredSince: Date | null;
+  /** Its enabled checks whose status is `unknown` now. */
+  unknownChecks: number;
   /** Confirmed outages (events that reached `down`) overlapping the 90-day window. */
   outages: Array<{
     id: string;
@@ -35,6 +37,8 @@ export interface StatusSource {
   }>;
   /** Maintenance windows begun by now and overlapping the 90-day window; `check` null = the whole site. */
   maintenance: Array<{ id: string; start: Date; end: Date; check: CheckRef | null }>;
+  /** Unknown spells of its checks (events of type `unknown`) overlapping the 90-day window. */
+  unknownSpells: Array<{ start: Date; end: Date | null }>;
 }
 
 const HOUR_MS = 3_600_000;
@@ -45,18 +49,23 @@ const UNMEASURED: ReadonlySet<SiteStatus> = new Set(['unknown', 'paused']);
 
 /**
  * What counts for uptime: confirmed outages as downtime; maintenance of the whole site
- * (a check's own maintenance already keeps its outages from opening) and the current
- * unknown or paused spell, if any, as neither up nor down. Past unknown spells are not
- * recorded anywhere, so they count as monitored.
+ * (a check's own maintenance already keeps its outages from opening); the unknown spells
+ * of its checks and the site's current unknown or paused spell, if any, as neither up nor
+ * down. An outage outweighs an unknown spell, as `down` outweighs `unknown` in the site's
+ * status: time a check was down is downtime even while another check could not tell.
  */
-function intervalsOf(source: StatusSource): UptimeInterval[] {
-  const intervals: UptimeInterval[] = source.outages.map((o) => ({ kind: 'down', start: o.start.getTime(), end: o.end?.getTime() ?? null }));
+function intervalsOf(source: StatusSource, now: number): UptimeInterval[] {
+  const outages = source.outages.map((o) => ({ start: o.start.getTime(), end: o.end?.getTime() ?? now }));
+  const unknown = source.unknownSpells.map((u) => ({ start: u.start.getTime(), end: u.end?.getTime() ?? now }));
+  const { status, lastStatusChangeAt } = source.site;
+  const spellStart = lastStatusChangeAt ?? source.monitoredSince;
+  if (UNMEASURED.has(status) && spellStart !== null) unknown.push({ start: spellStart.getTime(), end: now });
+
+  const intervals: UptimeInterval[] = outages.map((o) => ({ kind: 'down', ...o }));
   for (const m of source.maintenance) {
     if (m.check === null) intervals.push({ kind: 'maintenance', start: m.start.getTime(), end: m.end.getTime() });
   }
-  const { status, lastStatusChangeAt } = source.site;
-  const spellStart = lastStatusChangeAt ?? source.monitoredSince;
-  if (UNMEASURED.has(status) && spellStart !== null) intervals.push({ kind: 'unknown', start: spellStart.getTime(), end: null });
+  for (const span of subtractSpans(mergeSpans(unknown), mergeSpans(outages))) intervals.push({ kind: 'unknown', ...span });
   return intervals;
 }
 
@@ -77,7 +86,7 @@ function figuresJson(f: UptimeFigures): z.input<typeof UptimeFiguresSchema> {
 /** The public status of a site at `now`, from its rows (pure, so the HTML page and the JSON agree). */
 export function buildPublicStatus(source: StatusSource, now: Date): PublicStatus {
   const to = now.getTime();
-  const intervals = intervalsOf(source);
+  const intervals = intervalsOf(source, to);
   const monitoredSince = source.monitoredSince?.getTime() ?? null;
   const uptime = (name: UptimeWindowName) => figuresJson(computeUptime(intervals, { from: to - WINDOWS[name], to }, monitoredSince));
 
@@ -114,6 +123,7 @@ export function buildPublicStatus(source: StatusSource, now: Date): PublicStatus
   return {
     site: { name: source.site.name, slug: source.site.slug },
     status: source.site.status,
+    unknown_checks: source.unknownChecks,
     last_checked_at: source.site.lastCheckedAt?.toISOString() ?? null,
     generated_at: now.toISOString(),
     uptime: { '24h': uptime('24h'), '7d': uptime('7d'), '90d': uptime('90d') },
@@ -122,6 +132,7 @@ export function buildPublicStatus(source: StatusSource, now: Date): PublicStatus
       state: d.state,
       ratio: d.ratio,
       down_s: seconds(d.downMs),
+      unknown_s: seconds(d.unknownMs),
     })),
     incidents,
   };

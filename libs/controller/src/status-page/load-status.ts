@@ -20,7 +20,7 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
 
   const from = new Date(now.getTime() - STATUS_PAGE_DAYS * DAY_MS);
   const check = { select: { name: true, type: true } } as const;
-  const [firstCheck, outages, maintenance] = await Promise.all([
+  const [firstCheck, outages, maintenance, unknownSpells, unknownChecks] = await Promise.all([
     // Deleted checks count: they were monitoring while they existed.
     db.prisma.check.aggregate({ where: { endpoint: { siteId: site.id } }, _min: { createdAt: true } }),
     // Only confirmed outages: a suspicion that was never confirmed (a false alarm) is not downtime.
@@ -34,6 +34,13 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
       select: { uuid: true, startsAt: true, endsAt: true, check },
       orderBy: [{ startsAt: 'desc' }, { id: 'desc' }],
     }),
+    // Time no check could tell: left out of uptime, not counted as up.
+    db.prisma.siteEvent.findMany({
+      where: { siteId: site.id, eventType: 'unknown', startedAt: { lt: now }, OR: [{ endedAt: null }, { endedAt: { gt: from } }] },
+      select: { startedAt: true, endedAt: true },
+    }),
+    // A worse status (a warning) hides an unknown check in the site's status: counted apart.
+    db.prisma.check.count({ where: { endpoint: { siteId: site.id }, enabled: true, deletedAt: null, status: 'unknown' } }),
   ]);
 
   return {
@@ -45,6 +52,7 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
       lastStatusChangeAt: site.lastStatusChangeAt,
     },
     monitoredSince: firstCheck._min.createdAt,
+    unknownChecks,
     outages: outages.map((o) => ({
       id: o.uuid,
       start: o.startedAt,
@@ -54,5 +62,6 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
       check: o.check ?? (o.checkType === null ? null : { name: null, type: o.checkType }),
     })),
     maintenance: maintenance.map((m) => ({ id: m.uuid, start: m.startsAt, end: m.endsAt, check: m.check })),
+    unknownSpells: unknownSpells.map((u) => ({ start: u.startedAt, end: u.endedAt })),
   };
 }

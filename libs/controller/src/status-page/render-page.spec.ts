@@ -28,16 +28,18 @@ describe('the status page', () => {
   const status: PublicStatus = {
     site: { name: 'Never checked', slug: 'never' },
     status: 'unknown',
+    unknown_checks: 0,
     last_checked_at: null,
     generated_at: '2026-11-23T15:00:00.000Z',
     uptime: { '24h': empty, '7d': empty, '90d': empty },
-    days: [{ date: '2026-11-23', state: 'no_data', ratio: null, down_s: 0 }],
+    days: [{ date: '2026-11-23', state: 'no_data', ratio: null, down_s: 0, unknown_s: 0 }],
     incidents: [],
   };
 
   it('shows a site with no data yet without figures or incidents', () => {
     const page = renderStatusPage(status);
-    expect(page).toContain('Status unknown');
+    expect(page).toContain('No data: status unknown');
+    expect(page).not.toContain('operational');
     expect(page).toContain('Last checked never');
     expect(page.match(/>—</g)).toHaveLength(3);
     expect(page).toContain('no data yet');
@@ -66,6 +68,26 @@ describe('the status page', () => {
     expect(page).toContain('Under maintenance');
     expect(page).toContain('<strong>TLS certificate check</strong>');
     expect(page).toContain('<strong>ongoing</strong> · 1 h');
+  });
+
+  it('never says operational while a check has no data, and says how much time without data uptime left out', () => {
+    const day = 86_400;
+    const page = renderStatusPage({
+      ...status,
+      status: 'warning',
+      unknown_checks: 2,
+      uptime: { ...status.uptime, '24h': { ratio: 1, since: '2026-11-22T15:00:00.000Z', down_s: 0, monitored_s: day - 7800, maintenance_s: 0, unknown_s: 7800 } },
+      days: [
+        { date: '2026-11-22', state: 'no_data', ratio: null, down_s: 0, unknown_s: day },
+        { date: '2026-11-23', state: 'up', ratio: 1, down_s: 0, unknown_s: 3600 },
+      ],
+    });
+    expect(page).not.toContain('perational');
+    expect(page).toContain('<section class="banner s-unknown" aria-live="polite">\n  <strong>No data for 2 checks</strong>');
+    expect(page).toContain('<dd class="note excluded" data-window="24h">2 h 10 min without data excluded</dd>');
+    expect(page).toContain('title="2026-11-22: no data"');
+    expect(page).toContain('class="bar d-no_data"');
+    expect(page).toContain('title="2026-11-23: 100% up, 1 h without data"');
   });
 
   it('answers the same not-found page whatever was asked for', () => {

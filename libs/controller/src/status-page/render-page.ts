@@ -8,7 +8,8 @@ const STATUS_LABELS: Record<PublicStatus['status'], string> = {
   down: 'Outage',
   degraded: 'Degraded',
   warning: 'Operational, with a warning',
-  unknown: 'Status unknown',
+  // Never "operational": nothing recent says so.
+  unknown: 'No data: status unknown',
   maintenance: 'Under maintenance',
   paused: 'Monitoring paused',
 };
@@ -27,6 +28,17 @@ const DAY_LABELS: Record<PublicStatus['days'][number]['state'], string> = {
   maintenance: 'maintenance',
   no_data: 'no data',
 };
+
+/**
+ * The banner's class and words. A status that reads as operational (up, a warning) while a
+ * check has no recent data says so instead: the page never vouches for what nobody saw.
+ */
+function banner(status: PublicStatus): { status: PublicStatus['status']; label: string } {
+  if ((status.status === 'up' || status.status === 'warning') && status.unknown_checks > 0) {
+    return { status: 'unknown', label: `No data for ${status.unknown_checks === 1 ? 'one check' : `${status.unknown_checks} checks`}` };
+  }
+  return { status: status.status, label: STATUS_LABELS[status.status] };
+}
 
 /** Rounded down, so any downtime at all never shows as 100%. */
 export function formatPercent(ratio: number | null): string {
@@ -68,14 +80,18 @@ function uptimeFigure(status: PublicStatus, window: UptimeWindowName): SafeHtml 
         : figures.down_s > 0
           ? `${formatDuration(figures.down_s)} down`
           : 'no downtime';
+  // Time nobody could tell is left out of the ratio: say how much, so a high figure is not read as seen.
+  const excluded =
+    figures.unknown_s > 0 ? html`<dd class="note excluded" data-window="${window}">${formatDuration(figures.unknown_s)} without data excluded</dd>` : '';
   return html`<div class="figure">
-    <dt>${label}</dt><dd class="pct" data-window="${window}">${formatPercent(figures.ratio)}</dd><dd class="note">${note}</dd>
+    <dt>${label}</dt><dd class="pct" data-window="${window}">${formatPercent(figures.ratio)}</dd><dd class="note">${note}</dd>${excluded}
   </div>`;
 }
 
 function dayBar(day: PublicStatus['days'][number]): SafeHtml {
   const down = day.down_s > 0 ? `, ${formatDuration(day.down_s)} down` : '';
-  const detail = day.ratio === null ? DAY_LABELS[day.state] : `${formatPercent(day.ratio)} up${down}`;
+  const unknown = day.unknown_s > 0 ? `, ${formatDuration(day.unknown_s)} without data` : '';
+  const detail = day.ratio === null ? DAY_LABELS[day.state] : `${formatPercent(day.ratio)} up${down}${unknown}`;
   return html`<span class="bar d-${day.state}" title="${day.date}: ${detail}"></span>`;
 }
 
@@ -136,9 +152,10 @@ export function renderStatusPage(status: PublicStatus): string {
   const first = status.days[0]?.date ?? '';
   const downDays = status.days.filter((d) => d.state === 'down').length;
   const json = routePath(getPublicStatus, { slug: status.site.slug });
+  const shown = banner(status);
   const body = html`<h1>${status.site.name}</h1>
-<section class="banner s-${status.status}" aria-live="polite">
-  <strong>${STATUS_LABELS[status.status]}</strong><span>Last checked ${time(status.last_checked_at)}</span>
+<section class="banner s-${shown.status}" aria-live="polite">
+  <strong>${shown.label}</strong><span>Last checked ${time(status.last_checked_at)}</span>
 </section>
 <h2>Uptime</h2>
 <dl class="figures">${windows.map((w) => uptimeFigure(status, w))}</dl>

@@ -219,6 +219,63 @@ describe.each(testDatabaseKinds())('the public status page on %s', (kind) => {
     expect(figures.unknown_s).toBeGreaterThanOrEqual(3600);
   });
 
+  it('leaves past and ongoing unknown spells out of uptime, says how much, and never says operational meanwhile', async () => {
+    const shop = await createSite({ age: 40 * DAY, status: 'unknown' });
+    const midnight = Math.floor(now / DAY) * DAY;
+    const unknown = (check: Pick<Check, 'id' | 'type'>, from: number, to: number | null, input: EventInput = {}) =>
+      shop.event({
+        checkId: check.id,
+        checkType: check.type,
+        eventType: 'unknown',
+        severity: 'low',
+        startedAt: new Date(from),
+        endedAt: to === null ? null : new Date(to),
+        resolutionReason: to === null ? null : 'recovered',
+        ...input,
+      });
+    // 10 days ago: a whole UTC day without data (two overlapping spells of both checks: counted once).
+    await unknown(shop.homepage, midnight - 10 * DAY - HOUR, midnight - 9 * DAY + HOUR);
+    await unknown(shop.port, midnight - 10 * DAY, midnight - 9 * DAY);
+    // 3 days ago: 2 h unknown, of which the last hour the other check was down: downtime, not unknown.
+    await unknown(shop.homepage, midnight - 3 * DAY + 2 * HOUR, midnight - 3 * DAY + 4 * HOUR);
+    await shop.outage(shop.port, now - (midnight - 3 * DAY + 3 * HOUR), HOUR);
+    // Now: the homepage has had no data for 30 min (its spell is open).
+    await harness.db.prisma.check.update({ where: { id: shop.homepage.id }, data: { status: 'unknown' } });
+    await harness.db.prisma.check.update({ where: { id: shop.port.id }, data: { status: 'up' } });
+    await harness.db.prisma.site.update({ where: { id: shop.site.id }, data: { lastStatusChangeAt: new Date(now - 30 * 60_000) } });
+    await unknown(shop.homepage, now - 30 * 60_000, null);
+
+    const body = (await getJson(shop.site.slug)).body as Body;
+    const generatedAt = Date.parse(body.generated_at);
+    const ongoingS = (generatedAt - now) / 1000 + 1800;
+    expect(body.status).toBe('unknown');
+    expect(body.unknown_checks).toBe(1);
+    // Seconds from milliseconds: compared to the millisecond.
+    const close = (figures: Record<string, unknown>) => Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, expect.closeTo(v as number, 3)]));
+    expect(body.uptime['24h']).toMatchObject(close({ ratio: 1, down_s: 0, unknown_s: ongoingS, monitored_s: 86_400 - ongoingS }));
+    expect(body.uptime['7d']).toMatchObject(close({ down_s: 3600, unknown_s: 3600 + ongoingS, monitored_s: 7 * 86_400 - 3600 - ongoingS }));
+    expect(body.uptime['90d']).toMatchObject(close({ down_s: 3600, unknown_s: 3600 + ongoingS + 86_400 + 2 * 3600 }));
+    expect(body.uptime['90d'].ratio).toBeCloseTo(1 - 3600 / body.uptime['90d'].monitored_s, 9);
+    const dayOf = (ago: number) => body.days.find((d) => d.date === new Date(midnight - ago).toISOString().slice(0, 10));
+    expect(dayOf(10 * DAY)).toEqual({ date: expect.any(String), state: 'no_data', ratio: null, down_s: 0, unknown_s: 86_400 });
+    expect(dayOf(3 * DAY)).toMatchObject({ state: 'down', down_s: 3600, unknown_s: 3600 });
+    // Unknown spells are not incidents: only the outage is listed.
+    expect(body.incidents.map((i) => i.type)).toEqual(['outage']);
+
+    const page = (await getHtml(shop.site.slug)).text;
+    expect(page).not.toContain('perational');
+    expect(page).toContain('No data: status unknown');
+    expect(page).toContain('<section class="banner s-unknown"');
+    expect(page).toMatch(/<dd class="note excluded" data-window="90d">1 d 3 h without data excluded<\/dd>/);
+    expect(page).toContain(`title="${dayOf(10 * DAY)?.date}: no data"`);
+
+    // A worse status hides the unknown check from the site's status, never from the page.
+    await harness.db.prisma.site.update({ where: { id: shop.site.id }, data: { status: 'warning' } });
+    const warned = (await getHtml(shop.site.slug)).text;
+    expect(warned).not.toContain('perational');
+    expect(warned).toContain('<strong>No data for one check</strong>');
+  });
+
   it('gives no figures for a site that has no check yet', async () => {
     counter += 1;
     const site = await harness.db.prisma.site.create({ data: { name: 'Empty', slug: `empty-${counter}`, publicStatusPage: true } });

@@ -71,7 +71,8 @@ const STATUS_LABELS = {
   seems_down: 'Seems down',
   degraded: 'Degraded',
   warning: 'Warning',
-  unknown: 'Unknown',
+  // Unknown is what the monitor could not tell: said plainly, never mistaken for a verdict.
+  unknown: 'No data',
   maintenance: 'Maintenance',
   paused: 'Paused',
   up: 'Up',

@@ -3,8 +3,8 @@
 // each cell says. Pure, so that it is tested without a browser.
 
 /**
- * @typedef {Pick<import('../../src/api-types').CheckResult, 'location' | 'ok' | 'status_code' | 'latency_ms' | 'error_code' | 'error' | 'checked_at'>} GridResult
- * @typedef {'ok' | 'fail' | 'mixed' | 'empty'} CellState
+ * @typedef {Pick<import('../../src/api-types').CheckResult, 'location' | 'ok' | 'status_code' | 'latency_ms' | 'error_code' | 'error' | 'checked_at'> & { inconclusive?: boolean }} GridResult
+ * @typedef {'ok' | 'fail' | 'mixed' | 'inconclusive' | 'empty'} CellState
  * @typedef {{ start: number, end: number, results: GridResult[], state: CellState, title: string }} GridCell
  * @typedef {{ location: string, cells: GridCell[] }} GridRow
  * @typedef {{ start: number, end: number, bucketMs: number, columns: number[], rows: GridRow[] }} Grid
@@ -37,7 +37,7 @@ export function bucketLabel(ms) {
  * @param {(ms: number) => string} formatTime
  */
 export function describeResult(result, formatTime) {
-  const parts = [`${formatTime(Date.parse(result.checked_at))} ${result.ok ? 'ok' : 'failed'}`];
+  const parts = [`${formatTime(Date.parse(result.checked_at))} ${result.ok ? 'ok' : result.inconclusive ? 'inconclusive' : 'failed'}`];
   if (result.status_code !== null) parts.push(String(result.status_code));
   if (result.latency_ms !== null) parts.push(`${result.latency_ms} ms`);
   if (!result.ok && (result.error_code || result.error)) parts.push([result.error_code, result.error].filter(Boolean).join(': '));
@@ -50,9 +50,12 @@ export function describeResult(result, formatTime) {
  */
 function stateOf(results) {
   if (results.length === 0) return 'empty';
-  const failed = results.filter((r) => !r.ok).length;
+  // An inconclusive result says nothing about the target: the cell shows what the others say.
+  const conclusive = results.filter((r) => !r.inconclusive);
+  if (conclusive.length === 0) return 'inconclusive';
+  const failed = conclusive.filter((r) => !r.ok).length;
   if (failed === 0) return 'ok';
-  return failed === results.length ? 'fail' : 'mixed';
+  return failed === conclusive.length ? 'fail' : 'mixed';
 }
 
 const MAX_TITLE_LINES = 6;
@@ -60,7 +63,8 @@ const MAX_TITLE_LINES = 6;
 /**
  * Puts results into `count` cells of `bucketMs` per location, the last cell ending at the
  * first bucket boundary at or after `now`. A cell is `ok` when every result in it passed,
- * `fail` when every one failed, `mixed` otherwise and `empty` without results. Rows follow
+ * `fail` when every one failed, `mixed` otherwise, `inconclusive` when no result in it could
+ * tell, and `empty` without results; inconclusive results count neither way. Rows follow
  * `locations`, then any other location that reported (one removed from the check) by name.
  * Results outside the window are left out.
  * @param {GridResult[]} results
@@ -85,10 +89,11 @@ export function bucketResults(results, { locations, now, bucketMs, count, format
       const cellStart = columns[index];
       const newestFirst = [...bucket].sort((a, b) => Date.parse(b.checked_at) - Date.parse(a.checked_at));
       const state = stateOf(bucket);
-      const failed = bucket.filter((r) => !r.ok).length;
+      const failed = bucket.filter((r) => !r.ok && !r.inconclusive).length;
+      const inconclusive = bucket.filter((r) => r.inconclusive).length;
       const heading = `${location} · ${formatTime(cellStart)}–${formatTime(cellStart + bucketMs)}`;
       const summary =
-        state === 'empty' ? 'no results' : `${bucket.length} result${bucket.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}`;
+        state === 'empty' ? 'no results' : `${bucket.length} result${bucket.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}${inconclusive > 0 ? `, ${inconclusive} inconclusive` : ''}`;
       const lines = newestFirst.slice(0, MAX_TITLE_LINES).map((r) => describeResult(r, formatTime));
       if (newestFirst.length > MAX_TITLE_LINES) lines.push(`… and ${newestFirst.length - MAX_TITLE_LINES} more`);
       return { start: cellStart, end: cellStart + bucketMs, results: newestFirst, state, title: [`${heading}: ${summary}`, ...lines].join('\n') };

@@ -10,7 +10,6 @@ import type { CheckContext } from '../load-check';
 export const START = Date.parse('2026-11-23T10:00:00.000Z');
 export const at = (seconds: number) => new Date(START + seconds * 1000);
 export const LOCATIONS = ['eu-1', 'us-1', 'ap-1'] as const;
-export const OPTIONS = { staleAfterIntervals: 3 };
 
 export function check(patch: Partial<Check> = {}): Check {
   return {
@@ -126,6 +125,7 @@ export function context(results: CheckResult[], patch: Partial<CheckContext> = {
     results,
     states: LOCATIONS.map(state),
     openEvent: null,
+    openUnknown: null,
     windows: [],
     channels: [channel(1), channel(2, true)],
     runnersOffline: new Map(),

@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { clock, latency } from '../format.js';
 import { BUCKET_OPTIONS, bucketLabel, bucketResults, defaultBucketMs } from '../grid.js';
 import { paths } from '../routes.js';
-import { locationStaleness } from '../staleness.js';
+import { locationStaleness, shownCheckStatus } from '../staleness.js';
 import { latencyChartView } from './chart-view.js';
 import { eventTable } from './event-list.js';
 import { gridTable } from './grid-view.js';
@@ -68,19 +68,10 @@ export async function checkView({ params, url, now, navigate }) {
 
   const locations = [...new Set([...check.effective_locations, ...states.map((s) => s.location)])];
   const staleness = new Map(
-    locations.map((location) => [
-      location,
-      locationStaleness({
-        location,
-        lastResultAt: states.find((s) => s.location === location)?.last_result?.checked_at ?? null,
-        runners,
-        intervalS: check.interval_s,
-        timeoutMs: check.timeout_ms,
-        checkCreatedAt: check.created_at,
-        now,
-      }),
-    ]),
+    locations.map((location) => [location, locationStaleness({ location, state: states.find((s) => s.location === location), runners })]),
   );
+  const freshCount = states.filter((s) => s.fresh).length;
+  const shownStatus = shownCheckStatus(check.status, states);
   const formatTime = (/** @type {number} */ ms) => clock(ms);
   const grid = bucketResults(results, { locations, now, bucketMs, count: GRID_COLUMNS, formatTime: (ms) => clock(ms, true) });
   const series = grid.rows.map((row) => ({
@@ -103,7 +94,7 @@ export async function checkView({ params, url, now, navigate }) {
         ['Sites', paths.sites()],
         [site.name, paths.site(site.id)],
       ],
-      badge: badge(check.status),
+      badge: badge(shownStatus),
     }),
     section(
       'Check',
@@ -116,6 +107,15 @@ export async function checkView({ params, url, now, navigate }) {
           `${check.failing_locations_threshold} of ${locations.length} location${locations.length === 1 ? '' : 's'} fail ${check.failing_threshold} time${check.failing_threshold === 1 ? '' : 's'} in a row`,
         ],
         ['Last checked', timeAgo(check.last_checked_at, now)],
+        [
+          'Fresh locations',
+          h(
+            'span',
+            { 'data-fresh-count': String(freshCount) },
+            `${freshCount} of ${locations.length}`,
+            shownStatus === 'unknown' ? h('span', { class: 'muted small' }, ' — too few recent, conclusive results to tell up from down') : null,
+          ),
+        ],
         ['Enabled', check.enabled ? 'yes' : 'no'],
       ]),
     ),
@@ -138,8 +138,15 @@ export async function checkView({ params, url, now, navigate }) {
             h(
               'span',
               { class: 'badges' },
-              state === undefined ? badge('unknown', 'no state yet') : state.failing ? badge('down', 'failing') : badge('up', 'passing'),
-              stale?.stale ? [' ', badge('warning', 'stale')] : null,
+              // A stale location is never called passing: it counts neither way until it reports again.
+              state === undefined
+                ? [badge('unknown', 'no state yet'), ' ']
+                : state.failing
+                  ? [badge('down', 'failing'), ' ']
+                  : stale?.stale
+                    ? null
+                    : [badge('up', 'passing'), ' '],
+              stale?.stale ? badge('warning', 'stale') : badge('up', 'fresh'),
               stale?.reason ? h('span', { class: 'muted small' }, ` ${stale.reason}`) : null,
             ),
             state ? `${state.failing_strikes} / ${check.failing_threshold}` : '—',
@@ -148,7 +155,11 @@ export async function checkView({ params, url, now, navigate }) {
               ? [
                   timeAgo(last.checked_at, now),
                   ' ',
-                  last.ok ? h('span', { class: 'ok-text' }, 'ok') : h('span', { class: 'fail-text' }, `failed${last.error_code ? `: ${last.error_code}` : ''}`),
+                  last.ok
+                    ? h('span', { class: 'ok-text' }, 'ok')
+                    : last.inconclusive
+                      ? h('span', { class: 'muted' }, `inconclusive${last.error_code ? `: ${last.error_code}` : ''}`)
+                      : h('span', { class: 'fail-text' }, `failed${last.error_code ? `: ${last.error_code}` : ''}`),
                 ]
               : h('span', { class: 'muted' }, 'none yet'),
             latency(last?.latency_ms),

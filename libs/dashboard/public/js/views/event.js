@@ -13,6 +13,40 @@ import { paths } from '../routes.js';
  * @typedef {import('../../../src/api-types').NotificationDetail} NotificationDetail
  */
 
+/**
+ * @typedef {import('../../../src/api-types').EventSummary} EventSummary
+ */
+
+/** What an event of each kind is, for its page's title; an outage is named by its state. */
+const EVENT_TITLES = /** @type {Record<string, string>} */ ({
+  unknown: 'No data (unknown spell)',
+  runner_offline: 'Runner offline',
+  cert_expiring: 'Certificate expiring',
+});
+
+/** Why an event of a kind that is not an outage exists: said once on its page. */
+const EVENT_MEANINGS = /** @type {Record<string, string>} */ ({
+  unknown:
+    'Too few locations had a recent, conclusive result to tell up from down. This time is left out of uptime; nothing was notified.',
+  runner_offline: 'Nothing was heard from this runner: checks relying on its location may have gone unknown, and outages they opened link here.',
+});
+
+/**
+ * Another event in a line: a link with its kind and state, where, and when.
+ * @param {EventSummary} event
+ * @param {number} now
+ */
+function eventMention(event, now) {
+  const ended = event.ended_at === null ? now : Date.parse(event.ended_at);
+  return h(
+    'span',
+    { class: 'event-mention' },
+    link(paths.event(event.id), eventLabel(event), { 'data-event-id': event.id, 'data-event-type': event.type }),
+    event.location ? ` at ${event.location}` : '',
+    ` · started ${dateTime(event.started_at)} · ${event.ended_at === null ? 'open for' : 'lasted'} ${duration(ended - Date.parse(event.started_at))}`,
+  );
+}
+
 /** Notifications whose attempts are fetched; an event rarely has more. */
 const MAX_NOTIFICATIONS = 25;
 
@@ -108,7 +142,8 @@ export async function eventView({ params, now }) {
   const detailed = await Promise.all(notifications.data.map((n) => apiGet(`/api/v1/notifications/${encodeURIComponent(n.id)}`)));
 
   const ended = event.ended_at === null ? now : Date.parse(event.ended_at);
-  const title = `${statusLabel(event.type)} event`;
+  const title = EVENT_TITLES[event.type] ?? `${statusLabel(event.type)} event`;
+  const meaning = EVENT_MEANINGS[event.type];
   const checkLink = event.check_id
     ? link(paths.check(event.check_id), check ? (check.name ?? check.target) : (event.endpoint_target ?? 'deleted check'))
     : null;
@@ -127,7 +162,8 @@ export async function eventView({ params, now }) {
       'Overview',
       facts([
         ['Site', link(paths.site(site.id), site.name)],
-        ['Check', checkLink ?? (event.location ? `location ${event.location}` : '—')],
+        ['Check', checkLink ?? '—'],
+        ['Location', event.location ? link(paths.runners(), event.location) : '—'],
         ['Severity', event.severity],
         ['Started', dateTime(event.started_at)],
         ['Ended', event.ended_at ? dateTime(event.ended_at) : 'still open'],
@@ -137,17 +173,15 @@ export async function eventView({ params, now }) {
       { id: 'overview' },
     ),
     section(
-      'Cause',
+      'Cause and effects',
       [
-        h(
-          'p',
-          {},
-          event.cause
-            ? ['Caused by ', link(paths.event(event.cause.id), eventLabel(event.cause)), event.cause.location ? ` at ${event.cause.location}` : '', '.']
-            : 'No other event is recorded as its cause.',
-        ),
-        event.effects.length > 0
-          ? h('p', {}, 'It caused: ', event.effects.map((id, index) => [index > 0 ? ', ' : '', link(paths.event(id), `event ${id.slice(0, 8)}`)]))
+        meaning ? h('p', { class: 'muted' }, meaning) : null,
+        h('p', { 'data-cause': event.cause ? event.cause.id : 'none' }, event.cause ? ['Caused by ', eventMention(event.cause, now), '.'] : 'No other event is recorded as its cause.'),
+        event.effects_count > 0
+          ? [
+              h('p', {}, `It caused ${event.effects_count} event${event.effects_count === 1 ? '' : 's'}${event.effects_count > event.effects.length ? ` (the first ${event.effects.length} listed)` : ''}:`),
+              h('ul', { class: 'effects' }, event.effects.map((effect) => h('li', {}, eventMention(effect, now)))),
+            ]
           : null,
         h('h3', {}, 'What was observed'),
         metadataFacts(event.metadata),

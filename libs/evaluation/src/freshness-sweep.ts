@@ -1,0 +1,133 @@
+import { type Database, Prisma, type VigilTransaction, withTransaction } from '@vigil/db';
+import { QuorumConfigError } from '@vigil/quorum';
+import { loadSiteFacts } from './load-sites';
+import type { EvaluationLogger } from './plan';
+import { inMaintenanceAt } from './plan-check';
+import { planFreshness, wentUnknown, type FreshnessCandidate } from './plan-freshness';
+import { projectSites } from './status-projection';
+import { planWriter } from './writer';
+
+export interface FreshnessSweepOptions {
+  readonly readOnly: boolean;
+  readonly logger: EvaluationLogger;
+  /** At most this many checks turned unknown in one call (one transaction each). */
+  readonly maxChecks: number;
+  readonly now?: () => Date;
+}
+
+interface CandidateRow {
+  id: number;
+  uuid: string;
+  endpoint_id: number;
+  type: FreshnessCandidate['check']['type'];
+  interval_s: number;
+  timeout_ms: number;
+  failing_threshold: number;
+  passing_threshold: number;
+  failing_locations_threshold: string;
+  status: FreshnessCandidate['check']['status'];
+  site_id: number;
+  states: { location: string; failing_strikes: number; passing_strikes: number; resolved: boolean; last_result_at: string | null; last_ok: boolean | null; last_inconclusive: boolean }[];
+}
+
+/**
+ * The checks time alone may have made unknown, with their location states, in one statement.
+ * "Silent for two intervals" is a superset of "not fresh" (freshForMs is longer): the SQL only
+ * narrows, the quorum decides. Checks with pending results are left to the evaluation, which
+ * decides with them; an open outage, certificate event or spell decides the status itself.
+ */
+function readCandidates(db: Pick<VigilTransaction, '$queryRaw'>, at: Date, only?: number): Promise<CandidateRow[]> {
+  return db.$queryRaw<CandidateRow[]>`
+    SELECT c.id, c.uuid, c.endpoint_id, c.type::text AS type, c.interval_s, c.timeout_ms, c.failing_threshold, c.passing_threshold,
+      c.failing_locations_threshold, c.status::text AS status, e.site_id,
+      (SELECT json_agg(json_build_object('location', ls.location, 'failing_strikes', ls.failing_strikes, 'passing_strikes', ls.passing_strikes,
+          'resolved', ls.resolved, 'last_result_at', ls.last_result_at, 'last_ok', ls.last_ok, 'last_inconclusive', ls.last_inconclusive) ORDER BY ls.location)
+        FROM location_states ls WHERE ls.check_id = c.id) AS states
+    FROM checks c JOIN endpoints e ON e.id = c.endpoint_id JOIN sites s ON s.id = e.site_id
+    WHERE c.enabled AND c.deleted_at IS NULL AND s.archived_at IS NULL AND c.status NOT IN ('unknown', 'paused')
+      ${only === undefined ? Prisma.empty : Prisma.sql`AND c.id = ${only}`}
+      AND EXISTS (SELECT 1 FROM location_states ls WHERE ls.check_id = c.id
+        AND (ls.last_inconclusive OR ls.last_result_at IS NULL OR ls.last_result_at < ${at.toISOString()}::timestamptz - make_interval(secs => 2 * c.interval_s)))
+      AND NOT EXISTS (SELECT 1 FROM site_events ev WHERE ev.check_id = c.id AND ev.ended_at IS NULL
+        AND ev.event_type IN ('seems_down', 'down', 'cert_expiring', 'unknown'))
+      AND NOT EXISTS (SELECT 1 FROM check_results r WHERE r.check_id = c.id AND r.evaluated_at IS NULL)
+    ORDER BY c.id`;
+}
+
+function toCandidate(row: CandidateRow): FreshnessCandidate {
+  return {
+    check: {
+      id: row.id,
+      uuid: row.uuid,
+      endpointId: row.endpoint_id,
+      type: row.type,
+      intervalS: row.interval_s,
+      timeoutMs: row.timeout_ms,
+      failingThreshold: row.failing_threshold,
+      passingThreshold: row.passing_threshold,
+      failingLocationsThreshold: row.failing_locations_threshold,
+      status: row.status,
+    },
+    siteId: row.site_id,
+    states: (row.states ?? []).map((s) => ({
+      location: s.location,
+      failingStrikes: s.failing_strikes,
+      passingStrikes: s.passing_strikes,
+      resolved: s.resolved,
+      lastResultAt: s.last_result_at === null ? null : new Date(s.last_result_at),
+      lastOk: s.last_ok,
+      lastInconclusive: s.last_inconclusive,
+    })),
+  };
+}
+
+/**
+ * Results stop arriving when runners die, so nothing would evaluate their checks again: this
+ * sweep finds checks whose fresh, conclusive locations fell below the quorum with time alone,
+ * and turns each unknown (status, site projection, unknown spell opened, caused by a silent
+ * location's runner_offline), one transaction per check with its row locked and re-read. One
+ * statement when nothing changed. Read-only mode logs the plan instead.
+ */
+export async function sweepFreshness(db: Pick<Database, 'prisma'>, options: FreshnessSweepOptions): Promise<{ checks: number; opened: number }> {
+  const at = (options.now ?? (() => new Date()))();
+  const due: number[] = [];
+  for (const row of await readCandidates(db.prisma, at)) {
+    if (due.length >= options.maxChecks) break;
+    try {
+      if (wentUnknown(toCandidate(row), at)) due.push(row.id);
+    } catch (error) {
+      // A check whose settings cannot make a quorum is the evaluation's to report; it is skipped here.
+      if (!(error instanceof QuorumConfigError)) throw error;
+      options.logger.warn('freshness sweep skipped a check: its quorum settings are invalid', { check: row.uuid, error: error.message });
+    }
+  }
+  let checks = 0;
+  let opened = 0;
+  for (const id of due) {
+    const written = await withTransaction(db, async (tx) => {
+      const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM checks WHERE id = ${id} FOR NO KEY UPDATE SKIP LOCKED`;
+      if (locked.length === 0) return null;
+      // Re-read under the lock: an evaluation may have committed results since.
+      const [row] = await readCandidates(tx, at, id);
+      if (row === undefined) return null;
+      const candidate = toCandidate(row);
+      const windows = await tx.maintenanceWindow.findMany({
+        where: { siteId: candidate.siteId, OR: [{ checkId: null }, { checkId: id }], startsAt: { lte: at }, endsAt: { gt: at } },
+      });
+      const offline = await tx.siteEvent.findMany({ where: { eventType: 'runner_offline', endedAt: null, checkId: null }, select: { id: true, location: true } });
+      const runnersOffline = new Map(offline.flatMap((e) => (e.location === null ? [] : [[e.location, e.id] as const])));
+      const plan = planFreshness({ candidate, inMaintenance: inMaintenanceAt(windows, at), runnersOffline }, at);
+      if (plan === null) return null;
+      const writer = planWriter(tx, { readOnly: options.readOnly, logger: options.logger, now: () => at });
+      const { events } = await writer.apply(plan.events);
+      // The site is locked after the event rows are written, as the evaluation does it (ADR 0002).
+      const sites = projectSites(await loadSiteFacts(tx, [plan.site]), [plan.site]);
+      await writer.apply([plan.status, ...sites]);
+      return events.length;
+    });
+    if (written === null) continue;
+    checks++;
+    opened += written;
+  }
+  return { checks, opened };
+}
