@@ -18,7 +18,6 @@ describe('the all-in-one configuration', () => {
       VIGIL_CONTROLLER_PROBE_CONCURRENCY: 50,
       VIGIL_RUNNER_STALE_AFTER_S: 120,
       VIGIL_DB_WRITES: true,
-      VIGIL_RUNNER_OFFLINE_AFTER_S: 300,
       VIGIL_SMTP_URL: undefined,
       VIGIL_SECRET_KEY_PREVIOUS: [],
       VIGIL_EMAIL_FROM: undefined,

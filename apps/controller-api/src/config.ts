@@ -10,10 +10,11 @@ import {
   httpEnv,
   loadConfig,
   rateLimitEnv,
+  runnerStalenessEnv,
   secretKeyEnv,
 } from '@vigil/config';
 
-export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, egressEnv, secretKeyEnv, rateLimitEnv);
+export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, runnerStalenessEnv, egressEnv, secretKeyEnv, rateLimitEnv);
 export type ControllerApiConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the controller API reads its environment. */

@@ -10,10 +10,13 @@ describe('the evaluator configuration', () => {
     expect(readConfig({ VIGIL_DB_WRITES: 'off' }).VIGIL_DB_WRITES).toBe(false);
   });
 
-  it('calls a runner offline after 5 minutes of silence unless told otherwise, and not sooner than 30 s', () => {
-    expect(readConfig({}).VIGIL_RUNNER_OFFLINE_AFTER_S).toBe(300);
-    expect(readConfig({ VIGIL_RUNNER_OFFLINE_AFTER_S: '120' }).VIGIL_RUNNER_OFFLINE_AFTER_S).toBe(120);
-    expect(() => readConfig({ VIGIL_RUNNER_OFFLINE_AFTER_S: '5' })).toThrow(/VIGIL_RUNNER_OFFLINE_AFTER_S must be an integer between 30 and 86400/);
+  it('calls a runner offline once stale: after VIGIL_RUNNER_STALE_AFTER_S, 120 s unless told otherwise', () => {
+    expect(readConfig({}).VIGIL_RUNNER_STALE_AFTER_S).toBe(120);
+    expect(readConfig({ VIGIL_RUNNER_STALE_AFTER_S: '300' }).VIGIL_RUNNER_STALE_AFTER_S).toBe(300);
+  });
+
+  it('refuses the retired VIGIL_RUNNER_OFFLINE_AFTER_S, naming VIGIL_RUNNER_STALE_AFTER_S', () => {
+    expect(() => readConfig({ VIGIL_RUNNER_OFFLINE_AFTER_S: '300' })).toThrow(/VIGIL_RUNNER_OFFLINE_AFTER_S is no longer read: set VIGIL_RUNNER_STALE_AFTER_S/);
   });
 
   it('refuses a DATABASE_URL that is not PostgreSQL', () => {

@@ -9,6 +9,7 @@ import {
   evaluatorEnv,
   loadConfig,
   metricsEnv,
+  runnerStalenessEnv,
   sweepHealthEnv,
 } from '@vigil/config';
 
@@ -25,6 +26,7 @@ export const configSchema = envSchema(
   databaseEnv,
   dbWritesEnv,
   evaluatorEnv,
+  runnerStalenessEnv,
   metricsEnv({ defaultPort: METRICS_DEFAULT_PORT }),
   sweepHealthEnv,
   // The heartbeat's requests go through the egress policy like every other outgoing request.

@@ -9,6 +9,7 @@ import {
   controllerEnv,
   databaseEnv,
   dbWritesEnv,
+  evaluatorEnv,
   httpEnv,
   metricsEnv,
   runnerAgentEnv,
@@ -16,6 +17,7 @@ import {
   runnerIdentityEnv,
   runnerKeyEnv,
   sweepHealthEnv,
+  runnerStalenessEnv,
 } from './env';
 import { ConfigError, envSchema, loadConfig, type Env } from './load-config';
 
@@ -197,25 +199,34 @@ describe('metricsEnv', () => {
   });
 });
 
+describe('runnerStalenessEnv and evaluatorEnv', () => {
+  it('call a runner stale after 120 s by default, read as whole seconds from 5 to 86400', () => {
+    expect(loadConfig(runnerStalenessEnv, {})).toEqual({ VIGIL_RUNNER_STALE_AFTER_S: 120 });
+    expect(loadConfig(runnerStalenessEnv, { VIGIL_RUNNER_STALE_AFTER_S: '15' })).toEqual({ VIGIL_RUNNER_STALE_AFTER_S: 15 });
+    expect(loadConfig(runnerStalenessEnv, { VIGIL_RUNNER_STALE_AFTER_S: '86400' })).toEqual({ VIGIL_RUNNER_STALE_AFTER_S: 86_400 });
+    for (const bad of ['4', '0', '-1', '86401', '1.5', '2m']) {
+      expect(problems(runnerStalenessEnv, { VIGIL_RUNNER_STALE_AFTER_S: bad })).toEqual([
+        `VIGIL_RUNNER_STALE_AFTER_S must be an integer between 5 and 86400 (got "${bad}")`,
+      ]);
+    }
+  });
+
+  it('refuse the retired VIGIL_RUNNER_OFFLINE_AFTER_S, naming the variable that replaced it', () => {
+    expect(loadConfig(evaluatorEnv, { VIGIL_RUNNER_OFFLINE_AFTER_S: '' })).toEqual({ VIGIL_RUNNER_OFFLINE_AFTER_S: undefined });
+    expect(problems(evaluatorEnv, { VIGIL_RUNNER_OFFLINE_AFTER_S: '300' })).toEqual([
+      'VIGIL_RUNNER_OFFLINE_AFTER_S is no longer read: set VIGIL_RUNNER_STALE_AFTER_S (one staleness rule for the runners API and runner_offline; default 120) instead',
+    ]);
+  });
+});
+
 describe('controllerEnv', () => {
-  it('allows each runner 50 requests per second with bursts of 100, probes its own location 50 at a time, and calls a runner stale after 120 s, by default', () => {
+  it('allows each runner 50 requests per second with bursts of 100, and probes its own location 50 at a time, by default', () => {
     expect(loadConfig(controllerEnv, {})).toEqual({
       VIGIL_RUNNER_RATE_LIMIT: 50,
       VIGIL_RUNNER_BURST: 100,
       VIGIL_CONTROLLER_PROBES: true,
       VIGIL_CONTROLLER_PROBE_CONCURRENCY: 50,
-      VIGIL_RUNNER_STALE_AFTER_S: 120,
     });
-  });
-
-  it('reads the stale threshold as whole seconds from 5 to 86400', () => {
-    expect(loadConfig(controllerEnv, { VIGIL_RUNNER_STALE_AFTER_S: '15' })).toMatchObject({ VIGIL_RUNNER_STALE_AFTER_S: 15 });
-    expect(loadConfig(controllerEnv, { VIGIL_RUNNER_STALE_AFTER_S: '86400' })).toMatchObject({ VIGIL_RUNNER_STALE_AFTER_S: 86_400 });
-    for (const bad of ['4', '0', '-1', '86401', '1.5', '2m']) {
-      expect(problems(controllerEnv, { VIGIL_RUNNER_STALE_AFTER_S: bad })).toEqual([
-        `VIGIL_RUNNER_STALE_AFTER_S must be an integer between 5 and 86400 (got "${bad}")`,
-      ]);
-    }
   });
 
   it('reads the rate and the burst as whole numbers', () => {

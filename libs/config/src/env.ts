@@ -14,6 +14,7 @@ import {
   port,
   portOrOff,
   postgresUrl,
+  retired,
   secret,
   secretHttpUrl,
   shown,
@@ -86,10 +87,20 @@ export const notifierEnv = z.object({
   VIGIL_PUBLIC_URL: httpUrl().optional(),
 });
 
-/** When the evaluator calls a runner offline. */
+/** When the evaluator calls a runner offline: runnerStalenessEnv (the one rule); the old variable is refused. */
 export const evaluatorEnv = z.object({
-  /** Seconds without a poll or report from a runner before a runner_offline event opens. */
-  VIGIL_RUNNER_OFFLINE_AFTER_S: integer({ min: 30, max: 86_400 }).default(300),
+  /** Retired: a second threshold let `runners list` say "not stale" beside an open runner_offline. */
+  VIGIL_RUNNER_OFFLINE_AFTER_S: retired('VIGIL_RUNNER_STALE_AFTER_S (one staleness rule for the runners API and runner_offline; default 120)'),
+});
+
+/**
+ * The one runner staleness rule (`runnerIsStale` of @vigil/contracts), read by controller-api
+ * (the runners API's `stale`), the evaluator (runner_offline) and the all-in-one. The default is
+ * RUNNER_STALE_AFTER_S of @vigil/contracts (libs/controller's runner-json.spec holds the two together).
+ */
+export const runnerStalenessEnv = z.object({
+  /** Seconds without a poll or report before a runner is stale and its runner_offline event opens. */
+  VIGIL_RUNNER_STALE_AFTER_S: integer({ min: 5, max: 86_400 }).default(120),
 });
 
 /**
@@ -175,11 +186,6 @@ export const controllerEnv = z.object({
   VIGIL_CONTROLLER_PROBES: onOff().default(true),
   /** How many of those probes it runs at once. */
   VIGIL_CONTROLLER_PROBE_CONCURRENCY: integer({ min: 1, max: 10_000 }).default(50),
-  /**
-   * Seconds without a poll or report before the API calls a runner stale. The default is
-   * RUNNER_STALE_AFTER_S of @vigil/contracts (libs/controller's runner-json.spec holds the two together).
-   */
-  VIGIL_RUNNER_STALE_AFTER_S: integer({ min: 5, max: 86_400 }).default(120),
 });
 
 export const POLL_MODES = ['periodic', 'drain'] as const;
@@ -208,6 +214,7 @@ export type HttpConfig = z.output<typeof httpEnv>;
 export type AdminConfig = z.output<typeof adminEnv>;
 export type DbWritesConfig = z.output<typeof dbWritesEnv>;
 export type EvaluatorConfig = z.output<typeof evaluatorEnv>;
+export type RunnerStalenessConfig = z.output<typeof runnerStalenessEnv>;
 export type NotifierConfig = z.output<typeof notifierEnv>;
 export type SweepHealthConfig = z.output<typeof sweepHealthEnv>;
 export type MetricsConfig = z.output<ReturnType<typeof metricsEnv>>;

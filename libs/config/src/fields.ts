@@ -43,6 +43,14 @@ export class EnvField<T> {
   }
 }
 
+/**
+ * A variable no longer read: set, it stops the start with the name of the one that replaced it,
+ * rather than be ignored while the operator believes it applies.
+ */
+export function retired(replacement: string): z.ZodType<undefined, RawEnvValue> {
+  return new EnvField<undefined>(() => ({ ok: false, problem: `is no longer read: set ${replacement} instead` })).optional();
+}
+
 /** The value as the operator wrote it, quoted, short, and with any URL password removed. */
 export function shown(value: string): string {
   const safe = redactText(value);

@@ -15,6 +15,7 @@ export {
   runnerIdentityEnv,
   runnerKeyEnv,
   sweepHealthEnv,
+  runnerStalenessEnv,
 } from './env';
 export type {
   AdminConfig,
@@ -33,6 +34,7 @@ export type {
   RunnerIdentityConfig,
   RunnerKeyConfig,
   SweepHealthConfig,
+  RunnerStalenessConfig,
 } from './env';
 export {
   EnvField,
@@ -47,6 +49,7 @@ export {
   port,
   portOrOff,
   postgresUrl,
+  retired,
   secret,
   secretHttpUrl,
   slug,

@@ -4,10 +4,26 @@ import { defineRoute } from './route';
 import { RUNNER_CONNECTIVITY } from './runner-api';
 
 /**
- * A runner that has not polled or reported for this long (or never has) is stale, unless the
- * controller's VIGIL_RUNNER_STALE_AFTER_S says otherwise.
+ * A runner that has not polled or reported for this long is stale (and its runner_offline event
+ * opens), unless VIGIL_RUNNER_STALE_AFTER_S (controller-api, evaluator, all-in-one) says otherwise.
  */
 export const RUNNER_STALE_AFTER_S = 120;
+
+/** What {@link runnerIsStale} reads of a runner (its row, or the API's view of it). */
+export interface RunnerHeardFrom {
+  readonly lastSeenAt: Date | null;
+  readonly createdAt: Date;
+}
+
+/**
+ * The one runner staleness rule: nothing heard from the runner (no poll, no report; never, since
+ * it was created) for longer than `staleAfterMs` at `nowMs`. The runners API's `stale` and the
+ * evaluator's runner_offline both read it, so they agree at every instant.
+ */
+export function runnerIsStale(runner: RunnerHeardFrom, nowMs: number, staleAfterMs: number): boolean {
+  const lastHeard = runner.lastSeenAt ?? runner.createdAt;
+  return nowMs - lastHeard.getTime() > staleAfterMs;
+}
 
 export const RunnerSlugParams = z.strictObject({ slug: Slug.describe("The runner's slug") });
 
@@ -25,7 +41,9 @@ export const RunnerSchema = z.object({
   last_seen_at: Timestamp.nullable(),
   stale: z
     .boolean()
-    .describe(`Never seen, or not seen for more than the controller's VIGIL_RUNNER_STALE_AFTER_S (${RUNNER_STALE_AFTER_S} s by default)`),
+    .describe(
+      `Nothing heard from it (or, never seen, since it was created) for more than VIGIL_RUNNER_STALE_AFTER_S (${RUNNER_STALE_AFTER_S} s by default): exactly when its runner_offline event is open or about to open`,
+    ),
   revoked_at: Timestamp.nullable(),
   connectivity: z
     .enum(RUNNER_CONNECTIVITY)

@@ -19,7 +19,7 @@ describe.each(testDatabaseKinds())('closing the events of disabled and deleted c
     const { prisma } = database.db;
     const { site, check } = await seedCheck(prisma);
     const channel = await prisma.notificationChannel.create({ data: { name: 'ops', type: 'webhook', siteIds: [site.id] } });
-    const rounds = eventType === 'down' ? [...round(0, false, false, true), ...round(60, false, false, true)] : round(0, false, true, true);
+    const rounds = eventType === 'down' ? [...round(0, false, false, true), ...round(60, false, false, true)] : [...round(0, true, true, true), ...round(60, false, true, true)];
     await insertResults(prisma, check, site.id, START, rounds);
     const { logger } = createCapturedLogger();
     await evaluatePending(database.db, { maxChecks: 10, readOnly: false, logger });

@@ -25,8 +25,8 @@ export interface EvaluatorServiceOptions {
    * are looked for (default 5 s: small beside any freshness window, 2 intervals + timeout + 10 s).
    */
   sweepIntervalMs?: number;
-  /** A runner silent this long is offline (default 5 minutes). */
-  runnerOfflineAfterMs?: number;
+  /** A runner silent this long is stale, and offline (VIGIL_RUNNER_STALE_AFTER_S; default RUNNER_STALE_AFTER_S of contracts). */
+  runnerStaleAfterMs?: number;
   /** Told of every step of both loops (/readyz, the sweep gauges, the heartbeat). */
   health?: SweepHealth;
 }
@@ -78,7 +78,7 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
     pollIntervalMs: sweepIntervalMs,
     step: async () => {
       const retired = await closeRetiredChecks(db, { maxChecks, readOnly, logger });
-      const runners = await sweepRunners(db, { readOnly, logger, offlineAfterMs: options.runnerOfflineAfterMs });
+      const runners = await sweepRunners(db, { readOnly, logger, staleAfterMs: options.runnerStaleAfterMs });
       // After the runners: a spell opened for silent locations then names their runner_offline.
       const stale = await sweepFreshness(db, { maxChecks, readOnly, logger });
       transitions.inc(retired.closed + runners.opened + runners.closed + stale.opened);
@@ -102,10 +102,10 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
 /** The evaluator's settings as the environment names them (`evaluatorEnv`, `dbWritesEnv` in @vigil/config). */
 export interface EvaluatorSettings {
   VIGIL_DB_WRITES: boolean;
-  VIGIL_RUNNER_OFFLINE_AFTER_S: number;
+  VIGIL_RUNNER_STALE_AFTER_S: number;
 }
 
 /** What the evaluator app and the all-in-one pass to `startEvaluator` from their config. */
-export function evaluatorOptionsFrom(config: EvaluatorSettings): Pick<EvaluatorServiceOptions, 'readOnly' | 'runnerOfflineAfterMs'> {
-  return { readOnly: !config.VIGIL_DB_WRITES, runnerOfflineAfterMs: config.VIGIL_RUNNER_OFFLINE_AFTER_S * 1000 };
+export function evaluatorOptionsFrom(config: EvaluatorSettings): Pick<EvaluatorServiceOptions, 'readOnly' | 'runnerStaleAfterMs'> {
+  return { readOnly: !config.VIGIL_DB_WRITES, runnerStaleAfterMs: config.VIGIL_RUNNER_STALE_AFTER_S * 1000 };
 }

@@ -4,5 +4,5 @@ export type { EvaluationLogger, Plan, PlanWriter, Step } from './plan';
 export { checkStatusOf } from './status-projection';
 export { evaluatorOptionsFrom, startEvaluator, type EvaluatorService, type EvaluatorServiceOptions, type EvaluatorSettings } from './evaluator-service';
 export { closeRetiredChecks, type CloseRetiredOptions } from './close-retired';
-export { DEFAULT_RUNNER_OFFLINE_AFTER_MS, RUNNERS_SITE, sweepRunners, type RunnerSweepOptions } from './runner-offline';
+export { RUNNERS_SITE, sweepRunners, type RunnerSweepOptions } from './runner-offline';
 export { sweepFreshness, type FreshnessSweepOptions } from './freshness-sweep';

@@ -1,5 +1,19 @@
 import type { Check, CheckResult, LocationState as LocationStateRow, MaintenanceWindow, NotificationChannel, SiteEvent, VigilTransaction } from '@vigil/db';
 
+/**
+ * A spell of a runner's silence: its `runner_offline` event, from the last time the runner was heard
+ * (the event's `last_seen_at`; its start when it has none) until the event closed (null: still open).
+ * Results checked within it were taken while the runner could reach nobody: they come late, from
+ * its spool, usually after the runner is heard again and its event closed.
+ */
+export interface OfflineSpell {
+  readonly id: bigint;
+  readonly uuid: string;
+  /** Epoch milliseconds. */
+  readonly from: number;
+  readonly to: number | null;
+}
+
 /** Everything one evaluation of a check reads, loaded after the check's row is locked. */
 export interface CheckContext {
   readonly check: Check;
@@ -15,8 +29,11 @@ export interface CheckContext {
   readonly windows: readonly MaintenanceWindow[];
   /** Enabled channels that apply to the site. */
   readonly channels: readonly NotificationChannel[];
-  /** Open runner_offline events by location: an outage opened by a location whose runner is offline was caused by it. */
-  readonly runnersOffline: ReadonlyMap<string, bigint>;
+  /**
+   * runner_offline spells by location (runner slug), open or ended after the batch's first result:
+   * an outage whose evidence a location took while its runner was offline was caused by that.
+   */
+  readonly runnersOffline: ReadonlyMap<string, readonly OfflineSpell[]>;
 }
 
 function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
@@ -27,6 +44,18 @@ function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
     else group.push(row);
   }
   return groups;
+}
+
+/** The open runner_offline event of each location that has one (its spell goes on). */
+export function openRunnersOffline(spells: CheckContext['runnersOffline']): ReadonlyMap<string, bigint> {
+  return new Map([...spells].flatMap(([location, of]) => of.filter((s) => s.to === null).map((s) => [location, s.id] as const)));
+}
+
+/** When a runner_offline event's runner was last heard, as the sweep recorded it (`last_seen_at`), if it was ever. */
+function silentSince(metadata: unknown): number | null {
+  const lastSeen = (metadata as { last_seen_at?: unknown } | null)?.last_seen_at;
+  const at = typeof lastSeen === 'string' ? Date.parse(lastSeen) : Number.NaN;
+  return Number.isFinite(at) ? at : null;
 }
 
 const drivenBy = (check: Pick<Check, 'type'>, event: Pick<SiteEvent, 'eventType'>) =>
@@ -68,11 +97,24 @@ export async function loadChecks(tx: VigilTransaction, checkIds: readonly number
     orderBy: { id: 'asc' },
   });
 
-  const offline = await tx.siteEvent.findMany({
-    where: { eventType: 'runner_offline', endedAt: null, checkId: null },
-    select: { id: true, location: true },
-  });
-  const runnersOffline = new Map(offline.flatMap((e) => (e.location === null ? [] : [[e.location, e.id] as const])));
+  // Not only the open ones: a runner's late results arrive once it is heard again, and the sweep
+  // may close its event (recovered) before they are evaluated. Every spell that may cover a
+  // pending result: still open, or ended after the earliest of them.
+  const earliest = spans.length === 0 ? null : new Date(Math.min(...spans.map(([from]) => from.getTime())));
+  const offline =
+    earliest === null
+      ? []
+      : await tx.siteEvent.findMany({
+          where: { eventType: 'runner_offline', checkId: null, location: { not: null }, OR: [{ endedAt: null }, { endedAt: { gt: earliest } }] },
+          select: { id: true, uuid: true, location: true, startedAt: true, endedAt: true, metadata: true },
+          orderBy: { id: 'asc' },
+        });
+  const runnersOffline = new Map<string, OfflineSpell[]>();
+  for (const e of offline) {
+    if (e.location === null) continue;
+    const spell = { id: e.id, uuid: e.uuid, from: silentSince(e.metadata) ?? e.startedAt.getTime(), to: e.endedAt?.getTime() ?? null };
+    runnersOffline.set(e.location, [...(runnersOffline.get(e.location) ?? []), spell]);
+  }
 
   const byId = new Map(checks.map((c) => [c.id, c]));
   return ids.flatMap((id): CheckContext[] => {

@@ -31,6 +31,9 @@ function logStep(logger: EvaluationLogger, step: Step): void {
     case 'event':
       logger.info(step.log.skipped, { ...step.log.fields, suppressed: 'read_only', event: loadedUuid(step.on), would_have: wouldHave(step.mutation) });
       return;
+    case 'cause_link':
+      logger.info(step.log.skipped, { ...step.log.fields, suppressed: 'read_only', event: step.on.uuid });
+      return;
     case 'strikes':
       return skipped(logger, 'location_states', step.check, { location: step.location, ...step.columns });
     case 'check_status':

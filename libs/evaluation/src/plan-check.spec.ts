@@ -79,9 +79,24 @@ describe('planCheck', () => {
     expect(plan.status?.status).toBe('maintenance');
   });
 
-  it('links an outage opened from a location whose runner is offline to that runner event', () => {
-    const plan = planCheck(context(round(60, false, true, true), { runnersOffline: new Map([['eu-1', 9n]]) }));
-    expect(eventsOf(plan.events).map((e) => e.causeEventId)).toEqual([9n]);
+  describe('linking an outage to the runner_offline spell its evidence was taken in', () => {
+    const spell = (from: number, to: number | null) => new Map([['eu-1', [{ id: 9n, uuid: 'offline-9', from: at(from).getTime(), to: to === null ? null : at(to).getTime() }]]]);
+    const opened = (runnersOffline: ReturnType<typeof spell>) =>
+      eventsOf(planCheck(context(round(60, false, true, true), { runnersOffline })).events).map((e) => [e.causeEventId, e.audit.metadata['cause_event']]);
+
+    it('links an outage opened from a location whose runner is offline, and says so in the opening transition', () => {
+      expect(opened(spell(30, null))).toEqual([[9n, 'offline-9']]);
+    });
+
+    it('links it also when the spell already ended: the runner was heard again before its late results were evaluated', () => {
+      expect(opened(spell(30, 90))).toEqual([[9n, 'offline-9']]);
+    });
+
+    it('links nothing to a spell that ended before, or began after, the result was taken', () => {
+      expect(opened(spell(0, 60))).toEqual([[null, undefined]]);
+      expect(opened(spell(61, null))).toEqual([[null, undefined]]);
+      expect(opened(new Map())).toEqual([[null, undefined]]);
+    });
   });
 
   it('only marks the results of a disabled check', () => {
@@ -163,7 +178,7 @@ describe('planCheck: inconclusive results and unknown spells', () => {
 
   it('links a spell opened while a silent location has an open runner_offline to that event, and says so', () => {
     // us-1 and ap-1 last reported at 0 s: past 2 × 60 s + 10 s + 10 s at 200 s.
-    const plan = planCheck(context([result('eu-1', true, 200)], { runnersOffline: new Map([['ap-1', 9n]]) }));
+    const plan = planCheck(context([result('eu-1', true, 200)], { runnersOffline: new Map([['ap-1', [{ id: 9n, uuid: 'offline-9', from: at(0).getTime(), to: null }]]]) }));
     const [open] = eventsOf(plan.events);
     expect(open).toMatchObject({
       mutation: { kind: 'open', stateAfter: 'unknown' },

@@ -3,6 +3,7 @@ import {
   decideCertificate,
   decideOutage,
   foldTransition,
+  observeOutage,
   isMutation,
   type NotificationKind,
   parseEventSeverity,
@@ -10,8 +11,8 @@ import {
   type EventState,
   type Mutation,
 } from '@vigil/lifecycle';
-import { createQuorumPolicy, evaluateQuorum, freshForMs, outcomeOf, recordResult, type LocationState } from '@vigil/quorum';
-import type { CheckContext } from './load-check';
+import { createQuorumPolicy, freshForMs, outcomeOf, recordResult, type LocationState } from '@vigil/quorum';
+import { openRunnersOffline, type CheckContext, type OfflineSpell } from './load-check';
 import type { SiteProjection } from './load-sites';
 import { toLocationState, toStrikeColumns, type StrikeColumns } from './location-row';
 import type { CheckStatusUpdate, EventChange, EventRef, Note, ResultsEvaluated, SiteStatusUpdate, Step, StrikesUpdate } from './plan';
@@ -76,15 +77,22 @@ function sameStrikes(a: StrikeColumns, b: StrikeColumns): boolean {
   );
 }
 
+/** One location's evidence for an outage: where, and when its result was taken (epoch ms). */
+interface Evidence {
+  readonly location: string;
+  readonly at: number | null;
+}
+
 /**
- * An outage opened from a location whose runner is offline was caused by that: its results are
- * late ones (replayed from its spool), taken while it could reach neither the controller nor,
- * most likely, the endpoint.
+ * An outage whose evidence a location took while its runner was offline was caused by that: its
+ * results are late ones (replayed from its spool), taken while it could reach neither the
+ * controller nor, most likely, the endpoint. The spell counts whether or not its event is still
+ * open: the runner is heard again before its late results are, and the sweep may close it first.
  */
-function causeOf(ctx: CheckContext, locations: readonly string[]): bigint | null {
-  for (const location of locations) {
-    const offline = ctx.runnersOffline.get(location);
-    if (offline !== undefined) return offline;
+function causeOf(runnersOffline: CheckContext['runnersOffline'], evidence: readonly Evidence[]): OfflineSpell | null {
+  for (const { location, at } of evidence) {
+    const spell = at === null ? undefined : runnersOffline.get(location)?.find((s) => s.from <= at && (s.to === null || at < s.to));
+    if (spell !== undefined) return spell;
   }
   return null;
 }
@@ -136,7 +144,7 @@ export function planCheck(ctx: CheckContext): CheckPlan {
     columns.set(result.location, toStrikeColumns(next, previous, outcome, at));
 
     const all = [...states.values()];
-    const verdict = evaluateQuorum(policy, all, at);
+    const verdict = observeOutage(policy, all, at, outcome === 'failed');
     const inMaintenance = inMaintenanceAt(ctx.windows, result.checkedAt);
     const lifecycle = { now: at, inMaintenance, notifySeemsDown };
     const transition = certificate ? decideCertificate(event, certificateExpiry(result.details), lifecycle) : decideOutage(event, verdict, lifecycle);
@@ -152,7 +160,11 @@ export function planCheck(ctx: CheckContext): CheckPlan {
       );
     } else if (isMutation(transition)) {
       const failingLocations = all.filter((s) => s.failing).map((s) => s.location);
+      // Suspect locations too: an outage may open once enough locations report, on a pass from
+      // another location after the offline runner's replayed failure.
+      const failing = all.filter((s) => s.failing || s.failingStrikes > 0);
       const key = transition.kind === 'open' ? `${check.uuid}:${events.length}` : null;
+      const cause = transition.kind === 'open' ? causeOf(ctx.runnersOffline, [{ location: result.location, at }, ...failing.map((s) => ({ location: s.location, at: s.lastResultAt }))]) : null;
       events.push({
         kind: 'event',
         mutation: transition,
@@ -161,9 +173,7 @@ export function planCheck(ctx: CheckContext): CheckPlan {
         endpointId: check.endpointId,
         checkType: check.type,
         location: null,
-        // Suspect locations too: an outage now opens only once enough locations report, often on
-        // a pass from another location after the offline runner's replayed failure.
-        causeEventId: transition.kind === 'open' ? causeOf(ctx, [result.location, ...all.filter((s) => s.failing || s.failingStrikes > 0).map((s) => s.location)]) : null,
+        causeEventId: cause?.id ?? null,
         on: transition.kind === 'open' ? null : ref,
         key,
         audit: {
@@ -174,6 +184,7 @@ export function planCheck(ctx: CheckContext): CheckPlan {
             error_code: result.errorCode,
             error: result.error,
             failing_locations: failingLocations,
+            ...(cause === null ? {} : { cause_event: cause.uuid }),
           },
         },
         notify: recipients(ctx.channels, transition),
@@ -205,7 +216,7 @@ export function planCheck(ctx: CheckContext): CheckPlan {
       siteId: ctx.siteId,
       policy,
       states: lastChange.states,
-      runnersOffline: ctx.runnersOffline,
+      runnersOffline: openRunnersOffline(ctx.runnersOffline),
       statusBefore: check.status,
       statusAfter: status,
       at: lastChange.at,

@@ -1,5 +1,6 @@
+import { RUNNER_STALE_AFTER_S, runnerIsStale } from '@vigil/contracts';
 import type { EventChange } from './plan';
-import { planRetiredCheck, planRetiredSite, planRunnerSweep, RUNNERS_SITE } from './plan-sweeps';
+import { planCauseLinks, planRetiredCheck, planRetiredSite, planRunnerSweep, RUNNERS_SITE } from './plan-sweeps';
 import { at, channel, openEvent } from './testing/rows';
 
 const retired = { id: 7, uuid: 'check-7', siteId: 3, endpointId: 70, deleted: false, siteArchived: true };
@@ -44,5 +45,43 @@ describe('planRunnerSweep', () => {
     expect(plan.map((e) => [e.mutation.kind, e.mutation.reason, e.on, e.site, e.notify])).toEqual([['close', 'recovered', { id: 41n, uuid: 'event-41' }, { id: 5 }, [2]]]);
     const revoked = planRunnerSweep({ runners: [runner('eu-1', 0, true)], open: [open], siteId: 5, channels: [] }, at(600), 300_000);
     expect(revoked.map((e) => [e.mutation.reason, e.log.written?.message])).toEqual([['manual', 'runner eu-1 was revoked: its offline event is closed']]);
+  });
+
+  it('opens runner_offline exactly when the runners API calls the runner stale, to the millisecond', () => {
+    const staleAfterMs = RUNNER_STALE_AFTER_S * 1000;
+    const now = at(600);
+    for (const silentMs of [0, staleAfterMs - 1, staleAfterMs, staleAfterMs + 1, 3 * staleAfterMs]) {
+      const seen = { slug: 'eu-1', createdAt: at(0), lastSeenAt: new Date(now.getTime() - silentMs), revokedAt: null };
+      const opens = planRunnerSweep({ runners: [seen], open: [], siteId: 5, channels: [] }, now, staleAfterMs).length === 1;
+      expect([silentMs, opens]).toEqual([silentMs, runnerIsStale(seen, now.getTime(), staleAfterMs)]);
+      expect(opens).toBe(silentMs > staleAfterMs);
+    }
+  });
+
+  it('counts a runner never seen from its creation, as the runners API does', () => {
+    const never = (createdS: number) => ({ slug: 'new-1', createdAt: at(createdS), lastSeenAt: null, revokedAt: null });
+    expect(planRunnerSweep({ runners: [never(500)], open: [], siteId: 5, channels: [] }, at(600), 120_000)).toEqual([]);
+    expect(planRunnerSweep({ runners: [never(400)], open: [], siteId: 5, channels: [] }, at(600), 120_000).map((e) => e.mutation.kind)).toEqual(['open']);
+    expect(runnerIsStale(never(400), at(600).getTime(), 120_000)).toBe(true);
+  });
+});
+
+describe('planCauseLinks', () => {
+  const runner = (slug: string, lastSeenS: number) => ({ slug, createdAt: at(0), lastSeenAt: at(lastSeenS), revokedAt: null });
+  const outage = (id: bigint, locations: string[]) => ({ id, uuid: `event-${id}`, check: `check-${id}`, locations });
+
+  it('links each open outage relying on a runner that goes offline to the event the sweep opens for it, once', () => {
+    const changes = planRunnerSweep({ runners: [runner('eu-1', 0), runner('us-1', 0), runner('ap-1', 590)], open: [], siteId: 5, channels: [] }, at(600), 300_000);
+    const links = planCauseLinks(changes, [outage(1n, ['eu-1']), outage(2n, ['us-1', 'eu-1']), outage(3n, ['ap-1']), outage(4n, [])], at(600));
+    expect(links.map((l) => [l.on.uuid, l.cause, l.audit.metadata, l.at])).toEqual([
+      ['event-1', { opened: 'runner:eu-1' }, { reason: 'runner_offline', runner: 'eu-1' }, at(600)],
+      ['event-2', { opened: 'runner:eu-1' }, { reason: 'runner_offline', runner: 'eu-1' }, at(600)],
+    ]);
+  });
+
+  it('links nothing when no runner_offline opens (a close, or nothing at all)', () => {
+    const open = { ...openEvent('down', at(0)), eventType: 'runner_offline' as const, severity: 'warning' as const, checkId: null, location: 'eu-1' };
+    const closes = planRunnerSweep({ runners: [runner('eu-1', 590)], open: [open], siteId: 5, channels: [] }, at(600), 300_000);
+    expect(planCauseLinks(closes, [outage(1n, ['eu-1'])], at(600))).toEqual([]);
   });
 });

@@ -1,7 +1,8 @@
+import { runnerIsStale } from '@vigil/contracts';
 import type { NotificationChannel, Runner, SiteEvent } from '@vigil/db';
 import { closeEvent, decideRunner, isMutation, type Transition } from '@vigil/lifecycle';
 import type { SiteFacts, SiteProjection } from './load-sites';
-import type { EventChange, SiteStatusUpdate, Step } from './plan';
+import type { CauseLink, EventChange, SiteStatusUpdate, Step } from './plan';
 import { recipients, toEventState } from './plan-check';
 import { projectSites } from './status-projection';
 
@@ -71,6 +72,14 @@ export function planRetiredSite(sites: SiteFacts, check: RetiredCheck, at: Date)
 /** The site runner events belong to (an event needs a site; a runner serves many). Made when first needed. */
 export const RUNNERS_SITE = { slug: 'vigil-runners', name: 'Vigil runners' } as const;
 
+/** An open outage (no cause named yet) and the locations it relies on: failing, or whose last result failed. */
+export interface RelyingOutage {
+  readonly id: bigint;
+  readonly uuid: string;
+  readonly check: string;
+  readonly locations: readonly string[];
+}
+
 /** What a sweep of the runners needs, loaded under its lock. */
 export interface RunnerSweepContext {
   readonly runners: readonly Pick<Runner, 'slug' | 'createdAt' | 'lastSeenAt' | 'revokedAt'>[];
@@ -83,11 +92,11 @@ export interface RunnerSweepContext {
 }
 
 /**
- * The runners' plan (pure): `runner_offline` opens for each runner silent longer than
- * `offlineAfterMs` (no poll, no report) and closes as `recovered` once it is heard from again; a
- * revoked runner's event closes as `manual`.
+ * The runners' plan (pure): `runner_offline` opens for each stale runner (`runnerIsStale`: nothing
+ * heard for longer than `staleAfterMs`, the rule the runners API shows) and closes as `recovered`
+ * once it is heard from again; a revoked runner's event closes as `manual`.
  */
-export function planRunnerSweep(ctx: RunnerSweepContext, at: Date, offlineAfterMs: number): EventChange[] {
+export function planRunnerSweep(ctx: RunnerSweepContext, at: Date, staleAfterMs: number): EventChange[] {
   const openBySlug = new Map(ctx.open.map((event) => [event.location ?? '', event]));
   const siteId = ctx.siteId;
   const channels = ctx.channels.filter((c) => c.siteIds.length === 0 || (siteId !== null && c.siteIds.includes(siteId)));
@@ -101,7 +110,7 @@ export function planRunnerSweep(ctx: RunnerSweepContext, at: Date, offlineAfterM
         ? event === null
           ? { kind: 'none', notification: null }
           : closeEvent(toEventState(event), 'manual', now)
-        : decideRunner(event === null ? null : toEventState(event), silentMs > offlineAfterMs, now);
+        : decideRunner(event === null ? null : toEventState(event), runnerIsStale(runner, at.getTime(), staleAfterMs), now);
     if (!isMutation(transition)) return [];
     const facts = { runner: runner.slug, last_seen_at: runner.lastSeenAt?.toISOString() ?? null, silent_s: Math.round(silentMs / 1000) };
     const written =
@@ -119,11 +128,40 @@ export function planRunnerSweep(ctx: RunnerSweepContext, at: Date, offlineAfterM
         location: runner.slug,
         causeEventId: null,
         on: event === null ? null : { id: event.id, uuid: event.uuid },
-        key: null,
+        // Named, so that the outages relying on the runner can be linked to it in the same plan.
+        key: transition.kind === 'open' ? `runner:${runner.slug}` : null,
         audit: { source: 'system', metadata: facts },
         notify: recipients(channels, transition),
         log: { fields: facts, written, skipped: `read-only: runner event ${transition.kind} skipped` },
       },
     ];
+  });
+}
+
+/**
+ * The outages already open when a runner they rely on goes offline (pure): each is linked to the
+ * runner_offline event the sweep opens (`cause_linked`, state and severity unchanged). An outage
+ * relying on several runners that go offline at once is linked to the first; one that names a
+ * cause already is not in `relying`.
+ */
+export function planCauseLinks(changes: readonly EventChange[], relying: readonly RelyingOutage[], at: Date): CauseLink[] {
+  const linked = new Set<bigint>();
+  return changes.flatMap((change): CauseLink[] => {
+    const runner = change.location;
+    if (change.mutation.kind !== 'open' || change.key === null || runner === null) return [];
+    return relying
+      .filter((outage) => outage.locations.includes(runner) && !linked.has(outage.id))
+      .map((outage): CauseLink => {
+        linked.add(outage.id);
+        const fields = { check: outage.check, runner };
+        return {
+          kind: 'cause_link',
+          on: { id: outage.id, uuid: outage.uuid },
+          cause: { opened: change.key as string },
+          at,
+          audit: { source: 'system', metadata: { reason: 'runner_offline', runner } },
+          log: { fields, written: { level: 'info', message: `outage linked to its cause: runner ${runner} is offline` }, skipped: 'read-only: cause link skipped' },
+        };
+      });
   });
 }

@@ -62,6 +62,22 @@ export interface EventChange {
   readonly log: StepLog;
 }
 
+/**
+ * Name the cause of an open event after the fact (`cause_event_id`, only if it has none), with a
+ * `cause_linked` audit row: state and severity stay, nobody is notified. An outage relying on a
+ * location whose runner_offline opens now.
+ */
+export interface CauseLink {
+  readonly kind: 'cause_link';
+  /** The open event that gets its cause. */
+  readonly on: { readonly id: bigint; readonly uuid: string };
+  /** The cause: an event this plan opens (or a loaded one). */
+  readonly cause: EventRef;
+  readonly at: Date;
+  readonly audit: Audit;
+  readonly log: StepLog;
+}
+
 /** Not a write: an opening that did not happen and why (invariant 9), or a result that was not counted. */
 export interface Note {
   readonly kind: 'note';
@@ -112,7 +128,7 @@ export interface ResultsEvaluated {
   readonly resultIds: readonly bigint[];
 }
 
-export type Step = EventChange | Note | StrikesUpdate | CheckStatusUpdate | SiteStatusUpdate | ResultsEvaluated;
+export type Step = EventChange | CauseLink | Note | StrikesUpdate | CheckStatusUpdate | SiteStatusUpdate | ResultsEvaluated;
 
 /**
  * The writes one step of the evaluator calls for, in order: event changes and notes first, each

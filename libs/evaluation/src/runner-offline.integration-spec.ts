@@ -20,7 +20,7 @@ describe.each(testDatabaseKinds())('runners that stop reporting, on %s', (kind) 
     await prisma.runner.create({ data: { slug: 'eu-1', name: 'eu-1', publicKey: 'k1', keyId: 'kid-eu-1', lastSeenAt: minutes(0) } });
     await prisma.runner.create({ data: { slug: 'us-1', name: 'us-1', publicKey: 'k2', keyId: 'kid-us-1', lastSeenAt: minutes(9) } });
     const channel = await prisma.notificationChannel.create({ data: { name: 'everyone', type: 'webhook' } });
-    const sweep = (at: Date, readOnly = false) => sweepRunners(database.db, { readOnly, logger: log.logger, offlineAfterMs: 5 * 60_000, now: () => at });
+    const sweep = (at: Date, readOnly = false) => sweepRunners(database.db, { readOnly, logger: log.logger, staleAfterMs: 5 * 60_000, now: () => at });
 
     expect(await sweep(minutes(4))).toEqual({ opened: 0, closed: 0 });
     expect(await prisma.site.count({ where: { slug: RUNNERS_SITE.slug } })).toBe(0);
@@ -50,7 +50,7 @@ describe.each(testDatabaseKinds())('runners that stop reporting, on %s', (kind) 
     const { prisma } = database.db;
     const { logger } = createCapturedLogger();
     await prisma.runner.create({ data: { slug: 'ap-1', name: 'ap-1', publicKey: 'k3', keyId: 'kid-ap-1', lastSeenAt: minutes(0) } });
-    const sweep = (at: Date) => sweepRunners(database.db, { readOnly: false, logger, offlineAfterMs: 5 * 60_000, now: () => at });
+    const sweep = (at: Date) => sweepRunners(database.db, { readOnly: false, logger, staleAfterMs: 5 * 60_000, now: () => at });
     await prisma.runner.updateMany({ where: { slug: { not: 'ap-1' } }, data: { lastSeenAt: minutes(30) } });
     expect(await sweep(minutes(30))).toEqual({ opened: 1, closed: 0 });
     await prisma.runner.update({ where: { slug: 'ap-1' }, data: { revokedAt: minutes(31) } });
@@ -73,12 +73,12 @@ describe.each(testDatabaseKinds())('an outage opened from an offline runner’s 
     const { prisma } = database.db;
     const { logger } = createCapturedLogger();
     await prisma.runner.create({ data: { slug: 'eu-1', name: 'eu-1', publicKey: 'k', keyId: 'kid-eu-1', lastSeenAt: minutes(0) } });
-    await sweepRunners(database.db, { readOnly: false, logger, offlineAfterMs: 5 * 60_000, now: () => minutes(10) });
+    await sweepRunners(database.db, { readOnly: false, logger, staleAfterMs: 5 * 60_000, now: () => minutes(10) });
     const offline = await prisma.siteEvent.findFirstOrThrow({ where: { eventType: 'runner_offline', location: 'eu-1', endedAt: null } });
 
     // The runner's spool is replayed: failures it saw while it could reach nothing.
     const { site, check } = await seedCheck(prisma);
-    await insertResults(prisma, check, site.id, minutes(5).getTime(), round(0, false, true, true));
+    await insertResults(prisma, check, site.id, minutes(5).getTime(), [...round(0, true, true, true), ...round(60, false, true, true)]);
     await evaluatePending(database.db, { maxChecks: 10, readOnly: false, logger });
     const [outage] = await prisma.siteEvent.findMany({ where: { checkId: check.id } });
     expect([outage?.eventType, outage?.causeEventId]).toEqual(['seems_down', offline.id]);
@@ -89,5 +89,84 @@ describe.each(testDatabaseKinds())('an outage opened from an offline runner’s 
     await evaluatePending(database.db, { maxChecks: 10, readOnly: false, logger });
     const [unrelated] = await prisma.siteEvent.findMany({ where: { checkId: other.check.id } });
     expect([unrelated?.eventType, unrelated?.causeEventId]).toEqual(['seems_down', null]);
+  });
+});
+
+describe.each(testDatabaseKinds())('an outage from a runner’s late results, its offline event closed first, on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database.dispose());
+
+  it('still names the runner_offline event whose spell the results were taken in, in the event and its opening transition', async () => {
+    const { prisma } = database.db;
+    const { logger } = createCapturedLogger();
+    const sweep = (at: Date) => sweepRunners(database.db, { readOnly: false, logger, staleAfterMs: 5 * 60_000, now: () => at });
+    await prisma.runner.create({ data: { slug: 'us-1', name: 'us-1', publicKey: 'k', keyId: 'kid-us-1', lastSeenAt: minutes(0) } });
+    expect(await sweep(minutes(10))).toEqual({ opened: 1, closed: 0 });
+    // Back at minute 12: heard from, and the sweep closes its event before its spool is evaluated.
+    await prisma.runner.update({ where: { slug: 'us-1' }, data: { lastSeenAt: minutes(12) } });
+    expect(await sweep(minutes(12))).toEqual({ opened: 0, closed: 1 });
+    const offline = await prisma.siteEvent.findFirstOrThrow({ where: { eventType: 'runner_offline', location: 'us-1' } });
+    expect(offline.resolutionReason).toBe('recovered');
+
+    // Failures it took at minute 3, while it could reach nobody, replayed from its spool.
+    const { site, check } = await seedCheck(prisma);
+    await insertResults(prisma, check, site.id, minutes(3).getTime(), round(0, true, false, true));
+    await evaluatePending(database.db, { maxChecks: 10, readOnly: false, logger });
+    const outage = await prisma.siteEvent.findFirstOrThrow({ where: { checkId: check.id }, include: { transitions: true } });
+    expect([outage.eventType, outage.causeEventId]).toEqual(['seems_down', offline.id]);
+    expect(outage.transitions.map((t) => [t.reason, (t.metadata as { cause_event?: string }).cause_event])).toEqual([['opened', offline.uuid]]);
+
+    // A failure it took after it was back owes nothing to that spell.
+    const later = await seedCheck(prisma);
+    await insertResults(prisma, later.check, later.site.id, minutes(13).getTime(), round(0, true, false, true));
+    await evaluatePending(database.db, { maxChecks: 10, readOnly: false, logger });
+    const unrelated = await prisma.siteEvent.findFirstOrThrow({ where: { checkId: later.check.id } });
+    expect([unrelated.eventType, unrelated.causeEventId]).toEqual(['seems_down', null]);
+  });
+});
+
+describe.each(testDatabaseKinds())('an outage already open when a runner it relies on goes offline, on %s', (kind) => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+  });
+  afterAll(() => database.dispose());
+
+  it('links it to the runner_offline event with a cause_linked transition, state and severity unchanged', async () => {
+    const { prisma } = database.db;
+    const log = createCapturedLogger();
+    const sweep = (at: Date, readOnly = false) => sweepRunners(database.db, { readOnly, logger: log.logger, staleAfterMs: 5 * 60_000, now: () => at });
+    for (const slug of ['eu-1', 'us-1', 'ap-1']) {
+      await prisma.runner.create({ data: { slug, name: slug, publicKey: `k-${slug}`, keyId: `kid-${slug}`, lastSeenAt: minutes(20) } });
+    }
+    // ap-1 fails (a suspicion relying on it); the other check fails at us-1 only.
+    const { site, check } = await seedCheck(prisma);
+    await insertResults(prisma, check, site.id, minutes(1).getTime(), round(0, true, true, false));
+    const other = await seedCheck(prisma);
+    await insertResults(prisma, other.check, other.site.id, minutes(1).getTime(), round(0, true, false, true));
+    await evaluatePending(database.db, { maxChecks: 10, readOnly: false, logger: log.logger });
+    const suspected = await prisma.siteEvent.findFirstOrThrow({ where: { checkId: check.id } });
+    expect([suspected.eventType, suspected.causeEventId]).toEqual(['seems_down', null]);
+
+    // ap-1 then goes quiet; read-only mode only says what it would link.
+    await prisma.runner.updateMany({ where: { slug: { not: 'ap-1' } }, data: { lastSeenAt: minutes(30) } });
+    expect(await sweep(minutes(30), true)).toEqual({ opened: 0, closed: 0 });
+    expect(log.lines().some((line) => line.includes('read-only: cause link skipped') && line.includes(suspected.uuid))).toBe(true);
+    expect((await prisma.siteEvent.findUniqueOrThrow({ where: { id: suspected.id } })).causeEventId).toBeNull();
+
+    expect(await sweep(minutes(30))).toEqual({ opened: 1, closed: 0 });
+    const offline = await prisma.siteEvent.findFirstOrThrow({ where: { eventType: 'runner_offline', location: 'ap-1' } });
+    const linked = await prisma.siteEvent.findUniqueOrThrow({ where: { id: suspected.id }, include: { transitions: { orderBy: { id: 'asc' } } } });
+    expect([linked.eventType, linked.severity, linked.endedAt, linked.causeEventId]).toEqual(['seems_down', 'low', null, offline.id]);
+    expect(linked.transitions.map((t) => [t.reason, t.stateBefore, t.stateAfter, t.severityBefore, t.severityAfter, t.source, t.at])).toEqual([
+      ['opened', null, 'seems_down', null, 'low', 'location:ap-1', linked.startedAt],
+      ['cause_linked', 'seems_down', 'seems_down', 'low', 'low', 'system', minutes(30)],
+    ]);
+    expect(linked.transitions[1]?.metadata).toEqual({ reason: 'runner_offline', runner: 'ap-1', cause_event: offline.uuid });
+    const unrelated = await prisma.siteEvent.findFirstOrThrow({ where: { checkId: other.check.id } });
+    expect(unrelated.causeEventId).toBeNull();
   });
 });

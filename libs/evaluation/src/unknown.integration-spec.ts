@@ -56,7 +56,7 @@ describe.each(testDatabaseKinds())('unknown: a first-class verdict, on %s', (kin
     expect(await prisma.siteEvent.count({ where: { checkId: check.id } })).toBe(0);
 
     // eu-1's runner is offline; us-1 simply went silent.
-    await sweepRunners(database.db, { readOnly: false, logger: log.logger, offlineAfterMs: 60_000, now: () => seconds(freshS + 2) });
+    await sweepRunners(database.db, { readOnly: false, logger: log.logger, staleAfterMs: 60_000, now: () => seconds(freshS + 2) });
     const offline = await prisma.siteEvent.findFirstOrThrow({ where: { eventType: 'runner_offline', location: 'eu-1', endedAt: null } });
 
     // Read-only mode logs the spell it would open and writes nothing.

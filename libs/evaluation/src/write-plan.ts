@@ -1,6 +1,7 @@
 import { OUTBOX_CHANNEL, Prisma, type SiteEvent, type VigilTransaction } from '@vigil/db';
 import { logNote, type EventUuid } from './log-plan';
 import type {
+  CauseLink,
   CheckStatusUpdate,
   EvaluationLogger,
   EventChange,
@@ -70,6 +71,25 @@ export async function writeMutation(tx: VigilTransaction, siteId: number, change
     WHERE (SELECT count(*) FROM woken) >= 0`;
   if (row === undefined) throw new Error(`cannot ${t.kind} event ${onId ?? ''}: it is not open`);
   return row;
+}
+
+/**
+ * Links an open event to its cause, if it has none yet, with its `cause_linked` audit row (state
+ * and severity as they are) in one statement. False when the event had closed or had a cause.
+ */
+async function writeCauseLink(tx: VigilTransaction, step: CauseLink, cause: SiteEvent): Promise<boolean> {
+  const metadata = JSON.stringify({ ...step.audit.metadata, cause_event: cause.uuid });
+  const rows = await tx.$queryRaw<{ id: bigint }[]>`
+    WITH ev AS (
+      UPDATE site_events SET cause_event_id = ${String(cause.id)}::bigint
+      WHERE id = ${String(step.on.id)}::bigint AND ended_at IS NULL AND cause_event_id IS NULL
+      RETURNING id, site_id, event_type, severity
+    )
+    INSERT INTO event_transitions (event_id, site_id, state_before, state_after, severity_before, severity_after, reason, source, metadata, at)
+    SELECT ev.id, ev.site_id, ev.event_type, ev.event_type, ev.severity, ev.severity, 'cause_linked'::transition_reason, ${step.audit.source},
+      ${metadata}::jsonb, ${step.at.toISOString()}::timestamptz
+    FROM ev RETURNING id`;
+  return rows.length > 0;
 }
 
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
@@ -160,6 +180,12 @@ export function databaseWriter(tx: VigilTransaction, options: DatabaseWriterOpti
       const events: EventChange[] = [];
       for (const step of plan) {
         if (step.kind === 'note') logNote(options.logger, step, uuidOf);
+        if (step.kind === 'cause_link') {
+          const cause = 'opened' in step.cause ? opened.get(step.cause.opened) : await tx.siteEvent.findUnique({ where: { id: step.cause.id } });
+          if (cause !== undefined && cause !== null && (await writeCauseLink(tx, step, cause)) && step.log.written !== undefined) {
+            options.logger[step.log.written.level](step.log.written.message, { ...step.log.fields, event: step.on.uuid, cause_event: cause.uuid });
+          }
+        }
         if (step.kind !== 'event') continue;
         const on = step.on === null ? null : 'id' in step.on ? step.on.id : (opened.get(step.on.opened)?.id ?? null);
         const event = await writeMutation(tx, await siteIdOf(step.site), step, on);
@@ -169,7 +195,7 @@ export function databaseWriter(tx: VigilTransaction, options: DatabaseWriterOpti
         if (written !== undefined) options.logger[written.level](written.message, { ...step.log.fields, event: event.uuid, ...written.fields });
       }
       const now = options.now().toISOString();
-      const of = <K extends Exclude<Plan[number]['kind'], 'event' | 'note'>>(kind: K) =>
+      const of = <K extends Exclude<Plan[number]['kind'], 'event' | 'note' | 'cause_link'>>(kind: K) =>
         plan.filter((step): step is Extract<Plan[number], { kind: K }> => step.kind === kind);
       await writeStrikes(tx, of('strikes'));
       await writeCheckStatuses(tx, of('check_status'), now);

@@ -1,6 +1,5 @@
 import {
   createQuorumPolicy,
-  evaluateQuorum,
   initialLocationState,
   recordResult,
   type LocationState,
@@ -8,7 +7,7 @@ import {
   type QuorumVerdict,
 } from '@vigil/quorum';
 import { closeEvent } from './close';
-import { decideOutage } from './outage';
+import { decideOutage, observeOutage, type OutageObservation } from './outage';
 import { replayTransitions } from './replay';
 import { createPrng, type Prng } from '@vigil/testing';
 import { foldTransition, isMutation, type LifecycleContext, type NotificationKind, type Transition, type TransitionRecord } from './transition';
@@ -84,9 +83,13 @@ function runSequence(seed: number, counts: Counts): void {
     if (rng.chance(0.04)) inMaintenance = !inMaintenance;
     const at = rng.int(0, n - 1);
     if (rng.chance(0.04)) silent[at] = !silent[at];
-    if (!silent[at]) states[at] = recordResult(policy, states[at], rng.chance(outage ? pFailDuringOutage : pFailWhileHealthy) ? 'failed' : 'ok', now);
+    let failed = false;
+    if (!silent[at]) {
+      failed = rng.chance(outage ? pFailDuringOutage : pFailWhileHealthy);
+      states[at] = recordResult(policy, states[at], failed ? 'failed' : 'ok', now);
+    }
 
-    const verdict: QuorumVerdict = Object.freeze(evaluateQuorum(policy, states, now));
+    const verdict: QuorumVerdict & OutageObservation = Object.freeze(observeOutage(policy, states, now, failed));
     check(verdict.failing + verdict.suspect + verdict.passing + verdict.stale === n, 'the verdict counts every location once');
     check((verdict.status === 'down') === verdict.failing >= verdict.required, 'down exactly when the failing locations reach the quorum');
     check(verdict.required >= 1 && verdict.required <= n, 'the quorum is between 1 and the locations');
@@ -114,8 +117,9 @@ function runSequence(seed: number, counts: Counts): void {
       check(t.at === now, 'a transition happens now');
       if (t.kind === 'open') {
         check(open === null, 'at most one open event per kind (invariant 5)');
+        check(verdict.newEvidence, 'only a failed result opens an event');
         check(t.event.startedAt === now && t.event.endedAt === null, 'an event starts open, now');
-        check(t.event.type === (verdict.status === 'down' ? 'down' : 'seems_down'), 'an event opens as what the verdict says');
+        check(t.event.type === (verdict.confirmedByFailures ? 'down' : 'seems_down'), 'an event opens as what the verdict says');
         check(t.event.severity === (t.event.type === 'down' ? 'high' : 'low'), 'seems_down is low, down is high');
         open = { event: t.event, records: [], notifications: [], startedAt: now };
         events.push(open);
@@ -123,7 +127,7 @@ function runSequence(seed: number, counts: Counts): void {
         check(open !== null && t.event.startedAt === open.startedAt, 'only an open event changes, and started_at never moves (invariant 2)');
         if (t.kind === 'upgrade') {
           check(t.stateBefore === 'seems_down' && t.stateAfter === 'down' && t.severityAfter === 'high', 'an upgrade confirms seems_down to down/high');
-          check(verdict.status === 'down', 'only the quorum confirms');
+          check(verdict.status === 'down' && verdict.confirmedByFailures, 'only the quorum of failures confirms');
         } else {
           check(RESOLUTION_REASONS.includes(t.reason), 'every close has a resolution reason');
           check(t.event.endedAt === now && t.event.resolutionReason === t.reason, 'a close sets ended_at and the reason together');
@@ -157,9 +161,10 @@ function runSequence(seed: number, counts: Counts): void {
     }
 
     // Completeness: the decision did what the verdict asked, unless it had a reason not to.
-    if (!inMaintenance && t.kind !== 'close') {
-      if (verdict.status === 'down') check(open !== null && open.event.type === 'down', 'a confirmed verdict leaves a down event open');
-      if (verdict.status === 'seems_down') check(open !== null, 'a failing location leaves an event open');
+    // (A pass opens nothing: a suspicion left by a recovered outage waits for its next failure.)
+    if (!inMaintenance && t.kind !== 'close' && (verdict.newEvidence || before !== null)) {
+      if (verdict.status === 'down' && verdict.confirmedByFailures) check(open !== null && open.event.type === 'down', 'a confirmed verdict leaves a down event open');
+      if (verdict.status === 'seems_down' || verdict.status === 'down') check(open !== null, 'a failing location leaves an event open');
       if (verdict.status === 'up') check(open === null || open.event.type === 'down', 'all passing closes a suspicion');
     }
     if (inMaintenance) check(open === null, 'no event stays open in maintenance');

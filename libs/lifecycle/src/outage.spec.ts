@@ -1,12 +1,16 @@
-import { createQuorumPolicy, evaluateQuorum, initialLocationState, recordResult, type CheckStatus, type LocationState } from '@vigil/quorum';
+import { createQuorumPolicy, initialLocationState, recordResult, type CheckStatus, type LocationState } from '@vigil/quorum';
 import { LifecycleError } from './errors';
-import { decideOutage, type OutageObservation } from './outage';
+import { decideOutage, observeOutage, type OutageObservation } from './outage';
 import { foldTransition, type LifecycleContext, type Transition } from './transition';
 import type { EventState } from './types';
 
 const T0 = 1_700_000_000_000;
 const ctx = (patch: Partial<LifecycleContext> = {}): LifecycleContext => ({ now: T0 + 60_000, inMaintenance: false, ...patch });
-const verdict = (status: CheckStatus, belowQuorum = status === 'up' || status === 'seems_down'): OutageObservation => ({ status, belowQuorum });
+const verdict = (
+  status: CheckStatus,
+  belowQuorum = status === 'up' || status === 'seems_down',
+  newEvidence = status === 'seems_down' || status === 'down',
+): OutageObservation => ({ status, belowQuorum, newEvidence, confirmedByFailures: status === 'down' });
 const open = (type: 'seems_down' | 'down'): EventState => ({
   type,
   severity: type === 'down' ? 'high' : 'low',
@@ -43,6 +47,10 @@ describe('decideOutage without an open event', () => {
 
   it.each(['up', 'unknown'] as const)('does nothing when the verdict is %s', (status) => {
     expect(decideOutage(null, verdict(status), ctx())).toEqual({ kind: 'none', notification: null });
+  });
+
+  it.each(['seems_down', 'down'] as const)('opens nothing on a pass, an inconclusive result or a sweep, even when the verdict is %s', (status) => {
+    expect(decideOutage(null, verdict(status, status === 'seems_down', false), ctx())).toEqual({ kind: 'none', notification: null });
   });
 });
 
@@ -178,7 +186,7 @@ describe('an outage seen from three locations with a 66% quorum', () => {
   function report(location: string, ok: boolean, patch: Partial<LifecycleContext> = {}): Transition {
     now += 10_000;
     states[location] = recordResult(policy, states[location], ok ? 'ok' : 'failed', now);
-    const t = decideOutage(event, evaluateQuorum(policy, Object.values(states), now), { now, inMaintenance: false, ...patch });
+    const t = decideOutage(event, observeOutage(policy, Object.values(states), now, !ok), { now, inMaintenance: false, ...patch });
     event = foldTransition(event, t);
     return t;
   }
@@ -227,5 +235,45 @@ describe('an outage seen from three locations with a 66% quorum', () => {
     }
     expect(event).toBeNull();
     expect(report('us-1', false)).toMatchObject({ kind: 'open', stateAfter: 'down', notification: 'outage_confirmed' });
+  });
+});
+
+describe('a confirmed outage recovering while one location still carries its failing mark', () => {
+  // Three locations, 2 confirm; one failure makes a location failing, one pass clears it.
+  const policy = createQuorumPolicy({ locations: ['us-1', 'eu-1', 'ap-1'], failingThreshold: 1, passingThreshold: 1, failingLocationsThreshold: 2, staleAfterMs: 5 * 60_000 });
+  let states: Record<string, LocationState>;
+  let event: EventState | null;
+
+  /** One result, `ms` after T0, through the quorum and the lifecycle as the evaluator drives them. */
+  function report(location: string, ok: boolean, ms: number): Transition {
+    states[location] = recordResult(policy, states[location], ok ? 'ok' : 'failed', T0 + ms);
+    const t = decideOutage(event, observeOutage(policy, Object.values(states), T0 + ms, !ok), { now: T0 + ms, inMaintenance: false });
+    event = foldTransition(event, t);
+    return t;
+  }
+
+  beforeEach(() => {
+    states = Object.fromEntries(policy.locations.map((l) => [l, initialLocationState(l)]));
+    event = null;
+    report('us-1', false, 0);
+    report('eu-1', false, 1);
+    report('ap-1', true, 2);
+    expect(event).toMatchObject({ type: 'down' });
+  });
+
+  it('recovers once, and the passes of the same round open no seems_down blip after it', () => {
+    expect(report('us-1', true, 60_000)).toMatchObject({ kind: 'close', reason: 'recovered' });
+    // eu-1 still carries its failing mark: the verdict says seems_down, but a pass is no evidence of an outage.
+    expect(report('ap-1', true, 60_001)).toEqual({ kind: 'none', notification: null });
+    expect(report('eu-1', true, 60_002)).toEqual({ kind: 'none', notification: null });
+    expect(event).toBeNull();
+  });
+
+  it('opens a new suspicion when the location that still fails reports another failure', () => {
+    expect(report('us-1', true, 60_000)).toMatchObject({ kind: 'close', reason: 'recovered' });
+    expect(report('eu-1', false, 60_001)).toMatchObject({ kind: 'open', stateAfter: 'seems_down' });
+    // It lasts until that location passes: a probe later, not the same round.
+    expect(report('ap-1', true, 60_002).kind).toBe('suppress');
+    expect(report('eu-1', true, 120_001)).toMatchObject({ kind: 'close', reason: 'false_alarm' });
   });
 });

@@ -1,12 +1,11 @@
 import {
-  evaluateQuorum,
   createQuorumPolicy,
   initialLocationState,
   recordResult,
   type LocationState,
   type QuorumPolicy,
 } from '@vigil/quorum';
-import { decideOutage, foldTransition, type EventState } from '@vigil/lifecycle';
+import { decideOutage, foldTransition, observeOutage, type EventState } from '@vigil/lifecycle';
 import { createRunnerSigner, createRunnerVerifier, generateRunnerKeyPair, type RunnerKeyRecord } from '@vigil/runner-auth';
 import { formatRate, measureAsync, measureBatches, parseOptions, type MeasureOptions } from './measure';
 
@@ -56,9 +55,10 @@ function benchEvaluations(options: MeasureOptions): { perSecond: number; mutatio
       const loc = (i >>> 10) % 3;
       ctx.now += 20;
       const checkStates = states[check];
-      checkStates[loc] = recordResult(policy, checkStates[loc], ok[i & (RESULTS - 1)] === 1 ? 'ok' : 'failed', ctx.now);
+      const passed = ok[i & (RESULTS - 1)] === 1;
+      checkStates[loc] = recordResult(policy, checkStates[loc], passed ? 'ok' : 'failed', ctx.now);
       const event = events[check];
-      const t = decideOutage(event, evaluateQuorum(policy, checkStates, ctx.now), ctx);
+      const t = decideOutage(event, observeOutage(policy, checkStates, ctx.now, !passed), ctx);
       if (t.kind === 'open' || t.kind === 'upgrade' || t.kind === 'close') {
         mutations++;
         events[check] = foldTransition(event, t);

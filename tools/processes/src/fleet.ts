@@ -25,9 +25,7 @@ export interface FleetOptions {
   readonly runners: readonly string[];
   /** VIGIL_POLL_INTERVAL_MS of every runner (default: the runner's own, 1 s). */
   readonly pollIntervalMs?: number;
-  /** VIGIL_RUNNER_OFFLINE_AFTER_S of the evaluator (default: its own, 300 s). */
-  readonly runnerOfflineAfterS?: number;
-  /** VIGIL_RUNNER_STALE_AFTER_S of every controller (default: their own, 120 s). */
+  /** VIGIL_RUNNER_STALE_AFTER_S of every controller and the evaluator (default: their own, 120 s). */
   readonly runnerStaleAfterS?: number;
   /** Where the runners poll, given the controllers (a proxy in front of them, say); the first controller by default. */
   readonly runnerControllerUrl?: (controllers: readonly ControllerService[]) => string | Promise<string>;
@@ -84,8 +82,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   try {
     // One admin key for all, so that the instances start together: whichever is first seeds it, the others skip the duplicate.
     // No check here names the built-in @controller location: its probing would only add load.
-    const vars: Record<string, string> = { VIGIL_CONTROLLER_PROBES: 'off' };
-    if (options.runnerStaleAfterS !== undefined) vars.VIGIL_RUNNER_STALE_AFTER_S = String(options.runnerStaleAfterS);
+    const stale: Record<string, string> = options.runnerStaleAfterS === undefined ? {} : { VIGIL_RUNNER_STALE_AFTER_S: String(options.runnerStaleAfterS) };
+    const vars: Record<string, string> = { VIGIL_CONTROLLER_PROBES: 'off', ...stale };
     const controllerOptions = { ...logs, vars, adminKey: newAdminKey() };
     const controllers = await Promise.all(
       Array.from({ length: options.controllers ?? 1 }, (_, i) => track(startController(root, databaseUrl, { ...controllerOptions, name: `controller ${i + 1}` }))),
@@ -101,7 +99,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
 
     const evaluatorOptions: ServiceOptions = {
       ...logs,
-      vars: options.runnerOfflineAfterS === undefined ? {} : { VIGIL_RUNNER_OFFLINE_AFTER_S: String(options.runnerOfflineAfterS) },
+      vars: stale,
     };
     const runnerProcess = (identity: RunnerIdentity) => {
       const dataDir = join(workDir, identity.slug);

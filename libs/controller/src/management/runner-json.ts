@@ -1,10 +1,5 @@
-import { type ResponseOf, type getRunner, type createRunner } from '@vigil/contracts';
+import { type ResponseOf, type getRunner, type createRunner, runnerIsStale } from '@vigil/contracts';
 import type { Runner } from '@vigil/db';
-
-/** Never seen, or silent for longer than `staleAfterMs` (longer than a runner's polls ever are). */
-export function isRunnerStale(lastSeenAt: Date | null, nowMs: number, staleAfterMs: number): boolean {
-  return lastSeenAt === null || nowMs - lastSeenAt.getTime() > staleAfterMs;
-}
 
 export function runnerJson(runner: Runner, nowMs: number, staleAfterMs: number): ResponseOf<typeof getRunner> {
   return {
@@ -14,7 +9,7 @@ export function runnerJson(runner: Runner, nowMs: number, staleAfterMs: number):
     kid: runner.keyId,
     created_at: runner.createdAt.toISOString(),
     last_seen_at: runner.lastSeenAt?.toISOString() ?? null,
-    stale: isRunnerStale(runner.lastSeenAt, nowMs, staleAfterMs),
+    stale: runnerIsStale(runner, nowMs, staleAfterMs),
     revoked_at: runner.revokedAt?.toISOString() ?? null,
     connectivity: runner.connectivity,
     connectivity_changed_at: runner.connectivityChangedAt?.toISOString() ?? null,
