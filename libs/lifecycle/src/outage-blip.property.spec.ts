@@ -78,13 +78,15 @@ function runSequence(seed: number, seen: Record<string, number>): void {
       const span = `a ${t.stateBefore ?? t.stateAfter} event opened at +${t.event.startedAt - T0} ms`;
       // A suspicion ends only once the location that raised it has probed again (or gone quiet).
       if (t.reason === 'false_alarm' && t.at - t.event.startedAt < probeMs) fail(`${span} closed as a false alarm ${t.at - t.event.startedAt} ms later`);
+      // Recovery is proven by passes: a failed probe never closes an outage as recovered.
+      if (t.reason === 'recovered' && !probe.ok) fail(`${span} recovered on a failed probe of loc-${probe.location}`);
     }
     event = foldTransition(event, t);
   }
 }
 
 describe('outage events over random sequences of probes from several locations', () => {
-  it(`closes a suspicion no sooner than the next probe of the location that raised it (${SEQUENCES} seeded sequences)`, () => {
+  it(`closes a suspicion no sooner than the next probe of the location that raised it, and an outage never on a failure (${SEQUENCES} seeded sequences)`, () => {
     const seen: Record<string, number> = {};
     for (let seed = 1; seed <= SEQUENCES; seed++) runSequence(seed, seen);
     // The sequences must recover confirmed outages and close suspicions, or the property proves little.

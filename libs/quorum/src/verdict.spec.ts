@@ -78,6 +78,12 @@ describe('evaluateQuorum', () => {
     expect(v.belowQuorum).toBe(false);
   });
 
+  it('does not take a fresh failure below the threshold as proof of recovery: a confirmed outage is not below the quorum', () => {
+    // A location back from silence whose first result fails is suspect, not passing.
+    expect(verdict(['failing', 'suspect', 'passing'])).toMatchObject({ status: 'seems_down', failing: 1, suspect: 1, belowQuorum: false });
+    expect(verdict(['passing', 'suspect', 'passing'])).toMatchObject({ status: 'seems_down', suspect: 1, belowQuorum: true });
+  });
+
   it('counts assigned locations without a state as stale', () => {
     const v = evaluateQuorum(policyFor(LOCS, 2), [stateOf('us-1', 'passing')], NOW);
     expect(v).toMatchObject({ status: 'unknown', passing: 1, stale: 2, quorumReachable: false });
@@ -151,7 +157,7 @@ describe('evaluateQuorum', () => {
             expect(v.status === 'unknown').toBe(3 - v.stale < threshold);
             expect(v.status === 'up').toBe(v.failing + v.suspect === 0 && v.passing >= threshold);
             expect(v.quorumReachable).toBe(3 - v.stale >= threshold);
-            expect(v.belowQuorum).toBe(v.failing + v.stale < threshold);
+            expect(v.belowQuorum).toBe(v.failing + v.suspect + v.stale < threshold);
           }
   });
 });

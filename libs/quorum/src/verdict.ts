@@ -28,8 +28,9 @@ export interface QuorumVerdict {
   /** `locations - stale >= required`: enough fresh, conclusive locations for a verdict; `unknown` exactly when false. */
   readonly quorumReachable: boolean;
   /**
-   * `failing + stale < required`: the quorum is not met even if every stale location were
-   * failing. A confirmed outage recovers only then: recovery is proven by passes, not by silence.
+   * `failing + suspect + stale < required`: the quorum is not met even if every location whose
+   * latest result failed, or that is stale, were failing. A confirmed outage recovers only then:
+   * recovery is proven by passes, not by silence nor by a fresh failure below the threshold.
    */
   readonly belowQuorum: boolean;
 }
@@ -68,6 +69,6 @@ export function evaluateQuorum(policy: QuorumPolicy, states: readonly LocationSt
     stale: locations - fresh,
     inconclusive,
     quorumReachable,
-    belowQuorum: failing + locations - fresh < required,
+    belowQuorum: failing + suspect + locations - fresh < required,
   };
 }
