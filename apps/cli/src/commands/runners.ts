@@ -105,8 +105,16 @@ export const runnersList: Command = {
     if (ctx.json) return ctx.printJson(runners);
     ctx.print(
       formatTable(
-        ['slug', 'name', 'last seen', 'stale', 'revoked'],
-        runners.map((runner) => [runner.slug, runner.name, formatTime(runner.last_seen_at, 'never'), yesNo(runner.stale), formatTime(runner.revoked_at, 'no')]),
+        ['slug', 'name', 'last seen', 'stale', 'connectivity', 'revoked'],
+        runners.map((runner) => [
+          runner.slug,
+          runner.name,
+          formatTime(runner.last_seen_at, 'never'),
+          yesNo(runner.stale),
+          // What its canaries last said of its own network; '-' before it first told.
+          runner.connectivity ?? '-',
+          formatTime(runner.revoked_at, 'no'),
+        ]),
       ),
     );
   },
