@@ -42,6 +42,7 @@ import {
   untilUp,
 } from './processes/monitoring';
 import { type RoundRobinProxy, startRoundRobinProxy } from './processes/round-robin-proxy';
+import { withLogs } from './support/with-logs';
 
 const INTERVAL_MS = INTERVAL_S * 1000;
 /**
@@ -57,15 +58,6 @@ const STALE_AFTER_S = 15;
  */
 const SILENCED = 'sa-1';
 const REPORT_PATH = '/api/runner/report';
-
-/** `error`, with the last lines of every process, so that a failure explains itself. */
-function withLogs(error: unknown, fleet: Fleet | undefined): Error {
-  const original = error instanceof Error ? error : new Error(String(error));
-  if (fleet === undefined) return original;
-  const exits = fleet.unexpectedExits();
-  const crashed = exits.length > 0 ? `\n\nprocesses that exited on their own:\n${exits.join('\n')}` : '';
-  return new Error(`${original.stack ?? original.message}${crashed}\n\nlast lines of each process:\n${fleet.logTails()}`, { cause: original });
-}
 
 describe('the balancer in front of the controllers', () => {
   const backends: Array<{ url: string; close(): Promise<void> }> = [];

@@ -21,18 +21,13 @@ import {
   workspaceRoot,
 } from '@vigil/processes';
 import { freshForMs } from '@vigil/quorum';
+import { withLogs } from './support/with-logs';
 import { eventually, eventsOf, INTERVAL_S, LOCATIONS, type MonitoredSite, monitoredSite, untilUp } from './processes/monitoring';
 
 /** Short, so that runner_offline opens (and becomes the spell's cause) well before the check's locations go stale. */
 const STALE_AFTER_S = 10;
 /** How often the evaluator sweeps for checks whose locations went quiet, at the most (its documented period). */
 const SWEEP_SLACK_MS = 10_000;
-
-function withLogs(error: unknown, fleet: Fleet | undefined): Error {
-  const original = error instanceof Error ? error : new Error(String(error));
-  if (fleet === undefined) return original;
-  return new Error(`${original.stack ?? original.message}\n\nlast lines of each process:\n${fleet.logTails()}`, { cause: original });
-}
 
 if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
   describe('a check whose locations go quiet, on PostgreSQL', () => {
