@@ -15,7 +15,7 @@ import { createProjectGraphAsync } from '@nx/devkit';
 import { createLockFile } from '@nx/js';
 import { build } from 'esbuild';
 import { builtinModules } from 'node:module';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -34,10 +34,12 @@ if (!existsSync(entry)) {
 const rootPackage = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const appPackage = JSON.parse(readFileSync(join(root, appDir, 'package.json'), 'utf8'));
 const versions = { ...rootPackage.devDependencies, ...rootPackage.dependencies };
-const outDir = join(root, 'dist', appDir);
+const finalDir = join(root, 'dist', appDir);
+// Built beside the output and swapped in at the end: a process running the previous build
+// (an e2e test while another builds the same app) never sees a half-written folder, and a
+// stale file from an earlier build (a renamed chunk, an old map) never ships.
+const outDir = `${finalDir}.build-${process.pid}`;
 const outfile = join(outDir, 'main.js');
-
-// A stale file from an earlier build (a renamed chunk, an old map) must not ship.
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
@@ -118,5 +120,25 @@ writeFileSync(join(outDir, 'package.json'), `${JSON.stringify(bundleManifest, nu
 // their versions and integrity, so the image cannot resolve a range to something newer.
 const graph = await createProjectGraphAsync({ exitOnError: true });
 writeFileSync(join(outDir, 'package-lock.json'), createLockFile(bundleManifest, graph, 'npm'));
-console.log(`build-app: ${relative(root, outfile)} (${Object.keys(dependencies).join(', ') || 'no dependencies'})`);
+swapInto(finalDir, outDir);
+console.log(`build-app: ${relative(root, join(finalDir, 'main.js'))} (${Object.keys(dependencies).join(', ') || 'no dependencies'})`);
 if (copied.length > 0) console.log(`build-app: assets ${copied.join(', ')}`);
+
+/** Moves `staged` to `target`, the previous build out of the way first; another build's swap may land in between. */
+function swapInto(target, staged) {
+  const previous = `${target}.old-${process.pid}`;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      renameSync(target, previous);
+    } catch (error) {
+      if (error.code !== 'ENOENT') throw error;
+    }
+    try {
+      renameSync(staged, target);
+      break;
+    } catch (error) {
+      if (!['ENOTEMPTY', 'EEXIST'].includes(error.code) || attempt === 5) throw error;
+    }
+  }
+  rmSync(previous, { recursive: true, force: true });
+}
