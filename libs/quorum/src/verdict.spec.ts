@@ -44,6 +44,7 @@ describe('evaluateQuorum', () => {
       locations: 3,
       required: 2,
       failing: 2,
+      failingOnFailure: 2,
       suspect: 0,
       passing: 1,
       stale: 0,
@@ -51,6 +52,15 @@ describe('evaluateQuorum', () => {
       quorumReachable: true,
       belowQuorum: false,
     });
+  });
+
+  it('tells the failing locations whose latest result failed from those passing their way back', () => {
+    const policy = createQuorumPolicy({ locations: ['a', 'b', 'c'], failingThreshold: 1, passingThreshold: 2, failingLocationsThreshold: 2, staleAfterMs: 60_000 });
+    const failed = (location: string) => recordResult(policy, initialLocationState(location), 'failed', NOW);
+    const back = recordResult(policy, failed('b'), 'ok', NOW);
+    expect(back.failing).toBe(true);
+    expect(evaluateQuorum(policy, [failed('a'), back, failed('c')], NOW)).toMatchObject({ failing: 3, failingOnFailure: 2 });
+    expect(evaluateQuorum(policy, [failed('a'), back], NOW)).toMatchObject({ status: 'down', failing: 2, failingOnFailure: 1 });
   });
 
   it('seems down when 1 of 3 locations fails at a 66% threshold', () => {

@@ -19,6 +19,8 @@ export interface QuorumVerdict {
   /** Failing locations that confirm an outage. */
   readonly required: number;
   readonly failing: number;
+  /** Of the failing locations, those whose latest result failed (not passing their way back yet). */
+  readonly failingOnFailure: number;
   readonly suspect: number;
   readonly passing: number;
   /** Locations without a fresh, conclusive result (never reported, silent, or inconclusive). */
@@ -42,6 +44,7 @@ export interface QuorumVerdict {
  */
 export function evaluateQuorum(policy: QuorumPolicy, states: readonly LocationState[], now: number): QuorumVerdict {
   let failing = 0;
+  let failingOnFailure = 0;
   let suspect = 0;
   let passing = 0;
   let inconclusive = 0;
@@ -50,8 +53,10 @@ export function evaluateQuorum(policy: QuorumPolicy, states: readonly LocationSt
     if (!policy.assigned.has(s.location)) continue;
     if (s.inconclusive) inconclusive++;
     if (!isFresh(policy, s, now)) continue;
-    if (s.failing) failing++;
-    else if (s.failingStrikes > 0) suspect++;
+    if (s.failing) {
+      failing++;
+      if (s.failingStrikes > 0) failingOnFailure++;
+    } else if (s.failingStrikes > 0) suspect++;
     else passing++;
   }
   const locations = policy.locations.length;
@@ -64,6 +69,7 @@ export function evaluateQuorum(policy: QuorumPolicy, states: readonly LocationSt
     locations,
     required,
     failing,
+    failingOnFailure,
     suspect,
     passing,
     stale: locations - fresh,
