@@ -1,5 +1,5 @@
 import { type Database, Prisma, type VigilTransaction, withTransaction } from '@vigil/db';
-import { QuorumConfigError } from '@vigil/quorum';
+import { FRESHNESS_GRACE_MS, QuorumConfigError } from '@vigil/quorum';
 import { loadSiteFacts } from './load-sites';
 import type { EvaluationLogger } from './plan';
 import { inMaintenanceAt } from './plan-check';
@@ -32,8 +32,9 @@ interface CandidateRow {
 
 /**
  * The checks time alone may have made unknown, with their location states, in one statement.
- * "Silent for two intervals" is a superset of "not fresh" (freshForMs is longer): the SQL only
- * narrows, the quorum decides. Checks with pending results are left to the evaluation, which
+ * The SQL counts fresh, conclusive locations by freshForMs's rule against the quorum's
+ * requiredLocations, so that a check with one silent location of three (a runner gone for good)
+ * is not read again every sweep; it only narrows, the quorum decides. Checks with pending results are left to the evaluation, which
  * decides with them; an open outage, certificate event or spell decides the status itself.
  */
 function readCandidates(db: Pick<VigilTransaction, '$queryRaw'>, at: Date, only?: number): Promise<CandidateRow[]> {
@@ -46,8 +47,16 @@ function readCandidates(db: Pick<VigilTransaction, '$queryRaw'>, at: Date, only?
     FROM checks c JOIN endpoints e ON e.id = c.endpoint_id JOIN sites s ON s.id = e.site_id
     WHERE c.enabled AND c.deleted_at IS NULL AND s.archived_at IS NULL AND c.status NOT IN ('unknown', 'paused')
       ${only === undefined ? Prisma.empty : Prisma.sql`AND c.id = ${only}`}
-      AND EXISTS (SELECT 1 FROM location_states ls WHERE ls.check_id = c.id
-        AND (ls.last_inconclusive OR ls.last_result_at IS NULL OR ls.last_result_at < ${at.toISOString()}::timestamptz - make_interval(secs => 2 * c.interval_s)))
+      AND (SELECT count(*) FILTER (WHERE NOT ls.last_inconclusive
+            AND ls.last_result_at >= ${at.toISOString()}::timestamptz - make_interval(secs => 2 * c.interval_s + c.timeout_ms / 1000.0 + ${FRESHNESS_GRACE_MS / 1000}::float8))
+          -- requiredLocations, in SQL; a threshold it cannot read keeps the check a candidate, so the sweep warns of it.
+          < CASE
+              WHEN c.failing_locations_threshold ~ '^[[:space:]]*[0-9]+[[:space:]]*$' THEN c.failing_locations_threshold::int
+              WHEN c.failing_locations_threshold ~ '^[[:space:]]*[0-9]+([.][0-9]+)?[[:space:]]*%[[:space:]]*$'
+                THEN LEAST(count(*), GREATEST(1, ceil(rtrim(btrim(c.failing_locations_threshold), '% ')::numeric * count(*) / 100 - 1e-9)))
+              ELSE count(*) + 1
+            END
+        FROM location_states ls WHERE ls.check_id = c.id)
       AND NOT EXISTS (SELECT 1 FROM site_events ev WHERE ev.check_id = c.id AND ev.ended_at IS NULL
         AND ev.event_type IN ('seems_down', 'down', 'cert_expiring', 'unknown'))
       AND NOT EXISTS (SELECT 1 FROM check_results r WHERE r.check_id = c.id AND r.evaluated_at IS NULL)
