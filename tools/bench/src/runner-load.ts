@@ -3,7 +3,7 @@
 // RSS is that phase's own. Prints one line `RESULT <PhaseFigures JSON>` at the end.
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createLogger } from '@vigil/logger';
 import { createHttpLink, createMemorySpool, runnerUserAgent, startRunnerAgent } from '@vigil/runner-agent';
 import { createRunnerSigner, generateRunnerKeyPair } from '@vigil/runner-auth';
@@ -122,12 +122,20 @@ function difference(last: Readonly<Record<string, number>>, first: Readonly<Reco
   return codes;
 }
 
-function figures(first: Mark, last: Mark, samples: { peakRss: number; peakInFlight: number; meanInFlight: number }): PhaseFigures {
+interface Samples {
+  peakRss: number;
+  peakInFlight: number;
+  meanInFlight: number;
+  loopDelayP99Ms: number;
+}
+
+function figures(first: Mark, last: Mark, samples: Samples): PhaseFigures {
   const localSeconds = (last.at - first.at) / 1000;
   const serverSeconds = (last.servers.at - first.servers.at) / 1000;
   const runnerCpu = ((last.cpuMicros - first.cpuMicros) / 1e6 / localSeconds) * 100;
   const serversCpu = ((last.servers.cpuMicros - first.servers.cpuMicros) / 1e6 / serverSeconds) * 100;
   const machineCpu = ((last.machineBusySeconds - first.machineBusySeconds) / localSeconds) * 100;
+  const cpuMs = (last.cpuMicros - first.cpuMicros) / 1000;
   const common = {
     peakRssBytes: samples.peakRss,
     peakInFlight: samples.peakInFlight,
@@ -135,19 +143,21 @@ function figures(first: Mark, last: Mark, samples: { peakRss: number; peakInFlig
     runnerCpu,
     serversCpu,
     otherCpu: Math.max(0, machineCpu - runnerCpu - serversCpu),
+    loopDelayP99Ms: samples.loopDelayP99Ms,
   };
+  const perCheck = (checks: number) => (checks > 0 ? cpuMs / checks : 0);
   if (first.local && last.local) {
     // Counted here, by this process's clock.
     const checks = last.local.checks - first.local.checks;
     const errorCodes = difference(Object.fromEntries(last.local.errorCodes), Object.fromEntries(first.local.errorCodes));
     const failed = Object.values(errorCodes).reduce((sum, n) => sum + n, 0);
-    return { checks, seconds: localSeconds, perSecond: checks / localSeconds, failed, errorCodes, ...common };
+    return { checks, seconds: localSeconds, perSecond: checks / localSeconds, failed, errorCodes, cpuMsPerCheck: perCheck(checks), ...common };
   }
   // Counted by the controller as results arrive, by its clock: end to end.
   const checks = last.servers.reported - first.servers.reported;
   const failed = last.servers.failed - first.servers.failed;
   const errorCodes = difference(last.servers.errorCodes, first.servers.errorCodes);
-  return { checks, seconds: serverSeconds, perSecond: checks / serverSeconds, failed, errorCodes, ...common };
+  return { checks, seconds: serverSeconds, perSecond: checks / serverSeconds, failed, errorCodes, cpuMsPerCheck: perCheck(checks), ...common };
 }
 
 async function runPhase(phase: LoadPhase): Promise<PhaseFigures> {
@@ -157,6 +167,8 @@ async function runPhase(phase: LoadPhase): Promise<PhaseFigures> {
   let measuring = false;
   let inFlightSum = 0;
   let inFlightSamples = 0;
+  // A lagging loop delays timers, polls and reports alike: what a saturated runner pays besides CPU.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   const sampler = setInterval(() => {
     peakRss = Math.max(peakRss, process.memoryUsage.rss());
     const inFlight = load.inFlight();
@@ -169,10 +181,17 @@ async function runPhase(phase: LoadPhase): Promise<PhaseFigures> {
     await sleep(phase.warmupSeconds * 1000);
     const first = await mark(load, phase.urls.controller);
     measuring = true;
+    loopDelay.enable();
     await sleep(phase.seconds * 1000);
     const last = await mark(load, phase.urls.controller);
     measuring = false;
-    return figures(first, last, { peakRss, peakInFlight, meanInFlight: inFlightSamples > 0 ? inFlightSum / inFlightSamples : 0 });
+    loopDelay.disable();
+    return figures(first, last, {
+      peakRss,
+      peakInFlight,
+      meanInFlight: inFlightSamples > 0 ? inFlightSum / inFlightSamples : 0,
+      loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    });
   } finally {
     clearInterval(sampler);
     await load.stop();

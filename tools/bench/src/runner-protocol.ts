@@ -62,6 +62,10 @@ export interface PhaseFigures {
   /** Percent of one core over the measured window. */
   readonly runnerCpu: number;
   readonly serversCpu: number;
+  /** The measured process's CPU time (user + system) over the window per check counted, in ms. */
+  readonly cpuMsPerCheck: number;
+  /** The measured process's event-loop delay over the window, 99th percentile, in ms. */
+  readonly loopDelayP99Ms: number;
   /** Whatever else ran on the machine meanwhile (other jobs, the kernel's share not charged to either). */
   readonly otherCpu: number;
 }

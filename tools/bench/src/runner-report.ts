@@ -25,7 +25,7 @@ export function phaseLine(row: PhaseRow): string {
   return (
     `${MODE_NAMES[row.mode]}, ${count(row.concurrency)} in flight: ${formatRate(f.perSecond)} checks/s over ${f.seconds.toFixed(1)} s, ` +
     `${failures}; peak RSS ${mb(f.peakRssBytes).toFixed(0)} MB, in flight peak ${f.peakInFlight} mean ${Math.round(f.meanInFlight)}; ` +
-    `CPU runner ${Math.round(f.runnerCpu)}%, servers ${Math.round(f.serversCpu)}%, other ${Math.round(f.otherCpu)}%`
+    `CPU runner ${Math.round(f.runnerCpu)}% (${f.cpuMsPerCheck.toFixed(3)} ms per check, loop delay p99 ${f.loopDelayP99Ms.toFixed(0)} ms), servers ${Math.round(f.serversCpu)}%, other ${Math.round(f.otherCpu)}%`
   );
 }
 
@@ -63,6 +63,8 @@ export function printRunnerReport(rows: readonly PhaseRow[]): void {
     'peak in flight',
     'mean in flight',
     'runner CPU',
+    'CPU ms/check',
+    'loop p99 ms',
     'servers CPU',
     'other CPU',
     `>= ${formatRate(TARGET_CHECKS_PER_SECOND)}/s`,
@@ -84,6 +86,8 @@ export function printRunnerReport(rows: readonly PhaseRow[]): void {
       String(f.peakInFlight),
       String(Math.round(f.meanInFlight)),
       `${Math.round(f.runnerCpu)}%`,
+      f.cpuMsPerCheck.toFixed(3),
+      f.loopDelayP99Ms.toFixed(0),
       `${Math.round(f.serversCpu)}%`,
       `${Math.round(f.otherCpu)}%`,
     ];
@@ -99,6 +103,7 @@ export function printRunnerReport(rows: readonly PhaseRow[]): void {
   for (const line of table([header, ...lines])) console.log(`  ${line}`);
   console.log(
     '\n  checks/s: bare, got calls settled per second; agent, results the stub controller received per second (poll, probe, report: end to end).' +
+      '\n  CPU ms/check: the measured process\'s CPU time (user + system) per check counted; loop p99: its event-loop delay.' +
       '\n  CPU: percent of one core over the measured window; the servers are the target and the stub controller, in one process;' +
       '\n  other is the rest of the machine (other jobs): well above 0% means the figures understate what an idle machine does.',
   );

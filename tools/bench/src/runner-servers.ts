@@ -21,6 +21,22 @@ const stats = { polls: 0, leased: 0, reports: 0, reported: 0, ok: 0, failed: 0, 
 const errorCodes = new Map<string, number>();
 const checkIds = Array.from({ length: CHECKS }, () => randomUUID());
 let nextCheck = 0;
+// At most this many runs leased per second (process argument; 0: as many as asked), so that a
+// runner can be measured in a steady state rather than saturated. Unused leases do not pile up
+// beyond a second's worth.
+const RATE = Number(process.argv[2] ?? 0);
+let leasable = 0;
+let leasableAt = performance.now();
+
+function leasableNow(limit: number): number {
+  if (!(RATE > 0)) return limit;
+  const now = performance.now();
+  leasable = Math.min(RATE, leasable + ((now - leasableAt) / 1000) * RATE);
+  leasableAt = now;
+  const n = Math.min(limit, Math.floor(leasable));
+  leasable -= n;
+  return n;
+}
 
 function snapshot(): ServerStats {
   const cpu = process.cpuUsage();
@@ -83,8 +99,9 @@ function stubController(target: string) {
       const limit = Number(url.searchParams.get('limit') ?? 50);
       if (!Number.isInteger(limit) || limit < 1 || limit > MAX_POLL_LIMIT) return json(res, 400, { error: { code: 'validation', message: 'bad limit' } });
       stats.polls++;
-      stats.leased += limit;
-      return json(res, pollRuns.success.status, { runs: leaseRuns(limit, target) });
+      const leased = leasableNow(limit);
+      stats.leased += leased;
+      return json(res, pollRuns.success.status, { runs: leaseRuns(leased, target) });
     }
     if (req.method === 'POST' && url.pathname === reportResults.path) {
       const body = JSON.parse(await readBody(req)) as { results: ReportedResult[] };

@@ -51,11 +51,11 @@ async function benchmark(options: RunnerBenchOptions, children: Set<TsChild>): P
     `Vigil runner benchmark: node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs, ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB`,
   );
-  const servers = start(SERVERS_ENTRY, [], 'servers');
+  const servers = start(SERVERS_ENTRY, [String(options.rate)], 'servers');
   const urls = JSON.parse(await servers.line(READY_PREFIX, CHILD_START_MS)) as ServerUrls;
   console.log(
     `servers (own process, pid ${servers.pid}): target ${urls.target} answers 200 "ok\\n"; stub controller ${urls.controller} ` +
-      `leases http checks of it on every poll and accepts every result (it requires a runner token but does not verify it; ` +
+      `leases http checks of it on every poll (${options.rate > 0 ? `at most ${options.rate} per second` : 'as many as asked'}) and accepts every result (it requires a runner token but does not verify it; ` +
       `the runner signs real ES256 tokens)`,
   );
   console.log(
