@@ -1,8 +1,9 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import zlib from 'node:zlib';
 import type { HttpSpec } from '@vigil/contracts';
-import got, { type Response } from 'got';
 import type { Probe, ProbeResult } from '../types';
 import { firstFailedAssertion, needsBody } from './assertions';
 import { errorCodeOf, errorMessageOf } from './error-codes';
@@ -10,62 +11,91 @@ import { errorCodeOf, errorMessageOf } from './error-codes';
 /** Most bytes of a response body the probe reads (after decompression); the rest is not downloaded. */
 export const MAX_RESPONSE_BODY_BYTES = 1024 * 1024;
 
-/** How long past its timeout a run may last before the probe gives up on got and closes the request itself. */
-const DEADLINE_MARGIN_MS = 1000;
-
 // A fresh connection per run: a reused socket would hide the dns, tcp and tls phases, and no
 // idle socket stays open to the monitored host between runs.
-const agent = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false }) };
+const agents = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false }) };
 
-type Timings = Response['timings'];
+// The probe speaks HTTP with node's own client rather than got: got's options, hooks, streams
+// and timers cost three to four times the exchange itself per run, for features a probe does
+// not use (retries, caching, pagination, HTTP/2). What it did use is here, with got's codes
+// and messages: redirects, decompression, timing phases, one timeout.
+const REDIRECT_STATUSES = new Set([300, 301, 302, 303, 304, 307, 308]);
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+const DECODED = new Set(['gzip', 'deflate', 'br']);
+
 type ResultTimings = NonNullable<ProbeResult['timings']>;
+
+/** When each step of one request happened (performance.now()); the last hop's when redirects are followed. */
+interface Stamps {
+  start: number;
+  socket?: number;
+  lookup?: number;
+  connect?: number;
+  secureConnect?: number;
+  upload?: number;
+  response?: number;
+  end?: number;
+}
 
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
-/** got's timing phases in the result's names, rounded to 0.1 ms; phases that did not happen are left out. */
-export function resultTimings(timings: Timings | undefined): ResultTimings | undefined {
-  if (timings === undefined) return undefined;
-  const { dns, tcp, tls, firstByte, download, total } = timings.phases;
+/** The timing phases in the result's names, rounded to 0.1 ms; phases that did not happen are left out. */
+export function resultTimings(stamps: Stamps): ResultTimings | undefined {
+  const { start, socket, connect, secureConnect, upload, response, end } = stamps;
+  // No lookup for an IP literal: the dns phase is then 0, as got's timer says.
+  const lookup = stamps.lookup ?? (connect !== undefined ? socket : undefined);
+  const span = (from: number | undefined, to: number | undefined) => (from === undefined || to === undefined ? undefined : to - from);
   const phases: ResultTimings = {};
   const add = (name: keyof ResultTimings, value: number | undefined) => {
     if (value !== undefined && Number.isFinite(value) && value >= 0) phases[name] = round(value);
   };
-  add('dns', dns);
-  add('tcp', tcp);
-  add('tls', tls);
-  add('first_byte', firstByte);
-  add('download', download);
-  add('total', total);
+  add('dns', span(socket, lookup));
+  add('tcp', span(lookup, connect));
+  add('tls', span(connect, secureConnect));
+  add('first_byte', span(upload, response));
+  add('download', span(response, end));
+  add('total', span(start, end));
   return Object.keys(phases).length > 0 ? phases : undefined;
 }
 
-function withUserAgent(headers: Record<string, string>, userAgent: string): Record<string, string> {
-  const own = Object.keys(headers).some((name) => name.toLowerCase() === 'user-agent');
-  return own ? { ...headers } : { ...headers, 'user-agent': userAgent };
+const codedError = (message: string, code: string, name?: string): Error => Object.assign(new Error(message), { code }, name ? { name } : {});
+
+/** The spec's headers with lower-case names, the runner's User-Agent unless the check sets its own, and what got sent by default. */
+function requestHeaders(spec: HttpSpec, userAgent: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(spec.headers)) headers[name.toLowerCase()] = value;
+  headers['user-agent'] ??= userAgent;
+  headers['accept-encoding'] ??= ACCEPT_ENCODING;
+  return headers;
 }
 
-function networkFailure(error: unknown, fallback?: Timings): ProbeResult {
-  const own = typeof error === 'object' && error !== null ? (error as { timings?: Timings }).timings : undefined;
-  const timings = resultTimings(own ?? fallback);
-  return { ok: false, error_code: errorCodeOf(error), error: errorMessageOf(error), ...(timings && { timings }) };
+function failure(error: unknown, stamps: Stamps | undefined, statusCode?: number): ProbeResult {
+  const timings = stamps && resultTimings(stamps);
+  return {
+    ok: false,
+    error_code: errorCodeOf(error),
+    error: errorMessageOf(error),
+    ...(statusCode !== undefined && { status_code: statusCode }),
+    ...(timings && { timings }),
+  };
 }
 
 interface Outcome {
-  response: Response;
+  statusCode: number;
+  redirects: number;
+  stamps: Stamps;
   body: Buffer | undefined;
   bodyTruncated: boolean;
-  latencyMs: number;
 }
 
-function evaluate(spec: HttpSpec, { response, body, bodyTruncated, latencyMs }: Outcome): ProbeResult {
-  const timings = resultTimings(response.timings);
-  const redirects = response.redirectUrls.length;
+function evaluate(spec: HttpSpec, { statusCode, redirects, stamps, body, bodyTruncated }: Outcome): ProbeResult {
+  const timings = resultTimings(stamps);
+  const latencyMs = Math.round((stamps.end ?? performance.now()) - stamps.start);
   const details: Record<string, unknown> = {
     ...(bodyTruncated && { body_truncated: true }),
     ...(redirects > 0 && { redirects }),
   };
   const base = { latency_ms: latencyMs, ...(timings && { timings }) };
-  const statusCode = response.statusCode;
   if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) {
     return {
       ok: false,
@@ -89,52 +119,34 @@ function evaluate(spec: HttpSpec, { response, body, bodyTruncated, latencyMs }: 
   return { ok: true, status_code: statusCode, ...base, ...(Object.keys(details).length > 0 && { details }) };
 }
 
+/** Whether a deflate body starts with a zlib header (RFC 1950: method 8, a check of the first two bytes), as the standard says; many servers send it raw. */
+const zlibWrapped = (first: Buffer): boolean => first.length >= 2 && (first[0] & 0x0f) === 8 && ((first[0] << 8) | first[1]) % 31 === 0;
+
+/** A decoder for a body sent with `encoding`, chosen on its first bytes (deflate comes raw or zlib-wrapped). */
+function decoderFor(encoding: string, first: Buffer): zlib.InflateRaw | zlib.BrotliDecompress | zlib.Unzip {
+  if (encoding === 'br') return zlib.createBrotliDecompress();
+  if (encoding === 'deflate' && !zlibWrapped(first)) return zlib.createInflateRaw();
+  return zlib.createUnzip();
+}
+
+const ignore = (): void => undefined;
+
 /**
  * Requests `run.target` as `run.spec` says (method, headers, body, redirects, TLS verification),
  * reads at most 1 MiB of the body, and checks the spec's assertions in order. Never throws; always
- * settles within `timeoutMs` plus a short margin, and leaves no socket open.
+ * settles within `timeoutMs` (the whole run, redirects included), and leaves no socket open.
  */
 export const httpProbe: Probe<'http'> = (run, context) => {
   const { spec, timeoutMs } = run;
+  const { egress, signal } = context;
   const keepBody = needsBody(spec);
-  const started = performance.now();
 
   return new Promise<ProbeResult>((resolve) => {
-    let stream: ReturnType<typeof got.stream>;
-    try {
-      // A literal target is connected to without a lookup: judge it here, before got starts.
-      context.egress.refuseHost(new URL(run.target).hostname);
-      stream = got.stream(run.target, {
-        method: spec.method,
-        headers: withUserAgent(spec.headers, context.userAgent),
-        // In stream mode got waits for the caller to end the upload of a method that may have a
-        // body; an empty string sends none (Content-Length: 0) and ends it.
-        body: spec.body ?? (spec.method === 'GET' || spec.method === 'HEAD' ? undefined : ''),
-        followRedirect: spec.follow_redirects,
-        maxRedirects: spec.max_redirects,
-        https: { rejectUnauthorized: spec.verify_tls },
-        timeout: { request: timeoutMs },
-        retry: { limit: 0 },
-        throwHttpErrors: false,
-        decompress: true,
-        cache: false,
-        http2: false,
-        agent,
-        // Every name got resolves (the target and each redirect hop) goes through the policy.
-        dnsLookup: context.egress.lookup,
-        hooks: {
-          // A redirect to an IP literal skips the lookup: each hop's host is judged here too.
-          beforeRedirect: [(options) => context.egress.refuseHost((options.url as URL).hostname)],
-        },
-        ...(context.signal && { signal: context.signal }),
-      });
-    } catch (error) {
-      resolve(networkFailure(error));
-      return;
-    }
-
     let settled = false;
-    let response: Response | undefined;
+    let request: http.ClientRequest | undefined;
+    let stamps: Stamps | undefined;
+    let statusCode: number | undefined;
+    let redirects = 0;
     const chunks: Buffer[] = [];
     let received = 0;
     let bodyTruncated = false;
@@ -142,57 +154,210 @@ export const httpProbe: Probe<'http'> = (run, context) => {
     const settle = (result: ProbeResult) => {
       if (settled) return;
       settled = true;
-      clearTimeout(deadline);
-      stream.destroy();
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      // Also closes the connection of a body cut at the bound, or of a server still sending.
+      request?.destroy();
       resolve(result);
     };
-
-    const complete = () => {
+    /** A failure of the exchange; a run that timed out after the answer began says which status it had. */
+    const fail = (error: unknown, withStatus = false) => {
       if (settled) return;
-      if (response === undefined) {
-        settle({ ok: false, error_code: 'REQUEST_FAILED', error: 'The request ended without a response' });
-        return;
-      }
-      // Destroying the stream first lets got close the timings (download, total) of a cut body.
-      stream.destroy();
-      const total = response.timings.phases.total;
-      const latencyMs = Math.round(total ?? performance.now() - started);
+      if (stamps) stamps.end ??= performance.now();
+      settle(failure(error, stamps, withStatus ? statusCode : undefined));
+    };
+    const complete = () => {
+      if (settled || stamps === undefined || statusCode === undefined) return;
+      stamps.end ??= performance.now();
       const body = keepBody ? Buffer.concat(chunks) : undefined;
       try {
-        settle(evaluate(spec, { response, body, bodyTruncated, latencyMs }));
+        settle(evaluate(spec, { statusCode, redirects, stamps, body, bodyTruncated }));
       } catch (error) {
         // Runs in a stream callback: a throw here would be an uncaught exception, not a rejection.
         settle({ ok: false, error_code: 'INTERNAL_ERROR', error: errorMessageOf(error) });
       }
     };
-
-    // got's own timeout should always come first; this only bounds a run got fails to end.
-    const deadline = setTimeout(() => {
-      settle({
-        ok: false,
-        error_code: 'ETIMEDOUT',
-        error: `No complete answer within ${timeoutMs} ms`,
-        ...(response && { status_code: response.statusCode }),
-      });
-    }, timeoutMs + DEADLINE_MARGIN_MS);
-
-    stream.on('response', (answer: Response) => {
-      response = answer;
-    });
-    stream.on('data', (chunk: Buffer) => {
-      if (settled) return;
+    /** Keeps at most MAX_RESPONSE_BODY_BYTES; false once the bound is reached and the run completed. */
+    const take = (chunk: Buffer): boolean => {
       const room = MAX_RESPONSE_BODY_BYTES - received;
       if (chunk.length > room) {
         if (keepBody && room > 0) chunks.push(chunk.subarray(0, room));
         received = MAX_RESPONSE_BODY_BYTES;
         bodyTruncated = true;
+        if (stamps) stamps.end = performance.now();
         complete();
-        return;
+        return false;
       }
       if (keepBody) chunks.push(chunk);
       received += chunk.length;
-    });
-    stream.on('end', complete);
-    stream.on('error', (error: unknown) => settle(networkFailure(error, response?.timings)));
+      return true;
+    };
+
+    const timer = setTimeout(() => fail(codedError(`Timeout awaiting 'request' for ${timeoutMs}ms`, 'ETIMEDOUT', 'TimeoutError'), true), timeoutMs);
+    const onAbort = () => fail(codedError('This operation was aborted.', 'ERR_ABORTED', 'AbortError'));
+    if (signal?.aborted) {
+      onAbort();
+      return;
+    }
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const readBody = (response: http.IncomingMessage) => {
+      const encoding = (response.headers['content-encoding'] ?? '').toLowerCase();
+      if (!DECODED.has(encoding)) {
+        response.on('data', (chunk: Buffer) => {
+          if (!settled) take(chunk);
+        });
+        response.on('end', complete);
+        return;
+      }
+      let decoder: ReturnType<typeof decoderFor> | undefined;
+      let sent = 0;
+      response.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        sent += chunk.length;
+        if (decoder === undefined) {
+          decoder = decoderFor(encoding, chunk);
+          decoder.on('data', (decoded: Buffer) => {
+            if (!settled) take(decoded);
+          });
+          decoder.on('end', complete);
+          decoder.on('error', (error) => fail(error));
+        }
+        if (!decoder.write(chunk)) {
+          response.pause();
+          decoder.once('drain', () => response.resume());
+        }
+      });
+      // An empty body has nothing to decode (a 204, or a server that set the header anyway).
+      response.on('end', () => (decoder === undefined || sent === 0 ? complete() : decoder.end()));
+    };
+
+    const send = (url: URL, method: string, headers: Record<string, string>, body: string | undefined) => {
+      try {
+        // A literal target (or redirect hop) is connected to without a lookup: judge it here.
+        egress.refuseHost(url.hostname);
+      } catch (error) {
+        fail(error);
+        return;
+      }
+      const secure = url.protocol === 'https:';
+      if (!secure && url.protocol !== 'http:') {
+        fail(codedError(`Unsupported protocol "${url.protocol}"`, 'ERR_UNSUPPORTED_PROTOCOL'));
+        return;
+      }
+      const hop: Stamps = { start: performance.now() };
+      stamps = hop;
+      statusCode = undefined;
+      const outgoing = { ...headers };
+      if (url.username !== '' || url.password !== '') {
+        const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+        outgoing['authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
+      }
+      // A method that may carry a body sends one (an empty one: Content-Length 0) so that the server does not wait for it.
+      if (method !== 'GET' && method !== 'HEAD' && outgoing['content-length'] === undefined && outgoing['transfer-encoding'] === undefined) {
+        outgoing['content-length'] = String(Buffer.byteLength(body ?? ''));
+      }
+      let req: http.ClientRequest;
+      try {
+        req = (secure ? https : http).request(url, {
+          method,
+          headers: outgoing,
+          agent: secure ? agents.https : agents.http,
+          // Every name resolved (the target and each redirect hop) goes through the policy.
+          lookup: egress.lookup,
+          ...(secure && { rejectUnauthorized: spec.verify_tls }),
+        });
+      } catch (error) {
+        // An invalid header value, say: node refuses it before anything is sent.
+        fail(error);
+        return;
+      }
+      request = req;
+      req.on('error', (error) => {
+        if (req === request) fail(error);
+      });
+      req.once('socket', (socket: Socket) => {
+        hop.socket = performance.now();
+        if (!socket.connecting) return;
+        socket.once('lookup', () => {
+          hop.lookup = performance.now();
+        });
+        socket.once('connect', () => {
+          hop.connect = performance.now();
+        });
+        if (secure) {
+          socket.once('secureConnect', () => {
+            hop.secureConnect = performance.now();
+          });
+        }
+      });
+      req.once('finish', () => {
+        hop.upload = performance.now();
+      });
+      req.once('response', (response: http.IncomingMessage) => {
+        hop.response = performance.now();
+        if (settled) return;
+        const status = response.statusCode ?? 0;
+        const location = response.headers.location;
+        if (spec.follow_redirects && location !== undefined && REDIRECT_STATUSES.has(status)) {
+          // Nothing of a redirect's body is read, and its connection is not reused: close it now.
+          response.on('error', ignore);
+          req.on('error', ignore);
+          req.destroy();
+          if (redirects >= spec.max_redirects) {
+            fail(codedError(`Redirected ${spec.max_redirects} times. Aborting.`, 'ERR_TOO_MANY_REDIRECTS', 'MaxRedirectsError'));
+            return;
+          }
+          let next: URL;
+          try {
+            next = new URL(Buffer.from(location, 'binary').toString(), url);
+          } catch (error) {
+            fail(error);
+            return;
+          }
+          redirects++;
+          let nextMethod = method;
+          let nextBody = body;
+          const nextHeaders = { ...headers };
+          if (status === 303 && method !== 'GET' && method !== 'HEAD') {
+            nextMethod = 'GET';
+            nextBody = undefined;
+            delete nextHeaders['content-length'];
+          }
+          if (next.hostname !== url.hostname || next.port !== url.port) {
+            // Another site: what authenticated the request to this one is not sent there.
+            delete nextHeaders['host'];
+            delete nextHeaders['cookie'];
+            delete nextHeaders['authorization'];
+            next.username = '';
+            next.password = '';
+          } else {
+            next.username = url.username;
+            next.password = url.password;
+          }
+          send(next, nextMethod, nextHeaders, nextBody);
+          return;
+        }
+        statusCode = status;
+        response.on('error', (error) => fail(error));
+        if (method === 'HEAD') {
+          response.on('end', complete);
+          response.resume();
+          return;
+        }
+        readBody(response);
+      });
+      req.end(body);
+    };
+
+    let target: URL;
+    try {
+      target = new URL(run.target);
+    } catch (error) {
+      fail(error);
+      return;
+    }
+    const headers = requestHeaders(spec, context.userAgent);
+    send(target, spec.method, headers, spec.body);
   });
 };
