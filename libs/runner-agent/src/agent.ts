@@ -138,7 +138,7 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
     // An aborted run measured nothing about the endpoint; its lease runs out and it runs again.
     if (aborter.signal.aborted) return;
     // Judged when the probe ends: a failure seen while the canaries fail says nothing of the target.
-    const inconclusive = isInconclusive({ ...result, inconclusive: options.connectivity?.() === 'impaired' });
+    const inconclusive = isInconclusive({ ok: result.ok, error_code: result.error_code, inconclusive: options.connectivity?.() === 'impaired' });
     metrics.runsFinished.inc({ type: spec.type, outcome: inconclusive ? 'inconclusive' : result.ok ? 'ok' : 'failed' });
     metrics.probeSeconds.observe({ type: spec.type }, (Date.now() - startedAt) / 1000);
     const reported: ReportedResult = {

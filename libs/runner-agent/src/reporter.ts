@@ -1,4 +1,4 @@
-import type { RejectReason, ReportedResult, ReportItemOutcome } from '@vigil/contracts';
+import type { RejectReason, ReportedResult, ReportItemOutcome, ReportOutcome } from '@vigil/contracts';
 import type { Logger } from '@vigil/logger';
 import type { AgentMetrics } from './agent-metrics';
 import { type Backoff, createBackoff } from './backoff';
@@ -37,6 +37,7 @@ export class Reporter {
   private pendingFailure = false;
   private pumping: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private timerAt = 0;
   private retryAt = 0;
   private readonly backoff: Backoff;
   private stopped = false;
@@ -94,8 +95,14 @@ export class Reporter {
 
   private wakeAt(at: number): void {
     if (this.stopped) return;
+    // Every result of a batch asks for its first one's deadline: re-arming a timer per result costs more than the rest of add().
+    if (this.timer !== undefined && this.timerAt === at) return;
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.kick(), Math.max(0, at - Date.now()));
+    this.timerAt = at;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.kick();
+    }, Math.max(0, at - Date.now()));
     this.timer.unref();
   }
 
@@ -180,11 +187,14 @@ export class Reporter {
   }
 
   private countOutcomes(outcomes: readonly ReportItemOutcome[]): void {
+    const counted = new Map<ReportOutcome, number>();
     const rejected = new Map<RejectReason, number>();
     for (const { outcome, reason } of outcomes) {
-      this.options.metrics.resultsReported.inc({ outcome });
+      counted.set(outcome, (counted.get(outcome) ?? 0) + 1);
       if (reason) rejected.set(reason, (rejected.get(reason) ?? 0) + 1);
     }
+    // One increment per outcome, not per result: prom-client hashes the labels of each.
+    for (const [outcome, n] of counted) this.options.metrics.resultsReported.inc({ outcome }, n);
     // Not an error of the runner's: a check deleted meanwhile, or a lease that ran out while it probed.
     if (rejected.size > 0) this.options.logger.info('the controller rejected some results', Object.fromEntries(rejected));
   }
