@@ -122,6 +122,22 @@ describe('decideHost', () => {
     expect(DEFAULT_EGRESS_POLICY.decideHost('example.com')).toBeUndefined();
     expect(DEFAULT_EGRESS_POLICY.decideHost('metadata.google.internal')).toBeUndefined();
   });
+
+  it('answers a host asked again as the first time, past the hosts it remembers, with answers no caller can change', () => {
+    const policy = createEgressPolicy({ deny: parseEgressList('10.1.0.0/16') });
+    const first = policy.decideHost('10.1.2.3');
+    expect(Object.isFrozen(first)).toBe(true);
+    // More distinct hosts than it remembers: the oldest are forgotten, never answered wrongly.
+    for (let i = 0; i < 5_000; i++) {
+      const host = `10.${i % 2 === 0 ? 1 : 2}.${(i >> 8) & 255}.${i & 255}`;
+      expect([host, policy.decideHost(host)?.allowed, policy.decide(host).allowed]).toEqual([host, i % 2 !== 0, i % 2 !== 0]);
+    }
+    expect(policy.decideHost('10.1.2.3')).toEqual(first);
+    expect(policy.decideHost('example.com')).toBeUndefined();
+    expect(policy.decideHost('example.com')).toBeUndefined();
+    expect(() => policy.decide('not an address')).toThrow();
+    expect(() => policy.decide('not an address')).toThrow();
+  });
 });
 
 describe('parseEgressList', () => {

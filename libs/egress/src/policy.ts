@@ -138,6 +138,9 @@ export interface EgressPolicy {
   decideHost(host: string): EgressDecision | undefined;
 }
 
+/** How many hosts and addresses a policy remembers its decision for. */
+const MAX_REMEMBERED = 4096;
+
 /**
  * The egress policy: the most specific rule matching an address decides (longest prefix), an
  * explicit deny before an explicit allow before the built-in rules when equally specific.
@@ -171,20 +174,35 @@ export function createEgressPolicy(settings: EgressPolicySettings = {}): EgressP
     return { allowed: best.allowed, rule: `${best.kind}:${best.name}`, kind: best.kind, address: text };
   };
 
+  const decideHost = (host: string): EgressDecision | undefined => {
+    const bare = host.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '').replace(/\.$/, '').toLowerCase();
+    if (bare === 'localhost' || bare.endsWith('.localhost')) return decideAddress(ipaddr.parse('127.0.0.1'));
+    // Any form the system resolver would read as an address (`0x7f.1`, `2130706433`) counts as one.
+    if (!ipaddr.isValid(bare)) return undefined;
+    return decideAddress(ipaddr.parse(bare));
+  };
+
+  // A runner asks about the same few hosts at every run: parsing and matching them again cost
+  // more than the rest of a run's own bookkeeping. The rules never change, so neither do the
+  // answers (frozen, as they are shared).
   return {
     allow,
     deny,
-    decide: (ip) => {
-      const address = ipaddr.parse(ip.replace(/%.*$/, ''));
-      return decideAddress(address);
-    },
-    decideHost: (host) => {
-      const bare = host.replace(/^\[(.*)\]$/, '$1').replace(/%.*$/, '').replace(/\.$/, '').toLowerCase();
-      if (bare === 'localhost' || bare.endsWith('.localhost')) return decideAddress(ipaddr.parse('127.0.0.1'));
-      // Any form the system resolver would read as an address (`0x7f.1`, `2130706433`) counts as one.
-      if (!ipaddr.isValid(bare)) return undefined;
-      return decideAddress(ipaddr.parse(bare));
-    },
+    decide: remembering((ip) => decideAddress(ipaddr.parse(ip.replace(/%.*$/, '')))),
+    decideHost: remembering(decideHost),
+  };
+}
+
+/** `decide`, remembering its answers; bounded by forgetting them all once full. A throw is not remembered. */
+function remembering<T extends EgressDecision | undefined>(decide: (input: string) => T): (input: string) => T {
+  const remembered = new Map<string, T>();
+  return (input) => {
+    const known = remembered.get(input);
+    if (known !== undefined || remembered.has(input)) return known as T;
+    const decision = decide(input);
+    if (remembered.size >= MAX_REMEMBERED) remembered.clear();
+    remembered.set(input, (decision && Object.freeze(decision)) as T);
+    return decision;
   };
 }
 
