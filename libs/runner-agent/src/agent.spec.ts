@@ -116,6 +116,24 @@ describe('the runner agent', () => {
       expect(held.maxRunning).toBe(4);
     });
 
+    it('polls again before its interval once half the backlog is done when the bound stopped the last poll', async () => {
+      // Overdue runs: a runner that waited for its interval to lease more did at most twice
+      // its concurrency per interval, however fast its probes were.
+      controller.lease(100);
+      start({ probe: heldProbe(1).probe, concurrency: 4, pollIntervalMs: 60_000 });
+      await until(() => controller.stored.size === 100, 'every run, long before the next interval');
+      expect(Math.max(...controller.polls.map((poll) => poll.limit))).toBeLessThanOrEqual(8);
+    });
+
+    it('waits for its interval after a poll the controller could not fill', async () => {
+      controller.lease(3);
+      start({ probe: heldProbe(1).probe, concurrency: 4, pollIntervalMs: 60_000 });
+      await until(() => controller.stored.size === 3, 'the three runs');
+      controller.lease(3);
+      await sleep(300);
+      expect(controller.polls).toHaveLength(1);
+    });
+
     it('starts a run in the tick its poll answers when a slot is free', async () => {
       const held = heldProbe(1);
       start({ probe: held.probe, pollIntervalMs: 50 });
@@ -140,6 +158,16 @@ describe('the runner agent', () => {
       await until(() => controller.polls.length >= 1, 'a first poll');
       // Never more than the controller leases ahead.
       expect(controller.polls[0]?.lookaheadMs).toBe(5000);
+    });
+
+    it('does not count runs waiting for their due time against the backlog', async () => {
+      const held = heldProbe(1);
+      controller.lease(30, { due_at: new Date(Date.now() + 5000).toISOString() });
+      start({ probe: held.probe, concurrency: 4, pollIntervalMs: 60_000 });
+      // Twice the concurrency is 8: all 30 are leased by the first poll's requests, none started.
+      await until(() => controller.pending === 0, 'all thirty leased');
+      expect(held.started).toHaveLength(0);
+      expect(controller.polls.map((poll) => poll.limit)).toEqual([8, 8, 8, 8]);
     });
 
     it('starts a run at its due time, not at the poll that leased it', async () => {

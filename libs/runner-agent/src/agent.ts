@@ -80,9 +80,11 @@ export interface RunnerAgent {
  * Polls lease runs falling due within `lookaheadMs` too, so that a run due between two
  * polls starts at its due time rather than at the next poll; it waits here until then.
  *
- * - periodic: every interval, poll until the local backlog (waiting runs included) reaches
- *   twice the concurrency or the controller has no more; a run already here is skipped by
- *   (check_id, run_id).
+ * - periodic: every interval, poll until the runs in flight or waiting for a slot reach
+ *   twice the concurrency or the controller has no more (runs waiting for their due time
+ *   are not counted: the lookahead bounds them); when the bound stopped it, poll again as
+ *   soon as half of that backlog is done rather than at the next interval. A run already
+ *   here is skipped by (check_id, run_id).
  * - drain: poll again once no run waits for a slot and at least half the slots are free
  *   (counting the runs waiting for their due time as taken); after a poll that found
  *   nothing, wait an interval.
@@ -152,12 +154,28 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
   }
 
   const queue = new RunQueue(concurrency, execute, () => {
-    if (pollMode === 'drain' && !polling && wanted() > 0) schedule(0);
+    if (!polling && refillNow()) schedule(0);
   });
+
+  /**
+   * Periodic mode: the last poll stopped at the backlog's bound, not because the controller
+   * had no more. Those runs are overdue; waiting for the next interval to lease more capped
+   * a runner at twice its concurrency per interval however fast its probes were.
+   */
+  let moreDue = false;
+
+  /** Whether a run finishing is the moment to poll before the interval is up. */
+  function refillNow(): boolean {
+    if (pollMode === 'drain') return wanted() > 0;
+    return moreDue && wanted() >= Math.min(concurrency, MAX_POLL_LIMIT);
+  }
 
   /** How many runs to ask for now; 0 when this is not the moment. */
   function wanted(): number {
-    if (pollMode === 'periodic') return Math.min(MAX_POLL_LIMIT, 2 * concurrency - queue.inFlight - queue.queued);
+    // Runs waiting for their due time take no slot and are bounded by the lookahead: counting
+    // them against the backlog capped each poll at twice the concurrency, so a runner with 100
+    // slots leased at most 200 runs a second however idle its slots were.
+    if (pollMode === 'periodic') return Math.min(MAX_POLL_LIMIT, 2 * concurrency - queue.inFlight - (queue.queued - queue.delayed));
     const free = queue.freeSlots - queue.delayed;
     if (queue.queued > queue.delayed || free < Math.ceil(concurrency / 2)) return 0;
     return Math.min(MAX_POLL_LIMIT, free);
@@ -210,13 +228,18 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
         lastFailure = undefined;
         const skipped = queue.push(runs);
         if (skipped > 0) metrics.runsSkipped.inc(skipped);
-        if (runs.length < limit) break;
+        if (runs.length < limit) {
+          moreDue = false;
+          break;
+        }
         if (pollMode === 'drain') {
           // More may be due: ask again as soon as half the slots are free (the queue's callback).
           nextInMs = wanted() > 0 ? 0 : pollIntervalMs;
           break;
         }
         limit = wanted();
+        // More may be due: ask again once half the backlog is done (the queue's callback).
+        if (limit <= 0) moreDue = true;
       }
     } catch (error) {
       nextInMs = onPollFailure(error);
