@@ -197,6 +197,54 @@ describe('the runner agent', () => {
     });
   });
 
+  describe('keeping up', () => {
+    const overdue = () => new Date(Date.now() - 60_000).toISOString();
+
+    it('counts runs started late and leases expired unrun, raises its concurrency, says so once, and tells the controller', async () => {
+      const held = heldProbe();
+      const metrics = new Registry();
+      controller.lease(2, { due_at: overdue(), previous_lease_expired: true });
+      controller.lease(20, { due_at: overdue() });
+      const logged = log.lines().length;
+      const running = start({ probe: held.probe, metrics, concurrency: 4, concurrencyMax: 10, keepUpWindowMs: 100 });
+      await until(() => running.concurrency === 8, 'a first raise');
+      expect(running.loadHeader()).toBe('behind; concurrency=8');
+      await until(() => held.started.length === 8, 'eight runs at once');
+      await until(() => running.concurrency === 10, 'the bound');
+      await sleep(300);
+      expect(running.concurrency).toBe(10);
+      const warnings = log.lines().slice(logged).filter((line) => line.includes('falling behind'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('concurrency 4 → 8');
+      const text = await metrics.metrics();
+      expect(text).toMatch(/vigil_runner_runs_late_total \d+/);
+      expect(Number(/vigil_runner_runs_late_total (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(4);
+      expect(text).toContain('vigil_runner_leases_expired_total 2');
+      expect(text).toContain('vigil_runner_concurrency 10');
+      expect(text).toContain('vigil_runner_behind 1');
+    });
+
+    it('catches up, then comes back down to its configured concurrency once idle', async () => {
+      controller.lease(30, { due_at: overdue() });
+      const logged = log.lines().length;
+      const running = start({ probe: heldProbe(1).probe, concurrency: 4, concurrencyMax: 16, keepUpWindowMs: 100 });
+      await until(() => running.concurrency > 4, 'a raise');
+      await until(() => controller.stored.size === 30, 'every run');
+      await until(() => running.concurrency === 4 && running.loadHeader() === 'ok; concurrency=4', 'back to the floor');
+      expect(log.lines().slice(logged).some((line) => line.includes('caught up'))).toBe(true);
+    });
+
+    it('runs on time leave it where it is', async () => {
+      controller.lease(6);
+      const logged = log.lines().length;
+      const running = start({ probe: heldProbe(1).probe, concurrency: 4, concurrencyMax: 16, keepUpWindowMs: 50 });
+      await until(() => controller.stored.size === 6, 'the runs');
+      await sleep(300);
+      expect(running.concurrency).toBe(4);
+      expect(log.lines().slice(logged).some((line) => line.includes('falling behind'))).toBe(false);
+    });
+  });
+
   describe('drain polling', () => {
     it('does not ask again while runs wait for a slot, and asks at once when the queue empties', async () => {
       const held = heldProbe();

@@ -91,7 +91,7 @@ export async function runKeepUpBenchmark(args: readonly string[]): Promise<void>
       const servers = startTsChild(root, 'tools/bench/src/keepup-servers.ts', [String(checks), String(options.intervalSeconds)], 'servers');
       children.add(servers);
       const urls = JSON.parse(await servers.line(READY_PREFIX, CHILD_START_MS)) as ServerUrls;
-      const phase: LoadPhase & { concurrencyMax?: number } = {
+      const phase: LoadPhase = {
         mode: 'periodic',
         concurrency: options.concurrency,
         ...(options.concurrencyMax === undefined ? {} : { concurrencyMax: options.concurrencyMax }),
