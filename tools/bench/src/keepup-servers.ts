@@ -53,12 +53,13 @@ const stats = {
 };
 const errorCodes = new Map<string, number>();
 
-// The slots: offset spread evenly by a hash, as scheduleOffsetMs does.
-const nowAtStart = Date.now();
+// The slots: offset spread evenly by a hash, as scheduleOffsetMs does. The schedule starts at
+// the first poll, so the runner's own start (bundling it takes seconds) is not a backlog.
 const checks: Check[] = Array.from({ length: checkCount }, (_, i) => {
   const offsetMs = (i * 2654435761) % periodMs;
-  return { id: randomUUID(), offsetMs, nextDueMs: firstSlotAfter(offsetMs, nowAtStart - 1), leasedRun: undefined, leasedUntilMs: 0 };
+  return { id: randomUUID(), offsetMs, nextDueMs: 0, leasedRun: undefined, leasedUntilMs: 0 };
 });
+let started = false;
 const byId = new Map(checks.map((check) => [check.id, check]));
 const dueAtOfRun = new Map<string, number>();
 
@@ -97,11 +98,18 @@ function heapPop(): Check | undefined {
   }
   return top;
 }
-for (const check of checks) heapPush(check);
+function startSchedule(nowMs: number): void {
+  started = true;
+  for (const check of checks) {
+    check.nextDueMs = firstSlotAfter(check.offsetMs, nowMs - 1);
+    heapPush(check);
+  }
+}
 
 /** As leaseDueRuns: the due rows in order, a live lease skipped, the next slot the first after the later of now and the due time. */
 function leaseRuns(limit: number, lookaheadMs: number, target: string): RunSpec[] {
   const now = Date.now();
+  if (!started) startSchedule(now);
   const runs: RunSpec[] = [];
   const heldBack: Check[] = [];
   while (runs.length < limit && heap.length > 0 && heap[0].nextDueMs <= now + lookaheadMs) {

@@ -35,19 +35,20 @@ options:
   --checks N,N         checks scheduled, a comma-separated list (default 5000,10000)
   --interval S         every check's interval (default 20)
   --concurrency N      the runner's concurrency (default 100, VIGIL_CONCURRENCY's default)
-  --concurrency-max N  the bound it may adapt up to (default: the agent's own default)
+  --concurrency-max N  the bound it may rise to when it falls behind (default 1000, VIGIL_CONCURRENCY_MAX's)
   --poll-interval MS   periodic polling's interval (default 1000, VIGIL_POLL_INTERVAL_MS's default)
   --warmup S           seconds run before measuring, not counted (default 25)
-  --seconds S          seconds measured per N (default 30)
+  --seconds S          seconds measured per N (default 40: whole intervals at 20 s)
   -h, --help           this text`;
 
 function parseArgs(args: readonly string[]): { help: true } | { help: false; options: KeepUpOptions } {
   let checks: number[] = [5000, 10_000];
   let intervalSeconds = 20;
   let concurrency = 100;
-  let concurrencyMax: number | undefined;
+  let concurrencyMax: number | undefined = 1000;
   let pollIntervalMs = 1000;
-  const timing: Timing = { warmupSeconds: 25, seconds: 30 };
+  // Two intervals measured: a window of whole intervals holds every check's slots however the offsets fall.
+  const timing: Timing = { warmupSeconds: 25, seconds: 40 };
   const help = readFlags('keep-up', args, (flag, value) => {
     switch (flag) {
       case '--checks':
@@ -85,7 +86,7 @@ export async function runKeepUpBenchmark(args: readonly string[]): Promise<void>
   console.log(`Vigil keep-up benchmark: node ${process.version}, ${cpus().length} CPUs; interval ${options.intervalSeconds} s, concurrency ${options.concurrency}` +
     `${options.concurrencyMax === undefined ? '' : ` (max ${options.concurrencyMax})`}, periodic polling every ${options.pollIntervalMs} ms, ` +
     `${options.warmupSeconds} s warm-up then ${options.seconds} s measured`);
-  console.log('checks   due/s  target/s  achieved  skipped  late>1s  mean late  expired  runner CPU  RSS MB  peak in flight');
+  console.log('checks   due/s  target/s  achieved  skipped  late>1s  mean late  expired  runner CPU  servers CPU  other CPU  RSS MB  peak in flight');
   try {
     for (const checks of options.checks) {
       const servers = startTsChild(root, 'tools/bench/src/keepup-servers.ts', [String(checks), String(options.intervalSeconds)], 'servers');
@@ -129,6 +130,8 @@ export async function runKeepUpBenchmark(args: readonly string[]): Promise<void>
           `${meanLate.toFixed(0)} ms`.padStart(10),
           String(last.leasesExpired - first.leasesExpired).padStart(8),
           `${figures.runnerCpu.toFixed(0)} %`.padStart(11),
+          `${figures.serversCpu.toFixed(0)} %`.padStart(12),
+          `${figures.otherCpu.toFixed(0)} %`.padStart(10),
           (figures.peakRssBytes / 2 ** 20).toFixed(0).padStart(7),
           String(figures.peakInFlight).padStart(15),
         ].join(' '),
