@@ -76,7 +76,7 @@ void (async () => {
   });
   const heartbeat = startHeartbeatFrom(config, { healths, egress: egressGuardFrom(config, metrics, 'heartbeat'), logger, metrics });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
-    ? startOwnLocation({ link: ownLocationLink({ db, metrics, secretKeys }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, egress })
+    ? startOwnLocation({ link: ownLocationLink({ db, metrics, secretKeys }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, concurrencyMax: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX, egress })
     : undefined;
 
   // Producers first: the probes' last results reach the database before the workers stop reading it.

@@ -24,7 +24,7 @@ void (async () => {
   const runnerStaleAfterMs = config.VIGIL_RUNNER_STALE_AFTER_S * 1000;
   const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits, egress, secretKeys, runnerStaleAfterMs, ...rateLimitOptionsFrom(config) });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
-    ? startOwnLocation({ link: ownLocationLink({ db, metrics, secretKeys }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, egress })
+    ? startOwnLocation({ link: ownLocationLink({ db, metrics, secretKeys }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, concurrencyMax: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX, egress })
     : undefined;
   const stop = async () => {
     await ownLocation?.stop();

@@ -40,7 +40,7 @@ void (async () => {
     slug: config.VIGIL_RUNNER_SLUG,
     kid: signer.kid,
   });
-  const advice = heapAdvice(config.VIGIL_CONCURRENCY, getHeapStatistics().heap_size_limit);
+  const advice = heapAdvice(config.VIGIL_CONCURRENCY_MAX, getHeapStatistics().heap_size_limit);
   if (advice) logger.warn(advice);
   // The monitor pings the controller through the link, which tells the controller what the
   // monitor says; its first round starts on a timer, once both exist.
@@ -54,7 +54,9 @@ void (async () => {
     metrics,
   });
   const connectivity = () => monitor.connectivity;
-  const link = createHttpLink({ controllerUrl: config.VIGIL_CONTROLLER_URL, signer, userAgent, connectivity });
+  // Read at each request; nothing until the agent exists (the canaries' first ping may come first).
+  let load = (): string | undefined => undefined;
+  const link = createHttpLink({ controllerUrl: config.VIGIL_CONTROLLER_URL, signer, userAgent, connectivity, load: () => load() });
   const agent = startRunnerAgent({
     link,
     spool,
@@ -66,7 +68,9 @@ void (async () => {
     pollMode: config.VIGIL_POLL_MODE,
     pollIntervalMs: config.VIGIL_POLL_INTERVAL_MS,
     concurrency: config.VIGIL_CONCURRENCY,
+    concurrencyMax: config.VIGIL_CONCURRENCY_MAX,
   });
+  load = () => agent.loadHeader();
   const app = createApp({ logger, metrics, ready: alwaysReady });
   // METRICS_PORT=off leaves the port undefined: no HTTP server at all.
   const stop = async () => {

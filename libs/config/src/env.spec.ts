@@ -226,7 +226,16 @@ describe('controllerEnv', () => {
       VIGIL_RUNNER_BURST: 100,
       VIGIL_CONTROLLER_PROBES: true,
       VIGIL_CONTROLLER_PROBE_CONCURRENCY: 50,
+      VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX: 500,
     });
+  });
+
+  it('bounds how far the built-in location rises when it falls behind, never below where it starts', () => {
+    expect(loadConfig(controllerEnv, { VIGIL_CONTROLLER_PROBE_CONCURRENCY: '800' })).toMatchObject({ VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX: 800 });
+    expect(loadConfig(controllerEnv, { VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX: '60' })).toMatchObject({ VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX: 60 });
+    expect(problems(controllerEnv, { VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX: '20' })).toEqual([
+      'VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX must be at least VIGIL_CONTROLLER_PROBE_CONCURRENCY (50): it is the bound that concurrency may rise to',
+    ]);
   });
 
   it('reads the rate and the burst as whole numbers', () => {
@@ -278,6 +287,7 @@ describe('runnerEnv', () => {
       VIGIL_POLL_MODE: 'periodic',
       VIGIL_POLL_INTERVAL_MS: 1000,
       VIGIL_CONCURRENCY: 100,
+      VIGIL_CONCURRENCY_MAX: 1000,
       VIGIL_SPOOL_DIR: undefined,
       VIGIL_SPOOL_MAX_MB: 256,
       VIGIL_RUNNER_CANARIES: [],
@@ -297,9 +307,19 @@ describe('runnerEnv', () => {
       VIGIL_POLL_MODE: 'drain',
       VIGIL_POLL_INTERVAL_MS: 250,
       VIGIL_CONCURRENCY: 1000,
+      VIGIL_CONCURRENCY_MAX: 1000,
       VIGIL_SPOOL_DIR: '/var/spool/vigil',
       VIGIL_SPOOL_MAX_MB: 16,
     });
+  });
+
+  it('bounds how far the concurrency rises when runs start late: 1,000 by default, never below VIGIL_CONCURRENCY', () => {
+    expect(loadConfig(runnerAgentEnv, {})).toMatchObject({ VIGIL_CONCURRENCY: 100, VIGIL_CONCURRENCY_MAX: 1000 });
+    expect(loadConfig(runnerAgentEnv, { VIGIL_CONCURRENCY: '2000' })).toMatchObject({ VIGIL_CONCURRENCY_MAX: 2000 });
+    expect(loadConfig(runnerAgentEnv, { VIGIL_CONCURRENCY_MAX: '100' })).toMatchObject({ VIGIL_CONCURRENCY_MAX: 100 });
+    expect(problems(runnerAgentEnv, { VIGIL_CONCURRENCY: '200', VIGIL_CONCURRENCY_MAX: '150' })).toEqual([
+      'VIGIL_CONCURRENCY_MAX must be at least VIGIL_CONCURRENCY (200): it is the bound that concurrency may rise to',
+    ]);
   });
 
   it('refuses poll settings out of range, naming each', () => {

@@ -173,6 +173,11 @@ export const runnerKeyEnv = z
     return { VIGIL_RUNNER_KEY: key.value, VIGIL_RUNNER_KEY_FILE };
   });
 
+/** The default bounds the probe concurrency may rise to while runs start late (see @vigil/runner-agent's keep-up). */
+const DEFAULT_CONTROLLER_PROBE_CONCURRENCY_MAX = 500;
+// 1,000 runs in flight need about 126 MB of heap (heapAdvice), within the runner's 160 MB.
+const DEFAULT_CONCURRENCY_MAX = 1000;
+
 /**
  * The controller API's limits on runners. The rate is per runner and per instance: behind
  * a load balancer, each controller instance allows a runner this many requests per second.
@@ -186,7 +191,21 @@ export const controllerEnv = z.object({
   VIGIL_CONTROLLER_PROBES: onOff().default(true),
   /** How many of those probes it runs at once. */
   VIGIL_CONTROLLER_PROBE_CONCURRENCY: integer({ min: 1, max: 10_000 }).default(50),
+  /** The most it rises to while those probes start late; unset: 500, or VIGIL_CONTROLLER_PROBE_CONCURRENCY if more. */
+  VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX: integer({ min: 1, max: 10_000 }).optional(),
+}).transform(({ VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX, ...rest }, ctx) => {
+  const max = VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX ?? Math.max(DEFAULT_CONTROLLER_PROBE_CONCURRENCY_MAX, rest.VIGIL_CONTROLLER_PROBE_CONCURRENCY);
+  if (max < rest.VIGIL_CONTROLLER_PROBE_CONCURRENCY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX'],
+      message: `must be at least VIGIL_CONTROLLER_PROBE_CONCURRENCY (${rest.VIGIL_CONTROLLER_PROBE_CONCURRENCY}): it is the bound that concurrency may rise to`,
+    });
+    return z.NEVER;
+  }
+  return { ...rest, VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX: max };
 });
+
 
 export const POLL_MODES = ['periodic', 'drain'] as const;
 export type PollMode = (typeof POLL_MODES)[number];
@@ -199,10 +218,23 @@ export const runnerAgentEnv = z.object({
   VIGIL_POLL_INTERVAL_MS: integer({ min: 100, max: 600_000 }).default(1000),
   /** Probes running at once. */
   VIGIL_CONCURRENCY: integer({ min: 1, max: 10_000 }).default(100),
+  /** The most it rises to while runs start late or leases expire unrun; unset: 1000, or VIGIL_CONCURRENCY if more. */
+  VIGIL_CONCURRENCY_MAX: integer({ min: 1, max: 10_000 }).optional(),
   /** Unset: `spool/<VIGIL_RUNNER_SLUG>` in VIGIL_DATA_DIR, so runners sharing a data directory each have their own. */
   VIGIL_SPOOL_DIR: filePath().optional(),
   /** The spool's bound; results beyond it are dropped with a warning until the controller takes some. */
   VIGIL_SPOOL_MAX_MB: integer({ min: 1, max: 1_048_576 }).default(256),
+}).transform(({ VIGIL_CONCURRENCY_MAX, ...rest }, ctx) => {
+  const max = VIGIL_CONCURRENCY_MAX ?? Math.max(DEFAULT_CONCURRENCY_MAX, rest.VIGIL_CONCURRENCY);
+  if (max < rest.VIGIL_CONCURRENCY) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['VIGIL_CONCURRENCY_MAX'],
+      message: `must be at least VIGIL_CONCURRENCY (${rest.VIGIL_CONCURRENCY}): it is the bound that concurrency may rise to`,
+    });
+    return z.NEVER;
+  }
+  return { ...rest, VIGIL_CONCURRENCY_MAX: max };
 });
 
 /** Everything the runner reads beyond commonEnv and metricsEnv. */

@@ -58,6 +58,8 @@ export const RunSpecSchema = z.object({
   spec: z.record(z.string(), z.unknown()),
   timeout_ms: z.number().int(),
   due_at: Timestamp,
+  /** The previous run of this check at this location was leased and never reported: its runner fell behind or died. */
+  previous_lease_expired: z.boolean().optional(),
 });
 export type RunSpec = z.output<typeof RunSpecSchema>;
 
@@ -103,6 +105,15 @@ export function isInconclusive(result: Pick<ReportedResult, 'ok' | 'inconclusive
 export const RUNNER_CONNECTIVITY = ['ok', 'impaired'] as const;
 export type RunnerConnectivity = (typeof RUNNER_CONNECTIVITY)[number];
 export const CONNECTIVITY_HEADER = 'Vigil-Connectivity';
+
+/**
+ * Whether a runner keeps up with what it leases, sent on every request in LOAD_HEADER as
+ * `<load>; concurrency=<n>` (e.g. `behind; concurrency=200`): `behind` while its runs start
+ * late or its leases run out unrun.
+ */
+export const RUNNER_LOADS = ['ok', 'behind'] as const;
+export type RunnerLoad = (typeof RUNNER_LOADS)[number];
+export const LOAD_HEADER = 'Vigil-Load';
 
 export const REPORT_OUTCOMES = ['accepted', 'duplicate', 'rejected'] as const;
 export type ReportOutcome = (typeof REPORT_OUTCOMES)[number];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { listOf, PageQuery, Slug, Timestamp } from './common';
 import { defineRoute } from './route';
-import { RUNNER_CONNECTIVITY } from './runner-api';
+import { RUNNER_CONNECTIVITY, RUNNER_LOADS } from './runner-api';
 
 /**
  * A runner that has not polled or reported for this long is stale (and its runner_offline event
@@ -50,6 +50,13 @@ export const RunnerSchema = z.object({
     .nullable()
     .describe("What the runner's own canaries said on its latest request: `impaired` while they fail (its failing results are then inconclusive); null before it first said"),
   connectivity_changed_at: Timestamp.nullable().describe('When `connectivity` last changed'),
+  load: z
+    .enum(RUNNER_LOADS)
+    .nullable()
+    .optional()
+    .describe('Whether it kept up with what it leases, on its latest request: `behind` while its runs start late or its leases run out unrun; null before it first said'),
+  load_concurrency: z.number().int().nullable().optional().describe('Runs it may run at once, as it last said: VIGIL_CONCURRENCY, or more while it falls behind'),
+  load_changed_at: Timestamp.nullable().optional().describe('When `load` last changed'),
 });
 
 /** A runner with a new key pair: what creating it or rotating its key answers, once. */

@@ -12,13 +12,18 @@ export interface AgentMetrics {
   resultsDropped: Counter<'reason'>;
   pollFailures: Counter<'failure'>;
   lastSuccessfulPoll: Gauge;
+  runsLate: Counter;
+  leasesExpired: Counter;
 }
 
 /**
  * The agent's metrics. `sizes` are read at scrape time: how many runs are in flight, and
  * how many results wait in the spool.
  */
-export function agentMetrics(registry: Registry, sizes: { inFlight(): number; spooled(): number }): AgentMetrics {
+export function agentMetrics(
+  registry: Registry,
+  sizes: { inFlight(): number; spooled(): number; concurrency(): number; behind(): boolean },
+): AgentMetrics {
   const runsStarted = sharedCounter(registry, { name: 'vigil_runner_runs_started_total', help: 'Probe runs started, by check type', labelNames: ['type'] });
   const runsFinished = sharedCounter(registry, {
     name: 'vigil_runner_runs_finished_total',
@@ -51,6 +56,21 @@ export function agentMetrics(registry: Registry, sizes: { inFlight(): number; sp
     },
   });
 
+  sharedGauge(registry, {
+    name: 'vigil_runner_concurrency',
+    help: 'Probe runs it may run at once now: VIGIL_CONCURRENCY, or more (up to VIGIL_CONCURRENCY_MAX) while it falls behind',
+    collect() {
+      this.set(sizes.concurrency());
+    },
+  });
+  sharedGauge(registry, {
+    name: 'vigil_runner_behind',
+    help: '1 while its runs start late or its leases run out unrun (judged every 10 s), else 0',
+    collect() {
+      this.set(sizes.behind() ? 1 : 0);
+    },
+  });
+
   return {
     runsStarted,
     runsFinished,
@@ -71,6 +91,14 @@ export function agentMetrics(registry: Registry, sizes: { inFlight(): number; sp
       name: 'vigil_runner_poll_failures_total',
       help: 'Polls that failed: unavailable, unauthorized or refused',
       labelNames: ['failure'],
+    }),
+    runsLate: sharedCounter(registry, {
+      name: 'vigil_runner_runs_late_total',
+      help: 'Probe runs that started more than a second after their due time (plus what the poll lookahead cannot cover)',
+    }),
+    leasesExpired: sharedCounter(registry, {
+      name: 'vigil_runner_leases_expired_total',
+      help: "Runs leased whose previous run of the same check, at this location, was leased and never reported",
     }),
     lastSuccessfulPoll: sharedGauge(registry, {
       name: 'vigil_runner_last_successful_poll_timestamp_seconds',

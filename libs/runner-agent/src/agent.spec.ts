@@ -116,6 +116,24 @@ describe('the runner agent', () => {
       expect(held.maxRunning).toBe(4);
     });
 
+    it('polls again before its interval once half the backlog is done when the bound stopped the last poll', async () => {
+      // Overdue runs: a runner that waited for its interval to lease more did at most twice
+      // its concurrency per interval, however fast its probes were.
+      controller.lease(100);
+      start({ probe: heldProbe(1).probe, concurrency: 4, pollIntervalMs: 60_000 });
+      await until(() => controller.stored.size === 100, 'every run, long before the next interval');
+      expect(Math.max(...controller.polls.map((poll) => poll.limit))).toBeLessThanOrEqual(8);
+    });
+
+    it('waits for its interval after a poll the controller could not fill', async () => {
+      controller.lease(3);
+      start({ probe: heldProbe(1).probe, concurrency: 4, pollIntervalMs: 60_000 });
+      await until(() => controller.stored.size === 3, 'the three runs');
+      controller.lease(3);
+      await sleep(300);
+      expect(controller.polls).toHaveLength(1);
+    });
+
     it('starts a run in the tick its poll answers when a slot is free', async () => {
       const held = heldProbe(1);
       start({ probe: held.probe, pollIntervalMs: 50 });
@@ -142,6 +160,16 @@ describe('the runner agent', () => {
       expect(controller.polls[0]?.lookaheadMs).toBe(5000);
     });
 
+    it('does not count runs waiting for their due time against the backlog', async () => {
+      const held = heldProbe(1);
+      controller.lease(30, { due_at: new Date(Date.now() + 5000).toISOString() });
+      start({ probe: held.probe, concurrency: 4, pollIntervalMs: 60_000 });
+      // Twice the concurrency is 8: all 30 are leased by the first poll's requests, none started.
+      await until(() => controller.pending === 0, 'all thirty leased');
+      expect(held.started).toHaveLength(0);
+      expect(controller.polls.map((poll) => poll.limit)).toEqual([8, 8, 8, 8]);
+    });
+
     it('starts a run at its due time, not at the poll that leased it', async () => {
       const held = heldProbe(1);
       const [run] = controller.lease(1, { due_at: new Date(Date.now() + 200).toISOString() });
@@ -166,6 +194,54 @@ describe('the runner agent', () => {
       expect(held.started).toHaveLength(0);
       expect(controller.stored.size).toBe(0);
       expect(log.lines().some((line) => line.includes('1 leased runs were not started'))).toBe(true);
+    });
+  });
+
+  describe('keeping up', () => {
+    const overdue = () => new Date(Date.now() - 60_000).toISOString();
+
+    it('counts runs started late and leases expired unrun, raises its concurrency, says so once, and tells the controller', async () => {
+      const held = heldProbe();
+      const metrics = new Registry();
+      controller.lease(2, { due_at: overdue(), previous_lease_expired: true });
+      controller.lease(20, { due_at: overdue() });
+      const logged = log.lines().length;
+      const running = start({ probe: held.probe, metrics, concurrency: 4, concurrencyMax: 10, keepUpWindowMs: 100 });
+      await until(() => running.concurrency === 8, 'a first raise');
+      expect(running.loadHeader()).toBe('behind; concurrency=8');
+      expect(await metrics.metrics()).toContain('vigil_runner_behind 1');
+      await until(() => held.started.length === 8, 'eight runs at once');
+      await until(() => running.concurrency === 10, 'the bound');
+      await sleep(300);
+      expect(running.concurrency).toBe(10);
+      const warnings = log.lines().slice(logged).filter((line) => line.includes('falling behind'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain('concurrency 4 → 8');
+      const text = await metrics.metrics();
+      expect(text).toMatch(/vigil_runner_runs_late_total \d+/);
+      expect(Number(/vigil_runner_runs_late_total (\d+)/.exec(text)?.[1])).toBeGreaterThanOrEqual(4);
+      expect(text).toContain('vigil_runner_leases_expired_total 2');
+      expect(text).toContain('vigil_runner_concurrency 10');
+    });
+
+    it('catches up, then comes back down to its configured concurrency once idle', async () => {
+      controller.lease(30, { due_at: overdue() });
+      const logged = log.lines().length;
+      const running = start({ probe: heldProbe(1).probe, concurrency: 4, concurrencyMax: 16, keepUpWindowMs: 100 });
+      await until(() => running.concurrency > 4, 'a raise');
+      await until(() => controller.stored.size === 30, 'every run');
+      await until(() => running.concurrency === 4 && running.loadHeader() === 'ok; concurrency=4', 'back to the floor');
+      expect(log.lines().slice(logged).some((line) => line.includes('caught up'))).toBe(true);
+    });
+
+    it('runs on time leave it where it is', async () => {
+      controller.lease(6);
+      const logged = log.lines().length;
+      const running = start({ probe: heldProbe(1).probe, concurrency: 4, concurrencyMax: 16, keepUpWindowMs: 50 });
+      await until(() => controller.stored.size === 6, 'the runs');
+      await sleep(300);
+      expect(running.concurrency).toBe(4);
+      expect(log.lines().slice(logged).some((line) => line.includes('falling behind'))).toBe(false);
     });
   });
 

@@ -14,6 +14,7 @@ import type { Registry } from 'prom-client';
 import { agentMetrics, type AgentMetrics } from './agent-metrics';
 import { type Backoff, createBackoff } from './backoff';
 import { type ControllerLink, LinkError } from './link/controller-link';
+import { initialKeepUp, type KeepUpEvent, type KeepUpWindow, lateThresholdMs, loadHeaderValue, nextKeepUp } from './keep-up';
 import { Reporter } from './reporter';
 import { RunQueue } from './run-queue';
 import type { Spool } from './spool';
@@ -22,6 +23,8 @@ import { toProbeRun } from './to-probe-run';
 export type PollMode = 'periodic' | 'drain';
 
 const MAX_UNAVAILABLE_WAIT_MS = 30_000;
+/** How often the agent judges whether it keeps up (see keep-up.ts). */
+const KEEP_UP_WINDOW_MS = 10_000;
 
 /**
  * How far ahead a poll leases runs by default: a little more than the wait until the next
@@ -44,7 +47,15 @@ export interface RunnerAgentOptions {
   pollIntervalMs: number;
   /** How far ahead of their due time polls lease runs (0–5000 ms); default defaultLookaheadMs(pollIntervalMs). */
   lookaheadMs?: number;
+  /** Runs at once: where it starts, and the floor it comes back down to. */
   concurrency: number;
+  /**
+   * The most runs at once it may rise to while its runs start late or its leases run out
+   * unrun (VIGIL_CONCURRENCY_MAX); default `concurrency`: it never rises, but still says it is behind.
+   */
+  concurrencyMax?: number;
+  /** How often it judges whether it keeps up; tests shorten it. */
+  keepUpWindowMs?: number;
   reportBatchSize?: number;
   reportDelayMs?: number;
   /**
@@ -72,6 +83,10 @@ export interface RunnerAgent {
   readonly inFlight: number;
   /** Results not yet answered for by the controller. */
   readonly backlog: number;
+  /** Runs at once now: `concurrency`, or more while it was behind. */
+  readonly concurrency: number;
+  /** What it sends in the Vigil-Load header: `ok` or `behind`, and its concurrency. */
+  loadHeader(): string;
 }
 
 /**
@@ -80,9 +95,11 @@ export interface RunnerAgent {
  * Polls lease runs falling due within `lookaheadMs` too, so that a run due between two
  * polls starts at its due time rather than at the next poll; it waits here until then.
  *
- * - periodic: every interval, poll until the local backlog (waiting runs included) reaches
- *   twice the concurrency or the controller has no more; a run already here is skipped by
- *   (check_id, run_id).
+ * - periodic: every interval, poll until the runs in flight or waiting for a slot reach
+ *   twice the concurrency or the controller has no more (runs waiting for their due time
+ *   are not counted: the lookahead bounds them); when the bound stopped it, poll again as
+ *   soon as half of that backlog is done rather than at the next interval. A run already
+ *   here is skipped by (check_id, run_id).
  * - drain: poll again once no run waits for a slot and at least half the slots are free
  *   (counting the runs waiting for their due time as taken); after a poll that found
  *   nothing, wait an interval.
@@ -92,12 +109,22 @@ export interface RunnerAgent {
  * leased again (and then refused) after a long outage.
  */
 export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
-  const { link, spool, logger, pollMode, pollIntervalMs, concurrency, userAgent, egress, probe = runProbe } = options;
+  const { link, spool, logger, pollMode, pollIntervalMs, userAgent, egress, probe = runProbe } = options;
   const lookaheadMs = Math.min(MAX_POLL_LOOKAHEAD_MS, Math.max(0, Math.round(options.lookaheadMs ?? defaultLookaheadMs(pollIntervalMs))));
+  const keepUpBounds = { min: options.concurrency, max: Math.max(options.concurrency, options.concurrencyMax ?? options.concurrency) };
+  let keepUp = initialKeepUp(keepUpBounds);
+  let keepUpWindow: KeepUpWindow = { started: 0, late: 0, expired: 0, peakInFlight: 0 };
+  const lateAfterMs = lateThresholdMs(pollIntervalMs, lookaheadMs);
+  const keepUpWindowMs = options.keepUpWindowMs ?? KEEP_UP_WINDOW_MS;
   const pollBackoff = options.pollBackoff ?? createBackoff({ initialMs: Math.max(1000, pollIntervalMs), maxMs: 300_000 });
   // One controller per run: a signal shared by a thousand runs makes every listener added to it cost more.
   const aborters = new Set<AbortController>();
-  const metrics: AgentMetrics = agentMetrics(options.metrics, { inFlight: () => queue.inFlight, spooled: () => spool.size() });
+  const metrics: AgentMetrics = agentMetrics(options.metrics, {
+    inFlight: () => queue.inFlight,
+    spooled: () => spool.size(),
+    concurrency: () => keepUp.concurrency,
+    behind: () => keepUp.behind,
+  });
   const reporter = new Reporter({
     link,
     spool,
@@ -118,6 +145,13 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
   async function execute(spec: RunSpec): Promise<void> {
     const startedAt = Date.now();
     metrics.runsStarted.inc({ type: spec.type });
+    keepUpWindow.started += 1;
+    keepUpWindow.peakInFlight = Math.max(keepUpWindow.peakInFlight, queue.inFlight);
+    // Late by this runner's clock against the controller's due time (both kept by NTP).
+    if (startedAt - Date.parse(spec.due_at) > lateAfterMs) {
+      keepUpWindow.late += 1;
+      metrics.runsLate.inc();
+    }
     const parsed = toProbeRun(spec);
     let result: ProbeResult;
     const aborter = new AbortController();
@@ -151,13 +185,30 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
     reporter.add(reported);
   }
 
-  const queue = new RunQueue(concurrency, execute, () => {
-    if (pollMode === 'drain' && !polling && wanted() > 0) schedule(0);
+  const queue = new RunQueue(keepUp.concurrency, execute, () => {
+    if (!polling && refillNow()) schedule(0);
   });
+
+  /**
+   * Periodic mode: the last poll stopped at the backlog's bound, not because the controller
+   * had no more. Those runs are overdue; waiting for the next interval to lease more capped
+   * a runner at twice its concurrency per interval however fast its probes were.
+   */
+  let moreDue = false;
+
+  /** Whether a run finishing is the moment to poll before the interval is up. */
+  function refillNow(): boolean {
+    if (pollMode === 'drain') return wanted() > 0;
+    return moreDue && wanted() >= Math.min(queue.slots, MAX_POLL_LIMIT);
+  }
 
   /** How many runs to ask for now; 0 when this is not the moment. */
   function wanted(): number {
-    if (pollMode === 'periodic') return Math.min(MAX_POLL_LIMIT, 2 * concurrency - queue.inFlight - queue.queued);
+    const concurrency = queue.slots;
+    // Runs waiting for their due time take no slot and are bounded by the lookahead: counting
+    // them against the backlog capped each poll at twice the concurrency, so a runner with 100
+    // slots leased at most 200 runs a second however idle its slots were.
+    if (pollMode === 'periodic') return Math.min(MAX_POLL_LIMIT, 2 * concurrency - queue.inFlight - (queue.queued - queue.delayed));
     const free = queue.freeSlots - queue.delayed;
     if (queue.queued > queue.delayed || free < Math.ceil(concurrency / 2)) return 0;
     return Math.min(MAX_POLL_LIMIT, free);
@@ -208,15 +259,25 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
         if (pollBackoff.attempts > 0) logger.info('the controller answers polls again', { failedPolls: pollBackoff.attempts });
         pollBackoff.reset();
         lastFailure = undefined;
+        const expired = runs.filter((run) => run.previous_lease_expired === true).length;
+        if (expired > 0) {
+          keepUpWindow.expired += expired;
+          metrics.leasesExpired.inc(expired);
+        }
         const skipped = queue.push(runs);
         if (skipped > 0) metrics.runsSkipped.inc(skipped);
-        if (runs.length < limit) break;
+        if (runs.length < limit) {
+          moreDue = false;
+          break;
+        }
         if (pollMode === 'drain') {
           // More may be due: ask again as soon as half the slots are free (the queue's callback).
           nextInMs = wanted() > 0 ? 0 : pollIntervalMs;
           break;
         }
         limit = wanted();
+        // More may be due: ask again once half the backlog is done (the queue's callback).
+        if (limit <= 0) moreDue = true;
       }
     } catch (error) {
       nextInMs = onPollFailure(error);
@@ -226,11 +287,50 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
     }
   }
 
-  logger.info(`polling ${pollMode === 'drain' ? 'when idle' : `every ${pollIntervalMs} ms`}, ${concurrency} runs at once`, {
+  /** Says what changed: one warning when an episode of falling behind starts, info for the rest. */
+  function tell(event: KeepUpEvent): void {
+    const bound = keepUpBounds.max;
+    switch (event.kind) {
+      case 'fell_behind': {
+        const why =
+          event.to > event.from
+            ? `concurrency ${event.from} → ${event.to}`
+            : event.from >= bound
+              ? `concurrency ${event.from}, at its bound (VIGIL_CONCURRENCY_MAX ${bound})`
+              : `concurrency ${event.from}, not raised: its slots were not full, so more would not help (CPU? the controller?)`;
+        logger.warn(`falling behind: ${event.missed} runs started late or leases expired unrun in the last ${Math.round(keepUpWindowMs / 1000)} s; ${why}`, {
+          missed: event.missed,
+          concurrency: event.to,
+        });
+        return;
+      }
+      case 'raised':
+        logger.info(`still behind: ${event.missed} runs started late or leases expired unrun; concurrency ${event.from} → ${event.to}`, { concurrency: event.to });
+        return;
+      case 'caught_up':
+        logger.info(`caught up: no run started late in the last ${Math.round(keepUpWindowMs / 1000)} s; concurrency ${event.concurrency}`, { concurrency: event.concurrency });
+        return;
+      case 'lowered':
+        logger.debug(`idle: concurrency ${event.from} → ${event.to}`, { concurrency: event.to });
+    }
+  }
+
+  const keepUpTimer = setInterval(() => {
+    const window = keepUpWindow;
+    keepUpWindow = { started: 0, late: 0, expired: 0, peakInFlight: queue.inFlight };
+    const next = nextKeepUp(keepUp, window, keepUpBounds);
+    keepUp = next.state;
+    queue.setConcurrency(keepUp.concurrency);
+    if (next.event) tell(next.event);
+  }, keepUpWindowMs);
+  keepUpTimer.unref();
+
+  logger.info(`polling ${pollMode === 'drain' ? 'when idle' : `every ${pollIntervalMs} ms`}, ${keepUp.concurrency} runs at once`, {
     pollMode,
     pollIntervalMs,
     lookaheadMs,
-    concurrency,
+    concurrency: keepUp.concurrency,
+    concurrencyMax: keepUpBounds.max,
     spooled: spool.size(),
   });
   schedule(0);
@@ -241,6 +341,7 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
       stopped ??= (async () => {
         stopping = true;
         clearTimeout(timer);
+        clearInterval(keepUpTimer);
         await currentPoll;
         const dropped = queue.dropWaiting();
         const finished = await Promise.race([
@@ -266,6 +367,12 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
     },
     get backlog() {
       return reporter.backlog;
+    },
+    get concurrency() {
+      return keepUp.concurrency;
+    },
+    loadHeader() {
+      return loadHeaderValue(keepUp);
     },
   };
 }

@@ -12,7 +12,7 @@ describe('heap advice', () => {
   it('names the heap a larger concurrency needs and how to give it', () => {
     expect(heapAdvice(5000, RUNNER_MAX_OLD_SPACE_MB * MB)).toBe(
       `5000 runs at once may need about 377 MB of heap, more than this process's ${RUNNER_MAX_OLD_SPACE_MB} MB: ` +
-        'start it with NODE_OPTIONS=--max-old-space-size=377 or lower VIGIL_CONCURRENCY',
+        'start it with NODE_OPTIONS=--max-old-space-size=377 or lower VIGIL_CONCURRENCY_MAX (the most it rises to when it falls behind)',
     );
     expect(heapAdvice(5000, 512 * MB)).toBeUndefined();
   });

@@ -17,6 +17,6 @@ export function heapAdvice(concurrency: number, heapLimitBytes: number): string 
   const mb = (bytes: number) => Math.ceil(bytes / 2 ** 20);
   return (
     `${concurrency} runs at once may need about ${mb(neededBytes)} MB of heap, more than this process's ` +
-    `${mb(heapLimitBytes)} MB: start it with NODE_OPTIONS=--max-old-space-size=${mb(neededBytes)} or lower VIGIL_CONCURRENCY`
+    `${mb(heapLimitBytes)} MB: start it with NODE_OPTIONS=--max-old-space-size=${mb(neededBytes)} or lower VIGIL_CONCURRENCY_MAX (the most it rises to when it falls behind)`
   );
 }

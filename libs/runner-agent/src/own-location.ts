@@ -19,6 +19,8 @@ export interface OwnLocationOptions {
   logger: Logger;
   metrics: Registry;
   concurrency: number;
+  /** The most runs at once it rises to while it falls behind (VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX). */
+  concurrencyMax?: number;
   /** The controller's egress policy: `@controller` probes from the control plane's network. */
   egress: EgressGuard;
 }
@@ -38,6 +40,7 @@ export function startOwnLocation(options: OwnLocationOptions): RunnerAgent {
     pollMode: 'periodic',
     pollIntervalMs: 1000,
     concurrency: options.concurrency,
+    concurrencyMax: options.concurrencyMax,
     egress: options.egress,
   });
 }

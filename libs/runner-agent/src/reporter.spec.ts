@@ -22,7 +22,7 @@ describe('the reporter', () => {
   beforeEach(() => {
     controller = new FakeController();
     const spool = createMemorySpool({ maxResults: 100, logger });
-    const metrics = agentMetrics(new Registry(), { inFlight: () => 0, spooled: () => spool.size() });
+    const metrics = agentMetrics(new Registry(), { inFlight: () => 0, spooled: () => spool.size(), concurrency: () => 1, behind: () => false });
     reporter = new Reporter({ link: controller, spool, logger, metrics, batchSize: 50, delayMs: 300 });
   });
 
@@ -91,7 +91,7 @@ describe('the reporter when the spool cannot be written', () => {
       append: () => Promise.reject(new SpoolWriteError('cannot write to the spool: ENOSPC', 'ENOSPC', 0)),
     };
     const registry = new Registry();
-    const metrics: AgentMetrics = agentMetrics(registry, { inFlight: () => 0, spooled: () => spool.size() });
+    const metrics: AgentMetrics = agentMetrics(registry, { inFlight: () => 0, spooled: () => spool.size(), concurrency: () => 1, behind: () => false });
     const reporter = new Reporter({ link: controller, spool, logger, metrics, batchSize: 50, delayMs: 10, backoff: createBackoff({ initialMs: 50, maxMs: 50 }) });
     const dropped = async () => (await metrics.resultsDropped.get()).values.find((value) => value.labels.reason === 'spool_unwritable')?.value ?? 0;
     try {

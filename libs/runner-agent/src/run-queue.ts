@@ -18,7 +18,7 @@ export class RunQueue {
   private idleWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly concurrency: number,
+    private concurrency: number,
     private readonly execute: (run: RunSpec) => Promise<void>,
     /** Called whenever a run finishes, so the poller can ask for more. */
     private readonly onSlotFree: () => void = () => undefined,
@@ -36,6 +36,16 @@ export class RunQueue {
   /** Runs waiting for their due time. */
   get delayed(): number {
     return this.delayedRuns.size;
+  }
+
+  /** How many runs may be in flight at once; raising it starts waiting runs now, lowering it lets runs in flight finish. */
+  get slots(): number {
+    return this.concurrency;
+  }
+
+  setConcurrency(concurrency: number): void {
+    this.concurrency = concurrency;
+    this.startWhatFits();
   }
 
   get freeSlots(): number {

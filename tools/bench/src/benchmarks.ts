@@ -2,6 +2,7 @@ import { runDetectBenchmark } from './detect';
 import { runDomainBenchmark } from './domain';
 import { runEvaluateBenchmark } from './evaluate';
 import { runIngestBenchmark } from './ingest';
+import { runKeepUpBenchmark } from './keepup';
 import { runRunnerBenchmark } from './runner';
 
 /** A benchmark: `npm run bench -- <name> [args]`. */
@@ -27,6 +28,10 @@ export const benchmarks: Readonly<Record<string, Benchmark>> = {
   ingest: {
     description: 'runner API on PostgreSQL: results accepted per second, poll/report p50/p99 [--seconds N] [--help]',
     run: runIngestBenchmark,
+  },
+  'keep-up': {
+    description: 'runner agent against a stub controller scheduling N checks at an interval: runs/s achieved against due, late runs, CPU [--checks N,N] [--help]',
+    run: runKeepUpBenchmark,
   },
   runner: {
     description: 'runner agent on a local HTTP target: checks/s end to end and RSS, next to a bare got loop [--concurrency N,N] [--seconds N] [--help]',

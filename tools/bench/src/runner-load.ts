@@ -80,6 +80,7 @@ function runnerAgent(phase: LoadPhase): Load {
     pollMode: phase.mode === 'periodic' ? 'periodic' : 'drain',
     pollIntervalMs: phase.pollIntervalMs,
     concurrency: phase.concurrency,
+    concurrencyMax: phase.concurrencyMax,
   });
   return { inFlight: () => agent.inFlight, completed: () => undefined, stop: () => agent.stop(STOP_DEADLINE_MS) };
 }

@@ -40,6 +40,8 @@ export type LoadMode = (typeof LOAD_MODES)[number];
 export interface LoadPhase {
   readonly mode: LoadMode;
   readonly concurrency: number;
+  /** The bound the agent may raise its concurrency to when it falls behind (keep-up bench); unset: it does not. */
+  readonly concurrencyMax?: number;
   readonly urls: ServerUrls;
   readonly warmupSeconds: number;
   readonly seconds: number;

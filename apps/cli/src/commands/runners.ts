@@ -105,7 +105,7 @@ export const runnersList: Command = {
     if (ctx.json) return ctx.printJson(runners);
     ctx.print(
       formatTable(
-        ['slug', 'name', 'last seen', 'stale', 'connectivity', 'revoked'],
+        ['slug', 'name', 'last seen', 'stale', 'connectivity', 'load', 'revoked'],
         runners.map((runner) => [
           runner.slug,
           runner.name,
@@ -113,6 +113,8 @@ export const runnersList: Command = {
           yesNo(runner.stale),
           // What its canaries last said of its own network; '-' before it first told.
           runner.connectivity ?? '-',
+          // Whether it keeps up with what it leases, and at what concurrency: `behind (200)`.
+          runner.load ? `${runner.load}${runner.load_concurrency == null ? '' : ` (${runner.load_concurrency})`}` : '-',
           formatTime(runner.revoked_at, 'no'),
         ]),
       ),

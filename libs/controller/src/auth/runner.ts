@@ -1,5 +1,5 @@
-import { CONNECTIVITY_HEADER, RUNNER_CONNECTIVITY, type RunnerConnectivity } from '@vigil/contracts';
-import type { Database } from '@vigil/db';
+import { CONNECTIVITY_HEADER, LOAD_HEADER, RUNNER_CONNECTIVITY, RUNNER_LOADS, type RunnerConnectivity, type RunnerLoad } from '@vigil/contracts';
+import { type Database, Prisma } from '@vigil/db';
 import { HttpError, requestContext } from '@vigil/http';
 import { bearerToken, createRunnerVerifier, RunnerAuthError, type RunnerKeyRecord } from '@vigil/runner-auth';
 import type { Request, Response } from 'express';
@@ -19,21 +19,51 @@ function connectivityOf(header: string | string[] | undefined): RunnerConnectivi
   return RUNNER_CONNECTIVITY.find((known) => known === value);
 }
 
+export interface LoadSummary {
+  load: RunnerLoad;
+  /** Runs it may run at once now; null when the header does not say. */
+  concurrency: number | null;
+}
+
 /**
- * One write per runner for both: `last_seen_at`, and the connectivity with the time it changed
- * (compared with the stored value, so each instance of a fleet of controllers agrees on it).
+ * The runner's `Vigil-Load` header (`behind; concurrency=200`); absent or unreadable, the stored
+ * value is left as it is, as for connectivity.
  */
-async function writeLastSeen(db: Pick<Database, 'prisma'>, runnerId: number, at: Date, connectivity: RunnerConnectivity | undefined): Promise<void> {
-  if (connectivity === undefined) {
-    await db.prisma.runner.update({ where: { id: runnerId }, data: { lastSeenAt: at } });
-    return;
-  }
-  await db.prisma.$executeRaw`
-    UPDATE runners SET last_seen_at = ${at},
+export function loadOf(header: string | string[] | undefined): LoadSummary | undefined {
+  const [state, ...params] = ((Array.isArray(header) ? header[0] : header) ?? '').split(';').map((part) => part.trim().toLowerCase());
+  const load = RUNNER_LOADS.find((known) => known === state);
+  if (load === undefined) return undefined;
+  const concurrency = params.map((param) => /^concurrency=(\d{1,5})$/.exec(param)?.[1]).find((value) => value !== undefined);
+  return { load, concurrency: concurrency === undefined ? null : Number(concurrency) };
+}
+
+/**
+ * One write per runner for all: `last_seen_at`, and the connectivity and load with the time
+ * each changed (compared with the stored value, so each instance of a fleet of controllers
+ * agrees on it).
+ */
+async function writeLastSeen(
+  db: Pick<Database, 'prisma'>,
+  runnerId: number,
+  at: Date,
+  connectivity: RunnerConnectivity | undefined,
+  load: LoadSummary | undefined,
+): Promise<void> {
+  const setConnectivity =
+    connectivity === undefined
+      ? Prisma.empty
+      : Prisma.sql`,
       connectivity_changed_at = CASE WHEN connectivity IS DISTINCT FROM ${connectivity}::runner_connectivity
                                      THEN ${at} ELSE connectivity_changed_at END,
-      connectivity = ${connectivity}::runner_connectivity
-    WHERE id = ${runnerId}`;
+      connectivity = ${connectivity}::runner_connectivity`;
+  const setLoad =
+    load === undefined
+      ? Prisma.empty
+      : Prisma.sql`,
+      load_changed_at = CASE WHEN load IS DISTINCT FROM ${load.load}::runner_load THEN ${at} ELSE load_changed_at END,
+      load = ${load.load}::runner_load,
+      load_concurrency = ${load.concurrency}::int`;
+  await db.prisma.$executeRaw`UPDATE runners SET last_seen_at = ${at}${setConnectivity}${setLoad} WHERE id = ${runnerId}`;
 }
 
 export type RunnerRateLimits = Pick<ControllerLimits, 'runnerRequestsPerSecond' | 'runnerBurst'>;
@@ -68,6 +98,8 @@ export function runnerAuthenticator(db: Pick<Database, 'prisma'>, limits: Runner
   const lastSeenWritten = new Map<number, number>();
   /** What each runner's header said when last written: a change is written at once, a repeat waits for last_seen_at. */
   const connectivitySeen = new Map<number, RunnerConnectivity>();
+  /** The same for the load header, as sent. */
+  const loadSeen = new Map<number, string>();
   const buckets = createTokenBuckets({ ratePerSecond: limits.runnerRequestsPerSecond, burst: limits.runnerBurst });
 
   return async (req, res) => {
@@ -85,10 +117,14 @@ export function runnerAuthenticator(db: Pick<Database, 'prisma'>, limits: Runner
     const now = Date.now();
     const connectivity = connectivityOf(req.headers[CONNECTIVITY_HEADER.toLowerCase()]);
     const connectivityChanged = connectivity !== undefined && connectivitySeen.get(runnerId) !== connectivity;
-    if (connectivityChanged || now - (lastSeenWritten.get(runnerId) ?? 0) >= LAST_SEEN_WRITE_INTERVAL_MS) {
+    const load = loadOf(req.headers[LOAD_HEADER.toLowerCase()]);
+    const loadKey = load && `${load.load};${load.concurrency}`;
+    const loadChanged = loadKey !== undefined && loadSeen.get(runnerId) !== loadKey;
+    if (connectivityChanged || loadChanged || now - (lastSeenWritten.get(runnerId) ?? 0) >= LAST_SEEN_WRITE_INTERVAL_MS) {
       lastSeenWritten.set(runnerId, now);
-      await writeLastSeen(db, runnerId, new Date(now), connectivity);
+      await writeLastSeen(db, runnerId, new Date(now), connectivity, load);
       if (connectivity !== undefined) connectivitySeen.set(runnerId, connectivity);
+      if (loadKey !== undefined) loadSeen.set(runnerId, loadKey);
     }
 
     const taken = buckets.take(verified.slug);

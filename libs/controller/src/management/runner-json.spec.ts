@@ -26,7 +26,7 @@ describe('runner staleness', () => {
     expect(runnerIsStale(seen(15_000), now, 15_000)).toBe(false);
     expect(runnerIsStale(seen(15_001), now, 15_000)).toBe(true);
     expect(runnerIsStale(seen(121_000), now, 3_600_000)).toBe(false);
-    const row = { id: 1, slug: 'eu-1', name: 'eu-1', publicKey: 'k', keyId: 'kid', revokedAt: null, connectivity: null, connectivityChangedAt: null, ...seen(15_001) };
+    const row = { id: 1, slug: 'eu-1', name: 'eu-1', publicKey: 'k', keyId: 'kid', revokedAt: null, connectivity: null, connectivityChangedAt: null, load: null, loadConcurrency: null, loadChangedAt: null, ...seen(15_001) };
     expect(runnerJson(row, now, 15_000).stale).toBe(true);
     expect(runnerJson(row, now, 15_001).stale).toBe(false);
   });

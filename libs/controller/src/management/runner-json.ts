@@ -13,6 +13,9 @@ export function runnerJson(runner: Runner, nowMs: number, staleAfterMs: number):
     revoked_at: runner.revokedAt?.toISOString() ?? null,
     connectivity: runner.connectivity,
     connectivity_changed_at: runner.connectivityChangedAt?.toISOString() ?? null,
+    load: runner.load,
+    load_concurrency: runner.loadConcurrency,
+    load_changed_at: runner.loadChangedAt?.toISOString() ?? null,
   };
 }
 

@@ -19,6 +19,7 @@ export function toRunSpec(run: LeasedRun, secretKeys: SecretKeyring): RunSpec {
     spec: checkSealer(secretKeys, run.type).open(run.spec),
     timeout_ms: run.timeoutMs,
     due_at: run.dueAt.toISOString(),
+    ...(run.previousLeaseExpired ? { previous_lease_expired: true } : {}),
   };
 }
 

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { CONNECTIVITY_HEADER, pollRuns, type ReportedResult, type ReportItemOutcome, reportResults, type RunnerConnectivity, type RunSpec } from '@vigil/contracts';
+import { CONNECTIVITY_HEADER, LOAD_HEADER, pollRuns, type ReportedResult, type ReportItemOutcome, reportResults, type RunnerConnectivity, type RunSpec } from '@vigil/contracts';
 import type { RunnerSigner } from '@vigil/runner-auth';
 import got, { type Response } from 'got';
 import { type ControllerLink, LinkError, type LinkFailure } from './controller-link';
@@ -14,6 +14,8 @@ export interface HttpLinkOptions {
   requestTimeoutMs?: number;
   /** What the runner's canaries say now, sent on every request (CONNECTIVITY_HEADER); unset: not sent. */
   connectivity?: () => RunnerConnectivity;
+  /** Whether the runner keeps up, sent on every request (LOAD_HEADER, the agent's `loadHeader`); unset: not sent. */
+  load?: () => string | undefined;
 }
 
 /** The runner API over HTTP, and a ping of the controller for the canaries. */
@@ -52,7 +54,7 @@ function reasonOf(response: Response<string>): string {
 
 /** The runner API over HTTP, one keep-alive connection pool to the controller. */
 export function createHttpLink(options: HttpLinkOptions): HttpLink {
-  const { controllerUrl, signer, userAgent, requestTimeoutMs = 10_000, connectivity } = options;
+  const { controllerUrl, signer, userAgent, requestTimeoutMs = 10_000, connectivity, load } = options;
   const client = got.extend({
     agent: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
     timeout: { request: requestTimeoutMs },
@@ -65,6 +67,8 @@ export function createHttpLink(options: HttpLinkOptions): HttpLink {
       beforeRequest: [
         (request) => {
           if (connectivity) request.headers[CONNECTIVITY_HEADER.toLowerCase()] = connectivity();
+          const loadNow = load?.();
+          if (loadNow !== undefined) request.headers[LOAD_HEADER.toLowerCase()] = loadNow;
         },
       ],
     },

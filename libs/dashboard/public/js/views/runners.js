@@ -7,7 +7,21 @@ import { dateTime } from '../format.js';
 /**
  * @typedef {import('../../../src/api-types').Runner} Runner
  * @typedef {{ connectivity?: 'ok' | 'impaired' | null, connectivity_changed_at?: string | null }} Connectivity
+ * @typedef {{ load?: 'ok' | 'behind' | null, load_concurrency?: number | null, load_changed_at?: string | null }} Load
  */
+
+/**
+ * Whether the runner kept up with what it leases on its latest request, at what concurrency,
+ * and since when; `—` before a runner (or a controller) that says it.
+ * @param {Runner & Load} runner
+ * @param {number} now
+ */
+function loadCell(runner, now) {
+  if (runner.load === undefined || runner.load === null) return h('span', { class: 'muted' }, '—');
+  const since = runner.load_changed_at ? [' since ', timeAgo(runner.load_changed_at, now)] : [];
+  const concurrency = runner.load_concurrency == null ? null : h('span', { class: 'muted small' }, ` ${runner.load_concurrency} at once`);
+  return h('span', { 'data-load': runner.load }, runner.load === 'ok' ? badge('up', 'keeping up') : badge('warning', 'behind'), concurrency, since);
+}
 
 /**
  * What the runner's own canaries said on its latest request, and since when; `—` before a
@@ -43,7 +57,7 @@ export async function runnersView({ now }) {
       'Locations',
       table(
         'Runners',
-        ['Runner', 'Name', 'State', 'Connectivity', 'Last seen', 'Created', 'Key id'],
+        ['Runner', 'Name', 'State', 'Connectivity', 'Load', 'Last seen', 'Created', 'Key id'],
         runners.map((runner) => [
           h('code', {}, runner.slug),
           runner.name,
@@ -53,6 +67,7 @@ export async function runnersView({ now }) {
               ? badge('warning', runner.last_seen_at === null ? 'stale: never seen' : 'stale')
               : badge('up', 'polling'),
           connectivityCell(runner, now),
+          loadCell(runner, now),
           timeAgo(runner.last_seen_at, now),
           dateTime(runner.created_at),
           h('code', { class: 'truncate', title: runner.kid }, runner.kid.slice(0, 12) + '…'),
