@@ -1,5 +1,5 @@
 import type { CheckType } from '@vigil/contracts';
-import { type Database, Prisma } from '@vigil/db';
+import { type Database, Prisma, PREPARED } from '@vigil/db';
 
 /** How long beyond a check's timeout a runner has to report a run before it can be leased again. */
 export const LEASE_GRACE_MS = 30_000;
@@ -53,7 +53,8 @@ interface LeaseRow {
  * Served by the `(location, next_due_at)` index: a poll reads its location's due rows in order.
  */
 export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: string, limit: number, lookaheadMs = 0): Promise<LeasedRun[]> {
-  const rows = await db.prisma.$queryRaw<LeaseRow[]>(Prisma.sql`
+  // Prepared: every poll of every runner runs it, and planning it cost as much as running a small lease.
+  const rows = await db.prisma.$queryRaw<LeaseRow[]>(Prisma.sql`${Prisma.raw(PREPARED)}
     WITH due AS (
       -- The row's ctid, not its id, joins the UPDATE below: a join on id was planned as a hash
       -- join over a scan of every location state, on every poll. The row is locked, so its ctid holds.
