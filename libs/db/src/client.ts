@@ -10,6 +10,7 @@ import { DatabaseError } from './errors';
 import { PrismaClient } from './generated/client';
 import { bulkWriteGuard } from './guard';
 import { assertChannel, listenOnPostgres, type Unlisten } from './listen';
+import { preparedStatementName } from './prepared';
 import { type DatabaseTarget, describeTarget, redactUrl } from './target';
 
 function createClient(adapter: SqlMigrationAwareDriverAdapterFactory) {
@@ -175,7 +176,8 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
   const probe = await connectPostgres(target.url);
   await probe.end();
   const poolConfig = { connectionString: target.url, max: options.poolSize ?? 10 };
-  const prisma = createClient(new PrismaPg(poolConfig));
+  // The adapter's type says a name is always given; undefined (an unnamed statement) is what it passes on by default.
+  const prisma = createClient(new PrismaPg(poolConfig, { statementNameGenerator: (query) => preparedStatementName(query.sql) as string }));
   // One connection: the engine takes and releases its own advisory lock, which must be on one session.
   const adapterFactory = new WholeScriptPg({ ...poolConfig, max: 1 });
   return {

@@ -9,6 +9,7 @@ export type { DatabaseTarget } from './target';
 export { withTransaction } from './transaction';
 export type { Unlisten } from './listen';
 export { OUTBOX_CHANNEL, RESULTS_CHANNEL } from './channels';
+export { PREPARED } from './prepared';
 export type { TransactionOptions } from './transaction';
 export { claimRows } from './claim';
 export type { ClaimQuery } from './claim';

@@ -97,16 +97,19 @@ describe('a runner against a real controller-api on PGlite', () => {
 
   /**
    * The shortest interval is 10 s; to get many runs in a few seconds, runs whose result was
-   * accepted (their lease released) are made due again every 100 ms. Leased runs are left
-   * alone: leasing them again would make the runner's result for them `not_leased`.
+   * accepted (stored for the state's lease_run_id) are made due again every 100 ms, their lease
+   * cleared as whoever moves next_due_at earlier must. Leased runs are left alone: leasing them
+   * again would make the runner's result for them `not_leased`.
    */
   function keepMakingRunsDue(slug: string): () => Promise<void> {
     let going = true;
     const loop = (async () => {
       while (going) {
         await harness.db.prisma.$executeRaw`
-          UPDATE location_states SET next_due_at = now()
-          WHERE location = ${slug} AND leased_until IS NULL AND next_due_at > now()`;
+          UPDATE location_states ls SET next_due_at = now(), leased_until = NULL
+          WHERE location = ${slug} AND next_due_at > now()
+            AND (leased_until IS NULL OR EXISTS (
+              SELECT 1 FROM check_results r WHERE r.check_id = ls.check_id AND r.run_id = ls.lease_run_id))`;
         await sleep(100);
       }
     })();

@@ -76,8 +76,10 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('POST /api/runner/re
       checkedAt: new Date('2026-11-23T09:00:00.123Z'),
       evaluatedAt: null,
     });
-    // The lease is released; its run id stays so that late repeats are recognised. Strikes are the evaluator's.
-    expect(state).toMatchObject({ leasedUntil: null, leaseRunId: run.run_id, failingStrikes: 0, lastResultAt: null });
+    // The state is not written: the stored result frees the lease, and the run id stays so that late
+    // repeats are recognised. Strikes are the evaluator's.
+    expect(state).toMatchObject({ leaseRunId: run.run_id, failingStrikes: 0, lastResultAt: null });
+    expect(state.leasedUntil).not.toBeNull();
 
     const again = await report(runner, [result]);
     expect(again.status).toBe(202);
@@ -85,7 +87,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('POST /api/runner/re
     expect(await storedRows(run.run_id)).toHaveLength(1);
   });
 
-  describe('releasing the lease of an accepted run', () => {
+  describe('freeing the lease of an accepted run', () => {
     const stateOf = (checkId: number, location: string) =>
       harness.db.prisma.locationState.findUniqueOrThrow({ where: { checkId_location: { checkId, location } } });
     /** The row version: it changes with every update of the row, even one that writes the same values. */
@@ -127,15 +129,20 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('POST /api/runner/re
       expect(await expiredLeases()).toBe(expiredBefore);
     });
 
-    it('releases the lease when the next slot comes before it ends, and leases the run again at that slot', async () => {
+    it('leaves the state untouched when the next slot comes before the lease ends, and leases the run again at that slot', async () => {
       const { runner, runs, checks } = await leased(1, { intervalS: 3600 });
       // The next slot has come while the run was out.
       const slot = new Date(Date.now() - 1_000);
       await moveState(checks[0].id, { nextDueAt: slot });
       expect(await poll(runner)).toEqual([]);
+      const before = await stateOf(checks[0].id, runner.slug);
+      const version = await rowVersion(checks[0].id, runner.slug);
 
       expect((await report(runner, [resultFor(runs[0])])).body.accepted).toBe(1);
-      expect(await stateOf(checks[0].id, runner.slug)).toMatchObject({ leasedUntil: null, leaseRunId: runs[0].run_id, nextDueAt: slot });
+      // No second write of the row per run: the stored result is what frees the lease.
+      expect(await rowVersion(checks[0].id, runner.slug)).toBe(version);
+      expect(await stateOf(checks[0].id, runner.slug)).toEqual(before);
+      expect(before).toMatchObject({ leaseRunId: runs[0].run_id, nextDueAt: slot });
       expect(await shownLeased(checks[0].uuid, runner.slug)).toBe(false);
 
       const expiredBefore = await expiredLeases();

@@ -1,5 +1,5 @@
 import { isInconclusive, type RejectReason, type ReportedResult, type ReportItemOutcome, type ReportOutcome } from '@vigil/contracts';
-import { type Database, Prisma, RESULTS_CHANNEL } from '@vigil/db';
+import { type Database, Prisma, PREPARED, RESULTS_CHANNEL } from '@vigil/db';
 
 /** How far ahead of the controller's clock a result's `checked_at` may be (runners' clocks drift a little). */
 export const MAX_CLOCK_AHEAD_MS = 60_000;
@@ -48,14 +48,15 @@ function toRecord(result: ReportedResult, idx: number) {
  *   these, so the common case costs no separate look-up;
  * - any other run is a `duplicate` if this location stored it (its lease is gone since),
  *   else `not_leased` (a run leased to another runner, or leased again after its lease expired).
- * Accepted results release their lease (`leased_until` = NULL) only when the next slot
- * comes before the lease ends; otherwise the lease runs out first anyway and the write
- * would be wasted. `lease_run_id` stays, so a late repeat is still recognised and the next
- * lease can tell that this run was reported. One notification wakes the evaluator. Strikes
- * and `last_result_at` are the evaluator's to change.
+ * The location state is not written: the stored result of its `lease_run_id` is what frees
+ * the row for its next slot (see leaseDueRuns), so a run costs one write of its state, not
+ * two. `lease_run_id` stays, so a late repeat is still recognised and the next lease can
+ * tell that this run was reported. One notification wakes the evaluator. Strikes and
+ * `last_result_at` are the evaluator's to change.
  */
 async function judgeAndStore(db: Pick<Database, 'prisma'>, location: string, records: ReturnType<typeof toRecord>[]): Promise<VerdictRow[]> {
-  return db.prisma.$queryRaw<VerdictRow[]>(Prisma.sql`
+  // Prepared: parsing and planning it cost more than storing a report of a few results.
+  return db.prisma.$queryRaw<VerdictRow[]>(Prisma.sql`${Prisma.raw(PREPARED)}
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
         idx int, run_id uuid, check_uuid uuid, ok boolean, inconclusive boolean, status_code int, latency_ms int,
@@ -79,12 +80,6 @@ async function judgeAndStore(db: Pick<Database, 'prisma'>, location: string, rec
       SELECT check_id, site_id, run_id, ${location}, ok, inconclusive, status_code, latency_ms, timings, error_code, error, details, checked_at FROM firsts
       ON CONFLICT (check_id, run_id) DO NOTHING
       RETURNING check_id, run_id
-    ), released AS (
-      UPDATE location_states ls SET leased_until = NULL
-      FROM stored s
-      WHERE ls.check_id = s.check_id AND ls.location = ${location} AND ls.lease_run_id = s.run_id
-        AND ls.next_due_at < ls.leased_until
-      RETURNING ls.id
     ), woken AS (
       -- Volatile, so never inlined: the count below runs it, once, and only if a row was stored.
       SELECT pg_notify(${RESULTS_CHANNEL}, '') FROM (SELECT 1 FROM stored LIMIT 1) AS any_stored

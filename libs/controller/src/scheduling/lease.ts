@@ -1,5 +1,5 @@
 import type { CheckType } from '@vigil/contracts';
-import { type Database, Prisma } from '@vigil/db';
+import { type Database, Prisma, PREPARED } from '@vigil/db';
 
 /** How long beyond a check's timeout a runner has to report a run before it can be leased again. */
 export const LEASE_GRACE_MS = 30_000;
@@ -34,9 +34,9 @@ interface LeaseRow {
  * Leases up to `limit` due runs of `location` in one statement. The rows are taken with
  * `FOR UPDATE SKIP LOCKED`, so concurrent polls, from any controller instance, never get
  * the same run; a leased row stays out of every poll until its lease runs out (timeout
- * plus LEASE_GRACE_MS) or its result is accepted while its next slot is still inside the
- * lease (ingestResults releases only those). Whoever moves `next_due_at` earlier must
- * therefore clear `leased_until` too.
+ * plus LEASE_GRACE_MS) or its result is stored (ingestResults leaves the row alone: the
+ * stored result of `lease_run_id` is what frees it, so each run writes its location state
+ * once, here). Whoever moves `next_due_at` earlier must therefore clear `leased_until` too.
  *
  * With `lookaheadMs`, runs due up to that far ahead are leased too, for a runner that
  * starts each at its `due_at` rather than at its next poll. Such a lease counts from the
@@ -53,24 +53,31 @@ interface LeaseRow {
  * Served by the `(location, next_due_at)` index: a poll reads its location's due rows in order.
  */
 export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: string, limit: number, lookaheadMs = 0): Promise<LeasedRun[]> {
-  const rows = await db.prisma.$queryRaw<LeaseRow[]>(Prisma.sql`
+  // Prepared: every poll of every runner runs it, and planning it cost as much as running a small lease.
+  const rows = await db.prisma.$queryRaw<LeaseRow[]>(Prisma.sql`${Prisma.raw(PREPARED)}
     WITH due AS (
-      SELECT ls.id, ls.next_due_at AS due_at,
-             -- Only an expired lease gets this far (live ones are filtered out). A reported
-             -- run keeps its leased_until when its lease ended before this slot anyway, so
-             -- only a run with no stored result expired (the unique (check_id, run_id) index).
-             ls.leased_until IS NOT NULL AND NOT EXISTS (
-               SELECT 1 FROM check_results r WHERE r.check_id = ls.check_id AND r.run_id = ls.lease_run_id
-             ) AS lease_expired,
+      -- The row's ctid, not its id, joins the UPDATE below: a join on id was planned as a hash
+      -- join over a scan of every location state, on every poll. The row is locked, so its ctid holds.
+      SELECT ls.ctid AS row_ctid, ls.next_due_at AS due_at,
+             -- A reported run keeps its leased_until (storing it writes no location state), so
+             -- only a leased run with no stored result expired (the unique (check_id, run_id) index).
+             ls.leased_until IS NOT NULL AND reported.run IS NULL AS lease_expired,
              c.id AS check_id, c.uuid AS check_uuid, c.type::text AS type, c.spec, c.timeout_ms, e.target,
              1000 * (CASE WHEN c.status IN ('seems_down', 'down') AND c.down_interval_s IS NOT NULL
                           THEN c.down_interval_s ELSE c.interval_s END)::bigint AS period_ms
       FROM location_states ls
       JOIN checks c ON c.id = ls.check_id
       JOIN endpoints e ON e.id = c.endpoint_id
+      -- One probe of the unique (check_id, run_id) index per leased row. Not an EXISTS: under
+      -- the OR below the planner may run that as a hash of every stored result, on every poll.
+      LEFT JOIN LATERAL (
+        SELECT true AS run FROM check_results r
+        WHERE ls.leased_until IS NOT NULL AND r.check_id = ls.check_id AND r.run_id = ls.lease_run_id
+        LIMIT 1
+      ) reported ON true
       WHERE ls.location = ${location}
         AND ls.next_due_at <= now() + ${lookaheadMs}::int * interval '1 millisecond'
-        AND (ls.leased_until IS NULL OR ls.leased_until < now())
+        AND (ls.leased_until IS NULL OR ls.leased_until < now() OR reported.run IS NOT NULL)
         AND c.enabled AND c.deleted_at IS NULL
         -- Archiving parks a site's states; this keeps one added since (a new runner) idle too.
         AND NOT EXISTS (SELECT 1 FROM sites s WHERE s.id = ls.site_id AND s.archived_at IS NOT NULL)
@@ -90,7 +97,7 @@ export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: strin
         next_due_at = timestamptz 'epoch'
           + (((slot.starts_ms - slot.offset_ms) / slot.period_ms + 1) * slot.period_ms + slot.offset_ms) * interval '1 millisecond'
     FROM slot
-    WHERE ls.id = slot.id
+    WHERE ls.ctid = slot.row_ctid
     RETURNING ls.lease_run_id AS run_id, slot.check_uuid, slot.type, slot.target, slot.spec, slot.timeout_ms, slot.due_at, slot.lease_expired`);
 
   return rows
