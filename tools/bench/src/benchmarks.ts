@@ -3,6 +3,7 @@ import { runDomainBenchmark } from './domain';
 import { runEvaluateBenchmark } from './evaluate';
 import { runIngestBenchmark } from './ingest';
 import { runRunnerBenchmark } from './runner';
+import { runSteadyBenchmark } from './steady';
 
 /** A benchmark: `npm run bench -- <name> [args]`. */
 export interface Benchmark {
@@ -31,5 +32,9 @@ export const benchmarks: Readonly<Record<string, Benchmark>> = {
   runner: {
     description: 'runner agent on a local HTTP target: checks/s end to end and RSS, next to a bare got loop [--concurrency N,N] [--seconds N] [--help]',
     run: runRunnerBenchmark,
+  },
+  steady: {
+    description: 'steady-state cost: N http checks at their interval, services on PostgreSQL and the all-in-one; CPU ms per check by part, idle floor, rate [--checks N] [--interval S] [--form F] [--help]',
+    run: runSteadyBenchmark,
   },
 };
