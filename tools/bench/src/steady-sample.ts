@@ -86,23 +86,28 @@ export interface WindowCpu {
   /** CPU seconds by part, in the order the parts were first seen. */
   readonly parts: ReadonlyMap<string, number>;
   readonly benchSeconds: number;
-  /** Processes that were there at the start and gone at the end: their CPU in the window is lost. */
+  /** Processes gone before the last snapshot: counted up to the last one that saw them. */
   readonly exited: number;
 }
 
 /**
- * What each part used between two snapshots. A process new at the end (a backend opened in
- * the window) counts whole: all its CPU is the window's.
+ * What each part used over a window, from its snapshots in time order (at least two). A process
+ * absent from the first (a backend opened in the window) counts whole: all its CPU is the
+ * window's; one gone before the last counts up to the last snapshot that saw it.
  */
-export function cpuBetween(start: Snapshot, end: Snapshot, ticksPerSecond: number, order: readonly string[] = []): WindowCpu {
+export function cpuOver(snapshots: readonly Snapshot[], ticksPerSecond: number, order: readonly string[] = []): WindowCpu {
+  const [first] = snapshots;
+  const last = snapshots[snapshots.length - 1];
+  const seen = new Map<number, { part: string; ticks: number }>();
+  for (const snap of snapshots) for (const [pid, entry] of snap.ticks) seen.set(pid, entry);
   const parts = new Map<string, number>(order.map((name) => [name, 0]));
-  for (const [pid, last] of end.ticks) {
-    const used = last.ticks - (start.ticks.get(pid)?.ticks ?? 0);
-    parts.set(last.part, (parts.get(last.part) ?? 0) + Math.max(0, used) / ticksPerSecond);
-  }
   let exited = 0;
-  for (const pid of start.ticks.keys()) if (!end.ticks.has(pid)) exited++;
-  return { seconds: (end.atMs - start.atMs) / 1000, parts, benchSeconds: end.benchSeconds - start.benchSeconds, exited };
+  for (const [pid, latest] of seen) {
+    const used = latest.ticks - (first.ticks.get(pid)?.ticks ?? 0);
+    parts.set(latest.part, (parts.get(latest.part) ?? 0) + Math.max(0, used) / ticksPerSecond);
+    if (!last.ticks.has(pid)) exited++;
+  }
+  return { seconds: (last.atMs - first.atMs) / 1000, parts, benchSeconds: last.benchSeconds - first.benchSeconds, exited };
 }
 
 /** The parts of a window, with each Node process's RSS now. */

@@ -26,7 +26,7 @@ import { fetchMetrics, metricSum } from './steady-metrics';
 import { type Form, parseSteadyArgs, STEADY_USAGE, type SteadyOptions } from './steady-options';
 import { clockTicksPerSecond } from './steady-proc';
 import { type FormMeasurement, formatFormReport } from './steady-report';
-import { BENCH_SERVICE, cpuBetween, findPostmaster, type NodeProcess, partsOf, POSTGRES_BACKGROUND, type PostgresView, snapshot } from './steady-sample';
+import { BENCH_SERVICE, cpuOver, findPostmaster, type NodeProcess, partsOf, POSTGRES_BACKGROUND, type PostgresView, type Snapshot, snapshot } from './steady-sample';
 import { type CountingTarget, startCountingTarget } from './steady-target';
 
 export async function runSteadyBenchmark(args: readonly string[]): Promise<void> {
@@ -52,6 +52,8 @@ const CHECKS_PER_SITE = 100;
 const CREATE_CONCURRENCY = 8;
 /** After start-up, before the idle floor: the services' first sweeps and JIT are not their idle cost. */
 const SETTLE_SECONDS = 5;
+/** How often the CPU is sampled within a window. */
+const SAMPLE_MS = 1000;
 
 const elapsed = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 
@@ -92,16 +94,30 @@ async function createChecks(api: ApiCall, target: CountingTarget, options: Stead
   );
 }
 
-/** Sleeps `seconds`, failing the bench at once if a service exits meanwhile. */
-async function watch(seconds: number, exits: () => readonly string[]): Promise<void> {
+/** Sleeps `seconds`, failing the bench at once if a service exits meanwhile; calls `each` every second or so. */
+async function watch(seconds: number, exits: () => readonly string[], each?: () => Promise<void>): Promise<void> {
   const until = performance.now() + seconds * 1000;
   for (;;) {
     const gone = exits();
     if (gone.length > 0) throw new BenchFailure(gone.join('\n'));
     const left = until - performance.now();
     if (left <= 0) return;
-    await sleep(Math.min(1000, left));
+    await sleep(Math.min(SAMPLE_MS, left));
+    if (performance.now() < until) await each?.();
   }
+}
+
+/**
+ * Snapshots of the CPU over `seconds`: the first, one every second or so (a pool closes idle
+ * backends: what one used before it went is kept), the last.
+ */
+async function sampleCpu(rig: Rig, seconds: number): Promise<Snapshot[]> {
+  const snapshots = [await snapshot(rig.nodes, rig.postgres)];
+  await watch(seconds, rig.exits, async () => {
+    snapshots.push(await snapshot(rig.nodes, rig.postgres));
+  });
+  snapshots.push(await snapshot(rig.nodes, rig.postgres));
+  return snapshots;
 }
 
 interface Rig {
@@ -115,9 +131,7 @@ interface Rig {
 /** Every part's CPU over `seconds` with nothing to do. */
 async function idleFloor(rig: Rig, seconds: number): Promise<{ seconds: number; cpuSeconds: number }> {
   await watch(SETTLE_SECONDS, rig.exits);
-  const start = await snapshot(rig.nodes, rig.postgres);
-  await watch(seconds, rig.exits);
-  const cpu = cpuBetween(start, await snapshot(rig.nodes, rig.postgres), rig.ticksPerSecond);
+  const cpu = cpuOver(await sampleCpu(rig, seconds), rig.ticksPerSecond);
   const cpuSeconds = [...cpu.parts.values()].reduce((sum, s) => sum + s, 0);
   console.log(`idle floor: ${(cpuSeconds / cpu.seconds).toFixed(3)} core over ${cpu.seconds.toFixed(1)} s with zero checks`);
   return { seconds: cpu.seconds, cpuSeconds };
@@ -131,12 +145,12 @@ async function warmUp(rig: Rig, options: SteadyOptions): Promise<void> {
 /** Measures the window: CPU by part, RSS, the probes the target received. */
 async function steadyWindow(rig: Rig, target: CountingTarget, options: SteadyOptions) {
   const probesBefore = target.received.total;
-  const start = await snapshot(rig.nodes, rig.postgres);
-  await watch(options.windowSeconds, rig.exits);
-  const end = await snapshot(rig.nodes, rig.postgres);
+  const snapshots = await sampleCpu(rig, options.windowSeconds);
   const probes = target.received.total - probesBefore;
-  const cpu = cpuBetween(start, end, rig.ticksPerSecond, rig.order);
-  const notes = cpu.exited > 0 ? [`${cpu.exited} process(es) exited in the window (PostgreSQL backends closed by a pool?): their CPU in it is not counted`] : [];
+  const [start, end] = [snapshots[0], snapshots[snapshots.length - 1]];
+  const cpu = cpuOver(snapshots, rig.ticksPerSecond, rig.order);
+  const notes =
+    cpu.exited > 0 ? [`${cpu.exited} process(es) exited in the window (backends closed by a pool): counted up to the last sample that saw them (every ${SAMPLE_MS / 1000} s)`] : [];
   return {
     windowSeconds: cpu.seconds,
     parts: partsOf(cpu, rig.nodes),
