@@ -13,6 +13,7 @@ describe('parseSteadyArgs', () => {
       checks: 2000,
       intervalS: 20,
       forms: ['services', 'all-in-one'],
+      create: 'api',
       warmupSeconds: 30,
       windowSeconds: 60,
       cpuProfDir: undefined,
@@ -33,6 +34,7 @@ describe('parseSteadyArgs', () => {
       build: false,
     });
     expect(parse('--form', 'all-in-one').forms).toEqual(['all-in-one']);
+    expect(parse('--create', 'sql').create).toBe('sql');
     expect(parse('--form', 'both').forms).toEqual(['services', 'all-in-one']);
   });
 
@@ -55,6 +57,7 @@ describe('parseSteadyArgs', () => {
     [['--window', '3'], /--window needs a number of seconds from 5 to 3600/],
     [['--warmup', '-1'], /--warmup needs a number of seconds from 0/],
     [['--window', '30', '--interval', '60'], /--window \(30 s\) must cover at least one --interval \(60 s\)/],
+    [['--create', 'csv'], /--create must be api or sql, got "csv"/],
     [['--cpu-prof', ''], /--cpu-prof needs a directory/],
     [['--checks'], /--checks needs a value/],
     [['--seconds', '5'], /unknown option "--seconds"/],

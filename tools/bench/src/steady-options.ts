@@ -6,6 +6,9 @@ import { DEFAULT_SERVER_URL } from './ingest-options';
 export const FORMS = ['services', 'all-in-one', 'both'] as const;
 export type FormChoice = (typeof FORMS)[number];
 export type Form = Exclude<FormChoice, 'both'>;
+/** How the services form makes its checks: each through the management API, or one per site and the rest cloned in SQL. */
+export const CREATE_PATHS = ['api', 'sql'] as const;
+export type CreatePath = (typeof CREATE_PATHS)[number];
 
 export interface SteadyOptions {
   /** The PostgreSQL server of the services form; the benchmark creates (and drops) its own database on it. */
@@ -14,6 +17,7 @@ export interface SteadyOptions {
   /** Every check's interval_s. */
   readonly intervalS: number;
   readonly forms: readonly Form[];
+  readonly create: CreatePath;
   readonly warmupSeconds: number;
   /** The measured window. */
   readonly windowSeconds: number;
@@ -52,6 +56,11 @@ options:
   --checks N           http checks (default 2000)
   --interval S         their interval_s (default 20, from ${MIN_INTERVAL_S} to ${MAX_INTERVAL_S})
   --form F             services, all-in-one or both (default both)
+  --create api|sql     how the services form makes its checks (default api): each through the
+                       management API, 16 at a time; or sql, the bulk path: a site and its first
+                       check through the API, the site's other 99 copied from it in one SQL
+                       transaction (due at once, as the API makes them), for 10,000 checks on a
+                       busy machine. The all-in-one's database is its own: always the API
   --warmup S           seconds between the last check created and the window (default 30)
   --window S           seconds measured (default 60)
   --idle S             seconds of the idle floor's window (default 15)
@@ -75,6 +84,7 @@ export function parseSteadyArgs(args: readonly string[], fallbackUrl: string | u
   let checks = 2000;
   let intervalS = 20;
   let forms: readonly Form[] = ['services', 'all-in-one'];
+  let create: CreatePath = 'api';
   let warmupSeconds = 30;
   let windowSeconds = 60;
   let idleSeconds = 15;
@@ -91,6 +101,12 @@ export function parseSteadyArgs(args: readonly string[], fallbackUrl: string | u
       case '--form':
         forms = form(value());
         return true;
+      case '--create': {
+        const raw = value();
+        if (!(CREATE_PATHS as readonly string[]).includes(raw)) throw new UsageError(`--create must be api or sql, got "${raw}"`);
+        create = raw as CreatePath;
+        return true;
+      }
       case '--warmup':
         warmupSeconds = seconds(flag, value(), 0);
         return true;
@@ -114,5 +130,5 @@ export function parseSteadyArgs(args: readonly string[], fallbackUrl: string | u
   if (windowSeconds < intervalS) {
     throw new UsageError(`--window (${windowSeconds} s) must cover at least one --interval (${intervalS} s): every check must come due in it`);
   }
-  return { help: false, options: { ...target, checks, intervalS, forms, warmupSeconds, windowSeconds, idleSeconds, cpuProfDir } };
+  return { help: false, options: { ...target, checks, intervalS, forms, create, warmupSeconds, windowSeconds, idleSeconds, cpuProfDir } };
 }

@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CONTROLLER_LOCATION, createApiKey, createCheck, createSite } from '@vigil/contracts';
 import { connectPostgres } from '@vigil/db';
+import type { Client } from 'pg';
 import {
   ALL_IN_ONE,
   type ApiCall,
@@ -22,6 +23,7 @@ import { optionsOrExit } from './args';
 import { BenchFailure, Cleanup, orBenchFailure, runWithCleanup } from './cleanup';
 import { readBenchConfig } from './config';
 import { prepareServiceBench } from './service-bench';
+import { checkTarget, cloneSiteChecks } from './steady-database';
 import { fetchMetrics, metricSum } from './steady-metrics';
 import { type Form, parseSteadyArgs, STEADY_USAGE, type SteadyOptions } from './steady-options';
 import { clockTicksPerSecond } from './steady-proc';
@@ -49,7 +51,7 @@ export async function runSteadyBenchmark(args: readonly string[]): Promise<void>
 const RUNNER_SLUG = 'steady-1';
 const CHECKS_PER_SITE = 100;
 /** Requests in flight while creating the checks: enough to keep the controller busy, not so many that it queues. */
-const CREATE_CONCURRENCY = 8;
+const CREATE_CONCURRENCY = 16;
 /** After start-up, before the idle floor: the services' first sweeps and JIT are not their idle cost. */
 const SETTLE_SECONDS = 5;
 /** How often the CPU is sampled within a window. */
@@ -66,32 +68,36 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
   await Promise.all(Array.from({ length: Math.min(n, concurrency) }, worker));
 }
 
-/** N http checks on the target, each on a path of its own, 100 to a site, through the management API. */
-async function createChecks(api: ApiCall, target: CountingTarget, options: SteadyOptions, location: string): Promise<void> {
+/**
+ * N http checks on the target, each on a path of its own, 100 to a site, through the management
+ * API; with `bulk` (the services form's --create sql) only each site's first, the others copied in SQL.
+ */
+async function createChecks(api: ApiCall, target: CountingTarget, options: SteadyOptions, location: string, bulk?: Client): Promise<void> {
   const started = performance.now();
   const siteCount = Math.ceil(options.checks / CHECKS_PER_SITE);
   const sites: string[] = [];
   await pool(siteCount, CREATE_CONCURRENCY, async (i) => {
     sites[i] = (await api(createSite, { body: { name: `Steady ${i + 1}` } })).id;
   });
-  await pool(options.checks, CREATE_CONCURRENCY, (i) =>
-    api(createCheck, {
+  const viaApi = bulk === undefined ? options.checks : siteCount;
+  await pool(viaApi, CREATE_CONCURRENCY, (j) => {
+    const i = bulk === undefined ? j : j * CHECKS_PER_SITE;
+    return api(createCheck, {
       body: {
         site_id: sites[Math.floor(i / CHECKS_PER_SITE)],
         type: 'http',
-        target: `${target.url}/c/${i + 1}`,
+        target: checkTarget(target.url, i + 1),
         interval_s: options.intervalS,
         timeout_ms: Math.min(5_000, options.intervalS * 500),
         locations: [location],
         failing_locations_threshold: 1,
       },
-    }),
-  );
+    });
+  });
+  const copied = bulk === undefined ? 0 : await cloneSiteChecks(bulk, target.url, options.checks, CHECKS_PER_SITE);
   const seconds = (performance.now() - started) / 1000;
-  console.log(
-    `${options.checks.toLocaleString('en-US')} checks on ${siteCount} sites created through the API (${CREATE_CONCURRENCY} at a time) in ${seconds.toFixed(1)} s ` +
-      `(${Math.round(options.checks / seconds)}/s)`,
-  );
+  const how = bulk === undefined ? `through the API (${CREATE_CONCURRENCY} at a time)` : `${viaApi} through the API, ${copied.toLocaleString('en-US')} copied from them in SQL`;
+  console.log(`${options.checks.toLocaleString('en-US')} checks on ${siteCount} sites created ${how} in ${seconds.toFixed(1)} s (${Math.round(options.checks / seconds)}/s)`);
 }
 
 /** Sleeps `seconds`, failing the bench at once if a service exits meanwhile; calls `each` every second or so. */
@@ -211,7 +217,7 @@ async function servicesForm(options: SteadyOptions, ticksPerSecond: number, clea
   };
 
   const idle = await idleFloor(rig, options.idleSeconds);
-  await createChecks(fleet.api, target, options, RUNNER_SLUG);
+  await createChecks(fleet.api, target, options, RUNNER_SLUG, options.create === 'sql' ? client : undefined);
   await warmUp(rig, options);
   const window = await steadyWindow(rig, target, options);
   const { rows } = await client.query<{ stored: string; evaluated: string }>(
