@@ -25,7 +25,7 @@ export async function cloneSiteChecks(client: Client, targetUrl: string, checks:
     const copied = await client.query(
       `INSERT INTO checks (endpoint_id, name, type, spec, interval_s, down_interval_s, timeout_ms, locations,
                            failing_threshold, passing_threshold, failing_locations_threshold, enabled)
-       SELECT e.id, t.name, t.type, t.spec, t.interval_s, t.down_interval_s, t.timeout_ms, t.locations,
+       SELECT e.id, 'steady ' || substring(e.target from '/c/(\\d+)$'), t.type, t.spec, t.interval_s, t.down_interval_s, t.timeout_ms, t.locations,
               t.failing_threshold, t.passing_threshold, t.failing_locations_threshold, t.enabled
        FROM endpoints e JOIN (${templates}) t ON t.site_id = e.site_id
        WHERE NOT EXISTS (SELECT 1 FROM checks c WHERE c.endpoint_id = e.id)

@@ -83,6 +83,11 @@ describe('formatFormReport', () => {
     expect(text).toContain('note: a note');
   });
 
+  it('says so when more checks were done than due (late runs catching up)', () => {
+    expect(formatFormReport({ ...services, probes: 6800 }).join('\n')).toContain('more checks done than due');
+    expect(lines.join('\n')).not.toContain('more checks done than due');
+  });
+
   it('marks a target missed as NOT met', () => {
     expect(formatFormReport({ ...services, probes: 3000 }).join('\n')).toMatch(/achieved rate\s+50\.0 %\s+>= 99\.5 %\s+NOT met/);
   });

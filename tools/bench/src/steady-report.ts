@@ -126,6 +126,7 @@ export function formatFormReport(m: FormMeasurement): string[] {
   lines.push('  targets:');
   const verdictRows = verdicts(m).map((v) => [v.what, v.figure, v.target, v.met ? 'met' : 'NOT met']);
   lines.push(...table(verdictRows).map((line) => `    ${line}`));
+  if (rate > 1.01) lines.push('  note: more checks done than due: runs that were late before the window caught up in it (a longer --warmup?)');
   for (const note of m.notes) lines.push(`  note: ${note}`);
   return lines;
 }

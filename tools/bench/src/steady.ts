@@ -2,15 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CONTROLLER_LOCATION, createApiKey, createCheck, createSite } from '@vigil/contracts';
+import { CONTROLLER_LOCATION, createApiKey, createCheck, createSite, listChecks } from '@vigil/contracts';
 import { connectPostgres } from '@vigil/db';
 import type { Client } from 'pg';
 import {
   ALL_IN_ONE,
   type ApiCall,
+  ApiCallError,
   apiClient,
   buildApp,
   CONTROLLER_API,
+  listAll,
   EVALUATOR,
   NOTIFIER,
   RUNNER,
@@ -51,7 +53,9 @@ export async function runSteadyBenchmark(args: readonly string[]): Promise<void>
 const RUNNER_SLUG = 'steady-1';
 const CHECKS_PER_SITE = 100;
 /** Requests in flight while creating the checks: enough to keep the controller busy, not so many that it queues. */
-const CREATE_CONCURRENCY = 16;
+const CREATE_CONCURRENCY = 8;
+/** Tries of a creation that timed out (a loaded machine): each looks first whether the last one was done after all. */
+const CREATE_TRIES = 5;
 /** After start-up, before the idle floor: the services' first sweeps and JIT are not their idle cost. */
 const SETTLE_SECONDS = 5;
 /** How often the CPU is sampled within a window. */
@@ -69,6 +73,22 @@ async function pool(n: number, concurrency: number, task: (i: number) => Promise
 }
 
 /**
+ * `create()`, again while it times out (status 0) and `exists()` says the last try was not
+ * done after all: a creation retried blindly could make a second check.
+ */
+async function createOnce(create: () => Promise<unknown>, exists: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await create();
+      return;
+    } catch (error) {
+      if (!(error instanceof ApiCallError && error.status === 0) || attempt === CREATE_TRIES) throw error;
+      if (await exists()) return;
+    }
+  }
+}
+
+/**
  * N http checks on the target, each on a path of its own, 100 to a site, through the management
  * API; with `bulk` (the services form's --create sql) only each site's first, the others copied in SQL.
  */
@@ -76,23 +96,34 @@ async function createChecks(api: ApiCall, target: CountingTarget, options: Stead
   const started = performance.now();
   const siteCount = Math.ceil(options.checks / CHECKS_PER_SITE);
   const sites: string[] = [];
-  await pool(siteCount, CREATE_CONCURRENCY, async (i) => {
-    sites[i] = (await api(createSite, { body: { name: `Steady ${i + 1}` } })).id;
-  });
+  await pool(siteCount, CREATE_CONCURRENCY, (i) =>
+    createOnce(
+      async () => {
+        sites[i] = (await api(createSite, { body: { name: `Steady ${i + 1}` } })).id;
+      },
+      // An empty site made twice costs nothing: the one answered is used.
+      async () => false,
+    ),
+  );
   const viaApi = bulk === undefined ? options.checks : siteCount;
   await pool(viaApi, CREATE_CONCURRENCY, (j) => {
     const i = bulk === undefined ? j : j * CHECKS_PER_SITE;
-    return api(createCheck, {
-      body: {
-        site_id: sites[Math.floor(i / CHECKS_PER_SITE)],
-        type: 'http',
-        target: checkTarget(target.url, i + 1),
-        interval_s: options.intervalS,
-        timeout_ms: Math.min(5_000, options.intervalS * 500),
-        locations: [location],
-        failing_locations_threshold: 1,
-      },
-    });
+    const siteId = sites[Math.floor(i / CHECKS_PER_SITE)];
+    const name = `steady ${i + 1}`;
+    const create = () =>
+      api(createCheck, {
+        body: {
+          site_id: siteId,
+          name,
+          type: 'http',
+          target: checkTarget(target.url, i + 1),
+          interval_s: options.intervalS,
+          timeout_ms: Math.min(5_000, options.intervalS * 500),
+          locations: [location],
+          failing_locations_threshold: 1,
+        },
+      });
+    return createOnce(create, async () => (await listAll(api, listChecks, { query: { site_id: siteId } })).some((check) => check.name === name));
   });
   const copied = bulk === undefined ? 0 : await cloneSiteChecks(bulk, target.url, options.checks, CHECKS_PER_SITE);
   const seconds = (performance.now() - started) / 1000;
