@@ -58,6 +58,8 @@ const CREATE_CONCURRENCY = 8;
 const CREATE_TRIES = 5;
 /** After start-up, before the idle floor: the services' first sweeps and JIT are not their idle cost. */
 const SETTLE_SECONDS = 5;
+/** A service's start on a machine shared with other jobs can outlast the usual 30 s. */
+const READY_TIMEOUT_MS = 120_000;
 /** How often the CPU is sampled within a window. */
 const SAMPLE_MS = 1000;
 
@@ -220,7 +222,7 @@ async function servicesForm(options: SteadyOptions, ticksPerSecond: number, clea
   const target = await startTarget(cleanup);
   const started = performance.now();
   const nodeArgs = cpuProfArgs(options);
-  const fleet = await orBenchFailure(startFleet({ root, databaseUrl: database.url, runners: [RUNNER_SLUG], applicationNames: true, nodeArgs }));
+  const fleet = await orBenchFailure(startFleet({ root, databaseUrl: database.url, runners: [RUNNER_SLUG], applicationNames: true, nodeArgs, readyTimeoutMs: READY_TIMEOUT_MS }));
   cleanup.add('stopping the services', fleet.stop);
   console.log(`services: controller API, evaluator, notifier, runner ${RUNNER_SLUG} (own processes, default settings), ready in ${elapsed(started)}`);
 
@@ -273,7 +275,7 @@ async function allInOneForm(options: SteadyOptions, ticksPerSecond: number, clea
   const target = await startTarget(cleanup);
   const started = performance.now();
   // Its data directory is a fresh temporary one, removed once it has stopped.
-  const service = await orBenchFailure(startAllInOne(root, { nodeArgs: cpuProfArgs(options) }));
+  const service = await orBenchFailure(startAllInOne(root, { nodeArgs: cpuProfArgs(options), readyTimeoutMs: READY_TIMEOUT_MS }));
   cleanup.add('stopping the all-in-one', service.stop);
   const exits: string[] = [];
   void service.crashed.then((how) => exits.push(how));

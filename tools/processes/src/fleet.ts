@@ -38,6 +38,8 @@ export interface FleetOptions {
   readonly applicationNames?: boolean;
   /** Node flags of every service (`--cpu-prof`, say). */
   readonly nodeArgs?: readonly string[];
+  /** How long each service may take to answer /readyz (default 30 s; more on a loaded machine). */
+  readonly readyTimeoutMs?: number;
 }
 
 /** `url` with `application_name=vigil-<service>` added. */
@@ -78,7 +80,7 @@ export interface Fleet {
 
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const { root } = options;
-  const logs = { ...options.logs, nodeArgs: options.nodeArgs };
+  const logs = { ...options.logs, nodeArgs: options.nodeArgs, readyTimeoutMs: options.readyTimeoutMs };
   const databaseUrl = (service: string) => (options.applicationNames ? withApplicationName(options.databaseUrl, service) : options.databaseUrl);
   const started: RunningService[] = [];
   const exits: string[] = [];
