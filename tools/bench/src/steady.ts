@@ -54,6 +54,8 @@ const RUNNER_SLUG = 'steady-1';
 const CHECKS_PER_SITE = 100;
 /** Requests in flight while creating the checks: enough to keep the controller busy, not so many that it queues. */
 const CREATE_CONCURRENCY = 8;
+/** The all-in-one queues them on its one database connection: fewer, so that each answers within the client's timeout. */
+const CREATE_CONCURRENCY_ALL_IN_ONE = 4;
 /** Tries of a creation that timed out (a loaded machine): each looks first whether the last one was done after all. */
 const CREATE_TRIES = 5;
 /** After start-up, before the idle floor: the services' first sweeps and JIT are not their idle cost. */
@@ -84,8 +86,21 @@ async function createOnce(create: () => Promise<unknown>, exists: () => Promise<
       await create();
       return;
     } catch (error) {
-      if (!(error instanceof ApiCallError && error.status === 0) || attempt === CREATE_TRIES) throw error;
-      if (await exists()) return;
+      if (!timedOut(error) || attempt === CREATE_TRIES) throw error;
+    }
+    if (await whileTimedOut(exists)) return;
+  }
+}
+
+const timedOut = (error: unknown): boolean => error instanceof ApiCallError && error.status === 0;
+
+/** `call()`, again while it times out, up to CREATE_TRIES times. */
+async function whileTimedOut<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (!timedOut(error) || attempt === CREATE_TRIES) throw error;
     }
   }
 }
@@ -96,9 +111,10 @@ async function createOnce(create: () => Promise<unknown>, exists: () => Promise<
  */
 async function createChecks(api: ApiCall, target: CountingTarget, options: SteadyOptions, location: string, bulk?: Client): Promise<void> {
   const started = performance.now();
+  const concurrency = location === CONTROLLER_LOCATION ? CREATE_CONCURRENCY_ALL_IN_ONE : CREATE_CONCURRENCY;
   const siteCount = Math.ceil(options.checks / CHECKS_PER_SITE);
   const sites: string[] = [];
-  await pool(siteCount, CREATE_CONCURRENCY, (i) =>
+  await pool(siteCount, concurrency, (i) =>
     createOnce(
       async () => {
         sites[i] = (await api(createSite, { body: { name: `Steady ${i + 1}` } })).id;
@@ -108,7 +124,7 @@ async function createChecks(api: ApiCall, target: CountingTarget, options: Stead
     ),
   );
   const viaApi = bulk === undefined ? options.checks : siteCount;
-  await pool(viaApi, CREATE_CONCURRENCY, (j) => {
+  await pool(viaApi, concurrency, (j) => {
     const i = bulk === undefined ? j : j * CHECKS_PER_SITE;
     const siteId = sites[Math.floor(i / CHECKS_PER_SITE)];
     const name = `steady ${i + 1}`;
@@ -129,7 +145,7 @@ async function createChecks(api: ApiCall, target: CountingTarget, options: Stead
   });
   const copied = bulk === undefined ? 0 : await cloneSiteChecks(bulk, target.url, options.checks, CHECKS_PER_SITE);
   const seconds = (performance.now() - started) / 1000;
-  const how = bulk === undefined ? `through the API (${CREATE_CONCURRENCY} at a time)` : `${viaApi} through the API, ${copied.toLocaleString('en-US')} copied from them in SQL`;
+  const how = bulk === undefined ? `through the API (${concurrency} at a time)` : `${viaApi} through the API, ${copied.toLocaleString('en-US')} copied from them in SQL`;
   console.log(`${options.checks.toLocaleString('en-US')} checks on ${siteCount} sites created ${how} in ${seconds.toFixed(1)} s (${Math.round(options.checks / seconds)}/s)`);
 }
 
