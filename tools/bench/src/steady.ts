@@ -186,9 +186,10 @@ interface Rig {
 /** Every part's CPU over `seconds` with nothing to do. */
 async function idleFloor(rig: Rig, seconds: number): Promise<{ seconds: number; cpuSeconds: number }> {
   await watch(SETTLE_SECONDS, rig.exits);
-  const cpu = cpuOver(await sampleCpu(rig, seconds), rig.ticksPerSecond);
+  const cpu = cpuOver(await sampleCpu(rig, seconds), rig.ticksPerSecond, rig.order);
   const cpuSeconds = [...cpu.parts.values()].reduce((sum, s) => sum + s, 0);
-  console.log(`idle floor: ${(cpuSeconds / cpu.seconds).toFixed(3)} core over ${cpu.seconds.toFixed(1)} s with zero checks`);
+  const byPart = [...cpu.parts].map(([part, used]) => `${part} ${(used / cpu.seconds).toFixed(3)}`).join(', ');
+  console.log(`idle floor: ${(cpuSeconds / cpu.seconds).toFixed(3)} core over ${cpu.seconds.toFixed(1)} s with zero checks (${byPart})`);
   return { seconds: cpu.seconds, cpuSeconds };
 }
 
