@@ -154,11 +154,12 @@ export function startRunner(
 
 /**
  * The built all-in-one in its own process on 127.0.0.1 (a free port), on its embedded database
- * in its data directory (a fresh one unless `dataDir` is given), with an admin key.
+ * in its data directory (a fresh one unless `dataDir` is given), with an admin key. Migrating a
+ * new embedded database is slow: it gets 90 s to be ready unless told otherwise.
  */
 export async function startAllInOne(root: string, options: ServiceOptions & { readonly adminKey?: string } = {}): Promise<ControllerService> {
   const adminKey = options.adminKey ?? newAdminKey();
-  const service = await start(root, ALL_IN_ONE, { readyTimeoutMs: 90_000, ...options }, (port) => ({
+  const service = await start(root, ALL_IN_ONE, { ...options, readyTimeoutMs: options.readyTimeoutMs ?? 90_000 }, (port) => ({
     HOST: '127.0.0.1',
     PORT: String(port),
     VIGIL_ADMIN_KEY: adminKey,
