@@ -4,6 +4,7 @@ import { runEvaluateBenchmark } from './evaluate';
 import { runIngestBenchmark } from './ingest';
 import { runKeepUpBenchmark } from './keepup';
 import { runRunnerBenchmark } from './runner';
+import { runSteadyBenchmark } from './steady';
 
 /** A benchmark: `npm run bench -- <name> [args]`. */
 export interface Benchmark {
@@ -36,5 +37,9 @@ export const benchmarks: Readonly<Record<string, Benchmark>> = {
   runner: {
     description: 'runner agent on a local HTTP target: checks/s end to end and RSS, next to a bare got loop [--concurrency N,N] [--seconds N] [--help]',
     run: runRunnerBenchmark,
+  },
+  steady: {
+    description: 'steady-state cost: N http checks at their interval, services on PostgreSQL and the all-in-one; CPU ms per check by part, idle floor, rate [--checks N] [--interval S] [--form F] [--help]',
+    run: runSteadyBenchmark,
   },
 };

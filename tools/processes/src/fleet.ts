@@ -31,6 +31,22 @@ export interface FleetOptions {
   readonly runnerControllerUrl?: (controllers: readonly ControllerService[]) => string | Promise<string>;
   /** Log level, echoed and kept lines of every service. */
   readonly logs?: Pick<ServiceOptions, 'logLevel' | 'echoLines' | 'keptLines'>;
+  /**
+   * Each service's DATABASE_URL names it (`application_name=vigil-controller`, …), so that
+   * PostgreSQL's backends can be told apart by whom they serve (pg_stat_activity).
+   */
+  readonly applicationNames?: boolean;
+  /** Node flags of every service (`--cpu-prof`, say). */
+  readonly nodeArgs?: readonly string[];
+  /** How long each service may take to answer /readyz (default 30 s; more on a loaded machine). */
+  readonly readyTimeoutMs?: number;
+}
+
+/** `url` with `application_name=vigil-<service>` added. */
+export function withApplicationName(url: string, service: string): string {
+  const named = new URL(url);
+  named.searchParams.set('application_name', `vigil-${service}`);
+  return named.toString();
 }
 
 /**
@@ -63,8 +79,9 @@ export interface Fleet {
 }
 
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
-  const { root, databaseUrl } = options;
-  const logs = options.logs ?? {};
+  const { root } = options;
+  const logs = { ...options.logs, nodeArgs: options.nodeArgs, readyTimeoutMs: options.readyTimeoutMs };
+  const databaseUrl = (service: string) => (options.applicationNames ? withApplicationName(options.databaseUrl, service) : options.databaseUrl);
   const started: RunningService[] = [];
   const exits: string[] = [];
   const workDir = mkdtempSync(join(tmpdir(), 'vigil-fleet-'));
@@ -86,7 +103,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     const vars: Record<string, string> = { VIGIL_CONTROLLER_PROBES: 'off', ...stale };
     const controllerOptions = { ...logs, vars, adminKey: newAdminKey() };
     const controllers = await Promise.all(
-      Array.from({ length: options.controllers ?? 1 }, (_, i) => track(startController(root, databaseUrl, { ...controllerOptions, name: `controller ${i + 1}` }))),
+      Array.from({ length: options.controllers ?? 1 }, (_, i) => track(startController(root, databaseUrl('controller'), { ...controllerOptions, name: `controller ${i + 1}` }))),
     );
     const [first] = controllers;
     const admin = apiClient(first.url, first.adminKey);
@@ -107,8 +124,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       return track(startRunner(root, runnerControllerUrl, identity, { ...logs, dataDir, pollIntervalMs: options.pollIntervalMs }));
     };
     const [evaluator, notifier, ...runnerList] = await Promise.all([
-      track(startEvaluator(root, databaseUrl, evaluatorOptions)),
-      track(startNotifier(root, databaseUrl, logs)),
+      track(startEvaluator(root, databaseUrl('evaluator'), evaluatorOptions)),
+      track(startNotifier(root, databaseUrl('notifier'), logs)),
       ...[...identities.values()].map(runnerProcess),
     ]);
     const runners = new Map(options.runners.map((slug, i) => [slug, runnerList[i]]));
@@ -121,7 +138,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       api: apiClient(first.url, key.key),
       admin,
       async restartEvaluator() {
-        fleet.evaluator = await track(startEvaluator(root, databaseUrl, evaluatorOptions));
+        fleet.evaluator = await track(startEvaluator(root, databaseUrl('evaluator'), evaluatorOptions));
         return fleet.evaluator;
       },
       async restartRunner(slug: string) {

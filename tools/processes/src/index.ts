@@ -4,13 +4,13 @@
 export { ApiCallError, apiClient, listAll } from './api-client';
 export type { ApiCall, CallInput } from './api-client';
 export { serviceEnvironment } from './config';
-export { startFleet } from './fleet';
+export { startFleet, withApplicationName } from './fleet';
 export type { Fleet, FleetOptions } from './fleet';
 export { locationOfUserAgent, startLocationTarget } from './location-target';
 export type { LocationTarget, TargetHit } from './location-target';
 export { buildApp, buildApps, freePort, startServiceProcess, workspaceRoot } from './service-process';
 export type { RunningService, ServiceApp, ServiceStart } from './service-process';
-export { CONTROLLER_API, EVALUATOR, NOTIFIER, RUNNER, startController, startEvaluator, startNotifier, startRunner } from './services';
+export { ALL_IN_ONE, CONTROLLER_API, EVALUATOR, NOTIFIER, RUNNER, startAllInOne, startController, startEvaluator, startNotifier, startRunner } from './services';
 export type { ControllerService, RunnerIdentity, ServiceOptions } from './services';
 export { startWebhookLog } from './webhook-log';
 export type { ReceivedAlert, WebhookLog } from './webhook-log';

@@ -9,6 +9,7 @@ export const CONTROLLER_API: ServiceApp = { name: 'controller', project: '@vigil
 export const EVALUATOR: ServiceApp = { name: 'evaluator', project: '@vigil/evaluator', main: 'dist/apps/evaluator/main.js' };
 export const NOTIFIER: ServiceApp = { name: 'notifier', project: '@vigil/notifier', main: 'dist/apps/notifier/main.js' };
 export const RUNNER: ServiceApp = { name: 'runner', project: '@vigil/runner', main: 'dist/apps/runner/main.js' };
+export const ALL_IN_ONE: ServiceApp = { name: 'all-in-one', project: '@vigil/all-in-one', main: 'dist/apps/all-in-one/main.js' };
 
 /**
  * The data key of the fleets this process starts: the controller and the notifier of one database
@@ -33,6 +34,8 @@ export interface ServiceOptions {
   readonly keptLines?: number;
   /** Another bundle of the same app (a profiling build, say). */
   readonly main?: string;
+  /** How long it may take to answer /readyz (default 30 s). */
+  readonly readyTimeoutMs?: number;
 }
 
 async function start(root: string, app: ServiceApp, options: ServiceOptions, vars: (port: number) => Record<string, string>): Promise<RunningService> {
@@ -47,6 +50,7 @@ async function start(root: string, app: ServiceApp, options: ServiceOptions, var
     nodeArgs: options.nodeArgs,
     echoLines: options.echoLines,
     keptLines: options.keptLines,
+    readyTimeoutMs: options.readyTimeoutMs,
     env: (port) =>
       serviceEnvironment({
         VIGIL_DATA_DIR: options.dataDir ?? ownDir ?? '',
@@ -146,4 +150,21 @@ export function startRunner(
     METRICS_PORT: String(port),
     ...(options.pollIntervalMs === undefined ? {} : { VIGIL_POLL_INTERVAL_MS: String(options.pollIntervalMs) }),
   }));
+}
+
+/**
+ * The built all-in-one in its own process on 127.0.0.1 (a free port), on its embedded database
+ * in its data directory (a fresh one unless `dataDir` is given), with an admin key. Migrating a
+ * new embedded database is slow: it gets 90 s to be ready unless told otherwise.
+ */
+export async function startAllInOne(root: string, options: ServiceOptions & { readonly adminKey?: string } = {}): Promise<ControllerService> {
+  const adminKey = options.adminKey ?? newAdminKey();
+  const service = await start(root, ALL_IN_ONE, { ...options, readyTimeoutMs: options.readyTimeoutMs ?? 90_000 }, (port) => ({
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    VIGIL_ADMIN_KEY: adminKey,
+    VIGIL_SECRET_KEY: FLEET_SECRET_KEY,
+    VIGIL_RATE_LIMIT_API: 'off',
+  }));
+  return { ...service, adminKey };
 }
