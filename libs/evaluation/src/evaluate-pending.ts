@@ -83,21 +83,29 @@ export async function evaluatePending(db: Pick<Database, 'prisma'>, options: Eva
     now: options.now ?? (() => new Date()),
   };
   const visited: number[] = [];
+  // Checks claimed or being claimed by the workers. A worker takes its share of the budget before
+  // it awaits anything and gives back what it did not claim: read after an await, the budget left
+  // would count the batches the others claimed meanwhile, and went past the limit, even negative.
+  let reserved = 0;
   let checks = 0;
   let failed = 0;
   let results = 0;
   let transitions = 0;
-  // Concurrent workers share `visited`; the row locks (SKIP LOCKED) keep their batches apart.
+  // Concurrent workers share `visited` and `reserved`; the row locks (SKIP LOCKED) keep their batches apart.
   const worker = async (): Promise<void> => {
-    while (visited.length < options.maxChecks) {
+    while (reserved < options.maxChecks) {
+      const budget = Math.min(CHECKS_PER_TRANSACTION, options.maxChecks - reserved);
+      reserved += budget;
       // Set inside the transaction; read after it, also when it failed.
       const claimed: number[] = [];
       const held = heldLogger(options.logger);
       try {
         const done = await withTransaction(db, async (tx) => {
-          const rows = await claimPending(tx, visited, Math.min(CHECKS_PER_TRANSACTION, options.maxChecks - visited.length));
+          const rows = await claimPending(tx, visited, budget);
           claimed.push(...rows.map((row) => row.id));
           return claimed.length === 0 ? null : evaluateChecks(tx, claimed, { ...checkOptions, logger: held.logger });
+        }).finally(() => {
+          reserved -= budget - claimed.length;
         });
         held.flush();
         if (done === null) return;
