@@ -283,5 +283,35 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
       }
       expect(await prisma.checkResult.count({ where: { evaluatedAt: null } })).toBe(0);
     });
+
+    // Workers share the call's budget: each reserved its share before awaiting, so none claims
+    // past maxChecks, nor asks for a negative number of rows once the others have taken theirs.
+    it('claims at most maxChecks per call under concurrent workers, over several batches, and never a negative limit', async () => {
+      const prisma = database.db.prisma;
+      await prisma.checkResult.updateMany({ where: { evaluatedAt: null }, data: { evaluatedAt: new Date() } });
+      const seeded: Check[] = [];
+      for (let i = 0; i < 700; i++) {
+        const { site, check } = await seedCheck(prisma);
+        await insertResults(prisma, check, site.id, START, round(0, true, true, true));
+        seeded.push(check);
+      }
+      const maxChecks = 450;
+      const calls: Awaited<ReturnType<typeof evaluatePending>>[] = [];
+      const errors: unknown[] = [];
+      while ((await prisma.checkResult.count({ where: { evaluatedAt: null } })) > 0 && calls.length < 10) {
+        const run = options({ maxChecks, concurrency: 4 });
+        calls.push(await evaluatePending(database.db, run.options));
+        await flushed();
+        errors.push(...run.captured.lines.filter((line) => line['level'] === 'error'));
+      }
+
+      expect(errors).toEqual([]);
+      expect(calls.map((c) => c.checks).every((n) => n > 0 && n <= maxChecks)).toBe(true);
+      // The first call takes more than one batch (200 checks) and stops at its budget.
+      expect(calls[0].checks).toBeGreaterThan(200);
+      expect(calls.reduce((n, c) => n + c.checks, 0)).toBe(seeded.length);
+      expect(calls.reduce((n, c) => n + c.results, 0)).toBe(seeded.length * 3);
+      expect(calls.reduce((n, c) => n + c.failed, 0)).toBe(0);
+    });
   });
 }

@@ -83,31 +83,40 @@ export async function evaluatePending(db: Pick<Database, 'prisma'>, options: Eva
     now: options.now ?? (() => new Date()),
   };
   const visited: number[] = [];
+  // Checks claimed or being claimed by the workers. A worker takes its share of the budget before
+  // it awaits anything and gives back what it did not claim: read after an await, the budget left
+  // would count the batches the others claimed meanwhile, and went past the limit, even negative.
+  let reserved = 0;
   let checks = 0;
   let failed = 0;
   let results = 0;
   let transitions = 0;
-  // Concurrent workers share `visited`; the row locks (SKIP LOCKED) keep their batches apart.
+  // Concurrent workers share `visited` and `reserved`; the row locks (SKIP LOCKED) keep their batches apart.
   const worker = async (): Promise<void> => {
-    while (visited.length < options.maxChecks) {
+    while (reserved < options.maxChecks) {
+      const budget = Math.min(CHECKS_PER_TRANSACTION, options.maxChecks - reserved);
+      reserved += budget;
       // Set inside the transaction; read after it, also when it failed.
       const claimed: number[] = [];
       const held = heldLogger(options.logger);
       try {
         const done = await withTransaction(db, async (tx) => {
-          const rows = await claimPending(tx, visited, Math.min(CHECKS_PER_TRANSACTION, options.maxChecks - visited.length));
+          const rows = await claimPending(tx, visited, budget);
           claimed.push(...rows.map((row) => row.id));
+          // Visited from the claim on: a worker claiming meanwhile skips them rather than wait out their locks.
+          visited.push(...claimed);
+          if (claimed.length === budget) joinWorker();
           return claimed.length === 0 ? null : evaluateChecks(tx, claimed, { ...checkOptions, logger: held.logger });
+        }).finally(() => {
+          reserved -= budget - claimed.length;
         });
         held.flush();
         if (done === null) return;
-        visited.push(...claimed);
         checks += claimed.length;
         results += done.results;
         transitions += done.transitions;
       } catch (error) {
         if (claimed.length === 0) throw error;
-        visited.push(...claimed);
         // One check that cannot be evaluated (a bad quorum setting, a database refusal) must not
         // hold up the others: the batch rolled back whole; each of its checks is tried on its own.
         for (const id of claimed) {
@@ -124,7 +133,21 @@ export async function evaluatePending(db: Pick<Database, 'prisma'>, options: Eva
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
+  // One worker to begin with; another joins when a claim came back full, so that there may be
+  // more. In steady state a pass finds a few checks: idle workers would each pay a transaction
+  // (BEGIN, claim, COMMIT) for nothing, more than the evaluation itself costs.
+  const concurrency = Math.max(1, options.concurrency ?? 1);
+  const running: Promise<void>[] = [];
+  function joinWorker(): void {
+    if (running.length >= concurrency || reserved >= options.maxChecks) return;
+    const started = worker();
+    // Handled when awaited below; until then a rejection must not count as unhandled.
+    started.catch(() => undefined);
+    running.push(started);
+  }
+  joinWorker();
+  // Awaited one by one, later joiners included: the array grows while this waits.
+  for (let i = 0; i < running.length; i++) await running[i];
   return { checks, failed, results, transitions };
 }
 

@@ -8,6 +8,9 @@ import { evaluatePending } from './evaluate-pending';
 import { sweepFreshness } from './freshness-sweep';
 import { sweepRunners } from './runner-offline';
 
+/** See {@link EvaluatorServiceOptions.wakeSpacingMs}. */
+export const DEFAULT_WAKE_SPACING_MS = 50;
+
 export interface EvaluatorServiceOptions {
   db: Database;
   logger: Logger;
@@ -16,6 +19,13 @@ export interface EvaluatorServiceOptions {
   readOnly: boolean;
   /** How often it looks for results when no NOTIFY wakes it (default 1 s). */
   pollIntervalMs?: number;
+  /**
+   * A NOTIFY runs a step no sooner than this long after the previous step started (default 50 ms):
+   * in steady state every stored report notifies, and a pass per report pays the fixed cost of a
+   * pass (claim, loads, writes, commit) for a few results. Bounded so that detection stays fast: a
+   * result waits at most this long more, and only while results keep coming.
+   */
+  wakeSpacingMs?: number;
   /** Checks per step (default 800). */
   maxChecks?: number;
   /** Batches of checks evaluated at once (default 4). */
@@ -56,6 +66,7 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
     logger,
     health: options.health,
     pollIntervalMs,
+    wakeSpacingMs: options.wakeSpacingMs ?? DEFAULT_WAKE_SPACING_MS,
     step: async () => {
       const counts = await evaluatePending(db, { maxChecks, readOnly, logger, concurrency: options.concurrency ?? 4 });
       evaluated.inc(counts.results);

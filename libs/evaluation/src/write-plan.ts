@@ -95,8 +95,8 @@ async function writeCauseLink(tx: VigilTransaction, step: CauseLink, cause: Site
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 const json = (rows: readonly object[]) => JSON.stringify(rows);
 
-async function writeStrikes(tx: VigilTransaction, updates: readonly StrikesUpdate[]): Promise<void> {
-  if (updates.length === 0) return;
+/** The strikes that changed (`location_states`), as a data-modifying CTE of {@link writeProjections}. */
+function strikesWrite(updates: readonly StrikesUpdate[]): Prisma.Sql {
   const rows = updates.map(({ id, columns: c }) => ({
     id,
     failing_strikes: c.failingStrikes,
@@ -106,16 +106,16 @@ async function writeStrikes(tx: VigilTransaction, updates: readonly StrikesUpdat
     last_ok: c.lastOk,
     last_inconclusive: c.lastInconclusive,
   }));
-  await tx.$executeRaw(Prisma.sql`
+  return Prisma.sql`
     UPDATE location_states ls SET failing_strikes = s.failing_strikes, passing_strikes = s.passing_strikes, resolved = s.resolved,
       last_result_at = s.last_result_at, last_ok = s.last_ok, last_inconclusive = s.last_inconclusive
     FROM jsonb_to_recordset(${json(rows)}::jsonb)
       AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean, last_inconclusive boolean)
-    WHERE ls.id = s.id`);
+    WHERE ls.id = s.id
+    RETURNING 1`;
 }
 
-async function writeCheckStatuses(tx: VigilTransaction, updates: readonly CheckStatusUpdate[], now: string): Promise<void> {
-  if (updates.length === 0) return;
+function checkStatusesWrite(updates: readonly CheckStatusUpdate[], now: string): Prisma.Sql {
   const rows = updates.map((u) => ({
     id: u.checkId,
     status: u.status,
@@ -123,33 +123,58 @@ async function writeCheckStatuses(tx: VigilTransaction, updates: readonly CheckS
     last_checked_at: iso(u.lastCheckedAt),
   }));
   // updated_at moves as it did when the row was written through Prisma (@updatedAt).
-  await tx.$executeRaw(Prisma.sql`
+  return Prisma.sql`
     UPDATE checks c SET status = s.status::site_status, last_status_change_at = s.last_status_change_at,
       last_checked_at = COALESCE(s.last_checked_at, c.last_checked_at), updated_at = ${now}::timestamptz
     FROM jsonb_to_recordset(${json(rows)}::jsonb) AS s(id int, status text, last_status_change_at timestamptz, last_checked_at timestamptz)
-    WHERE c.id = s.id`);
+    WHERE c.id = s.id
+    RETURNING 1`;
 }
 
-async function writeSiteStatuses(tx: VigilTransaction, updates: readonly SiteStatusUpdate[]): Promise<void> {
-  if (updates.length === 0) return;
+function siteStatusesWrite(updates: readonly SiteStatusUpdate[]): Prisma.Sql {
   const rows = updates.map((u) => ({
     id: u.siteId,
     status: u.status,
     last_checked_at: iso(u.lastCheckedAt),
     last_status_change_at: iso(u.lastStatusChangeAt),
   }));
-  await tx.$executeRaw(Prisma.sql`
+  return Prisma.sql`
     UPDATE sites s SET status = u.status::site_status,
       last_checked_at = COALESCE(u.last_checked_at, s.last_checked_at),
       last_status_change_at = COALESCE(u.last_status_change_at, s.last_status_change_at)
     FROM jsonb_to_recordset(${json(rows)}::jsonb) AS u(id int, status text, last_checked_at timestamptz, last_status_change_at timestamptz)
-    WHERE s.id = u.id`);
+    WHERE s.id = u.id
+    RETURNING 1`;
 }
 
-async function markEvaluated(tx: VigilTransaction, updates: readonly ResultsEvaluated[], now: string): Promise<void> {
-  const marked = updates.flatMap((u) => u.resultIds.map(String));
-  if (marked.length === 0) return;
-  await tx.$executeRaw(Prisma.sql`UPDATE check_results SET evaluated_at = ${now}::timestamptz WHERE id = ANY(${marked}::bigint[])`);
+function evaluatedWrite(marked: readonly string[], now: string): Prisma.Sql {
+  return Prisma.sql`UPDATE check_results SET evaluated_at = ${now}::timestamptz WHERE id = ANY(${marked}::bigint[]) RETURNING 1`;
+}
+
+/**
+ * The projections of a plan (strikes, check and site statuses, evaluated marks) in one statement,
+ * one data-modifying CTE per table that has rows to write: one round trip per batch instead of
+ * four. The CTEs touch different tables, so running them on one snapshot changes nothing.
+ */
+async function writeProjections(
+  tx: VigilTransaction,
+  parts: { strikes: readonly StrikesUpdate[]; checks: readonly CheckStatusUpdate[]; sites: readonly SiteStatusUpdate[]; evaluated: readonly ResultsEvaluated[] },
+  now: string,
+): Promise<void> {
+  const marked = parts.evaluated.flatMap((u) => u.resultIds.map(String));
+  const writes = [
+    ...(parts.strikes.length === 0 ? [] : [strikesWrite(parts.strikes)]),
+    ...(parts.checks.length === 0 ? [] : [checkStatusesWrite(parts.checks, now)]),
+    ...(parts.sites.length === 0 ? [] : [siteStatusesWrite(parts.sites)]),
+    ...(marked.length === 0 ? [] : [evaluatedWrite(marked, now)]),
+  ];
+  if (writes.length === 0) return;
+  const ctes = Prisma.join(
+    writes.map((write, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${write})`),
+    ', ',
+  );
+  // Every data-modifying CTE runs to completion whether or not it is read.
+  await tx.$executeRaw(Prisma.sql`WITH ${ctes} SELECT 1`);
 }
 
 export interface DatabaseWriterOptions {
@@ -197,10 +222,7 @@ export function databaseWriter(tx: VigilTransaction, options: DatabaseWriterOpti
       const now = options.now().toISOString();
       const of = <K extends Exclude<Plan[number]['kind'], 'event' | 'note' | 'cause_link'>>(kind: K) =>
         plan.filter((step): step is Extract<Plan[number], { kind: K }> => step.kind === kind);
-      await writeStrikes(tx, of('strikes'));
-      await writeCheckStatuses(tx, of('check_status'), now);
-      await writeSiteStatuses(tx, of('site_status'));
-      await markEvaluated(tx, of('results_evaluated'), now);
+      await writeProjections(tx, { strikes: of('strikes'), checks: of('check_status'), sites: of('site_status'), evaluated: of('results_evaluated') }, now);
       return { events };
     },
   };

@@ -47,6 +47,36 @@ describe('the worker loop', () => {
     expect(steps).toBe(3);
   });
 
+  it('gathers wake-ups within the spacing into one step, and runs a wake-up after a quiet spell at once', async () => {
+    jest.useFakeTimers({ now: 0 });
+    try {
+      let steps = 0;
+      const { logger } = createCapturedLogger();
+      loop = startWorkerLoop({ name: 'test', logger, pollIntervalMs: 60_000, wakeSpacingMs: 100, step: async () => ((steps += 1), { more: false }) });
+      await jest.advanceTimersByTimeAsync(0);
+      expect(steps).toBe(1);
+      // Three NOTIFYs 10 ms after the step: one step, once 100 ms have passed since the first started.
+      await jest.advanceTimersByTimeAsync(10);
+      loop.wake();
+      loop.wake();
+      await jest.advanceTimersByTimeAsync(50);
+      loop.wake();
+      expect(steps).toBe(1);
+      await jest.advanceTimersByTimeAsync(40);
+      expect(steps).toBe(2);
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(steps).toBe(2);
+      // Quiet for longer than the spacing: at once.
+      loop.wake();
+      await jest.advanceTimersByTimeAsync(0);
+      expect(steps).toBe(3);
+      await loop.stop();
+      loop = undefined;
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('logs a failing streak once, backs off, and says when it works again', async () => {
     let steps = 0;
     const log = createCapturedLogger({ level: 'info' });

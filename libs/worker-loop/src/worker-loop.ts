@@ -25,6 +25,15 @@ export interface WorkerLoopOptions {
   backoff?: BackoffPolicy;
   /** The service's sweep health, told of every step's outcome under this loop's name (/readyz, metrics, heartbeat). */
   health?: SweepHealth;
+  /**
+   * A wake-up runs a step no sooner than this long after the previous step started (default 0:
+   * at once). Wake-ups that come often (a NOTIFY per stored report) then gather into one larger
+   * step instead of one step each; a wake-up after a quiet spell still runs at once, and a step
+   * that says there is more is followed at once.
+   */
+  wakeSpacingMs?: number;
+  /** The clock of the spacing (tests). */
+  now?: () => number;
 }
 
 export interface WorkerLoop {
@@ -42,7 +51,7 @@ export interface WorkerLoop {
  * is logged once per streak and retried with a doubling wait.
  */
 export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
-  const { name, step, pollIntervalMs, logger, health, backoff = { initialMs: 500, maxMs: 30_000 } } = options;
+  const { name, step, pollIntervalMs, logger, health, backoff = { initialMs: 500, maxMs: 30_000 }, wakeSpacingMs = 0, now = Date.now } = options;
   health?.register(name);
   let stopping = false;
   let running: Promise<void> | undefined;
@@ -50,17 +59,24 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   let wokenWhileRunning = false;
   let failures = 0;
   let stepWaiters: Array<() => void> = [];
+  let lastStartedAt = Number.NEGATIVE_INFINITY;
+  let timerDueAt = Number.POSITIVE_INFINITY;
+  // How long a wake-up waits: until the spacing since the previous step's start has passed.
+  const wakeDelay = (): number => Math.max(0, lastStartedAt + wakeSpacingMs - now());
 
   const schedule = (delayMs: number): void => {
     if (stopping) return;
     clearTimeout(timer);
+    timerDueAt = now() + delayMs;
     timer = setTimeout(run, delayMs);
   };
 
   function run(): void {
     if (stopping || running) return;
     clearTimeout(timer);
+    timerDueAt = Number.POSITIVE_INFINITY;
     wokenWhileRunning = false;
+    lastStartedAt = now();
     running = (async () => {
       let nextInMs = pollIntervalMs;
       try {
@@ -82,7 +98,7 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
         stepWaiters = [];
         for (const resolve of waiters) resolve();
       }
-      schedule(wokenWhileRunning && failures === 0 ? 0 : nextInMs);
+      schedule(wokenWhileRunning && failures === 0 ? Math.min(nextInMs, wakeDelay()) : nextInMs);
     })();
   }
 
@@ -90,7 +106,8 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   return {
     wake() {
       if (running) wokenWhileRunning = true;
-      else if (failures === 0) schedule(0);
+      // A step already due sooner (gathering earlier wake-ups) keeps its time.
+      else if (failures === 0 && now() + wakeDelay() < timerDueAt) schedule(wakeDelay());
     },
     async stop() {
       stopping = true;

@@ -11,6 +11,8 @@ export interface EvaluateOptions {
   readonly rounds: number;
   /** Results per second the feeder inserts while latency is measured. */
   readonly rate: number;
+  /** How often the feeder stores a batch (and notifies): smaller is more, smaller wake-ups, as reports come. */
+  readonly tickMs: number;
   readonly warmupSeconds: number;
   readonly seconds: number;
   /** How long the backlog may take to drain before the run is cut short. */
@@ -41,6 +43,8 @@ options:
   --rounds N           rounds of every location per check in the backlog (default 2: a
                        failing check is confirmed down within it); 1 spreads it over more checks
   --rate N             results per second fed while latency is measured (default 1000)
+  --tick-ms N          the feeder stores a batch, with its NOTIFY, this often (default 100;
+                       smaller: more, smaller wake-ups, as runners' reports come)
   --warmup S           seconds of feed before latency is measured, not counted (default 3)
   --seconds S          seconds of feed measured (default 20)
   --drain-timeout S    longest wait for the backlog to drain (default 600)
@@ -52,6 +56,7 @@ const DEFAULTS: Omit<EvaluateOptions, 'serverUrl'> = {
   backlog: 50_000,
   rounds: 2,
   rate: 1_000,
+  tickMs: 100,
   warmupSeconds: 3,
   seconds: 20,
   drainTimeoutSeconds: 600,
@@ -63,7 +68,7 @@ type Parsed = { help: true } | { help: false; options: EvaluateOptions };
 /** Reads the command line (`--flag value` or `--flag=value`); `fallbackUrl` is BENCH_DATABASE_URL. */
 export function parseEvaluateArgs(args: readonly string[], fallbackUrl: string | undefined): Parsed {
   const target: ServiceTarget = { serverUrl: fallbackUrl ?? DEFAULT_SERVER_URL, build: DEFAULTS.build };
-  let { checks, backlog, rounds, rate, drainTimeoutSeconds } = DEFAULTS;
+  let { checks, backlog, rounds, rate, tickMs, drainTimeoutSeconds } = DEFAULTS;
   const timing: Timing = { warmupSeconds: DEFAULTS.warmupSeconds, seconds: DEFAULTS.seconds };
   const help = readFlags('evaluate', args, (flag, value) => {
     if (serviceFlag(target, flag, value)) return true;
@@ -80,6 +85,9 @@ export function parseEvaluateArgs(args: readonly string[], fallbackUrl: string |
       case '--rate':
         rate = wholeNumber(flag, value(), 10, 100_000);
         return true;
+      case '--tick-ms':
+        tickMs = wholeNumber(flag, value(), 1, 10_000);
+        return true;
       case '--drain-timeout':
         drainTimeoutSeconds = seconds(flag, value(), 1);
         return true;
@@ -88,7 +96,7 @@ export function parseEvaluateArgs(args: readonly string[], fallbackUrl: string |
     }
   });
   if (help) return { help: true };
-  const options = { ...target, checks, backlog, rounds, rate, ...timing, drainTimeoutSeconds };
+  const options = { ...target, checks, backlog, rounds, rate, tickMs, ...timing, drainTimeoutSeconds };
   if (Math.ceil(backlog / (3 * rounds)) >= checks) {
     throw new UsageError(`a backlog of ${backlog} results in ${rounds} round(s) needs more than ${checks} checks: the feed needs checks of its own`);
   }

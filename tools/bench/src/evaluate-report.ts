@@ -1,3 +1,4 @@
+import type { ProcessCpu } from './backend-cpu';
 import type { CpuShares } from './ingest-cpu';
 import type { WrittenCounts } from './evaluate-database';
 import { formatRate } from './measure';
@@ -17,6 +18,8 @@ export interface Throughput {
   readonly drained: boolean;
   readonly written: WrittenCounts;
   readonly cpu: CpuShares | null;
+  /** The evaluator's CPU and its own PostgreSQL backends' while it drained. */
+  readonly used: ProcessCpu | null;
 }
 
 export interface Latency {
@@ -30,6 +33,8 @@ export interface Latency {
   /** Feeder batches that started more than one tick late (the feeder, or the database, fell behind). */
   readonly lateBatches: number;
   readonly cpu: CpuShares | null;
+  /** The evaluator's CPU and its own PostgreSQL backends' over the measured feed. */
+  readonly used: ProcessCpu | null;
 }
 
 
@@ -38,6 +43,13 @@ function cpuLine(cpu: CpuShares | null): string {
   if (cpu === null) return '';
   const pct = (n: number) => `${Math.round(n)}%`;
   return `CPU (100% = one core, ${cpu.cores} cores): evaluator ${pct(cpu.controller)}, PostgreSQL ${pct(cpu.postgres)}, bench ${pct(cpu.bench)}, other ${pct(cpu.other)}`;
+}
+
+/** CPU ms per result evaluated: the evaluator, its own PostgreSQL backends, both. */
+function perResultLine(used: ProcessCpu | null, results: number): string {
+  if (used === null || results === 0) return '';
+  const per = (seconds: number) => ((seconds * 1000) / results).toFixed(3);
+  return `CPU per result: evaluator ${per(used.service)} ms + its PostgreSQL backends ${per(used.backends)} ms = ${per(used.service + used.backends)} ms`;
 }
 
 export function throughputRate(t: Throughput): number {
@@ -80,6 +92,8 @@ export function printEvaluateReport(t: Throughput, l: Latency): void {
   );
   if (t.cpu) console.log(`  backlog ${cpuLine(t.cpu)}`);
   if (l.cpu) console.log(`  feed    ${cpuLine(l.cpu)}`);
+  if (t.used) console.log(`  backlog ${perResultLine(t.used, t.evaluated)}`);
+  if (l.used) console.log(`  feed    ${perResultLine(l.used, l.fed)}`);
   if (l.pending > 0) console.log(`  ${count(l.pending)} measured results were still unevaluated when the bench stopped waiting (not in the percentiles)`);
   if (l.lateBatches > 0) console.log(`  ${count(l.lateBatches)} feeder batches started late: the feed was not steady`);
 

@@ -16,6 +16,7 @@ import {
 } from './evaluate-database';
 import { EVALUATE_USAGE, type EvaluateOptions, parseEvaluateArgs } from './evaluate-options';
 import { type Latency, printEvaluateReport, type Throughput, throughputRate } from './evaluate-report';
+import { serviceCpuMeter } from './backend-cpu';
 import { cpuMeter } from './ingest-cpu';
 import { seedDatabase } from './ingest-database';
 import { formatRate } from './measure';
@@ -64,9 +65,11 @@ async function drainBacklog(client: Client, evaluator: RunningService, options: 
   const checks = Math.ceil(options.backlog / (3 * options.rounds));
   console.log(`backlog: storing ${count(checks * 3 * options.rounds)} results (checks 1..${count(checks)}, ${options.rounds} round(s) of 3 locations) in one INSERT + NOTIFY…`);
   const cpu = cpuMeter(evaluator.pid);
+  const own = serviceCpuMeter(client, evaluator.pid);
   const crashed = watch(evaluator);
   const backlog = await insertBacklog(client, checks, options.rounds);
   cpu.start();
+  await own.start();
   const deadline = backlog.committedAt + options.drainTimeoutSeconds * 1000;
   let pending = backlog.results;
   let lastLine = Date.now();
@@ -80,6 +83,7 @@ async function drainBacklog(client: Client, evaluator: RunningService, options: 
     }
   }
   const shares = cpu.stop();
+  const used = await own.stop();
   const drained = pending === 0;
   const endedAt = drained ? await lastEvaluatedAt(client) : Date.now();
   return {
@@ -91,15 +95,15 @@ async function drainBacklog(client: Client, evaluator: RunningService, options: 
     drained,
     written: await writtenCounts(client),
     cpu: shares,
+    used,
   };
 }
 
-const TICK_MS = 100;
 // A fed check reports again this long after its previous round: its outage confirms, its blip closes.
 const FEED_CYCLE_S = 10;
 
 /**
- * Feeds `rate` results per second, a batch every 100 ms, each a whole round of a check's three
+ * Feeds `rate` results per second, a batch every --tick-ms (100 ms), each a whole round of a check's three
  * locations, over the checks the backlog left alone, cycling through them so that each reports
  * a round every 10 s. Then waits for the measured results to be evaluated and reads their latencies.
  */
@@ -107,10 +111,11 @@ async function steadyFeed(client: Client, evaluator: RunningService, options: Ev
   const crashed = watch(evaluator);
   const window = Math.min(options.checks - backlogChecks, Math.ceil((options.rate * FEED_CYCLE_S) / 3));
   console.log(
-    `latency: feeding ${count(options.rate)} results/s (a batch every ${TICK_MS} ms over ${count(window)} checks, a round each every ${FEED_CYCLE_S} s); ` +
+    `latency: feeding ${count(options.rate)} results/s (a batch every ${options.tickMs} ms over ${count(window)} checks, a round each every ${FEED_CYCLE_S} s); ` +
       `${options.warmupSeconds} s warm-up, then ${options.seconds} s measured…`,
   );
   const cpu = cpuMeter(evaluator.pid);
+  const own = serviceCpuMeter(client, evaluator.pid);
   const measured: string[] = [];
   let fedRounds = 0;
   let lateBatches = 0;
@@ -121,17 +126,18 @@ async function steadyFeed(client: Client, evaluator: RunningService, options: Ev
   let measuredFed = 0;
   let lastLine = start;
   for (let tick = 0; ; tick++) {
-    const due = start + tick * TICK_MS;
+    const due = start + tick * options.tickMs;
     if (due >= end) break;
     const wait = due - performance.now();
     if (wait > 0) await Promise.race([sleep(wait), crashed]);
-    else if (wait < -TICK_MS) lateBatches++;
+    else if (wait < -options.tickMs) lateBatches++;
     if (!measuring && due >= measureFrom) {
       measuring = true;
       cpu.start();
+      await own.start();
     }
     // Whole rounds due by the end of this tick, so that the rate holds whatever the tick's rounding.
-    const rounds = Math.floor((options.rate * ((tick + 1) * TICK_MS)) / 1000 / 3) - fedRounds;
+    const rounds = Math.floor((options.rate * ((tick + 1) * options.tickMs)) / 1000 / 3) - fedRounds;
     const ids = Array.from({ length: rounds }, (_, i) => backlogChecks + 1 + ((fedRounds + i) % window));
     const round = 1 + Math.floor(fedRounds / window);
     const stored = await Promise.race([feedRound(client, ids, round), crashed]);
@@ -146,9 +152,10 @@ async function steadyFeed(client: Client, evaluator: RunningService, options: Ev
     }
   }
   const shares = cpu.stop();
+  const used = await own.stop();
   const seconds = (performance.now() - measureFrom) / 1000;
   const waitUntil = Date.now() + 30_000;
   while ((await pendingResults(client)) > 0 && Date.now() < waitUntil) await Promise.race([sleep(100), crashed]);
   const latencies = await latenciesOf(client, measured);
-  return { rate: options.rate, seconds, fed: measuredFed, ms: latencies.ms, pending: latencies.pending, lateBatches, cpu: shares };
+  return { rate: options.rate, seconds, fed: measuredFed, ms: latencies.ms, pending: latencies.pending, lateBatches, cpu: shares, used };
 }
