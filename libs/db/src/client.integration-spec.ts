@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from './client';
+import { EMBEDDED_SETTINGS, openDatabase } from './client';
 import { DatabaseError } from './errors';
 import { resolveDatabaseTarget } from './target';
 import { createEmbeddedDataDir } from './testing';
@@ -25,6 +25,18 @@ describe('opening databases', () => {
     expect(rows).toEqual([{ v: 42 }]);
     expect(existsSync(join(dir, 'vigil.lock'))).toBe(false);
   });
+
+  it('runs the embedded database with its own settings, after a reopen too', async () => {
+    const setting = async (db: Awaited<ReturnType<typeof openDatabase>>) => {
+      const [row] = await db.prisma.$queryRawUnsafe<{ shared_buffers: string }[]>('SHOW shared_buffers');
+      await db.close();
+      return row.shared_buffers;
+    };
+    expect(await setting(await openDatabase({ kind: 'embedded', dataDir: dir }))).toBe(EMBEDDED_SETTINGS.shared_buffers);
+    expect(await setting(await openDatabase({ kind: 'embedded', dataDir: dir }))).toBe(EMBEDDED_SETTINGS.shared_buffers);
+    // Not PostgreSQL's default (128MB): the point of the setting.
+    expect(EMBEDDED_SETTINGS.shared_buffers).not.toBe('128MB');
+  }, 180_000);
 
   it('refuses a data directory another live process holds, naming it', async () => {
     const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']);

@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { assertDatabaseNotMissing, DATA_DIR_ENTRY, type TightenLog, tightenDataDir } from './embedded-files';
 import { acquireDataDirLock } from './embedded-lock';
+import { EMBEDDED_MAINTENANCE_INTERVAL_MS, startEmbeddedMaintenance } from './embedded-maintenance';
 import { DatabaseError } from './errors';
 import { PrismaClient } from './generated/client';
 import { bulkWriteGuard } from './guard';
@@ -46,6 +47,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** Told which files in the embedded data dir were looser than private, and made private. */
   log?: TightenLog;
+  /** Embedded on disk: how often to vacuum and analyze what needs it (PGlite has no autovacuum); 0 turns it off. */
+  maintenanceIntervalMs?: number;
   /** In memory only: start from this dump (PGlite's `dumpDataDir`), as tests start from a migrated snapshot. */
   loadDataDir?: Blob;
 }
@@ -53,6 +56,19 @@ export interface OpenOptions {
 export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
   return target.kind === 'postgres' ? openPostgres(target, options) : openEmbedded(target, options);
 }
+
+/**
+ * PostgreSQL's defaults size a server that has a machine to itself. The embedded one lives in
+ * this process's WebAssembly memory, which never shrinks, and its shared memory is resident from
+ * the start: 128 MB of shared buffers were 120 MB of the all-in-one's resident memory before its
+ * first check. The hot pages (leases, the latest results, their indexes) fit in far less, and a page
+ * read again comes from the OS's cache. Command-line settings: the data dir's own
+ * postgresql.conf, and so the database on disk, stay as initdb wrote them.
+ */
+export const EMBEDDED_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: '16MB',
+};
+const EMBEDDED_START_PARAMS = [...PGlite.defaultStartParams, ...Object.entries(EMBEDDED_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`])];
 
 async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }>, options: OpenOptions): Promise<Database> {
   const dataDir = target.dataDir;
@@ -75,8 +91,8 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
   }
   try {
     pglite = dataDir
-      ? await PGlite.create(join(dataDir, DATA_DIR_ENTRY.database))
-      : await PGlite.create({ loadDataDir: options.loadDataDir });
+      ? await PGlite.create(join(dataDir, DATA_DIR_ENTRY.database), { startParams: EMBEDDED_START_PARAMS })
+      : await PGlite.create({ loadDataDir: options.loadDataDir, startParams: EMBEDDED_START_PARAMS });
   } catch (error) {
     release();
     throw new DatabaseError(
@@ -96,6 +112,13 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
   }
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = createClient(adapterFactory);
+  // In memory (tests, diffs) nothing lives long enough to need it.
+  const maintenance =
+    dataDir && options.maintenanceIntervalMs !== 0
+      ? startEmbeddedMaintenance(pglite, options.maintenanceIntervalMs ?? EMBEDDED_MAINTENANCE_INTERVAL_MS, (error) =>
+          options.log?.warn(`vacuuming the embedded database failed (the next pass tries again): ${(error as Error).message}`),
+        )
+      : undefined;
   let queue: Promise<unknown> = Promise.resolve();
   return {
     kind: 'embedded',
@@ -114,6 +137,7 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
       return pglite.listen(channel, () => onNotify());
     },
     async close() {
+      await maintenance?.stop();
       await prisma.$disconnect();
       await pglite.close();
       try {

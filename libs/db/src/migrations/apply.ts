@@ -61,7 +61,12 @@ export interface MigrateResult {
 export async function migrate(db: Database, options: MigrateOptions = {}): Promise<MigrateResult> {
   const set = readMigrationSet(findPrismaDir(options.prismaDir));
   return db.withMigrationLock(async () => {
-    verifyHistory(set, await appliedMigrations(db));
+    const applied = await appliedMigrations(db);
+    verifyHistory(set, applied);
+    // The usual start: nothing pending. The schema engine is a WebAssembly instance with 64 MB of
+    // memory of its own, slow to start; it is opened only when it has something to apply.
+    const done = new Set(applied.filter((row) => row.finished_at && !row.rolled_back_at).map((row) => row.migration_name));
+    if (set.migrations.every((migration) => done.has(migration.name))) return { applied: [], total: set.migrations.length };
     const { engine, close } = await openSchemaEngine({ adapterFactory: db.adapterFactory, log: options.log });
     try {
       const { appliedMigrationNames } = await engine.applyMigrations({
