@@ -179,6 +179,26 @@ const DEFAULT_CONTROLLER_PROBE_CONCURRENCY_MAX = 500;
 const DEFAULT_CONCURRENCY_MAX = 1000;
 
 /**
+ * Resolves a concurrency's upper bound: unset, the default or the concurrency if that is more;
+ * set below the concurrency, an error naming both settings.
+ */
+function withConcurrencyMax<K extends string, M extends string>(concurrencyKey: K, maxKey: M, defaultMax: number) {
+  return <T extends Record<K, number> & Partial<Record<M, number>>>(values: T, ctx: z.RefinementCtx) => {
+    const concurrency = values[concurrencyKey];
+    const max = values[maxKey] ?? Math.max(defaultMax, concurrency);
+    if (max < concurrency) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [maxKey],
+        message: `must be at least ${concurrencyKey} (${concurrency}): it is the bound that concurrency may rise to`,
+      });
+      return z.NEVER;
+    }
+    return { ...values, [maxKey]: max } as Omit<T, M> & Record<M, number>;
+  };
+}
+
+/**
  * The controller API's limits on runners. The rate is per runner and per instance: behind
  * a load balancer, each controller instance allows a runner this many requests per second.
  */
@@ -193,18 +213,7 @@ export const controllerEnv = z.object({
   VIGIL_CONTROLLER_PROBE_CONCURRENCY: integer({ min: 1, max: 10_000 }).default(50),
   /** The most it rises to while those probes start late; unset: 500, or VIGIL_CONTROLLER_PROBE_CONCURRENCY if more. */
   VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX: integer({ min: 1, max: 10_000 }).optional(),
-}).transform(({ VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX, ...rest }, ctx) => {
-  const max = VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX ?? Math.max(DEFAULT_CONTROLLER_PROBE_CONCURRENCY_MAX, rest.VIGIL_CONTROLLER_PROBE_CONCURRENCY);
-  if (max < rest.VIGIL_CONTROLLER_PROBE_CONCURRENCY) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX'],
-      message: `must be at least VIGIL_CONTROLLER_PROBE_CONCURRENCY (${rest.VIGIL_CONTROLLER_PROBE_CONCURRENCY}): it is the bound that concurrency may rise to`,
-    });
-    return z.NEVER;
-  }
-  return { ...rest, VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX: max };
-});
+}).transform(withConcurrencyMax('VIGIL_CONTROLLER_PROBE_CONCURRENCY', 'VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX', DEFAULT_CONTROLLER_PROBE_CONCURRENCY_MAX));
 
 
 export const POLL_MODES = ['periodic', 'drain'] as const;
@@ -224,18 +233,7 @@ export const runnerAgentEnv = z.object({
   VIGIL_SPOOL_DIR: filePath().optional(),
   /** The spool's bound; results beyond it are dropped with a warning until the controller takes some. */
   VIGIL_SPOOL_MAX_MB: integer({ min: 1, max: 1_048_576 }).default(256),
-}).transform(({ VIGIL_CONCURRENCY_MAX, ...rest }, ctx) => {
-  const max = VIGIL_CONCURRENCY_MAX ?? Math.max(DEFAULT_CONCURRENCY_MAX, rest.VIGIL_CONCURRENCY);
-  if (max < rest.VIGIL_CONCURRENCY) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['VIGIL_CONCURRENCY_MAX'],
-      message: `must be at least VIGIL_CONCURRENCY (${rest.VIGIL_CONCURRENCY}): it is the bound that concurrency may rise to`,
-    });
-    return z.NEVER;
-  }
-  return { ...rest, VIGIL_CONCURRENCY_MAX: max };
-});
+}).transform(withConcurrencyMax('VIGIL_CONCURRENCY', 'VIGIL_CONCURRENCY_MAX', DEFAULT_CONCURRENCY_MAX));
 
 /** Everything the runner reads beyond commonEnv and metricsEnv. */
 export const runnerEnv = envSchema(runnerIdentityEnv, runnerKeyEnv, runnerAgentEnv, runnerCanaryEnv);
