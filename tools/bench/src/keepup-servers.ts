@@ -5,15 +5,13 @@
 // seen: the target's rate drops below checks / interval and runs start late. Prints one line
 // `READY {"target":…,"controller":…}` once both listen; stops on SIGTERM or SIGINT.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { MAX_POLL_LIMIT, MAX_POLL_LOOKAHEAD_MS, pollRuns, type ReportedResult, reportResults, type RunSpec } from '@vigil/contracts';
-import { READY_PREFIX, STATS_PATH } from './runner-protocol';
+import { STATS_PATH } from './runner-protocol';
+import { json, readBody, runStubServers } from './stub-servers';
 import type { KeepUpStats } from './keepup-protocol';
 
-const BACKLOG = 4096;
-const TARGET_BODY = Buffer.from('ok\n');
 const SPEC = { method: 'GET', headers: {}, expected_statuses: ['2xx', '3xx'], follow_redirects: true, max_redirects: 5, verify_tls: true };
 const TIMEOUT_MS = 5000;
 // As the controller's LEASE_GRACE_MS.
@@ -166,21 +164,6 @@ function snapshot(): KeepUpStats {
   return { ...stats, errorCodes: Object.fromEntries(errorCodes), at: performance.timeOrigin + performance.now(), cpuMicros: cpu.user + cpu.system };
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 function stubController(target: string) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://stub');
@@ -209,37 +192,6 @@ function stubController(target: string) {
   };
 }
 
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0, backlog: BACKLOG }, () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-async function main(): Promise<void> {
-  const targetServer = createServer((_req, res) => {
-    stats.targetRequests++;
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': TARGET_BODY.length });
-    res.end(TARGET_BODY);
-  });
-  const target = `http://127.0.0.1:${await listen(targetServer)}/`;
-  const handle = stubController(target);
-  const controllerServer = createServer((req, res) => {
-    handle(req, res).catch((error: Error) => json(res, 500, { error: { code: 'internal', message: error.message } }));
-  });
-  const controllerPort = await listen(controllerServer);
-  const stop = () => {
-    targetServer.close();
-    controllerServer.close();
-    targetServer.closeAllConnections();
-    controllerServer.closeAllConnections();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  console.log(`${READY_PREFIX}${JSON.stringify({ target, controller: `http://127.0.0.1:${controllerPort}` })}`);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runStubServers(() => {
+  stats.targetRequests++;
+}, stubController);

@@ -3,17 +3,13 @@
 // process of their own so that the process under test holds only the runner. Prints one line
 // `READY {"target":…,"controller":…}` once both listen; stops on SIGTERM or SIGINT.
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { MAX_POLL_LIMIT, pollRuns, type ReportedResult, type ReportItemOutcome, reportResults, type RunSpec } from '@vigil/contracts';
-import { READY_PREFIX, type ServerStats, STATS_PATH } from './runner-protocol';
+import { type ServerStats, STATS_PATH } from './runner-protocol';
+import { json, readBody, runStubServers } from './stub-servers';
 
 const CHECKS = 100;
-// Far above the default 511: 1,000 probes connect at once, and a full accept queue would add
-// SYN retransmits (a second each) to the figures. The kernel caps it at net.core.somaxconn.
-const BACKLOG = 4096;
-const TARGET_BODY = Buffer.from('ok\n');
 // As a check created with the API's defaults stores it.
 const SPEC = { method: 'GET', headers: {}, expected_statuses: ['2xx', '3xx'], follow_redirects: true, max_redirects: 5, verify_tls: true };
 
@@ -41,21 +37,6 @@ function leasableNow(limit: number): number {
 function snapshot(): ServerStats {
   const cpu = process.cpuUsage();
   return { ...stats, errorCodes: Object.fromEntries(errorCodes), at: performance.timeOrigin + performance.now(), cpuMicros: cpu.user + cpu.system };
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }
 
 function leaseRuns(limit: number, target: string): RunSpec[] {
@@ -112,38 +93,6 @@ function stubController(target: string) {
   };
 }
 
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host: '127.0.0.1', port: 0, backlog: BACKLOG }, () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-async function main(): Promise<void> {
-  const targetServer = createServer((_req, res) => {
-    stats.targetRequests++;
-    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': TARGET_BODY.length });
-    res.end(TARGET_BODY);
-  });
-  const targetPort = await listen(targetServer);
-  const target = `http://127.0.0.1:${targetPort}/`;
-  const handle = stubController(target);
-  const controllerServer = createServer((req, res) => {
-    handle(req, res).catch((error: Error) => json(res, 500, { error: { code: 'internal', message: error.message } }));
-  });
-  const controllerPort = await listen(controllerServer);
-  const stop = () => {
-    targetServer.close();
-    controllerServer.close();
-    targetServer.closeAllConnections();
-    controllerServer.closeAllConnections();
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  console.log(`${READY_PREFIX}${JSON.stringify({ target, controller: `http://127.0.0.1:${controllerPort}` })}`);
-}
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+runStubServers(() => {
+  stats.targetRequests++;
+}, stubController);
