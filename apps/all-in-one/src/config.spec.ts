@@ -16,6 +16,7 @@ describe('the all-in-one configuration', () => {
       VIGIL_RUNNER_BURST: 100,
       VIGIL_CONTROLLER_PROBES: true,
       VIGIL_CONTROLLER_PROBE_CONCURRENCY: 50,
+      VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX: 500,
       VIGIL_RUNNER_STALE_AFTER_S: 120,
       VIGIL_DB_WRITES: true,
       VIGIL_SMTP_URL: undefined,
