@@ -116,18 +116,18 @@ describe.each(testDatabaseKinds())('vigil runners on %s', (kind) => {
     expect(missing).toEqual({ code: 1, stdout: '', stderr: 'vigil: 404 not_found: No runner has the slug "nobody"\n' });
   });
 
-  it('lists runners as an aligned table with last seen, stale, connectivity and revoked', async () => {
+  it('lists runners as an aligned table with last seen, stale, connectivity, load and revoked', async () => {
     const { code, stdout } = await vigil(['runners', 'list']);
     expect(code).toBe(0);
     const [header, ...rows] = stdout.trimEnd().split('\n');
-    expect(header).toMatch(/^SLUG +NAME +LAST SEEN +STALE +CONNECTIVITY +REVOKED$/);
+    expect(header).toMatch(/^SLUG +NAME +LAST SEEN +STALE +CONNECTIVITY +LOAD +REVOKED$/);
     const row = (slug: string) => rows.find((line) => line.startsWith(`${slug} `))?.split(/ {2,}/);
     // Never seen, but created just now: stale only once VIGIL_RUNNER_STALE_AFTER_S has passed
     // since its creation, as its runner_offline event would open.
-    expect(row('sa-east-1')).toEqual(['sa-east-1', 'sa-east-1', 'never', 'no', '-', 'no']);
+    expect(row('sa-east-1')).toEqual(['sa-east-1', 'sa-east-1', 'never', 'no', '-', '-', 'no']);
     // It polled in the first test.
-    expect(row('us-east-1')).toEqual(['us-east-1', 'Virginia', expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), 'no', 'impaired', 'no']);
-    expect(row('doomed')?.[5]).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(row('us-east-1')).toEqual(['us-east-1', 'Virginia', expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/), 'no', 'impaired', '-', 'no']);
+    expect(row('doomed')?.[6]).toMatch(/^\d{4}-\d\d-\d\dT/);
     // Columns line up: every row's second column starts where the header's does.
     const nameColumn = header.indexOf('NAME');
     for (const line of rows) expect(line.slice(nameColumn - 2, nameColumn)).toBe('  ');
