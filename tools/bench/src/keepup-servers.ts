@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { MAX_POLL_LIMIT, MAX_POLL_LOOKAHEAD_MS, pollRuns, type ReportedResult, reportResults, type RunSpec } from '@vigil/contracts';
 import { STATS_PATH } from './runner-protocol';
-import { json, readBody, runStubServers } from './stub-servers';
+import { acceptReport, json, notFound, runStubServers } from './stub-servers';
 import type { KeepUpStats } from './keepup-protocol';
 
 const SPEC = { method: 'GET', headers: {}, expected_statuses: ['2xx', '3xx'], follow_redirects: true, max_redirects: 5, verify_tls: true };
@@ -184,11 +184,9 @@ function stubController(target: string) {
       return json(res, pollRuns.success.status, { runs });
     }
     if (req.method === 'POST' && url.pathname === reportResults.path) {
-      const body = JSON.parse(await readBody(req)) as { results: ReportedResult[] };
-      const results = countResults(body.results);
-      return json(res, reportResults.success.status, { results, accepted: results.length, duplicates: 0, rejected: 0 });
+      return acceptReport(req, res, countResults);
     }
-    json(res, 404, { error: { code: 'not_found', message: `${req.method} ${url.pathname}` } });
+    notFound(req, res);
   };
 }
 

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { MAX_POLL_LIMIT, pollRuns, type ReportedResult, type ReportItemOutcome, reportResults, type RunSpec } from '@vigil/contracts';
 import { type ServerStats, STATS_PATH } from './runner-protocol';
-import { json, readBody, runStubServers } from './stub-servers';
+import { acceptReport, json, notFound, runStubServers } from './stub-servers';
 
 const CHECKS = 100;
 // As a check created with the API's defaults stores it.
@@ -85,11 +85,9 @@ function stubController(target: string) {
       return json(res, pollRuns.success.status, { runs: leaseRuns(leased, target) });
     }
     if (req.method === 'POST' && url.pathname === reportResults.path) {
-      const body = JSON.parse(await readBody(req)) as { results: ReportedResult[] };
-      const results = countResults(body.results);
-      return json(res, reportResults.success.status, { results, accepted: results.length, duplicates: 0, rejected: 0 });
+      return acceptReport(req, res, countResults);
     }
-    json(res, 404, { error: { code: 'not_found', message: `${req.method} ${url.pathname}` } });
+    notFound(req, res);
   };
 }
 

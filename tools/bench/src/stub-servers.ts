@@ -2,6 +2,7 @@
 // every request `ok`, a stub controller beside it, and the READY line their parents wait for.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type ReportedResult, type ReportItemOutcome, reportResults } from '@vigil/contracts';
 import { READY_PREFIX } from './runner-protocol';
 
 // Far above the default 511: 1,000 probes connect at once, and a full accept queue would add
@@ -24,6 +25,17 @@ export function readBody(req: IncomingMessage): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
+}
+
+/** Answers a report as the controller does when it accepts every result, once `count` has seen them. */
+export async function acceptReport(req: IncomingMessage, res: ServerResponse, count: (results: readonly ReportedResult[]) => ReportItemOutcome[]): Promise<void> {
+  const body = JSON.parse(await readBody(req)) as { results: ReportedResult[] };
+  const results = count(body.results);
+  json(res, reportResults.success.status, { results, accepted: results.length, duplicates: 0, rejected: 0 });
+}
+
+export function notFound(req: IncomingMessage, res: ServerResponse): void {
+  json(res, 404, { error: { code: 'not_found', message: `${req.method} ${new URL(req.url ?? '/', 'http://stub').pathname}` } });
 }
 
 function listen(server: Server): Promise<number> {
