@@ -140,4 +140,16 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('database-enforced i
       }),
     ).rejects.toThrow(/maintenance_windows_ends_after_start|check constraint/i);
   });
+
+  it('refuse a recurring maintenance window missing its zone or with a duration of zero', async () => {
+    const { site } = await createSiteWithCheck(t.db.prisma);
+    const window = { siteId: site.id, startsAt: new Date('2030-01-01'), endsAt: new Date('2030-01-02'), rrule: 'FREQ=DAILY;COUNT=1' };
+    await expect(t.db.prisma.maintenanceWindow.create({ data: { ...window, durationS: 60 } })).rejects.toThrow(
+      /maintenance_windows_recurrence_whole|check constraint/i,
+    );
+    await expect(t.db.prisma.maintenanceWindow.create({ data: { ...window, timezone: 'UTC', durationS: 0 } })).rejects.toThrow(
+      /maintenance_windows_recurrence_whole|check constraint/i,
+    );
+    await expect(t.db.prisma.maintenanceWindow.create({ data: { ...window, timezone: 'UTC', durationS: 60 } })).resolves.toMatchObject({ durationS: 60 });
+  });
 });
