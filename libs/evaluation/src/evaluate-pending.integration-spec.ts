@@ -183,6 +183,34 @@ describe.each(testDatabaseKinds())('evaluatePending on %s', (kind) => {
     expect((await statusOf(site, check)).check).not.toBe('maintenance');
   });
 
+  it('honours every occurrence of a recurring window and nothing between them', async () => {
+    const { site, check } = await seedCheck(prisma);
+    await channelsFor(site);
+    // Hourly from 30 s, 150 s each: [30, 180), [3630, 3780), [7230, 7380). ends_at: the series' end.
+    await prisma.maintenanceWindow.create({
+      data: { siteId: site.id, startsAt: at(30), endsAt: at(7380), rrule: 'FREQ=HOURLY;COUNT=3', timezone: 'Europe/Paris', durationS: 150 },
+    });
+    await insertResults(prisma, check, site.id, START, [...round(0, true, true, true), ...round(60, false, false, true), ...round(120, false, false, true)]);
+    expect((await evaluate()).counts.transitions).toBe(0);
+    expect(await statusOf(site, check)).toEqual({ check: 'maintenance', site: 'maintenance' });
+
+    await insertResults(prisma, check, site.id, START, round(3660, false, false, true));
+    const second = await evaluate();
+    expect(second.counts.transitions).toBe(0);
+    // After an hour's gap eu-1 alone is fresh at its result; from us-1's on the quorum sees an outage, held.
+    expect(second.lines.filter((l) => l['suppressed'] === 'in_maintenance').map((l) => l['location'])).toEqual(['us-1', 'ap-1']);
+    expect(await eventsOf(prisma, check.id)).toEqual([]);
+
+    // Between occurrences: the outage the quorum sees is opened, in the one batch.
+    await insertResults(prisma, check, site.id, START, [...round(3840, false, false, true), ...round(7260, false, false, true)]);
+    const between = await evaluate();
+    expect(between.counts.transitions).toBeGreaterThan(0);
+    // Opened at us-1's failure (3841: eu-1 alone was fresh before); closed as maintenance by the
+    // first result inside the third occurrence (7230-7380).
+    const [opened] = await eventsOf(prisma, check.id);
+    expect(opened).toMatchObject({ startedAt: at(3841), endedAt: at(7260), resolutionReason: 'maintenance' });
+  });
+
   it('writes nothing in read-only mode, logs what it would have written, and leaves the results pending', async () => {
     const { site, check } = await seedCheck(prisma);
     await channelsFor(site);

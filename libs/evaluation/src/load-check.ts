@@ -25,7 +25,7 @@ export interface CheckContext {
   readonly openEvent: SiteEvent | null;
   /** The check's open unknown spell, if any. */
   readonly openUnknown: SiteEvent | null;
-  /** Windows of the site or this check overlapping the results' time span. */
+  /** Windows of the site or this check overlapping the results' time span (a recurring one: its series; plan-check expands it). */
   readonly windows: readonly MaintenanceWindow[];
   /** Enabled channels that apply to the site. */
   readonly channels: readonly NotificationChannel[];

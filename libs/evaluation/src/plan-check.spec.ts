@@ -68,7 +68,7 @@ describe('planCheck', () => {
   });
 
   it('opens nothing in maintenance, and says so for each failing result', () => {
-    const window: MaintenanceWindow = { id: 1, uuid: 'w', siteId: 3, checkId: null, startsAt: at(0), endsAt: at(600), reason: '', createdAt: at(0) };
+    const window: MaintenanceWindow = { id: 1, uuid: 'w', siteId: 3, checkId: null, startsAt: at(0), endsAt: at(600), reason: '', createdAt: at(0), rrule: null, timezone: null, durationS: null };
     const plan = planCheck(context(round(60, false, false, true), { windows: [window] }));
     expect(eventsOf(plan.events)).toEqual([]);
     expect(notesOf(plan.events).map((n) => [n.fields['location'], n.level, n.suppressed, n.event])).toEqual([

@@ -1,4 +1,5 @@
 import type { MaintenanceWindow, NotificationChannel, SiteEvent, SiteStatus } from '@vigil/db';
+import { inMaintenance } from '@vigil/maintenance';
 import {
   decideCertificate,
   decideOutage,
@@ -42,10 +43,9 @@ export function toEventState(row: Pick<SiteEvent, 'eventType' | 'severity' | 'st
   };
 }
 
-/** Whether `at` falls in one of the windows (`starts_at <= at < ends_at`). */
+/** Whether `at` falls in one of the windows: a one-off window or an occurrence of a recurring one. */
 export function inMaintenanceAt(windows: readonly MaintenanceWindow[], at: Date): boolean {
-  const t = at.getTime();
-  return windows.some((w) => w.startsAt.getTime() <= t && t < w.endsAt.getTime());
+  return inMaintenance(windows, at.getTime());
 }
 
 /** Whether a channel is told about `kind`: a suspicion only when it asked for it (`notify_on_seems_down`). */

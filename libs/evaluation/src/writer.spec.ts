@@ -28,7 +28,7 @@ function randomPlan(seed: number): Step[] {
   let seconds = 60;
   const results = Array.from({ length: rng.int(1, 24) }, () => result(rng.pick(LOCATIONS), !rng.chance(0.5), (seconds += rng.int(1, 90))));
   const windows = rng.chance(0.2)
-    ? [{ id: 1, uuid: 'w', siteId: 3, checkId: null, startsAt: at(rng.int(0, 600)), endsAt: at(rng.int(600, 1800)), reason: '', createdAt: at(0) }]
+    ? [{ id: 1, uuid: 'w', siteId: 3, checkId: null, startsAt: at(rng.int(0, 600)), endsAt: at(rng.int(600, 1800)), reason: '', createdAt: at(0), rrule: null, timezone: null, durationS: null }]
     : [];
   const ctx = context(results, { windows, openEvent: rng.chance(0.3) ? openEvent(rng.pick(['seems_down', 'down'] as const), at(30)) : null });
   const plan = planCheck(ctx);

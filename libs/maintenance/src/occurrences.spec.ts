@@ -88,3 +88,11 @@ describe('maintenanceAt', () => {
     expect(inMaintenance([weekly], at('2026-03-22T23:00:00Z'))).toBe(true);
   });
 });
+
+describe('a stored rule that no longer expands', () => {
+  it('covers nothing rather than throwing', () => {
+    const broken = { startsAt: new Date(0), endsAt: new Date(10 * 86_400_000), rrule: 'FREQ=SECONDLY;COUNT=5', timezone: 'UTC', durationS: 60 };
+    expect(occurrences(broken, 0, 86_400_000)).toEqual([]);
+    expect(inMaintenance([broken], 1000)).toBe(false);
+  });
+});

@@ -1,4 +1,5 @@
-import { expandSeries, recurrenceOf, type WindowLike } from './recurrence';
+import { RecurrenceError } from './errors';
+import { expandSeries, type Recurrence, recurrenceOf, type WindowLike } from './recurrence';
 
 /** One stretch of maintenance: `start <= t < end`, epoch milliseconds. */
 export interface Occurrence {
@@ -11,13 +12,26 @@ export interface Occurrence {
 const SERIES_KEPT = 1000;
 const series = new Map<string, readonly number[]>();
 
+/**
+ * A stored rule was valid when written; should it no longer expand (a library change), it
+ * covers nothing: alerts that should have been held are louder than outages never reported.
+ */
+function expandOrNothing(startsAt: Date, recurrence: Recurrence): readonly number[] {
+  try {
+    return expandSeries(startsAt, recurrence);
+  } catch (error) {
+    if (error instanceof RecurrenceError) return [];
+    throw error;
+  }
+}
+
 function startsOf(window: WindowLike): readonly number[] | null {
   const recurrence = recurrenceOf(window);
   if (recurrence === null) return null;
   const key = `${window.startsAt.getTime()}|${recurrence.timezone}|${recurrence.rrule}`;
   let starts = series.get(key);
   if (starts === undefined) {
-    starts = expandSeries(window.startsAt, recurrence);
+    starts = expandOrNothing(window.startsAt, recurrence);
     if (series.size >= SERIES_KEPT) series.delete(series.keys().next().value as string);
     series.set(key, starts);
   }

@@ -123,6 +123,7 @@ export function seriesEnd(startsAt: Date, recurrence: Recurrence): Date {
 
 /** The recurrence a stored window has, or null for a one-off window. */
 export function recurrenceOf(window: Pick<WindowLike, 'rrule' | 'timezone' | 'durationS'>): Recurrence | null {
-  if (window.rrule === null || window.timezone === null || window.durationS === null) return null;
+  // Falsy, not just null: rows built before the columns existed (fixtures, old snapshots) are one-off.
+  if (!window.rrule || !window.timezone || !window.durationS) return null;
   return { rrule: window.rrule, timezone: window.timezone, durationS: window.durationS };
 }
