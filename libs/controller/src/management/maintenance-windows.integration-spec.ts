@@ -37,7 +37,11 @@ describe.each(testDatabaseKinds())('the maintenance windows API on %s', (kind) =
       starts_at: body.starts_at,
       ends_at: body.ends_at,
       reason: 'database upgrade',
+      rrule: null,
+      timezone: null,
+      duration_s: null,
       active: true,
+      next_occurrences: [{ starts_at: body.starts_at, ends_at: body.ends_at }],
       created_at: expect.any(String),
     });
     const row = await harness.db.prisma.maintenanceWindow.findUniqueOrThrow({ where: { uuid: response.body.id } });
@@ -129,7 +133,7 @@ describe.each(testDatabaseKinds())('the maintenance windows API on %s', (kind) =
       const window = await schedule();
       const starts_at = iso(DAY - HOUR);
       const moved = await update(window.id, { starts_at });
-      expect([moved.status, moved.body]).toEqual([200, { ...window, starts_at, active: false, check_id: null, reason: 'kernel upgrade', site_id: alpha.site.uuid, created_at: expect.any(String) }]);
+      expect([moved.status, moved.body]).toEqual([200, { ...window, starts_at, next_occurrences: [{ starts_at, ends_at: window.ends_at }], active: false, check_id: null, reason: 'kernel upgrade', site_id: alpha.site.uuid, created_at: expect.any(String) }]);
       const ends_at = iso(DAY + 2 * HOUR);
       expect((await update(window.id, { ends_at })).body).toMatchObject({ starts_at, ends_at, reason: 'kernel upgrade' });
       expect((await update(window.id, { reason: 'kernel and firmware' })).body).toMatchObject({ starts_at, ends_at, reason: 'kernel and firmware' });

@@ -5,7 +5,6 @@ import {
   getMaintenanceWindow,
   listMaintenanceWindows,
   type QueryOf,
-  type ResponseOf,
   updateMaintenanceWindow,
   windowEndProblem,
 } from '@vigil/contracts';
@@ -14,24 +13,12 @@ import { HttpError } from '@vigil/http';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { invalidField } from '../http/validation';
+import { mountMaintenanceAt } from './maintenance-at';
+import { type RequestedTimes, type WindowTimes, windowJson, windowTimes } from './maintenance-times';
 import { assertSiteLive, siteArchived } from './site-archive';
 
 const WINDOW_RELATIONS = { site: { select: { uuid: true } }, check: { select: { uuid: true } } } as const;
 type WindowRow = MaintenanceWindow & { site: { uuid: string }; check: { uuid: string } | null };
-
-function windowJson(window: WindowRow, nowMs: number): ResponseOf<typeof getMaintenanceWindow> {
-  return {
-    id: window.uuid,
-    site_id: window.site.uuid,
-    check_id: window.check?.uuid ?? null,
-    starts_at: window.startsAt.toISOString(),
-    ends_at: window.endsAt.toISOString(),
-    reason: window.reason === '' ? null : window.reason,
-    active: window.startsAt.getTime() <= nowMs && nowMs < window.endsAt.getTime(),
-    created_at: window.createdAt.toISOString(),
-  };
-}
-
 
 /** The internal ids the body's uuids name: the site, and the check if any, which must be one of the site's. */
 async function resolveTarget(prisma: Pick<Database['prisma'], 'site' | 'check'>, body: { site_id: string; check_id?: string }) {
@@ -51,6 +38,32 @@ async function resolveTarget(prisma: Pick<Database['prisma'], 'site' | 'check'>,
 const windowNotFound = (id: string) => HttpError.notFound(`No maintenance window has the id ${id}`);
 
 /**
+ * The window's times once the patch applies: fields not given keep their value; a window
+ * stays recurring (or one-off) unless the patch sets `rrule` (or nulls it).
+ */
+function mergedTimes(current: MaintenanceWindow, patch: BodyOf<typeof updateMaintenanceWindow>): WindowTimes {
+  const startsAt = patch.starts_at === undefined ? current.startsAt : new Date(patch.starts_at);
+  const rrule = patch.rrule === undefined ? current.rrule : patch.rrule;
+  let requested: RequestedTimes;
+  if (rrule === null) {
+    if (patch.timezone !== undefined) throw invalidField('timezone', 'is only for a recurring window (with rrule)');
+    if (patch.duration_s !== undefined) throw invalidField('duration_s', 'is only for a recurring window (with rrule)');
+    const endsAt = patch.ends_at === undefined ? current.endsAt : new Date(patch.ends_at);
+    const endProblem = windowEndProblem(startsAt, endsAt);
+    if (endProblem !== undefined) throw invalidField('ends_at', endProblem);
+    requested = { startsAt, endsAt, rrule: null };
+  } else {
+    if (patch.ends_at !== undefined) throw invalidField('ends_at', "must be omitted with rrule: a recurring window ends with its series' last occurrence");
+    const timezone = patch.timezone ?? current.timezone;
+    const durationS = patch.duration_s ?? current.durationS;
+    if (timezone === null) throw invalidField('timezone', 'is required with rrule');
+    if (durationS === null) throw invalidField('duration_s', 'is required with rrule');
+    requested = { startsAt, rrule, timezone, durationS };
+  }
+  return windowTimes(requested);
+}
+
+/**
  * What `PATCH /api/v1/maintenance-windows/:id` does with a valid body. The row is locked first,
  * so two updates of one window cannot each pass the length rule and together break it.
  * The scope is resolved again only when the body names it: a window whose check was deleted
@@ -61,10 +74,7 @@ async function changeWindow(tx: VigilTransaction, uuid: string, patch: BodyOf<ty
   if (locked === undefined) throw windowNotFound(uuid);
   const current = await tx.maintenanceWindow.findUniqueOrThrow({ where: { id: locked.id }, include: WINDOW_RELATIONS });
   await assertSiteLive(tx, current.siteId);
-  const startsAt = patch.starts_at === undefined ? current.startsAt : new Date(patch.starts_at);
-  const endsAt = patch.ends_at === undefined ? current.endsAt : new Date(patch.ends_at);
-  const endProblem = windowEndProblem(startsAt, endsAt);
-  if (endProblem !== undefined) throw invalidField('ends_at', endProblem);
+  const times = mergedTimes(current, patch);
   const scopeChanged = patch.site_id !== undefined || patch.check_id !== undefined;
   const target = scopeChanged
     ? await resolveTarget(tx, {
@@ -76,8 +86,7 @@ async function changeWindow(tx: VigilTransaction, uuid: string, patch: BodyOf<ty
     where: { id: current.id },
     data: {
       ...(target === undefined ? {} : { siteId: target.siteId, checkId: target.checkId }),
-      startsAt,
-      endsAt,
+      ...times,
       ...(patch.reason === undefined ? {} : { reason: patch.reason ?? '' }),
     },
     include: WINDOW_RELATIONS,
@@ -98,8 +107,9 @@ function windowFilter(query: QueryOf<typeof listMaintenanceWindows>, now: Date, 
   const conditions: Prisma.MaintenanceWindowWhereInput[] = [];
   if (query.site_id !== undefined) conditions.push({ site: { uuid: query.site_id } });
   if (query.check_id !== undefined) conditions.push({ check: { uuid: query.check_id } });
+  // A recurring series spanning now may be between occurrences: such rows are judged after the read.
   if (query.active === true) conditions.push({ startsAt: { lte: now }, endsAt: { gt: now } });
-  if (query.active === false) conditions.push({ OR: [{ startsAt: { gt: now } }, { endsAt: { lte: now } }] });
+  if (query.active === false) conditions.push({ OR: [{ startsAt: { gt: now } }, { endsAt: { lte: now } }, { rrule: { not: null } }] });
   if (after !== undefined) {
     conditions.push({ OR: [{ startsAt: { lt: after.startsAt } }, { startsAt: after.startsAt, id: { lt: after.id } }] });
   }
@@ -108,11 +118,17 @@ function windowFilter(query: QueryOf<typeof listMaintenanceWindows>, now: Date, 
 
 export function mountMaintenanceWindows(ctx: AreaContext): void {
   const { db } = ctx.deps;
+  mountMaintenanceAt(ctx);
 
   ctx.route(createMaintenanceWindow, async ({ body }) => {
     const { siteId, checkId } = await resolveTarget(db.prisma, body);
+    const startsAt = new Date(body.starts_at);
+    const times =
+      body.rrule === undefined
+        ? windowTimes({ startsAt, endsAt: new Date(body.ends_at as string), rrule: null })
+        : windowTimes({ startsAt, rrule: body.rrule, timezone: body.timezone as string, durationS: body.duration_s as number });
     const window = await db.prisma.maintenanceWindow.create({
-      data: { siteId, checkId, startsAt: new Date(body.starts_at), endsAt: new Date(body.ends_at), reason: body.reason ?? '' },
+      data: { siteId, checkId, ...times, reason: body.reason ?? '' },
       include: WINDOW_RELATIONS,
     });
     return windowJson(window, Date.now());
@@ -127,8 +143,10 @@ export function mountMaintenanceWindows(ctx: AreaContext): void {
       include: WINDOW_RELATIONS,
     });
     const { page, next_cursor } = pageOf(rows, query.limit, (last) => ({ starts_at: last.startsAt, id: last.id }));
+    const windows = page.map((window) => windowJson(window, now.getTime()));
     return {
-      data: page.map((window) => windowJson(window, now.getTime())),
+      // A page may come out shorter than `limit`; its cursor still follows the rows read.
+      data: query.active === undefined ? windows : windows.filter((window) => window.active === query.active),
       next_cursor,
     };
   });
