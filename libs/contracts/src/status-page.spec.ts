@@ -42,6 +42,7 @@ describe('the public status contract', () => {
           check: { name: 'Homepage', type: 'http', target: 'https://internal/' },
         },
       ],
+      upcoming_maintenance: [],
     };
     const parsed = PublicStatusSchema.parse(body);
     expect(parsed.incidents[0].check).toEqual({ name: 'Homepage', type: 'http' });

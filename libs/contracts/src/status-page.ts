@@ -12,6 +12,9 @@ export type UptimeWindowName = (typeof UPTIME_WINDOWS)[number];
 export const STATUS_PAGE_DAYS = 90;
 /** The most incidents and maintenance windows a status page lists. */
 export const STATUS_PAGE_MAX_INCIDENTS = 50;
+/** How far ahead a status page announces maintenance, in days, and at most how many occurrences. */
+export const STATUS_PAGE_UPCOMING_DAYS = 7;
+export const STATUS_PAGE_MAX_UPCOMING = 20;
 
 export const UptimeFiguresSchema = z.object({
   ratio: z
@@ -56,6 +59,16 @@ export const StatusIncidentSchema = z.object({
     .describe('The check it concerns (never its target); null for maintenance of the whole site'),
 });
 
+export const UpcomingMaintenanceSchema = z.object({
+  id: z.uuid().describe('The maintenance window (a recurring one appears once per occurrence)'),
+  starts_at: Timestamp,
+  ends_at: Timestamp,
+  check: z
+    .object({ name: z.string().nullable(), type: CheckTypeSchema })
+    .nullable()
+    .describe('The check it concerns (never its target); null for maintenance of the whole site'),
+});
+
 export const PublicStatusSchema = z.object({
   site: z.object({ name: z.string(), slug: z.string() }),
   status: SiteStatusSchema.describe("The site's current status projection"),
@@ -70,8 +83,11 @@ export const PublicStatusSchema = z.object({
   incidents: z
     .array(StatusIncidentSchema)
     .describe(
-      `Confirmed outages and maintenance windows of the last ${STATUS_PAGE_DAYS} days (ongoing ones included), newest first, at most ${STATUS_PAGE_MAX_INCIDENTS}`,
+      `Confirmed outages and maintenance windows of the last ${STATUS_PAGE_DAYS} days (ongoing ones included), newest first, at most ${STATUS_PAGE_MAX_INCIDENTS}; a recurring window appears once per occurrence`,
     ),
+  upcoming_maintenance: z
+    .array(UpcomingMaintenanceSchema)
+    .describe(`Maintenance starting within the next ${STATUS_PAGE_UPCOMING_DAYS} days, soonest first, at most ${STATUS_PAGE_MAX_UPCOMING}`),
 });
 
 const StatusParams = z.strictObject({ slug: Slug.describe("The site's slug") });

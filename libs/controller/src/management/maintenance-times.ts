@@ -26,8 +26,10 @@ export function windowTimes(requested: RequestedTimes): WindowTimes {
   // Stored as the library reads it, so what the API shows is what is expanded.
   const rrule = requested.rrule.replace(/^RRULE:/i, '').toUpperCase();
   const recurrence = { rrule, timezone: requested.timezone, durationS: requested.durationS };
+  // RRULE has no unit finer than the second: DTSTART is the first occurrence's exact start.
+  const startsAt = new Date(requested.startsAt.getTime() - (((requested.startsAt.getTime() % 1000) + 1000) % 1000));
   try {
-    return { startsAt: requested.startsAt, endsAt: seriesEnd(requested.startsAt, recurrence), ...recurrence };
+    return { startsAt, endsAt: seriesEnd(startsAt, recurrence), ...recurrence };
   } catch (error) {
     if (error instanceof RecurrenceError) throw invalidField(error.field, error.message);
     throw error;

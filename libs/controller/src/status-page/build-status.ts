@@ -6,6 +6,7 @@ import {
   type SiteStatus,
   STATUS_PAGE_DAYS,
   STATUS_PAGE_MAX_INCIDENTS,
+  STATUS_PAGE_MAX_UPCOMING,
   type UptimeFiguresSchema,
   type UptimeWindowName,
 } from '@vigil/contracts';
@@ -35,7 +36,10 @@ export interface StatusSource {
     resolution: (typeof EVENT_RESOLUTION_REASONS)[number] | null;
     check: CheckRef | null;
   }>;
-  /** Maintenance windows begun by now and overlapping the 90-day window; `check` null = the whole site. */
+  /**
+   * Maintenance occurrences (a one-off window is one) overlapping the 90-day window or starting
+   * within the upcoming horizon, newest first; `check` null = the whole site.
+   */
   maintenance: Array<{ id: string; start: Date; end: Date; check: CheckRef | null }>;
   /** Unknown spells of its checks (events of type `unknown`) overlapping the 90-day window. */
   unknownSpells: Array<{ start: Date; end: Date | null }>;
@@ -63,7 +67,7 @@ function intervalsOf(source: StatusSource, now: number): UptimeInterval[] {
 
   const intervals: UptimeInterval[] = outages.map((o) => ({ kind: 'down', ...o }));
   for (const m of source.maintenance) {
-    if (m.check === null) intervals.push({ kind: 'maintenance', start: m.start.getTime(), end: m.end.getTime() });
+    if (m.check === null && m.start.getTime() < now) intervals.push({ kind: 'maintenance', start: m.start.getTime(), end: m.end.getTime() });
   }
   for (const span of subtractSpans(mergeSpans(unknown), mergeSpans(outages))) intervals.push({ kind: 'unknown', ...span });
   return intervals;
@@ -90,6 +94,12 @@ export function buildPublicStatus(source: StatusSource, now: Date): PublicStatus
   const monitoredSince = source.monitoredSince?.getTime() ?? null;
   const uptime = (name: UptimeWindowName) => figuresJson(computeUptime(intervals, { from: to - WINDOWS[name], to }, monitoredSince));
 
+  const begun = source.maintenance.filter((m) => m.start.getTime() <= to);
+  const upcoming = source.maintenance
+    .filter((m) => m.start.getTime() > to)
+    .reverse()
+    .slice(0, STATUS_PAGE_MAX_UPCOMING)
+    .map((m) => ({ id: m.id, starts_at: m.start.toISOString(), ends_at: m.end.toISOString(), check: m.check }));
   const incidents: PublicStatus['incidents'] = [
     ...source.outages.map((o) => ({
       id: o.id,
@@ -102,7 +112,7 @@ export function buildPublicStatus(source: StatusSource, now: Date): PublicStatus
       resolution: o.resolution,
       check: o.check,
     })),
-    ...source.maintenance.map((m) => {
+    ...begun.map((m) => {
       const ongoing = m.end.getTime() > to;
       return {
         id: m.id,
@@ -135,5 +145,6 @@ export function buildPublicStatus(source: StatusSource, now: Date): PublicStatus
       unknown_s: seconds(d.unknownMs),
     })),
     incidents,
+    upcoming_maintenance: upcoming,
   };
 }

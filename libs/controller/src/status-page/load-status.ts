@@ -1,4 +1,5 @@
-import { STATUS_PAGE_DAYS } from '@vigil/contracts';
+import { STATUS_PAGE_DAYS, STATUS_PAGE_UPCOMING_DAYS } from '@vigil/contracts';
+import { occurrences } from '@vigil/maintenance';
 import type { Database } from '@vigil/db';
 import type { StatusSource } from './build-status';
 
@@ -19,6 +20,7 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
   if (site === null || !site.publicStatusPage || site.archivedAt !== null) return null;
 
   const from = new Date(now.getTime() - STATUS_PAGE_DAYS * DAY_MS);
+  const horizon = new Date(now.getTime() + STATUS_PAGE_UPCOMING_DAYS * DAY_MS);
   const check = { select: { name: true, type: true } } as const;
   const [firstCheck, outages, maintenance, unknownSpells, unknownChecks] = await Promise.all([
     // Deleted checks count: they were monitoring while they existed.
@@ -29,9 +31,10 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
       select: { uuid: true, startedAt: true, endedAt: true, severity: true, resolutionReason: true, checkType: true, check },
       orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
     }),
+    // Up to the announced horizon: past, ongoing and upcoming, expanded below.
     db.prisma.maintenanceWindow.findMany({
-      where: { siteId: site.id, endsAt: { gt: from }, startsAt: { lt: now } },
-      select: { uuid: true, startsAt: true, endsAt: true, check },
+      where: { siteId: site.id, endsAt: { gt: from }, startsAt: { lt: horizon } },
+      select: { uuid: true, startsAt: true, endsAt: true, rrule: true, timezone: true, durationS: true, check },
       orderBy: [{ startsAt: 'desc' }, { id: 'desc' }],
     }),
     // Time no check could tell: left out of uptime, not counted as up.
@@ -61,7 +64,10 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
       resolution: o.resolutionReason,
       check: o.check ?? (o.checkType === null ? null : { name: null, type: o.checkType }),
     })),
-    maintenance: maintenance.map((m) => ({ id: m.uuid, start: m.startsAt, end: m.endsAt, check: m.check })),
+    // Every occurrence in the 90 days and the horizon: a recurring window is as many stretches as it has occurrences.
+    maintenance: maintenance
+      .flatMap((m) => occurrences(m, from.getTime(), horizon.getTime()).map((o) => ({ id: m.uuid, start: new Date(o.start), end: new Date(o.end), check: m.check })))
+      .sort((a, b) => b.start.getTime() - a.start.getTime()),
     unknownSpells: unknownSpells.map((u) => ({ start: u.startedAt, end: u.endedAt })),
   };
 }

@@ -34,6 +34,7 @@ describe('the status page', () => {
     uptime: { '24h': empty, '7d': empty, '90d': empty },
     days: [{ date: '2026-11-23', state: 'no_data', ratio: null, down_s: 0, unknown_s: 0 }],
     incidents: [],
+    upcoming_maintenance: [],
   };
 
   it('shows a site with no data yet without figures or incidents', () => {
@@ -45,6 +46,18 @@ describe('the status page', () => {
     expect(page).toContain('no data yet');
     expect(page).toContain('title="2026-11-23: no data"');
     expect(page).toContain('No incidents in the last 1 days.');
+    expect(page).not.toContain('Upcoming maintenance');
+  });
+
+  it('announces upcoming maintenance with its times and what it concerns', () => {
+    const page = renderStatusPage({
+      ...status,
+      upcoming_maintenance: [
+        { id: '8b1c6f0e-3a57-4c8e-9d3c-1d2f5e6a7b8c', starts_at: '2026-11-29T01:30:00.000Z', ends_at: '2026-11-29T02:30:00.000Z', check: null },
+      ],
+    });
+    expect(page).toContain('<h2>Upcoming maintenance</h2>');
+    expect(page).toContain('<time datetime="2026-11-29T01:30:00.000Z">2026-11-29 01:30 UTC</time> – <time datetime="2026-11-29T02:30:00.000Z">2026-11-29 02:30 UTC</time>');
   });
 
   it('names a check without a name by its type, and an ongoing maintenance as ongoing', () => {

@@ -146,6 +146,13 @@ ${body}
 `.value;
 }
 
+function upcomingItem(upcoming: PublicStatus['upcoming_maintenance'][number]): SafeHtml {
+  return html`<li class="incident">
+      <span class="tag t-maintenance">Maintenance</span> <strong>${checkLabel(upcoming.check)}</strong>
+      <div class="when">${time(upcoming.starts_at)} – ${time(upcoming.ends_at)}</div>
+    </li>`;
+}
+
 /** The status page of a site, rendered from the same object the JSON route answers. */
 export function renderStatusPage(status: PublicStatus): string {
   const windows = Object.keys(WINDOW_LABELS) as UptimeWindowName[];
@@ -165,6 +172,12 @@ export function renderStatusPage(status: PublicStatus): string {
 <div class="legend">
   <span class="d-up"></span>Up<span class="d-down"></span>Downtime<span class="d-maintenance"></span>Maintenance<span class="d-no_data"></span>No data
 </div>
+${
+  status.upcoming_maintenance.length === 0
+    ? ''
+    : html`<h2>Upcoming maintenance</h2>
+<ol class="incidents">${status.upcoming_maintenance.map(upcomingItem)}</ol>`
+}
 <h2>Incidents</h2>
 ${
   status.incidents.length === 0

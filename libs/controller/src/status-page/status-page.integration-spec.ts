@@ -191,6 +191,31 @@ describe.each(testDatabaseKinds())('the public status page on %s', (kind) => {
     expect(JSON.stringify(body)).not.toContain('10.0.0.5');
   });
 
+  it('counts each past occurrence of a recurring window as maintenance and announces the next 7 days of them', async () => {
+    const shop = await createSite({ age: 40 * DAY });
+    // Daily for an hour, the first 10 days ago plus an hour: 10 occurrences past, the 11th in an hour.
+    const first = now - (now % 1000) - 10 * DAY + HOUR;
+    const window = await harness.db.prisma.maintenanceWindow.create({
+      data: { siteId: shop.site.id, startsAt: new Date(first), endsAt: new Date(first + 19 * DAY + HOUR), rrule: 'FREQ=DAILY;COUNT=20', timezone: 'UTC', durationS: 3600 },
+    });
+    const body = (await getJson(shop.site.slug)).body as Body;
+    // The 7 days hold 7 past occurrences, not one 19-day stretch.
+    expect(body.uptime['7d']).toMatchObject({ maintenance_s: 7 * 3600, down_s: 0 });
+    expect(body.incidents.map((i) => [i.type, i.started_at])).toEqual(
+      Array.from({ length: 10 }, (_, k) => ['maintenance', new Date(first + (9 - k) * DAY).toISOString()]),
+    );
+    expect(body.upcoming_maintenance).toEqual(
+      Array.from({ length: 7 }, (_, k) => ({
+        id: window.uuid,
+        starts_at: new Date(first + (10 + k) * DAY).toISOString(),
+        ends_at: new Date(first + (10 + k) * DAY + HOUR).toISOString(),
+        check: null,
+      })),
+    );
+    const page = await getHtml(shop.site.slug);
+    expect(page.text).toContain('<h2>Upcoming maintenance</h2>');
+  });
+
   it('counts an ongoing outage up to now and an unknown spell as neither up nor down', async () => {
     const down = await createSite({ age: 2 * HOUR, status: 'down' });
     await down.event({ checkId: down.homepage.id, checkType: 'http', startedAt: new Date(now - HOUR) });
