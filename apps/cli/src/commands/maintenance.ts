@@ -40,6 +40,25 @@ export function windowTime(flag: string, value: string, now: Date, start?: Date)
   return date;
 }
 
+const DURATION = /^(\d+)([smhd])?$/;
+const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** `--duration`: `90m`, `2h`, `1d`, or seconds; its range is the API's to check. */
+export function durationFlag(ctx: CommandContext): number | undefined {
+  const value = stringFlag(ctx.flags, 'duration');
+  if (value === undefined) return undefined;
+  const match = DURATION.exec(value);
+  if (match === null) throw new UsageError(`--duration must be N[s|m|h|d], such as 90m or 2h (got "${value}")`);
+  return Number(match[1]) * UNIT_S[match[2] ?? 's'];
+}
+
+/** How a window's timing reads: its end, or its rule, zone and occurrence length. */
+function timing(window: MaintenanceJson): string {
+  if (window.rrule === null) return `from ${formatTime(window.starts_at)} to ${formatTime(window.ends_at)}`;
+  const next = window.next_occurrences[0];
+  return `${window.rrule} (${window.timezone}, ${window.duration_s} s each) from ${formatTime(window.starts_at)}${next === undefined ? ', no occurrence left' : `, next ${formatTime(next.starts_at)}`}`;
+}
+
 /** `--check ID`, or (for an update) `all`: the whole site. */
 function checkFlag(ctx: CommandContext, allowAll: boolean): string | null | undefined {
   const value = stringFlag(ctx.flags, 'check');
@@ -51,7 +70,7 @@ function checkFlag(ctx: CommandContext, allowAll: boolean): string | null | unde
 function printWindow(ctx: CommandContext, verb: string, window: MaintenanceJson, site: string): void {
   if (ctx.json) return ctx.printJson(window);
   const what = window.check_id === null ? `site ${site}` : `check ${window.check_id} of site ${site}`;
-  ctx.print(`${verb} maintenance of ${what} from ${formatTime(window.starts_at)} to ${formatTime(window.ends_at)}, id ${window.id}.`);
+  ctx.print(`${verb} maintenance of ${what} ${timing(window)}, id ${window.id}.`);
 }
 
 export const maintenanceList: Command = {
@@ -73,13 +92,14 @@ export const maintenanceList: Command = {
     const slugs = new Map((await api.listAll(listSites)).map((row) => [row.id, row.slug]));
     ctx.print(
       formatTable(
-        ['id', 'site', 'check', 'starts', 'ends', 'active', 'reason'],
+        ['id', 'site', 'check', 'starts', 'ends', 'repeats', 'active', 'reason'],
         windows.map((window) => [
           window.id,
           slugs.get(window.site_id) ?? window.site_id,
           window.check_id ?? 'all',
           formatTime(window.starts_at),
           formatTime(window.ends_at),
+          window.rrule === null ? '-' : `${window.rrule} ${window.timezone} ${window.duration_s}s`,
           yesNo(window.active),
           window.reason ?? '-',
         ]),
@@ -96,27 +116,43 @@ export const maintenanceCreate: Command = {
     `At most ${MAX_MAINTENANCE_WINDOW_DAYS} days long. Times: "now", or ISO 8601 with a zone (2026-12-24T22:00:00Z);`,
     '--ends-at may also be +N[m|h|d] after the start:',
     '  vigil maintenance create --site shop --starts-at now --ends-at +2h --reason "database upgrade"',
+    'Recurring: an RFC 5545 rule that ends (COUNT or UNTIL), its time zone and each occurrence\'s length;',
+    '--starts-at is the first occurrence, read as local time in --timezone, and there is no --ends-at:',
+    '  vigil maintenance create --site shop --starts-at 2026-12-06T02:00:00+01:00 --timezone Europe/Paris \\',
+    '    --rrule "FREQ=WEEKLY;BYDAY=SU;COUNT=12" --duration 2h',
   ].join('\n'),
   flags: {
     site: { type: 'string', value: 'SITE', required: true, description: 'The site (its slug or id)' },
     check: { type: 'string', value: 'ID', description: 'Only this check of the site (default: the whole site)' },
-    'starts-at': { type: 'string', value: 'TIME', required: true, description: 'When it starts' },
-    'ends-at': { type: 'string', value: 'TIME', required: true, description: 'When it ends' },
+    'starts-at': { type: 'string', value: 'TIME', required: true, description: 'When it starts (recurring: the first occurrence)' },
+    'ends-at': { type: 'string', value: 'TIME', description: 'When it ends (one-off windows)' },
+    rrule: { type: 'string', value: 'RULE', description: 'Repeat by this RFC 5545 RRULE (with COUNT or UNTIL)' },
+    timezone: { type: 'string', value: 'ZONE', description: 'IANA time zone the rule is read in (with --rrule)' },
+    duration: { type: 'string', value: 'LENGTH', description: 'Length of each occurrence: N[s|m|h|d] (with --rrule)' },
     reason: { type: 'string', value: 'TEXT', description: 'Why, for people' },
   },
   api: true,
   async run(ctx) {
     const now = new Date();
     const start = windowTime('starts-at', stringFlag(ctx.flags, 'starts-at') ?? '', now);
-    const end = windowTime('ends-at', stringFlag(ctx.flags, 'ends-at') ?? '', now, start);
+    const rrule = stringFlag(ctx.flags, 'rrule');
+    const endsAt = stringFlag(ctx.flags, 'ends-at');
+    if (rrule === undefined && endsAt === undefined) throw new UsageError('give --ends-at, or --rrule with --timezone and --duration for a recurring window');
+    if (rrule !== undefined && endsAt !== undefined) throw new UsageError('--ends-at is not for a recurring window: it ends with its last occurrence');
     const checkId = checkFlag(ctx, false) ?? undefined;
     const api = ctx.api();
     const site = stringFlag(ctx.flags, 'site') ?? '';
     const body = {
       site_id: await siteId(api, site),
       starts_at: start.toISOString(),
-      ends_at: end.toISOString(),
-      ...given({ check_id: checkId, reason: stringFlag(ctx.flags, 'reason') }),
+      ...given({
+        ends_at: endsAt === undefined ? undefined : windowTime('ends-at', endsAt, now, start).toISOString(),
+        rrule,
+        timezone: stringFlag(ctx.flags, 'timezone'),
+        duration_s: durationFlag(ctx),
+        check_id: checkId,
+        reason: stringFlag(ctx.flags, 'reason'),
+      }),
     };
     printWindow(ctx, 'Scheduled', await api.request(createMaintenanceWindow, { body }), site);
   },
@@ -130,13 +166,18 @@ export const maintenanceUpdate: Command = {
     'Times as for create; a relative --ends-at counts from the new --starts-at, else from the stored start.',
     '--check all widens the window to the whole site; --reason "" removes the reason:',
     '  vigil maintenance update 7f1c…-… --ends-at +3h --reason "database upgrade, second pass"',
+    'A recurring window takes --rrule, --timezone and --duration instead of --ends-at; --rrule none makes it',
+    'one-off again (with --ends-at).',
   ].join('\n'),
   args: [{ name: 'id', description: 'The window id (from vigil maintenance list)' }],
   flags: {
     site: { type: 'string', value: 'SITE', description: 'Move it to this site (its slug or id); with --check if it covered a check' },
     check: { type: 'string', value: 'ID', description: 'Only this check of the site; "all": the whole site' },
     'starts-at': { type: 'string', value: 'TIME', description: 'When it starts' },
-    'ends-at': { type: 'string', value: 'TIME', description: 'When it ends' },
+    'ends-at': { type: 'string', value: 'TIME', description: 'When it ends (one-off windows)' },
+    rrule: { type: 'string', value: 'RULE', description: 'Repeat by this RFC 5545 RRULE; "none": one-off' },
+    timezone: { type: 'string', value: 'ZONE', description: 'IANA time zone the rule is read in' },
+    duration: { type: 'string', value: 'LENGTH', description: 'Length of each occurrence: N[s|m|h|d]' },
     reason: { type: 'string', value: 'TEXT', description: 'Why, for people ("" removes it)' },
   },
   api: true,
@@ -152,7 +193,19 @@ export const maintenanceUpdate: Command = {
     const checkId = checkFlag(ctx, true);
     const site = stringFlag(ctx.flags, 'site');
     const reason = stringFlag(ctx.flags, 'reason');
-    requireChange(given({ site, checkId, startsAt, endsAt, reason }), ['site', 'check', 'starts-at', 'ends-at', 'reason']);
+    const rrule = stringFlag(ctx.flags, 'rrule');
+    const timezone = stringFlag(ctx.flags, 'timezone');
+    const durationS = durationFlag(ctx);
+    requireChange(given({ site, checkId, startsAt, endsAt, reason, rrule, timezone, durationS }), [
+      'site',
+      'check',
+      'starts-at',
+      'ends-at',
+      'reason',
+      'rrule',
+      'timezone',
+      'duration',
+    ]);
     const api = ctx.api();
     const storedStart = fromStoredStart ? new Date((await api.request(getMaintenanceWindow, { params: { id } })).starts_at) : undefined;
     const body = given({
@@ -161,6 +214,9 @@ export const maintenanceUpdate: Command = {
       starts_at: start?.toISOString(),
       ends_at: (storedStart === undefined ? end : windowTime('ends-at', endsAt ?? '', now, storedStart))?.toISOString(),
       reason: reason === undefined ? undefined : reason === '' ? null : reason,
+      rrule: rrule === 'none' ? null : rrule,
+      timezone,
+      duration_s: durationS,
     });
     const window = await api.request(updateMaintenanceWindow, { params: { id }, body });
     if (ctx.json) return ctx.printJson(window);

@@ -179,7 +179,7 @@ describe('vigil sites, checks, channels and maintenance create, update and delet
 
       const listed = await vigil(['maintenance', 'list', '--site', 'maintained', '--active']);
       expect(listed.code).toBe(0);
-      expect(listed.stdout).toMatch(new RegExp(`^${window.id} +maintained +all +\\S+ +\\S+ +yes +database upgrade$`, 'm'));
+      expect(listed.stdout).toMatch(new RegExp(`^${window.id} +maintained +all +\\S+ +\\S+ +- +yes +database upgrade$`, 'm'));
       expect(await vigil(['maintenance', 'delete', window.id])).toEqual({ code: 0, stdout: `Deleted maintenance window ${window.id}.\n`, stderr: '' });
       expect(await json(['maintenance', 'list', '--site', 'maintained'])).toEqual([]);
     });
@@ -216,12 +216,43 @@ describe('vigil sites, checks, channels and maintenance create, update and delet
       expect(backwards.code).toBe(1);
       expect(backwards.stderr).toMatch(/^vigil: 422 validation_failed: .*ends_at.*after starts_at.*\n$/);
       const nothing = await vigil(['maintenance', 'update', window.id]);
-      expect([nothing.code, nothing.stderr.split('\n')[0]]).toEqual([2, 'vigil: nothing to change: give at least one of --site, --check, --starts-at, --ends-at, --reason']);
+      expect([nothing.code, nothing.stderr.split('\n')[0]]).toEqual([2, 'vigil: nothing to change: give at least one of --site, --check, --starts-at, --ends-at, --reason, --rrule, --timezone, --duration']);
       const badCheck = await vigil(['maintenance', 'update', window.id, '--check', 'some']);
       expect([badCheck.code, badCheck.stderr.split('\n')[0]]).toEqual([2, 'vigil: --check must be a check id (a UUID, or "all" for the whole site; got "some")']);
       const unknown = await vigil(['maintenance', 'update', '0b9f8a5e-0000-4000-8000-000000000000', '--reason', 'x']);
       expect(unknown.code).toBe(1);
       expect(unknown.stderr).toMatch(/^vigil: 404 /);
+    });
+
+    it('schedules a recurring window, lists its rule, changes it, makes it one-off, and relays the API\'s refusals', async () => {
+      await json(['sites', 'create', 'Weekly']);
+      type Window = { id: string; starts_at: string; ends_at: string; rrule: string | null; timezone: string | null; duration_s: number | null };
+      const created = await vigil([
+        'maintenance', 'create', '--site', 'weekly', '--starts-at', '2030-03-24T02:30:00+01:00', '--timezone', 'Europe/Paris',
+        '--rrule', 'FREQ=WEEKLY;BYDAY=SU;COUNT=3', '--duration', '1h',
+      ]);
+      const id = /id ([0-9a-f-]{36})\.$/m.exec(created.stdout)?.[1] ?? '';
+      expect(created).toEqual({
+        code: 0,
+        stdout: `Scheduled maintenance of site weekly FREQ=WEEKLY;BYDAY=SU;COUNT=3 (Europe/Paris, 3600 s each) from 2030-03-24T01:30:00Z, next 2030-03-24T01:30:00Z, id ${id}.\n`,
+        stderr: '',
+      });
+      const listed = await vigil(['maintenance', 'list', '--site', 'weekly']);
+      expect(listed.stdout).toMatch(new RegExp(`^${id} +weekly +all +2030-03-24T01:30:00Z +2030-04-14T01:30:00Z +FREQ=WEEKLY;BYDAY=SU;COUNT=3 Europe/Paris 3600s +no +-$`, 'm'));
+
+      const longer = await json<Window>(['maintenance', 'update', id, '--rrule', 'FREQ=WEEKLY;BYDAY=SU;COUNT=4', '--duration', '30m']);
+      expect(longer).toMatchObject({ rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=4', duration_s: 1800, ends_at: '2030-04-21T01:00:00.000Z' });
+      const oneOff = await json<Window>(['maintenance', 'update', id, '--rrule', 'none', '--ends-at', '+2h']);
+      expect(oneOff).toMatchObject({ rrule: null, timezone: null, duration_s: null, ends_at: '2030-03-24T03:30:00.000Z' });
+
+      const endless = await vigil(['maintenance', 'create', '--site', 'weekly', '--starts-at', 'now', '--timezone', 'UTC', '--rrule', 'FREQ=DAILY', '--duration', '1h']);
+      expect(endless).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^vigil: 422 validation_failed: .*rrule.*needs COUNT or UNTIL.*\n$/) });
+      const both = await vigil(['maintenance', 'create', '--site', 'weekly', '--starts-at', 'now', '--ends-at', '+1h', '--rrule', 'FREQ=DAILY;COUNT=2']);
+      expect([both.code, both.stderr.split('\n')[0]]).toEqual([2, 'vigil: --ends-at is not for a recurring window: it ends with its last occurrence']);
+      const neither = await vigil(['maintenance', 'create', '--site', 'weekly', '--starts-at', 'now']);
+      expect([neither.code, neither.stderr.split('\n')[0]]).toEqual([2, 'vigil: give --ends-at, or --rrule with --timezone and --duration for a recurring window']);
+      const badLength = await vigil(['maintenance', 'update', id, '--duration', 'an hour']);
+      expect([badLength.code, badLength.stderr.split('\n')[0]]).toEqual([2, 'vigil: --duration must be N[s|m|h|d], such as 90m or 2h (got "an hour")']);
     });
   });
 });
