@@ -51,6 +51,7 @@ describe('reading a sites file', () => {
             slug: 'shop',
             name: 'Shop',
             public_status_page: false,
+            maintenance: [],
             checks: [
               {
                 type: 'http',

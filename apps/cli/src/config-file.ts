@@ -2,6 +2,8 @@ import { CHECK_TYPES, type CheckType, type CreateCheck, CreateCheckBody, CreateS
 import { parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import type { CheckJson, SiteJson } from './commands/lists';
+import type { MaintenanceJson } from './commands/maintenance';
+import { type MaintenanceEntry, maintenanceEntryOf, maintenanceKey, parseMaintenance } from './config-maintenance';
 
 /**
  * Sites and their checks as code (like Gatus's config): what `vigil export` writes and
@@ -15,6 +17,8 @@ export interface SiteEntry {
   name: string;
   public_status_page: boolean;
   checks: CheckEntry[];
+  /** Its maintenance windows; empty when the file lists none. */
+  maintenance: MaintenanceEntry[];
 }
 
 export interface ConfigFile {
@@ -30,6 +34,7 @@ const FileSchema = z.strictObject({ sites: z.array(z.unknown()) });
 const SiteEntrySchema = CreateSiteBody.extend({
   slug: Slug.describe('Matches the site on the controller'),
   checks: z.array(z.unknown()).default([]),
+  maintenance: z.array(z.unknown()).default([]),
 });
 
 function joinPath(prefix: string, relative: string): string {
@@ -94,9 +99,34 @@ function parseSite(raw: unknown, path: string): { site?: SiteEntry; problems: st
     else seen.set(key, index);
     checks.push(outcome.check);
   });
+  const maintenance = parsed.success ? parseWindows(parsed.data.maintenance, path, checks, problems) : [];
   if (!parsed.success) return { problems };
   const { slug, name, public_status_page } = parsed.data;
-  return { site: { slug, name, public_status_page, checks }, problems };
+  return { site: { slug, name, public_status_page, checks, maintenance }, problems };
+}
+
+/** A site's `maintenance:` entries: each a valid window whose `check`, if any, is one listed under the site. */
+function parseWindows(rawWindows: unknown[], path: string, checks: readonly CheckEntry[], problems: string[]): MaintenanceEntry[] {
+  const listed = new Set(checks.map(checkKey));
+  const seen = new Map<string, number>();
+  const windows: MaintenanceEntry[] = [];
+  rawWindows.forEach((raw, index) => {
+    const windowPath = `${path}.maintenance[${index}]`;
+    const outcome = parseMaintenance(raw, windowPath, problemsOf);
+    problems.push(...outcome.problems);
+    if (outcome.window === undefined) return;
+    if (outcome.window.check !== undefined && !listed.has(checkKey(outcome.window.check))) {
+      problems.push(`${windowPath}.check: is not a check listed under this site (same type, target and name)`);
+      return;
+    }
+    const key = maintenanceKey(outcome.window);
+    const earlier = seen.get(key);
+    // Windows are matched by everything but their reason: two alike could not be told apart.
+    if (earlier !== undefined) problems.push(`${windowPath}: is the same window as ${path}.maintenance[${earlier}]`);
+    else seen.set(key, index);
+    windows.push(outcome.window);
+  });
+  return windows;
 }
 
 /** Parses and validates a file's text: every problem is reported, with its path (`sites[2].checks[0].interval_s: …`). */
@@ -184,23 +214,38 @@ export function checkEntryOf(check: CheckJson): Record<string, unknown> {
   return entry;
 }
 
-export function siteEntryOf(site: SiteJson, checks: readonly CheckJson[]): Record<string, unknown> {
+export function siteEntryOf(site: SiteJson, checks: readonly CheckJson[], windows: readonly MaintenanceJson[] = []): Record<string, unknown> {
+  const byId = new Map(checks.map((check) => [check.id, check]));
+  const maintenance = windows.flatMap((window) => maintenanceEntryOf(window, byId) ?? []);
   return {
     slug: site.slug,
     name: site.name,
     ...(site.public_status_page === SITE_DEFAULTS.public_status_page ? {} : { public_status_page: site.public_status_page }),
     checks: checks.map(checkEntryOf),
+    ...(maintenance.length === 0 ? {} : { maintenance }),
   };
 }
 
 const HEADER = '# Vigil sites and checks. `vigil import <file>` makes a controller match this file;\n# fields left out take their default values.\n';
 
-/** The file's content: every site with its checks, in the API's order. */
-export function configDocument(sites: readonly SiteJson[], checks: readonly CheckJson[]): { sites: Array<Record<string, unknown>> } {
-  return { sites: sites.map((site) => siteEntryOf(site, checks.filter((check) => check.site_id === site.id))) };
+/** The file's content: every site with its checks and maintenance windows, in the API's order. */
+export function configDocument(
+  sites: readonly SiteJson[],
+  checks: readonly CheckJson[],
+  windows: readonly MaintenanceJson[] = [],
+): { sites: Array<Record<string, unknown>> } {
+  return {
+    sites: sites.map((site) =>
+      siteEntryOf(
+        site,
+        checks.filter((check) => check.site_id === site.id),
+        windows.filter((window) => window.site_id === site.id),
+      ),
+    ),
+  };
 }
 
-export function formatConfigFile(sites: readonly SiteJson[], checks: readonly CheckJson[]): string {
+export function formatConfigFile(sites: readonly SiteJson[], checks: readonly CheckJson[], windows: readonly MaintenanceJson[] = []): string {
   // lineWidth 0: a long URL or header stays on one line instead of being folded.
-  return `${HEADER}${stringify(configDocument(sites, checks), { lineWidth: 0 })}`;
+  return `${HEADER}${stringify(configDocument(sites, checks, windows), { lineWidth: 0 })}`;
 }

@@ -1,6 +1,8 @@
 import type { BodyInputOf, updateCheck, updateSite } from '@vigil/contracts';
 import type { CheckJson, SiteJson } from './commands/lists';
+import type { MaintenanceJson } from './commands/maintenance';
 import { CHECK_SETTINGS, type CheckEntry, checkKey, type ConfigFile, describeCheck, sameValue, type SiteEntry } from './config-file';
+import { describeMaintenance, type MaintenanceEntry, maintenanceEntryOf, maintenanceKey } from './config-maintenance';
 
 export interface FieldChange {
   field: string;
@@ -14,18 +16,55 @@ export type Change =
   | { kind: 'site'; action: 'delete'; slug: string; siteId: string }
   | { kind: 'check'; action: 'create'; slug: string; check: CheckEntry }
   | { kind: 'check'; action: 'update'; slug: string; checkId: string; check: CheckEntry; patch: BodyInputOf<typeof updateCheck>; fields: FieldChange[] }
-  | { kind: 'check'; action: 'delete'; slug: string; checkId: string; check: CheckJson };
+  | { kind: 'check'; action: 'delete'; slug: string; checkId: string; check: CheckJson }
+  | { kind: 'maintenance'; action: 'create'; slug: string; window: MaintenanceEntry }
+  | { kind: 'maintenance'; action: 'update'; slug: string; windowId: string; window: MaintenanceEntry; patch: { reason: string | null }; fields: FieldChange[] }
+  | { kind: 'maintenance'; action: 'delete'; slug: string; windowId: string; window: MaintenanceEntry };
 
 /** What the controller has now. */
 export interface CurrentState {
   sites: readonly SiteJson[];
   checks: readonly CheckJson[];
+  /** Maintenance windows; a file without `maintenance:` leaves them alone unless pruning. */
+  windows?: readonly MaintenanceJson[];
 }
 
 export interface ImportPlan {
   changes: Change[];
-  /** Checks (and sites) the file does not list, left alone without --prune. */
-  kept: { sites: number; checks: number };
+  /** Checks (and sites, windows) the file does not list, left alone without --prune. */
+  kept: { sites: number; checks: number; windows?: number };
+}
+
+/**
+ * A site's windows: matched by everything but their reason (a changed time is another
+ * window: the old one goes with --prune); a changed reason is an update.
+ */
+function windowChanges(entry: SiteEntry, site: SiteJson, current: CurrentState, prune: boolean): { changes: Change[]; kept: number } {
+  const checks = new Map(current.checks.filter((check) => check.site_id === site.id).map((check) => [check.id, check]));
+  const unmatched = (current.windows ?? [])
+    .filter((window) => window.site_id === site.id)
+    .flatMap((window) => {
+      const asEntry = maintenanceEntryOf(window, checks);
+      return asEntry === null ? [] : [{ id: window.id, entry: asEntry }];
+    });
+  const changes: Change[] = [];
+  for (const wanted of entry.maintenance) {
+    const index = unmatched.findIndex((window) => maintenanceKey(window.entry) === maintenanceKey(wanted));
+    if (index === -1) {
+      changes.push({ kind: 'maintenance', action: 'create', slug: entry.slug, window: wanted });
+      continue;
+    }
+    const [found] = unmatched.splice(index, 1);
+    const before = found.entry.reason ?? null;
+    const after = wanted.reason ?? null;
+    if (before !== after) {
+      const fields = [{ field: 'reason', before: found.entry.reason, after: wanted.reason }];
+      changes.push({ kind: 'maintenance', action: 'update', slug: entry.slug, windowId: found.id, window: wanted, patch: { reason: after }, fields });
+    }
+  }
+  if (!prune) return { changes, kept: unmatched.length };
+  changes.push(...unmatched.map((window): Change => ({ kind: 'maintenance', action: 'delete', slug: entry.slug, windowId: window.id, window: window.entry })));
+  return { changes, kept: 0 };
 }
 
 function siteChanges(entry: SiteEntry, site: SiteJson): Change[] {
@@ -72,7 +111,7 @@ function checkChanges(slug: string, entry: CheckEntry, check: CheckJson): Change
  */
 export function planImport(file: ConfigFile, current: CurrentState, options: { prune: boolean }): ImportPlan {
   const changes: Change[] = [];
-  const kept = { sites: 0, checks: 0 };
+  const kept: ImportPlan['kept'] = { sites: 0, checks: 0 };
   const sitesBySlug = new Map(current.sites.map((site) => [site.slug, site]));
   const listed = new Set(file.sites.map((site) => site.slug));
 
@@ -81,6 +120,7 @@ export function planImport(file: ConfigFile, current: CurrentState, options: { p
     if (site === undefined) {
       changes.push({ kind: 'site', action: 'create', slug: entry.slug, site: entry });
       changes.push(...entry.checks.map((check): Change => ({ kind: 'check', action: 'create', slug: entry.slug, check })));
+      changes.push(...entry.maintenance.map((window): Change => ({ kind: 'maintenance', action: 'create', slug: entry.slug, window })));
       continue;
     }
     changes.push(...siteChanges(entry, site));
@@ -97,6 +137,9 @@ export function planImport(file: ConfigFile, current: CurrentState, options: { p
     }
     if (options.prune) changes.push(...unmatched.map((check): Change => ({ kind: 'check', action: 'delete', slug: entry.slug, checkId: check.id, check })));
     else kept.checks += unmatched.length;
+    const windows = windowChanges(entry, site, current, options.prune);
+    changes.push(...windows.changes);
+    if (windows.kept > 0) kept.windows = (kept.windows ?? 0) + windows.kept;
   }
 
   for (const site of current.sites) {
@@ -127,6 +170,9 @@ export function describeChange(change: Change): string {
   if (change.kind === 'site') {
     return `${sign} site ${change.slug}${change.action === 'update' ? ` ${describeFields(change.fields)}` : ''}`;
   }
+  if (change.kind === 'maintenance') {
+    return `${sign} maintenance ${change.slug}: ${describeMaintenance(change.window)}${change.action === 'update' ? ` ${describeFields(change.fields)}` : ''}`;
+  }
   return `${sign} check ${change.slug}: ${describeCheck(change.check)}${change.action === 'update' ? ` ${describeFields(change.fields)}` : ''}`;
 }
 
@@ -137,14 +183,20 @@ function count(n: number, noun: string, verb: string): string {
 export function summarizePlan(plan: ImportPlan): string {
   const tally = (kind: Change['kind'], action: Change['action']) => plan.changes.filter((c) => c.kind === kind && c.action === action).length;
   const parts: string[] = [];
-  for (const kind of ['site', 'check'] as const) {
+  const nouns = { site: 'site', check: 'check', maintenance: 'maintenance window' } as const;
+  for (const kind of ['site', 'check', 'maintenance'] as const) {
     for (const [action, verb] of [['create', 'created'], ['update', 'changed'], ['delete', 'deleted']] as const) {
       const n = tally(kind, action);
-      if (n > 0) parts.push(count(n, kind, verb));
+      if (n > 0) parts.push(count(n, nouns[kind], verb));
     }
   }
   const summary = parts.length === 0 ? 'no changes' : parts.join(', ');
-  const keptParts = [plan.kept.sites > 0 ? count(plan.kept.sites, 'site', '') : '', plan.kept.checks > 0 ? count(plan.kept.checks, 'check', '') : '']
+  const windows = plan.kept.windows ?? 0;
+  const keptParts = [
+    plan.kept.sites > 0 ? count(plan.kept.sites, 'site', '') : '',
+    plan.kept.checks > 0 ? count(plan.kept.checks, 'check', '') : '',
+    windows > 0 ? count(windows, 'maintenance window', '') : '',
+  ]
     .filter(Boolean)
     .map((part) => part.trim());
   const kept = keptParts.length === 0 ? '' : `; ${keptParts.join(' and ')} not in the file kept (--prune deletes them)`;

@@ -1,7 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { CONTROLLER_LOCATION, createCheck, createSite, deleteCheck, deleteSite, listChecks, listRunners, listSites, updateCheck, updateSite } from '@vigil/contracts';
+import {
+  CONTROLLER_LOCATION,
+  createCheck,
+  createMaintenanceWindow,
+  createSite,
+  deleteCheck,
+  deleteMaintenanceWindow,
+  deleteSite,
+  listChecks,
+  listMaintenanceWindows,
+  listRunners,
+  listSites,
+  updateCheck,
+  updateMaintenanceWindow,
+  updateSite,
+} from '@vigil/contracts';
 import type { ApiClient } from '../api-client';
-import { type ConfigFile, parseConfigFile } from '../config-file';
+import { checkKey, type ConfigFile, parseConfigFile } from '../config-file';
 import { CliError, type Command } from '../context';
 import { type Change, describeChange, planImport, summarizePlan } from '../import-plan';
 
@@ -40,7 +55,26 @@ async function locationProblems(api: ApiClient, file: ConfigFile): Promise<strin
   return problems;
 }
 
-async function apply(api: ApiClient, change: Change, siteIds: Map<string, string>): Promise<void> {
+/** Ids the changes need: sites by slug, checks by `slug key` (those created on the way included). */
+interface Ids {
+  sites: Map<string, string>;
+  checks: Map<string, string>;
+}
+
+async function applyWindow(api: ApiClient, change: Extract<Change, { kind: 'maintenance' }>, ids: Ids): Promise<void> {
+  if (change.action === 'update') return void (await api.request(updateMaintenanceWindow, { params: { id: change.windowId }, body: change.patch }));
+  if (change.action === 'delete') return void (await api.request(deleteMaintenanceWindow, { params: { id: change.windowId } }));
+  const siteId = ids.sites.get(change.slug);
+  if (siteId === undefined) throw new Error(`no id for site ${change.slug}`);
+  const { check, ...window } = change.window;
+  const checkId = check === undefined ? undefined : ids.checks.get(`${change.slug} ${checkKey(check)}`);
+  if (check !== undefined && checkId === undefined) throw new Error(`no id for the check of ${change.slug} the window names`);
+  await api.request(createMaintenanceWindow, { body: { ...window, site_id: siteId, ...(checkId === undefined ? {} : { check_id: checkId }) } });
+}
+
+async function apply(api: ApiClient, change: Change, ids: Ids): Promise<void> {
+  const siteIds = ids.sites;
+  if (change.kind === 'maintenance') return applyWindow(api, change, ids);
   if (change.kind === 'site') {
     if (change.action === 'create') {
       const { slug, name, public_status_page } = change.site;
@@ -52,7 +86,8 @@ async function apply(api: ApiClient, change: Change, siteIds: Map<string, string
   if (change.action === 'create') {
     const siteId = siteIds.get(change.slug);
     if (siteId === undefined) throw new Error(`no id for site ${change.slug}`);
-    await api.request(createCheck, { body: { ...change.check, site_id: siteId } });
+    const created = await api.request(createCheck, { body: { ...change.check, site_id: siteId } });
+    ids.checks.set(`${change.slug} ${checkKey(created)}`, created.id);
   } else if (change.action === 'update') await api.request(updateCheck, { params: { id: change.checkId }, body: change.patch });
   else await api.request(deleteCheck, { params: { id: change.checkId } });
 }
@@ -61,15 +96,15 @@ export const importCommand: Command = {
   name: 'import',
   summary: "Make the controller's sites and checks match a YAML file",
   description: [
-    'Sites are matched by slug, checks within a site by (type, target, name): missing ones are',
-    'created and differing ones changed. Sites and checks the file does not list are kept unless',
-    '--prune is given. The whole file is checked first; any problem is reported with its path and',
+    'Sites are matched by slug, checks within a site by (type, target, name), maintenance windows',
+    'by everything but their reason: missing ones are created and differing ones changed. Sites,',
+    'checks and windows the file does not list are kept unless --prune is given. The whole file is checked first; any problem is reported with its path and',
     'nothing is changed. Importing the same file again changes nothing.',
   ].join('\n'),
   args: [{ name: 'file', description: 'A file written by vigil export, or by hand in the same format' }],
   flags: {
     'dry-run': { type: 'boolean', description: 'Print the changes without making them' },
-    prune: { type: 'boolean', description: 'Also delete the sites and checks the file does not list (a site goes with its events)' },
+    prune: { type: 'boolean', description: 'Also delete the sites, checks and maintenance windows the file does not list (a site goes with its events)' },
   },
   api: true,
   async run(ctx) {
@@ -78,17 +113,21 @@ export const importCommand: Command = {
     const api = ctx.api();
     const problems = await locationProblems(api, file);
     if (problems.length > 0) throw invalidFile(path, problems);
-    const [sites, checks] = [await api.listAll(listSites), await api.listAll(listChecks)];
-    const plan = planImport(file, { sites, checks }, { prune: ctx.flags['prune'] === true });
+    const [sites, checks, windows] = [await api.listAll(listSites), await api.listAll(listChecks), await api.listAll(listMaintenanceWindows)];
+    const plan = planImport(file, { sites, checks, windows }, { prune: ctx.flags['prune'] === true });
     const dryRun = ctx.flags['dry-run'] === true;
 
-    const siteIds = new Map(sites.map((site) => [site.slug, site.id]));
+    const slugs = new Map(sites.map((site) => [site.id, site.slug]));
+    const ids: Ids = {
+      sites: new Map(sites.map((site) => [site.slug, site.id])),
+      checks: new Map(checks.map((check) => [`${slugs.get(check.site_id)} ${checkKey(check)}`, check.id])),
+    };
     let applied = 0;
     for (const change of plan.changes) {
       if (!ctx.json) ctx.print(describeChange(change));
       if (dryRun) continue;
       try {
-        await apply(api, change, siteIds);
+        await apply(api, change, ids);
       } catch (error) {
         const done = applied === 0 ? 'nothing was changed' : `${applied} change${applied === 1 ? ' was' : 's were'} made before it`;
         throw new CliError(`${describeChange(change)} failed: ${(error as Error).message} (${done})`);
