@@ -16,7 +16,31 @@ import { paths } from '../routes.js';
  */
 function windowState(window, now) {
   if (window.active) return badge('maintenance', 'in effect');
-  return Date.parse(window.starts_at) > now ? badge('unknown', 'scheduled') : h('span', { class: 'muted' }, 'ended');
+  return isScheduled(window, now) ? badge('unknown', 'scheduled') : h('span', { class: 'muted' }, 'ended');
+}
+
+/**
+ * Not in effect, but an occurrence is still to come (a recurring window between occurrences, too).
+ * @param {MaintenanceWindow} window
+ * @param {number} now
+ */
+function isScheduled(window, now) {
+  return !window.active && window.next_occurrences.some((o) => Date.parse(o.starts_at) > now);
+}
+
+/**
+ * A one-off window's end; a recurring one's rule, zone, occurrence length and next start.
+ * @param {MaintenanceWindow} window
+ */
+function windowEnd(window) {
+  if (window.rrule === null) {
+    return [dateTime(window.ends_at), h('span', { class: 'muted' }, ` (${duration(Date.parse(window.ends_at) - Date.parse(window.starts_at))})`)];
+  }
+  const next = window.next_occurrences[0];
+  return [
+    h('span', {}, `repeats ${window.rrule} (${window.timezone}), ${duration((window.duration_s ?? 0) * 1000)} each`),
+    h('span', { class: 'muted' }, next ? ` · next ${dateTime(next.starts_at)}` : ` · last ended ${dateTime(window.ends_at)}`),
+  ];
 }
 
 /**
@@ -36,7 +60,7 @@ export function windowTable(windows, { now, siteNames, checks = [] }) {
       ...(siteNames ? [link(paths.site(window.site_id), siteNames.get(window.site_id) ?? 'site')] : []),
       window.check_id ? link(paths.check(window.check_id), checkName(window.check_id)) : 'the whole site',
       dateTime(window.starts_at),
-      [dateTime(window.ends_at), h('span', { class: 'muted' }, ` (${duration(Date.parse(window.ends_at) - Date.parse(window.starts_at))})`)],
+      windowEnd(window),
       window.reason ?? h('span', { class: 'muted' }, '—'),
     ]),
     { empty: 'No maintenance windows.' },
@@ -49,8 +73,8 @@ export async function maintenanceView({ now }) {
   const [windows, sites] = await Promise.all([apiList('/api/v1/maintenance-windows', {}, { maxPages: 2 }), apiList('/api/v1/sites')]);
   const siteNames = new Map(sites.map((site) => [site.id, site.name]));
   const active = windows.filter((w) => w.active);
-  const upcoming = windows.filter((w) => !w.active && Date.parse(w.starts_at) > now);
-  const past = windows.filter((w) => !w.active && Date.parse(w.starts_at) <= now);
+  const upcoming = windows.filter((w) => isScheduled(w, now));
+  const past = windows.filter((w) => !w.active && !isScheduled(w, now));
   const content = h(
     'div',
     {},
