@@ -117,4 +117,20 @@ describe.each(testDatabaseKinds())('unknown: a first-class verdict, on %s', (kin
     expect([spell?.endedAt, spell?.resolutionReason]).toEqual([seconds(200), 'check_disabled']);
     expect((await prisma.check.findUniqueOrThrow({ where: { id: check.id } })).status).toBe('paused');
   });
+
+  it('opens no unknown spell during an occurrence of a recurring window, and opens it between occurrences', async () => {
+    const { prisma } = database.db;
+    const { site, check } = await seedCheck(prisma);
+    await insertResults(prisma, check, site.id, T0, round(0, true, true, true));
+    await evaluate();
+    // Hourly from 100 s for 100 s: [100, 200), [3700, 3800). Every location is stale from 143 s.
+    await prisma.maintenanceWindow.create({
+      data: { siteId: site.id, checkId: check.id, startsAt: seconds(100), endsAt: seconds(3800), rrule: 'FREQ=HOURLY;COUNT=2', timezone: 'UTC', durationS: 100 },
+    });
+    expect((await sweep(150)).opened).toBe(0);
+    expect((await prisma.check.findUniqueOrThrow({ where: { id: check.id } })).status).toBe('up');
+    // The series spans 300 s, but no occurrence covers it.
+    expect((await sweep(300)).opened).toBe(1);
+    expect((await prisma.check.findUniqueOrThrow({ where: { id: check.id } })).status).toBe('unknown');
+  });
 });
