@@ -20,6 +20,17 @@ describe('the maintenance window contracts', () => {
     expect(window('2030-01-01T10:00:00Z', '2030-01-01T11:00:00+02:00').success).toBe(false);
   });
 
+  it('take a recurring window as a rule, zone and duration without ends_at, and name each missing or extra field', () => {
+    const recurring = { site_id: SITE, starts_at: '2030-01-01T02:00:00Z', rrule: 'FREQ=DAILY;COUNT=3', timezone: 'UTC', duration_s: 60 };
+    expect(CreateMaintenanceWindowBody.safeParse(recurring).success).toBe(true);
+    expect(fieldsOf(CreateMaintenanceWindowBody.safeParse({ ...recurring, timezone: undefined, duration_s: undefined }))).toEqual(['timezone', 'duration_s']);
+    expect(fieldsOf(CreateMaintenanceWindowBody.safeParse({ ...recurring, ends_at: '2030-01-02T00:00:00Z' }))).toEqual(['ends_at']);
+    expect(fieldsOf(CreateMaintenanceWindowBody.safeParse({ ...recurring, rrule: undefined }))).toEqual(['timezone', 'duration_s', 'ends_at']);
+    expect(fieldsOf(CreateMaintenanceWindowBody.safeParse({ ...recurring, duration_s: 0 }))).toEqual(['duration_s']);
+    expect(UpdateMaintenanceWindowBody.safeParse({ rrule: null }).error?.issues.map((issue) => issue.path.join('.'))).toEqual(['ends_at']);
+    expect(UpdateMaintenanceWindowBody.safeParse({ timezone: 'UTC' }).success).toBe(true);
+  });
+
   it('read active=true|false as a boolean and refuse anything else', () => {
     expect(ListMaintenanceWindowsQuery.parse({ active: 'false' })).toEqual({ active: false, limit: 50 });
     expect(ListMaintenanceWindowsQuery.parse({ active: 'true' }).active).toBe(true);
