@@ -17,7 +17,8 @@ export const MAX_RESPONSE_BODY_BYTES = 1024 * 1024;
 // then sends `Connection: close`, as it does with a keep-alive-less agent. HTTPS keeps its
 // agent for the TLS sessions it caches.
 const httpsAgent = new https.Agent({ keepAlive: false });
-const connectPlain = (options: net.NetConnectOpts): Socket => net.connect(options);
+// The request has filled in host and port (80 by default) by the time it connects.
+const connectPlain = (options: http.ClientRequestArgs): Socket => net.connect(options as net.NetConnectOpts);
 
 // The probe speaks HTTP with node's own client rather than got: got's options, hooks, streams
 // and timers cost three to four times the exchange itself per run, for features a probe does
