@@ -1,7 +1,7 @@
 import type { RunSpec } from '@vigil/contracts';
 import { until } from '@vigil/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RunQueue, startDelayMs } from './run-queue';
+import { RunQueue, START_SPACING_MS, startDelayMs } from './run-queue';
 import { httpRun } from './testing';
 
 /** A queue whose runs are held until released; records when each started. */
@@ -81,6 +81,59 @@ describe('the run queue', () => {
     await queue.whenIdle();
     await sleep(200);
     expect(startedAt.size).toBe(0);
+  });
+
+  describe('with fake clocks', () => {
+    beforeEach(() => jest.useFakeTimers({ now: Date.parse('2026-01-01T00:00:00Z') }));
+    afterEach(() => jest.useRealTimers());
+
+    it('starts runs due close together on one wake-up, none before its due time, and a lone run on time', () => {
+      const { queue, startedAt } = heldQueue(10);
+      const t0 = Date.now();
+      const at = (ms: number) => httpRun({ due_at: new Date(t0 + ms).toISOString() });
+      const [a, b, c, d] = [at(100), at(105), at(118), at(500)];
+      queue.push([d, c, b, a]);
+      expect(queue.delayed).toBe(4);
+      jest.advanceTimersByTime(99);
+      expect(startedAt.size).toBe(0);
+      jest.advanceTimersByTime(1);
+      expect(startedAt.get(a.run_id)).toBe(t0 + 100);
+      // b and c fall due within START_SPACING_MS of that wake-up: they start together on the next one.
+      jest.advanceTimersByTime(START_SPACING_MS - 1);
+      expect(startedAt.has(b.run_id)).toBe(false);
+      jest.advanceTimersByTime(1);
+      expect(startedAt.get(b.run_id)).toBe(t0 + 100 + START_SPACING_MS);
+      expect(startedAt.get(c.run_id)).toBe(t0 + 100 + START_SPACING_MS);
+      expect(queue.delayed).toBe(1);
+      jest.advanceTimersByTime(500 - 100 - START_SPACING_MS - 1);
+      expect(startedAt.has(d.run_id)).toBe(false);
+      jest.advanceTimersByTime(1);
+      expect(startedAt.get(d.run_id)).toBe(t0 + 500);
+      expect(queue.delayed).toBe(0);
+    });
+
+    it('moves its timer earlier for a run leased later but due sooner', () => {
+      const { queue, startedAt } = heldQueue(10);
+      const t0 = Date.now();
+      const later = httpRun({ due_at: new Date(t0 + 300).toISOString() });
+      const sooner = httpRun({ due_at: new Date(t0 + 50).toISOString() });
+      queue.push([later]);
+      queue.push([sooner]);
+      jest.advanceTimersByTime(50);
+      expect([...startedAt.keys()]).toEqual([sooner.run_id]);
+      jest.advanceTimersByTime(250);
+      expect([...startedAt.keys()]).toEqual([sooner.run_id, later.run_id]);
+    });
+
+    it('leaves no timer behind once the runs waiting for their due time are dropped', () => {
+      const { queue, startedAt } = heldQueue(10);
+      queue.push([httpRun({ due_at: new Date(Date.now() + 100).toISOString() })]);
+      expect(jest.getTimerCount()).toBe(1);
+      queue.dropWaiting();
+      expect(jest.getTimerCount()).toBe(0);
+      jest.advanceTimersByTime(1000);
+      expect(startedAt.size).toBe(0);
+    });
   });
 
   it('never waits longer than a poll may lease ahead, whatever the clocks say', () => {

@@ -2,8 +2,8 @@ import http from 'node:http';
 import https from 'node:https';
 import { CONNECTIVITY_HEADER, LOAD_HEADER, pollRuns, type ReportedResult, type ReportItemOutcome, reportResults, type RunnerConnectivity, type RunSpec } from '@vigil/contracts';
 import type { RunnerSigner } from '@vigil/runner-auth';
-import got, { type Response } from 'got';
 import { type ControllerLink, LinkError, type LinkFailure } from './controller-link';
+import { plainRequest, type PlainResponse } from './plain-request';
 
 export interface HttpLinkOptions {
   /** The controller's base URL, without a trailing slash. */
@@ -36,51 +36,54 @@ function failureOf(status: number): LinkFailure {
   return 'refused';
 }
 
-function retryAfterMs(response: Response): number | undefined {
+function retryAfterMs(response: PlainResponse): number | undefined {
   const seconds = Number(response.headers['retry-after']);
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
 /** The controller's own words (its error shape), else the start of whatever it sent. */
-function reasonOf(response: Response<string>): string {
+function reasonOf(response: PlainResponse): string {
   try {
     const message = (JSON.parse(response.body) as { error?: { message?: unknown } }).error?.message;
     if (typeof message === 'string') return message.slice(0, MAX_REASON_CHARS);
   } catch {
     // not our error shape: a proxy's page, say
   }
-  return response.body.trim().slice(0, MAX_REASON_CHARS) || (response.statusMessage ?? '');
+  return response.body.trim().slice(0, MAX_REASON_CHARS) || response.statusMessage;
 }
 
-/** The runner API over HTTP, one keep-alive connection pool to the controller. */
+/**
+ * The runner API over HTTP, one keep-alive connection pool to the controller. Node's own client:
+ * got's options, hooks and streams cost more than the exchange itself, for features a link
+ * does not use (retries, redirects, decompression).
+ */
 export function createHttpLink(options: HttpLinkOptions): HttpLink {
   const { controllerUrl, signer, userAgent, requestTimeoutMs = 10_000, connectivity, load } = options;
-  const client = got.extend({
-    agent: { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) },
-    timeout: { request: requestTimeoutMs },
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    headers: { 'user-agent': userAgent },
-    hooks: {
-      // Read at each request, so a change is told on the very next one.
-      beforeRequest: [
-        (request) => {
-          if (connectivity) request.headers[CONNECTIVITY_HEADER.toLowerCase()] = connectivity();
-          const loadNow = load?.();
-          if (loadNow !== undefined) request.headers[LOAD_HEADER.toLowerCase()] = loadNow;
-        },
-      ],
-    },
-  });
+  const agent = controllerUrl.startsWith('https:') ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+
+  /** What every request says: read at each request, so a change is told on the very next one. */
+  function headers(extra: http.OutgoingHttpHeaders): http.OutgoingHttpHeaders {
+    const all: http.OutgoingHttpHeaders = { 'user-agent': userAgent, ...extra };
+    if (connectivity) all[CONNECTIVITY_HEADER.toLowerCase()] = connectivity();
+    const loadNow = load?.();
+    if (loadNow !== undefined) all[LOAD_HEADER.toLowerCase()] = loadNow;
+    return all;
+  }
 
   async function send(method: 'GET' | 'POST', path: string, json?: unknown): Promise<unknown> {
-    let response: Response<string>;
+    const body = json === undefined ? undefined : JSON.stringify(json);
+    let response: PlainResponse;
     try {
-      response = await client(`${controllerUrl}${path}`, {
+      response = await plainRequest(new URL(`${controllerUrl}${path}`), {
         method,
-        json,
-        headers: { authorization: `Bearer ${signer.token()}` },
+        headers: headers({
+          authorization: `Bearer ${signer.token()}`,
+          accept: 'application/json',
+          ...(body !== undefined && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }),
+        }),
+        body,
+        timeoutMs: requestTimeoutMs,
+        agent,
       });
     } catch (error) {
       const code = (error as { code?: string }).code;
@@ -112,7 +115,7 @@ export function createHttpLink(options: HttpLinkOptions): HttpLink {
   return {
     async ping(timeoutMs) {
       try {
-        await client(`${controllerUrl}/healthz`, { method: 'GET', timeout: { request: timeoutMs } });
+        await plainRequest(new URL(`${controllerUrl}/healthz`), { method: 'GET', headers: headers({}), timeoutMs, agent });
       } catch (error) {
         const code = (error as { code?: string }).code;
         throw new Error(`${controllerUrl} is unreachable: ${code ?? (error as Error).message}`);
