@@ -175,7 +175,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
-const EXAMPLE_TARGETS: Record<CheckType, string> = { http: 'http://example.com/', tcp: 'example.com:80', dns: 'example.com', tls_cert: 'example.com' };
+const EXAMPLE_TARGETS: Record<CheckType, string> = { http: 'http://example.com/', tcp: 'example.com:80', dns: 'example.com', tls_cert: 'example.com', icmp: 'example.com' };
 
 /** What a check of this type is when only its type and target are given: the API's defaults. */
 function defaultsOf(type: CheckType): CheckEntry {

@@ -2,6 +2,7 @@ import {
   CHECK_SPEC_SCHEMAS,
   DnsSpecSchema,
   HttpSpecSchema,
+  IcmpSpecSchema,
   parseJsonPath,
   statusIsExpected,
   TcpSpecSchema,
@@ -143,7 +144,20 @@ describe('the tcp, dns and tls_cert specs', () => {
     expect(fieldsOf(TlsCertSpecSchema, { expires: 3 })).toEqual(['expires']);
   });
 
+  it('fill in the icmp defaults and refuse what is out of range or unknown', () => {
+    expect(IcmpSpecSchema.parse({})).toEqual({ count: 3, interval_ms: 1000, max_loss_percent: 0 });
+    expect(fieldsOf(IcmpSpecSchema, { count: 0, interval_ms: 100, max_loss_percent: 100, degraded_rtt_ms: 0, ttl: 64 })).toEqual([
+      'count',
+      'interval_ms',
+      'max_loss_percent',
+      'degraded_rtt_ms',
+      'ttl',
+    ]);
+    expect(fieldsOf(IcmpSpecSchema, { count: 21 })).toEqual(['count']);
+    expect(fieldsOf(IcmpSpecSchema, { count: 20, interval_ms: 10_000, max_loss_percent: 33.4, degraded_rtt_ms: 0.5 })).toEqual([]);
+  });
+
   it('are listed by type', () => {
-    expect(Object.keys(CHECK_SPEC_SCHEMAS).sort()).toEqual(['dns', 'http', 'tcp', 'tls_cert']);
+    expect(Object.keys(CHECK_SPEC_SCHEMAS).sort()).toEqual(['dns', 'http', 'icmp', 'tcp', 'tls_cert']);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CheckType } from './common';
+import type { FieldProblem } from './issues';
 
 // Spec schemas: what each check type probes and how. The controller stores the spec these
 // produce (defaults filled in); the runner reads it back with them.
@@ -208,12 +209,59 @@ export const TlsCertSpecSchema = closedObject({
 });
 export type TlsCertSpec = z.output<typeof TlsCertSpecSchema>;
 
+export const MAX_ICMP_PACKETS = 20;
+/** The least time the last echo request is given to be answered, within the run's timeout. */
+export const MIN_ICMP_REPLY_WAIT_MS = 500;
+
+export const IcmpSpecSchema = closedObject({
+  count: z.number().int().min(1).max(MAX_ICMP_PACKETS).default(3).describe('Echo requests sent per run'),
+  interval_ms: z
+    .number()
+    .int()
+    .min(200)
+    .max(10_000)
+    .default(1000)
+    .describe('Milliseconds between echo requests (200 is the least an unprivileged ping may use everywhere)'),
+  max_loss_percent: z
+    .number()
+    .min(0)
+    .max(99)
+    .default(0)
+    .describe('The check fails when more than this percent of the packets are lost (0: any loss fails; 100 % loss always fails)'),
+  degraded_rtt_ms: z
+    .number()
+    .min(0.1)
+    .max(60_000)
+    .optional()
+    .describe(
+      'An average round-trip time above this makes the check degraded, never down (the degraded state is coming: until then the rtt is reported in the result details and this is only stored)',
+    ),
+});
+export type IcmpSpec = z.output<typeof IcmpSpecSchema>;
+
+/**
+ * The problems of an icmp spec whose packets cannot all be sent and answered within the run's
+ * timeout: the last request leaves after (count - 1) × interval_ms and is given at least
+ * MIN_ICMP_REPLY_WAIT_MS, so a shorter timeout would cut the run short and report packets as lost.
+ */
+export function icmpTimingProblems(spec: Pick<IcmpSpec, 'count' | 'interval_ms'>, timeoutMs: number): FieldProblem[] {
+  const needed = (spec.count - 1) * spec.interval_ms + MIN_ICMP_REPLY_WAIT_MS;
+  if (needed <= timeoutMs) return [];
+  return [
+    {
+      field: 'spec.count',
+      message: `needs ${needed} ms ((count - 1) × interval_ms + ${MIN_ICMP_REPLY_WAIT_MS} for the last reply): more than timeout_ms (${timeoutMs})`,
+    },
+  ];
+}
+
 /** The spec schema of each check type: parse a stored or submitted spec with it to get defaults filled in. */
 export const CHECK_SPEC_SCHEMAS = {
   http: HttpSpecSchema,
   tcp: TcpSpecSchema,
   dns: DnsSpecSchema,
   tls_cert: TlsCertSpecSchema,
+  icmp: IcmpSpecSchema,
 } as const;
 export type CheckSpecOf<T extends CheckType> = z.output<(typeof CHECK_SPEC_SCHEMAS)[T]>;
 export type CheckSpec = CheckSpecOf<CheckType>;

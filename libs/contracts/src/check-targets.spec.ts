@@ -41,6 +41,16 @@ describe('check targets', () => {
     }
   });
 
+  it('are hosts for icmp checks: names, IPv4 and IPv6 addresses (brackets dropped)', () => {
+    expect(normalized('icmp', 'Router.Example.com.')).toBe('router.example.com');
+    expect(normalized('icmp', '192.0.2.1')).toBe('192.0.2.1');
+    expect(normalized('icmp', '2001:DB8:0:0::1')).toBe('2001:db8::1');
+    expect(normalized('icmp', '[::1]')).toBe('::1');
+    for (const target of ['example.com:80', 'https://example.com/', '999.1.1.1', '[nothex]', '1.2.3', '::1%eth0', '[::1]:80', '']) {
+      expect(normalized('icmp', target)).toBeUndefined();
+    }
+  });
+
   it('split host and port for the runner', () => {
     expect(parseHostPort('example.com:80')).toEqual({ host: 'example.com', port: 80 });
     expect(parseHostPort('[::1]:80')).toEqual({ host: '::1', port: 80 });

@@ -69,7 +69,8 @@ function normalizeUrl(target: string, protocols: readonly string[], message: str
  * - `http`: an http:// or https:// URL (normalized by the WHATWG URL parser, fragment dropped);
  * - `tls_cert`: an https:// URL, or `host[:port]` (normalized to `host:port`, port 443 by default);
  * - `tcp`: `host:port` (IPv6 in brackets);
- * - `dns`: a DNS name (lower-cased, without a trailing dot).
+ * - `dns`: a DNS name (lower-cased, without a trailing dot);
+ * - `icmp`: a host: a DNS name, an IPv4 address or an IPv6 address (brackets dropped, lower-cased).
  */
 export function normalizeCheckTarget(type: CheckType, target: string): TargetResult {
   if (/\s/.test(target) || hasControlCharacter(target)) return { ok: false, message: 'must not contain spaces or control characters' };
@@ -91,7 +92,19 @@ export function normalizeCheckTarget(type: CheckType, target: string): TargetRes
       if (name === undefined || z.ipv4().safeParse(name).success) return { ok: false, message: 'must be a DNS name such as example.com' };
       return { ok: true, target: name };
     }
+    case 'icmp': {
+      const host = parseIcmpHost(target);
+      return host ? { ok: true, target: host } : { ok: false, message: 'must be a host: a DNS name, an IPv4 address or an IPv6 address' };
+    }
   }
+}
+
+/** The host an icmp check pings: a DNS name or IPv4 address, or an IPv6 address with or without brackets; undefined otherwise. */
+export function parseIcmpHost(target: string): string | undefined {
+  const bracketed = /^\[(.*)\]$/.exec(target);
+  const bare = bracketed?.[1] ?? target;
+  if (bracketed !== null || bare.includes(':')) return z.ipv6().safeParse(bare).success ? new URL(`http://[${bare}]/`).hostname.slice(1, -1) : undefined;
+  return dnsName(bare);
 }
 
 export const MAX_TARGET_LENGTH = 2048;
@@ -116,4 +129,5 @@ export const CHECK_TARGET_SCHEMAS = {
   tcp: targetSchema('tcp', 'host:port ([ipv6]:port for an IPv6 address)'),
   dns: targetSchema('dns', 'The DNS name to resolve'),
   tls_cert: targetSchema('tls_cert', 'An https:// URL, or host[:port] (port 443 by default), whose certificate is checked'),
+  icmp: targetSchema('icmp', 'The host to ping: a DNS name, an IPv4 address or an IPv6 address'),
 } as const;

@@ -28,6 +28,25 @@ describe('the create check body', () => {
     });
   });
 
+  it('takes an icmp check on a host, with its packet count, loss and rtt thresholds', () => {
+    expect(CreateCheckBody.parse({ ...minimal, type: 'icmp', target: '[2001:DB8::1]' })).toMatchObject({
+      target: '2001:db8::1',
+      spec: { count: 3, interval_ms: 1000, max_loss_percent: 0 },
+    });
+    expect(CreateCheckBody.parse({ ...minimal, type: 'icmp', target: 'Example.COM', spec: { count: 5, max_loss_percent: 20, degraded_rtt_ms: 150 } })).toMatchObject({
+      target: 'example.com',
+      spec: { count: 5, interval_ms: 1000, max_loss_percent: 20, degraded_rtt_ms: 150 },
+    });
+  });
+
+  it('needs the packets of an icmp check to fit in its timeout', () => {
+    expect(problemsOf(CreateCheckBody, { ...minimal, type: 'icmp', target: '192.0.2.1', timeout_ms: 2_000, spec: { count: 3 } })).toEqual([
+      { field: 'spec.count', message: 'needs 2500 ms ((count - 1) × interval_ms + 500 for the last reply): more than timeout_ms (2000)' },
+    ]);
+    expect(fieldsOf(CreateCheckBody, { ...minimal, type: 'icmp', target: '192.0.2.1', timeout_ms: 2_500, spec: { count: 3 } })).toEqual([]);
+    expect(fieldsOf(CreateCheckBody, { ...minimal, type: 'icmp', target: '192.0.2.1', timeout_ms: 2_000, spec: { count: 4, interval_ms: 500 } })).toEqual([]);
+  });
+
   it('validates the target and the spec against the type', () => {
     expect(problemsOf(CreateCheckBody, { ...minimal, type: 'tcp', spec: { method: 'GET' } })).toEqual([
       { field: 'target', message: 'must be host:port (a port from 1 to 65535)' },
@@ -37,9 +56,9 @@ describe('the create check body', () => {
 
   it('names the type when it is missing or unknown', () => {
     expect(problemsOf(CreateCheckBody, { site_id: SITE_ID, target: 'x' })).toEqual([
-      { field: 'type', message: 'must be one of http, tcp, dns, tls_cert' },
+      { field: 'type', message: 'must be one of http, tcp, dns, tls_cert, icmp' },
     ]);
-    expect(fieldsOf(CreateCheckBody, { ...minimal, type: 'icmp' })).toEqual(['type']);
+    expect(fieldsOf(CreateCheckBody, { ...minimal, type: 'ping' })).toEqual(['type']);
   });
 
   it('names fields out of range and unknown ones', () => {
@@ -101,7 +120,7 @@ describe('the create check route in the OpenAPI document', () => {
   const body = document.paths['/api/v1/checks']['post'].requestBody.content['application/json'].schema;
 
   it('shows one variant per type, each with its own closed spec', () => {
-    expect(body.oneOf.map((variant) => variant.properties['type'].const)).toEqual(['http', 'tcp', 'dns', 'tls_cert']);
+    expect(body.oneOf.map((variant) => variant.properties['type'].const)).toEqual(['http', 'tcp', 'dns', 'tls_cert', 'icmp']);
     const http = body.oneOf[0].properties['spec'];
     expect(http.additionalProperties).toBe(false);
     expect(Object.keys(http.properties ?? {})).toEqual(expect.arrayContaining(['method', 'headers', 'expected_statuses', 'json_assertions']));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHECK_TYPES, CheckTypeSchema, IdParams, listOf, PageQuery, ResourceId, Timestamp } from './common';
-import { DnsSpecSchema, HttpSpecSchema, TcpSpecSchema, TlsCertSpecSchema } from './check-specs';
+import { DnsSpecSchema, HttpSpecSchema, IcmpSpecSchema, icmpTimingProblems, TcpSpecSchema, TlsCertSpecSchema } from './check-specs';
 import { CHECK_TARGET_SCHEMAS, MAX_TARGET_LENGTH } from './check-targets';
 import {
   CheckLocations,
@@ -50,12 +50,16 @@ export const CreateCheckBody = z
         target: CHECK_TARGET_SCHEMAS.tls_cert,
         spec: TlsCertSpecSchema.prefault({}),
       }),
+      z.strictObject({ ...checkFields, type: z.literal('icmp'), target: CHECK_TARGET_SCHEMAS.icmp, spec: IcmpSpecSchema.prefault({}) }),
     ],
     { error: (issue) => (issue.code === 'invalid_union' ? `must be one of ${CHECK_TYPES.join(', ')}` : undefined) },
   )
   .superRefine(
     (body, ctx) => {
       for (const problem of checkSettingsProblems(body)) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
+      if (body.type === 'icmp') {
+        for (const problem of icmpTimingProblems(body.spec, body.timeout_ms)) ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.message });
+      }
     },
     // Rules across fields only make sense once each field is valid on its own.
     { when: (payload) => payload.issues.length === 0 },
@@ -114,6 +118,7 @@ export const CheckSchema = z.discriminatedUnion('type', [
   z.object({ ...checkResponseFields, type: z.literal('tcp'), spec: TcpSpecSchema }),
   z.object({ ...checkResponseFields, type: z.literal('dns'), spec: DnsSpecSchema }),
   z.object({ ...checkResponseFields, type: z.literal('tls_cert'), spec: TlsCertSpecSchema }),
+  z.object({ ...checkResponseFields, type: z.literal('icmp'), spec: IcmpSpecSchema }),
 ]);
 
 export const CheckLastResultSchema = z.object({

@@ -36,7 +36,7 @@ export const ErrorBodySchema = z.object({
   }),
 });
 
-export const CHECK_TYPES = ['http', 'tcp', 'dns', 'tls_cert'] as const;
+export const CHECK_TYPES = ['http', 'tcp', 'dns', 'tls_cert', 'icmp'] as const;
 export const CheckTypeSchema = z.enum(CHECK_TYPES);
 export type CheckType = (typeof CHECK_TYPES)[number];
 

@@ -8,7 +8,7 @@ export * from './common';
 export * from './runner-api';
 export * from './sites';
 export * from './check-specs';
-export { DEFAULT_TLS_PORT, CHECK_TARGET_SCHEMAS, formatHostPort, normalizeCheckTarget, parseHostPort } from './check-targets';
+export { DEFAULT_TLS_PORT, CHECK_TARGET_SCHEMAS, formatHostPort, normalizeCheckTarget, parseHostPort, parseIcmpHost } from './check-targets';
 export type { HostPort, TargetResult } from './check-targets';
 export { checkSettingsProblems, MAX_CHECK_LOCATIONS, MAX_INTERVAL_S, MIN_INTERVAL_S } from './check-settings';
 export type { CheckSettings } from './check-settings';

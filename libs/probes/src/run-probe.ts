@@ -1,5 +1,6 @@
 import { dnsProbe } from './dns/dns-probe';
 import { httpProbe } from './http/http-probe';
+import { icmpProbe } from './icmp/icmp-probe';
 import { tcpProbe } from './tcp/tcp-probe';
 import { tlsCertProbe } from './tls-cert/tls-cert-probe';
 import type { ProbeContext, ProbeResult, ProbeRun } from './types';
@@ -15,5 +16,7 @@ export function runProbe(run: ProbeRun, context: ProbeContext): Promise<ProbeRes
       return dnsProbe(run, context);
     case 'tls_cert':
       return tlsCertProbe(run, context);
+    case 'icmp':
+      return icmpProbe(run, context);
   }
 }

@@ -1,0 +1,143 @@
+import { type ChildProcess, execFile } from 'node:child_process';
+import { parseIcmpHost } from '@vigil/contracts';
+import { elapsedMs, networkFailure, withDeadline } from '../deadline';
+import { storableText } from '../text';
+import type { Probe, ProbeResult } from '../types';
+import { parsePingOutput, type PingStatistics } from './ping-output';
+
+/** The most output read from ping (with `-q` it prints four lines; anything longer is not ping). */
+export const MAX_PING_OUTPUT_BYTES = 16_384;
+/** Left between ping's own end and the run's deadline, so that ping prints its statistics first. */
+const EXIT_MARGIN_MS = 300;
+/** Where ping is looked for: the child gets this PATH and nothing else from the environment. */
+const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+export interface IcmpProbeOptions {
+  /** The ping executable (iputils-ping); a name is looked up on the system PATH. Tests pass a stand-in. */
+  command?: string;
+}
+
+const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(1);
+
+/** The arguments for one run: numeric output, quiet, the address family, count, interval and the wait for the last reply. */
+export function pingArguments(address: string, family: 4 | 6, spec: { count: number; interval_ms: number }, timeoutMs: number): string[] {
+  const sending = (spec.count - 1) * spec.interval_ms;
+  // -W is how long ping waits for replies once it has sent the last request; 0.2 s at the least.
+  const wait = Math.max(200, timeoutMs - sending - EXIT_MARGIN_MS);
+  return ['-n', '-q', `-${family}`, '-c', String(spec.count), '-i', seconds(spec.interval_ms), '-W', seconds(wait), address];
+}
+
+/** The measures a result keeps: the degraded rule reads `rtt_avg_ms` against the spec's `degraded_rtt_ms`. */
+function details(statistics: PingStatistics, address: string): Record<string, unknown> {
+  const { transmitted, received, lossPercent, rtt } = statistics;
+  return {
+    address,
+    transmitted,
+    received,
+    loss_percent: lossPercent,
+    ...(rtt ? { rtt_min_ms: rtt.minMs, rtt_avg_ms: rtt.avgMs, rtt_max_ms: rtt.maxMs } : {}),
+    ...(rtt?.mdevMs !== undefined ? { rtt_mdev_ms: rtt.mdevMs } : {}),
+  };
+}
+
+/** The last non-empty line ping wrote to stderr (`ping: connect: Network is unreachable`), cut short. */
+function lastLine(text: string): string {
+  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  return storableText(lines.at(-1)?.trim() ?? '', 300);
+}
+
+/**
+ * Pings the target with the system's `ping` (iputils-ping; run without a shell, LC_ALL=C):
+ * `spec.count` echo requests `spec.interval_ms` apart, the last one waited for until shortly
+ * before the run's timeout. The target's name is resolved through the egress guard and the
+ * resolved address is pinged (`-4`/`-6` by its family), so what is judged is what is pinged.
+ * Fails with `PACKET_LOSS` when more than `spec.max_loss_percent` of the packets are lost
+ * (always when none come back). `latency_ms` is the average round-trip time; `details` has
+ * transmitted, received, loss_percent and rtt_min/avg/max/mdev_ms. A round-trip time over
+ * `spec.degraded_rtt_ms` never fails the check: the degraded state reads it from `details`.
+ * A runner without a usable ping reports `PING_UNAVAILABLE`, inconclusive.
+ */
+export function createIcmpProbe(options: IcmpProbeOptions = {}): Probe<'icmp'> {
+  const command = options.command ?? 'ping';
+  return (run, context) => {
+    const host = parseIcmpHost(run.target);
+    if (host === undefined) {
+      return Promise.resolve({ ok: false, error_code: 'INVALID_TARGET', error: storableText(`not a host: ${run.target}`, 2000) });
+    }
+    const maxLoss = run.spec.max_loss_percent;
+    const startedAt = performance.now();
+    let child: ChildProcess | undefined;
+    const timings = (): ProbeResult['timings'] => ({ total: elapsedMs(startedAt) });
+
+    return withDeadline(
+      {
+        timeoutMs: run.timeoutMs,
+        signal: context.signal,
+        cleanup: () => child?.kill('SIGKILL'),
+        onTimeout: () => ({ ok: false, timings: timings(), error_code: 'ETIMEDOUT', error: `ping ${run.target} did not end within ${run.timeoutMs} ms` }),
+      },
+      (finish) => {
+        const ping = (address: string, family: 4 | 6): void => {
+          child = execFile(
+            command,
+            pingArguments(address, family, run.spec, run.timeoutMs),
+            { env: { LC_ALL: 'C', PATH: SYSTEM_PATH }, maxBuffer: MAX_PING_OUTPUT_BYTES, windowsHide: true },
+            (error, stdout, stderr) => {
+              const code = (error as NodeJS.ErrnoException | null)?.code;
+              if (code === 'ENOENT' || code === 'EACCES') {
+                finish({ ok: false, inconclusive: true, timings: timings(), error_code: 'PING_UNAVAILABLE', error: `cannot run ${command}: ${code}` });
+                return;
+              }
+              if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+                finish({ ok: false, timings: timings(), error_code: 'PING_OUTPUT', error: `${command} wrote more than ${MAX_PING_OUTPUT_BYTES} bytes` });
+                return;
+              }
+              const statistics = parsePingOutput(stdout);
+              if (statistics === undefined) {
+                const said = lastLine(stderr) || lastLine(stdout) || `exit ${error?.code ?? 0}`;
+                // No statistics: ping could not send at all. Lacking its capability, it says so.
+                const unusable = /operation not permitted|permission denied/i.test(said);
+                finish({
+                  ok: false,
+                  ...(unusable ? { inconclusive: true } : {}),
+                  timings: timings(),
+                  error_code: unusable ? 'PING_UNAVAILABLE' : 'PING_FAILED',
+                  error: storableText(`ping ${address}: ${said}`, 2000),
+                });
+                return;
+              }
+              const lost = statistics.transmitted - statistics.received;
+              const passed = statistics.received > 0 && statistics.lossPercent <= maxLoss;
+              finish({
+                ok: passed,
+                ...(statistics.rtt ? { latency_ms: statistics.rtt.avgMs } : {}),
+                timings: timings(),
+                details: details(statistics, address),
+                ...(passed
+                  ? {}
+                  : {
+                      error_code: 'PACKET_LOSS',
+                      error: `${lost} of ${statistics.transmitted} packets lost (${statistics.lossPercent} %)${statistics.received > 0 ? `, more than max_loss_percent ${maxLoss}` : ''}`,
+                    }),
+              });
+            },
+          );
+          // Sent `count` requests, ping has nothing to read from us.
+          child.stdin?.end();
+        };
+        // The guard resolves the name and refuses it when any of its addresses is denied.
+        context.egress.resolve(host).then(
+          (addresses) => {
+            const first = addresses[0];
+            if (first === undefined) finish({ ok: false, timings: timings(), error_code: 'ENOTFOUND', error: `no address for ${host}` });
+            else ping(first.address, first.family === 6 ? 6 : 4);
+          },
+          (error: unknown) => finish(networkFailure(error, { timings: timings() })),
+        );
+      },
+    );
+  };
+}
+
+/** The icmp probe with the system's ping. */
+export const icmpProbe: Probe<'icmp'> = createIcmpProbe();

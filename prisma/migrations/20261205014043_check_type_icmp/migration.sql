@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "check_type" ADD VALUE 'icmp';
