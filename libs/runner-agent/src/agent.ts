@@ -172,7 +172,12 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
     // An aborted run measured nothing about the endpoint; its lease runs out and it runs again.
     if (aborter.signal.aborted) return;
     // Judged when the probe ends: a failure seen while the canaries fail says nothing of the target.
-    const inconclusive = isInconclusive({ ok: result.ok, error_code: result.error_code, inconclusive: options.connectivity?.() === 'impaired' });
+    // A probe may say so itself (icmp without a usable ping).
+    const inconclusive = isInconclusive({
+      ok: result.ok,
+      error_code: result.error_code,
+      inconclusive: result.inconclusive === true || options.connectivity?.() === 'impaired',
+    });
     metrics.runsFinished.inc({ type: spec.type, outcome: inconclusive ? 'inconclusive' : result.ok ? 'ok' : 'failed' });
     metrics.probeSeconds.observe({ type: spec.type }, (Date.now() - startedAt) / 1000);
     const reported: ReportedResult = {

@@ -56,7 +56,7 @@ export const checksCreate: Command = {
   summary: 'Create a check on a site',
   description: [
     'It is due at once at each of its locations. Settings left out take the API\'s defaults.',
-    `Types: ${CHECK_TYPES.join(', ')}. Targets: http an http(s):// URL, tcp host:port, dns a name, tls_cert a URL or host[:port].`,
+    `Types: ${CHECK_TYPES.join(', ')}. Targets: http an http(s):// URL, tcp host:port, dns a name, tls_cert a URL or host[:port], icmp a host (name or address).`,
   ].join('\n'),
   args: [
     { name: 'type', description: `One of ${CHECK_TYPES.join(', ')}` },

@@ -5,6 +5,8 @@ import {
   checkSettingsProblems,
   type FieldProblem,
   fieldProblems,
+  IcmpSpecSchema,
+  icmpTimingProblems,
   SECRET_MASK_PREFIX,
   type UpdateCheck,
 } from '@vigil/contracts';
@@ -85,6 +87,11 @@ export function planCheckUpdate(current: CurrentCheck, patch: UpdateCheck): { pl
       failing_locations_threshold: patch.failing_locations_threshold ?? locationsThresholdJson(current.failingLocationsThreshold),
     }),
   );
+  if (current.type === 'icmp' && (spec !== undefined || patch.spec === undefined)) {
+    // A shorter timeout, or more packets, must still leave every packet its time.
+    const icmp = IcmpSpecSchema.safeParse(spec ?? current.spec);
+    if (icmp.success) problems.push(...icmpTimingProblems(icmp.data, patch.timeout_ms ?? current.timeoutMs));
+  }
   if (problems.length > 0) return { problems };
   return {
     plan: {

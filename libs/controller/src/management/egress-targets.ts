@@ -1,7 +1,7 @@
-import { CONTROLLER_LOCATION, type ChannelType, type CheckType, DEFAULT_TLS_PORT, type FieldProblem, parseHostPort } from '@vigil/contracts';
+import { CONTROLLER_LOCATION, type ChannelType, type CheckType, DEFAULT_TLS_PORT, type FieldProblem, parseHostPort, parseIcmpHost } from '@vigil/contracts';
 import type { EgressGuard } from '@vigil/egress';
 
-/** Where a check of `type` connects: the host of its target, and for dns the resolver it asks. */
+/** Where a check of `type` connects (or pings): the host of its target, and for dns the resolver it asks. */
 function checkHosts(type: CheckType, target: string, spec: unknown): { field: string; host: string }[] {
   const hostOfUrl = (url: string): string | undefined => {
     try {
@@ -20,6 +20,9 @@ function checkHosts(type: CheckType, target: string, spec: unknown): { field: st
       break;
     case 'tls_cert':
       found.push({ field: 'target', host: target.includes('://') ? hostOfUrl(target) : parseHostPort(target, DEFAULT_TLS_PORT)?.host });
+      break;
+    case 'icmp':
+      found.push({ field: 'target', host: parseIcmpHost(target) });
       break;
     case 'dns': {
       // The name itself is only looked up; what is connected to is the resolver the check names.
