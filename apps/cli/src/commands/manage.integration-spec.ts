@@ -106,7 +106,7 @@ describe('vigil sites, checks, channels and maintenance create, update and delet
 
     it("shows the API's message for a bad type, target or setting, and refuses malformed flags itself", async () => {
       const badType = await vigil(['checks', 'create', 'ftp', 'ftp://x', '--site', 'checked']);
-      expect(badType).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^vigil: 422 validation_failed: .*type.*http, tcp, dns, tls_cert.*\n$/) });
+      expect(badType).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^vigil: 422 validation_failed: .*type.*http, tcp, dns, tls_cert, icmp.*\n$/) });
       const tooFast = await vigil(['checks', 'create', 'http', 'https://x.example.com/', '--site', 'checked', '--interval-s', '1']);
       expect(tooFast).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^vigil: 422 validation_failed: .*interval_s.*\n$/) });
       for (const [argv, message] of [
