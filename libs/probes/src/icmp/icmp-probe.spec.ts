@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +47,14 @@ function fakePing(name: string, output: string, exit = 0, sleepS = 0): { command
 const fixture = (name: string): string => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 
 describe('icmpProbe against loopback, with the system ping', () => {
+  beforeAll(() => {
+    try {
+      execFileSync('ping', ['-V'], { stdio: 'ignore' });
+    } catch {
+      throw new Error('these tests ping 127.0.0.1 and ::1 with the system ping: apt-get install iputils-ping (.ci/run does)');
+    }
+  });
+
   it('pings 127.0.0.1 and reports count, loss and rtt', async () => {
     const result = await runProbe(run('127.0.0.1', { count: 2 }), context);
     expect(result).toMatchObject({
@@ -160,6 +169,16 @@ describe('icmpProbe with a stand-in ping', () => {
       inconclusive: true,
       error_code: 'PING_UNAVAILABLE',
     });
+  });
+
+  it('answers at once when ping cannot even be spawned', async () => {
+    const startedAt = Date.now();
+    expect(await createIcmpProbe({ command: 'ping\u0000' })(run('127.0.0.1', {}, 5_000), context)).toMatchObject({
+      ok: false,
+      inconclusive: true,
+      error_code: 'PING_UNAVAILABLE',
+    });
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
   });
 
   it('kills a ping that outlives the run and answers ETIMEDOUT at the deadline', async () => {

@@ -46,6 +46,52 @@ function lastLine(text: string): string {
   return storableText(lines.at(-1)?.trim() ?? '', 300);
 }
 
+/** Why a ping could not be started (missing, not executable, outside the bounding set), or undefined. */
+function unstartable(code: unknown): string | undefined {
+  return code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' ? code : undefined;
+}
+
+/** What one finished ping run says, without timings: counts and rtt, or why there are none. */
+function pingOutcome(
+  run: { error: NodeJS.ErrnoException | null; stdout: string; stderr: string },
+  address: string,
+  maxLoss: number,
+  command: string,
+): Omit<ProbeResult, 'timings'> {
+  const { error, stdout, stderr } = run;
+  const cannotRun = unstartable(error?.code);
+  if (cannotRun !== undefined) return unavailable(command, cannotRun);
+  if (error?.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+    return { ok: false, error_code: 'PING_OUTPUT', error: `${command} wrote more than ${MAX_PING_OUTPUT_BYTES} bytes` };
+  }
+  const statistics = parsePingOutput(stdout);
+  if (statistics === undefined) {
+    const said = lastLine(stderr) || lastLine(stdout) || `exit ${error?.code ?? 0}`;
+    // No statistics: ping could not send at all. Lacking its capability, it says so.
+    const unusable = /operation not permitted|permission denied/i.test(said);
+    return {
+      ok: false,
+      ...(unusable ? { inconclusive: true } : {}),
+      error_code: unusable ? 'PING_UNAVAILABLE' : 'PING_FAILED',
+      error: storableText(`ping ${address}: ${said}`, 2000),
+    };
+  }
+  const { transmitted, received, lossPercent, rtt } = statistics;
+  const passed = received > 0 && lossPercent <= maxLoss;
+  const lossError = `${transmitted - received} of ${transmitted} packets lost (${lossPercent} %)${received > 0 ? `, more than max_loss_percent ${maxLoss}` : ''}`;
+  return {
+    ok: passed,
+    ...(rtt ? { latency_ms: rtt.avgMs } : {}),
+    details: details(statistics, address),
+    ...(passed ? {} : { error_code: 'PACKET_LOSS', error: lossError }),
+  };
+}
+
+/** A ping that cannot be started says nothing of the target: inconclusive. */
+function unavailable(command: string, why: string): Omit<ProbeResult, 'timings'> {
+  return { ok: false, inconclusive: true, error_code: 'PING_UNAVAILABLE', error: storableText(`cannot run ${command}: ${why}`, 2000) };
+}
+
 /**
  * Pings the target with the system's `ping` (iputils-ping; run without a shell, LC_ALL=C):
  * `spec.count` echo requests `spec.interval_ms` apart, the last one waited for until shortly
@@ -64,7 +110,6 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): Probe<'icmp'> {
     if (host === undefined) {
       return Promise.resolve({ ok: false, error_code: 'INVALID_TARGET', error: storableText(`not a host: ${run.target}`, 2000) });
     }
-    const maxLoss = run.spec.max_loss_percent;
     const startedAt = performance.now();
     let child: ChildProcess | undefined;
     const timings = (): ProbeResult['timings'] => ({ total: elapsedMs(startedAt) });
@@ -78,50 +123,18 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): Probe<'icmp'> {
       },
       (finish) => {
         const ping = (address: string, family: 4 | 6): void => {
-          child = execFile(
-            command,
-            pingArguments(address, family, run.spec, run.timeoutMs),
-            { env: { LC_ALL: 'C', PATH: SYSTEM_PATH }, maxBuffer: MAX_PING_OUTPUT_BYTES, windowsHide: true },
-            (error, stdout, stderr) => {
-              const code = (error as NodeJS.ErrnoException | null)?.code;
-              if (code === 'ENOENT' || code === 'EACCES') {
-                finish({ ok: false, inconclusive: true, timings: timings(), error_code: 'PING_UNAVAILABLE', error: `cannot run ${command}: ${code}` });
-                return;
-              }
-              if (code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-                finish({ ok: false, timings: timings(), error_code: 'PING_OUTPUT', error: `${command} wrote more than ${MAX_PING_OUTPUT_BYTES} bytes` });
-                return;
-              }
-              const statistics = parsePingOutput(stdout);
-              if (statistics === undefined) {
-                const said = lastLine(stderr) || lastLine(stdout) || `exit ${error?.code ?? 0}`;
-                // No statistics: ping could not send at all. Lacking its capability, it says so.
-                const unusable = /operation not permitted|permission denied/i.test(said);
-                finish({
-                  ok: false,
-                  ...(unusable ? { inconclusive: true } : {}),
-                  timings: timings(),
-                  error_code: unusable ? 'PING_UNAVAILABLE' : 'PING_FAILED',
-                  error: storableText(`ping ${address}: ${said}`, 2000),
-                });
-                return;
-              }
-              const lost = statistics.transmitted - statistics.received;
-              const passed = statistics.received > 0 && statistics.lossPercent <= maxLoss;
-              finish({
-                ok: passed,
-                ...(statistics.rtt ? { latency_ms: statistics.rtt.avgMs } : {}),
-                timings: timings(),
-                details: details(statistics, address),
-                ...(passed
-                  ? {}
-                  : {
-                      error_code: 'PACKET_LOSS',
-                      error: `${lost} of ${statistics.transmitted} packets lost (${statistics.lossPercent} %)${statistics.received > 0 ? `, more than max_loss_percent ${maxLoss}` : ''}`,
-                    }),
-              });
-            },
-          );
+          const args = pingArguments(address, family, run.spec, run.timeoutMs);
+          const settings = { env: { LC_ALL: 'C', PATH: SYSTEM_PATH }, maxBuffer: MAX_PING_OUTPUT_BYTES, windowsHide: true };
+          try {
+            child = execFile(command, args, settings, (error, stdout, stderr) =>
+              finish({ ...pingOutcome({ error, stdout, stderr }, address, run.spec.max_loss_percent, command), timings: timings() }),
+            );
+          } catch (error) {
+            // spawn throws some failures (EPERM) instead of reporting them to the callback.
+            const code = (error as NodeJS.ErrnoException).code;
+            finish({ ...unavailable(command, unstartable(code) ?? String(error)), timings: timings() });
+            return;
+          }
           // Sent `count` requests, ping has nothing to read from us.
           child.stdin?.end();
         };
