@@ -2,8 +2,10 @@
 // The location × time grid of a check's results: which results fall in which cell, and what
 // each cell says. Pure, so that it is tested without a browser.
 
+import { pingSummary } from './check-spec.js';
+
 /**
- * @typedef {Pick<import('../../src/api-types').CheckResult, 'location' | 'ok' | 'status_code' | 'latency_ms' | 'error_code' | 'error' | 'checked_at'> & { inconclusive?: boolean }} GridResult
+ * @typedef {Pick<import('../../src/api-types').CheckResult, 'location' | 'ok' | 'status_code' | 'latency_ms' | 'error_code' | 'error' | 'checked_at'> & { inconclusive?: boolean, details?: Record<string, unknown> | null }} GridResult
  * @typedef {'ok' | 'fail' | 'mixed' | 'inconclusive' | 'empty'} CellState
  * @typedef {{ start: number, end: number, results: GridResult[], state: CellState, title: string }} GridCell
  * @typedef {{ location: string, cells: GridCell[] }} GridRow
@@ -40,6 +42,8 @@ export function describeResult(result, formatTime) {
   const parts = [`${formatTime(Date.parse(result.checked_at))} ${result.ok ? 'ok' : result.inconclusive ? 'inconclusive' : 'failed'}`];
   if (result.status_code !== null) parts.push(String(result.status_code));
   if (result.latency_ms !== null) parts.push(`${result.latency_ms} ms`);
+  const ping = pingSummary(result.details);
+  if (ping) parts.push(ping);
   if (!result.ok && (result.error_code || result.error)) parts.push([result.error_code, result.error].filter(Boolean).join(': '));
   return parts.join(' · ');
 }

@@ -1,5 +1,6 @@
 // @ts-check
 import { apiGet, apiList } from '../api.js';
+import { specFacts } from '../check-spec.js';
 import { badge, facts, pageHeader, section, table, timeAgo } from '../components.js';
 import { h } from '../dom.js';
 import { clock, latency } from '../format.js';
@@ -101,6 +102,7 @@ export async function checkView({ params, url, now, navigate }) {
       facts([
         ['Target', h('code', {}, check.target)],
         ['Type', check.type],
+        ...specFacts(check),
         ['Every', `${check.interval_s} s${check.down_interval_s ? ` (${check.down_interval_s} s while down)` : ''}, timeout ${check.timeout_ms} ms`],
         [
           'Down when',
