@@ -21,6 +21,9 @@ FROM node:24-slim AS runtime
 ENV NODE_ENV=production \
     VIGIL_DATA_DIR=/var/lib/vigil
 WORKDIR /app
+# icmp checks (the @controller location's runs) run the system's ping: iputils-ping, whose install gives it
+# CAP_NET_RAW as a file capability, so USER node can run it (keep NET_RAW in the container's capabilities).
+RUN apt-get update && apt-get install -y --no-install-recommends iputils-ping && rm -rf /var/lib/apt/lists/*
 # The bundle's own package.json lists only the packages it imports, and its package-lock.json
 # is the workspace lockfile pruned to them: the versions the workspace was tested with.
 COPY --from=build /workspace/dist/apps/all-in-one/package.json /workspace/dist/apps/all-in-one/package-lock.json ./

@@ -35,6 +35,13 @@ describe('the Docker images', () => {
   });
 });
 
+describe.each(['runner', 'controller-api', 'all-in-one'])('docker/%s.Dockerfile, whose app runs probes', (app) => {
+  it("installs the system's ping for icmp checks in the runtime stage", () => {
+    const runs = instructions(app, 'RUN').map((i) => i.args);
+    expect(runs).toContainEqual(expect.stringMatching(/\bapt-get install -y --no-install-recommends iputils-ping\b/));
+  });
+});
+
 describe.each(apps)('docker/%s.Dockerfile', (app) => {
   it('builds in one stage and runs from another, every stage on Node 24 slim', () => {
     const { dockerfile, build, runtime } = readAppImage(app);
