@@ -1,4 +1,4 @@
-import { claimRows, type Database, Prisma, withTransaction } from '@vigil/db';
+import { claimRows, type Database, Prisma, PREPARED, withTransaction } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
 import { channelSealer, type SecretKeyring } from '@vigil/secrets';
 import { type Backoff, DEFAULT_BACKOFF, retryDelayMs } from './backoff';
@@ -47,6 +47,18 @@ type Settled = 'delivered' | 'retrying' | 'failed' | 'superseded';
 export const DEFAULT_MAX_ATTEMPTS = 8;
 export const DEFAULT_LEASE_MS = 60_000;
 export const CHANNEL_DISABLED = 'channel disabled';
+
+/**
+ * Whether any outbox row is due at `at`: the claim of {@link deliverDue} without its ordering
+ * rule, in one prepared statement (the notifications_due partial index) and no transaction, so
+ * that an idle notifier's poll costs this rather than a claim. A yes may claim nothing (another
+ * notifier got there first, or an earlier row of the same event and channel goes first).
+ */
+export async function deliveriesDue(db: Pick<Database, 'prisma'>, at: Date): Promise<boolean> {
+  const [row] = await db.prisma.$queryRaw<{ due: boolean }[]>(Prisma.sql`${Prisma.raw(PREPARED)}
+    SELECT EXISTS (SELECT 1 FROM notifications WHERE status = 'pending' AND next_attempt_at <= ${at}) AS due`);
+  return row?.due ?? true;
+}
 
 /**
  * Delivers the notifications that are due, at least once each. A short transaction claims due

@@ -4,7 +4,7 @@ import { sharedCounter } from '@vigil/metrics';
 import type { SecretKeyring } from '@vigil/secrets';
 import { type SweepHealth, startWorkerLoop } from '@vigil/worker-loop';
 import type { Registry } from 'prom-client';
-import { deliverDue } from './deliver-due';
+import { deliverDue, deliveriesDue } from './deliver-due';
 import { scheduleReminders } from './reminders';
 import type { SenderContext } from './types';
 
@@ -49,14 +49,17 @@ export async function startNotifier(options: NotifierServiceOptions): Promise<No
   for (const outcome of OUTCOMES) attempts.inc({ outcome }, 0);
   const reminders = sharedCounter(options.metrics, { name: 'vigil_notifier_reminders_total', help: 'Reminders scheduled while outages last' });
   let lastReminders = 0;
+  const remindersDue = () => Date.now() - lastReminders >= reminderIntervalMs;
 
   const loop = startWorkerLoop({
     name: 'notifier',
     logger,
     health: options.health,
     pollIntervalMs,
+    // Polled steps look first: an idle notifier pays one statement a second, not a claim's transaction.
+    probe: async () => remindersDue() || (await deliveriesDue(db, new Date())),
     step: async () => {
-      if (Date.now() - lastReminders >= reminderIntervalMs) {
+      if (remindersDue()) {
         reminders.inc(await scheduleReminders(db, new Date()));
         lastReminders = Date.now();
       }

@@ -12,9 +12,15 @@ export interface CloseRetiredOptions {
   readonly now?: () => Date;
 }
 
+/** Disabled and deleted checks (the checks_retired partial index). */
+export const RETIRED_CHECK = Prisma.sql`(NOT enabled OR deleted_at IS NOT NULL)`;
+
 /** The enabled checks of an archived site: they stop like disabled ones (few sites are archived; they drive the plan). */
-const ARCHIVED_SITE_CHECK = Prisma.sql`deleted_at IS NULL
+export const ARCHIVED_SITE_CHECK = Prisma.sql`deleted_at IS NULL
           AND endpoint_id IN (SELECT e.id FROM endpoints e JOIN sites s ON s.id = e.site_id WHERE s.archived_at IS NOT NULL)`;
+
+/** A retired check the sweep has not finished with: not yet paused, or an event of it still open. */
+export const NOT_YET_CLOSED = Prisma.sql`(status <> 'paused' OR EXISTS (SELECT 1 FROM site_events ev WHERE ev.check_id = checks.id AND ev.ended_at IS NULL))`;
 
 interface RetiredRow {
   id: number;
@@ -44,13 +50,13 @@ export async function closeRetiredChecks(db: Pick<Database, 'prisma'>, options: 
           columns: Prisma.sql`checks.id, checks.uuid, checks.endpoint_id, checks.deleted_at IS NOT NULL AS deleted,
           (SELECT site_id FROM endpoints e WHERE e.id = checks.endpoint_id) AS site_id`,
           where: Prisma.sql`${retired}
-          AND (status <> 'paused' OR EXISTS (SELECT 1 FROM site_events ev WHERE ev.check_id = checks.id AND ev.ended_at IS NULL))
+          AND ${NOT_YET_CLOSED}
           AND NOT (id = ANY(${visited}::int[]))`,
           orderBy: Prisma.sql`id`,
           limit: 1,
         });
       // Two claims rather than one OR, so that the first keeps using the checks_retired index.
-      let [check] = await claim(Prisma.sql`(NOT enabled OR deleted_at IS NOT NULL)`);
+      let [check] = await claim(RETIRED_CHECK);
       let siteArchived = false;
       if (check === undefined) {
         [check] = await claim(ARCHIVED_SITE_CHECK);

@@ -1,3 +1,4 @@
+import { RUNNER_STALE_AFTER_S } from '@vigil/contracts';
 import { type Database, RESULTS_CHANNEL } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
 import { sharedCounter } from '@vigil/metrics';
@@ -6,6 +7,7 @@ import type { Registry } from 'prom-client';
 import { closeRetiredChecks } from './close-retired';
 import { evaluatePending } from './evaluate-pending';
 import { sweepFreshness } from './freshness-sweep';
+import { resultsPending, sweepsDue } from './probes';
 import { sweepRunners } from './runner-offline';
 
 /** See {@link EvaluatorServiceOptions.wakeSpacingMs}. */
@@ -56,7 +58,7 @@ export interface EvaluatorService {
  * and turns unknown the checks whose fresh, conclusive locations fell below their quorum.
  */
 export async function startEvaluator(options: EvaluatorServiceOptions): Promise<EvaluatorService> {
-  const { db, logger, readOnly, pollIntervalMs = 1000, maxChecks = 800, sweepIntervalMs = 5_000 } = options;
+  const { db, logger, readOnly, pollIntervalMs = 1000, maxChecks = 800, sweepIntervalMs = 5_000, runnerStaleAfterMs: staleAfterMs = RUNNER_STALE_AFTER_S * 1000 } = options;
   const evaluated = sharedCounter(options.metrics, { name: 'vigil_evaluator_results_evaluated_total', help: 'Results evaluated (strikes, quorum, lifecycle)' });
   const transitions = sharedCounter(options.metrics, { name: 'vigil_evaluator_transitions_total', help: 'Event changes written, each with its audit row' });
   const failures = sharedCounter(options.metrics, { name: 'vigil_evaluator_check_failures_total', help: 'Checks whose evaluation failed and rolled back' });
@@ -67,6 +69,8 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
     health: options.health,
     pollIntervalMs,
     wakeSpacingMs: options.wakeSpacingMs ?? DEFAULT_WAKE_SPACING_MS,
+    // Polled passes look first: an idle evaluator pays one statement a second, not a transaction.
+    probe: () => resultsPending(db),
     step: async () => {
       const counts = await evaluatePending(db, { maxChecks, readOnly, logger, concurrency: options.concurrency ?? 4 });
       evaluated.inc(counts.results);
@@ -88,8 +92,10 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
     health: options.health,
     pollIntervalMs: sweepIntervalMs,
     step: async () => {
-      const retired = await closeRetiredChecks(db, { maxChecks, readOnly, logger });
-      const runners = await sweepRunners(db, { readOnly, logger, staleAfterMs: options.runnerStaleAfterMs });
+      // One statement says which of the first two has anything to do; the freshness sweep is one statement when it has not.
+      const due = await sweepsDue(db, new Date(), staleAfterMs);
+      const retired = due.retired ? await closeRetiredChecks(db, { maxChecks, readOnly, logger }) : { closed: 0 };
+      const runners = due.runners ? await sweepRunners(db, { readOnly, logger, staleAfterMs }) : { opened: 0, closed: 0 };
       // After the runners: a spell opened for silent locations then names their runner_offline.
       const stale = await sweepFreshness(db, { maxChecks, readOnly, logger });
       transitions.inc(retired.closed + runners.opened + runners.closed + stale.opened);

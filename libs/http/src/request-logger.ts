@@ -59,7 +59,10 @@ export function requestLogger(deps: { logger: Logger; metrics: Registry }): Requ
       counter.inc(labels);
       // The query string is left out: tokens sometimes travel there.
       const path = req.originalUrl.split('?')[0];
-      logger.log(QUIET_PATHS.has(path) ? 'debug' : 'http', `${req.method} ${path} ${res.statusCode}`, {
+      const level = QUIET_PATHS.has(path) ? 'debug' : 'http';
+      // Below the default level (info): winston would build the line and filter it in its stream, for every request.
+      if (!logger.isLevelEnabled(level)) return;
+      logger.log(level, `${req.method} ${path} ${res.statusCode}`, {
         method: req.method,
         path,
         status: res.statusCode,

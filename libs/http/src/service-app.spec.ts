@@ -97,6 +97,18 @@ describe('createServiceApp', () => {
     expect(captured.entries()).toEqual([]);
   });
 
+  it('does not build the request line at all when the level drops it (info, the default)', async () => {
+    const captured = createCapturedLogger({ level: 'info' });
+    const log = jest.spyOn(captured.logger, 'log');
+    const app = createServiceApp(testServiceDeps({ logger: captured.logger }), {
+      mount: (service) => service.get('/api/items', (_req, res) => void res.json([])),
+    });
+    await request(app).get('/api/items');
+    await request(app).get('/healthz');
+    expect(log).not.toHaveBeenCalled();
+    expect(captured.entries()).toEqual([]);
+  });
+
   it('gives handlers a logger that carries the request id', async () => {
     const captured = createCapturedLogger();
     const app = createServiceApp(testServiceDeps({ logger: captured.logger }), {

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCapturedLogger } from '@vigil/logger/testing';
+import { createSweepHealth } from './sweep-health';
 import { startWorkerLoop, type WorkerLoop } from './worker-loop';
 
 describe('the worker loop', () => {
@@ -123,5 +124,132 @@ describe('the worker loop', () => {
     const after = steps;
     await sleep(50);
     expect(steps).toBe(after);
+  });
+
+  describe('with a probe', () => {
+    it('looks before each step the interval starts, and steps only when the look finds work', async () => {
+      jest.useFakeTimers({ now: 0 });
+      try {
+        const calls: string[] = [];
+        let work = false;
+        const { logger } = createCapturedLogger();
+        loop = startWorkerLoop({
+          name: 'test',
+          logger,
+          pollIntervalMs: 1000,
+          probe: async () => (calls.push('probe'), work),
+          step: async () => (calls.push('step'), { more: false }),
+        });
+        // The first step, at start, runs whole.
+        await jest.advanceTimersByTimeAsync(0);
+        expect(calls).toEqual(['step']);
+        await jest.advanceTimersByTimeAsync(2000);
+        expect(calls).toEqual(['step', 'probe', 'probe']);
+        work = true;
+        await jest.advanceTimersByTimeAsync(1000);
+        expect(calls).toEqual(['step', 'probe', 'probe', 'probe', 'step']);
+        await loop.stop();
+        loop = undefined;
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('steps at once, without looking, after a wake-up and after a step that said there was more', async () => {
+      jest.useFakeTimers({ now: 0 });
+      try {
+        const calls: string[] = [];
+        let batches = 0;
+        const { logger } = createCapturedLogger();
+        loop = startWorkerLoop({
+          name: 'test',
+          logger,
+          pollIntervalMs: 1000,
+          probe: async () => (calls.push('probe'), false),
+          step: async () => (calls.push('step'), { more: --batches > 0 }),
+        });
+        await jest.advanceTimersByTimeAsync(0);
+        expect(calls).toEqual(['step']);
+        batches = 2;
+        loop.wake();
+        await jest.advanceTimersByTimeAsync(10);
+        expect(calls).toEqual(['step', 'step', 'step']);
+        await jest.advanceTimersByTimeAsync(1000);
+        expect(calls).toEqual(['step', 'step', 'step', 'probe']);
+        loop.wake();
+        await jest.advanceTimersByTimeAsync(0);
+        expect(calls).toEqual(['step', 'step', 'step', 'probe', 'step']);
+        await loop.stop();
+        loop = undefined;
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('does not look first when a wake-up falls to a poll already due sooner', async () => {
+      jest.useFakeTimers({ now: 0 });
+      try {
+        const calls: string[] = [];
+        const { logger } = createCapturedLogger();
+        loop = startWorkerLoop({
+          name: 'test',
+          logger,
+          pollIntervalMs: 1000,
+          wakeSpacingMs: 1500,
+          probe: async () => (calls.push(`probe ${Date.now()}`), false),
+          step: async () => (calls.push(`step ${Date.now()}`), { more: false }),
+        });
+        await jest.advanceTimersByTimeAsync(100);
+        loop.wake();
+        await jest.advanceTimersByTimeAsync(2000);
+        expect(calls).toEqual(['step 0', 'step 1000', 'probe 2000']);
+        await loop.stop();
+        loop = undefined;
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('counts a look that finds nothing as a step done, and a look that throws as a failed one', async () => {
+      jest.useFakeTimers({ now: 0 });
+      try {
+        let fail = false;
+        const health = createSweepHealth({ service: 'notifier', maxFailedSweeps: 2, now: () => Date.now() });
+        const log = createCapturedLogger({ level: 'info' });
+        loop = startWorkerLoop({
+          name: 'notifier',
+          logger: log.logger,
+          health,
+          pollIntervalMs: 1000,
+          backoff: { initialMs: 5000, maxMs: 5000 },
+          probe: async () => {
+            if (fail) throw new Error('connection refused');
+            return false;
+          },
+          step: async () => ({ more: false }),
+        });
+        await jest.advanceTimersByTimeAsync(0);
+        const looked = loop.nextStep();
+        await jest.advanceTimersByTimeAsync(1000);
+        await looked;
+        expect(health.status().loops['notifier']).toMatchObject({ consecutiveFailures: 0, lastSuccessAt: 1000 });
+        fail = true;
+        await jest.advanceTimersByTimeAsync(1000);
+        expect(health.status().loops['notifier']).toMatchObject({ consecutiveFailures: 1, lastError: 'connection refused' });
+        // Backed off: no look before the 5 s are up.
+        await jest.advanceTimersByTimeAsync(4000);
+        expect(health.status().loops['notifier']?.consecutiveFailures).toBe(1);
+        await jest.advanceTimersByTimeAsync(1000);
+        expect(health.status()).toMatchObject({ ready: false, reason: 'notifier failed 2 times in a row: connection refused' });
+        fail = false;
+        await jest.advanceTimersByTimeAsync(5000);
+        expect(health.status().ready).toBe(true);
+        expect(log.lines().some((line) => line.includes('notifier works again after 2 failed attempts'))).toBe(true);
+        await loop.stop();
+        loop = undefined;
+      } finally {
+        jest.useRealTimers();
+      }
+    });
   });
 });

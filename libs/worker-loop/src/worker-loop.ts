@@ -20,6 +20,14 @@ export interface WorkerLoopOptions {
   step: () => Promise<StepOutcome>;
   /** When nothing wakes the loop, it looks this often anyway. */
   pollIntervalMs: number;
+  /**
+   * A cheap look for work (one statement, no transaction) before each step the poll interval or a
+   * retry starts: the step runs only when it answers true, and a false answer counts as a step that
+   * found nothing. An idle service then pays this look, not a whole pass, every interval. Steps a
+   * wake-up starts, or that follow one that said there was more, run at once without it. A throw
+   * counts as a failed step.
+   */
+  probe?: () => Promise<boolean>;
   logger: Logger;
   /** The wait after a failed step, doubled for each further failure (default 0.5 s up to 30 s, no jitter). */
   backoff?: BackoffPolicy;
@@ -51,7 +59,7 @@ export interface WorkerLoop {
  * is logged once per streak and retried with a doubling wait.
  */
 export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
-  const { name, step, pollIntervalMs, logger, health, backoff = { initialMs: 500, maxMs: 30_000 }, wakeSpacingMs = 0, now = Date.now } = options;
+  const { name, step, probe, pollIntervalMs, logger, health, backoff = { initialMs: 500, maxMs: 30_000 }, wakeSpacingMs = 0, now = Date.now } = options;
   health?.register(name);
   let stopping = false;
   let running: Promise<void> | undefined;
@@ -61,12 +69,15 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
   let stepWaiters: Array<() => void> = [];
   let lastStartedAt = Number.NEGATIVE_INFINITY;
   let timerDueAt = Number.POSITIVE_INFINITY;
+  // Whether the step the timer starts looks first (the poll interval, a retry) or runs at once (a wake-up, more).
+  let probeFirst = false;
   // How long a wake-up waits: until the spacing since the previous step's start has passed.
   const wakeDelay = (): number => Math.max(0, lastStartedAt + wakeSpacingMs - now());
 
-  const schedule = (delayMs: number): void => {
+  const schedule = (delayMs: number, probing: boolean): void => {
     if (stopping) return;
     clearTimeout(timer);
+    probeFirst = probing;
     timerDueAt = now() + delayMs;
     timer = setTimeout(run, delayMs);
   };
@@ -75,16 +86,21 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
     if (stopping || running) return;
     clearTimeout(timer);
     timerDueAt = Number.POSITIVE_INFINITY;
+    const looking = probeFirst && probe !== undefined;
     wokenWhileRunning = false;
     lastStartedAt = now();
     running = (async () => {
       let nextInMs = pollIntervalMs;
+      let more = false;
       try {
-        const outcome = await step();
+        const outcome: StepOutcome = looking && !(await probe()) ? { more: false } : await step();
         if (failures > 0) logger.info(`${name} works again after ${failures} failed attempts`);
         failures = 0;
         health?.record(name, outcome.failure === undefined ? { ok: true } : { ok: false, error: outcome.failure });
-        if (outcome.more) nextInMs = 0;
+        if (outcome.more) {
+          nextInMs = 0;
+          more = true;
+        }
       } catch (error) {
         failures += 1;
         health?.record(name, { ok: false, error });
@@ -98,16 +114,20 @@ export function startWorkerLoop(options: WorkerLoopOptions): WorkerLoop {
         stepWaiters = [];
         for (const resolve of waiters) resolve();
       }
-      schedule(wokenWhileRunning && failures === 0 ? Math.min(nextInMs, wakeDelay()) : nextInMs);
+      if (wokenWhileRunning && failures === 0) schedule(Math.min(nextInMs, wakeDelay()), false);
+      else schedule(nextInMs, !more);
     })();
   }
 
-  schedule(0);
+  schedule(0, false);
   return {
     wake() {
       if (running) wokenWhileRunning = true;
-      // A step already due sooner (gathering earlier wake-ups) keeps its time.
-      else if (failures === 0 && now() + wakeDelay() < timerDueAt) schedule(wakeDelay());
+      else if (failures === 0) {
+        // A step already due sooner (gathering earlier wake-ups, or the poll) keeps its time, but no longer looks first.
+        if (now() + wakeDelay() < timerDueAt) schedule(wakeDelay(), false);
+        else probeFirst = false;
+      }
     },
     async stop() {
       stopping = true;

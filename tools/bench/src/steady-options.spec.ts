@@ -44,13 +44,17 @@ describe('parseSteadyArgs', () => {
     expect(parse('--database-url', 'postgres://me@127.0.0.1:5433/y').serverUrl).toBe('postgres://me@127.0.0.1:5433/y');
   });
 
+  it('takes --checks 0 as the idle floor alone', () => {
+    expect(parse('--checks', '0', '--form', 'services')).toMatchObject({ checks: 0, forms: ['services'] });
+  });
+
   it('answers help at -h or --help, whatever else is there', () => {
     expect(parseSteadyArgs(['--checks', '5', '--help'], undefined)).toEqual({ help: true });
     expect(parseSteadyArgs(['-h'], undefined)).toEqual({ help: true });
   });
 
   it.each([
-    [['--checks', '0'], /--checks needs a whole number from 1 to 100,000, got "0"/],
+    [['--checks', '-1'], /--checks needs a whole number from 0 to 100,000, got "-1"/],
     [['--checks', '2.5'], /--checks needs a whole number/],
     [['--interval', '5'], /--interval needs a whole number from 10/],
     [['--form', 'kuma'], /--form must be one of services, all-in-one, both, got "kuma"/],

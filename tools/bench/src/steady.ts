@@ -45,7 +45,7 @@ export async function runSteadyBenchmark(args: readonly string[]): Promise<void>
       cleanup.add(`the ${form} form`, () => own.run());
       const measured = await (form === 'services' ? servicesForm : allInOneForm)(options, ticksPerSecond, own);
       await own.run();
-      console.log(`\n${formatFormReport(measured).join('\n')}\n`);
+      if (measured !== undefined) console.log(`\n${formatFormReport(measured).join('\n')}\n`);
     }
   });
 }
@@ -233,7 +233,8 @@ async function startTarget(cleanup: Cleanup): Promise<CountingTarget> {
   return target;
 }
 
-async function servicesForm(options: SteadyOptions, ticksPerSecond: number, cleanup: Cleanup): Promise<FormMeasurement> {
+/** undefined with --checks 0: the idle floor was all there was to measure. */
+async function servicesForm(options: SteadyOptions, ticksPerSecond: number, cleanup: Cleanup): Promise<FormMeasurement | undefined> {
   console.log('— services on PostgreSQL —');
   const { root, database } = await prepareServiceBench('steady', [CONTROLLER_API, EVALUATOR, NOTIFIER, RUNNER], options, cleanup);
   const target = await startTarget(cleanup);
@@ -267,6 +268,7 @@ async function servicesForm(options: SteadyOptions, ticksPerSecond: number, clea
   };
 
   const idle = await idleFloor(rig, options.idleSeconds);
+  if (options.checks === 0) return undefined;
   await createChecks(fleet.api, target, options, RUNNER_SLUG, options.create === 'sql' ? client : undefined);
   await warmUp(rig, options);
   const window = await steadyWindow(rig, target, options);
@@ -281,7 +283,7 @@ async function servicesForm(options: SteadyOptions, ticksPerSecond: number, clea
   ]);
 }
 
-async function allInOneForm(options: SteadyOptions, ticksPerSecond: number, cleanup: Cleanup): Promise<FormMeasurement> {
+async function allInOneForm(options: SteadyOptions, ticksPerSecond: number, cleanup: Cleanup): Promise<FormMeasurement | undefined> {
   console.log('— all-in-one on its embedded database —');
   const root = workspaceRoot();
   if (options.build) {
@@ -302,6 +304,7 @@ async function allInOneForm(options: SteadyOptions, ticksPerSecond: number, clea
   const rig: Rig = { nodes: [{ name: 'all-in-one', pid: service.pid }], postgres: undefined, order: ['all-in-one'], ticksPerSecond, exits: () => exits };
 
   const idle = await idleFloor(rig, options.idleSeconds);
+  if (options.checks === 0) return undefined;
   await createChecks(apiClient(service.url, key.key), target, options, CONTROLLER_LOCATION);
   // Its database is its own (one process holds PGlite): the counts come from its metrics, read outside the window.
   const stored = (text: string) => metricSum(text, 'vigil_results_ingested_total', { outcome: 'accepted' });

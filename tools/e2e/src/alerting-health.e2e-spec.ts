@@ -117,7 +117,9 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
         await database.db.prisma.$executeRawUnsafe('ALTER TABLE site_events RENAME TO site_events_broken');
         await insertFleetResults(database.db.prisma, plan, 0, plan.rounds);
         let readyz = { status: 0, text: '' };
-        await until(async () => (readyz = await get(`${service.url}/readyz`)).status === 503, '/readyz to answer 503', timeoutMs);
+        // The sweep reads site_events too and may fail its streak first: wait for the evaluation's own.
+        const evaluationFailing = () => readyz.status === 503 && readyz.text.includes('evaluator failed');
+        await until(async () => ((readyz = await get(`${service.url}/readyz`)), evaluationFailing()), '/readyz to answer 503 for the evaluation', timeoutMs);
         expect(JSON.parse(readyz.text)).toMatchObject({
           status: 'unavailable',
           details: {

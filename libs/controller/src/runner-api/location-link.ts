@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { ingestResults } from '../ingest/store-results';
 import { controllerMetrics, countOutcomes } from '../metrics';
 import { type LeasedRun, leaseDueRuns } from '../scheduling/lease';
+import { runsDue } from '../scheduling/runs-due';
 
 /**
  * A leased run as the runner receives it: its spec's secret headers opened here, so runners need
@@ -59,7 +60,22 @@ export function locationLink(deps: LocationLinkDeps, location: string): Location
   };
 }
 
-/** The `@controller` location: checks that list it are probed inside the controller itself. */
+/**
+ * The `@controller` location: checks that list it are probed inside the controller itself. After
+ * a poll that leased nothing, the next one looks first (runsDue) and leases only if a run is due:
+ * an idle controller polls every second, and on the embedded database the lease statement costs
+ * several times the look. A poll after one that found runs leases at once.
+ */
 export function ownLocationLink(deps: LocationLinkDeps): LocationLink {
-  return locationLink(deps, CONTROLLER_LOCATION);
+  const link = locationLink(deps, CONTROLLER_LOCATION);
+  let idle = false;
+  return {
+    report: (results) => link.report(results),
+    async poll(limit, lookaheadMs = 0) {
+      if (idle && !(await runsDue(deps.db, CONTROLLER_LOCATION, lookaheadMs))) return [];
+      const runs = await link.poll(limit, lookaheadMs);
+      idle = runs.length === 0;
+      return runs;
+    },
+  };
 }
