@@ -53,7 +53,7 @@ function unstartable(code: unknown): string | undefined {
 
 /** What one finished ping run says, without timings: counts and rtt, or why there are none. */
 function pingOutcome(
-  run: { error: NodeJS.ErrnoException | null; stdout: string; stderr: string },
+  run: { error: { code?: string | number | null } | null; stdout: string; stderr: string },
   address: string,
   maxLoss: number,
   command: string,
