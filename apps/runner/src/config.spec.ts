@@ -53,6 +53,11 @@ describe('the runner configuration', () => {
     expect(readConfig(minimal)).toMatchObject({ VIGIL_POLL_MODE: 'periodic', VIGIL_POLL_INTERVAL_MS: 1000, VIGIL_CONCURRENCY: 100 });
   });
 
+  it('holds passing results up to a second to share a report, by default', () => {
+    expect(readConfig(minimal)).toMatchObject({ VIGIL_REPORT_DELAY_MS: 1000 });
+    expect(readConfig({ ...minimal, VIGIL_REPORT_DELAY_MS: '250' })).toMatchObject({ VIGIL_REPORT_DELAY_MS: 250 });
+  });
+
   it('reads its own egress policy, which may allow what the controller denies', () => {
     const config = readConfig({ ...minimal, VIGIL_EGRESS_ALLOW: 'loopback', VIGIL_EGRESS_DENY: 'private' });
     expect(config.VIGIL_EGRESS_ALLOW.map((entry) => entry.name)).toEqual(['loopback']);

@@ -69,6 +69,7 @@ void (async () => {
     pollIntervalMs: config.VIGIL_POLL_INTERVAL_MS,
     concurrency: config.VIGIL_CONCURRENCY,
     concurrencyMax: config.VIGIL_CONCURRENCY_MAX,
+    reportDelayMs: config.VIGIL_REPORT_DELAY_MS,
   });
   load = () => agent.loadHeader();
   const app = createApp({ logger, metrics, ready: alwaysReady });

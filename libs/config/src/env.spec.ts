@@ -290,6 +290,7 @@ describe('runnerEnv', () => {
       VIGIL_CONCURRENCY_MAX: 1000,
       VIGIL_SPOOL_DIR: undefined,
       VIGIL_SPOOL_MAX_MB: 256,
+      VIGIL_REPORT_DELAY_MS: 1000,
       VIGIL_RUNNER_CANARIES: [],
       VIGIL_RUNNER_CANARY_INTERVAL_S: 10,
     });
@@ -302,6 +303,7 @@ describe('runnerEnv', () => {
       VIGIL_CONCURRENCY: '1000',
       VIGIL_SPOOL_DIR: '/var/spool/vigil',
       VIGIL_SPOOL_MAX_MB: '16',
+      VIGIL_REPORT_DELAY_MS: '2500',
     };
     expect(loadConfig(runnerAgentEnv, env)).toEqual({
       VIGIL_POLL_MODE: 'drain',
@@ -310,6 +312,7 @@ describe('runnerEnv', () => {
       VIGIL_CONCURRENCY_MAX: 1000,
       VIGIL_SPOOL_DIR: '/var/spool/vigil',
       VIGIL_SPOOL_MAX_MB: 16,
+      VIGIL_REPORT_DELAY_MS: 2500,
     });
   });
 
@@ -328,6 +331,12 @@ describe('runnerEnv', () => {
       'VIGIL_POLL_INTERVAL_MS must be an integer between 100 and 600000 (got "5")',
       'VIGIL_CONCURRENCY must be an integer between 1 and 10000 (got "0")',
     ]);
+  });
+
+  it('holds passing results a second to share a report by default, and at most 10 s', () => {
+    expect(loadConfig(runnerAgentEnv, {})).toMatchObject({ VIGIL_REPORT_DELAY_MS: 1000 });
+    expect(loadConfig(runnerAgentEnv, { VIGIL_REPORT_DELAY_MS: '0' })).toMatchObject({ VIGIL_REPORT_DELAY_MS: 0 });
+    expect(problems(runnerAgentEnv, { VIGIL_REPORT_DELAY_MS: '10001' })).toEqual(['VIGIL_REPORT_DELAY_MS must be an integer between 0 and 10000 (got "10001")']);
   });
 
   it('reads the key from VIGIL_RUNNER_KEY_FILE', () => {

@@ -281,6 +281,15 @@ describe('the runner agent', () => {
       expect(controller.reports.map((batch) => batch.length)).toEqual([5, 5, 2]);
     });
 
+    it('holds passing results a second by default, so the runs of a second share one report', async () => {
+      controller.lease(3);
+      const startedAt = Date.now();
+      start({ probe: heldProbe(1).probe, reportDelayMs: undefined });
+      await until(() => controller.stored.size === 3, 'three results', 5000);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(950);
+      expect(controller.reports.map((batch) => batch.length)).toEqual([3]);
+    });
+
     it('spools while the controller is down, does not poll meanwhile, and replays in order once it is back', async () => {
       const first = controller.lease(5);
       const held = heldProbe(1);

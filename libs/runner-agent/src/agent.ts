@@ -27,6 +27,14 @@ const MAX_UNAVAILABLE_WAIT_MS = 30_000;
 const KEEP_UP_WINDOW_MS = 10_000;
 
 /**
+ * How long a passing result waits for others to share its report (VIGIL_REPORT_DELAY_MS's
+ * default). Each report costs the controller a request and the evaluator a pass whatever it
+ * holds, so passes wait a second; failures, which alerts wait on, are sent at once, and a
+ * second is small beside the freshness window (2 intervals + timeout + 10 s, 30 s at least).
+ */
+export const DEFAULT_REPORT_DELAY_MS = 1000;
+
+/**
  * How far ahead a poll leases runs by default: a little more than the wait until the next
  * poll, so a run falling due before then is already here and starts at its due time.
  */
@@ -57,6 +65,7 @@ export interface RunnerAgentOptions {
   /** How often it judges whether it keeps up; tests shorten it. */
   keepUpWindowMs?: number;
   reportBatchSize?: number;
+  /** How long a passing result waits to share its report (VIGIL_REPORT_DELAY_MS); default DEFAULT_REPORT_DELAY_MS. */
   reportDelayMs?: number;
   /**
    * What this runner's canaries say of its own network (a ConnectivityMonitor's). While
@@ -131,7 +140,7 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
     logger,
     metrics,
     batchSize: Math.min(options.reportBatchSize ?? MAX_REPORT_BATCH, MAX_REPORT_BATCH),
-    delayMs: options.reportDelayMs ?? 200,
+    delayMs: options.reportDelayMs ?? DEFAULT_REPORT_DELAY_MS,
     backoff: options.reportBackoff,
   });
 

@@ -263,6 +263,45 @@ describe('createRunnerVerifier', () => {
     expect(results.every((r) => r.slug === 'us-1')).toBe(true);
   });
 
+  it('checks the signature of a reused token once, but looks its runner up and judges its claims every time', async () => {
+    const checks = jest.spyOn(jwt, 'verify');
+    try {
+      let record: RunnerKeyRecord = { slug: 'us-1', publicKeyPem: alice.publicKeyPem, revoked: false };
+      let nowMs = NOW_MS;
+      const v = verifier({ lookupKey: async () => record, clock: () => nowMs });
+      const token = valid({ exp: NOW + 60 });
+      await v.verify(token);
+      await v.verify(token);
+      expect(checks).toHaveBeenCalledTimes(1);
+
+      nowMs = (NOW + 91) * 1000;
+      await expect(v.verify(token)).rejects.toMatchObject({ reason: 'expired' });
+      nowMs = NOW_MS;
+      record = { ...record, revoked: true };
+      await expect(v.verify(token)).rejects.toMatchObject({ reason: 'revoked' });
+    } finally {
+      checks.mockRestore();
+    }
+  });
+
+  it('checks again a reused token whose kid now names another stored key', async () => {
+    // A key id is a thumbprint, so this is a tampered store, not a rotation: refused either way.
+    let record: RunnerKeyRecord = { slug: 'us-1', publicKeyPem: alice.publicKeyPem, revoked: false };
+    const v = verifier({ lookupKey: async () => record });
+    const token = valid();
+    await v.verify(token);
+    record = { ...record, publicKeyPem: bob.publicKeyPem };
+    await expect(v.verify(token)).rejects.toMatchObject({ reason: 'invalid_key' });
+  });
+
+  it('still refuses a tampered copy of a token whose signature it has checked', async () => {
+    const v = verifier();
+    const token = valid();
+    await v.verify(token);
+    const [h, , s] = token.split('.');
+    await expect(v.verify(`${h}.${b64(claims({ sub: 'us-1', exp: NOW + 200 }))}.${s}`)).rejects.toMatchObject({ reason: 'bad_signature' });
+  });
+
   it('uses the system clock by default', async () => {
     const now = Math.floor(Date.now() / 1000);
     const v = createRunnerVerifier({ lookupKey: async (kid) => runners.get(kid) ?? null });

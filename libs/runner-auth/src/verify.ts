@@ -41,6 +41,8 @@ export interface RunnerVerifier {
 const MAX_TOKEN_LENGTH = 4096;
 const SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const KEY_CACHE_LIMIT = 1000;
+/** Tokens whose signature was checked: a runner reuses one for minutes, and sends a few requests a second. */
+const SIGNATURE_CACHE_LIMIT = 1000;
 
 function reject(reason: RunnerAuthReason, message: string): never {
   throw new RunnerAuthError(reason, message);
@@ -97,6 +99,22 @@ export function createRunnerVerifier(options: RunnerVerifierOptions): RunnerVeri
     return loaded.key;
   };
 
+  // Token → the key its signature was checked against. The signature of a given token under a
+  // given key never changes, and checking it (ES256) was the largest part of authenticating a
+  // request; the runner is still looked up (revocation) and the claims judged every time.
+  const signed = new Map<string, KeyObject>();
+  const checkSignature = (token: string, key: KeyObject, kid: string, slug: string): void => {
+    if (signed.get(token) === key) return;
+    try {
+      jwt.verify(token, key, { algorithms: [RUNNER_TOKEN_ALGORITHM], ignoreExpiration: true, ignoreNotBefore: true });
+    } catch {
+      reject('bad_signature', `the signature does not match the key ${kid} of runner ${slug}`);
+    }
+    // Oldest first out: the tokens in use are the latest few of each runner.
+    if (signed.size >= SIGNATURE_CACHE_LIMIT) signed.delete(signed.keys().next().value as string);
+    signed.set(token, key);
+  };
+
   async function verify(token: string): Promise<VerifiedRunner> {
     if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !SHAPE.test(token)) {
       reject('malformed', 'a token is three base64url parts separated by dots');
@@ -116,13 +134,7 @@ export function createRunnerVerifier(options: RunnerVerifierOptions): RunnerVeri
     const runner = await lookupKey(kid);
     if (runner === null) reject('unknown_kid', `no runner has the key ${quote(kid)}`);
     if (runner.revoked) reject('revoked', `runner ${runner.slug} is revoked`);
-    const key = keyFor(runner.publicKeyPem, kid);
-
-    try {
-      jwt.verify(token, key, { algorithms: [RUNNER_TOKEN_ALGORITHM], ignoreExpiration: true, ignoreNotBefore: true });
-    } catch {
-      reject('bad_signature', `the signature does not match the key ${kid} of runner ${runner.slug}`);
-    }
+    checkSignature(token, keyFor(runner.publicKeyPem, kid), kid, runner.slug);
 
     const { aud, sub, iat, exp, nbf, jti } = payload;
     if (aud !== RUNNER_AUDIENCE && !(Array.isArray(aud) && aud.includes(RUNNER_AUDIENCE))) {

@@ -1,5 +1,5 @@
 import { CONNECTIVITY_HEADER, LOAD_HEADER, RUNNER_CONNECTIVITY, RUNNER_LOADS, type RunnerConnectivity, type RunnerLoad } from '@vigil/contracts';
-import { type Database, Prisma } from '@vigil/db';
+import { type Database, Prisma, PREPARED } from '@vigil/db';
 import { HttpError, requestContext } from '@vigil/http';
 import { bearerToken, createRunnerVerifier, RunnerAuthError, type RunnerKeyRecord } from '@vigil/runner-auth';
 import type { Request, Response } from 'express';
@@ -84,9 +84,10 @@ export function runnerAuthenticator(db: Pick<Database, 'prisma'>, limits: Runner
   const runnerIds = new Map<string, number>();
   const verifier = createRunnerVerifier({
     lookupKey: async (kid): Promise<RunnerKeyRecord | null> => {
-      // Raw SQL: this runs on every runner request, and the ORM's query building costs more than the query.
-      const [runner] = await db.prisma.$queryRaw<Array<{ id: number; slug: string; publicKey: string; revoked: boolean }>>`
-        SELECT id, slug, public_key AS "publicKey", revoked_at IS NOT NULL AS revoked FROM runners WHERE key_id = ${kid}`;
+      // Raw and prepared SQL: this runs on every runner request, and the ORM's query building (or
+      // parsing and planning the statement each time) costs more than the query.
+      const [runner] = await db.prisma.$queryRaw<Array<{ id: number; slug: string; publicKey: string; revoked: boolean }>>(Prisma.sql`${Prisma.raw(PREPARED)}
+        SELECT id, slug, public_key AS "publicKey", revoked_at IS NOT NULL AS revoked FROM runners WHERE key_id = ${kid}`);
       if (runner === undefined) return null;
       // Oldest first out; a kid just looked up is the newest, so it is still there once verified.
       runnerIds.delete(kid);
