@@ -242,6 +242,27 @@ describe.each(testDatabaseKinds())('evaluatePending on %s', (kind) => {
     expect((await evaluate()).counts).toEqual({ checks: 1, failed: 0, results: 9, transitions: 2 });
     expect((await transitionsOf(prisma, check.id)).map((t) => t.reason)).toEqual(['opened', 'confirmed']);
   });
+
+  it('spends one transaction on a pass that finds fewer pending checks than a batch holds', async () => {
+    await prisma.checkResult.updateMany({ where: { evaluatedAt: null }, data: { evaluatedAt: new Date() } });
+    const seeded = [await seedCheck(prisma), await seedCheck(prisma)];
+    for (const { site, check } of seeded) await insertResults(prisma, check, site.id, START, round(0, true, true, true));
+    let transactions = 0;
+    const counting = new Proxy(prisma, {
+      get(target, key) {
+        if (key !== '$transaction') return Reflect.get(target, key);
+        return (...args: Parameters<VigilPrisma['$transaction']>) => {
+          transactions++;
+          return target.$transaction(...args);
+        };
+      },
+    });
+
+    const run = options();
+    expect(await evaluatePending({ prisma: counting }, run.options)).toEqual({ checks: 2, failed: 0, results: 6, transitions: 0 });
+    expect(transactions).toBe(1);
+    expect(await prisma.checkResult.count({ where: { evaluatedAt: null } })).toBe(0);
+  });
 });
 
 // PostgreSQL: two evaluators claiming checks concurrently (SKIP LOCKED).

@@ -1,4 +1,4 @@
-import { OUTBOX_CHANNEL, Prisma, type SiteEvent, type VigilTransaction } from '@vigil/db';
+import { OUTBOX_CHANNEL, Prisma, PREPARED, type SiteEvent, type VigilTransaction } from '@vigil/db';
 import { logNote, type EventUuid } from './log-plan';
 import type {
   CauseLink,
@@ -173,8 +173,9 @@ async function writeProjections(
     writes.map((write, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${write})`),
     ', ',
   );
-  // Every data-modifying CTE runs to completion whether or not it is read.
-  await tx.$executeRaw(Prisma.sql`WITH ${ctes} SELECT 1`);
+  // Every data-modifying CTE runs to completion whether or not it is read. Prepared: a pass writes
+  // one of a few shapes (which tables have rows), each the same text every time.
+  await tx.$executeRaw(Prisma.sql`${Prisma.raw(PREPARED)} WITH ${ctes} SELECT 1`);
 }
 
 export interface DatabaseWriterOptions {
