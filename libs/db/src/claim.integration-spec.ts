@@ -58,6 +58,23 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('claiming and transa
       expect(a.filter((slug) => b.includes(slug))).toEqual([]);
     });
 
+    it('keeps a claim asked to be prepared as a named statement of its connection, giving the same rows', async () => {
+      const claim = (tx: Parameters<Parameters<typeof withTransaction>[1]>[0], prepared: boolean) =>
+        claimRows<{ slug: string }>(tx, { table: 'sites', where: Prisma.sql`slug LIKE ${'s1%'}`, orderBy: Prisma.sql`id`, limit: 2, prepared });
+      const seen = await withTransaction(t.db, async (tx) => {
+        const plain = await claim(tx, false);
+        const prepared = await claim(tx, true);
+        const again = await claim(tx, true);
+        const named = await tx.$queryRaw<Array<{ statement: string }>>`SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%SKIP LOCKED%'`;
+        return { plain, prepared, again, named: named.map((row) => row.statement) };
+      });
+      expect(seen.prepared.map((r) => r.slug)).toEqual(['s1', 's10']);
+      expect(seen.again).toEqual(seen.prepared);
+      expect(seen.plain).toEqual(seen.prepared);
+      expect(seen.named).toHaveLength(1);
+      expect(seen.named[0]).toMatch(/^\/\* vigil:prepared \*\//);
+    });
+
     it('lets rows that reference a claimed row be written meanwhile (a foreign key check does not wait on the claim)', async () => {
       let release!: () => void;
       const held = new Promise<void>((resolve) => (release = resolve));

@@ -3,7 +3,7 @@ import { loadChecks } from './load-check';
 import { loadSiteFacts } from './load-sites';
 import type { EvaluationLogger } from './plan';
 import { planCheck, projectionSteps } from './plan-check';
-import { projectSites } from './status-projection';
+import { projectSites, sitesChecked } from './status-projection';
 import { planWriter } from './writer';
 
 export interface EvaluateCheckOptions {
@@ -44,7 +44,9 @@ export async function evaluateChecks(tx: VigilTransaction, checkIds: readonly nu
   const writer = planWriter(tx, options);
   const { events } = await writer.apply(checks.flatMap((c) => c.events));
   const changes = checks.flatMap((c) => (c.site === null ? [] : [c.site]));
-  const sites = projectSites(await loadSiteFacts(tx, changes), changes);
+  // Most passes change no check's status: the sites' statuses stay, and reading them is a round
+  // trip for nothing. Otherwise every site of the batch is read and locked, in id order, at once.
+  const sites = changes.some((c) => c.statusChanged) ? projectSites(await loadSiteFacts(tx, changes), changes) : sitesChecked(changes);
   await writer.apply(projectionSteps(checks, sites));
   return { results: checks.reduce((n, c) => n + c.evaluated.resultIds.length, 0), transitions: events.length };
 }

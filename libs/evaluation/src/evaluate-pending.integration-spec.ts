@@ -270,6 +270,52 @@ describe.each(testDatabaseKinds())('evaluatePending on %s', (kind) => {
     expect((await evaluate()).counts).toEqual({ checks: 1, failed: 0, results: 9, transitions: 2 });
     expect((await transitionsOf(prisma, check.id)).map((t) => t.reason)).toEqual(['opened', 'confirmed']);
   });
+
+  it("moves a site's last check forward, never back, and keeps its status when no check changed status", async () => {
+    const a = await seedCheck(prisma);
+    await insertResults(prisma, a.check, a.site.id, START, round(0, true, true, true));
+    await evaluate();
+    expect(await statusOf(a.site, a.check)).toEqual({ check: 'up', site: 'up' });
+    // A second check of the site, up as well: its results change no status.
+    const endpoint = await prisma.endpoint.create({ data: { siteId: a.site.id, target: 'https://second.example/' } });
+    const b = await prisma.check.create({ data: { endpointId: endpoint.id, type: 'http', locations: ['eu-1'], failingThreshold: 2, intervalS: 60, status: 'up' } });
+    await prisma.locationState.create({ data: { checkId: b.id, siteId: a.site.id, location: 'eu-1' } });
+    await insertResults(prisma, b, a.site.id, START, [['eu-1', true, 30]]);
+    await insertResults(prisma, a.check, a.site.id, START, round(60, true, true, true));
+    await prisma.site.update({ where: { id: a.site.id }, data: { status: 'maintenance', lastStatusChangeAt: at(-1) } });
+
+    const run = await evaluate();
+    expect(run.counts).toEqual({ checks: 2, failed: 0, results: 4, transitions: 0 });
+    const site = await prisma.site.findUniqueOrThrow({ where: { id: a.site.id } });
+    expect(site).toMatchObject({ status: 'maintenance', lastCheckedAt: at(62), lastStatusChangeAt: at(-1) });
+
+    // An older result (late from a spool) leaves the site's last check where it is.
+    await insertResults(prisma, b, a.site.id, START, [['eu-1', true, 45]]);
+    await evaluate();
+    expect((await prisma.site.findUniqueOrThrow({ where: { id: a.site.id } })).lastCheckedAt).toEqual(at(62));
+    expect((await prisma.check.findUniqueOrThrow({ where: { id: b.id } })).lastCheckedAt).toEqual(at(45));
+  });
+
+  it('spends one transaction on a pass that finds fewer pending checks than a batch holds', async () => {
+    await prisma.checkResult.updateMany({ where: { evaluatedAt: null }, data: { evaluatedAt: new Date() } });
+    const seeded = [await seedCheck(prisma), await seedCheck(prisma)];
+    for (const { site, check } of seeded) await insertResults(prisma, check, site.id, START, round(0, true, true, true));
+    let transactions = 0;
+    const counting = new Proxy(prisma, {
+      get(target, key) {
+        if (key !== '$transaction') return Reflect.get(target, key);
+        return (...args: Parameters<VigilPrisma['$transaction']>) => {
+          transactions++;
+          return target.$transaction(...args);
+        };
+      },
+    });
+
+    const run = options();
+    expect(await evaluatePending({ prisma: counting }, run.options)).toEqual({ checks: 2, failed: 0, results: 6, transitions: 0 });
+    expect(transactions).toBe(1);
+    expect(await prisma.checkResult.count({ where: { evaluatedAt: null } })).toBe(0);
+  });
 });
 
 // PostgreSQL: two evaluators claiming checks concurrently (SKIP LOCKED).

@@ -51,6 +51,7 @@ function claimPending(tx: VigilTransaction, skip: readonly number[], limit: numb
         ORDER BY check_id LIMIT ${limit * 4}))`,
     orderBy: Prisma.sql`id`,
     limit,
+    prepared: true,
   });
 }
 
@@ -115,6 +116,9 @@ export async function evaluatePending(db: Pick<Database, 'prisma'>, options: Eva
         checks += claimed.length;
         results += done.results;
         transitions += done.transitions;
+        // A short claim found no more pending checks free to take: another claim now would come
+        // back empty, a transaction for nothing on every pass. Results stored since notify anew.
+        if (claimed.length < budget) return;
       } catch (error) {
         if (claimed.length === 0) throw error;
         // One check that cannot be evaluated (a bad quorum setting, a database refusal) must not

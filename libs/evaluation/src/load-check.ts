@@ -1,4 +1,5 @@
 import type { Check, CheckResult, LocationState as LocationStateRow, MaintenanceWindow, NotificationChannel, SiteEvent, VigilTransaction } from '@vigil/db';
+import { loadBatchRows } from './load-rows';
 
 /**
  * A spell of a runner's silence: its `runner_offline` event, from the last time the runner was heard
@@ -62,55 +63,45 @@ const drivenBy = (check: Pick<Check, 'type'>, event: Pick<SiteEvent, 'eventType'
   check.type === 'tls_cert' ? event.eventType === 'cert_expiring' : event.eventType === 'seems_down' || event.eventType === 'down';
 
 /**
+ * The maintenance windows of the sites or checks overlapping the results' spans: its own small
+ * statement, read only when the batch's sites have windows at all (most batches, most sites).
+ */
+async function loadWindows(tx: VigilTransaction, siteIds: readonly number[], ids: readonly number[], spans: readonly (readonly [Date, Date])[]): Promise<MaintenanceWindow[]> {
+  return spans.length === 0
+    ? []
+    : await tx.maintenanceWindow.findMany({
+        where: {
+          siteId: { in: [...siteIds] },
+          OR: [{ checkId: null }, { checkId: { in: [...ids] } }],
+          startsAt: { lte: new Date(Math.max(...spans.map(([, to]) => to.getTime()))) },
+          endsAt: { gt: new Date(Math.min(...spans.map(([from]) => from.getTime()))) },
+        },
+      });
+}
+
+/**
  * Reads the pending results of checks whose rows the caller's transaction has locked, and what
- * evaluating them needs: a few set-based queries for the whole batch, whatever its size. A check
- * that is gone is left out; the contexts come in `checkIds` order.
+ * evaluating them needs: one statement for the whole batch, whatever its size (two when its
+ * sites have maintenance windows). A check that is gone is left out; the contexts come in
+ * `checkIds` order.
  */
 export async function loadChecks(tx: VigilTransaction, checkIds: readonly number[]): Promise<CheckContext[]> {
   const ids = [...checkIds];
-  // One query at a time: an interactive transaction runs its queries in sequence anyway.
-  const checks = await tx.check.findMany({ where: { id: { in: ids } }, include: { endpoint: { select: { siteId: true } } } });
-  const results = groupBy(
-    await tx.checkResult.findMany({ where: { checkId: { in: ids }, evaluatedAt: null }, orderBy: [{ checkId: 'asc' }, { checkedAt: 'asc' }, { id: 'asc' }] }),
-    (r) => r.checkId,
-  );
-  const states = groupBy(await tx.locationState.findMany({ where: { checkId: { in: ids } }, orderBy: [{ checkId: 'asc' }, { location: 'asc' }] }), (s) => s.checkId);
-  const events = groupBy(
-    await tx.siteEvent.findMany({ where: { checkId: { in: ids }, eventType: { in: ['seems_down', 'down', 'cert_expiring', 'unknown'] }, endedAt: null } }),
-    (e) => e.checkId,
-  );
-  const siteIds = [...new Set(checks.map((c) => c.endpoint.siteId))];
+  const rows = await loadBatchRows(tx, ids);
+  const checks = rows.checks;
+  const results = groupBy(rows.results, (r) => r.checkId);
+  const states = groupBy(rows.states, (s) => s.checkId);
+  const events = groupBy(rows.events, (e) => e.checkId);
+  const siteIds = [...new Set(checks.map((c) => c.siteId))];
   const spans = [...results.values()].map((rs) => [rs[0].checkedAt, rs[rs.length - 1].checkedAt] as const);
-  const windows =
-    spans.length === 0
-      ? []
-      : await tx.maintenanceWindow.findMany({
-          where: {
-            siteId: { in: siteIds },
-            OR: [{ checkId: null }, { checkId: { in: ids } }],
-            startsAt: { lte: new Date(Math.max(...spans.map(([, to]) => to.getTime()))) },
-            endsAt: { gt: new Date(Math.min(...spans.map(([from]) => from.getTime()))) },
-          },
-        });
-  const channels = await tx.notificationChannel.findMany({
-    where: { enabled: true, OR: [{ siteIds: { isEmpty: true } }, { siteIds: { hasSome: siteIds } }] },
-    orderBy: { id: 'asc' },
-  });
+  const windows = rows.anyWindow ? await loadWindows(tx, siteIds, ids, spans) : [];
+  const channels = rows.channels;
 
   // Not only the open ones: a runner's late results arrive once it is heard again, and the sweep
   // may close its event (recovered) before they are evaluated. Every spell that may cover a
   // pending result: still open, or ended after the earliest of them.
-  const earliest = spans.length === 0 ? null : new Date(Math.min(...spans.map(([from]) => from.getTime())));
-  const offline =
-    earliest === null
-      ? []
-      : await tx.siteEvent.findMany({
-          where: { eventType: 'runner_offline', checkId: null, location: { not: null }, OR: [{ endedAt: null }, { endedAt: { gt: earliest } }] },
-          select: { id: true, uuid: true, location: true, startedAt: true, endedAt: true, metadata: true },
-          orderBy: { id: 'asc' },
-        });
   const runnersOffline = new Map<string, OfflineSpell[]>();
-  for (const e of offline) {
+  for (const e of rows.offline) {
     if (e.location === null) continue;
     const spell = { id: e.id, uuid: e.uuid, from: silentSince(e.metadata) ?? e.startedAt.getTime(), to: e.endedAt?.getTime() ?? null };
     runnersOffline.set(e.location, [...(runnersOffline.get(e.location) ?? []), spell]);
@@ -120,8 +111,7 @@ export async function loadChecks(tx: VigilTransaction, checkIds: readonly number
   return ids.flatMap((id): CheckContext[] => {
     const found = byId.get(id);
     if (found === undefined) return [];
-    const { endpoint, ...check } = found;
-    const siteId = endpoint.siteId;
+    const { siteId, ...check } = found;
     const pending = results.get(id) ?? [];
     if (pending.length === 0) return [{ check, siteId, results: pending, states: [], openEvent: null, openUnknown: null, windows: [], channels: [], runnersOffline }];
     const from = pending[0].checkedAt;

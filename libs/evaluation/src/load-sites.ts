@@ -1,4 +1,7 @@
-import type { SiteStatus, VigilTransaction } from '@vigil/db';
+import { Prisma, PREPARED, type SiteStatus, type VigilTransaction } from '@vigil/db';
+
+// Fixed texts, run on every pass: prepared once per connection.
+const prepared = Prisma.raw(PREPARED);
 
 export interface SiteProjection {
   readonly siteId: number;
@@ -38,7 +41,7 @@ export async function loadSiteFacts(tx: VigilTransaction, changes: readonly Site
   if (changes.length === 0) return { sites: [], others: new Map() };
   const siteIds = [...new Set(changes.map((c) => c.siteId))].sort((a, b) => a - b);
   const changedIds = changes.map((c) => c.checkId);
-  const sites = await tx.$queryRaw<{ id: number; status: SiteStatus; last_checked_at: Date | null }[]>`
+  const sites = await tx.$queryRaw<{ id: number; status: SiteStatus; last_checked_at: Date | null }[]>`${prepared}
     SELECT id, status, last_checked_at FROM sites WHERE id = ANY(${siteIds}::int[]) ORDER BY id FOR NO KEY UPDATE`;
   const projected = [...new Set(changes.filter((c) => c.statusChanged).map((c) => c.siteId))];
   // Only the other checks that are not up can make a site worse than its changed checks: read
@@ -49,7 +52,7 @@ export async function loadSiteFacts(tx: VigilTransaction, changes: readonly Site
       ? []
       : // Per site (LATERAL): planned once and reused, the query must not depend on how many
         // sites the array holds, or a generic plan reads every check that is not up.
-        await tx.$queryRaw<{ site_id: number; statuses: SiteStatus[] }[]>`
+        await tx.$queryRaw<{ site_id: number; statuses: SiteStatus[] }[]>`${prepared}
     SELECT s.id AS site_id, o.statuses
     FROM unnest(${projected}::int[]) AS s(id)
     CROSS JOIN LATERAL (
@@ -63,7 +66,7 @@ export async function loadSiteFacts(tx: VigilTransaction, changes: readonly Site
   const withUp =
     withoutOwn.length === 0
       ? []
-      : await tx.$queryRaw<{ site_id: number }[]>`
+      : await tx.$queryRaw<{ site_id: number }[]>`${prepared}
     SELECT DISTINCT e.site_id FROM checks c JOIN endpoints e ON e.id = c.endpoint_id
     WHERE c.status = 'up' AND c.enabled AND c.deleted_at IS NULL
       AND e.site_id = ANY(${withoutOwn}::int[]) AND NOT (c.id = ANY(${changedIds}::int[]))`;

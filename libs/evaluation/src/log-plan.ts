@@ -49,6 +49,8 @@ function logStep(logger: EvaluationLogger, step: Step): void {
         ...(step.lastCheckedAt === undefined ? {} : { lastCheckedAt: step.lastCheckedAt }),
         ...(step.lastStatusChangeAt === undefined ? {} : { lastStatusChangeAt: step.lastStatusChangeAt }),
       });
+    case 'site_checked':
+      return skipped(logger, 'sites.last_checked_at', step.check, { site_id: step.siteId, lastCheckedAt: step.lastCheckedAt });
     case 'results_evaluated':
       return skipped(logger, 'check_results.evaluated_at', step.check, { results: step.resultIds.length });
   }

@@ -16,7 +16,7 @@ import { createQuorumPolicy, freshForMs, outcomeOf, recordResult, type LocationS
 import { openRunnersOffline, type CheckContext, type OfflineSpell } from './load-check';
 import type { SiteProjection } from './load-sites';
 import { toLocationState, toStrikeColumns, type StrikeColumns } from './location-row';
-import type { CheckStatusUpdate, EventChange, EventRef, Note, ResultsEvaluated, SiteStatusUpdate, Step, StrikesUpdate } from './plan';
+import type { CheckStatusUpdate, EventChange, EventRef, Note, ResultsEvaluated, SiteCheckedUpdate, SiteStatusUpdate, Step, StrikesUpdate } from './plan';
 import { planUnknownSpell, type Spell } from './plan-unknown';
 import { checkStatusOf } from './status-projection';
 
@@ -258,7 +258,7 @@ function note(level: Note['level'], message: string, fields: Record<string, unkn
  * are read and locked in between, see evaluate-check.ts): the strikes, check statuses, site
  * statuses and evaluated marks of them all, which the database writer makes one statement each.
  */
-export function projectionSteps(checks: readonly CheckPlan[], sites: readonly SiteStatusUpdate[]): Step[] {
+export function projectionSteps(checks: readonly CheckPlan[], sites: readonly (SiteStatusUpdate | SiteCheckedUpdate)[]): Step[] {
   return [
     ...checks.flatMap((c) => c.strikes),
     ...checks.flatMap((c) => (c.status === null ? [] : [c.status])),

@@ -121,6 +121,19 @@ export interface SiteStatusUpdate {
   readonly lastStatusChangeAt?: Date;
 }
 
+/**
+ * A site's latest result moves (`sites.last_checked_at`, only forward), its status kept: none of
+ * the batch's checks changed status, so neither did the worst of them, and the site is not read
+ * first. Its row is locked as it is written, in id order with the others (ADR 0002).
+ */
+export interface SiteCheckedUpdate {
+  readonly kind: 'site_checked';
+  /** The check whose result it is (for the log). */
+  readonly check: string;
+  readonly siteId: number;
+  readonly lastCheckedAt: Date;
+}
+
 /** Results evaluated (`check_results.evaluated_at`): read-only mode leaves them pending. */
 export interface ResultsEvaluated {
   readonly kind: 'results_evaluated';
@@ -128,7 +141,7 @@ export interface ResultsEvaluated {
   readonly resultIds: readonly bigint[];
 }
 
-export type Step = EventChange | CauseLink | Note | StrikesUpdate | CheckStatusUpdate | SiteStatusUpdate | ResultsEvaluated;
+export type Step = EventChange | CauseLink | Note | StrikesUpdate | CheckStatusUpdate | SiteStatusUpdate | SiteCheckedUpdate | ResultsEvaluated;
 
 /**
  * The writes one step of the evaluator calls for, in order: event changes and notes first, each

@@ -2,7 +2,7 @@ import type { SiteStatus } from '@vigil/db';
 import { type EventState, worstStatus } from '@vigil/lifecycle';
 import type { QuorumVerdict } from '@vigil/quorum';
 import type { SiteFacts, SiteProjection } from './load-sites';
-import type { SiteStatusUpdate } from './plan';
+import type { SiteCheckedUpdate, SiteStatusUpdate } from './plan';
 
 /**
  * A check's status after a result:
@@ -48,4 +48,18 @@ export function projectSites(facts: SiteFacts, changes: readonly SiteProjection[
       },
     ];
   });
+}
+
+/**
+ * The sites of `changes` when none of them changed a check's status (most passes): each site's
+ * status stays, so it need not be read, and its `last_checked_at` moves to its latest new result
+ * if that is later. Sites in id order; a change that is no new result moves nothing.
+ */
+export function sitesChecked(changes: readonly SiteProjection[]): SiteCheckedUpdate[] {
+  if (changes.some((c) => c.statusChanged)) throw new Error('sitesChecked: a check changed status; its site must be projected');
+  const bySite = new Map<number, SiteProjection[]>();
+  for (const c of changes) if (c.checked) bySite.set(c.siteId, [...(bySite.get(c.siteId) ?? []), c]);
+  return [...bySite]
+    .sort(([a], [b]) => a - b)
+    .map(([siteId, mine]) => ({ kind: 'site_checked', check: mine[0].check, siteId, lastCheckedAt: latest(mine.map((c) => c.at)) as Date }));
 }

@@ -1,4 +1,4 @@
-import { OUTBOX_CHANNEL, Prisma, type SiteEvent, type VigilTransaction } from '@vigil/db';
+import { OUTBOX_CHANNEL, Prisma, PREPARED, type SiteEvent, type VigilTransaction } from '@vigil/db';
 import { logNote, type EventUuid } from './log-plan';
 import type {
   CauseLink,
@@ -8,6 +8,7 @@ import type {
   Plan,
   PlanWriter,
   ResultsEvaluated,
+  SiteCheckedUpdate,
   SiteRef,
   SiteStatusUpdate,
   StrikesUpdate,
@@ -147,6 +148,21 @@ function siteStatusesWrite(updates: readonly SiteStatusUpdate[]): Prisma.Sql {
     RETURNING 1`;
 }
 
+/**
+ * Moves the sites' `last_checked_at` forward, their status kept. The rows are locked in id order
+ * first (the subquery), as loadSiteFacts locks them: two evaluators never take them in opposite
+ * orders. A site already checked as late is locked and left unwritten.
+ */
+function sitesCheckedWrite(updates: readonly SiteCheckedUpdate[]): Prisma.Sql {
+  const rows = updates.map((u) => ({ id: u.siteId, last_checked_at: u.lastCheckedAt.toISOString() }));
+  return Prisma.sql`
+    UPDATE sites s SET last_checked_at = u.last_checked_at
+    FROM (SELECT id FROM sites WHERE id = ANY(${updates.map((u) => u.siteId)}::int[]) ORDER BY id FOR NO KEY UPDATE) AS locked,
+      jsonb_to_recordset(${json(rows)}::jsonb) AS u(id int, last_checked_at timestamptz)
+    WHERE s.id = locked.id AND u.id = locked.id AND (s.last_checked_at IS NULL OR s.last_checked_at < u.last_checked_at)
+    RETURNING 1`;
+}
+
 function evaluatedWrite(marked: readonly string[], now: string): Prisma.Sql {
   return Prisma.sql`UPDATE check_results SET evaluated_at = ${now}::timestamptz WHERE id = ANY(${marked}::bigint[]) RETURNING 1`;
 }
@@ -154,18 +170,28 @@ function evaluatedWrite(marked: readonly string[], now: string): Prisma.Sql {
 /**
  * The projections of a plan (strikes, check and site statuses, evaluated marks) in one statement,
  * one data-modifying CTE per table that has rows to write: one round trip per batch instead of
- * four. The CTEs touch different tables, so running them on one snapshot changes nothing.
+ * four. The CTEs touch different tables, so running them on one snapshot changes nothing; a
+ * plan projects its sites one way or the other (site_status after reading them, site_checked
+ * without), never both: two CTEs updating one row would lose one of the writes.
  */
 async function writeProjections(
   tx: VigilTransaction,
-  parts: { strikes: readonly StrikesUpdate[]; checks: readonly CheckStatusUpdate[]; sites: readonly SiteStatusUpdate[]; evaluated: readonly ResultsEvaluated[] },
+  parts: {
+    strikes: readonly StrikesUpdate[];
+    checks: readonly CheckStatusUpdate[];
+    sites: readonly SiteStatusUpdate[];
+    checked: readonly SiteCheckedUpdate[];
+    evaluated: readonly ResultsEvaluated[];
+  },
   now: string,
 ): Promise<void> {
+  if (parts.sites.length > 0 && parts.checked.length > 0) throw new Error('a plan projects its sites as site_status or as site_checked, not both');
   const marked = parts.evaluated.flatMap((u) => u.resultIds.map(String));
   const writes = [
     ...(parts.strikes.length === 0 ? [] : [strikesWrite(parts.strikes)]),
     ...(parts.checks.length === 0 ? [] : [checkStatusesWrite(parts.checks, now)]),
     ...(parts.sites.length === 0 ? [] : [siteStatusesWrite(parts.sites)]),
+    ...(parts.checked.length === 0 ? [] : [sitesCheckedWrite(parts.checked)]),
     ...(marked.length === 0 ? [] : [evaluatedWrite(marked, now)]),
   ];
   if (writes.length === 0) return;
@@ -173,8 +199,9 @@ async function writeProjections(
     writes.map((write, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${write})`),
     ', ',
   );
-  // Every data-modifying CTE runs to completion whether or not it is read.
-  await tx.$executeRaw(Prisma.sql`WITH ${ctes} SELECT 1`);
+  // Every data-modifying CTE runs to completion whether or not it is read. Prepared: a pass writes
+  // one of a few shapes (which tables have rows), each the same text every time.
+  await tx.$executeRaw(Prisma.sql`${Prisma.raw(PREPARED)} WITH ${ctes} SELECT 1`);
 }
 
 export interface DatabaseWriterOptions {
@@ -222,7 +249,11 @@ export function databaseWriter(tx: VigilTransaction, options: DatabaseWriterOpti
       const now = options.now().toISOString();
       const of = <K extends Exclude<Plan[number]['kind'], 'event' | 'note' | 'cause_link'>>(kind: K) =>
         plan.filter((step): step is Extract<Plan[number], { kind: K }> => step.kind === kind);
-      await writeProjections(tx, { strikes: of('strikes'), checks: of('check_status'), sites: of('site_status'), evaluated: of('results_evaluated') }, now);
+      await writeProjections(
+        tx,
+        { strikes: of('strikes'), checks: of('check_status'), sites: of('site_status'), checked: of('site_checked'), evaluated: of('results_evaluated') },
+        now,
+      );
       return { events };
     },
   };

@@ -1,0 +1,147 @@
+import { type Check, type CheckResult, type LocationState, type NotificationChannel, PREPARED, type SiteEvent, type VigilTransaction } from '@vigil/db';
+
+/**
+ * A row as JSON carries it: timestamps as ISO strings, bigints as strings (a JSON number would
+ * round ids past 2^53). Typed from the Prisma model, so a column added to the model that needs
+ * converting fails to compile in the mapper below rather than reaching the planner as a string.
+ */
+type Wire<T> = {
+  [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] extends bigint ? string : T[K] extends bigint | null ? string | null : T[K];
+};
+
+export type CheckRow = Check & { readonly siteId: number };
+/** A runner_offline event, as much of it as a spell needs. */
+export type OfflineRow = Pick<SiteEvent, 'id' | 'uuid' | 'location' | 'startedAt' | 'endedAt' | 'metadata'>;
+
+/** What evaluating a batch of checks reads, all of it from one snapshot. */
+export interface BatchRows {
+  readonly checks: readonly CheckRow[];
+  /** In check, `checked_at`, id order. */
+  readonly results: readonly CheckResult[];
+  /** In check, location order. */
+  readonly states: readonly LocationState[];
+  /** The open events the checks' results drive (seems_down/down, cert_expiring, unknown). */
+  readonly events: readonly SiteEvent[];
+  /** Enabled channels that apply to any of the checks' sites, in id order. */
+  readonly channels: readonly NotificationChannel[];
+  /** runner_offline events open or ended after the earliest pending result, in id order (none without results). */
+  readonly offline: readonly OfflineRow[];
+  /** Whether the checks' sites have any maintenance window at all, past ones included: if not, none is read. */
+  readonly anyWindow: boolean;
+}
+
+const date = (at: string): Date => new Date(at);
+const dateOrNull = (at: string | null): Date | null => (at === null ? null : new Date(at));
+const bigintOrNull = (id: string | null): bigint | null => (id === null ? null : BigInt(id));
+
+const toCheck = (c: Wire<CheckRow>): CheckRow => ({
+  ...c,
+  lastCheckedAt: dateOrNull(c.lastCheckedAt),
+  lastStatusChangeAt: dateOrNull(c.lastStatusChangeAt),
+  createdAt: date(c.createdAt),
+  updatedAt: date(c.updatedAt),
+  deletedAt: dateOrNull(c.deletedAt),
+});
+
+const toResult = (r: Wire<CheckResult>): CheckResult => ({
+  ...r,
+  id: BigInt(r.id),
+  checkedAt: date(r.checkedAt),
+  receivedAt: date(r.receivedAt),
+  evaluatedAt: dateOrNull(r.evaluatedAt),
+});
+
+const toState = (s: Wire<LocationState>): LocationState => ({
+  ...s,
+  nextDueAt: date(s.nextDueAt),
+  leasedUntil: dateOrNull(s.leasedUntil),
+  lastResultAt: dateOrNull(s.lastResultAt),
+});
+
+const toEvent = (e: Wire<SiteEvent>): SiteEvent => ({
+  ...e,
+  id: BigInt(e.id),
+  causeEventId: bigintOrNull(e.causeEventId),
+  startedAt: date(e.startedAt),
+  endedAt: dateOrNull(e.endedAt),
+  createdAt: date(e.createdAt),
+});
+
+const toChannel = (c: Wire<NotificationChannel>): NotificationChannel => ({ ...c, createdAt: date(c.createdAt), updatedAt: date(c.updatedAt) });
+
+const toOffline = (e: Wire<OfflineRow>): OfflineRow => ({ ...e, id: BigInt(e.id), startedAt: date(e.startedAt), endedAt: dateOrNull(e.endedAt) });
+
+/**
+ * Everything but the windows, as one row of JSON arrays: one round trip and one plan (prepared)
+ * instead of a query per table. The filters and orders are those the Prisma reads had. Not merged
+ * into the claim: this must see what an evaluator that held a claimed row committed before
+ * releasing it, and a statement sees only what was committed when it began.
+ */
+const LOAD = `${PREPARED}
+  WITH batch AS (
+    SELECT c.id, c.uuid, c.endpoint_id AS "endpointId", c.name, c.type, c.spec, c.interval_s AS "intervalS", c.down_interval_s AS "downIntervalS",
+      c.timeout_ms AS "timeoutMs", c.locations, c.failing_threshold AS "failingThreshold", c.passing_threshold AS "passingThreshold",
+      c.failing_locations_threshold AS "failingLocationsThreshold", c.enabled, c.status, c.last_checked_at AS "lastCheckedAt",
+      c.last_status_change_at AS "lastStatusChangeAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.deleted_at AS "deletedAt",
+      e.site_id AS "siteId"
+    FROM checks c JOIN endpoints e ON e.id = c.endpoint_id
+    WHERE c.id = ANY($1::int[])
+  ),
+  pending AS (
+    SELECT * FROM check_results WHERE check_id = ANY($1::int[]) AND evaluated_at IS NULL
+  )
+  SELECT
+    (SELECT json_agg(b) FROM batch b) AS checks,
+    (SELECT json_agg(json_build_object(
+        'id', r.id::text, 'checkId', r.check_id, 'siteId', r.site_id, 'runId', r.run_id, 'location', r.location, 'ok', r.ok,
+        'inconclusive', r.inconclusive, 'statusCode', r.status_code, 'latencyMs', r.latency_ms, 'timings', r.timings,
+        'errorCode', r.error_code, 'error', r.error, 'details', r.details, 'checkedAt', r.checked_at, 'receivedAt', r.received_at,
+        'evaluatedAt', r.evaluated_at) ORDER BY r.check_id, r.checked_at, r.id)
+      FROM pending r) AS results,
+    (SELECT json_agg(s ORDER BY s."checkId", s.location) FROM (
+      SELECT id, uuid, check_id AS "checkId", site_id AS "siteId", location, failing_strikes AS "failingStrikes", passing_strikes AS "passingStrikes",
+        resolved, next_due_at AS "nextDueAt", lease_run_id AS "leaseRunId", leased_until AS "leasedUntil", last_result_at AS "lastResultAt",
+        last_ok AS "lastOk", last_inconclusive AS "lastInconclusive"
+      FROM location_states WHERE check_id = ANY($1::int[])) s) AS states,
+    (SELECT json_agg(ev) FROM (
+      SELECT id::text AS id, uuid, site_id AS "siteId", endpoint_id AS "endpointId", check_id AS "checkId", check_type AS "checkType",
+        location, event_type AS "eventType", severity, started_at AS "startedAt", ended_at AS "endedAt", resolution_reason AS "resolutionReason",
+        cause_event_id::text AS "causeEventId", metadata, created_at AS "createdAt"
+      FROM site_events
+      WHERE check_id = ANY($1::int[]) AND event_type IN ('seems_down', 'down', 'cert_expiring', 'unknown') AND ended_at IS NULL) ev) AS events,
+    (SELECT json_agg(ch ORDER BY ch.id) FROM (
+      SELECT id, uuid, name, type, config, site_ids AS "siteIds", notify_on_seems_down AS "notifyOnSeemsDown", reminder_minutes AS "reminderMinutes",
+        enabled, created_at AS "createdAt", updated_at AS "updatedAt"
+      FROM notification_channels
+      WHERE enabled AND (COALESCE(cardinality(site_ids), 0) = 0 OR site_ids && ARRAY(SELECT "siteId" FROM batch))) ch) AS channels,
+    (SELECT json_agg(json_build_object(
+        'id', o.id::text, 'uuid', o.uuid, 'location', o.location, 'startedAt', o.started_at, 'endedAt', o.ended_at, 'metadata', o.metadata) ORDER BY o.id)
+      FROM site_events o
+      WHERE o.event_type = 'runner_offline' AND o.check_id IS NULL AND o.location IS NOT NULL
+        AND (o.ended_at IS NULL OR o.ended_at > (SELECT min(checked_at) FROM pending))
+        AND EXISTS (SELECT 1 FROM pending)) AS offline,
+    EXISTS (SELECT 1 FROM maintenance_windows w WHERE w.site_id IN (SELECT "siteId" FROM batch)) AS "anyWindow"`;
+
+interface LoadRow {
+  checks: Wire<CheckRow>[] | null;
+  results: Wire<CheckResult>[] | null;
+  states: Wire<LocationState>[] | null;
+  events: Wire<SiteEvent>[] | null;
+  channels: Wire<NotificationChannel>[] | null;
+  offline: Wire<OfflineRow>[] | null;
+  anyWindow: boolean;
+}
+
+/** Reads what evaluating the checks `ids` needs (their rows locked by the caller), but the windows, in one statement. */
+export async function loadBatchRows(tx: VigilTransaction, ids: readonly number[]): Promise<BatchRows> {
+  const [row] = await tx.$queryRawUnsafe<LoadRow[]>(LOAD, [...ids]);
+  return {
+    checks: (row.checks ?? []).map(toCheck),
+    results: (row.results ?? []).map(toResult),
+    states: (row.states ?? []).map(toState),
+    events: (row.events ?? []).map(toEvent),
+    channels: (row.channels ?? []).map(toChannel),
+    offline: (row.offline ?? []).map(toOffline),
+    anyWindow: row.anyWindow,
+  };
+}
