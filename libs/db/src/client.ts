@@ -4,7 +4,8 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { Client } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { assertDatabaseNotMissing, DATA_DIR_ENTRY, type TightenLog, tightenDataDir } from './embedded-files';
+import { assertDatabaseNotMissing, DATA_DIR_ENTRY, hasEmbeddedCluster, type TightenLog, tightenDataDir } from './embedded-files';
+import { createEmbeddedCluster } from './embedded-init';
 import { acquireDataDirLock } from './embedded-lock';
 import { EMBEDDED_MAINTENANCE_INTERVAL_MS, startEmbeddedMaintenance } from './embedded-maintenance';
 import { DatabaseError } from './errors';
@@ -89,9 +90,18 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
       cause: error,
     });
   }
+  const clusterPath = dataDir ? join(dataDir, DATA_DIR_ENTRY.database) : undefined;
+  if (clusterPath !== undefined && !hasEmbeddedCluster(clusterPath)) {
+    try {
+      await createEmbeddedCluster(clusterPath);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
   try {
-    pglite = dataDir
-      ? await PGlite.create(join(dataDir, DATA_DIR_ENTRY.database), { startParams: EMBEDDED_START_PARAMS })
+    pglite = clusterPath
+      ? await PGlite.create(clusterPath, { startParams: EMBEDDED_START_PARAMS })
       : await PGlite.create({ loadDataDir: options.loadDataDir, startParams: EMBEDDED_START_PARAMS });
   } catch (error) {
     release();
