@@ -3,7 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { Client } from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { embeddedAdapterFactory } from './embedded-adapter';
 import { assertDatabaseNotMissing, DATA_DIR_ENTRY, hasEmbeddedCluster, type TightenLog, tightenDataDir } from './embedded-files';
 import { createEmbeddedCluster } from './embedded-init';
 import { acquireDataDirLock } from './embedded-lock';
@@ -120,7 +120,7 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
       cause: error,
     });
   }
-  const adapterFactory = new PrismaPGlite(pglite);
+  const adapterFactory = embeddedAdapterFactory(pglite);
   const prisma = createClient(adapterFactory);
   // In memory (tests, diffs) nothing lives long enough to need it.
   const maintenance =
