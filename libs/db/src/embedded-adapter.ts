@@ -1,5 +1,6 @@
 import type { PGlite, QueryOptions, Transaction } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { preparedQueries } from './embedded-query';
 
 type Parsers = NonNullable<QueryOptions['parsers']>;
 
@@ -25,16 +26,19 @@ export function embeddedAdapterFactory(pglite: PGlite): PrismaPGlite {
     const { parsers: _merged, ...rest } = options as QueryOptions;
     return rest;
   };
-  const leanTransaction = (tx: Transaction): Transaction =>
-    new Proxy(tx, {
+  const prepared = preparedQueries(pglite);
+  const leanTransaction = (tx: Transaction): Transaction => {
+    const query = prepared.inTransaction(tx);
+    return new Proxy(tx, {
       get(target, property) {
-        if (property === 'query') return (sql: string, params?: unknown[], options?: QueryOptions) => target.query(sql, params, lean(options));
+        if (property === 'query') return (sql: string, params?: unknown[], options?: QueryOptions) => query(sql, params, lean(options));
         return Reflect.get(target, property, target);
       },
     });
+  };
   const client = new Proxy(pglite, {
     get(target, property) {
-      if (property === 'query') return (sql: string, params?: unknown[], options?: QueryOptions) => target.query(sql, params, lean(options));
+      if (property === 'query') return (sql: string, params?: unknown[], options?: QueryOptions) => prepared.query(sql, params, lean(options));
       if (property === 'transaction') return <T>(callback: (tx: Transaction) => Promise<T>) => target.transaction((tx) => callback(leanTransaction(tx)));
       const value: unknown = Reflect.get(target, property, target);
       // PGlite keeps its state in private fields: its methods run on it, not on the proxy.
