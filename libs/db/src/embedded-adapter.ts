@@ -23,8 +23,7 @@ export function embeddedAdapterFactory(pglite: PGlite): PrismaPGlite {
       installed = parsers;
     }
     if (parsers !== installed) return options;
-    const { parsers: _merged, ...rest } = options as QueryOptions;
-    return rest;
+    return { ...options, parsers: undefined };
   };
   const prepared = preparedQueries(pglite);
   const leanTransaction = (tx: Transaction): Transaction => {
