@@ -3,8 +3,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { Client } from 'pg';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
-import { assertDatabaseNotMissing, DATA_DIR_ENTRY, type TightenLog, tightenDataDir } from './embedded-files';
+import { embeddedAdapterFactory } from './embedded-adapter';
+import { assertDatabaseNotMissing, DATA_DIR_ENTRY, hasEmbeddedCluster, type TightenLog, tightenDataDir } from './embedded-files';
+import { createEmbeddedCluster } from './embedded-init';
 import { acquireDataDirLock } from './embedded-lock';
 import { EMBEDDED_MAINTENANCE_INTERVAL_MS, startEmbeddedMaintenance } from './embedded-maintenance';
 import { DatabaseError } from './errors';
@@ -89,9 +90,18 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
       cause: error,
     });
   }
+  const clusterPath = dataDir ? join(dataDir, DATA_DIR_ENTRY.database) : undefined;
+  if (clusterPath !== undefined && !hasEmbeddedCluster(clusterPath)) {
+    try {
+      await createEmbeddedCluster(clusterPath);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
   try {
-    pglite = dataDir
-      ? await PGlite.create(join(dataDir, DATA_DIR_ENTRY.database), { startParams: EMBEDDED_START_PARAMS })
+    pglite = clusterPath
+      ? await PGlite.create(clusterPath, { startParams: EMBEDDED_START_PARAMS })
       : await PGlite.create({ loadDataDir: options.loadDataDir, startParams: EMBEDDED_START_PARAMS });
   } catch (error) {
     release();
@@ -110,7 +120,7 @@ async function openEmbedded(target: Extract<DatabaseTarget, { kind: 'embedded' }
       cause: error,
     });
   }
-  const adapterFactory = new PrismaPGlite(pglite);
+  const adapterFactory = embeddedAdapterFactory(pglite);
   const prisma = createClient(adapterFactory);
   // In memory (tests, diffs) nothing lives long enough to need it.
   const maintenance =

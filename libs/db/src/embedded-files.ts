@@ -47,11 +47,16 @@ export function missingDatabaseProblem(dataDir: string, state: DataDirState): st
   );
 }
 
+/** Whether `path` holds a PostgreSQL (PGlite) cluster: initdb has run there. */
+export function hasEmbeddedCluster(path: string): boolean {
+  return existsSync(join(path, CLUSTER_MARKER));
+}
+
 /** Throws DatabaseError('database_missing') for a data dir that `missingDatabaseProblem` refuses. */
 export function assertDatabaseNotMissing(dataDir: string): void {
   const problem = missingDatabaseProblem(dataDir, {
     adminKey: existsSync(join(dataDir, DATA_DIR_ENTRY.adminKey)),
-    database: existsSync(join(dataDir, DATA_DIR_ENTRY.database, CLUSTER_MARKER)),
+    database: hasEmbeddedCluster(join(dataDir, DATA_DIR_ENTRY.database)),
   });
   if (problem !== undefined) throw new DatabaseError('database_missing', problem);
 }
