@@ -138,6 +138,17 @@ async function runStep(
   }
   // The image empties its npm cache to stay small; here the cache is this machine's.
   if (/^npm cache clean\b/.test(command)) return;
+  // System packages: the image's own apt lists are fetched and emptied; here the host has the packages (.ci/run installs them).
+  if (/^apt-get update$/.test(command) || command === 'rm -rf /var/lib/apt/lists/*') return;
+  const packages = /^apt-get install -y --no-install-recommends ((?:[a-z0-9][a-z0-9+.-]* ?)+)$/.exec(command);
+  if (packages) {
+    for (const name of packages[1].trim().split(' ')) {
+      context.log(`${app}: ${name} (a system package) must be on this machine, as in the image`);
+      const status = await run(`dpkg-query ${name} (${app})`, ['dpkg-query', '-W', `-f=$\{Status}`, name], { cwd: context.dir, env: hostEnv() });
+      if (!status.includes('install ok installed')) throw new Error(`${app}: line ${instruction.line}: the system package ${name} is not installed on this machine (${status.trim()})`);
+    }
+    return;
+  }
   const directory = /^install -d((?: -[ogm] \S+)*) (\/\S+)$/.exec(command);
   if (directory) {
     const path = context.hostPath(directory[2]);
