@@ -3,9 +3,9 @@ import { CheckTypeSchema, IdParams, listOf, PageQuery, ResourceId, Timestamp } f
 import { defineRoute } from './route';
 
 /** An event's state: an outage is `seems_down`, then `down` once the quorum confirms it. */
-export const EVENT_TYPES = ['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown'] as const;
+export const EVENT_TYPES = ['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown', 'degraded'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
-export const EVENT_SEVERITIES = ['low', 'warning', 'degraded', 'high'] as const;
+export const EVENT_SEVERITIES = ['low', 'warning', 'elevated', 'high'] as const;
 export type EventSeverity = (typeof EVENT_SEVERITIES)[number];
 export const EVENT_RESOLUTION_REASONS = ['recovered', 'false_alarm', 'maintenance', 'check_disabled', 'check_deleted', 'manual'] as const;
 export const EVENT_TRANSITION_REASONS = [

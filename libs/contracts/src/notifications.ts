@@ -14,6 +14,8 @@ export const NOTIFICATION_KINDS = [
   'reminder',
   'runner_offline',
   'runner_recovered',
+  'degraded_opened',
+  'degraded_recovered',
 ] as const;
 export type NotificationKindName = (typeof NOTIFICATION_KINDS)[number];
 

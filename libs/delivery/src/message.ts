@@ -21,9 +21,11 @@ const HEADLINES: Record<NotificationKindName, string> = {
   reminder: 'Still down',
   runner_offline: 'Runner offline',
   runner_recovered: 'Runner back',
+  degraded_opened: 'Degraded',
+  degraded_recovered: 'Performance restored',
 };
 
-const CLOSING_KINDS: ReadonlySet<NotificationKindName> = new Set(['outage_recovered', 'outage_resolved', 'cert_renewed', 'runner_recovered']);
+const CLOSING_KINDS: ReadonlySet<NotificationKindName> = new Set(['outage_recovered', 'outage_resolved', 'cert_renewed', 'runner_recovered', 'degraded_recovered']);
 
 function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};

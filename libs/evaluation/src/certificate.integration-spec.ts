@@ -52,14 +52,14 @@ describe.each(testDatabaseKinds())('a tls_cert check on %s', (kind) => {
     const [event] = events;
     expect([event?.eventType, event?.severity, event?.startedAt, event?.resolutionReason]).toEqual([
       'cert_expiring',
-      'degraded',
+      'elevated',
       new Date(START + DAY),
       'recovered',
     ]);
     expect(event?.transitions.map((t) => [t.reason, t.severityBefore, t.severityAfter])).toEqual([
       ['opened', null, 'warning'],
-      ['severity_changed', 'warning', 'degraded'],
-      ['recovered', 'degraded', 'degraded'],
+      ['severity_changed', 'warning', 'elevated'],
+      ['recovered', 'elevated', 'elevated'],
     ]);
     const kinds = (await prisma.notification.findMany({ where: { channelId: channel.id }, orderBy: { id: 'asc' } })).map((n) => n.kind);
     expect(kinds).toEqual(['cert_expiring_soon', 'cert_expiring_soon', 'cert_renewed']);

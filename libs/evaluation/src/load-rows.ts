@@ -80,7 +80,7 @@ const toOffline = (e: Wire<OfflineRow>): OfflineRow => ({ ...e, id: BigInt(e.id)
 const LOAD = `${PREPARED}
   WITH batch AS (
     SELECT c.id, c.uuid, c.endpoint_id AS "endpointId", c.name, c.type, c.spec, c.interval_s AS "intervalS", c.down_interval_s AS "downIntervalS",
-      c.timeout_ms AS "timeoutMs", c.locations, c.failing_threshold AS "failingThreshold", c.passing_threshold AS "passingThreshold",
+      c.timeout_ms AS "timeoutMs", c.degraded_latency_ms AS "degradedLatencyMs", c.locations, c.failing_threshold AS "failingThreshold", c.passing_threshold AS "passingThreshold",
       c.failing_locations_threshold AS "failingLocationsThreshold", c.enabled, c.status, c.last_checked_at AS "lastCheckedAt",
       c.last_status_change_at AS "lastStatusChangeAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.deleted_at AS "deletedAt",
       e.site_id AS "siteId"
@@ -94,7 +94,7 @@ const LOAD = `${PREPARED}
     (SELECT json_agg(b) FROM batch b) AS checks,
     (SELECT json_agg(json_build_object(
         'id', r.id::text, 'checkId', r.check_id, 'siteId', r.site_id, 'runId', r.run_id, 'location', r.location, 'ok', r.ok,
-        'inconclusive', r.inconclusive, 'statusCode', r.status_code, 'latencyMs', r.latency_ms, 'timings', r.timings,
+        'inconclusive', r.inconclusive, 'degraded', r.degraded, 'statusCode', r.status_code, 'latencyMs', r.latency_ms, 'timings', r.timings,
         'errorCode', r.error_code, 'error', r.error, 'details', r.details, 'checkedAt', r.checked_at, 'receivedAt', r.received_at,
         'evaluatedAt', r.evaluated_at) ORDER BY r.check_id, r.checked_at, r.id)
       FROM pending r) AS results,
@@ -110,7 +110,7 @@ const LOAD = `${PREPARED}
       FROM site_events
       WHERE check_id = ANY($1::int[]) AND event_type IN ('seems_down', 'down', 'cert_expiring', 'unknown') AND ended_at IS NULL) ev) AS events,
     (SELECT json_agg(ch ORDER BY ch.id) FROM (
-      SELECT id, uuid, name, type, config, site_ids AS "siteIds", notify_on_seems_down AS "notifyOnSeemsDown", reminder_minutes AS "reminderMinutes",
+      SELECT id, uuid, name, type, config, site_ids AS "siteIds", notify_on_seems_down AS "notifyOnSeemsDown", notify_on_degraded AS "notifyOnDegraded", reminder_minutes AS "reminderMinutes",
         enabled, created_at AS "createdAt", updated_at AS "updatedAt"
       FROM notification_channels
       WHERE enabled AND (COALESCE(cardinality(site_ids), 0) = 0 OR site_ids && ARRAY(SELECT "siteId" FROM batch))) ch) AS channels,

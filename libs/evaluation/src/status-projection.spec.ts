@@ -3,7 +3,7 @@ import type { SiteProjection } from './load-sites';
 import { checkStatusOf, sitesChecked } from './status-projection';
 
 const event = (type: 'seems_down' | 'down'): EventState => ({ type, severity: type === 'down' ? 'high' : 'low', startedAt: 0, endedAt: null, resolutionReason: null });
-const certificate = (severity: 'warning' | 'degraded'): EventState => ({ type: 'cert_expiring', severity, startedAt: 0, endedAt: null, resolutionReason: null });
+const certificate = (severity: 'warning' | 'elevated'): EventState => ({ type: 'cert_expiring', severity, startedAt: 0, endedAt: null, resolutionReason: null });
 const verdict = (status: 'up' | 'seems_down' | 'down' | 'unknown') => ({ status });
 
 describe('checkStatusOf', () => {
@@ -20,7 +20,7 @@ describe('checkStatusOf', () => {
 
   it("shows a certificate event's severity, and never down for a tls_cert check", () => {
     expect(checkStatusOf(certificate('warning'), false, verdict('up'), true)).toBe('warning');
-    expect(checkStatusOf(certificate('degraded'), false, verdict('down'), true)).toBe('degraded');
+    expect(checkStatusOf(certificate('elevated'), false, verdict('down'), true)).toBe('degraded');
     expect(checkStatusOf(null, false, verdict('down'), true)).toBe('unknown');
     expect(checkStatusOf(null, false, verdict('up'), true)).toBe('up');
   });

@@ -15,7 +15,7 @@ import type { SiteCheckedUpdate, SiteStatusUpdate } from './plan';
  */
 export function checkStatusOf(openEvent: EventState | null, inMaintenance: boolean, verdict: Pick<QuorumVerdict, 'status'>, certificate = false): SiteStatus {
   if (openEvent !== null) {
-    if (openEvent.type === 'cert_expiring') return openEvent.severity === 'degraded' ? 'degraded' : 'warning';
+    if (openEvent.type === 'cert_expiring') return openEvent.severity === 'elevated' ? 'degraded' : 'warning';
     return openEvent.type === 'down' ? 'down' : 'seems_down';
   }
   if (inMaintenance) return 'maintenance';

@@ -6,7 +6,7 @@ const DAY = 86_400_000;
 const NOW = 1_700_000_000_000;
 const ctx = (patch: Partial<LifecycleContext> = {}): LifecycleContext => ({ now: NOW, inMaintenance: false, ...patch });
 const expiringIn = (days: number): number => NOW + days * DAY;
-const certEvent = (severity: 'warning' | 'degraded'): EventState => ({
+const certEvent = (severity: 'warning' | 'elevated'): EventState => ({
   type: 'cert_expiring',
   severity,
   startedAt: NOW - 3 * DAY,
@@ -20,16 +20,16 @@ describe('certificateSeverity', () => {
     expect(certificateSeverity(expiringIn(31), NOW)).toBeNull();
     expect(certificateSeverity(expiringIn(30), NOW)).toBe('warning');
     expect(certificateSeverity(expiringIn(8), NOW)).toBe('warning');
-    expect(certificateSeverity(expiringIn(7), NOW)).toBe('degraded');
-    expect(certificateSeverity(expiringIn(0), NOW)).toBe('degraded');
-    expect(certificateSeverity(expiringIn(-2), NOW)).toBe('degraded');
+    expect(certificateSeverity(expiringIn(7), NOW)).toBe('elevated');
+    expect(certificateSeverity(expiringIn(0), NOW)).toBe('elevated');
+    expect(certificateSeverity(expiringIn(-2), NOW)).toBe('elevated');
   });
 
   it('follows configured thresholds', () => {
     const thresholds = { warningDays: 14, degradedDays: 3 };
     expect(certificateSeverity(expiringIn(20), NOW, thresholds)).toBeNull();
     expect(certificateSeverity(expiringIn(10), NOW, thresholds)).toBe('warning');
-    expect(certificateSeverity(expiringIn(3), NOW, thresholds)).toBe('degraded');
+    expect(certificateSeverity(expiringIn(3), NOW, thresholds)).toBe('elevated');
   });
 
   it('rejects thresholds out of order or not numbers', () => {
@@ -56,7 +56,7 @@ describe('decideCertificate', () => {
   });
 
   it('opens directly as degraded within 7 days', () => {
-    expect(decideCertificate(null, expiringIn(2), ctx())).toMatchObject({ kind: 'open', severityAfter: 'degraded' });
+    expect(decideCertificate(null, expiringIn(2), ctx())).toMatchObject({ kind: 'open', severityAfter: 'elevated' });
   });
 
   it('does nothing for a certificate far from expiry, or one that could not be read', () => {
@@ -72,9 +72,9 @@ describe('decideCertificate', () => {
       stateBefore: 'cert_expiring',
       stateAfter: 'cert_expiring',
       severityBefore: 'warning',
-      severityAfter: 'degraded',
+      severityAfter: 'elevated',
       notification: 'cert_expiring_soon',
-      event: { startedAt: NOW - 3 * DAY, severity: 'degraded' },
+      event: { startedAt: NOW - 3 * DAY, severity: 'elevated' },
     });
   });
 
@@ -83,7 +83,7 @@ describe('decideCertificate', () => {
   });
 
   it('closes as recovered when the certificate was renewed', () => {
-    expect(decideCertificate(certEvent('degraded'), expiringIn(90), ctx())).toMatchObject({
+    expect(decideCertificate(certEvent('elevated'), expiringIn(90), ctx())).toMatchObject({
       kind: 'close',
       reason: 'recovered',
       notification: 'cert_renewed',
@@ -92,7 +92,7 @@ describe('decideCertificate', () => {
   });
 
   it('closes rather than lowering the severity in place: a later expiry means a new certificate', () => {
-    expect(decideCertificate(certEvent('degraded'), expiringIn(20), ctx())).toMatchObject({ kind: 'close', reason: 'recovered' });
+    expect(decideCertificate(certEvent('elevated'), expiringIn(20), ctx())).toMatchObject({ kind: 'close', reason: 'recovered' });
     expect(decideCertificate(null, expiringIn(20), ctx())).toMatchObject({ kind: 'open', severityAfter: 'warning' });
   });
 

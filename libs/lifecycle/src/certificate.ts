@@ -12,7 +12,7 @@ import {
 } from './transition';
 import { compareSeverity, type EventState } from './types';
 
-/** Days before expiry at which a certificate event is `warning`, then `degraded`. */
+/** Days before expiry at which a certificate event is `warning`, then `elevated`. */
 export interface CertificateThresholds {
   readonly warningDays: number;
   readonly degradedDays: number;
@@ -27,13 +27,13 @@ export function certificateSeverity(
   expiresAt: number,
   now: number,
   thresholds: CertificateThresholds = DEFAULT_CERTIFICATE_THRESHOLDS,
-): 'warning' | 'degraded' | null {
+): 'warning' | 'elevated' | null {
   const { warningDays, degradedDays } = thresholds;
   if (!(degradedDays >= 0 && warningDays >= degradedDays && Number.isFinite(warningDays))) {
     throw new LifecycleError('invalid_config', `certificate thresholds need 0 <= degradedDays <= warningDays, got ${degradedDays} and ${warningDays}`);
   }
   const left = expiresAt - now;
-  if (left <= degradedDays * DAY_MS) return 'degraded';
+  if (left <= degradedDays * DAY_MS) return 'elevated';
   if (left <= warningDays * DAY_MS) return 'warning';
   return null;
 }
@@ -43,7 +43,7 @@ export function certificateSeverity(
  * (or null) and the expiry of the certificate just observed (null when it could not be read,
  * which changes nothing: an unreadable or expired certificate fails the HTTP checks instead).
  *
- * - Within `warningDays`, an event opens (`warning`, or `degraded` within `degradedDays`) and notifies.
+ * - Within `warningDays`, an event opens (`warning`, or `elevated` within `degradedDays`) and notifies.
  * - Its severity rises in place (`severity_changed`, started_at kept) and notifies again.
  * - It closes as `recovered` when the certificate is no longer close to expiry, or when its
  *   severity would fall: either means a new certificate (or new thresholds), so the old event

@@ -60,7 +60,7 @@ describe('replayTransitions (invariant 10)', () => {
       (e) => decideCertificate(e, T0 + 20 * DAY, at(0)),
       (e) => decideCertificate(e, T0 + 20 * DAY, { now: T0 + 14 * DAY, inMaintenance: false }),
     ]);
-    expect(replayTransitions(h.records)).toEqual({ type: 'cert_expiring', severity: 'degraded', startedAt: T0, endedAt: null, resolutionReason: null });
+    expect(replayTransitions(h.records)).toEqual({ type: 'cert_expiring', severity: 'elevated', startedAt: T0, endedAt: null, resolutionReason: null });
   });
 
   it('keeps state and severity through a cause_linked row', () => {

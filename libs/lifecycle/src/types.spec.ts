@@ -50,7 +50,7 @@ describe('event vocabularies', () => {
   });
 
   it('names the issue’s types and reasons exactly', () => {
-    expect(EVENT_TYPES).toEqual(['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown']);
+    expect(EVENT_TYPES).toEqual(['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown', 'degraded']);
     expect(RESOLUTION_REASONS).toEqual(['recovered', 'false_alarm', 'maintenance', 'check_disabled', 'check_deleted', 'manual']);
     expect(EVENT_SEVERITIES[0]).toBe('low');
     expect(EVENT_SEVERITIES.at(-1)).toBe('high');
@@ -66,19 +66,19 @@ describe('event vocabularies', () => {
 
   it('orders severities from low to high', () => {
     expect(compareSeverity('low', 'high')).toBeLessThan(0);
-    expect(compareSeverity('degraded', 'warning')).toBeGreaterThan(0);
+    expect(compareSeverity('elevated', 'warning')).toBeGreaterThan(0);
     expect(compareSeverity('warning', 'warning')).toBe(0);
   });
 
   it('parses stored strings into each vocabulary', () => {
     expect(parseEventType('seems_down')).toBe('seems_down');
-    expect(parseEventSeverity('degraded')).toBe('degraded');
+    expect(parseEventSeverity('elevated')).toBe('elevated');
     expect(parseResolutionReason('false_alarm')).toBe('false_alarm');
   });
 
   it('rejects a value of another vocabulary when parsing, with a loggable reason', () => {
     expect(() => parseEventType('low')).toThrow(LifecycleError);
-    expect(() => parseEventSeverity('down')).toThrow('"down" is not an event severity (one of low, warning, degraded, high)');
+    expect(() => parseEventSeverity('down')).toThrow('"down" is not an event severity (one of low, warning, elevated, high)');
     let caught: unknown;
     try {
       parseResolutionReason('down');

@@ -9,7 +9,7 @@ import { LifecycleError } from './errors';
  */
 
 /** The event's state, stored in `site_events.event_type`. */
-export const EVENT_TYPES = ['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown'] as const;
+export const EVENT_TYPES = ['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown', 'degraded'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
@@ -18,11 +18,11 @@ export type EventType = (typeof EVENT_TYPES)[number];
  * Severity is intentionally separate from EventType. For outages it tracks the state 1:1
  * today (`seems_down` is `low`, `down` is `high`), but the model is for severity to evolve
  * within a state: a `cert_expiring` event stays `cert_expiring` while its severity rises from
- * `warning` (expires within 30 days) to `degraded` (within 7). Folding severity into the type
+ * `warning` (expires within 30 days) to `elevated` (within 7). Folding severity into the type
  * would need a new state per level and would lose the "same event, now worse" history.
  * Ordered from least to most severe.
  */
-export const EVENT_SEVERITIES = ['low', 'warning', 'degraded', 'high'] as const;
+export const EVENT_SEVERITIES = ['low', 'warning', 'elevated', 'high'] as const;
 export type EventSeverity = (typeof EVENT_SEVERITIES)[number];
 
 /** Why an event closed, stored in `site_events.resolution_reason`. */
@@ -36,6 +36,7 @@ export type ResolutionReason = (typeof RESOLUTION_REASONS)[number];
 export type EventKind = 'outage' | 'certificate' | 'runner' | 'unknown';
 
 const KIND_OF: Readonly<Record<EventType, EventKind>> = {
+  degraded: 'outage',
   seems_down: 'outage',
   down: 'outage',
   cert_expiring: 'certificate',
