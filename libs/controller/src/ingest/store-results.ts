@@ -55,24 +55,42 @@ function toRecord(result: ReportedResult, idx: number) {
  * `last_result_at` are the evaluator's to change.
  */
 async function judgeAndStore(db: Pick<Database, 'prisma'>, location: string, records: ReturnType<typeof toRecord>[]): Promise<VerdictRow[]> {
+  return db.prisma.$queryRaw<VerdictRow[]>(judgeAndStoreStatement(location, records));
+}
+
+/** judgeAndStore's statement (exported for the plan tests: its generic plan must probe indexes only). */
+export function judgeAndStoreStatement(location: string, records: readonly ReturnType<typeof toRecord>[]): Prisma.Sql {
   // Prepared: parsing and planning it cost more than storing a report of a few results.
-  return db.prisma.$queryRaw<VerdictRow[]>(Prisma.sql`${Prisma.raw(PREPARED)}
+  return Prisma.sql`${Prisma.raw(PREPARED)}
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
         idx int, run_id uuid, check_uuid uuid, ok boolean, inconclusive boolean, status_code int, latency_ms int,
         timings jsonb, error_code text, error text, details jsonb, checked_at timestamptz)
     ), judged AS (
-      SELECT i.*, c.id AS check_id, ls.site_id,
+      SELECT i.*, t.check_id, t.site_id,
              CASE
-               WHEN c.id IS NULL THEN 'unknown_check'
-               WHEN ls.lease_run_id = i.run_id THEN 'store'
-               WHEN EXISTS (SELECT 1 FROM check_results cr
-                            WHERE cr.check_id = c.id AND cr.run_id = i.run_id AND cr.location = ${location}) THEN 'duplicate'
+               WHEN t.check_id IS NULL THEN 'unknown_check'
+               WHEN t.lease_run_id = i.run_id THEN 'store'
+               WHEN dup.found THEN 'duplicate'
                ELSE 'not_leased'
              END AS verdict
       FROM input i
-      LEFT JOIN checks c ON c.uuid = i.check_uuid AND c.deleted_at IS NULL
-      LEFT JOIN location_states ls ON ls.check_id = c.id AND ls.location = ${location}
+      -- Both look-ups are LATERAL with a LIMIT so that each stays one index probe per result:
+      -- as joins, the generic plan (which guesses 100 input rows) hashed every check, and the
+      -- EXISTS became a hashed subplan over all of check_results whenever a report held a
+      -- result that was not the leased run. The uuid and (check_id, location) are unique.
+      LEFT JOIN LATERAL (
+        SELECT c.id AS check_id, ls.site_id, ls.lease_run_id
+        FROM checks c LEFT JOIN location_states ls ON ls.check_id = c.id AND ls.location = ${location}
+        WHERE c.uuid = i.check_uuid AND c.deleted_at IS NULL
+        LIMIT 1
+      ) t ON true
+      -- Only for a run that is not the leased one (a one-time filter): the unique (check_id, run_id) index.
+      LEFT JOIN LATERAL (
+        SELECT true AS found FROM check_results cr
+        WHERE t.lease_run_id IS DISTINCT FROM i.run_id AND cr.check_id = t.check_id AND cr.run_id = i.run_id AND cr.location = ${location}
+        LIMIT 1
+      ) dup ON true
     ), firsts AS (
       SELECT DISTINCT ON (check_id, run_id) * FROM judged WHERE verdict = 'store' ORDER BY check_id, run_id, idx
     ), stored AS (
@@ -91,7 +109,7 @@ async function judgeAndStore(db: Pick<Database, 'prisma'>, location: string, rec
            (SELECT count(*) FROM woken)::int AS woken
     FROM judged j
     LEFT JOIN firsts f ON f.idx = j.idx
-    LEFT JOIN stored s ON s.check_id = j.check_id AND s.run_id = j.run_id`);
+    LEFT JOIN stored s ON s.check_id = j.check_id AND s.run_id = j.run_id`;
 }
 
 /**

@@ -53,12 +53,27 @@ interface LeaseRow {
  * Served by the `(location, next_due_at)` index: a poll reads its location's due rows in order.
  */
 export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: string, limit: number, lookaheadMs = 0): Promise<LeasedRun[]> {
+  const rows = await db.prisma.$queryRaw<LeaseRow[]>(leaseStatement(location, limit, lookaheadMs));
+  return rows
+    .map((row) => ({
+      runId: row.run_id,
+      checkUuid: row.check_uuid,
+      type: row.type,
+      target: row.target,
+      spec: row.spec ?? {},
+      timeoutMs: row.timeout_ms,
+      dueAt: row.due_at,
+      previousLeaseExpired: row.lease_expired,
+    }))
+    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+}
+
+/** leaseDueRuns's statement (exported for the plan tests: its generic plan must probe indexes only). */
+export function leaseStatement(location: string, limit: number, lookaheadMs: number): Prisma.Sql {
   // Prepared: every poll of every runner runs it, and planning it cost as much as running a small lease.
-  const rows = await db.prisma.$queryRaw<LeaseRow[]>(Prisma.sql`${Prisma.raw(PREPARED)}
+  return Prisma.sql`${Prisma.raw(PREPARED)}
     WITH due AS (
-      -- The row's ctid, not its id, joins the UPDATE below: a join on id was planned as a hash
-      -- join over a scan of every location state, on every poll. The row is locked, so its ctid holds.
-      SELECT ls.ctid AS row_ctid, ls.next_due_at AS due_at,
+      SELECT ls.id AS state_id, ls.next_due_at AS due_at,
              -- A reported run keeps its leased_until (storing it writes no location state), so
              -- only a leased run with no stored result expired (the unique (check_id, run_id) index).
              ls.leased_until IS NOT NULL AND reported.run IS NULL AS lease_expired,
@@ -97,19 +112,9 @@ export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: strin
         next_due_at = timestamptz 'epoch'
           + (((slot.starts_ms - slot.offset_ms) / slot.period_ms + 1) * slot.period_ms + slot.offset_ms) * interval '1 millisecond'
     FROM slot
-    WHERE ls.ctid = slot.row_ctid
-    RETURNING ls.lease_run_id AS run_id, slot.check_uuid, slot.type, slot.target, slot.spec, slot.timeout_ms, slot.due_at, slot.lease_expired`);
-
-  return rows
-    .map((row) => ({
-      runId: row.run_id,
-      checkUuid: row.check_uuid,
-      type: row.type,
-      target: row.target,
-      spec: row.spec ?? {},
-      timeoutMs: row.timeout_ms,
-      dueAt: row.due_at,
-      previousLeaseExpired: row.lease_expired,
-    }))
-    .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+    -- The ids as an array, not only the join: a join alone (on id or ctid) was planned as a hash
+    -- join over a scan of every location state, on every poll (the generic plan cannot tell
+    -- how few rows LIMIT leaves). An array of ids is always a probe of the primary key.
+    WHERE ls.id = ANY (ARRAY(SELECT state_id FROM due)) AND ls.id = slot.state_id
+    RETURNING ls.lease_run_id AS run_id, slot.check_uuid, slot.type, slot.target, slot.spec, slot.timeout_ms, slot.due_at, slot.lease_expired`;
 }

@@ -1,0 +1,45 @@
+import { createTestDatabase, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
+import { judgeAndStoreStatement } from './ingest/store-results';
+import { leaseDueRuns, leaseStatement } from './scheduling/lease';
+
+// The statements every poll and report runs are prepared, and after a few runs PostgreSQL may
+// keep a generic plan for them: one that cannot tell how few rows a LIMIT or a report leaves.
+// Such a plan once read every location state on every poll and every check (and, for a late
+// result, every stored result) on every report. With a steady-state's statistics, no table
+// that grows with the checks is read whole.
+describe.each(testDatabaseKinds({ postgres: 'semantics' }))('hot statements’ generic plans on %s', (kind) => {
+  const location = 'plans-1';
+  const growing = ['check_results', 'checks', 'endpoints', 'location_states'];
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    // 2,000 checks on 20 sites, a state each, ten stored results each.
+    await database.db.prisma.$executeRawUnsafe(`INSERT INTO sites (name, slug) SELECT 'plans ' || g, 'plans-' || g FROM generate_series(1, 20) g`);
+    await database.db.prisma.$executeRawUnsafe(`INSERT INTO endpoints (site_id, target) SELECT id, 'http://127.0.0.1:9/' || id FROM sites`);
+    await database.db.prisma.$executeRawUnsafe(
+      `INSERT INTO checks (endpoint_id, type, interval_s, timeout_ms, status) SELECT e.id, 'http', 20, 5000, 'up' FROM endpoints e CROSS JOIN generate_series(1, 100)`,
+    );
+    await database.db.prisma.$executeRawUnsafe(
+      `INSERT INTO location_states (check_id, site_id, location, next_due_at)
+       SELECT c.id, e.site_id, '${location}', now() + (c.id % 20) * interval '1 second' FROM checks c JOIN endpoints e ON e.id = c.endpoint_id`,
+    );
+    await database.db.prisma.$executeRawUnsafe(
+      `INSERT INTO check_results (check_id, site_id, run_id, location, ok, checked_at, evaluated_at)
+       SELECT ls.check_id, ls.site_id, gen_random_uuid(), ls.location, true, now(), now() FROM location_states ls CROSS JOIN generate_series(1, 10)`,
+    );
+    // Leased, as in a steady state: the lease asks whether each lease's run was stored.
+    await leaseDueRuns(database.db, location, 100);
+    await database.db.prisma.$executeRawUnsafe('ANALYZE');
+  });
+  afterAll(() => database.dispose());
+
+  it('a lease probes indexes only', async () => {
+    const scans = await genericPlanSeqScans(database.db, leaseStatement(location, 100, 1_000));
+    expect(scans.filter((table) => growing.includes(table))).toEqual([]);
+  });
+
+  it('storing a report probes indexes only', async () => {
+    const scans = await genericPlanSeqScans(database.db, judgeAndStoreStatement(location, []));
+    expect(scans.filter((table) => growing.includes(table))).toEqual([]);
+  });
+});

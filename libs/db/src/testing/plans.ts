@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import type { Database } from '../client';
+import type { Prisma } from '../generated/client';
+import { withTransaction } from '../transaction';
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function literal(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value === null || value === undefined) return 'NULL';
+  const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : JSON.stringify(value);
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function seqScans(node: PlanNode, into: string[]): string[] {
+  if (node['Node Type'] === 'Seq Scan' && node['Relation Name'] !== undefined) into.push(node['Relation Name']);
+  for (const child of node.Plans ?? []) seqScans(child, into);
+  return into;
+}
+
+/**
+ * The tables a statement's generic plan reads whole (Seq Scan), as a prepared statement on a
+ * hot path is planned after its first executions: a plan for any parameter values, which
+ * cannot tell how few rows a LIMIT or an input array leaves. Explained only, never run.
+ */
+export async function genericPlanSeqScans(db: Pick<Database, 'prisma'>, statement: Prisma.Sql): Promise<string[]> {
+  // Prepared statements outlive a transaction: a fresh name never meets an earlier one on a pooled connection.
+  const name = `vigil_plan_${randomBytes(6).toString('hex')}`;
+  return withTransaction(db, async (tx) => {
+    await tx.$executeRawUnsafe(`SET LOCAL plan_cache_mode = force_generic_plan`);
+    await tx.$executeRawUnsafe(`PREPARE ${name} AS ${statement.text}`);
+    const args = statement.values.length === 0 ? '' : `(${statement.values.map(literal).join(', ')})`;
+    const [row] = await tx.$queryRawUnsafe<Array<{ 'QUERY PLAN': unknown }>>(`EXPLAIN (FORMAT JSON) EXECUTE ${name}${args}`);
+    await tx.$executeRawUnsafe(`DEALLOCATE ${name}`);
+    const plan = (typeof row['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row['QUERY PLAN']) as Array<{ Plan: PlanNode }>;
+    return seqScans(plan[0].Plan, []).sort();
+  });
+}
