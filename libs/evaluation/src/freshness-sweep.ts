@@ -36,27 +36,36 @@ interface CandidateRow {
  * requiredLocations, so that a check with one silent location of three (a runner gone for good)
  * is not read again every sweep; it only narrows, the quorum decides. Checks with pending results are left to the evaluation, which
  * decides with them; an open outage, certificate event or spell decides the status itself.
+ *
+ * The count is one grouped pass over the checks and their states (hash join and aggregate), not
+ * a subquery per check: every 5 s at 10,000 checks that was 10,000 index probes and aggregates.
+ * Only the few checks it leaves are joined to their site, events and results, and read whole.
  */
 function readCandidates(db: Pick<VigilTransaction, '$queryRaw'>, at: Date, only?: number): Promise<CandidateRow[]> {
   return db.$queryRaw<CandidateRow[]>`
+    WITH short AS (
+      SELECT c.id
+      FROM checks c LEFT JOIN location_states ls ON ls.check_id = c.id
+      WHERE c.enabled AND c.deleted_at IS NULL AND c.status NOT IN ('unknown', 'paused')
+        ${only === undefined ? Prisma.empty : Prisma.sql`AND c.id = ${only}`}
+      GROUP BY c.id
+      HAVING count(*) FILTER (WHERE NOT ls.last_inconclusive
+               AND ls.last_result_at >= ${at.toISOString()}::timestamptz - make_interval(secs => 2 * c.interval_s + c.timeout_ms / 1000.0 + ${FRESHNESS_GRACE_MS / 1000}::float8))
+          -- requiredLocations, in SQL; a threshold it cannot read keeps the check a candidate, so the sweep warns of it.
+          < CASE
+              WHEN c.failing_locations_threshold ~ '^[[:space:]]*[0-9]+[[:space:]]*$' THEN c.failing_locations_threshold::int
+              WHEN c.failing_locations_threshold ~ '^[[:space:]]*[0-9]+([.][0-9]+)?[[:space:]]*%[[:space:]]*$'
+                THEN LEAST(count(ls.id), GREATEST(1, ceil(rtrim(btrim(c.failing_locations_threshold), '% ')::numeric * count(ls.id) / 100 - 1e-9)))
+              ELSE count(ls.id) + 1
+            END
+    )
     SELECT c.id, c.uuid, c.endpoint_id, c.type::text AS type, c.interval_s, c.timeout_ms, c.failing_threshold, c.passing_threshold,
       c.failing_locations_threshold, c.status::text AS status, e.site_id,
       (SELECT json_agg(json_build_object('location', ls.location, 'failing_strikes', ls.failing_strikes, 'passing_strikes', ls.passing_strikes,
           'resolved', ls.resolved, 'last_result_at', ls.last_result_at, 'last_ok', ls.last_ok, 'last_inconclusive', ls.last_inconclusive) ORDER BY ls.location)
         FROM location_states ls WHERE ls.check_id = c.id) AS states
-    FROM checks c JOIN endpoints e ON e.id = c.endpoint_id JOIN sites s ON s.id = e.site_id
-    WHERE c.enabled AND c.deleted_at IS NULL AND s.archived_at IS NULL AND c.status NOT IN ('unknown', 'paused')
-      ${only === undefined ? Prisma.empty : Prisma.sql`AND c.id = ${only}`}
-      AND (SELECT count(*) FILTER (WHERE NOT ls.last_inconclusive
-            AND ls.last_result_at >= ${at.toISOString()}::timestamptz - make_interval(secs => 2 * c.interval_s + c.timeout_ms / 1000.0 + ${FRESHNESS_GRACE_MS / 1000}::float8))
-          -- requiredLocations, in SQL; a threshold it cannot read keeps the check a candidate, so the sweep warns of it.
-          < CASE
-              WHEN c.failing_locations_threshold ~ '^[[:space:]]*[0-9]+[[:space:]]*$' THEN c.failing_locations_threshold::int
-              WHEN c.failing_locations_threshold ~ '^[[:space:]]*[0-9]+([.][0-9]+)?[[:space:]]*%[[:space:]]*$'
-                THEN LEAST(count(*), GREATEST(1, ceil(rtrim(btrim(c.failing_locations_threshold), '% ')::numeric * count(*) / 100 - 1e-9)))
-              ELSE count(*) + 1
-            END
-        FROM location_states ls WHERE ls.check_id = c.id)
+    FROM short JOIN checks c ON c.id = short.id JOIN endpoints e ON e.id = c.endpoint_id JOIN sites s ON s.id = e.site_id
+    WHERE s.archived_at IS NULL
       AND NOT EXISTS (SELECT 1 FROM site_events ev WHERE ev.check_id = c.id AND ev.ended_at IS NULL
         AND ev.event_type IN ('seems_down', 'down', 'cert_expiring', 'unknown'))
       AND NOT EXISTS (SELECT 1 FROM check_results r WHERE r.check_id = c.id AND r.evaluated_at IS NULL)
