@@ -77,7 +77,7 @@ const toOffline = (e: Wire<OfflineRow>): OfflineRow => ({ ...e, id: BigInt(e.id)
  * into the claim: this must see what an evaluator that held a claimed row committed before
  * releasing it, and a statement sees only what was committed when it began.
  */
-const LOAD = `${PREPARED}
+export const LOAD = `${PREPARED}
   WITH batch AS (
     SELECT c.id, c.uuid, c.endpoint_id AS "endpointId", c.name, c.type, c.spec, c.interval_s AS "intervalS", c.down_interval_s AS "downIntervalS",
       c.timeout_ms AS "timeoutMs", c.degraded_latency_ms AS "degradedLatencyMs", c.locations, c.failing_threshold AS "failingThreshold", c.passing_threshold AS "passingThreshold",

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { Database } from '../client';
-import type { Prisma } from '../generated/client';
 import { withTransaction } from '../transaction';
 
 interface PlanNode {
@@ -10,6 +9,7 @@ interface PlanNode {
 }
 
 function literal(value: unknown): string {
+  if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(', ')}]`;
   if (typeof value === 'number' || typeof value === 'bigint') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value === null || value === undefined) return 'NULL';
@@ -27,8 +27,9 @@ function seqScans(node: PlanNode, into: string[]): string[] {
  * The tables a statement's generic plan reads whole (Seq Scan), as a prepared statement on a
  * hot path is planned after its first executions: a plan for any parameter values, which
  * cannot tell how few rows a LIMIT or an input array leaves. Explained only, never run.
+ * `statement` is a Prisma.Sql, or a fixed text with its `$n` values.
  */
-export async function genericPlanSeqScans(db: Pick<Database, 'prisma'>, statement: Prisma.Sql): Promise<string[]> {
+export async function genericPlanSeqScans(db: Pick<Database, 'prisma'>, statement: { text: string; values: readonly unknown[] }): Promise<string[]> {
   // Prepared statements outlive a transaction: a fresh name never meets an earlier one on a pooled connection.
   const name = `vigil_plan_${randomBytes(6).toString('hex')}`;
   return withTransaction(db, async (tx) => {
