@@ -1,14 +1,23 @@
 import { createTestDatabase, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
 import { LOAD } from './load-rows';
+import { projectionsStatement } from './write-plan';
 
-// Every evaluation pass runs LOAD, prepared: its generic plan must not read the whole event
-// history to find the runner_offline spells (the site_events_runner_offline_ended_at index).
-describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation load’s generic plan on %s', (kind) => {
+// Every evaluation pass runs LOAD and its writes, prepared: their generic plans must read no
+// table whole that grows with the checks or their history.
+describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s generic plans on %s', (kind) => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     const { prisma } = database.db;
     await prisma.$executeRawUnsafe(`INSERT INTO sites (name, slug) SELECT 'plans ' || g, 'plans-' || g FROM generate_series(1, 20) g`);
+    // 2,000 checks with a location state each.
+    await prisma.$executeRawUnsafe(`INSERT INTO endpoints (site_id, target) SELECT id, 'http://127.0.0.1:9/' || id FROM sites`);
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO checks (endpoint_id, type, interval_s, timeout_ms, status) SELECT e.id, 'http', 20, 5000, 'up' FROM endpoints e CROSS JOIN generate_series(1, 100)`,
+    );
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO location_states (check_id, site_id, location) SELECT c.id, e.site_id, 'eu-1' FROM checks c JOIN endpoints e ON e.id = c.endpoint_id`,
+    );
     // A long history: 5,000 closed outages, and a few runner spells.
     await prisma.$executeRawUnsafe(
       `INSERT INTO site_events (site_id, event_type, severity, started_at, ended_at, resolution_reason)
@@ -26,5 +35,22 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation load
   it('reads no event history whole', async () => {
     const scans = await genericPlanSeqScans(database.db, { text: LOAD, values: [[1, 2, 3]] });
     expect(scans).not.toContain('site_events');
+  });
+
+  it('writes strikes and statuses by primary key, not by reading every state and check', async () => {
+    const at = new Date();
+    const statement = projectionsStatement(
+      {
+        strikes: [{ kind: 'strikes', check: 'c', id: 1, location: 'eu-1', columns: { failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: at, lastOk: true, lastInconclusive: false } }],
+        checks: [{ kind: 'check_status', check: 'c', checkId: 1, status: 'up', lastStatusChangeAt: null, lastCheckedAt: at }],
+        sites: [],
+        checked: [],
+        evaluated: [],
+      },
+      at.toISOString(),
+    );
+    if (statement === null) throw new Error('a statement was expected');
+    const scans = await genericPlanSeqScans(database.db, statement);
+    expect(scans.filter((table) => ['checks', 'location_states'].includes(table))).toEqual([]);
   });
 });

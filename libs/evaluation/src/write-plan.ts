@@ -96,6 +96,11 @@ async function writeCauseLink(tx: VigilTransaction, step: CauseLink, cause: Site
 const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
 const json = (rows: readonly object[]) => JSON.stringify(rows);
 
+// The UPDATEs below name their ids twice: joined to the JSON rows, which the planner guesses at
+// 100 whatever their number, the target alone was read by a hash join over a Seq Scan of the
+// whole table (every location state, every check) on every pass; `id = ANY(array)` is a probe
+// of the primary key whatever the guess.
+
 /** The strikes that changed (`location_states`), as a data-modifying CTE of {@link writeProjections}. */
 function strikesWrite(updates: readonly StrikesUpdate[]): Prisma.Sql {
   const rows = updates.map(({ id, columns: c }) => ({
@@ -112,7 +117,7 @@ function strikesWrite(updates: readonly StrikesUpdate[]): Prisma.Sql {
       last_result_at = s.last_result_at, last_ok = s.last_ok, last_inconclusive = s.last_inconclusive
     FROM jsonb_to_recordset(${json(rows)}::jsonb)
       AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean, last_inconclusive boolean)
-    WHERE ls.id = s.id
+    WHERE ls.id = s.id AND ls.id = ANY(${updates.map((u) => u.id)}::int[])
     RETURNING 1`;
 }
 
@@ -128,7 +133,7 @@ function checkStatusesWrite(updates: readonly CheckStatusUpdate[], now: string):
     UPDATE checks c SET status = s.status::site_status, last_status_change_at = s.last_status_change_at,
       last_checked_at = COALESCE(s.last_checked_at, c.last_checked_at), updated_at = ${now}::timestamptz
     FROM jsonb_to_recordset(${json(rows)}::jsonb) AS s(id int, status text, last_status_change_at timestamptz, last_checked_at timestamptz)
-    WHERE c.id = s.id
+    WHERE c.id = s.id AND c.id = ANY(${updates.map((u) => u.checkId)}::int[])
     RETURNING 1`;
 }
 
@@ -144,7 +149,7 @@ function siteStatusesWrite(updates: readonly SiteStatusUpdate[]): Prisma.Sql {
       last_checked_at = COALESCE(u.last_checked_at, s.last_checked_at),
       last_status_change_at = COALESCE(u.last_status_change_at, s.last_status_change_at)
     FROM jsonb_to_recordset(${json(rows)}::jsonb) AS u(id int, status text, last_checked_at timestamptz, last_status_change_at timestamptz)
-    WHERE s.id = u.id
+    WHERE s.id = u.id AND s.id = ANY(${updates.map((u) => u.siteId)}::int[])
     RETURNING 1`;
 }
 
@@ -174,17 +179,21 @@ function evaluatedWrite(marked: readonly string[], now: string): Prisma.Sql {
  * plan projects its sites one way or the other (site_status after reading them, site_checked
  * without), never both: two CTEs updating one row would lose one of the writes.
  */
-async function writeProjections(
-  tx: VigilTransaction,
-  parts: {
-    strikes: readonly StrikesUpdate[];
-    checks: readonly CheckStatusUpdate[];
-    sites: readonly SiteStatusUpdate[];
-    checked: readonly SiteCheckedUpdate[];
-    evaluated: readonly ResultsEvaluated[];
-  },
-  now: string,
-): Promise<void> {
+async function writeProjections(tx: VigilTransaction, parts: ProjectionParts, now: string): Promise<void> {
+  const statement = projectionsStatement(parts, now);
+  if (statement !== null) await tx.$executeRaw(statement);
+}
+
+interface ProjectionParts {
+  strikes: readonly StrikesUpdate[];
+  checks: readonly CheckStatusUpdate[];
+  sites: readonly SiteStatusUpdate[];
+  checked: readonly SiteCheckedUpdate[];
+  evaluated: readonly ResultsEvaluated[];
+}
+
+/** writeProjections's statement, or null when nothing is to be written (exported for the plan tests). */
+export function projectionsStatement(parts: ProjectionParts, now: string): Prisma.Sql | null {
   if (parts.sites.length > 0 && parts.checked.length > 0) throw new Error('a plan projects its sites as site_status or as site_checked, not both');
   const marked = parts.evaluated.flatMap((u) => u.resultIds.map(String));
   const writes = [
@@ -194,14 +203,14 @@ async function writeProjections(
     ...(parts.checked.length === 0 ? [] : [sitesCheckedWrite(parts.checked)]),
     ...(marked.length === 0 ? [] : [evaluatedWrite(marked, now)]),
   ];
-  if (writes.length === 0) return;
+  if (writes.length === 0) return null;
   const ctes = Prisma.join(
     writes.map((write, i) => Prisma.sql`${Prisma.raw(`w${i}`)} AS (${write})`),
     ', ',
   );
   // Every data-modifying CTE runs to completion whether or not it is read. Prepared: a pass writes
   // one of a few shapes (which tables have rows), each the same text every time.
-  await tx.$executeRaw(Prisma.sql`${Prisma.raw(PREPARED)} WITH ${ctes} SELECT 1`);
+  return Prisma.sql`${Prisma.raw(PREPARED)} WITH ${ctes} SELECT 1`;
 }
 
 export interface DatabaseWriterOptions {
