@@ -12,6 +12,8 @@ export const EVENT_TRANSITION_REASONS = [
   'opened',
   'confirmed',
   'severity_changed',
+  'worsened',
+  'eased',
   'recovered',
   'false_alarm',
   'maintenance',

@@ -27,7 +27,7 @@ interface CandidateRow {
   failing_locations_threshold: string;
   status: FreshnessCandidate['check']['status'];
   site_id: number;
-  states: { location: string; failing_strikes: number; passing_strikes: number; resolved: boolean; last_result_at: string | null; last_ok: boolean | null; last_inconclusive: boolean }[];
+  states: { location: string; failing_strikes: number; passing_strikes: number; resolved: boolean; last_result_at: string | null; last_ok: boolean | null; last_inconclusive: boolean; degraded_strikes: number }[];
 }
 
 /**
@@ -62,12 +62,13 @@ function readCandidates(db: Pick<VigilTransaction, '$queryRaw'>, at: Date, only?
     SELECT c.id, c.uuid, c.endpoint_id, c.type::text AS type, c.interval_s, c.timeout_ms, c.failing_threshold, c.passing_threshold,
       c.failing_locations_threshold, c.status::text AS status, e.site_id,
       (SELECT json_agg(json_build_object('location', ls.location, 'failing_strikes', ls.failing_strikes, 'passing_strikes', ls.passing_strikes,
-          'resolved', ls.resolved, 'last_result_at', ls.last_result_at, 'last_ok', ls.last_ok, 'last_inconclusive', ls.last_inconclusive) ORDER BY ls.location)
+          'resolved', ls.resolved, 'last_result_at', ls.last_result_at, 'last_ok', ls.last_ok, 'last_inconclusive', ls.last_inconclusive,
+          'degraded_strikes', ls.degraded_strikes) ORDER BY ls.location)
         FROM location_states ls WHERE ls.check_id = c.id) AS states
     FROM short JOIN checks c ON c.id = short.id JOIN endpoints e ON e.id = c.endpoint_id JOIN sites s ON s.id = e.site_id
     WHERE s.archived_at IS NULL
       AND NOT EXISTS (SELECT 1 FROM site_events ev WHERE ev.check_id = c.id AND ev.ended_at IS NULL
-        AND ev.event_type IN ('seems_down', 'down', 'cert_expiring', 'unknown'))
+        AND ev.event_type IN ('degraded', 'seems_down', 'down', 'cert_expiring', 'unknown'))
       AND NOT EXISTS (SELECT 1 FROM check_results r WHERE r.check_id = c.id AND r.evaluated_at IS NULL)
     ORDER BY c.id`;
 }
@@ -95,6 +96,7 @@ function toCandidate(row: CandidateRow): FreshnessCandidate {
       lastResultAt: s.last_result_at === null ? null : new Date(s.last_result_at),
       lastOk: s.last_ok,
       lastInconclusive: s.last_inconclusive,
+      degradedStrikes: s.degraded_strikes,
     })),
   };
 }

@@ -60,7 +60,7 @@ function silentSince(metadata: unknown): number | null {
 }
 
 const drivenBy = (check: Pick<Check, 'type'>, event: Pick<SiteEvent, 'eventType'>) =>
-  check.type === 'tls_cert' ? event.eventType === 'cert_expiring' : event.eventType === 'seems_down' || event.eventType === 'down';
+  check.type === 'tls_cert' ? event.eventType === 'cert_expiring' : event.eventType === 'degraded' || event.eventType === 'seems_down' || event.eventType === 'down';
 
 /**
  * The maintenance windows of the sites or checks overlapping the results' spans: its own small

@@ -20,7 +20,7 @@ export interface BatchRows {
   readonly results: readonly CheckResult[];
   /** In check, location order. */
   readonly states: readonly LocationState[];
-  /** The open events the checks' results drive (seems_down/down, cert_expiring, unknown). */
+  /** The open events the checks' results drive (degraded/seems_down/down, cert_expiring, unknown). */
   readonly events: readonly SiteEvent[];
   /** Enabled channels that apply to any of the checks' sites, in id order. */
   readonly channels: readonly NotificationChannel[];
@@ -101,14 +101,14 @@ export const LOAD = `${PREPARED}
     (SELECT json_agg(s ORDER BY s."checkId", s.location) FROM (
       SELECT id, uuid, check_id AS "checkId", site_id AS "siteId", location, failing_strikes AS "failingStrikes", passing_strikes AS "passingStrikes",
         resolved, next_due_at AS "nextDueAt", lease_run_id AS "leaseRunId", leased_until AS "leasedUntil", last_result_at AS "lastResultAt",
-        last_ok AS "lastOk", last_inconclusive AS "lastInconclusive"
+        last_ok AS "lastOk", last_inconclusive AS "lastInconclusive", degraded_strikes AS "degradedStrikes"
       FROM location_states WHERE check_id = ANY($1::int[])) s) AS states,
     (SELECT json_agg(ev) FROM (
       SELECT id::text AS id, uuid, site_id AS "siteId", endpoint_id AS "endpointId", check_id AS "checkId", check_type AS "checkType",
         location, event_type AS "eventType", severity, started_at AS "startedAt", ended_at AS "endedAt", resolution_reason AS "resolutionReason",
         cause_event_id::text AS "causeEventId", metadata, created_at AS "createdAt"
       FROM site_events
-      WHERE check_id = ANY($1::int[]) AND event_type IN ('seems_down', 'down', 'cert_expiring', 'unknown') AND ended_at IS NULL) ev) AS events,
+      WHERE check_id = ANY($1::int[]) AND event_type IN ('degraded', 'seems_down', 'down', 'cert_expiring', 'unknown') AND ended_at IS NULL) ev) AS events,
     (SELECT json_agg(ch ORDER BY ch.id) FROM (
       SELECT id, uuid, name, type, config, site_ids AS "siteIds", notify_on_seems_down AS "notifyOnSeemsDown", notify_on_degraded AS "notifyOnDegraded", reminder_minutes AS "reminderMinutes",
         enabled, created_at AS "createdAt", updated_at AS "updatedAt"

@@ -2,7 +2,7 @@ import type { LocationState as LocationStateRow } from '@vigil/db';
 import type { LocationState, ResultOutcome } from '@vigil/quorum';
 
 /** The `location_states` columns the evaluator reads and writes. */
-export type StrikeColumns = Pick<LocationStateRow, 'failingStrikes' | 'passingStrikes' | 'resolved' | 'lastResultAt' | 'lastOk' | 'lastInconclusive'>;
+export type StrikeColumns = Pick<LocationStateRow, 'failingStrikes' | 'passingStrikes' | 'resolved' | 'lastResultAt' | 'lastOk' | 'lastInconclusive' | 'degradedStrikes'>;
 
 /** A stored row as the quorum sees it: `failing` is stored as `resolved = !failing`, `inconclusive` as `last_inconclusive`. */
 export function toLocationState(location: string, row: StrikeColumns): LocationState {
@@ -13,6 +13,7 @@ export function toLocationState(location: string, row: StrikeColumns): LocationS
     failing: !row.resolved,
     lastResultAt: row.lastResultAt === null ? null : row.lastResultAt.getTime(),
     inconclusive: row.lastInconclusive,
+    degradedStrikes: row.degradedStrikes,
   };
 }
 
@@ -28,7 +29,8 @@ export function toStrikeColumns(state: LocationState, previous: StrikeColumns, o
     passingStrikes: state.passingStrikes,
     resolved: !state.failing,
     lastResultAt: state.lastResultAt === null ? null : new Date(state.lastResultAt),
-    lastOk: newest ? outcome === 'ok' : previous.lastOk,
+    lastOk: newest ? outcome === 'ok' || outcome === 'degraded' : previous.lastOk,
     lastInconclusive: state.inconclusive,
+    degradedStrikes: state.degradedStrikes,
   };
 }

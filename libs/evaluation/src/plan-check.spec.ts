@@ -1,6 +1,6 @@
 import type { MaintenanceWindow } from '@vigil/db';
 import type { EventChange, Note, Step } from './plan';
-import { planCheck, projectionSteps } from './plan-check';
+import { channelWants, planCheck, projectionSteps } from './plan-check';
 import { at, channel, check, context, LOCATIONS, openEvent, result, round, state } from './testing/rows';
 
 const eventsOf = (steps: readonly Step[]) => steps.filter((s): s is EventChange => s.kind === 'event');
@@ -51,6 +51,22 @@ describe('planCheck', () => {
     expect(plan.status).toEqual({ kind: 'check_status', check: 'check-7', checkId: 7, status: 'down', lastStatusChangeAt: at(121), lastCheckedAt: at(122) });
     expect(plan.site).toEqual({ siteId: 3, checkId: 7, check: 'check-7', checkStatus: 'down', at: at(122), checked: true, statusChanged: true });
     expect(plan.evaluated.resultIds).toHaveLength(6);
+  });
+
+  it('tells a degradation only to the channels that did not opt out, and every outage to all', () => {
+    const slow = (seconds: number) => round(seconds, true, true, true).map((r, i) => (i < 2 ? { ...r, degraded: true } : r));
+    const quiet = { ...channel(2), notifyOnDegraded: false };
+    const plan = planCheck(context([...slow(60), ...slow(120)], { channels: [channel(1), quiet] }));
+    expect(eventsOf(plan.events).map((e) => [e.mutation.kind, e.mutation.stateAfter, e.mutation.notification, e.notify])).toEqual([['open', 'degraded', 'degraded_opened', [1]]]);
+    expect(plan.strikes.map((s) => [s.location, s.columns.degradedStrikes])).toEqual([
+      ['eu-1', 2],
+      ['us-1', 2],
+      ['ap-1', 0],
+    ]);
+    expect(plan.status).toMatchObject({ status: 'degraded', lastStatusChangeAt: at(121) });
+    expect(channelWants(quiet, 'degraded_recovered')).toBe(false);
+    expect(channelWants(quiet, 'outage_confirmed')).toBe(true);
+    expect(channelWants(channel(1), 'degraded_recovered')).toBe(true);
   });
 
   it('tells a suspicion only to the channels that asked for it', () => {

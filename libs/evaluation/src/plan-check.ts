@@ -2,7 +2,7 @@ import type { MaintenanceWindow, NotificationChannel, SiteEvent, SiteStatus } fr
 import { inMaintenance } from '@vigil/maintenance';
 import {
   decideCertificate,
-  decideOutage,
+  decideOutageSteps,
   foldTransition,
   observeOutage,
   isMutation,
@@ -12,7 +12,7 @@ import {
   type EventState,
   type Mutation,
 } from '@vigil/lifecycle';
-import { createQuorumPolicy, freshForMs, outcomeOf, recordResult, type LocationState } from '@vigil/quorum';
+import { createQuorumPolicy, freshForMs, isDegraded, outcomeOf, recordResult, type LocationState } from '@vigil/quorum';
 import { openRunnersOffline, type CheckContext, type OfflineSpell } from './load-check';
 import type { SiteProjection } from './load-sites';
 import { toLocationState, toStrikeColumns, type StrikeColumns } from './location-row';
@@ -48,9 +48,14 @@ export function inMaintenanceAt(windows: readonly MaintenanceWindow[], at: Date)
   return inMaintenance(windows, at.getTime());
 }
 
-/** Whether a channel is told about `kind`: a suspicion only when it asked for it (`notify_on_seems_down`). */
-export function channelWants(channel: Pick<NotificationChannel, 'notifyOnSeemsDown'>, kind: NotificationKind): boolean {
-  return kind !== 'outage_suspected' || channel.notifyOnSeemsDown;
+/**
+ * Whether a channel is told about `kind`: a suspicion only when it asked for it
+ * (`notify_on_seems_down`), a degraded event and its recovery unless it opted out (`notify_on_degraded`).
+ */
+export function channelWants(channel: Pick<NotificationChannel, 'notifyOnSeemsDown' | 'notifyOnDegraded'>, kind: NotificationKind): boolean {
+  if (kind === 'outage_suspected') return channel.notifyOnSeemsDown;
+  if (kind === 'degraded_opened' || kind === 'degraded_recovered') return channel.notifyOnDegraded;
+  return true;
 }
 
 /** The channels (enabled, applying to the site) that get an outbox row for `t`. */
@@ -69,6 +74,7 @@ function certificateExpiry(details: unknown): number | null {
 function sameStrikes(a: StrikeColumns, b: StrikeColumns): boolean {
   return (
     a.failingStrikes === b.failingStrikes &&
+    a.degradedStrikes === b.degradedStrikes &&
     a.passingStrikes === b.passingStrikes &&
     a.resolved === b.resolved &&
     a.lastOk === b.lastOk &&
@@ -144,61 +150,64 @@ export function planCheck(ctx: CheckContext): CheckPlan {
     columns.set(result.location, toStrikeColumns(next, previous, outcome, at));
 
     const all = [...states.values()];
-    const verdict = observeOutage(policy, all, at, outcome === 'failed');
+    const verdict = observeOutage(policy, all, at, outcome === 'failed', outcome === 'degraded');
     const inMaintenance = inMaintenanceAt(ctx.windows, result.checkedAt);
     const lifecycle = { now: at, inMaintenance, notifySeemsDown };
-    const transition = certificate ? decideCertificate(event, certificateExpiry(result.details), lifecycle) : decideOutage(event, verdict, lifecycle);
+    const transitions = certificate ? [decideCertificate(event, certificateExpiry(result.details), lifecycle)] : decideOutageSteps(event, verdict, lifecycle);
     const fields = { check: check.uuid, location: result.location };
-
-    // Invariant 9: every opening says whether it inserted or why it did not. "Already open" comes
-    // with every failing result for as long as an outage lasts, so it is a debug line.
-    if (transition.kind === 'suppress') {
-      events.push(
-        transition.why === 'in_maintenance'
-          ? { ...note('info', 'event not opened: in maintenance', fields), suppressed: 'in_maintenance', event: null }
-          : { ...note('debug', 'event not opened: one is already open', fields), suppressed: 'already_open', event: ref },
-      );
-    } else if (isMutation(transition)) {
-      const failingLocations = all.filter((s) => s.failing).map((s) => s.location);
-      // Suspect locations too: an outage may open once enough locations report, on a pass from
-      // another location after the offline runner's replayed failure.
-      const failing = all.filter((s) => s.failing || s.failingStrikes > 0);
-      const key = transition.kind === 'open' ? `${check.uuid}:${events.length}` : null;
-      const cause = transition.kind === 'open' ? causeOf(ctx.runnersOffline, [{ location: result.location, at }, ...failing.map((s) => ({ location: s.location, at: s.lastResultAt }))]) : null;
-      events.push({
-        kind: 'event',
-        mutation: transition,
-        site: { id: ctx.siteId },
-        checkId: check.id,
-        endpointId: check.endpointId,
-        checkType: check.type,
-        location: null,
-        causeEventId: cause?.id ?? null,
-        on: transition.kind === 'open' ? null : ref,
-        key,
-        audit: {
-          source: `location:${result.location}`,
-          metadata: {
-            location: result.location,
-            status_code: result.statusCode,
-            error_code: result.errorCode,
-            error: result.error,
-            failing_locations: failingLocations,
-            ...(cause === null ? {} : { cause_event: cause.uuid }),
+    for (const transition of transitions) {
+      // Invariant 9: every opening says whether it inserted or why it did not. "Already open" comes
+      // with every failing result for as long as an outage lasts, so it is a debug line.
+      if (transition.kind === 'suppress') {
+        events.push(
+          transition.why === 'in_maintenance'
+            ? { ...note('info', 'event not opened: in maintenance', fields), suppressed: 'in_maintenance', event: null }
+            : { ...note('debug', 'event not opened: one is already open', fields), suppressed: 'already_open', event: ref },
+        );
+      } else if (isMutation(transition)) {
+        const failingLocations = all.filter((s) => s.failing).map((s) => s.location);
+        const degradedLocations = all.filter((s) => isDegraded(policy, s)).map((s) => s.location);
+        // Suspect locations too: an outage may open once enough locations report, on a pass from
+        // another location after the offline runner's replayed failure.
+        const failing = all.filter((s) => s.failing || s.failingStrikes > 0);
+        const key = transition.kind === 'open' ? `${check.uuid}:${events.length}` : null;
+        const cause = transition.kind === 'open' ? causeOf(ctx.runnersOffline, [{ location: result.location, at }, ...failing.map((s) => ({ location: s.location, at: s.lastResultAt }))]) : null;
+        events.push({
+          kind: 'event',
+          mutation: transition,
+          site: { id: ctx.siteId },
+          checkId: check.id,
+          endpointId: check.endpointId,
+          checkType: check.type,
+          location: null,
+          causeEventId: cause?.id ?? null,
+          on: transition.kind === 'open' ? null : ref,
+          key,
+          audit: {
+            source: `location:${result.location}`,
+            metadata: {
+              location: result.location,
+              status_code: result.statusCode,
+              error_code: result.errorCode,
+              error: result.error,
+              failing_locations: failingLocations,
+              ...(degradedLocations.length === 0 ? {} : { degraded_locations: degradedLocations, latency_ms: result.latencyMs }),
+              ...(cause === null ? {} : { cause_event: cause.uuid }),
+            },
           },
-        },
-        notify: recipients(ctx.channels, transition),
-        log: {
-          fields,
-          skipped: `read-only: ${transition.kind} skipped`,
-          ...(transition.kind === 'open'
-            ? { written: { level: 'info', message: 'event opened', fields: { inserted: true, event_type: transition.stateAfter, severity: transition.severityAfter } } }
-            : {}),
-        },
-      });
-      ref = key !== null ? { opened: key } : transition.kind === 'close' ? null : ref;
+          notify: recipients(ctx.channels, transition),
+          log: {
+            fields,
+            skipped: `read-only: ${transition.kind} skipped`,
+            ...(transition.kind === 'open'
+              ? { written: { level: 'info', message: 'event opened', fields: { inserted: true, event_type: transition.stateAfter, severity: transition.severityAfter } } }
+              : {}),
+          },
+        });
+        ref = key !== null ? { opened: key } : transition.kind === 'close' ? null : ref;
+      }
+      event = foldTransition(event, transition);
     }
-    event = foldTransition(event, transition);
 
     const nextStatus = checkStatusOf(event, inMaintenance, verdict, certificate);
     if (nextStatus !== status) {

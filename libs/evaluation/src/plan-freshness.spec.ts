@@ -18,6 +18,7 @@ function candidate(lastSeconds: readonly (number | null)[], patch: { inconclusiv
       lastResultAt: lastSeconds[i] === null ? null : at(lastSeconds[i] as number),
       lastOk: !(patch.inconclusive?.[i] ?? false),
       lastInconclusive: patch.inconclusive?.[i] ?? false,
+      degradedStrikes: 0,
     })),
   };
 }

@@ -12,6 +12,13 @@ describe('checkStatusOf', () => {
     expect(checkStatusOf(event('seems_down'), true, verdict('down'))).toBe('seems_down');
   });
 
+  it('shows degraded while a degraded event is open, and up for a degraded verdict without one', () => {
+    const degraded: EventState = { type: 'degraded', severity: 'warning', startedAt: 0, endedAt: null, resolutionReason: null };
+    expect(checkStatusOf(degraded, false, verdict('up'))).toBe('degraded');
+    expect(checkStatusOf({ ...degraded, type: 'seems_down' }, false, verdict('seems_down'))).toBe('seems_down');
+    expect(checkStatusOf(null, false, { status: 'degraded' })).toBe('up');
+  });
+
   it('shows maintenance without an event in a window, else the verdict', () => {
     expect(checkStatusOf(null, true, verdict('down'))).toBe('maintenance');
     expect(checkStatusOf(null, false, verdict('up'))).toBe('up');

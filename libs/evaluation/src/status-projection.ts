@@ -6,21 +6,23 @@ import type { SiteCheckedUpdate, SiteStatusUpdate } from './plan';
 
 /**
  * A check's status after a result:
- * - an open event decides: an outage's `seems_down` or `down` (a `down` event whose locations
+ * - an open event decides: an outage's `degraded`, `seems_down` or `down` (a `down` event whose locations
  *   went stale is still down until passes prove otherwise), a certificate event's severity;
  * - else a check in maintenance is `maintenance` (failures there open nothing);
  * - else the quorum verdict: `unknown` when fewer fresh, conclusive locations remain than the
- *   quorum needs (passes from one location of three prove nothing about the others).
+ *   quorum needs (passes from one location of three prove nothing about the others); a
+ *   `degraded` verdict shows `up` until a degraded pass opens its event, so that a status of
+ *   degraded always has an event to show (as `seems_down` has).
  * A tls_cert check speaks of its certificate only: failures to reach it make it `unknown`, never down.
  */
 export function checkStatusOf(openEvent: EventState | null, inMaintenance: boolean, verdict: Pick<QuorumVerdict, 'status'>, certificate = false): SiteStatus {
   if (openEvent !== null) {
     if (openEvent.type === 'cert_expiring') return openEvent.severity === 'elevated' ? 'degraded' : 'warning';
-    return openEvent.type === 'down' ? 'down' : 'seems_down';
+    return openEvent.type === 'down' ? 'down' : openEvent.type === 'degraded' ? 'degraded' : 'seems_down';
   }
   if (inMaintenance) return 'maintenance';
   if (certificate && verdict.status !== 'up') return 'unknown';
-  return verdict.status;
+  return verdict.status === 'degraded' ? 'up' : verdict.status;
 }
 
 const latest = (dates: readonly Date[]): Date | undefined => (dates.length === 0 ? undefined : new Date(Math.max(...dates.map((d) => d.getTime()))));

@@ -111,12 +111,14 @@ function strikesWrite(updates: readonly StrikesUpdate[]): Prisma.Sql {
     last_result_at: iso(c.lastResultAt),
     last_ok: c.lastOk,
     last_inconclusive: c.lastInconclusive,
+    degraded_strikes: c.degradedStrikes,
   }));
   return Prisma.sql`
     UPDATE location_states ls SET failing_strikes = s.failing_strikes, passing_strikes = s.passing_strikes, resolved = s.resolved,
-      last_result_at = s.last_result_at, last_ok = s.last_ok, last_inconclusive = s.last_inconclusive
+      last_result_at = s.last_result_at, last_ok = s.last_ok, last_inconclusive = s.last_inconclusive,
+      degraded_strikes = s.degraded_strikes
     FROM jsonb_to_recordset(${json(rows)}::jsonb)
-      AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean, last_inconclusive boolean)
+      AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean, last_inconclusive boolean, degraded_strikes int)
     WHERE ls.id = s.id AND ls.id = ANY(${updates.map((u) => u.id)}::int[])
     RETURNING 1`;
 }

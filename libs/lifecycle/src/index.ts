@@ -31,7 +31,7 @@ export {
   type Transition,
   type LifecycleContext,
 } from './transition';
-export { decideOutage, observeOutage, type OutageObservation } from './outage';
+export { decideOutage, decideOutageSteps, observeOutage, type OutageObservation } from './outage';
 export {
   decideCertificate,
   certificateSeverity,

@@ -10,7 +10,7 @@ const verdict = (
   status: CheckStatus,
   belowQuorum = status === 'up' || status === 'seems_down',
   newEvidence = status === 'seems_down' || status === 'down',
-): OutageObservation => ({ status, belowQuorum, newEvidence, confirmedByFailures: status === 'down' });
+): OutageObservation => ({ status, belowQuorum, newEvidence, degradedEvidence: false, belowDegradedQuorum: true, confirmedByFailures: status === 'down' });
 const open = (type: 'seems_down' | 'down'): EventState => ({
   type,
   severity: type === 'down' ? 'high' : 'low',

@@ -32,9 +32,9 @@ const at = (i: number) => ({ now: T0 + i * 1000, inMaintenance: false });
 describe('replayTransitions (invariant 10)', () => {
   it('rebuilds a confirmed and recovered outage, state, severity and times', () => {
     const h = history([
-      (e) => decideOutage(e, { status: 'seems_down', belowQuorum: true, newEvidence: true, confirmedByFailures: false }, at(0)),
-      (e) => decideOutage(e, { status: 'down', belowQuorum: false, newEvidence: true, confirmedByFailures: true }, at(1)),
-      (e) => decideOutage(e, { status: 'up', belowQuorum: true, newEvidence: false, confirmedByFailures: false }, at(2)),
+      (e) => decideOutage(e, { status: 'seems_down', belowQuorum: true, newEvidence: true, degradedEvidence: false, belowDegradedQuorum: true, confirmedByFailures: false }, at(0)),
+      (e) => decideOutage(e, { status: 'down', belowQuorum: false, newEvidence: true, degradedEvidence: false, belowDegradedQuorum: true, confirmedByFailures: true }, at(1)),
+      (e) => decideOutage(e, { status: 'up', belowQuorum: true, newEvidence: false, degradedEvidence: false, belowDegradedQuorum: true, confirmedByFailures: false }, at(2)),
     ]);
     expect(replayTransitions(h.records)).toEqual(h.event);
     expect(h.event).toEqual({ type: 'down', severity: 'high', startedAt: T0, endedAt: T0 + 2000, resolutionReason: 'recovered' });
@@ -42,16 +42,16 @@ describe('replayTransitions (invariant 10)', () => {
 
   it('rebuilds a false alarm, a maintenance close and a manual close', () => {
     const falseAlarm = history([
-      (e) => decideOutage(e, { status: 'seems_down', belowQuorum: true, newEvidence: true, confirmedByFailures: false }, at(0)),
-      (e) => decideOutage(e, { status: 'up', belowQuorum: true, newEvidence: false, confirmedByFailures: false }, at(1)),
+      (e) => decideOutage(e, { status: 'seems_down', belowQuorum: true, newEvidence: true, degradedEvidence: false, belowDegradedQuorum: true, confirmedByFailures: false }, at(0)),
+      (e) => decideOutage(e, { status: 'up', belowQuorum: true, newEvidence: false, degradedEvidence: false, belowDegradedQuorum: true, confirmedByFailures: false }, at(1)),
     ]);
     expect(replayTransitions(falseAlarm.records)).toEqual(falseAlarm.event);
     const maintenance = history([
-      (e) => decideOutage(e, { status: 'down', belowQuorum: false, newEvidence: true, confirmedByFailures: true }, at(0)),
-      (e) => decideOutage(e, { status: 'down', belowQuorum: false, newEvidence: true, confirmedByFailures: true }, { ...at(1), inMaintenance: true }),
+      (e) => decideOutage(e, { status: 'down', belowQuorum: false, newEvidence: true, degradedEvidence: false, belowDegradedQuorum: true, confirmedByFailures: true }, at(0)),
+      (e) => decideOutage(e, { status: 'down', belowQuorum: false, newEvidence: true, degradedEvidence: false, belowDegradedQuorum: true, confirmedByFailures: true }, { ...at(1), inMaintenance: true }),
     ]);
     expect(replayTransitions(maintenance.records)).toMatchObject({ resolutionReason: 'maintenance', endedAt: T0 + 1000 });
-    const manual = history([(e) => decideOutage(e, { status: 'down', belowQuorum: false, newEvidence: true, confirmedByFailures: true }, at(0)), (e) => closeEvent(e as EventState, 'manual', at(5))]);
+    const manual = history([(e) => decideOutage(e, { status: 'down', belowQuorum: false, newEvidence: true, degradedEvidence: false, belowDegradedQuorum: true, confirmedByFailures: true }, at(0)), (e) => closeEvent(e as EventState, 'manual', at(5))]);
     expect(replayTransitions(manual.records)).toEqual(manual.event);
   });
 
@@ -64,13 +64,13 @@ describe('replayTransitions (invariant 10)', () => {
   });
 
   it('keeps state and severity through a cause_linked row', () => {
-    const h = history([(e) => decideOutage(e, { status: 'down', belowQuorum: false, newEvidence: true, confirmedByFailures: true }, at(0))]);
+    const h = history([(e) => decideOutage(e, { status: 'down', belowQuorum: false, newEvidence: true, degradedEvidence: false, belowDegradedQuorum: true, confirmedByFailures: true }, at(0))]);
     const linked: TransitionRecord = { stateBefore: 'down', stateAfter: 'down', severityBefore: 'high', severityAfter: 'high', reason: 'cause_linked', at: T0 + 1 };
     expect(replayTransitions([...h.records, linked])).toEqual(h.event);
   });
 
   it('rebuilds an open event from the rows so far', () => {
-    const h = history([(e) => decideOutage(e, { status: 'seems_down', belowQuorum: true, newEvidence: true, confirmedByFailures: false }, at(0))]);
+    const h = history([(e) => decideOutage(e, { status: 'seems_down', belowQuorum: true, newEvidence: true, degradedEvidence: false, belowDegradedQuorum: true, confirmedByFailures: false }, at(0))]);
     expect(replayTransitions(h.records)).toEqual(h.event);
   });
 

@@ -2,11 +2,12 @@ import { LifecycleError } from './errors';
 import { RESOLUTION_REASONS, type EventSeverity, type EventState, type EventType, type ResolutionReason } from './types';
 
 /**
- * Why an event changed, stored in `event_transitions.reason`. A close's reason is its resolution
+ * Why an event changed, stored in `event_transitions.reason`. `worsened` and `eased` move an
+ * outage between `degraded` and `seems_down` (see outage.ts). A close's reason is its resolution
  * reason. `cause_linked` (setting `cause_event_id`) is written outside this lib and changes
  * neither state nor severity; it is listed so that replay accepts it.
  */
-export const TRANSITION_REASONS = ['opened', 'confirmed', 'severity_changed', 'cause_linked', ...RESOLUTION_REASONS] as const;
+export const TRANSITION_REASONS = ['opened', 'confirmed', 'severity_changed', 'worsened', 'eased', 'cause_linked', ...RESOLUTION_REASONS] as const;
 export type TransitionReason = (typeof TRANSITION_REASONS)[number];
 
 /** What a transition asks the notifier to tell people (written to the outbox with the change). */
@@ -20,7 +21,10 @@ export type NotificationKind =
   | 'cert_renewed'
   /** A runner (a location) stopped reporting, and when it is back. */
   | 'runner_offline'
-  | 'runner_recovered';
+  | 'runner_recovered'
+  /** Enough locations are slow (degraded), and when they are not any more. */
+  | 'degraded_opened'
+  | 'degraded_recovered';
 
 /** Why nothing changes although the verdict called for it. */
 export type SuppressReason = 'in_maintenance' | 'already_open';
@@ -50,12 +54,15 @@ export interface OpenTransition extends MutationBase {
   readonly reason: 'opened';
 }
 
-/** Change the open event in place (state and/or severity, never down); `startedAt` is preserved. */
+/**
+ * Change the open event in place (state and/or severity); `startedAt` is preserved. Severity never
+ * falls; the state falls only when a suspicion that began degraded eases back to it (`eased`).
+ */
 export interface UpgradeTransition extends MutationBase {
   readonly kind: 'upgrade';
   readonly stateBefore: EventType;
   readonly severityBefore: EventSeverity;
-  readonly reason: 'confirmed' | 'severity_changed';
+  readonly reason: 'confirmed' | 'severity_changed' | 'worsened' | 'eased';
 }
 
 /** Close the open event: `endedAt = at`, `resolutionReason = reason`; state and severity stay. */

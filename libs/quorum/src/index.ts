@@ -7,6 +7,7 @@ export {
   recordResult,
   outcomeOf,
   isFresh,
+  isDegraded,
   locationStatus,
   type LocationState,
   type LocationStatus,

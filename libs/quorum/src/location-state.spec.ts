@@ -15,7 +15,7 @@ function run(results: readonly boolean[], start = initialLocationState('us-1')):
 
 describe('location strikes', () => {
   it('starts with no strikes, not failing, never reported', () => {
-    expect(initialLocationState('eu-1')).toEqual({ location: 'eu-1', failingStrikes: 0, passingStrikes: 0, failing: false, lastResultAt: null, inconclusive: false });
+    expect(initialLocationState('eu-1')).toEqual({ location: 'eu-1', failingStrikes: 0, passingStrikes: 0, failing: false, lastResultAt: null, inconclusive: false, degradedStrikes: 0 });
   });
 
   it('adds a failing strike and resets the passing strikes on a failure', () => {
@@ -82,6 +82,8 @@ describe('inconclusive results', () => {
     expect(outcomeOf({ ok: false })).toBe('failed');
     expect(outcomeOf({ ok: false, inconclusive: false })).toBe('failed');
     expect(outcomeOf({ ok: false, inconclusive: true })).toBe('inconclusive');
+    expect(outcomeOf({ ok: true, degraded: true })).toBe('degraded');
+    expect(outcomeOf({ ok: true, degraded: false, inconclusive: false })).toBe('ok');
   });
 
   it('moves no strike, failing or passing, and keeps the sticky flag', () => {

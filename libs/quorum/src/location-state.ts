@@ -1,15 +1,19 @@
 import type { QuorumPolicy } from './policy';
 
 /**
- * What one result says: `ok`, `failed`, or `inconclusive` (the runner could not tell: its own
- * network was in doubt, or the egress policy refused the target). An inconclusive result moves
- * no strike; it only makes the location count as stale until its next conclusive result.
+ * What one result says: `ok`, `degraded` (it passed, but crossed a degraded rule: too slow, a
+ * degraded assertion), `failed`, or `inconclusive` (the runner could not tell: its own network
+ * was in doubt, or the egress policy refused the target). A degraded result is a pass for the
+ * failing and passing strikes. An inconclusive result moves no strike; it only makes the
+ * location count as stale until its next conclusive result.
  */
-export type ResultOutcome = 'ok' | 'failed' | 'inconclusive';
+export type ResultOutcome = 'ok' | 'degraded' | 'failed' | 'inconclusive';
 
-/** The outcome of a stored result (`check_results.ok`, `check_results.inconclusive`). */
-export function outcomeOf(result: { readonly ok: boolean; readonly inconclusive?: boolean }): ResultOutcome {
-  return result.inconclusive === true ? 'inconclusive' : result.ok ? 'ok' : 'failed';
+/** The outcome of a stored result (`check_results.ok`, `.inconclusive`, `.degraded`). */
+export function outcomeOf(result: { readonly ok: boolean; readonly inconclusive?: boolean; readonly degraded?: boolean }): ResultOutcome {
+  if (result.inconclusive === true) return 'inconclusive';
+  if (!result.ok) return 'failed';
+  return result.degraded === true ? 'degraded' : 'ok';
 }
 
 /**
@@ -27,6 +31,12 @@ export interface LocationState {
   readonly lastResultAt: number | null;
   /** The latest result was inconclusive: the location counts as stale until a conclusive one (`last_inconclusive`). */
   readonly inconclusive: boolean;
+  /**
+   * Consecutive degraded passes (`degraded_strikes`): a clean pass or a failure resets them, an
+   * inconclusive result leaves them. The location is degraded once they reach the failing
+   * threshold (one slow response is noise, as one failure is), and stops at its first clean pass.
+   */
+  readonly degradedStrikes: number;
 }
 
 /** How one location counts in the verdict right now. */
@@ -35,7 +45,9 @@ export type LocationStatus =
   | 'failing'
   /** Its last result failed but it has not reached the failing threshold: suspicious, not counted. */
   | 'suspect'
-  /** Healthy: its last result passed and it is not failing. */
+  /** Its last results passed but were degraded, `failingThreshold` in a row: counts toward a degraded quorum. */
+  | 'degraded'
+  /** Healthy: its last result passed and it is not failing (nor degraded). */
   | 'passing'
   /** Its latest result was inconclusive: counts neither way, like a stale location. */
   | 'inconclusive'
@@ -44,7 +56,7 @@ export type LocationStatus =
 
 /** The state of a location that has not reported yet. */
 export function initialLocationState(location: string): LocationState {
-  return { location, failingStrikes: 0, passingStrikes: 0, failing: false, lastResultAt: null, inconclusive: false };
+  return { location, failingStrikes: 0, passingStrikes: 0, failing: false, lastResultAt: null, inconclusive: false, degradedStrikes: 0 };
 }
 
 /**
@@ -60,7 +72,7 @@ export function recordResult(policy: QuorumPolicy, state: LocationState, outcome
     return { ...state, lastResultAt, inconclusive: newest || state.inconclusive };
   }
   const inconclusive = newest ? false : state.inconclusive;
-  if (outcome === 'ok') {
+  if (outcome === 'ok' || outcome === 'degraded') {
     const passingStrikes = state.passingStrikes + 1;
     return {
       location: state.location,
@@ -69,6 +81,7 @@ export function recordResult(policy: QuorumPolicy, state: LocationState, outcome
       failing: state.failing && passingStrikes < policy.passingThreshold,
       lastResultAt,
       inconclusive,
+      degradedStrikes: outcome === 'degraded' ? state.degradedStrikes + 1 : 0,
     };
   }
   const failingStrikes = state.failingStrikes + 1;
@@ -79,6 +92,7 @@ export function recordResult(policy: QuorumPolicy, state: LocationState, outcome
     failing: state.failing || failingStrikes >= policy.failingThreshold,
     lastResultAt,
     inconclusive,
+    degradedStrikes: 0,
   };
 }
 
@@ -90,10 +104,20 @@ export function isFresh(policy: QuorumPolicy, state: LocationState, now: number)
   return !state.inconclusive && state.lastResultAt !== null && now - state.lastResultAt <= policy.staleAfterMs;
 }
 
+/**
+ * Whether the location is degraded (fresh or not): neither failing nor suspect, and its latest
+ * `failingThreshold` results or more were degraded passes. Failing outranks degraded: a location
+ * passing slowly its way back from an outage counts as failing until the passing threshold.
+ */
+export function isDegraded(policy: QuorumPolicy, state: LocationState): boolean {
+  return !state.failing && state.failingStrikes === 0 && state.degradedStrikes >= policy.failingThreshold;
+}
+
 /** How a location counts at `now`. */
 export function locationStatus(policy: QuorumPolicy, state: LocationState, now: number): LocationStatus {
   if (state.inconclusive) return 'inconclusive';
   if (!isFresh(policy, state, now)) return 'stale';
   if (state.failing) return 'failing';
-  return state.failingStrikes > 0 ? 'suspect' : 'passing';
+  if (state.failingStrikes > 0) return 'suspect';
+  return isDegraded(policy, state) ? 'degraded' : 'passing';
 }

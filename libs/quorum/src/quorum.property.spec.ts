@@ -1,17 +1,17 @@
 import { createPrng, type Prng } from '@vigil/testing';
 import { freshForMs } from './freshness';
-import { initialLocationState, isFresh, recordResult, type LocationState, type ResultOutcome } from './location-state';
+import { initialLocationState, isDegraded, isFresh, recordResult, type LocationState, type ResultOutcome } from './location-state';
 import { createQuorumPolicy, type QuorumPolicy } from './policy';
 import { evaluateQuorum } from './verdict';
 
 /*
- * Seeded random sequences of results (ok, failed, inconclusive, some reported late, locations
- * going silent) over random policies; the inconclusive and unknown rules are checked after
- * every step. A failure names its seed and step.
+ * Seeded random sequences of results (ok, degraded, failed, inconclusive, some reported late,
+ * locations going silent) over random policies; the inconclusive, unknown and degraded rules are
+ * checked after every step. A failure names its seed and step.
  */
 
 const SEQUENCES = 2000;
-const OUTCOMES: readonly ResultOutcome[] = ['ok', 'failed', 'inconclusive'];
+const OUTCOMES: readonly ResultOutcome[] = ['ok', 'degraded', 'failed', 'inconclusive'];
 
 function randomPolicy(rng: Prng): QuorumPolicy {
   const n = rng.int(1, 5);
@@ -45,7 +45,10 @@ function runSequence(seed: number, seen: Set<string>): void {
 
     if (outcome === 'inconclusive') {
       check(
-        after.failingStrikes === before.failingStrikes && after.passingStrikes === before.passingStrikes && after.failing === before.failing,
+        after.failingStrikes === before.failingStrikes &&
+          after.passingStrikes === before.passingStrikes &&
+          after.failing === before.failing &&
+          after.degradedStrikes === before.degradedStrikes,
         'an inconclusive result moves no strike',
       );
       if (at >= (before.lastResultAt ?? at)) check(after.inconclusive && !isFresh(policy, after, now), 'an inconclusive location is not fresh');
@@ -54,11 +57,21 @@ function runSequence(seed: number, seen: Set<string>): void {
     } else {
       check(after.inconclusive === before.inconclusive, 'a late result leaves inconclusive as it was');
     }
+    if (outcome === 'degraded') check(after.degradedStrikes === before.degradedStrikes + 1 && after.failingStrikes === 0, 'a degraded pass adds a degraded strike');
+    if (outcome === 'ok' || outcome === 'failed') check(after.degradedStrikes === 0, 'a clean pass or a failure resets the degraded strikes');
+    check(!isDegraded(policy, after) || (!after.failing && after.failingStrikes === 0), 'a failing or suspect location is never degraded');
     check(after.lastResultAt !== null && after.lastResultAt >= (before.lastResultAt ?? -Infinity), 'the latest result time never goes back');
 
     const v = evaluateQuorum(policy, states, now);
     const freshConclusive = states.filter((s) => isFresh(policy, s, now)).length;
     check(v.failing + v.suspect + v.passing + v.stale === v.locations, 'every location is counted once');
+    const degraded = states.filter((s) => isFresh(policy, s, now) && isDegraded(policy, s)).length;
+    check(v.degraded === degraded && v.degraded <= v.passing, 'the degraded locations are the fresh ones degraded, among the passing');
+    check(
+      (v.status === 'degraded') === (v.quorumReachable && v.failing + v.suspect === 0 && v.degraded >= v.required),
+      'degraded exactly when k of n fresh locations are degraded and none fails',
+    );
+    check(v.belowDegradedQuorum === v.degraded + v.stale < v.required, 'below the degraded quorum even counting stale locations');
     check(v.inconclusive === states.filter((s) => s.inconclusive).length && v.inconclusive <= v.stale, 'inconclusive locations count as stale');
     check(v.locations - v.stale === freshConclusive, 'the fresh locations are the fresh, conclusive ones');
     if (freshConclusive < v.required) check(v.status === 'unknown', 'fewer fresh conclusive locations than the quorum: unknown, never up');
@@ -68,10 +81,10 @@ function runSequence(seed: number, seen: Set<string>): void {
   }
 }
 
-describe('quorum over random sequences with inconclusive results', () => {
+describe('quorum over random sequences with inconclusive and degraded results', () => {
   it(`keeps the inconclusive and unknown rules after every step of ${SEQUENCES} seeded sequences`, () => {
     const seen = new Set<string>();
     for (let seed = 1; seed <= SEQUENCES; seed++) runSequence(seed, seen);
-    expect([...seen].sort()).toEqual(['down', 'seems_down', 'unknown', 'up']);
+    expect([...seen].sort()).toEqual(['degraded', 'down', 'seems_down', 'unknown', 'up']);
   });
 });

@@ -9,20 +9,22 @@ function policyFor(locations: readonly string[], threshold: number | string, fai
   return createQuorumPolicy({ locations, failingThreshold, passingThreshold: 1, failingLocationsThreshold: threshold, staleAfterMs: STALE_AFTER });
 }
 
-type Kind = 'failing' | 'suspect' | 'passing' | 'stale' | 'never' | 'inconclusive';
+type Kind = 'failing' | 'suspect' | 'passing' | 'degraded' | 'stale' | 'never' | 'inconclusive';
 function stateOf(location: string, kind: Kind): LocationState {
   const fresh = NOW - 1000;
   switch (kind) {
     case 'failing':
-      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: fresh, inconclusive: false };
+      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: fresh, inconclusive: false, degradedStrikes: 0 };
     case 'suspect':
-      return { location, failingStrikes: 1, passingStrikes: 0, failing: false, lastResultAt: fresh, inconclusive: false };
+      return { location, failingStrikes: 1, passingStrikes: 0, failing: false, lastResultAt: fresh, inconclusive: false, degradedStrikes: 0 };
     case 'passing':
-      return { location, failingStrikes: 0, passingStrikes: 2, failing: false, lastResultAt: fresh, inconclusive: false };
+      return { location, failingStrikes: 0, passingStrikes: 2, failing: false, lastResultAt: fresh, inconclusive: false, degradedStrikes: 0 };
+    case 'degraded':
+      return { location, failingStrikes: 0, passingStrikes: 2, failing: false, lastResultAt: fresh, inconclusive: false, degradedStrikes: 2 };
     case 'stale':
-      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: NOW - STALE_AFTER - 1, inconclusive: false };
+      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: NOW - STALE_AFTER - 1, inconclusive: false, degradedStrikes: 0 };
     case 'inconclusive':
-      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: fresh, inconclusive: true };
+      return { location, failingStrikes: 3, passingStrikes: 0, failing: true, lastResultAt: fresh, inconclusive: true, degradedStrikes: 0 };
     case 'never':
       return initialLocationState(location);
   }
@@ -47,10 +49,12 @@ describe('evaluateQuorum', () => {
       failingOnFailure: 2,
       suspect: 0,
       passing: 1,
+      degraded: 0,
       stale: 0,
       inconclusive: 0,
       quorumReachable: true,
       belowQuorum: false,
+      belowDegradedQuorum: true,
     });
   });
 
@@ -145,7 +149,7 @@ describe('evaluateQuorum', () => {
   });
 
   it('agrees with locationStatus and the quorum rule for every combination of 3 location kinds and every count threshold', () => {
-    const kinds: Kind[] = ['failing', 'suspect', 'passing', 'stale', 'never', 'inconclusive'];
+    const kinds: Kind[] = ['failing', 'suspect', 'passing', 'degraded', 'stale', 'never', 'inconclusive'];
     for (const a of kinds)
       for (const b of kinds)
         for (const c of kinds)
@@ -155,19 +159,64 @@ describe('evaluateQuorum', () => {
             const statuses = states.map((s) => locationStatus(policy, s, NOW));
             const n = (k: string) => statuses.filter((s) => s === k).length;
             const v = evaluateQuorum(policy, states, NOW);
-            expect([v.failing, v.suspect, v.passing, v.stale, v.inconclusive]).toEqual([
+            expect([v.failing, v.suspect, v.passing, v.degraded, v.stale, v.inconclusive]).toEqual([
               n('failing'),
               n('suspect'),
-              n('passing'),
+              n('passing') + n('degraded'),
+              n('degraded'),
               n('stale') + n('inconclusive'),
               n('inconclusive'),
             ]);
             expect(v.failing + v.suspect + v.passing + v.stale).toBe(3);
             expect(v.status === 'down').toBe(v.failing >= threshold);
             expect(v.status === 'unknown').toBe(3 - v.stale < threshold);
-            expect(v.status === 'up').toBe(v.failing + v.suspect === 0 && v.passing >= threshold);
+            expect(v.status === 'up').toBe(v.failing + v.suspect === 0 && v.passing >= threshold && v.degraded < threshold);
+            expect(v.status === 'degraded').toBe(v.failing + v.suspect === 0 && v.passing >= threshold && v.degraded >= threshold);
+            expect(v.belowDegradedQuorum).toBe(v.degraded + v.stale < threshold);
             expect(v.quorumReachable).toBe(3 - v.stale >= threshold);
             expect(v.belowQuorum).toBe(v.failing + v.suspect + v.stale < threshold);
           }
+  });
+
+  describe('degraded', () => {
+    it('is degraded when 2 of 3 locations are degraded at a 66% threshold, and says so in the counts', () => {
+      expect(verdict(['degraded', 'degraded', 'passing'])).toMatchObject({ status: 'degraded', passing: 3, degraded: 2, belowDegradedQuorum: false });
+    });
+
+    it('is up when a single location of 3 is slow at a 66% threshold', () => {
+      expect(verdict(['degraded', 'passing', 'passing'])).toMatchObject({ status: 'up', degraded: 1, belowDegradedQuorum: true });
+    });
+
+    it('is seems_down, not degraded, when a location failed besides the degraded quorum, and down when failures meet the quorum', () => {
+      expect(verdict(['degraded', 'degraded', 'suspect']).status).toBe('seems_down');
+      expect(verdict(['degraded', 'failing', 'failing']).status).toBe('down');
+    });
+
+    it('stays above the degraded quorum while a degraded location is merely silent', () => {
+      expect(verdict(['degraded', 'stale', 'passing'])).toMatchObject({ status: 'up', belowDegradedQuorum: false });
+    });
+
+    it('needs failingThreshold degraded passes in a row, and loses it at the first clean pass or failure', () => {
+      const policy = createQuorumPolicy({ locations: ['a'], failingThreshold: 2, passingThreshold: 1, failingLocationsThreshold: 1, staleAfterMs: STALE_AFTER });
+      const once = recordResult(policy, initialLocationState('a'), 'degraded', NOW);
+      expect(evaluateQuorum(policy, [once], NOW).status).toBe('up');
+      const twice = recordResult(policy, once, 'degraded', NOW);
+      expect(evaluateQuorum(policy, [twice], NOW)).toMatchObject({ status: 'degraded', degraded: 1 });
+      expect(locationStatus(policy, twice, NOW)).toBe('degraded');
+      expect(evaluateQuorum(policy, [recordResult(policy, twice, 'inconclusive', NOW)], NOW).status).toBe('unknown');
+      expect(recordResult(policy, twice, 'inconclusive', NOW).degradedStrikes).toBe(2);
+      expect(evaluateQuorum(policy, [recordResult(policy, twice, 'ok', NOW)], NOW).status).toBe('up');
+      expect(recordResult(policy, twice, 'failed', NOW).degradedStrikes).toBe(0);
+    });
+
+    it('counts a failing location passing slowly its way back as failing, not degraded', () => {
+      const policy = createQuorumPolicy({ locations: ['a'], failingThreshold: 1, passingThreshold: 3, failingLocationsThreshold: 1, staleAfterMs: STALE_AFTER });
+      let s = recordResult(policy, initialLocationState('a'), 'failed', NOW);
+      s = recordResult(policy, s, 'degraded', NOW);
+      s = recordResult(policy, s, 'degraded', NOW);
+      expect(evaluateQuorum(policy, [s], NOW)).toMatchObject({ status: 'down', degraded: 0, belowQuorum: false });
+      s = recordResult(policy, s, 'degraded', NOW);
+      expect(evaluateQuorum(policy, [s], NOW)).toMatchObject({ status: 'degraded', degraded: 1, belowQuorum: true });
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { isFresh, type LocationState } from './location-state';
+import { isDegraded, isFresh, type LocationState } from './location-state';
 import type { QuorumPolicy } from './policy';
 
 /**
@@ -7,9 +7,11 @@ import type { QuorumPolicy } from './policy';
  * - `unknown`: fewer fresh, conclusive locations than `required` remain: the quorum could
  *   neither confirm an outage nor rule one out, so the check is never shown up;
  * - `seems_down`: enough locations report, some fresh location is failing or its last result failed;
- * - `up`: enough locations report, and every fresh one passes.
+ * - `degraded`: enough locations report, every fresh one passes, and at least `required` of them
+ *   are degraded (the same k of n as for down: one slow location of three proves nothing);
+ * - `up`: enough locations report, every fresh one passes, and fewer than `required` are degraded.
  */
-export type CheckStatus = 'up' | 'seems_down' | 'down' | 'unknown';
+export type CheckStatus = 'up' | 'degraded' | 'seems_down' | 'down' | 'unknown';
 
 /** The quorum decision for one check at one instant, with the counts behind it. */
 export interface QuorumVerdict {
@@ -23,6 +25,8 @@ export interface QuorumVerdict {
   readonly failingOnFailure: number;
   readonly suspect: number;
   readonly passing: number;
+  /** Of the passing locations, those degraded (`isDegraded`): `required` of them make the check degraded. */
+  readonly degraded: number;
   /** Locations without a fresh, conclusive result (never reported, silent, or inconclusive). */
   readonly stale: number;
   /** Of the stale locations, those whose latest result was inconclusive. */
@@ -35,6 +39,11 @@ export interface QuorumVerdict {
    * recovery is proven by passes, not by silence nor by a fresh failure below the threshold.
    */
   readonly belowQuorum: boolean;
+  /**
+   * `degraded + stale < required`: the degraded quorum is not met even if every stale location
+   * were degraded. A degraded check recovers only then: by clean passes, not by silence.
+   */
+  readonly belowDegradedQuorum: boolean;
 }
 
 /**
@@ -47,6 +56,7 @@ export function evaluateQuorum(policy: QuorumPolicy, states: readonly LocationSt
   let failingOnFailure = 0;
   let suspect = 0;
   let passing = 0;
+  let degraded = 0;
   let inconclusive = 0;
   for (let i = 0; i < states.length; i++) {
     const s = states[i];
@@ -57,13 +67,18 @@ export function evaluateQuorum(policy: QuorumPolicy, states: readonly LocationSt
       failing++;
       if (s.failingStrikes > 0) failingOnFailure++;
     } else if (s.failingStrikes > 0) suspect++;
-    else passing++;
+    else {
+      passing++;
+      if (isDegraded(policy, s)) degraded++;
+    }
   }
   const locations = policy.locations.length;
   const required = policy.required;
   const fresh = failing + suspect + passing;
   const quorumReachable = fresh >= required;
-  const status: CheckStatus = failing >= required ? 'down' : !quorumReachable ? 'unknown' : failing + suspect > 0 ? 'seems_down' : 'up';
+  const status: CheckStatus =
+    failing >= required ? 'down' : !quorumReachable ? 'unknown' : failing + suspect > 0 ? 'seems_down' : degraded >= required ? 'degraded' : 'up';
+  const stale = locations - fresh;
   return {
     status,
     locations,
@@ -72,9 +87,11 @@ export function evaluateQuorum(policy: QuorumPolicy, states: readonly LocationSt
     failingOnFailure,
     suspect,
     passing,
-    stale: locations - fresh,
+    degraded,
+    stale,
     inconclusive,
     quorumReachable,
-    belowQuorum: failing + suspect + locations - fresh < required,
+    belowQuorum: failing + suspect + stale < required,
+    belowDegradedQuorum: degraded + stale < required,
   };
 }

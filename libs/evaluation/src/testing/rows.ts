@@ -54,6 +54,7 @@ export function state(location: string, i: number): LocationState {
     lastResultAt: at(0),
     lastOk: true,
     lastInconclusive: false,
+    degradedStrikes: 0,
   };
 }
 
