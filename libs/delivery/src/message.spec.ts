@@ -48,7 +48,7 @@ describe('buildAlertMessage', () => {
 
   it('names every degraded rule it knows, and falls back to the latency or to failing locations', () => {
     const source = sampleSource('degraded_opened');
-    const withMetadata = (metadata: Record<string, unknown>) => buildAlertMessage({ ...source, event: { ...source.event, metadata } }).text;
+    const withMetadata = (metadata: typeof source.event.metadata) => buildAlertMessage({ ...source, event: { ...source.event, metadata } }).text;
     expect(
       withMetadata({
         degraded: [
