@@ -190,6 +190,7 @@ export const CHECK_SETTINGS = [
   'interval_s',
   'down_interval_s',
   'timeout_ms',
+  'degraded_latency_ms',
   'locations',
   'failing_threshold',
   'passing_threshold',

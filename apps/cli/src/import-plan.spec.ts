@@ -30,6 +30,7 @@ function serverCheck(owner: SiteJson, yaml: string, overrides: Partial<CheckJson
     site_id: owner.id,
     name: entry.name ?? null,
     down_interval_s: null,
+    degraded_latency_ms: null,
     effective_locations: [],
     status: 'up',
     last_checked_at: null,
@@ -69,6 +70,19 @@ describe('planning an import', () => {
     );
     expect(plan.changes).toEqual([]);
     expect(summarizePlan(plan)).toBe('no changes');
+  });
+
+  it('sets and removes the degraded latency as the file says', () => {
+    const entry = (extra: string) => file(`sites:\n  - slug: shop\n    name: SHOP\n    checks:\n      - { type: http, target: "https://shop.example.com/"${extra} }\n`);
+    const plain = serverCheck(shop, '{ type: http, target: "https://shop.example.com/" }');
+    const slow = serverCheck(shop, '{ type: http, target: "https://shop.example.com/", degraded_latency_ms: 800 }');
+    expect(planImport(entry(', degraded_latency_ms: 800'), { sites: [shop], checks: [plain] }, { prune: false }).changes).toEqual([
+      expect.objectContaining({ patch: { degraded_latency_ms: 800 } }),
+    ]);
+    expect(planImport(entry(''), { sites: [shop], checks: [slow] }, { prune: false }).changes).toEqual([
+      expect.objectContaining({ patch: { degraded_latency_ms: null } }),
+    ]);
+    expect(planImport(entry(', degraded_latency_ms: 800'), { sites: [shop], checks: [slow] }, { prune: false }).changes).toEqual([]);
   });
 
   it('patches only the fields that differ, naming each with its old and new value', () => {

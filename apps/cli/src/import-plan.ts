@@ -87,8 +87,8 @@ function checkChanges(slug: string, entry: CheckEntry, check: CheckJson): Change
   const fields: FieldChange[] = [];
   const patch: Record<string, unknown> = {};
   for (const field of CHECK_SETTINGS) {
-    // The file leaves down_interval_s out to mean "none", which the API says as null.
-    const wanted = field === 'down_interval_s' ? (entry.down_interval_s ?? null) : entry[field];
+    // The file leaves down_interval_s and degraded_latency_ms out to mean "none", which the API says as null.
+    const wanted = field === 'down_interval_s' || field === 'degraded_latency_ms' ? (entry[field] ?? null) : entry[field];
     if (!sameValue(wanted, check[field])) {
       fields.push({ field, before: check[field], after: wanted });
       patch[field] = wanted;

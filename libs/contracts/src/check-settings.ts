@@ -14,6 +14,12 @@ export const CheckName = z.string().trim().min(1).max(200).describe('A name for 
 export const IntervalS = z.number().int().min(MIN_INTERVAL_S).max(MAX_INTERVAL_S);
 export const TimeoutMs = z.number().int().min(100).max(60_000);
 export const Strikes = z.number().int().min(1).max(100);
+export const DegradedLatencyMs = z
+  .number()
+  .int()
+  .min(1)
+  .max(60_000)
+  .describe('A run that succeeds but takes longer than this (latency_ms) is degraded, not down; less than timeout_ms');
 
 export const LocationName = z
   .string()
@@ -44,6 +50,7 @@ export interface CheckSettings {
   interval_s: number;
   down_interval_s?: number | null;
   timeout_ms: number;
+  degraded_latency_ms?: number | null;
   locations: readonly string[];
   failing_locations_threshold: number | string;
 }
@@ -51,10 +58,15 @@ export interface CheckSettings {
 export function checkSettingsProblems(settings: CheckSettings): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const { interval_s: interval, down_interval_s: downInterval, timeout_ms: timeout, locations, failing_locations_threshold: quorum } = settings;
+  const degradedLatency = settings.degraded_latency_ms;
   if (downInterval !== undefined && downInterval !== null && downInterval > interval) {
     problems.push({ field: 'down_interval_s', message: `must be at most interval_s (${interval})` });
   }
   if (timeout >= interval * 1000) problems.push({ field: 'timeout_ms', message: `must be less than interval_s × 1000 (${interval * 1000})` });
+  // A run slower than its timeout fails: a degraded limit at or above it could never apply.
+  if (degradedLatency !== undefined && degradedLatency !== null && degradedLatency >= timeout) {
+    problems.push({ field: 'degraded_latency_ms', message: `must be less than timeout_ms (${timeout})` });
+  }
   if (typeof quorum === 'number' && locations.length > 0 && quorum > locations.length) {
     problems.push({ field: 'failing_locations_threshold', message: `must be at most the number of locations (${locations.length})` });
   }

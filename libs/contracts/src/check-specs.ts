@@ -100,6 +100,10 @@ export type JsonAssertionOp = (typeof JSON_ASSERTION_OPS)[number];
 const OPS_WITHOUT_VALUE: readonly JsonAssertionOp[] = ['exists', 'not_exists'];
 const NUMERIC_OPS: readonly JsonAssertionOp[] = ['less_than', 'greater_than'];
 
+/** What a failed assertion makes of a run: `down` fails it; `degraded` only marks a successful run degraded. */
+export const ASSERTION_SEVERITIES = ['down', 'degraded'] as const;
+export type AssertionSeverity = (typeof ASSERTION_SEVERITIES)[number];
+
 export const JsonAssertionSchema = z
   .strictObject({
     path: z
@@ -117,6 +121,10 @@ export const JsonAssertionSchema = z
       .union([z.string().max(1024), z.number(), z.boolean(), z.null()])
       .optional()
       .describe('A JSON scalar; required except with exists/not_exists (where it must be absent); a number with less_than/greater_than'),
+    severity: z
+      .enum(ASSERTION_SEVERITIES)
+      .optional()
+      .describe('`down` (absent: the same) fails the run when the assertion does not hold; `degraded` keeps the run successful but marks it degraded'),
   })
   .superRefine((assertion, ctx) => {
     const takesValue = !OPS_WITHOUT_VALUE.includes(assertion.op);
@@ -234,7 +242,7 @@ export const IcmpSpecSchema = closedObject({
     .max(60_000)
     .optional()
     .describe(
-      'An average round-trip time above this makes the check degraded, never down (the degraded state is coming: until then the rtt is reported in the result details and this is only stored)',
+      'A run whose average round-trip time is above this is degraded (details.degraded says so), never down',
     ),
 });
 export type IcmpSpec = z.output<typeof IcmpSpecSchema>;

@@ -28,6 +28,23 @@ describe('the create check body', () => {
     });
   });
 
+  it('takes a degraded latency under the timeout, and none by default', () => {
+    expect(CreateCheckBody.parse({ ...minimal, degraded_latency_ms: 800 }).degraded_latency_ms).toBe(800);
+    expect(problemsOf(CreateCheckBody, { ...minimal, timeout_ms: 2000, degraded_latency_ms: 2000 })).toEqual([
+      { field: 'degraded_latency_ms', message: 'must be less than timeout_ms (2000)' },
+    ]);
+    expect(fieldsOf(CreateCheckBody, { ...minimal, degraded_latency_ms: 0 })).toEqual(['degraded_latency_ms']);
+    expect(UpdateCheckBody.parse({ degraded_latency_ms: null })).toEqual({ degraded_latency_ms: null });
+  });
+
+  it('takes json assertions of severity degraded or down, and no other', () => {
+    const assertion = { path: '$.queue', op: 'less_than', value: 100 };
+    const spec = (severity: unknown) => ({ ...minimal, spec: { json_assertions: [{ ...assertion, severity }] } });
+    expect(CreateCheckBody.parse(spec('degraded')).spec).toMatchObject({ json_assertions: [{ ...assertion, severity: 'degraded' }] });
+    expect(CreateCheckBody.parse(spec('down')).spec).toMatchObject({ json_assertions: [{ ...assertion, severity: 'down' }] });
+    expect(fieldsOf(CreateCheckBody, spec('warning'))).toEqual(['spec.json_assertions[0].severity']);
+  });
+
   it('takes an icmp check on a host, with its packet count, loss and rtt thresholds', () => {
     expect(CreateCheckBody.parse({ ...minimal, type: 'icmp', target: '[2001:DB8::1]' })).toMatchObject({
       target: '2001:db8::1',

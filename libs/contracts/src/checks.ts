@@ -6,6 +6,7 @@ import {
   CheckLocations,
   CheckName,
   checkSettingsProblems,
+  DegradedLatencyMs,
   FailingLocationsThreshold,
   IntervalS,
   LocationName,
@@ -30,6 +31,7 @@ const checkFields = {
   interval_s: IntervalS.default(60).describe(`Seconds between runs at each location (${MIN_INTERVAL_S} to ${MAX_INTERVAL_S})`),
   down_interval_s: IntervalS.optional().describe('A shorter interval used while an event is open; at most interval_s'),
   timeout_ms: TimeoutMs.default(10_000).describe('How long a run may take (100 to 60000 ms); less than interval_s × 1000'),
+  degraded_latency_ms: DegradedLatencyMs.optional(),
   locations: CheckLocations.default([]),
   failing_threshold: Strikes.default(2).describe('Failed runs in a row after which a location counts as failing'),
   passing_threshold: Strikes.default(1).describe('Passed runs in a row after which a failing location counts as passing again'),
@@ -81,6 +83,7 @@ export const UpdateCheckBody = z.strictObject({
   interval_s: IntervalS.optional(),
   down_interval_s: IntervalS.nullable().optional().describe('null: use interval_s while an event is open'),
   timeout_ms: TimeoutMs.optional(),
+  degraded_latency_ms: DegradedLatencyMs.nullable().optional().describe('null removes the latency rule'),
   locations: CheckLocations.optional(),
   failing_threshold: Strikes.optional(),
   passing_threshold: Strikes.optional(),
@@ -101,6 +104,7 @@ const checkResponseFields = {
   interval_s: z.number().int(),
   down_interval_s: z.number().int().nullable(),
   timeout_ms: z.number().int(),
+  degraded_latency_ms: z.number().int().nullable().describe('Successful runs slower than this are degraded; null: no latency rule'),
   locations: z.array(z.string()).describe('As configured; empty: every active runner'),
   effective_locations: z.array(z.string()).describe('The locations the check runs at now'),
   failing_threshold: z.number().int(),
@@ -121,8 +125,11 @@ export const CheckSchema = z.discriminatedUnion('type', [
   z.object({ ...checkResponseFields, type: z.literal('icmp'), spec: IcmpSpecSchema }),
 ]);
 
+const DegradedResult = z.boolean().describe('The run succeeded but crossed a degraded rule (latency, a `severity: degraded` assertion, ICMP rtt); the rule is in details.degraded');
+
 export const CheckLastResultSchema = z.object({
   ok: z.boolean(),
+  degraded: DegradedResult,
   inconclusive: z.boolean().describe("The runner could not tell (its own network in doubt, or egress refused the target): moves no strike"),
   status_code: z.number().int().nullable(),
   latency_ms: z.number().int().nullable(),
@@ -152,6 +159,7 @@ export const CheckResultSchema = z.object({
   run_id: z.uuid(),
   location: z.string(),
   ok: z.boolean(),
+  degraded: DegradedResult,
   inconclusive: z
     .boolean()
     .describe("A failure that says nothing of the target: the runner's own canaries were failing, or the egress policy refused the target"),

@@ -50,9 +50,11 @@ describe('the notification channel contracts', () => {
       config: { routing_key: 'k'.repeat(32) },
       site_ids: [],
       notify_on_seems_down: false,
+      notify_on_degraded: true,
       reminder_minutes: null,
       enabled: true,
     });
+    expect(CreateNotificationChannelBody.parse({ name: 'pd', type: 'pagerduty', config: { routing_key: 'k'.repeat(32) }, notify_on_degraded: false }).notify_on_degraded).toBe(false);
     expect(pathsOf(CreateNotificationChannelBody.safeParse({ name: 's', type: 'slack', config: { routing_key: 'k'.repeat(32) } }))).toEqual([
       'config.webhook_url',
       'config',

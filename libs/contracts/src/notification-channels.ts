@@ -82,6 +82,7 @@ const channelFields = {
   name: ChannelName,
   site_ids: ChannelSiteIds.default([]),
   notify_on_seems_down: z.boolean().default(false).describe('Also notify when an outage is suspected, before the quorum confirms it'),
+  notify_on_degraded: z.boolean().default(true).describe('Notify when a check becomes degraded (slow but working) and when it recovers from that'),
   reminder_minutes: ReminderMinutes.default(null),
   enabled: z.boolean().default(true),
 };
@@ -103,6 +104,7 @@ export const UpdateNotificationChannelBody = z.strictObject({
     ),
   site_ids: ChannelSiteIds.optional(),
   notify_on_seems_down: z.boolean().optional(),
+  notify_on_degraded: z.boolean().optional(),
   reminder_minutes: ReminderMinutes.optional(),
   enabled: z.boolean().optional(),
 });
@@ -116,6 +118,7 @@ export const NotificationChannelSchema = z.object({
     .describe(`The config, secrets masked (\`${SECRET_MASK_PREFIX}\` and their last 4 characters)`),
   site_ids: z.array(z.uuid()),
   notify_on_seems_down: z.boolean(),
+  notify_on_degraded: z.boolean(),
   reminder_minutes: z.number().int().nullable(),
   enabled: z.boolean(),
   created_at: Timestamp,

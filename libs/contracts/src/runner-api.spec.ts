@@ -19,6 +19,19 @@ describe('a reported result', () => {
   });
 });
 
+describe('a reported degraded result', () => {
+  it('may be a pass marked degraded, or leave the flag out', () => {
+    expect(ReportedResultSchema.parse({ ...base, ok: true, degraded: true, details: { degraded: [{ rule: 'latency' }] } }).degraded).toBe(true);
+    expect(ReportedResultSchema.parse({ ...base, ok: true }).degraded).toBeUndefined();
+  });
+
+  it('cannot be a failure marked degraded, and says which field is wrong', () => {
+    const parsed = ReportedResultSchema.safeParse({ ...base, ok: false, degraded: true });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues).toEqual([expect.objectContaining({ path: ['degraded'], message: expect.stringContaining('must not be true when ok is false') })]);
+  });
+});
+
 describe('isInconclusive', () => {
   it('is true for a flagged failure and for any egress refusal, false for a pass or a plain failure', () => {
     expect(isInconclusive({ ok: false, inconclusive: true })).toBe(true);

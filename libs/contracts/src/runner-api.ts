@@ -57,6 +57,8 @@ export const RunSpecSchema = z.object({
   target: z.string(),
   spec: z.record(z.string(), z.unknown()),
   timeout_ms: z.number().int(),
+  /** A successful run slower than this (its latency_ms) is reported degraded; absent: no latency rule. */
+  degraded_latency_ms: z.number().int().optional(),
   due_at: Timestamp,
   /** The previous run of this check at this location was leased and never reported: its runner fell behind or died. */
   previous_lease_expired: z.boolean().optional(),
@@ -84,10 +86,21 @@ export const ReportedResultSchema = z.strictObject({
    * egress policy refused the target. Only with `ok: false`; it moves no strike.
    */
   inconclusive: z.boolean().optional(),
-}).refine((result) => !(result.ok && result.inconclusive === true), {
-  message: 'must not be true when ok is true: a passing result is conclusive',
-  path: ['inconclusive'],
-});
+  /**
+   * The run succeeded but crossed one of the check's degraded rules (the run's
+   * degraded_latency_ms, a `severity: degraded` assertion, an icmp degraded_rtt_ms); which one
+   * is in `details.degraded`. Only with `ok: true`.
+   */
+  degraded: z.boolean().optional(),
+})
+  .refine((result) => !(result.ok && result.inconclusive === true), {
+    message: 'must not be true when ok is true: a passing result is conclusive',
+    path: ['inconclusive'],
+  })
+  .refine((result) => !(!result.ok && result.degraded === true), {
+    message: 'must not be true when ok is false: only a successful run is degraded',
+    path: ['degraded'],
+  });
 export type ReportedResult = z.output<typeof ReportedResultSchema>;
 
 /** The error code of a probe the egress policy refused after resolution. */

@@ -42,6 +42,18 @@ describe('bucketResults', () => {
     expect(cell.results.map((r) => r.checked_at)).toEqual(['2026-11-23T10:00:35.000Z', '2026-11-23T10:00:05.000Z']);
   });
 
+  it('shows a degraded pass in a cell of its own, distinct from up and down, and a failure still wins', () => {
+    const slow = { degraded: true, latency_ms: 1234 };
+    const grid = bucketResults(
+      [result('eu-1', T0 + 5_000, true, slow), result('eu-1', T0 + 35_000, true), result('us-1', T0 + 5_000, true, slow), result('us-1', T0 + 6_000, false)],
+      { ...options, now: T0 + 40_000 },
+    );
+    expect(grid.rows.map((row) => row.cells[4].state)).toEqual(['degraded', 'mixed']);
+    expect(grid.rows[0].cells[4].title).toBe(
+      ['eu-1 · 10:00:00–10:01:00: 2 results, 1 degraded', '10:00:35 ok · 200 · 42 ms', '10:00:05 degraded · 200 · 1234 ms'].join('\n'),
+    );
+  });
+
   it('counts inconclusive results neither way: a cell of only those is inconclusive, never failed', () => {
     const unsure = { inconclusive: true, error_code: 'EGRESS_DENIED', error: 'refused by the egress policy', status_code: null };
     const grid = bucketResults(

@@ -3,7 +3,7 @@ import { locationStaleness, type LocationLike, type RunnerLike, shownCheckStatus
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const ago = (s: number) => new Date(NOW - s * 1000).toISOString();
 const runner = (slug: string, overrides: Partial<RunnerLike> = {}): RunnerLike => ({ slug, stale: false, last_seen_at: ago(5), revoked_at: null, ...overrides });
-const lastResult = { ok: true, inconclusive: false, status_code: 200, latency_ms: 40, error_code: null, error: null, checked_at: ago(10) };
+const lastResult = { ok: true, degraded: false, inconclusive: false, status_code: 200, latency_ms: 40, error_code: null, error: null, checked_at: ago(10) };
 const fresh: LocationLike = { fresh: true, inconclusive: false, last_result: lastResult };
 const quiet: LocationLike = { fresh: false, inconclusive: false, last_result: lastResult };
 const runners = [runner('eu-1')];

@@ -28,6 +28,41 @@ describe('buildAlertMessage', () => {
     expect(message.text).toContain('Last failure: HTTP 503');
   });
 
+  it('tells a degraded spell as slow, not failing, with the rule crossed, and its end as a resolve', () => {
+    const opened = buildAlertMessage(sampleSource('degraded_opened'));
+    expect(opened).toMatchObject({ title: 'Degraded: Shop (https://shop.example/)', action: 'trigger', locations: { failing: ['eu-1', 'us-1'] } });
+    expect(opened.text.split('\n')).toEqual([
+      'Degraded: Shop (https://shop.example/)',
+      'Check: Home page (http) on https://shop.example/',
+      'Event: degraded, severity warning',
+      'Slow from: eu-1, us-1',
+      'Slow: latency 1234 ms over 800 ms',
+      'Started: 2026-11-23T10:00:00.000Z',
+      `Event id: ${SAMPLE_EVENT_UUID}`,
+    ]);
+    const recovered = buildAlertMessage(sampleSource('degraded_recovered'));
+    expect(recovered).toMatchObject({ title: 'Performance restored: Shop (https://shop.example/)', action: 'resolve' });
+    expect(recovered.text).toContain('Was slow: latency 1234 ms over 800 ms');
+    expect(recovered.text).toContain('Ended: 2026-11-23T10:07:30.000Z after 7m 30s (recovered)');
+  });
+
+  it('names every degraded rule it knows, and falls back to the latency or to failing locations', () => {
+    const source = sampleSource('degraded_opened');
+    const withMetadata = (metadata: typeof source.event.metadata) => buildAlertMessage({ ...source, event: { ...source.event, metadata } }).text;
+    expect(
+      withMetadata({
+        degraded: [
+          { rule: 'rtt', limit_ms: 10, rtt_avg_ms: 12.4 },
+          { rule: 'assertion', message: 'JSON path $.queue is 900; expected it to be less than 100' },
+          { rule: 'unknown' },
+        ],
+      }),
+    ).toContain('Slow: average rtt 12.4 ms over 10 ms; JSON path $.queue is 900; expected it to be less than 100');
+    const plain = withMetadata({ latency_ms: 950, failing_locations: ['us-1'] });
+    expect(plain).toContain('Slow: latency 950 ms');
+    expect(plain).toContain('Slow from: us-1');
+  });
+
   it('names the resolution reason of an outage closed otherwise than by recovery', () => {
     const message = buildAlertMessage(sampleSource('outage_resolved'));
     expect(message.title).toBe('Resolved (manual): Shop (https://shop.example/)');

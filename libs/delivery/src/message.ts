@@ -27,6 +27,13 @@ const HEADLINES: Record<NotificationKindName, string> = {
 
 const CLOSING_KINDS: ReadonlySet<NotificationKindName> = new Set(['outage_recovered', 'outage_resolved', 'cert_renewed', 'runner_recovered', 'degraded_recovered']);
 
+const DEGRADED_KINDS: ReadonlySet<NotificationKindName> = new Set(['degraded_opened', 'degraded_recovered']);
+
+/** Whether a notification is about a degraded spell (slow but working), not an outage. */
+export function isDegradedKind(kind: NotificationKindName): boolean {
+  return DEGRADED_KINDS.has(kind);
+}
+
 function asRecord(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
@@ -54,6 +61,29 @@ function failureOf(metadata: Record<string, unknown>): string | null {
   const error = stringOf(metadata['error']);
   const parts = [status, code && error ? `${code}: ${error}` : (code ?? error)].filter((p): p is string => p !== null);
   return parts.length > 0 ? parts.join(', ') : null;
+}
+
+const numberOf = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+
+/** One rule a result crossed (a result's or event's `degraded` entry): "latency 1234 ms over 800 ms". */
+function degradedRuleOf(reason: Record<string, unknown>): string | null {
+  const limit = numberOf(reason['limit_ms']);
+  const latency = numberOf(reason['latency_ms']);
+  const rtt = numberOf(reason['rtt_avg_ms']);
+  if (reason['rule'] === 'latency' && latency !== null && limit !== null) return `latency ${latency} ms over ${limit} ms`;
+  if (reason['rule'] === 'rtt' && rtt !== null && limit !== null) return `average rtt ${rtt} ms over ${limit} ms`;
+  if (reason['rule'] === 'assertion') return stringOf(reason['message']);
+  return null;
+}
+
+/** Why it is slow, from the event's metadata: its `degraded` rules, else its latency. */
+function slownessOf(metadata: Record<string, unknown>): string | null {
+  const rules = (Array.isArray(metadata['degraded']) ? metadata['degraded'] : [])
+    .map((reason) => degradedRuleOf(asRecord(reason)))
+    .filter((rule): rule is string => rule !== null);
+  if (rules.length > 0) return rules.join('; ');
+  const latency = numberOf(metadata['latency_ms']);
+  return latency === null ? null : `latency ${latency} ms`;
 }
 
 export interface MessageOptions {
@@ -85,13 +115,17 @@ export function buildAlertMessage(source: MessageSource, options: MessageOptions
   const headline = kind === 'outage_resolved' && event.resolutionReason ? `${HEADLINES[kind]} (${event.resolutionReason})` : HEADLINES[kind];
   const title = `${headline}: ${subject}`;
 
-  const failure = failureOf(eventMetadata);
+  // A degraded spell's locations answered, slowly: they are "slow from", and the why is the rule crossed.
+  const degraded = isDegradedKind(kind);
+  const slowFrom = degraded ? stringsOf(eventMetadata['degraded_locations']) : [];
+  const locations = slowFrom.length > 0 ? slowFrom : failing;
+  const failure = degraded ? (slownessOf(eventMetadata) ?? failureOf(eventMetadata)) : failureOf(eventMetadata);
   const lines = [
     title,
     check ? `Check: ${check.name ?? check.type} (${check.type}) on ${check.target}` : null,
     `Event: ${event.eventType}, severity ${event.severity}`,
-    failing.length > 0 ? `Failing from: ${failing.join(', ')}` : null,
-    failure ? `${closed ? 'Last failure' : 'Failure'}: ${failure}` : null,
+    locations.length > 0 ? `${degraded ? 'Slow from' : 'Failing from'}: ${locations.join(', ')}` : null,
+    failure ? `${degraded ? (closed ? 'Was slow' : 'Slow') : closed ? 'Last failure' : 'Failure'}: ${failure}` : null,
     `Started: ${event.startedAt.toISOString()}`,
     event.endedAt
       ? `Ended: ${event.endedAt.toISOString()} after ${formatDuration(event.endedAt.getTime() - event.startedAt.getTime())}${event.resolutionReason ? ` (${event.resolutionReason})` : ''}`
@@ -117,7 +151,7 @@ export function buildAlertMessage(source: MessageSource, options: MessageOptions
     },
     check: check ? { uuid: check.uuid, name: check.name, type: check.type, target: check.target } : null,
     site: { uuid: site.uuid, name: site.name },
-    locations: { failing, reporting },
+    locations: { failing: locations, reporting },
     links: options.publicUrl ? [{ label: 'Event', url: eventPageUrl(options.publicUrl, event.uuid) }] : [],
   };
 }

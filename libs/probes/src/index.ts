@@ -1,5 +1,6 @@
 export type { Probe, ProbeContext, ProbeResult, ProbeRun } from './types';
 export { runProbe } from './run-probe';
+export { applyLatencyRule, markDegraded, type DegradedReason } from './degraded';
 export { MAX_EXCERPT_CHARS } from './text';
 export { httpProbe, MAX_RESPONSE_BODY_BYTES } from './http/http-probe';
 export { createTcpProbe, tcpProbe, MAX_TCP_READ_BYTES, type TcpProbeOptions } from './tcp/tcp-probe';

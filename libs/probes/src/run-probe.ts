@@ -3,10 +3,19 @@ import { httpProbe } from './http/http-probe';
 import { icmpProbe } from './icmp/icmp-probe';
 import { tcpProbe } from './tcp/tcp-probe';
 import { tlsCertProbe } from './tls-cert/tls-cert-probe';
+import { applyLatencyRule } from './degraded';
 import type { ProbeContext, ProbeResult, ProbeRun } from './types';
 
-/** Runs the probe of the run's type: the one entry point for runners and the `@controller` location. */
-export function runProbe(run: ProbeRun, context: ProbeContext): Promise<ProbeResult> {
+/**
+ * Runs the probe of the run's type: the one entry point for runners and the `@controller`
+ * location. The check's latency rule (`degradedLatencyMs`) applies to every type alike, here;
+ * the type's own rules (an assertion of severity degraded, an icmp rtt) in its probe.
+ */
+export async function runProbe(run: ProbeRun, context: ProbeContext): Promise<ProbeResult> {
+  return applyLatencyRule(await probeOfType(run, context), run.degradedLatencyMs);
+}
+
+function probeOfType(run: ProbeRun, context: ProbeContext): Promise<ProbeResult> {
   switch (run.type) {
     case 'http':
       return httpProbe(run, context);

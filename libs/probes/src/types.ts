@@ -2,7 +2,16 @@ import type { CheckSpecOf, CheckType, ReportedResult } from '@vigil/contracts';
 import type { EgressGuard } from '@vigil/egress';
 
 /** One run to execute: the check's type, target and normalized spec, as the runner API hands them out. */
-export type ProbeRun = { [T in CheckType]: { type: T; target: string; spec: CheckSpecOf<T>; timeoutMs: number } }[CheckType];
+export type ProbeRun = {
+  [T in CheckType]: {
+    type: T;
+    target: string;
+    spec: CheckSpecOf<T>;
+    timeoutMs: number;
+    /** A successful run whose latency_ms is over this is reported degraded (the check's degraded_latency_ms). */
+    degradedLatencyMs?: number;
+  };
+}[CheckType];
 
 export interface ProbeContext {
   /** Sent as User-Agent unless the check sets its own: `Vigil/<version> (+runner <slug>)`. */

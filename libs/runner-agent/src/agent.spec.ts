@@ -1,4 +1,6 @@
 import { until } from '@vigil/testing';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createCapturedLogger } from '@vigil/logger/testing';
 import type { ProbeResult, ProbeRun } from '@vigil/probes';
@@ -84,6 +86,29 @@ describe('the runner agent', () => {
         const result = controller.stored.get(`${run.check_id}/${run.run_id}`);
         expect(result).toMatchObject({ run_id: run.run_id, check_id: run.check_id, ok: true, status_code: 200 });
         expect(Date.parse(result?.checked_at ?? '')).toBeGreaterThanOrEqual(before - 1);
+      }
+    });
+
+    it("reports a slow success degraded by the run's latency rule, as every location judges it", async () => {
+      const server = http.createServer((_request, response) => setTimeout(() => response.end('slow'), 300));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const target = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+        const [slow] = controller.lease(1, { target, degraded_latency_ms: 100 });
+        const [plain] = controller.lease(1, { target });
+        start();
+        await until(() => controller.stored.size === 2, 'both results');
+        expect(controller.stored.get(`${slow.check_id}/${slow.run_id}`)).toMatchObject({
+          ok: true,
+          degraded: true,
+          details: { degraded: [{ rule: 'latency', limit_ms: 100 }] },
+        });
+        const unruled = controller.stored.get(`${plain.check_id}/${plain.run_id}`);
+        expect(unruled).toMatchObject({ ok: true });
+        expect(unruled?.degraded).toBeUndefined();
+      } finally {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
       }
     });
 

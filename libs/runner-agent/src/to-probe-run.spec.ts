@@ -26,6 +26,14 @@ describe('toProbeRun', () => {
     expect(Object.isFrozen((first.run.spec as { headers: object }).headers)).toBe(true);
   });
 
+  it("carries the check's latency rule when the run has one, and none otherwise", () => {
+    const withRule = toProbeRun({ ...run(SPEC), degraded_latency_ms: 800 });
+    const without = toProbeRun(run(SPEC));
+    if (!withRule.ok || !without.ok) throw new Error('both specs are valid');
+    expect(withRule.run.degradedLatencyMs).toBe(800);
+    expect(without.run).not.toHaveProperty('degradedLatencyMs');
+  });
+
   it('parses a changed spec anew', () => {
     const before = toProbeRun(run(SPEC));
     const after = toProbeRun(run({ ...SPEC, headers: { 'x-a': '2' } }));

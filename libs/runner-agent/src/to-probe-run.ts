@@ -35,5 +35,6 @@ function deepFreeze<T>(value: T): T {
 export function toProbeRun(run: RunSpec): { ok: true; run: ProbeRun } | { ok: false; problem: string } {
   const parsed = parseSpec(run);
   if (!parsed.ok) return parsed;
-  return { ok: true, run: { type: run.type, target: run.target, spec: parsed.spec, timeoutMs: run.timeout_ms } as ProbeRun };
+  const degraded = run.degraded_latency_ms === undefined ? {} : { degradedLatencyMs: run.degraded_latency_ms };
+  return { ok: true, run: { type: run.type, target: run.target, spec: parsed.spec, timeoutMs: run.timeout_ms, ...degraded } as ProbeRun };
 }

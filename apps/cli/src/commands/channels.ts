@@ -32,6 +32,7 @@ const CONFIG_HELP = [
 const COMMON_FLAGS: Record<string, FlagSpec> = {
   sites: { type: 'string', value: 'SITE,SITE', description: 'The sites it hears about (slugs or ids); "" means every site (the default)' },
   'notify-on-seems-down': { type: 'boolean', negatable: true, description: 'Also notify when an outage is suspected, before the quorum confirms it' },
+  'notify-on-degraded': { type: 'boolean', negatable: true, description: 'Notify when a check turns degraded (slow but working) and back (default yes)' },
   'reminder-minutes': { type: 'string', value: 'N|off', description: 'Remind every N minutes (5 to 1440) while down; off: no reminders (the default)' },
   enabled: { type: 'boolean', negatable: true, description: 'Send notifications (--no-enabled: keep the channel but send nothing)' },
 };
@@ -72,6 +73,7 @@ async function commonFields(ctx: CommandContext) {
   return given({
     site_ids: await siteIds(ctx.api(), listFlag(ctx, 'sites')),
     notify_on_seems_down: booleanFlag(ctx, 'notify-on-seems-down'),
+    notify_on_degraded: booleanFlag(ctx, 'notify-on-degraded'),
     reminder_minutes: reminder(ctx),
     enabled: booleanFlag(ctx, 'enabled'),
   });
@@ -93,13 +95,14 @@ export const channelsList: Command = {
     if (ctx.json) return ctx.printJson(channels);
     ctx.print(
       formatTable(
-        ['id', 'name', 'type', 'sites', 'seems down', 'reminder', 'enabled'],
+        ['id', 'name', 'type', 'sites', 'seems down', 'degraded', 'reminder', 'enabled'],
         channels.map((channel) => [
           channel.id,
           channel.name,
           channel.type,
           channel.site_ids.length === 0 ? 'all' : String(channel.site_ids.length),
           yesNo(channel.notify_on_seems_down),
+          yesNo(channel.notify_on_degraded),
           channel.reminder_minutes === null ? 'off' : `${channel.reminder_minutes}m`,
           yesNo(channel.enabled),
         ]),

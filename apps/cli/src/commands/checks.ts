@@ -12,6 +12,7 @@ const SETTING_FLAGS: Record<string, FlagSpec> = {
   'interval-s': { type: 'string', value: 'N', description: 'Seconds between runs at each location (default 60)' },
   'down-interval-s': { type: 'string', value: 'N', description: 'A shorter interval while an event is open' },
   'timeout-ms': { type: 'string', value: 'N', description: 'How long a run may take (default 10000)' },
+  'degraded-latency-ms': { type: 'string', value: 'N|off', description: 'A successful run slower than this is degraded; "off" removes the rule' },
   locations: {
     type: 'string',
     value: 'L,L',
@@ -29,6 +30,11 @@ function quorum(value: string | undefined): number | string | undefined {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
+/** `--degraded-latency-ms`: a number of milliseconds, or "off" (null) to remove the rule. */
+function degradedLatency(ctx: CommandContext): number | null | undefined {
+  return stringFlag(ctx.flags, 'degraded-latency-ms') === 'off' ? null : integerFlag(ctx, 'degraded-latency-ms');
+}
+
 /** The settings given on the command line, as API fields. */
 function settings(ctx: CommandContext) {
   return given({
@@ -36,6 +42,7 @@ function settings(ctx: CommandContext) {
     interval_s: integerFlag(ctx, 'interval-s'),
     down_interval_s: integerFlag(ctx, 'down-interval-s'),
     timeout_ms: integerFlag(ctx, 'timeout-ms'),
+    degraded_latency_ms: degradedLatency(ctx),
     locations: listFlag(ctx, 'locations'),
     failing_threshold: integerFlag(ctx, 'failing-threshold'),
     passing_threshold: integerFlag(ctx, 'passing-threshold'),

@@ -97,8 +97,9 @@ describe('vigil sites, checks, channels and maintenance create, update and delet
 
     it('changes only the settings given, and deletes a check', async () => {
       const { id } = await json<{ id: string }>(['checks', 'create', 'dns', 'changed.example.com', '--site', 'checked', '--interval-s', '120']);
-      const changed = await json(['checks', 'update', id, '--timeout-ms', '5000', '--locations', '', '--no-enabled']);
-      expect(changed).toMatchObject({ id, interval_s: 120, timeout_ms: 5000, locations: [], enabled: false });
+      const changed = await json(['checks', 'update', id, '--timeout-ms', '5000', '--locations', '', '--no-enabled', '--degraded-latency-ms', '800']);
+      expect(changed).toMatchObject({ id, interval_s: 120, timeout_ms: 5000, locations: [], enabled: false, degraded_latency_ms: 800 });
+      expect(await json(['checks', 'update', id, '--degraded-latency-ms', 'off'])).toMatchObject({ id, degraded_latency_ms: null, timeout_ms: 5000 });
       expect(await vigil(['checks', 'delete', id])).toEqual({ code: 0, stdout: `Deleted check ${id}.\n`, stderr: '' });
       const left = await json<Array<{ id: string }>>(['checks', 'list', '--site', 'checked']);
       expect(left.map((check) => check.id)).not.toContain(id);
@@ -142,16 +143,16 @@ describe('vigil sites, checks, channels and maintenance create, update and delet
       expect(listed.stdout).not.toContain(routingKey);
       expect((JSON.parse(listed.stdout) as Array<{ name: string }>).map((row) => row.name)).toEqual(['Pager', 'Ops hook']);
       const table = await vigil(['channels', 'list']);
-      expect(table.stdout.split('\n')[0]).toMatch(/^ID +NAME +TYPE +SITES +SEEMS DOWN +REMINDER +ENABLED$/);
+      expect(table.stdout.split('\n')[0]).toMatch(/^ID +NAME +TYPE +SITES +SEEMS DOWN +DEGRADED +REMINDER +ENABLED$/);
     });
 
     it('changes a channel, keeping the secrets it is not given, and deletes it', async () => {
       const { id } = await json<{ id: string }>(['channels', 'create', 'slack', '--name', 'Chat', '--config', JSON.stringify({ webhook_url: `https://hooks.slack.example.com/services/${token}` })]);
-      const changed = await vigil(['channels', 'update', id, '--name', 'Chat room', '--notify-on-seems-down', '--reminder-minutes', 'off', '--no-enabled', '--json']);
+      const changed = await vigil(['channels', 'update', id, '--name', 'Chat room', '--notify-on-seems-down', '--no-notify-on-degraded', '--reminder-minutes', 'off', '--no-enabled', '--json']);
       expect(changed.code).toBe(0);
       expect(changed.stdout).not.toContain(token);
       // The mask ends with the stored URL's last characters: the update kept it.
-      expect(JSON.parse(changed.stdout)).toMatchObject({ id, name: 'Chat room', notify_on_seems_down: true, reminder_minutes: null, enabled: false, config: { webhook_url: '••••cdef' } });
+      expect(JSON.parse(changed.stdout)).toMatchObject({ id, name: 'Chat room', notify_on_seems_down: true, notify_on_degraded: false, reminder_minutes: null, enabled: false, config: { webhook_url: '••••cdef' } });
 
       expect(await json(['channels', 'delete', id])).toEqual({ id, deleted: true });
       expect(await vigil(['channels', 'delete', id])).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^vigil: 404 not_found: /) });

@@ -27,6 +27,7 @@ function toRecord(result: ReportedResult, idx: number) {
     ok: result.ok,
     // Marked here too, for runners older than the flag: an egress refusal says nothing of the target.
     inconclusive: isInconclusive(result),
+    degraded: result.degraded === true,
     status_code: result.status_code,
     latency_ms: result.latency_ms === undefined ? undefined : Math.round(result.latency_ms),
     timings: result.timings,
@@ -64,7 +65,7 @@ export function judgeAndStoreStatement(location: string, records: readonly Retur
   return Prisma.sql`${Prisma.raw(PREPARED)}
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${JSON.stringify(records)}::jsonb) AS r(
-        idx int, run_id uuid, check_uuid uuid, ok boolean, inconclusive boolean, status_code int, latency_ms int,
+        idx int, run_id uuid, check_uuid uuid, ok boolean, inconclusive boolean, degraded boolean, status_code int, latency_ms int,
         timings jsonb, error_code text, error text, details jsonb, checked_at timestamptz)
     ), judged AS (
       SELECT i.*, t.check_id, t.site_id,
@@ -94,8 +95,8 @@ export function judgeAndStoreStatement(location: string, records: readonly Retur
     ), firsts AS (
       SELECT DISTINCT ON (check_id, run_id) * FROM judged WHERE verdict = 'store' ORDER BY check_id, run_id, idx
     ), stored AS (
-      INSERT INTO check_results (check_id, site_id, run_id, location, ok, inconclusive, status_code, latency_ms, timings, error_code, error, details, checked_at)
-      SELECT check_id, site_id, run_id, ${location}, ok, inconclusive, status_code, latency_ms, timings, error_code, error, details, checked_at FROM firsts
+      INSERT INTO check_results (check_id, site_id, run_id, location, ok, inconclusive, degraded, status_code, latency_ms, timings, error_code, error, details, checked_at)
+      SELECT check_id, site_id, run_id, ${location}, ok, inconclusive, degraded, status_code, latency_ms, timings, error_code, error, details, checked_at FROM firsts
       ON CONFLICT (check_id, run_id) DO NOTHING
       RETURNING check_id, run_id
     ), woken AS (

@@ -17,10 +17,10 @@ export async function checkLocations(
            (ls.leased_until IS NOT NULL AND ls.leased_until > now() AND NOT EXISTS (
               SELECT 1 FROM check_results lr WHERE lr.check_id = ls.check_id AND lr.run_id = ls.lease_run_id
            )) AS leased,
-           r.ok, r.inconclusive, r.status_code, r.latency_ms, r.error_code, r.error, r.checked_at
+           r.ok, r.degraded, r.inconclusive, r.status_code, r.latency_ms, r.error_code, r.error, r.checked_at
     FROM location_states ls
     LEFT JOIN LATERAL (
-      SELECT cr.ok, cr.inconclusive, cr.status_code, cr.latency_ms, cr.error_code, cr.error, cr.checked_at
+      SELECT cr.ok, cr.degraded, cr.inconclusive, cr.status_code, cr.latency_ms, cr.error_code, cr.error, cr.checked_at
       FROM check_results cr
       WHERE cr.check_id = ls.check_id AND cr.location = ls.location
       ORDER BY cr.checked_at DESC, cr.id DESC

@@ -42,6 +42,7 @@ export function checkJson(check: CheckWithRelations, secretKeys: SecretKeyring):
     interval_s: check.intervalS,
     down_interval_s: check.downIntervalS,
     timeout_ms: check.timeoutMs,
+    degraded_latency_ms: check.degradedLatencyMs,
     locations: check.locations,
     // Sorted here, not by the database's collation, so every database answers the same order.
     effective_locations: check.locationStates.map((state) => state.location).sort(),
@@ -68,6 +69,7 @@ export interface LocationStateRow {
   last_result_at: Date | null;
   last_inconclusive: boolean;
   ok: boolean | null;
+  degraded: boolean | null;
   inconclusive: boolean | null;
   status_code: number | null;
   latency_ms: number | null;
@@ -98,6 +100,7 @@ export function checkLocationJson(row: LocationStateRow, failingThreshold: numbe
         ? null
         : {
             ok: row.ok,
+            degraded: row.degraded ?? false,
             inconclusive: row.inconclusive ?? false,
             status_code: row.status_code,
             latency_ms: row.latency_ms,
@@ -115,6 +118,7 @@ export function checkResultJson(result: CheckResult): CheckResultJson {
     run_id: result.runId,
     location: result.location,
     ok: result.ok,
+    degraded: result.degraded,
     inconclusive: result.inconclusive,
     status_code: result.statusCode,
     latency_ms: result.latencyMs,

@@ -6,6 +6,7 @@ const current: CurrentCheck = {
   intervalS: 60,
   downIntervalS: null,
   timeoutMs: 10_000,
+  degradedLatencyMs: null,
   locations: ['eu-1', 'us-1'],
   failingLocationsThreshold: '66%',
   enabled: false,
@@ -62,6 +63,17 @@ describe('planning a change of a check', () => {
       { field: 'down_interval_s', message: 'must be at most interval_s (20)' },
     ]);
     expect(problemsOf(planCheckUpdate({ ...current, downIntervalS: 30 }, { interval_s: 20, timeout_ms: 5000, down_interval_s: null }))).toEqual([]);
+  });
+
+  it('keeps the degraded latency under the timeout, as stored or as changed, and removes it with null', () => {
+    expect(problemsOf(planCheckUpdate(current, { degraded_latency_ms: 10_000 }))).toEqual([
+      { field: 'degraded_latency_ms', message: 'must be less than timeout_ms (10000)' },
+    ]);
+    expect(problemsOf(planCheckUpdate({ ...current, degradedLatencyMs: 2000 }, { timeout_ms: 1500 }))).toEqual([
+      { field: 'degraded_latency_ms', message: 'must be less than timeout_ms (1500)' },
+    ]);
+    expect(planOf(planCheckUpdate(current, { degraded_latency_ms: 800 })).data.degradedLatencyMs).toBe(800);
+    expect(planOf(planCheckUpdate({ ...current, degradedLatencyMs: 2000 }, { timeout_ms: 1500, degraded_latency_ms: null })).data.degradedLatencyMs).toBeNull();
   });
 
   it('stores a count quorum as text and says when the check is enabled again', () => {

@@ -22,6 +22,7 @@ export interface CurrentCheck {
   intervalS: number;
   downIntervalS: number | null;
   timeoutMs: number;
+  degradedLatencyMs: number | null;
   locations: string[];
   failingLocationsThreshold: string;
   enabled: boolean;
@@ -83,6 +84,7 @@ export function planCheckUpdate(current: CurrentCheck, patch: UpdateCheck): { pl
       interval_s: patch.interval_s ?? current.intervalS,
       down_interval_s: patch.down_interval_s === undefined ? current.downIntervalS : patch.down_interval_s,
       timeout_ms: patch.timeout_ms ?? current.timeoutMs,
+      degraded_latency_ms: patch.degraded_latency_ms === undefined ? current.degradedLatencyMs : patch.degraded_latency_ms,
       locations: patch.locations ?? current.locations,
       failing_locations_threshold: patch.failing_locations_threshold ?? locationsThresholdJson(current.failingLocationsThreshold),
     }),
@@ -101,6 +103,7 @@ export function planCheckUpdate(current: CurrentCheck, patch: UpdateCheck): { pl
         intervalS: patch.interval_s,
         downIntervalS: patch.down_interval_s,
         timeoutMs: patch.timeout_ms,
+        degradedLatencyMs: patch.degraded_latency_ms,
         locations: patch.locations,
         failingThreshold: patch.failing_threshold,
         passingThreshold: patch.passing_threshold,

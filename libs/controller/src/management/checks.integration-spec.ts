@@ -60,6 +60,7 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
         interval_s: 60,
         down_interval_s: null,
         timeout_ms: 10_000,
+        degraded_latency_ms: null,
         locations: [],
         effective_locations: await activeRunners(),
         failing_threshold: 2,
@@ -238,6 +239,7 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
           inconclusive: false,
           last_result: {
             ok: false,
+            degraded: false,
             inconclusive: false,
             status_code: 503,
             latency_ms: 120,
@@ -253,6 +255,7 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
           leased: false,
           last_result: {
             ok: true,
+            degraded: false,
             inconclusive: false,
             status_code: 200,
             latency_ms: 95,
@@ -321,6 +324,17 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
       expect(new Date(response.body.updated_at).getTime()).toBeGreaterThanOrEqual(new Date(response.body.created_at).getTime());
       const cleared = await patch(`/api/v1/checks/${check.id}`, { name: null, down_interval_s: null });
       expect(cleared.body).toMatchObject({ name: null, down_interval_s: null, interval_s: 300 });
+    });
+
+    it('sets, keeps under the timeout and removes the degraded latency', async () => {
+      const check = await create({ degraded_latency_ms: 800 });
+      expect(check.degraded_latency_ms).toBe(800);
+      expect((await row(check.id)).degradedLatencyMs).toBe(800);
+      const tooSlow = await patch(`/api/v1/checks/${check.id}`, { timeout_ms: 500 });
+      expect(problems(tooSlow)).toEqual([{ field: 'degraded_latency_ms', message: 'must be less than timeout_ms (500)' }]);
+      expect((await patch(`/api/v1/checks/${check.id}`, { degraded_latency_ms: 1500 })).body).toMatchObject({ degraded_latency_ms: 1500 });
+      expect((await patch(`/api/v1/checks/${check.id}`, { degraded_latency_ms: null })).body).toMatchObject({ degraded_latency_ms: null });
+      expect((await get(`/api/v1/checks/${check.id}`)).body.degraded_latency_ms).toBeNull();
     });
 
     it('checks a change against the settings it keeps and the check’s type', async () => {
@@ -448,6 +462,7 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
         run_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         location: expect.any(String),
         ok: true,
+        degraded: false,
         inconclusive: false,
         status_code: expect.any(Number),
         latency_ms: expect.any(Number),

@@ -53,6 +53,7 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
       config: { url: 'https://ops.example/hooks/vigil', secret: '••••SIGN', headers: { Authorization: '••••WXYZ', 'X-Team': 'ops' } },
       site_ids: [site.site.uuid],
       notify_on_seems_down: false,
+      notify_on_degraded: true,
       reminder_minutes: null,
       enabled: true,
       created_at: expect.any(String),
@@ -152,8 +153,8 @@ describe.each(testDatabaseKinds())('the notification channels API on %s', (kind)
 
   it('changes the other fields with PATCH and leaves the ones not sent', async () => {
     const created = await create({ ...webhook, site_ids: [site.site.uuid], reminder_minutes: 60 });
-    const response = await patch(created.body.id, { enabled: false, notify_on_seems_down: true, site_ids: [] });
-    expect(response.body).toMatchObject({ enabled: false, notify_on_seems_down: true, site_ids: [], reminder_minutes: 60, name: 'ops webhook' });
+    const response = await patch(created.body.id, { enabled: false, notify_on_seems_down: true, notify_on_degraded: false, site_ids: [] });
+    expect(response.body).toMatchObject({ enabled: false, notify_on_seems_down: true, notify_on_degraded: false, site_ids: [], reminder_minutes: 60, name: 'ops webhook' });
     const cleared = await patch(created.body.id, { reminder_minutes: null });
     expect(cleared.body.reminder_minutes).toBeNull();
     expect(new Date(cleared.body.updated_at).getTime()).toBeGreaterThanOrEqual(new Date(created.body.updated_at).getTime());

@@ -19,6 +19,7 @@ export function toRunSpec(run: LeasedRun, secretKeys: SecretKeyring): RunSpec {
     target: run.target,
     spec: checkSealer(secretKeys, run.type).open(run.spec),
     timeout_ms: run.timeoutMs,
+    ...(run.degradedLatencyMs === null ? {} : { degraded_latency_ms: run.degradedLatencyMs }),
     due_at: run.dueAt.toISOString(),
     ...(run.previousLeaseExpired ? { previous_lease_expired: true } : {}),
   };

@@ -9,6 +9,7 @@ export interface DueCheckOptions {
   intervalS?: number;
   downIntervalS?: number | null;
   timeoutMs?: number;
+  degradedLatencyMs?: number | null;
   status?: SiteStatus;
   enabled?: boolean;
   deleted?: boolean;
@@ -34,6 +35,7 @@ export async function seedDueChecks(db: Pick<Database, 'prisma'>, options: DueCh
       intervalS: options.intervalS ?? 60,
       downIntervalS: options.downIntervalS ?? null,
       timeoutMs: options.timeoutMs ?? 5_000,
+      degradedLatencyMs: options.degradedLatencyMs ?? null,
       locations: [...options.locations],
       status: options.status ?? 'up',
       enabled: options.enabled ?? true,

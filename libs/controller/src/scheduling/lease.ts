@@ -13,6 +13,8 @@ export interface LeasedRun {
   target: string;
   spec: Record<string, unknown>;
   timeoutMs: number;
+  /** A successful run slower than this is degraded; null: no latency rule. */
+  degradedLatencyMs: number | null;
   /** The slot the run was due at. */
   dueAt: Date;
   /** The previous run of this check at this location was leased and never reported. */
@@ -26,6 +28,7 @@ interface LeaseRow {
   target: string;
   spec: Record<string, unknown> | null;
   timeout_ms: number;
+  degraded_latency_ms: number | null;
   due_at: Date;
   lease_expired: boolean;
 }
@@ -62,6 +65,7 @@ export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: strin
       target: row.target,
       spec: row.spec ?? {},
       timeoutMs: row.timeout_ms,
+      degradedLatencyMs: row.degraded_latency_ms,
       dueAt: row.due_at,
       previousLeaseExpired: row.lease_expired,
     }))
@@ -77,7 +81,7 @@ export function leaseStatement(location: string, limit: number, lookaheadMs: num
              -- A reported run keeps its leased_until (storing it writes no location state), so
              -- only a leased run with no stored result expired (the unique (check_id, run_id) index).
              ls.leased_until IS NOT NULL AND reported.run IS NULL AS lease_expired,
-             c.id AS check_id, c.uuid AS check_uuid, c.type::text AS type, c.spec, c.timeout_ms, e.target,
+             c.id AS check_id, c.uuid AS check_uuid, c.type::text AS type, c.spec, c.timeout_ms, c.degraded_latency_ms, e.target,
              1000 * (CASE WHEN c.status IN ('seems_down', 'down') AND c.down_interval_s IS NOT NULL
                           THEN c.down_interval_s ELSE c.interval_s END)::bigint AS period_ms
       FROM location_states ls
@@ -116,5 +120,5 @@ export function leaseStatement(location: string, limit: number, lookaheadMs: num
     -- join over a scan of every location state, on every poll (the generic plan cannot tell
     -- how few rows LIMIT leaves). An array of ids is always a probe of the primary key.
     WHERE ls.id = ANY (ARRAY(SELECT state_id FROM due)) AND ls.id = slot.state_id
-    RETURNING ls.lease_run_id AS run_id, slot.check_uuid, slot.type, slot.target, slot.spec, slot.timeout_ms, slot.due_at, slot.lease_expired`;
+    RETURNING ls.lease_run_id AS run_id, slot.check_uuid, slot.type, slot.target, slot.spec, slot.timeout_ms, slot.degraded_latency_ms, slot.due_at, slot.lease_expired`;
 }

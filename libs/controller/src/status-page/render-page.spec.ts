@@ -103,6 +103,21 @@ describe('the status page', () => {
     expect(page).toContain('title="2026-11-23: 100% up, 1 h without data"');
   });
 
+  it('says "Degraded performance" for a degraded site, in its own colour, and counts no downtime for it', () => {
+    const day = 86_400;
+    const page = renderStatusPage({
+      ...status,
+      status: 'degraded',
+      last_checked_at: '2026-11-23T14:59:00.000Z',
+      uptime: { ...status.uptime, '24h': { ratio: 1, since: '2026-11-22T15:00:00.000Z', down_s: 0, monitored_s: day, maintenance_s: 0, unknown_s: 0 } },
+      days: [{ date: '2026-11-23', state: 'up', ratio: 1, down_s: 0, unknown_s: 0 }],
+    });
+    expect(page).toContain('<section class="banner s-degraded" aria-live="polite">\n  <strong>Degraded performance</strong>');
+    expect(page).toContain('.s-degraded{background:');
+    expect(page).toContain('title="2026-11-23: 100% up"');
+    expect(page).not.toContain('Outage');
+  });
+
   it('answers the same not-found page whatever was asked for', () => {
     expect(renderNotFoundPage()).toContain('<title>Status page not found</title>');
   });

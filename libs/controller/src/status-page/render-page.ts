@@ -6,7 +6,8 @@ const STATUS_LABELS: Record<PublicStatus['status'], string> = {
   up: 'All systems operational',
   seems_down: 'Checking a possible problem',
   down: 'Outage',
-  degraded: 'Degraded',
+  // Slow but answering: not an outage, and degraded time is not downtime.
+  degraded: 'Degraded performance',
   warning: 'Operational, with a warning',
   // Never "operational": nothing recent says so.
   unknown: 'No data: status unknown',

@@ -7,8 +7,8 @@
  */
 
 /**
- * The facts of an icmp check's spec: packets, the loss that fails it, the rtt that will make it
- * degraded (stored now, applied once the degraded state exists). None for other types.
+ * The facts of an icmp check's spec: packets, the loss that fails it, the rtt that makes a run
+ * degraded. None for other types.
  * @param {Check} check
  * @returns {Array<[string, string]>}
  */
@@ -20,7 +20,7 @@ export function specFacts(check) {
     ['Packets', `${count} echo request${count === 1 ? '' : 's'}, ${interval} ms apart`],
     ['Fails when', maxLoss === 0 ? 'any packet is lost' : `more than ${maxLoss} % of packets are lost`],
   ];
-  if (degradedRtt !== undefined) rows.push(['Degraded when', `the average round trip exceeds ${degradedRtt} ms (coming; never fails the check)`]);
+  if (degradedRtt !== undefined) rows.push(['Degraded when', `the average round trip exceeds ${degradedRtt} ms (never fails the check)`]);
   return rows;
 }
 

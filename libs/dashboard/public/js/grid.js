@@ -5,8 +5,8 @@
 import { pingSummary } from './check-spec.js';
 
 /**
- * @typedef {Pick<import('../../src/api-types').CheckResult, 'location' | 'ok' | 'status_code' | 'latency_ms' | 'error_code' | 'error' | 'checked_at'> & { inconclusive?: boolean, details?: Record<string, unknown> | null }} GridResult
- * @typedef {'ok' | 'fail' | 'mixed' | 'inconclusive' | 'empty'} CellState
+ * @typedef {Pick<import('../../src/api-types').CheckResult, 'location' | 'ok' | 'status_code' | 'latency_ms' | 'error_code' | 'error' | 'checked_at'> & { inconclusive?: boolean, degraded?: boolean, details?: Record<string, unknown> | null }} GridResult
+ * @typedef {'ok' | 'degraded' | 'fail' | 'mixed' | 'inconclusive' | 'empty'} CellState
  * @typedef {{ start: number, end: number, results: GridResult[], state: CellState, title: string }} GridCell
  * @typedef {{ location: string, cells: GridCell[] }} GridRow
  * @typedef {{ start: number, end: number, bucketMs: number, columns: number[], rows: GridRow[] }} Grid
@@ -39,7 +39,8 @@ export function bucketLabel(ms) {
  * @param {(ms: number) => string} formatTime
  */
 export function describeResult(result, formatTime) {
-  const parts = [`${formatTime(Date.parse(result.checked_at))} ${result.ok ? 'ok' : result.inconclusive ? 'inconclusive' : 'failed'}`];
+  const verdict = result.ok ? (result.degraded ? 'degraded' : 'ok') : result.inconclusive ? 'inconclusive' : 'failed';
+  const parts = [`${formatTime(Date.parse(result.checked_at))} ${verdict}`];
   if (result.status_code !== null) parts.push(String(result.status_code));
   if (result.latency_ms !== null) parts.push(`${result.latency_ms} ms`);
   const ping = pingSummary(result.details);
@@ -58,7 +59,8 @@ function stateOf(results) {
   const conclusive = results.filter((r) => !r.inconclusive);
   if (conclusive.length === 0) return 'inconclusive';
   const failed = conclusive.filter((r) => !r.ok).length;
-  if (failed === 0) return 'ok';
+  // Slow but answering is its own colour: a cell with a degraded pass and no failure.
+  if (failed === 0) return conclusive.some((r) => r.degraded) ? 'degraded' : 'ok';
   return failed === conclusive.length ? 'fail' : 'mixed';
 }
 
@@ -66,7 +68,8 @@ const MAX_TITLE_LINES = 6;
 
 /**
  * Puts results into `count` cells of `bucketMs` per location, the last cell ending at the
- * first bucket boundary at or after `now`. A cell is `ok` when every result in it passed,
+ * first bucket boundary at or after `now`. A cell is `ok` when every result in it passed
+ * (`degraded` when one of those passes was degraded),
  * `fail` when every one failed, `mixed` otherwise, `inconclusive` when no result in it could
  * tell, and `empty` without results; inconclusive results count neither way. Rows follow
  * `locations`, then any other location that reported (one removed from the check) by name.
@@ -95,9 +98,10 @@ export function bucketResults(results, { locations, now, bucketMs, count, format
       const state = stateOf(bucket);
       const failed = bucket.filter((r) => !r.ok && !r.inconclusive).length;
       const inconclusive = bucket.filter((r) => r.inconclusive).length;
+      const degraded = bucket.filter((r) => r.ok && r.degraded).length;
       const heading = `${location} · ${formatTime(cellStart)}–${formatTime(cellStart + bucketMs)}`;
       const summary =
-        state === 'empty' ? 'no results' : `${bucket.length} result${bucket.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}${inconclusive > 0 ? `, ${inconclusive} inconclusive` : ''}`;
+        state === 'empty' ? 'no results' : `${bucket.length} result${bucket.length === 1 ? '' : 's'}${failed > 0 ? `, ${failed} failed` : ''}${degraded > 0 ? `, ${degraded} degraded` : ''}${inconclusive > 0 ? `, ${inconclusive} inconclusive` : ''}`;
       const lines = newestFirst.slice(0, MAX_TITLE_LINES).map((r) => describeResult(r, formatTime));
       if (newestFirst.length > MAX_TITLE_LINES) lines.push(`… and ${newestFirst.length - MAX_TITLE_LINES} more`);
       return { start: cellStart, end: cellStart + bucketMs, results: newestFirst, state, title: [`${heading}: ${summary}`, ...lines].join('\n') };

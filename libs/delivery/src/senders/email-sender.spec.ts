@@ -29,6 +29,14 @@ describe('emailSender', () => {
     expect(parts['text/html']).toContain('Failing from: eu-1, us-1<br>');
   });
 
+  it('sends a degraded spell with its own subject and the rule crossed', async () => {
+    const outcome = await emailSender(sampleMessage('degraded_opened'), { to: ['ops@example.com'] }, { smtp: server(), emailFrom: 'vigil@example.com' });
+    expect(outcome).toMatchObject({ ok: true, statusCode: 250 });
+    const mail = smtp.mails[smtp.mails.length - 1];
+    expect(mail.raw).toMatch(/^Subject: Degraded: Shop \(https:\/\/shop\.example\/\)\r$/m);
+    expect(mimeParts(mail.raw)['text/plain']).toContain('Slow: latency 1234 ms over 800 ms');
+  });
+
   it("prefers the channel's own sender and SMTP server", async () => {
     const outcome = await emailSender(sampleMessage(), { to: ['a@example.com'], from: 'alerts@shop.example', smtp: server() }, {
       smtp: { host: '127.0.0.1', port: 9, secure: false },

@@ -34,6 +34,20 @@ describe('pagerDutySender', () => {
     expect(resolve.body).toEqual({ routing_key: routingKey, event_action: 'resolve', dedup_key: SAMPLE_EVENT_UUID });
   });
 
+  it('triggers a degraded spell as a warning and resolves it on the same dedup key', async () => {
+    const context = { pagerDutyEventsUrl: `${receiver.url}/v2/enqueue` };
+    const before = receiver.requests.length;
+    expect(await pagerDutySender(sampleMessage('degraded_opened'), { routing_key: routingKey }, context)).toMatchObject({ ok: true });
+    expect(await pagerDutySender(sampleMessage('degraded_recovered'), { routing_key: routingKey }, context)).toMatchObject({ ok: true });
+    const [trigger, resolve] = receiver.requests.slice(before).map((r) => JSON.parse(r.body));
+    expect(trigger).toMatchObject({
+      event_action: 'trigger',
+      dedup_key: SAMPLE_EVENT_UUID,
+      payload: { summary: 'Degraded: Shop (https://shop.example/)', severity: 'warning', custom_details: { kind: 'degraded_opened' } },
+    });
+    expect(resolve).toEqual({ routing_key: routingKey, event_action: 'resolve', dedup_key: SAMPLE_EVENT_UUID });
+  });
+
   it('refuses a routing key of the wrong length without sending', async () => {
     const before = receiver.requests.length;
     const outcome = await pagerDutySender(sampleMessage(), { routing_key: 'short' }, { pagerDutyEventsUrl: receiver.url });

@@ -1,5 +1,6 @@
 import { PagerDutyChannelConfigSchema } from '@vigil/contracts';
 import { postJson } from '../http-post';
+import { isDegradedKind } from '../message';
 import { refused } from '../outcome';
 import type { AlertMessage, Sender } from '../types';
 
@@ -8,7 +9,7 @@ export const DEFAULT_PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enq
 /** PagerDuty's four severities, from Vigil's. */
 const SEVERITIES: Record<string, 'critical' | 'error' | 'warning' | 'info'> = {
   high: 'critical',
-  degraded: 'error',
+  elevated: 'error',
   warning: 'warning',
   low: 'info',
 };
@@ -25,7 +26,8 @@ export function pagerDutyPayload(message: AlertMessage, routingKey: string) {
     payload: {
       summary: message.title.slice(0, 1024),
       source: message.check?.target ?? message.site.name,
-      severity: SEVERITIES[message.event.severity] ?? 'error',
+      // Slow but working pages no one awake: a warning, whatever the event's severity.
+      severity: isDegradedKind(message.kind) ? 'warning' : (SEVERITIES[message.event.severity] ?? 'error'),
       timestamp: message.event.startedAt,
       custom_details: {
         kind: message.kind,

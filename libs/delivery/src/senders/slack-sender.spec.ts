@@ -37,6 +37,15 @@ describe('slackSender', () => {
     expect(body.blocks[1].text.text).toBe('see &lt;here&gt;');
   });
 
+  it('marks a degraded spell orange and its end green, saying where it is slow', async () => {
+    await slackSender(sampleMessage('degraded_opened'), { webhook_url: receiver.url }, { ca: certificate.cert });
+    await slackSender(sampleMessage('degraded_recovered'), { webhook_url: receiver.url }, { ca: certificate.cert });
+    const [opened, restored] = receiver.requests.map((request) => JSON.parse(request.body));
+    expect(opened.text).toBe(':large_orange_circle: Degraded: Shop (https://shop.example/)');
+    expect(opened.blocks[1].text.text).toContain('Slow from: eu-1, us-1\nSlow: latency 1234 ms over 800 ms');
+    expect(restored.text).toBe(':large_green_circle: Performance restored: Shop (https://shop.example/)');
+  });
+
   it('does not trust a certificate no authority vouches for', async () => {
     const outcome = await slackSender(sampleMessage(), { webhook_url: receiver.url }, { timeoutMs: 2000 });
     expect(outcome).toMatchObject({ ok: false, retryable: true });

@@ -60,6 +60,16 @@ describe('webhookSender', () => {
     });
   });
 
+  it('POSTs a degraded spell with its kind, event type and rules', async () => {
+    await webhookSender(sampleMessage('degraded_opened'), { url: receiver.url }, context);
+    expect(JSON.parse(receiver.requests[0].body)).toMatchObject({
+      kind: 'degraded_opened',
+      title: 'Degraded: Shop (https://shop.example/)',
+      event: { type: 'degraded', metadata: { degraded: [{ rule: 'latency', limit_ms: 800, latency_ms: 1234 }] } },
+      locations: { failing: ['eu-1', 'us-1'] },
+    });
+  });
+
   it('sends no signature headers without a secret, and lets no channel header pass for its own', async () => {
     const outcome = await webhookSender(
       sampleMessage(),

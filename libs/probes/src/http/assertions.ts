@@ -141,7 +141,8 @@ function bodyText(observed: ObservedResponse, cache: { text?: string }): string 
 
 /**
  * The first assertion of `spec` that `observed` fails, in this order: expected statuses, max latency,
- * keyword present, keyword absent, then each JSON assertion; undefined when all hold.
+ * keyword present, keyword absent, then each JSON assertion (but those of severity `degraded`:
+ * see firstDegradedAssertion); undefined when all hold.
  */
 export function firstFailedAssertion(spec: HttpSpec, observed: ObservedResponse): AssertionFailure | undefined {
   const { statusCode, latencyMs } = observed;
@@ -175,7 +176,27 @@ export function firstFailedAssertion(spec: HttpSpec, observed: ObservedResponse)
       actual: 'present',
     });
   }
-  const assertions = spec.json_assertions ?? [];
+  return firstFailedJson(
+    (spec.json_assertions ?? []).filter((assertion) => assertion.severity !== 'degraded'),
+    observed,
+    cache,
+  );
+}
+
+/**
+ * The first JSON assertion of severity `degraded` that `observed` fails, undefined when all hold:
+ * it does not fail the run but makes a successful one degraded. Checked only once every other
+ * assertion held.
+ */
+export function firstDegradedAssertion(spec: HttpSpec, observed: ObservedResponse): AssertionFailure | undefined {
+  return firstFailedJson(
+    (spec.json_assertions ?? []).filter((assertion) => assertion.severity === 'degraded'),
+    observed,
+    {},
+  );
+}
+
+function firstFailedJson(assertions: readonly JsonAssertion[], observed: ObservedResponse, cache: { text?: string }): AssertionFailure | undefined {
   if (assertions.length === 0) return undefined;
   let document: unknown;
   try {

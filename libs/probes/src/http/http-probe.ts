@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
 import type { HttpSpec } from '@vigil/contracts';
 import type { Probe, ProbeResult } from '../types';
-import { firstFailedAssertion, needsBody } from './assertions';
+import { markDegraded } from '../degraded';
+import { firstDegradedAssertion, firstFailedAssertion, needsBody } from './assertions';
 import { errorCodeOf, errorMessageOf } from './error-codes';
 
 /** Most bytes of a response body the probe reads (after decompression); the rest is not downloaded. */
@@ -121,7 +122,9 @@ function evaluate(spec: HttpSpec, { statusCode, redirects, stamps, body, bodyTru
       details: { ...details, assertion: failed.assertion },
     };
   }
-  return { ok: true, status_code: statusCode, ...base, ...(Object.keys(details).length > 0 && { details }) };
+  const passed: ProbeResult = { ok: true, status_code: statusCode, ...base, ...(Object.keys(details).length > 0 && { details }) };
+  const degraded = firstDegradedAssertion(spec, { statusCode, latencyMs, body, bodyTruncated });
+  return degraded === undefined ? passed : markDegraded(passed, { rule: 'assertion', assertion: degraded.assertion, message: degraded.message });
 }
 
 /** Whether a deflate body starts with a zlib header (RFC 1950: method 8, a check of the first two bytes), as the standard says; many servers send it raw. */

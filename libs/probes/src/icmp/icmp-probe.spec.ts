@@ -146,6 +146,25 @@ describe('icmpProbe with a stand-in ping', () => {
     });
   });
 
+  it('is degraded, never down, when the average round trip is over degraded_rtt_ms', async () => {
+    const ping = fakePing('slow', fixture('iputils-errors.txt'));
+    const probe = createIcmpProbe({ command: ping.command });
+    expect(await probe(run('127.0.0.1', { max_loss_percent: 66.7, degraded_rtt_ms: 10 }), context)).toMatchObject({
+      ok: true,
+      degraded: true,
+      latency_ms: 12.402,
+      details: { rtt_avg_ms: 12.402, degraded: [{ rule: 'rtt', limit_ms: 10, rtt_avg_ms: 12.402 }] },
+    });
+    const fastEnough = await probe(run('127.0.0.1', { max_loss_percent: 66.7, degraded_rtt_ms: 12.5 }), context);
+    expect(fastEnough.ok).toBe(true);
+    expect(fastEnough.degraded).toBeUndefined();
+    expect(fastEnough.details).not.toHaveProperty('degraded');
+    // Too much loss fails the run: a failure is never also degraded.
+    const lossy = await probe(run('127.0.0.1', { max_loss_percent: 50, degraded_rtt_ms: 10 }), context);
+    expect(lossy).toMatchObject({ ok: false, error_code: 'PACKET_LOSS' });
+    expect(lossy.degraded).toBeUndefined();
+  });
+
   it('says what ping said when it printed no statistics', async () => {
     const ping = fakePing('unreachable', '', 2);
     writeFileSync(ping.command, `#!/bin/sh\necho 'ping: connect: Network is unreachable' >&2\nexit 2\n`);

@@ -1,6 +1,7 @@
 import { type ChildProcess, execFile } from 'node:child_process';
 import { parseIcmpHost } from '@vigil/contracts';
 import { elapsedMs, networkFailure, withDeadline } from '../deadline';
+import { markDegraded } from '../degraded';
 import { storableText } from '../text';
 import type { Probe, ProbeResult } from '../types';
 import { parsePingOutput, type PingStatistics } from './ping-output';
@@ -27,7 +28,7 @@ export function pingArguments(address: string, family: 4 | 6, spec: { count: num
   return ['-n', '-q', `-${family}`, '-c', String(spec.count), '-i', seconds(spec.interval_ms), '-W', seconds(wait), address];
 }
 
-/** The measures a result keeps: the degraded rule reads `rtt_avg_ms` against the spec's `degraded_rtt_ms`. */
+/** The measures a result keeps: the rtt rule reads `rtt_avg_ms` against the spec's `degraded_rtt_ms`. */
 function details(statistics: PingStatistics, address: string): Record<string, unknown> {
   const { transmitted, received, lossPercent, rtt } = statistics;
   return {
@@ -87,6 +88,13 @@ function pingOutcome(
   };
 }
 
+/** The spec's rtt rule: a successful run whose average round trip is over `limitMs` is degraded. */
+function applyRttRule(result: ProbeResult, limitMs: number | undefined): ProbeResult {
+  const average = result.details?.['rtt_avg_ms'];
+  if (limitMs === undefined || typeof average !== 'number' || !(average > limitMs)) return result;
+  return markDegraded(result, { rule: 'rtt', limit_ms: limitMs, rtt_avg_ms: average });
+}
+
 /** A ping that cannot be started says nothing of the target: inconclusive. */
 function unavailable(command: string, why: string): Omit<ProbeResult, 'timings'> {
   return { ok: false, inconclusive: true, error_code: 'PING_UNAVAILABLE', error: storableText(`cannot run ${command}: ${why}`, 2000) };
@@ -99,8 +107,8 @@ function unavailable(command: string, why: string): Omit<ProbeResult, 'timings'>
  * resolved address is pinged (`-4`/`-6` by its family), so what is judged is what is pinged.
  * Fails with `PACKET_LOSS` when more than `spec.max_loss_percent` of the packets are lost
  * (always when none come back). `latency_ms` is the average round-trip time; `details` has
- * transmitted, received, loss_percent and rtt_min/avg/max/mdev_ms. A round-trip time over
- * `spec.degraded_rtt_ms` never fails the check: the degraded state reads it from `details`.
+ * transmitted, received, loss_percent and rtt_min/avg/max/mdev_ms. An average round-trip time
+ * over `spec.degraded_rtt_ms` never fails the run: it is reported degraded (`details.degraded`).
  * A runner without a usable ping reports `PING_UNAVAILABLE`, inconclusive.
  */
 export function createIcmpProbe(options: IcmpProbeOptions = {}): Probe<'icmp'> {
@@ -127,7 +135,12 @@ export function createIcmpProbe(options: IcmpProbeOptions = {}): Probe<'icmp'> {
           const settings = { env: { LC_ALL: 'C', PATH: SYSTEM_PATH }, maxBuffer: MAX_PING_OUTPUT_BYTES, windowsHide: true };
           try {
             child = execFile(command, args, settings, (error, stdout, stderr) =>
-              finish({ ...pingOutcome({ error, stdout, stderr }, address, run.spec.max_loss_percent, command), timings: timings() }),
+              finish(
+                applyRttRule(
+                  { ...pingOutcome({ error, stdout, stderr }, address, run.spec.max_loss_percent, command), timings: timings() },
+                  run.spec.degraded_rtt_ms,
+                ),
+              ),
             );
           } catch (error) {
             // spawn throws some failures (EPERM) instead of reporting them to the callback.

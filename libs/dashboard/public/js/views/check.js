@@ -104,6 +104,7 @@ export async function checkView({ params, url, now, navigate }) {
         ['Type', check.type],
         ...specFacts(check),
         ['Every', `${check.interval_s} s${check.down_interval_s ? ` (${check.down_interval_s} s while down)` : ''}, timeout ${check.timeout_ms} ms`],
+        ...(check.degraded_latency_ms === null ? [] : [/** @type {[string, string]} */ (['Degraded when', `a run takes more than ${check.degraded_latency_ms} ms`])]),
         [
           'Down when',
           `${check.failing_locations_threshold} of ${locations.length} location${locations.length === 1 ? '' : 's'} fail ${check.failing_threshold} time${check.failing_threshold === 1 ? '' : 's'} in a row`,
@@ -157,7 +158,9 @@ export async function checkView({ params, url, now, navigate }) {
               ? [
                   timeAgo(last.checked_at, now),
                   ' ',
-                  last.ok
+                  last.ok && last.degraded
+                    ? badge('degraded', 'degraded')
+                    : last.ok
                     ? h('span', { class: 'ok-text' }, 'ok')
                     : last.inconclusive
                       ? h('span', { class: 'muted' }, `inconclusive${last.error_code ? `: ${last.error_code}` : ''}`)

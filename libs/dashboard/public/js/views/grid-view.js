@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 
 /** @typedef {import('../grid.js').Grid} Grid */
 
-const STATE_WORDS = { ok: 'all passed', fail: 'failed', mixed: 'some failed', inconclusive: 'inconclusive', empty: 'no results' };
+const STATE_WORDS = { ok: 'all passed', degraded: 'passed, slow (degraded)', fail: 'failed', mixed: 'some failed', inconclusive: 'inconclusive', empty: 'no results' };
 const LABEL_EVERY = 6;
 
 /**
