@@ -14,7 +14,7 @@ import { createSweepHealth } from '@vigil/worker-loop';
 import { bannerText } from './banner';
 import { readConfig } from './config';
 import { startDemo } from './demo/start-demo';
-import { limitHeapGrowth } from './heap';
+import { keepWasmBaseline, limitHeapGrowth } from './heap';
 
 // The controller API, the evaluator, the notifier and the @controller location, as their own
 // apps start them, over one database and one metrics registry (served at the controller's /metrics).
@@ -23,6 +23,7 @@ void (async () => {
   usePrivateUmask();
   // One process holds everything here: its heap is kept near what it uses.
   limitHeapGrowth();
+  keepWasmBaseline();
   const { config, logger, metrics } = bootService('all-in-one', readConfig);
   const db = await openServiceDatabase(config, logger);
   const secretKeys = await loadServiceSecretKeys(config, logger);
