@@ -255,6 +255,28 @@ export function icmpTimingProblems(spec: Pick<IcmpSpec, 'count' | 'interval_ms'>
   ];
 }
 
+/** Heartbeat periods and graces: from a second (tests, tight loops) to a year, like healthchecks.io's upper bound. */
+export const MIN_HEARTBEAT_SECONDS = 1;
+export const MAX_HEARTBEAT_SECONDS = 31_536_000;
+
+export const HeartbeatSpecSchema = closedObject({
+  period_s: z
+    .number()
+    .int()
+    .min(MIN_HEARTBEAT_SECONDS)
+    .max(MAX_HEARTBEAT_SECONDS)
+    .default(86_400)
+    .describe('Seconds expected between two pings (the job\'s period); the evaluator looks every few seconds, so under 10 s is for tests'),
+  grace_s: z
+    .number()
+    .int()
+    .min(MIN_HEARTBEAT_SECONDS)
+    .max(MAX_HEARTBEAT_SECONDS)
+    .default(3_600)
+    .describe('How late a ping may be before the check is down; also how long a started job may run before it is down'),
+});
+export type HeartbeatSpec = z.output<typeof HeartbeatSpecSchema>;
+
 /** The spec schema of each check type: parse a stored or submitted spec with it to get defaults filled in. */
 export const CHECK_SPEC_SCHEMAS = {
   http: HttpSpecSchema,
@@ -262,6 +284,7 @@ export const CHECK_SPEC_SCHEMAS = {
   dns: DnsSpecSchema,
   tls_cert: TlsCertSpecSchema,
   icmp: IcmpSpecSchema,
+  heartbeat: HeartbeatSpecSchema,
 } as const;
 export type CheckSpecOf<T extends CheckType> = z.output<(typeof CHECK_SPEC_SCHEMAS)[T]>;
 export type CheckSpec = CheckSpecOf<CheckType>;
