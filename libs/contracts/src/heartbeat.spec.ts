@@ -71,3 +71,38 @@ describe('heartbeatDeadline', () => {
     expect(heartbeatDeadline(spec, null)).toBeNull();
   });
 });
+
+describe('a heartbeat on a cron schedule', () => {
+  it('takes a cron expression and an IANA time zone, and refuses bad ones naming the field', () => {
+    expect(HeartbeatSpecSchema.parse({ schedule: '0 3 * * *', timezone: 'Europe/Paris', grace_s: 600 })).toEqual({
+      period_s: 86_400,
+      grace_s: 600,
+      schedule: '0 3 * * *',
+      timezone: 'Europe/Paris',
+    });
+    const refused = HeartbeatSpecSchema.safeParse({ schedule: '61 * * * *', timezone: 'Mars/Base' });
+    expect(refused.success).toBe(false);
+    if (!refused.success) {
+      const problems = fieldProblems(refused.error);
+      expect(problems.map((p) => p.field)).toEqual(['schedule', 'timezone']);
+      expect(problems[0].message).toMatch(/^must be a cron expression such as "0 3 \* \* \*"/);
+    }
+    const orphan = HeartbeatSpecSchema.safeParse({ timezone: 'UTC' });
+    expect(orphan.success).toBe(false);
+    if (!orphan.success) expect(fieldProblems(orphan.error)).toEqual([{ field: 'timezone', message: 'is only used with schedule' }]);
+  });
+
+  it('expects a ping grace_s after the first run time following the last one, in its time zone', () => {
+    const spec = HeartbeatSpecSchema.parse({ schedule: '0 3 * * *', timezone: 'Europe/Paris', grace_s: 600 });
+    // 03:00 in Paris is 02:00 UTC in December: the run after 05:00 UTC on the 5th is on the 6th.
+    const last = { kind: 'success' as const, receivedAt: new Date('2026-12-05T05:00:00.000Z') };
+    expect(heartbeatDeadline(spec, last)).toEqual({ at: new Date('2026-12-06T02:10:00.000Z'), reason: 'late' });
+    // A start still has grace_s to end.
+    expect(heartbeatDeadline(spec, { ...last, kind: 'start' })?.reason).toBe('run_too_long');
+  });
+
+  it('takes the longest gap between runs as the period of its freshness', () => {
+    const weekdays = HeartbeatSpecSchema.parse({ schedule: '0 3 * * 1-5', grace_s: 600 });
+    expect(heartbeatSettings(weekdays, new Date('2026-12-05T00:00:00.000Z')).interval_s).toBe(3 * 86_400 + 600);
+  });
+});

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { HEARTBEAT_LOCATION, IdParams, listOf, PageQuery, Timestamp } from './common';
 import type { HeartbeatSpec } from './check-specs';
+import { longestCronGapS, nextCronRun } from './cron';
 import { defineRoute } from './route';
 
 // Heartbeat (push) checks: the job pings `/ping/<token>`; the evaluator notices a ping that is
@@ -46,9 +47,11 @@ export function parsePingAction(action: string | undefined): PingAction | undefi
  * `interval_s` is period + grace: the longest a quiet, on-time job leaves the location without
  * a result, so the freshness rule (2 intervals + timeout + 10 s) never calls it unknown first.
  */
-export function heartbeatSettings(spec: Pick<HeartbeatSpec, 'period_s' | 'grace_s'>) {
+export function heartbeatSettings(spec: Pick<HeartbeatSpec, 'period_s' | 'grace_s' | 'schedule' | 'timezone'>, now = new Date()) {
+  // With a schedule, its longest gap between two runs stands for the period.
+  const period = spec.schedule === undefined ? spec.period_s : longestCronGapS(spec.schedule, spec.timezone, now);
   return {
-    interval_s: spec.period_s + spec.grace_s,
+    interval_s: period + spec.grace_s,
     down_interval_s: null,
     timeout_ms: 1000,
     locations: [HEARTBEAT_LOCATION],
@@ -181,15 +184,20 @@ export type HeartbeatLateness = 'late' | 'run_too_long';
 
 /**
  * When the check fails if no ping comes first, judged from its last counted ping: a success
- * gives period + grace, a start grace (the run must end by then). None after a fail (the check
- * is down already: the next success recovers it) or before the first ping (it waits for it).
+ * gives period + grace (with a schedule: the first run time after it + grace), a start grace
+ * (the run must end by then). None after a fail (the check is down already: the next success
+ * recovers it), before the first ping (it waits for it), or when the schedule never runs again.
  */
 export function heartbeatDeadline(
-  spec: Pick<HeartbeatSpec, 'period_s' | 'grace_s'>,
+  spec: Pick<HeartbeatSpec, 'period_s' | 'grace_s' | 'schedule' | 'timezone'>,
   last: { kind: PingKind; receivedAt: Date } | null,
 ): { at: Date; reason: HeartbeatLateness } | null {
   if (last === null || last.kind === 'fail') return null;
   const from = last.receivedAt.getTime();
   if (last.kind === 'start') return { at: new Date(from + spec.grace_s * 1000), reason: 'run_too_long' };
+  if (spec.schedule !== undefined) {
+    const expected = nextCronRun(spec.schedule, spec.timezone, last.receivedAt);
+    return expected === null ? null : { at: new Date(expected.getTime() + spec.grace_s * 1000), reason: 'late' };
+  }
   return { at: new Date(from + (spec.period_s + spec.grace_s) * 1000), reason: 'late' };
 }

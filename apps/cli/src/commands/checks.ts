@@ -24,6 +24,8 @@ const SETTING_FLAGS: Record<string, FlagSpec> = {
   enabled: { type: 'boolean', negatable: true, description: 'Run the check (--no-enabled: keep it but do not run it)' },
   period: { type: 'string', value: 'S', description: 'heartbeat: seconds expected between pings (spec.period_s; default 86400)' },
   grace: { type: 'string', value: 'S', description: 'heartbeat: seconds a ping may be late, or a started job may run (spec.grace_s; default 3600)' },
+  schedule: { type: 'string', value: 'CRON', description: 'heartbeat: when the job runs, e.g. "0 3 * * *" (spec.schedule; instead of --period)' },
+  timezone: { type: 'string', value: 'ZONE', description: 'heartbeat: the IANA time zone of --schedule (spec.timezone; default UTC)' },
 };
 
 function quorum(value: string | undefined): number | string | undefined {
@@ -31,10 +33,15 @@ function quorum(value: string | undefined): number | string | undefined {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** --period and --grace, as heartbeat spec fields (folded into --spec, which they override). */
-function heartbeatSpec(ctx: CommandContext): Record<string, number> | undefined {
-  const spec = given({ period_s: integerFlag(ctx, 'period'), grace_s: integerFlag(ctx, 'grace') });
-  return Object.keys(spec).length === 0 ? undefined : (spec as Record<string, number>);
+/** --period, --grace, --schedule and --timezone, as heartbeat spec fields (folded into --spec, which they override). */
+function heartbeatSpec(ctx: CommandContext): Record<string, number | string> | undefined {
+  const spec = given({
+    period_s: integerFlag(ctx, 'period'),
+    grace_s: integerFlag(ctx, 'grace'),
+    schedule: stringFlag(ctx.flags, 'schedule'),
+    timezone: stringFlag(ctx.flags, 'timezone'),
+  });
+  return Object.keys(spec).length === 0 ? undefined : (spec as Record<string, number | string>);
 }
 
 /** The settings given on the command line, as API fields. */
