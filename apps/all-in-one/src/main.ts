@@ -54,6 +54,7 @@ void (async () => {
     runnerStaleAfterMs: config.VIGIL_RUNNER_STALE_AFTER_S * 1000,
     egress,
     secretKeys,
+    publicUrl: config.VIGIL_PUBLIC_URL,
     ...rateLimitOptionsFrom(config),
   };
   const app = createServiceApp(deps, {

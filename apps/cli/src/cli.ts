@@ -6,7 +6,7 @@ import { auditList } from './commands/audit';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { channelsCreate, channelsDelete, channelsList, channelsUpdate } from './commands/channels';
-import { checksCreate, checksDelete, checksUpdate } from './commands/checks';
+import { checksCreate, checksDelete, checksPingUrl, checksUpdate } from './commands/checks';
 import { completionCommand } from './commands/completion';
 import { checksList, eventsList, sitesList } from './commands/lists';
 import { maintenanceCreate, maintenanceDelete, maintenanceList, maintenanceUpdate } from './commands/maintenance';
@@ -35,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   checksCreate,
   checksUpdate,
   checksDelete,
+  checksPingUrl,
   channelsList,
   channelsCreate,
   channelsUpdate,

@@ -175,7 +175,7 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
-const EXAMPLE_TARGETS: Record<CheckType, string> = { http: 'http://example.com/', tcp: 'example.com:80', dns: 'example.com', tls_cert: 'example.com', icmp: 'example.com' };
+const EXAMPLE_TARGETS: Record<CheckType, string> = { http: 'http://example.com/', tcp: 'example.com:80', dns: 'example.com', tls_cert: 'example.com', icmp: 'example.com', heartbeat: 'nightly-backup' };
 
 /** What a check of this type is when only its type and target are given: the API's defaults. */
 function defaultsOf(type: CheckType): CheckEntry {
@@ -196,7 +196,12 @@ export const CHECK_SETTINGS = [
   'passing_threshold',
   'failing_locations_threshold',
   'enabled',
-] as const satisfies ReadonlyArray<keyof CheckJson & keyof CheckEntry>;
+] as const satisfies ReadonlyArray<keyof CheckJson>;
+
+/** The settings a file carries for a check of `type`: a heartbeat's schedule follows from its spec. */
+export function checkSettingsOf(type: CheckType): ReadonlyArray<(typeof CHECK_SETTINGS)[number]> {
+  return type === 'heartbeat' ? ['enabled'] : CHECK_SETTINGS;
+}
 
 /** A check as the file has it: fields at their default value are left out. */
 export function checkEntryOf(check: CheckJson): Record<string, unknown> {
@@ -205,7 +210,7 @@ export function checkEntryOf(check: CheckJson): Record<string, unknown> {
   if (check.name !== null) entry['name'] = check.name;
   entry['type'] = check.type;
   entry['target'] = check.target;
-  for (const field of CHECK_SETTINGS) {
+  for (const field of checkSettingsOf(check.type)) {
     const value = check[field];
     if (value !== null && !sameValue(value, defaults[field])) entry[field] = value;
   }

@@ -1,7 +1,7 @@
 import type { BodyInputOf, updateCheck, updateSite } from '@vigil/contracts';
 import type { CheckJson, SiteJson } from './commands/lists';
 import type { MaintenanceJson } from './commands/maintenance';
-import { CHECK_SETTINGS, type CheckEntry, checkKey, type ConfigFile, describeCheck, sameValue, type SiteEntry } from './config-file';
+import { type CheckEntry, checkSettingsOf, checkKey, type ConfigFile, describeCheck, sameValue, type SiteEntry } from './config-file';
 import { describeMaintenance, type MaintenanceEntry, maintenanceEntryOf, maintenanceKey } from './config-maintenance';
 
 export interface FieldChange {
@@ -86,9 +86,10 @@ function specChanges(before: Record<string, unknown>, after: Record<string, unkn
 function checkChanges(slug: string, entry: CheckEntry, check: CheckJson): Change[] {
   const fields: FieldChange[] = [];
   const patch: Record<string, unknown> = {};
-  for (const field of CHECK_SETTINGS) {
+  for (const field of checkSettingsOf(check.type)) {
+    const settings = entry as Partial<Record<string, unknown>>;
     // The file leaves down_interval_s and degraded_latency_ms out to mean "none", which the API says as null.
-    const wanted = field === 'down_interval_s' || field === 'degraded_latency_ms' ? (entry[field] ?? null) : entry[field];
+    const wanted = field === 'down_interval_s' || field === 'degraded_latency_ms' ? (settings[field] ?? null) : settings[field];
     if (!sameValue(wanted, check[field])) {
       fields.push({ field, before: check[field], after: wanted });
       patch[field] = wanted;

@@ -9,12 +9,13 @@ import {
   envSchema,
   httpEnv,
   loadConfig,
+  publicUrlEnv,
   rateLimitEnv,
   runnerStalenessEnv,
   secretKeyEnv,
 } from '@vigil/config';
 
-export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, runnerStalenessEnv, egressEnv, secretKeyEnv, rateLimitEnv);
+export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, runnerStalenessEnv, egressEnv, secretKeyEnv, rateLimitEnv, publicUrlEnv);
 export type ControllerApiConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the controller API reads its environment. */

@@ -87,6 +87,11 @@ export const notifierEnv = z.object({
   VIGIL_PUBLIC_URL: httpUrl().optional(),
 });
 
+/** The controller's public address: heartbeat ping URLs start with it (the notifier's links too, see notifierEnv). */
+export const publicUrlEnv = z.object({
+  VIGIL_PUBLIC_URL: httpUrl().optional(),
+});
+
 /** When the evaluator calls a runner offline: runnerStalenessEnv (the one rule); the old variable is refused. */
 export const evaluatorEnv = z.object({
   /** Retired: a second threshold let `runners list` say "not stale" beside an open runner_offline. */

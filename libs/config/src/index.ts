@@ -6,6 +6,7 @@ export {
   dbWritesEnv,
   evaluatorEnv,
   notifierEnv,
+  publicUrlEnv,
   httpEnv,
   metricsEnv,
   MIGRATE_MODES,

@@ -3,6 +3,7 @@ import { apiKeysRoutes } from './api-keys';
 import { auditLogRoutes } from './audit-log';
 import { checksRoutes } from './checks';
 import { eventsRoutes } from './events';
+import { heartbeatRoutes } from './heartbeat';
 import { maintenanceWindowsRoutes } from './maintenance-windows';
 import { notificationChannelsRoutes } from './notification-channels';
 import { notificationsRoutes } from './notifications';
@@ -67,6 +68,7 @@ export const allRoutes: readonly RouteContract[] = [
   ...runnerRoutes,
   ...sitesRoutes,
   ...checksRoutes,
+  ...heartbeatRoutes,
   ...runnersRoutes,
   ...eventsRoutes,
   ...maintenanceWindowsRoutes,

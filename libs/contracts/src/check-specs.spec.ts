@@ -158,6 +158,6 @@ describe('the tcp, dns and tls_cert specs', () => {
   });
 
   it('are listed by type', () => {
-    expect(Object.keys(CHECK_SPEC_SCHEMAS).sort()).toEqual(['dns', 'http', 'icmp', 'tcp', 'tls_cert']);
+    expect(Object.keys(CHECK_SPEC_SCHEMAS).sort()).toEqual(['dns', 'heartbeat', 'http', 'icmp', 'tcp', 'tls_cert']);
   });
 });

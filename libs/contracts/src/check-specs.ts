@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { CheckType } from './common';
+import { cronProblem, isTimeZone } from './cron';
 import type { FieldProblem } from './issues';
 
 // Spec schemas: what each check type probes and how. The controller stores the spec these
@@ -263,6 +264,49 @@ export function icmpTimingProblems(spec: Pick<IcmpSpec, 'count' | 'interval_ms'>
   ];
 }
 
+/** Heartbeat periods and graces: from a second (tests, tight loops) to a year, like healthchecks.io's upper bound. */
+export const MIN_HEARTBEAT_SECONDS = 1;
+export const MAX_HEARTBEAT_SECONDS = 31_536_000;
+
+export const HeartbeatSpecSchema = closedObject({
+  period_s: z
+    .number()
+    .int()
+    .min(MIN_HEARTBEAT_SECONDS)
+    .max(MAX_HEARTBEAT_SECONDS)
+    .default(86_400)
+    .describe('Seconds expected between two pings (the job\'s period); the evaluator looks every few seconds, so under 10 s is for tests'),
+  grace_s: z
+    .number()
+    .int()
+    .min(MIN_HEARTBEAT_SECONDS)
+    .max(MAX_HEARTBEAT_SECONDS)
+    .default(3_600)
+    .describe('How late a ping may be before the check is down; also how long a started job may run before it is down'),
+  schedule: z
+    .string()
+    .min(1)
+    .max(256)
+    .optional()
+    .superRefine((schedule, ctx) => {
+      const problem = schedule === undefined ? undefined : cronProblem(schedule);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe(
+      'When the job runs, as a cron expression ("0 3 * * *": 5 fields, or 6 with seconds first; @daily…). With it, a ping is due grace_s after the first run time following the last ping, and period_s is not used',
+    ),
+  timezone: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .refine((timezone) => timezone === undefined || isTimeZone(timezone), 'must be an IANA time zone such as Europe/Paris')
+    .describe('The IANA time zone the schedule is read in (default UTC); only with schedule'),
+}).superRefine((spec, ctx) => {
+  if (spec.timezone !== undefined && spec.schedule === undefined) ctx.addIssue({ code: 'custom', path: ['timezone'], message: 'is only used with schedule' });
+});
+export type HeartbeatSpec = z.output<typeof HeartbeatSpecSchema>;
+
 /** The spec schema of each check type: parse a stored or submitted spec with it to get defaults filled in. */
 export const CHECK_SPEC_SCHEMAS = {
   http: HttpSpecSchema,
@@ -270,6 +314,7 @@ export const CHECK_SPEC_SCHEMAS = {
   dns: DnsSpecSchema,
   tls_cert: TlsCertSpecSchema,
   icmp: IcmpSpecSchema,
+  heartbeat: HeartbeatSpecSchema,
 } as const;
 export type CheckSpecOf<T extends CheckType> = z.output<(typeof CHECK_SPEC_SCHEMAS)[T]>;
 export type CheckSpec = CheckSpecOf<CheckType>;

@@ -4,6 +4,7 @@ import type { CheckType } from './common';
 // Targets: what a check probes, validated and normalized per type so that two checks of one
 // site on the same target share an endpoint.
 
+const MAX_HEARTBEAT_LABEL = 200;
 const DNS_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 
 /** A DNS name (lower-cased, without a trailing dot), or undefined. All-numeric names must be IPv4 addresses. */
@@ -70,7 +71,8 @@ function normalizeUrl(target: string, protocols: readonly string[], message: str
  * - `tls_cert`: an https:// URL, or `host[:port]` (normalized to `host:port`, port 443 by default);
  * - `tcp`: `host:port` (IPv6 in brackets);
  * - `dns`: a DNS name (lower-cased, without a trailing dot);
- * - `icmp`: a host: a DNS name, an IPv4 address or an IPv6 address (brackets dropped, lower-cased).
+ * - `icmp`: a host: a DNS name, an IPv4 address or an IPv6 address (brackets dropped, lower-cased);
+ * - `heartbeat`: a label naming the job that pings (nothing is connected to), as is.
  */
 export function normalizeCheckTarget(type: CheckType, target: string): TargetResult {
   if (/\s/.test(target) || hasControlCharacter(target)) return { ok: false, message: 'must not contain spaces or control characters' };
@@ -96,6 +98,8 @@ export function normalizeCheckTarget(type: CheckType, target: string): TargetRes
       const host = parseIcmpHost(target);
       return host ? { ok: true, target: host } : { ok: false, message: 'must be a host: a DNS name, an IPv4 address or an IPv6 address' };
     }
+    case 'heartbeat':
+      return target.length <= MAX_HEARTBEAT_LABEL ? { ok: true, target } : { ok: false, message: `must be at most ${MAX_HEARTBEAT_LABEL} characters` };
   }
 }
 
@@ -130,4 +134,5 @@ export const CHECK_TARGET_SCHEMAS = {
   dns: targetSchema('dns', 'The DNS name to resolve'),
   tls_cert: targetSchema('tls_cert', 'An https:// URL, or host[:port] (port 443 by default), whose certificate is checked'),
   icmp: targetSchema('icmp', 'The host to ping: a DNS name, an IPv4 address or an IPv6 address'),
+  heartbeat: targetSchema('heartbeat', 'A label for the job that pings (e.g. nightly-backup): no spaces, nothing is connected to'),
 } as const;

@@ -29,7 +29,7 @@ describe('the create check body', () => {
   });
 
   it('takes a degraded latency under the timeout, and none by default', () => {
-    expect(CreateCheckBody.parse({ ...minimal, degraded_latency_ms: 800 }).degraded_latency_ms).toBe(800);
+    expect(CreateCheckBody.parse({ ...minimal, degraded_latency_ms: 800 })).toMatchObject({ degraded_latency_ms: 800 });
     expect(problemsOf(CreateCheckBody, { ...minimal, timeout_ms: 2000, degraded_latency_ms: 2000 })).toEqual([
       { field: 'degraded_latency_ms', message: 'must be less than timeout_ms (2000)' },
     ]);
@@ -73,7 +73,7 @@ describe('the create check body', () => {
 
   it('names the type when it is missing or unknown', () => {
     expect(problemsOf(CreateCheckBody, { site_id: SITE_ID, target: 'x' })).toEqual([
-      { field: 'type', message: 'must be one of http, tcp, dns, tls_cert, icmp' },
+      { field: 'type', message: 'must be one of http, tcp, dns, tls_cert, icmp, heartbeat' },
     ]);
     expect(fieldsOf(CreateCheckBody, { ...minimal, type: 'ping' })).toEqual(['type']);
   });
@@ -137,7 +137,7 @@ describe('the create check route in the OpenAPI document', () => {
   const body = document.paths['/api/v1/checks']['post'].requestBody.content['application/json'].schema;
 
   it('shows one variant per type, each with its own closed spec', () => {
-    expect(body.oneOf.map((variant) => variant.properties['type'].const)).toEqual(['http', 'tcp', 'dns', 'tls_cert', 'icmp']);
+    expect(body.oneOf.map((variant) => variant.properties['type'].const)).toEqual(['http', 'tcp', 'dns', 'tls_cert', 'icmp', 'heartbeat']);
     const http = body.oneOf[0].properties['spec'];
     expect(http.additionalProperties).toBe(false);
     expect(Object.keys(http.properties ?? {})).toEqual(expect.arrayContaining(['method', 'headers', 'expected_statuses', 'json_assertions']));

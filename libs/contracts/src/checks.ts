@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { CHECK_TYPES, CheckTypeSchema, IdParams, listOf, PageQuery, ResourceId, Timestamp } from './common';
-import { DnsSpecSchema, HttpSpecSchema, IcmpSpecSchema, icmpTimingProblems, TcpSpecSchema, TlsCertSpecSchema } from './check-specs';
+import { DnsSpecSchema, HeartbeatSpecSchema, HttpSpecSchema, IcmpSpecSchema, icmpTimingProblems, TcpSpecSchema, TlsCertSpecSchema } from './check-specs';
 import { CHECK_TARGET_SCHEMAS, MAX_TARGET_LENGTH } from './check-targets';
 import {
   CheckLocations,
@@ -53,11 +53,21 @@ export const CreateCheckBody = z
         spec: TlsCertSpecSchema.prefault({}),
       }),
       z.strictObject({ ...checkFields, type: z.literal('icmp'), target: CHECK_TARGET_SCHEMAS.icmp, spec: IcmpSpecSchema.prefault({}) }),
+      // One witness, never leased: the schedule and quorum settings follow from the spec (heartbeatSettings).
+      z.strictObject({
+        site_id: checkFields.site_id,
+        name: checkFields.name,
+        enabled: checkFields.enabled,
+        type: z.literal('heartbeat'),
+        target: CHECK_TARGET_SCHEMAS.heartbeat.default('heartbeat'),
+        spec: HeartbeatSpecSchema.prefault({}),
+      }),
     ],
     { error: (issue) => (issue.code === 'invalid_union' ? `must be one of ${CHECK_TYPES.join(', ')}` : undefined) },
   )
   .superRefine(
     (body, ctx) => {
+      if (body.type === 'heartbeat') return;
       for (const problem of checkSettingsProblems(body)) ctx.addIssue({ code: 'custom', path: [problem.field], message: problem.message });
       if (body.type === 'icmp') {
         for (const problem of icmpTimingProblems(body.spec, body.timeout_ms)) ctx.addIssue({ code: 'custom', path: problem.field.split('.'), message: problem.message });
@@ -123,6 +133,7 @@ export const CheckSchema = z.discriminatedUnion('type', [
   z.object({ ...checkResponseFields, type: z.literal('dns'), spec: DnsSpecSchema }),
   z.object({ ...checkResponseFields, type: z.literal('tls_cert'), spec: TlsCertSpecSchema }),
   z.object({ ...checkResponseFields, type: z.literal('icmp'), spec: IcmpSpecSchema }),
+  z.object({ ...checkResponseFields, type: z.literal('heartbeat'), spec: HeartbeatSpecSchema }),
 ]);
 
 const DegradedResult = z.boolean().describe('The run succeeded but crossed a degraded rule (latency, a `severity: degraded` assertion, ICMP rtt); the rule is in details.degraded');

@@ -36,12 +36,18 @@ export const ErrorBodySchema = z.object({
   }),
 });
 
-export const CHECK_TYPES = ['http', 'tcp', 'dns', 'tls_cert', 'icmp'] as const;
+export const CHECK_TYPES = ['http', 'tcp', 'dns', 'tls_cert', 'icmp', 'heartbeat'] as const;
 export const CheckTypeSchema = z.enum(CHECK_TYPES);
 export type CheckType = (typeof CHECK_TYPES)[number];
 
 /** The location name of the controller's own built-in runner. */
 export const CONTROLLER_LOCATION = '@controller';
+
+/**
+ * The one location of a heartbeat check: the job's pings and the evaluator's lateness sweep
+ * report there; no runner ever leases it (runner slugs cannot start with `@`).
+ */
+export const HEARTBEAT_LOCATION = '@heartbeat';
 
 /** The product's version: in User-Agent headers, the API document and `/healthz`. */
 export const VIGIL_VERSION = '0.1.0';

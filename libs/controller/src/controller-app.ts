@@ -4,6 +4,8 @@ import { apiKeyAuthenticator } from './auth/api-keys';
 import { DEFAULT_RATE_LIMITS, PUBLIC_PAGE_PATHS, publicPageLimiter, rateLimitedAuthenticators } from './auth/rate-limits';
 import { runnerAuthenticator } from './auth/runner';
 import { type ControllerDeps, DEFAULT_LIMITS } from './deps';
+import { mountHeartbeatApi } from './heartbeat/heartbeat-api';
+import { pingRouter } from './heartbeat/ping-router';
 import type { AreaContext } from './http/area';
 import { databaseAuditLog } from './http/audit';
 import { idempotencyStore } from './http/idempotency';
@@ -59,6 +61,7 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   const management = context(managementRouter, limits.managementBodyBytes);
   mountSites(management);
   mountChecks(management);
+  mountHeartbeatApi(management);
   mountRunners(management);
   mountEvents(management);
   mountMaintenanceWindows(management);
@@ -73,4 +76,5 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   if (publicPages !== undefined) app.use(PUBLIC_PAGE_PATHS, publicPages);
   app.use(runnerRouter);
   app.use(managementRouter);
+  app.use(pingRouter({ db: deps.db, pingsPerSecond: limits.pingsPerSecond, pingBurst: limits.pingBurst }));
 }

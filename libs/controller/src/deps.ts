@@ -14,6 +14,10 @@ export interface ControllerLimits {
   runnerRequestsPerSecond: number;
   /** Requests a runner may make in a burst above that rate. */
   runnerBurst: number;
+  /** Pings per second each heartbeat token may send to this instance (429 with Retry-After beyond). */
+  pingsPerSecond: number;
+  /** Pings a token may send in a burst above that rate (a job's retries, a start and its end). */
+  pingBurst: number;
 }
 
 export const DEFAULT_LIMITS: ControllerLimits = {
@@ -21,6 +25,8 @@ export const DEFAULT_LIMITS: ControllerLimits = {
   managementBodyBytes: 256 * 1024,
   runnerRequestsPerSecond: 50,
   runnerBurst: 100,
+  pingsPerSecond: 1,
+  pingBurst: 20,
 };
 
 export interface ControllerDeps extends ServiceAppDeps {
@@ -38,6 +44,8 @@ export interface ControllerDeps extends ServiceAppDeps {
   rateLimits?: Partial<RateLimits>;
   /** express's `trust proxy`: which proxies' X-Forwarded-For names the client's address (unset: none). */
   trustProxy?: false | number | string[];
+  /** VIGIL_PUBLIC_URL: the controller's public address, which heartbeat ping URLs start with (unset: a path alone). */
+  publicUrl?: string;
   /** Silence after which the runners API calls a runner stale (VIGIL_RUNNER_STALE_AFTER_S; unset: RUNNER_STALE_AFTER_S). */
   runnerStaleAfterMs?: number;
 }

@@ -27,6 +27,7 @@ export type {
   CheckResult,
   Endpoint,
   EventTransition,
+  HeartbeatPing,
   LocationState,
   MaintenanceWindow,
   Notification,

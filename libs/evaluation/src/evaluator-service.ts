@@ -7,6 +7,7 @@ import type { Registry } from 'prom-client';
 import { closeRetiredChecks } from './close-retired';
 import { evaluatePending } from './evaluate-pending';
 import { sweepFreshness } from './freshness-sweep';
+import { sweepHeartbeats } from './heartbeat-sweep';
 import { resultsPending, sweepsDue } from './probes';
 import { sweepRunners } from './runner-offline';
 
@@ -98,6 +99,8 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
       const runners = due.runners ? await sweepRunners(db, { readOnly, logger, staleAfterMs }) : { opened: 0, closed: 0 };
       // After the runners: a spell opened for silent locations then names their runner_offline.
       const stale = await sweepFreshness(db, { maxChecks, readOnly, logger });
+      // Late heartbeats become failed results, which the evaluation above turns into events.
+      await sweepHeartbeats(db, { maxChecks, readOnly, logger });
       transitions.inc(retired.closed + runners.opened + runners.closed + stale.opened);
       return { more: false };
     },

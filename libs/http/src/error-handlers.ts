@@ -2,6 +2,7 @@ import type { Logger } from '@vigil/logger';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpError, toHttpError } from './http-error';
 import { maybeRequestContext } from './request-context';
+import { loggablePath } from './request-logger';
 
 /** The last route: anything unmatched is a 404 in the project's error shape. */
 export function notFoundHandler(): RequestHandler {
@@ -23,7 +24,7 @@ export function errorHandler(deps: { logger: Logger }): ErrorRequestHandler {
     const httpError = toHttpError(error);
     if (httpError.status >= 500) {
       const logger = maybeRequestContext(res)?.logger ?? deps.logger;
-      logger.error(`${req.method} ${req.path} failed`, { err: error });
+      logger.error(`${req.method} ${loggablePath(req.path)} failed`, { err: error });
     }
     res.status(httpError.status).json(httpError.toBody());
   };

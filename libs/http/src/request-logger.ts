@@ -37,6 +37,11 @@ function routeLabel(req: Request): string {
   return typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched';
 }
 
+/** A path as logs may show it: a heartbeat ping URL's token (a capability) is left out. */
+export function loggablePath(path: string): string {
+  return path.replace(/^\/ping\/[^/]+/, '/ping/:token');
+}
+
 /**
  * Gives every request an id (reusing a sane `x-request-id`), echoes it in the response,
  * exposes a child logger through `requestContext(res)`, and logs and times the request
@@ -58,7 +63,7 @@ export function requestLogger(deps: { logger: Logger; metrics: Registry }): Requ
       histogram.observe(labels, seconds);
       counter.inc(labels);
       // The query string is left out: tokens sometimes travel there.
-      const path = req.originalUrl.split('?')[0];
+      const path = loggablePath(req.originalUrl.split('?')[0]);
       const level = QUIET_PATHS.has(path) ? 'debug' : 'http';
       // Below the default level (info): winston would build the line and filter it in its stream, for every request.
       if (!logger.isLevelEnabled(level)) return;

@@ -27,5 +27,8 @@ function probeOfType(run: ProbeRun, context: ProbeContext): Promise<ProbeResult>
       return tlsCertProbe(run, context);
     case 'icmp':
       return icmpProbe(run, context);
+    case 'heartbeat':
+      // Never leased (its one location is @heartbeat): the job pings instead of being probed.
+      return Promise.resolve({ ok: false, error_code: 'not_probed', error: 'heartbeat checks are pinged by their job, never probed', latency_ms: 0 });
   }
 }

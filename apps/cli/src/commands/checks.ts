@@ -1,4 +1,4 @@
-import { type BodyInputOf, CHECK_TYPES, CONTROLLER_LOCATION, createCheck, deleteCheck, updateCheck } from '@vigil/contracts';
+import { type BodyInputOf, CHECK_TYPES, CONTROLLER_LOCATION, createCheck, deleteCheck, getCheck, getCheckPingUrl, rotatePingToken, updateCheck } from '@vigil/contracts';
 import { type Command, type CommandContext, stringFlag } from '../context';
 import type { FlagSpec } from '../program';
 import { booleanFlag, given, idArgument, integerFlag, jsonObjectFlag, listFlag, requireChange } from './flags';
@@ -23,6 +23,10 @@ const SETTING_FLAGS: Record<string, FlagSpec> = {
   'failing-locations-threshold': { type: 'string', value: 'N|P%', description: 'Failing locations that make the check down: a count or a percent (default 66%)' },
   spec: { type: 'string', value: 'JSON|@FILE', description: 'The type\'s settings as JSON, e.g. \'{"method":"HEAD"}\' (replaces the whole spec)' },
   enabled: { type: 'boolean', negatable: true, description: 'Run the check (--no-enabled: keep it but do not run it)' },
+  period: { type: 'string', value: 'S', description: 'heartbeat: seconds expected between pings (spec.period_s; default 86400)' },
+  grace: { type: 'string', value: 'S', description: 'heartbeat: seconds a ping may be late, or a started job may run (spec.grace_s; default 3600)' },
+  schedule: { type: 'string', value: 'CRON', description: 'heartbeat: when the job runs, e.g. "0 3 * * *" (spec.schedule; instead of --period)' },
+  timezone: { type: 'string', value: 'ZONE', description: 'heartbeat: the IANA time zone of --schedule (spec.timezone; default UTC)' },
 };
 
 function quorum(value: string | undefined): number | string | undefined {
@@ -35,8 +39,21 @@ function degradedLatency(ctx: CommandContext): number | null | undefined {
   return stringFlag(ctx.flags, 'degraded-latency-ms') === 'off' ? null : integerFlag(ctx, 'degraded-latency-ms');
 }
 
+/** --period, --grace, --schedule and --timezone, as heartbeat spec fields (folded into --spec, which they override). */
+function heartbeatSpec(ctx: CommandContext): Record<string, number | string> | undefined {
+  const spec = given({
+    period_s: integerFlag(ctx, 'period'),
+    grace_s: integerFlag(ctx, 'grace'),
+    schedule: stringFlag(ctx.flags, 'schedule'),
+    timezone: stringFlag(ctx.flags, 'timezone'),
+  });
+  return Object.keys(spec).length === 0 ? undefined : (spec as Record<string, number | string>);
+}
+
 /** The settings given on the command line, as API fields. */
 function settings(ctx: CommandContext) {
+  const spec = jsonObjectFlag(ctx, 'spec');
+  const heartbeat = heartbeatSpec(ctx);
   return given({
     name: stringFlag(ctx.flags, 'name'),
     interval_s: integerFlag(ctx, 'interval-s'),
@@ -47,9 +64,14 @@ function settings(ctx: CommandContext) {
     failing_threshold: integerFlag(ctx, 'failing-threshold'),
     passing_threshold: integerFlag(ctx, 'passing-threshold'),
     failing_locations_threshold: quorum(stringFlag(ctx.flags, 'failing-locations-threshold')),
-    spec: jsonObjectFlag(ctx, 'spec'),
+    spec: heartbeat === undefined ? spec : { ...spec, ...heartbeat },
     enabled: booleanFlag(ctx, 'enabled'),
   });
+}
+
+/** A heartbeat check's ping URL, printed after it is created. */
+function printPingUrl(ctx: CommandContext, url: { ping_url: string }): void {
+  if (!ctx.json) ctx.print(`Ping URL (keep it secret): ${url.ping_url}\nAfter the job: curl -fsS -m 10 --retry 5 ${url.ping_url}`);
 }
 
 function printCheck(ctx: CommandContext, verb: string, check: CheckJson): void {
@@ -63,7 +85,7 @@ export const checksCreate: Command = {
   summary: 'Create a check on a site',
   description: [
     'It is due at once at each of its locations. Settings left out take the API\'s defaults.',
-    `Types: ${CHECK_TYPES.join(', ')}. Targets: http an http(s):// URL, tcp host:port, dns a name, tls_cert a URL or host[:port], icmp a host (name or address).`,
+    `Types: ${CHECK_TYPES.join(', ')}. Targets: http an http(s):// URL, tcp host:port, dns a name, tls_cert a URL or host[:port], icmp a host (name or address), heartbeat a label for the job (it pings; --period and --grace set when it is late).`,
   ].join('\n'),
   args: [
     { name: 'type', description: `One of ${CHECK_TYPES.join(', ')}` },
@@ -78,6 +100,7 @@ export const checksCreate: Command = {
     // The API validates the type and everything that depends on it; its message is shown as it is.
     const check = await api.request(createCheck, { body: { ...body, site_id: site } as BodyInputOf<typeof createCheck> });
     printCheck(ctx, 'Created', check);
+    if (check.type === 'heartbeat') printPingUrl(ctx, await api.request(getCheckPingUrl, { params: { id: check.id } }));
   },
 };
 
@@ -92,7 +115,12 @@ export const checksUpdate: Command = {
     const id = idArgument(ctx, 'a check');
     const body = { ...given({ target: stringFlag(ctx.flags, 'target') }), ...settings(ctx) };
     requireChange(body, ['target', ...Object.keys(SETTING_FLAGS)]);
-    printCheck(ctx, 'Changed', await ctx.api().request(updateCheck, { params: { id }, body }));
+    const api = ctx.api();
+    // --period or --grace alone keep the rest of the spec (a spec sent replaces the whole of it).
+    if (heartbeatSpec(ctx) !== undefined && jsonObjectFlag(ctx, 'spec') === undefined) {
+      body.spec = { ...(await api.request(getCheck, { params: { id } })).spec, ...body.spec };
+    }
+    printCheck(ctx, 'Changed', await api.request(updateCheck, { params: { id }, body }));
   },
 };
 
@@ -103,3 +131,19 @@ export const checksDelete = deleteByIdCommand({
   listCommand: 'checks list',
   route: deleteCheck,
 });
+
+export const checksPingUrl: Command = {
+  name: 'checks ping-url',
+  summary: "A heartbeat check's ping URL (--rotate: a new one; the old one stops working)",
+  description: 'The URL is a capability: whoever has it can report the job as up or down. Only write keys may read it.',
+  args: [{ name: 'id', description: 'The heartbeat check id' }],
+  flags: { rotate: { type: 'boolean', description: 'Give the check a new token first (recorded in the audit log)' } },
+  api: true,
+  async run(ctx) {
+    const id = idArgument(ctx, 'a check');
+    const api = ctx.api();
+    const url = booleanFlag(ctx, 'rotate') === true ? await api.request(rotatePingToken, { params: { id } }) : await api.request(getCheckPingUrl, { params: { id } });
+    if (ctx.json) return ctx.printJson(url);
+    printPingUrl(ctx, url);
+  },
+};

@@ -37,15 +37,18 @@ function invalidFile(path: string, problems: readonly string[]): CliError {
   return new CliError([heading, ...problems.map((problem) => `  ${problem}`)].join('\n'), 2);
 }
 
+/** The runner locations a check of the file names (a heartbeat names none: its one location is implied). */
+const namedLocations = (check: ConfigFile['sites'][number]['checks'][number]): readonly string[] => ('locations' in check ? check.locations : []);
+
 /** Locations must name runners that exist and are not revoked: found now, before anything changes. */
 async function locationProblems(api: ApiClient, file: ConfigFile): Promise<string[]> {
-  const named = file.sites.some((site) => site.checks.some((check) => check.locations.some((location) => location !== CONTROLLER_LOCATION)));
+  const named = file.sites.some((site) => site.checks.some((check) => namedLocations(check).some((location) => location !== CONTROLLER_LOCATION)));
   if (!named) return [];
   const active = new Set((await api.listAll(listRunners)).filter((runner) => runner.revoked_at === null).map((runner) => runner.slug));
   const problems: string[] = [];
   file.sites.forEach((site, siteIndex) =>
     site.checks.forEach((check, checkIndex) =>
-      check.locations.forEach((location, index) => {
+      namedLocations(check).forEach((location, index) => {
         if (location !== CONTROLLER_LOCATION && !active.has(location)) {
           problems.push(`sites[${siteIndex}].checks[${checkIndex}].locations[${index}]: no active runner has the slug "${location}"`);
         }

@@ -12,7 +12,7 @@ import type { ApiKeyPrincipal } from '../http/principal';
 export interface RateLimits {
   /** Per API key, on the management API (`/api/v1`). */
   apiPerMinute: number | false;
-  /** Per client address, on the public status pages (`/status/:slug`, `/api/v1/public/...`). */
+  /** Per client address, on the public status pages (`/status/:slug`, `/api/v1/public/...`) and the heartbeat ping URLs (`/ping/...`). */
   publicPerMinute: number | false;
   /** Failed authentications (401) per client address; beyond, every authenticated route answers 429 for the rest of the minute. */
   authFailuresPerMinute: number | false;
@@ -21,7 +21,7 @@ export interface RateLimits {
 export const DEFAULT_RATE_LIMITS: RateLimits = { apiPerMinute: 1200, publicPerMinute: 300, authFailuresPerMinute: 30 };
 
 /** Where the public status pages live; the rest of the public routes (health, metrics, OpenAPI) are not limited. */
-export const PUBLIC_PAGE_PATHS = ['/status', '/api/v1/public'];
+export const PUBLIC_PAGE_PATHS = ['/status', '/api/v1/public', '/ping'];
 
 const WINDOW_MS = 60_000;
 const WINDOW_S = WINDOW_MS / 1000;

@@ -12,7 +12,7 @@
 // - answers that carry a secret shown once (a new API key, a runner's private key) are
 //   not kept: a replay answers 409 `idempotency_replay_unavailable`.
 import { createHash } from 'node:crypto';
-import { createApiKey, createRunner, type RouteContract, rotateRunnerKey, takesIdempotencyKey } from '@vigil/contracts';
+import { createApiKey, createRunner, type RouteContract, rotatePingToken, rotateRunnerKey, takesIdempotencyKey } from '@vigil/contracts';
 import { type Database, Prisma } from '@vigil/db';
 import { HttpError } from '@vigil/http';
 import type { Logger } from '@vigil/logger';
@@ -68,7 +68,7 @@ export interface StoredResponse {
 // Answers that show a secret once. Keeping them in clear would make the idempotency table a
 // second copy of every API key and runner private key; until they are stored encrypted
 // (libs/secrets), they are not kept and cannot be replayed.
-const SECRET_ROUTES: ReadonlySet<string> = new Set([createApiKey.path, createRunner.path, rotateRunnerKey.path]);
+const SECRET_ROUTES: ReadonlySet<string> = new Set([createApiKey.path, createRunner.path, rotateRunnerKey.path, rotatePingToken.path]);
 
 /** What to keep of `route`'s answer `body` for replays (the one place to change to keep secrets encrypted). */
 export function storableResponse(route: string, body: unknown): StoredResponse {

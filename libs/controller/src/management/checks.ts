@@ -4,6 +4,7 @@ import {
   deleteCheck,
   type FieldProblem,
   getCheck,
+  heartbeatSettings,
   listCheckLocations,
   listCheckResults,
   listChecks,
@@ -15,12 +16,14 @@ import type { EgressGuard } from '@vigil/egress';
 import { checkSealer, restoreMaskedCheckSecrets, type SecretKeyring } from '@vigil/secrets';
 import type { AreaContext } from '../http/area';
 import { decodeCursor, pageOf } from '../http/cursor';
+import { newPingToken } from '../heartbeat/ping-token';
 import { makeCheckDueNow, parkCheck, syncCheckLocations } from '../scheduling/location-states';
 import { checkLocations, checkResultsPage } from './check-results';
 import { CHECK_RELATIONS, checkJson, type CheckJson, storedLocationsThreshold } from './check-serialize';
 import { endpointFor, findCheck, findCheckKey, loadCheck, lockCheck, softDeleteCheck, unknownLocations } from './check-store';
 import { validationFailed } from '../http/validation';
 import { planCheckUpdate } from './check-update';
+import { changeHeartbeatCheck } from '../heartbeat/heartbeat-update';
 import { assertSiteLive, siteArchived } from './site-archive';
 import { checkEgressProblems } from './egress-targets';
 
@@ -38,8 +41,12 @@ export async function createCheckInSite(db: Database, secretKeys: SecretKeyring,
     problems.push(...restoreMaskedCheckSecrets(body.type, body.spec, undefined).problems);
     // The target arrives parsed: a URL's userinfo percent-encoded.
     if ([SECRET_MASK_PREFIX, encodeURIComponent(SECRET_MASK_PREFIX)].some((mask) => body.target.includes(mask))) problems.push({ field: 'target', message: 'has a masked password; send the whole target' });
-    problems.push(...(await unknownLocations(tx, body.locations)));
-    problems.push(...checkEgressProblems(egress, body));
+    // A heartbeat's schedule and quorum follow from its spec; it connects to nothing.
+    const settings = body.type === 'heartbeat' ? heartbeatSettings(body.spec) : body;
+    if (body.type !== 'heartbeat') {
+      problems.push(...(await unknownLocations(tx, body.locations)));
+      problems.push(...checkEgressProblems(egress, body));
+    }
     if (site === null || problems.length > 0) throw validationFailed(problems);
     const endpointId = await endpointFor(tx, site.id, body.target);
     const check = await tx.check.create({
@@ -49,15 +56,16 @@ export async function createCheckInSite(db: Database, secretKeys: SecretKeyring,
         type: body.type,
         // Secret headers are stored sealed (AES-256-GCM), the rest of the spec as is.
         spec: checkSealer(secretKeys, body.type).seal(body.spec) as Prisma.InputJsonValue,
-        intervalS: body.interval_s,
-        downIntervalS: body.down_interval_s ?? null,
-        timeoutMs: body.timeout_ms,
-        degradedLatencyMs: body.degraded_latency_ms ?? null,
-        locations: body.locations,
-        failingThreshold: body.failing_threshold,
-        passingThreshold: body.passing_threshold,
-        failingLocationsThreshold: storedLocationsThreshold(body.failing_locations_threshold),
+        intervalS: settings.interval_s,
+        downIntervalS: settings.down_interval_s ?? null,
+        timeoutMs: settings.timeout_ms,
+        degradedLatencyMs: body.type === 'heartbeat' ? null : (body.degraded_latency_ms ?? null),
+        locations: settings.locations,
+        failingThreshold: settings.failing_threshold,
+        passingThreshold: settings.passing_threshold,
+        failingLocationsThreshold: storedLocationsThreshold(settings.failing_locations_threshold),
         enabled: body.enabled,
+        pingToken: body.type === 'heartbeat' ? newPingToken() : null,
       },
     });
     await syncCheckLocations(tx, check.id);
@@ -73,6 +81,7 @@ export async function changeCheck(db: Database, secretKeys: SecretKeyring, uuid:
     const current = await findCheck(tx, uuid);
     await assertSiteLive(tx, current.endpoint.siteId);
     const sealer = checkSealer(secretKeys, current.type);
+    if (current.type === 'heartbeat') return changeHeartbeatCheck(tx, current, patch, secretKeys);
     const outcome = planCheckUpdate({ ...current, target: current.endpoint.target, spec: sealer.open(current.spec) }, patch);
     const problems = 'problems' in outcome ? outcome.problems : [];
     if (patch.locations !== undefined) problems.push(...(await unknownLocations(tx, patch.locations)));

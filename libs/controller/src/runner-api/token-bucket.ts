@@ -12,6 +12,8 @@ export type TakeOutcome = { readonly ok: true } | { readonly ok: false; readonly
 export interface TokenBuckets {
   /** Takes one token from `key`'s bucket, or says how long until one is there (whole seconds, at least 1). */
   take(key: string): TakeOutcome;
+  /** Drops `key`'s bucket (a key that turned out not to exist must not stay in memory). */
+  forget(key: string): void;
 }
 
 interface Bucket {
@@ -43,6 +45,9 @@ export function createTokenBuckets(options: TokenBucketOptions): TokenBuckets {
         return { ok: true };
       }
       return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond)) };
+    },
+    forget(key) {
+      buckets.delete(key);
     },
   };
 }

@@ -21,7 +21,7 @@ const WINDOW_LABELS: Record<UptimeWindowName, [label: string, ms: number]> = {
   '90d': ['Last 90 days', 90 * 86_400_000],
 };
 
-const CHECK_TYPE_LABELS: Record<string, string> = { http: 'HTTP', tcp: 'TCP', dns: 'DNS', tls_cert: 'TLS certificate', icmp: 'Ping' };
+const CHECK_TYPE_LABELS: Record<string, string> = { http: 'HTTP', tcp: 'TCP', dns: 'DNS', tls_cert: 'TLS certificate', icmp: 'Ping', heartbeat: 'Heartbeat' };
 
 const DAY_LABELS: Record<PublicStatus['days'][number]['state'], string> = {
   up: 'no downtime',

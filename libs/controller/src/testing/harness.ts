@@ -53,6 +53,7 @@ export async function createControllerHarness(
     secretKeys?: SecretKeyring;
     rateLimits?: Partial<RateLimits>;
     trustProxy?: ControllerDeps['trustProxy'];
+    publicUrl?: string;
     /** What an app mounts after the controller (the dashboard), which this lib may not import. */
     alsoMount?: (app: Express) => void;
   } = {},
@@ -67,6 +68,7 @@ export async function createControllerHarness(
     const deps: ControllerDeps = { db: database.db, logger: log.logger, metrics, ready: alwaysReady, limits: options.limits, egress, secretKeys };
     deps.rateLimits = options.rateLimits;
     deps.trustProxy = options.trustProxy;
+    deps.publicUrl = options.publicUrl;
     deps.runnerStaleAfterMs = settings.runnerStaleAfterMs;
     const mount = (app: Express) => {
       mountController(app, deps);

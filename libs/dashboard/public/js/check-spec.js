@@ -13,6 +13,13 @@
  * @returns {Array<[string, string]>}
  */
 export function specFacts(check) {
+  if (check.type === 'heartbeat') {
+    const { period_s: period = 86_400, grace_s: grace = 3_600 } = check.spec;
+    return [
+      ['Expects a ping', `every ${period} s, ${grace} s of grace`],
+      ['Down when', `no ping for ${period + grace} s, a fail ping, or a started job not done within ${grace} s`],
+    ];
+  }
   if (check.type !== 'icmp') return [];
   const { count, interval_ms: interval, max_loss_percent: maxLoss, degraded_rtt_ms: degradedRtt } = check.spec;
   /** @type {Array<[string, string]>} */
@@ -34,4 +41,16 @@ export function pingSummary(details) {
   const rtt = ['rtt_min_ms', 'rtt_avg_ms', 'rtt_max_ms'].map((key) => details[key]);
   const loss = `${details['loss_percent']} % loss`;
   return rtt.every((value) => typeof value === 'number') ? `${loss} · rtt ${rtt.join('/')} ms` : loss;
+}
+
+/**
+ * A heartbeat ping as a table row: what it said, when, how long its run took, its exit code.
+ * @param {{ kind: string, exit_code: number | null, duration_ms: number | null, received_at: string, body: string | null }} ping
+ * @returns {[string, string, string, string]}
+ */
+export function pingRow(ping) {
+  const said = ping.kind === 'fail' && ping.exit_code !== null ? `fail (exit ${ping.exit_code})` : ping.kind;
+  const duration = ping.duration_ms === null ? '—' : ping.duration_ms < 1000 ? `${ping.duration_ms} ms` : `${(ping.duration_ms / 1000).toFixed(1)} s`;
+  const body = ping.body === null ? '' : ping.body.length > 80 ? `${ping.body.slice(-80)}` : ping.body;
+  return [said, ping.received_at, duration, body];
 }

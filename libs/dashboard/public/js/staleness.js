@@ -10,6 +10,8 @@
  */
 
 export const CONTROLLER_LOCATION = '@controller';
+/** A heartbeat check's one location: its job pings it, no runner serves it. */
+export const HEARTBEAT_LOCATION = '@heartbeat';
 
 /**
  * A location is stale unless the API calls it fresh (its latest result conclusive and recent
@@ -19,7 +21,7 @@ export const CONTROLLER_LOCATION = '@controller';
  * @returns {Staleness}
  */
 export function locationStaleness({ location, state, runners }) {
-  if (location !== CONTROLLER_LOCATION) {
+  if (location !== CONTROLLER_LOCATION && location !== HEARTBEAT_LOCATION) {
     const runner = runners.find((r) => r.slug === location);
     if (runner === undefined) return { stale: true, reason: 'no runner has this slug' };
     if (runner.revoked_at !== null) return { stale: true, reason: 'its runner is revoked' };
@@ -27,6 +29,7 @@ export function locationStaleness({ location, state, runners }) {
   }
   if (state?.fresh) return { stale: false, reason: null };
   if (state?.inconclusive) return { stale: true, reason: 'its last result was inconclusive' };
+  if (location === HEARTBEAT_LOCATION && !state?.last_result) return { stale: true, reason: 'waiting for the first ping' };
   return { stale: true, reason: state?.last_result ? 'no recent result' : 'no result yet' };
 }
 

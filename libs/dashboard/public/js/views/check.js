@@ -1,6 +1,6 @@
 // @ts-check
 import { apiGet, apiList } from '../api.js';
-import { specFacts } from '../check-spec.js';
+import { pingRow, specFacts } from '../check-spec.js';
 import { badge, facts, pageHeader, section, table, timeAgo } from '../components.js';
 import { h } from '../dom.js';
 import { clock, latency } from '../format.js';
@@ -66,6 +66,8 @@ export async function checkView({ params, url, now, navigate }) {
     apiGet('/api/v1/events', { check_id: check.id, limit: 20 }),
     apiList('/api/v1/runners'),
   ]);
+  // A heartbeat's last pings: what its job said, and how long its runs took.
+  const pings = check.type === 'heartbeat' ? (await apiGet(`/api/v1/checks/${id}/pings`, { limit: 10 })).data : [];
 
   const locations = [...new Set([...check.effective_locations, ...states.map((s) => s.location)])];
   const staleness = new Map(
@@ -175,6 +177,21 @@ export async function checkView({ params, url, now, navigate }) {
       ),
       { id: 'strikes' },
     ),
+    check.type === 'heartbeat'
+      ? section(
+          'Last pings',
+          table(
+            'Last pings',
+            ['Ping', 'Received', 'Run took', 'Body (its end)'],
+            pings.map((/** @type {Parameters<typeof pingRow>[0]} */ ping) => {
+              const [said, received, duration, body] = pingRow(ping);
+              return [said, timeAgo(received, now), duration, body ? h('code', {}, body) : ''];
+            }),
+            { empty: 'No ping yet: the job has not reported.' },
+          ),
+          { id: 'pings' },
+        )
+      : null,
     section('Recent events', eventTable(events.data, { now, empty: 'No events yet.', caption: 'Recent events' })),
   );
   return { title, content };
