@@ -34,7 +34,8 @@ function isScheduled(window, now) {
  */
 function windowEnd(window) {
   if (window.rrule === null) {
-    return [dateTime(window.ends_at), h('span', { class: 'muted' }, ` (${duration(Date.parse(window.ends_at) - Date.parse(window.starts_at))})`)];
+    const end = window.ends_at ?? window.starts_at;
+    return [dateTime(end), h('span', { class: 'muted' }, ` (${duration(Date.parse(end) - Date.parse(window.starts_at))})`)];
   }
   const next = window.next_occurrences[0];
   return [
