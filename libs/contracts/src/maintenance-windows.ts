@@ -102,6 +102,7 @@ export const MaintenanceWindowSchema = z.object({
   ends_at: Timestamp.nullable().describe('One-off: the end; recurring: the end of the last occurrence, null for an open-ended series (no COUNT or UNTIL)'),
   reason: z.string().nullable(),
   rrule: z.string().nullable().describe('Null: a one-off window'),
+  rule_text: z.string().nullable().describe('The rule in English words, local times in `timezone` (`every week on Sunday at 2 AM`): for display only; null for a one-off window'),
   timezone: z.string().nullable(),
   duration_s: z.number().int().nullable(),
   active: z.boolean().describe('Whether now is within the window (for a recurring one: within an occurrence)'),

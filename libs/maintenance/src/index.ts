@@ -13,3 +13,4 @@ export {
   seriesEnd,
   type WindowLike,
 } from './recurrence';
+export { ruleText } from './rule-text';

@@ -39,6 +39,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('recurring maintenan
       starts_at: '2030-03-24T01:30:00.000Z',
       ends_at: '2030-04-14T01:30:00.000Z',
       rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=3',
+      rule_text: 'every week on Sunday at 2:30 AM for 3 times',
       timezone: 'Europe/Paris',
       duration_s: 3600,
       active: false,
@@ -95,7 +96,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('recurring maintenan
     const site = await createSiteWithCheck(harness.db.prisma);
     // Every Sunday 02:30-03:30 Paris time, forever, from 24 March 2030.
     const forever = await create({ site_id: site.site.uuid, ...SUNDAYS, rrule: 'FREQ=WEEKLY;BYDAY=SU' });
-    expect([forever.status, forever.body.ends_at, forever.body.next_occurrences]).toEqual([201, null, SUNDAY_OCCURRENCES]);
+    expect([forever.status, forever.body.ends_at, forever.body.next_occurrences, forever.body.rule_text]).toEqual([201, null, SUNDAY_OCCURRENCES, 'every week on Sunday at 2:30 AM']);
     const row = await harness.db.prisma.maintenanceWindow.findUniqueOrThrow({ where: { uuid: forever.body.id } });
     expect(row.endsAt).toBeNull();
     const at = (t: string) => get(`/api/v1/sites/${site.site.uuid}/maintenance?at=${encodeURIComponent(t)}`);

@@ -1,6 +1,6 @@
 import { type getMaintenanceWindow, NEXT_OCCURRENCES, type ResponseOf } from '@vigil/contracts';
 import type { MaintenanceWindow } from '@vigil/db';
-import { MAX_SERIES_DAYS, RecurrenceError, seriesEnd, upcoming } from '@vigil/maintenance';
+import { MAX_SERIES_DAYS, RecurrenceError, recurrenceOf, ruleText, seriesEnd, upcoming } from '@vigil/maintenance';
 import { invalidField } from '../http/validation';
 
 /** A window's times as stored: one-off (`rrule` null) or a recurring series ending at `endsAt` (null: open-ended). */
@@ -36,6 +36,11 @@ export function windowTimes(requested: RequestedTimes): WindowTimes {
   }
 }
 
+function textOf(window: MaintenanceWindow): string | null {
+  const recurrence = recurrenceOf(window);
+  return recurrence === null ? null : ruleText(window.startsAt, recurrence);
+}
+
 const occurrenceJson = (o: { start: number; end: number }) => ({ starts_at: new Date(o.start).toISOString(), ends_at: new Date(o.end).toISOString() });
 
 type WindowRow = MaintenanceWindow & { site: { uuid: string }; check: { uuid: string } | null };
@@ -52,6 +57,7 @@ export function windowJson(window: WindowRow, nowMs: number): ResponseOf<typeof 
     ends_at: window.endsAt?.toISOString() ?? null,
     reason: window.reason === '' ? null : window.reason,
     rrule: window.rrule,
+    rule_text: textOf(window),
     timezone: window.timezone,
     duration_s: window.durationS,
     active: ahead.length > 0 && ahead[0].start <= nowMs,

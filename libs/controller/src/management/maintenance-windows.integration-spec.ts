@@ -38,6 +38,7 @@ describe.each(testDatabaseKinds())('the maintenance windows API on %s', (kind) =
       ends_at: body.ends_at,
       reason: 'database upgrade',
       rrule: null,
+      rule_text: null,
       timezone: null,
       duration_s: null,
       active: true,
