@@ -67,8 +67,9 @@ export function maintenanceEntryOf(window: MaintenanceJson, checks: ReadonlyMap<
   return {
     ...(check === undefined ? {} : { check: { type: check.type, target: check.target, ...(check.name === null ? {} : { name: check.name }) } }),
     starts_at: window.starts_at,
+    // A one-off window always has an end; only an open-ended series has none.
     ...(window.rrule === null
-      ? { ends_at: window.ends_at }
+      ? { ends_at: window.ends_at ?? undefined }
       : { rrule: window.rrule, timezone: window.timezone ?? undefined, duration_s: window.duration_s ?? undefined }),
     ...(window.reason === null ? {} : { reason: window.reason }),
   };

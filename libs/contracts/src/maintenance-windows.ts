@@ -24,7 +24,7 @@ const Rrule = z
   .min(1)
   .max(500)
   .describe(
-    'RFC 5545 RRULE value (`FREQ=WEEKLY;BYDAY=SU;COUNT=12`): a recurring window. `starts_at` is DTSTART, read as local time in `timezone`; the rule must end (COUNT or UNTIL)',
+    'RFC 5545 RRULE value (`FREQ=WEEKLY;BYDAY=SU`): a recurring window. `starts_at` is DTSTART, read as local time in `timezone`. Without COUNT or UNTIL the series goes on (open-ended); with them it has at most 2000 occurrences within 5 years',
   );
 const TimeZone = z.string().min(1).max(64).describe('IANA time zone the rule\'s local times are read in (`Europe/Paris`); required with `rrule`');
 const DurationS = z
@@ -99,9 +99,10 @@ export const MaintenanceWindowSchema = z.object({
   site_id: z.uuid(),
   check_id: z.uuid().nullable(),
   starts_at: Timestamp,
-  ends_at: Timestamp.describe('One-off: the end; recurring: the end of the last occurrence'),
+  ends_at: Timestamp.nullable().describe('One-off: the end; recurring: the end of the last occurrence, null for an open-ended series (no COUNT or UNTIL)'),
   reason: z.string().nullable(),
   rrule: z.string().nullable().describe('Null: a one-off window'),
+  rule_text: z.string().nullable().describe('The rule in English words, local times in `timezone` (`every week on Sunday at 2 AM`): for display only; null for a one-off window'),
   timezone: z.string().nullable(),
   duration_s: z.number().int().nullable(),
   active: z.boolean().describe('Whether now is within the window (for a recurring one: within an occurrence)'),
@@ -162,7 +163,7 @@ export const updateMaintenanceWindow = defineRoute({
   operationId: 'updateMaintenanceWindow',
   summary: "Change a maintenance window's times, scope or reason",
   description:
-    `Only the fields given change; the window as changed must still end after it starts and last at most ${MAX_MAINTENANCE_WINDOW_DAYS} days (422 naming \`ends_at\` otherwise); a recurring one must keep a valid, ending rule (422 naming \`rrule\`, \`timezone\` or \`duration_s\`), and its \`ends_at\` follows its series. The evaluator reads windows on each evaluation, so the change applies to the next results evaluated. A window of an archived site answers 409 \`site_archived\`.`,
+    `Only the fields given change; the window as changed must still end after it starts and last at most ${MAX_MAINTENANCE_WINDOW_DAYS} days (422 naming \`ends_at\` otherwise); a recurring one must keep a valid rule (422 naming \`rrule\`, \`timezone\` or \`duration_s\`), and its \`ends_at\` follows its series (null while it is open-ended). The evaluator reads windows on each evaluation, so the change applies to the next results evaluated. A window of an archived site answers 409 \`site_archived\`.`,
   tags: ['maintenance-windows'],
   auth: { kind: 'api-key', scope: 'write' },
   params: IdParams,

@@ -152,4 +152,12 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('database-enforced i
     );
     await expect(t.db.prisma.maintenanceWindow.create({ data: { ...window, timezone: 'UTC', durationS: 60 } })).resolves.toMatchObject({ durationS: 60 });
   });
+  it('refuse a one-off maintenance window without an end, and keep an open-ended series without one', async () => {
+    const { site } = await createSiteWithCheck(t.db.prisma);
+    await expect(t.db.prisma.maintenanceWindow.create({ data: { siteId: site.id, startsAt: new Date('2030-01-01'), endsAt: null } })).rejects.toThrow(
+      /maintenance_windows_one_off_ends|check constraint/i,
+    );
+    const forever = { siteId: site.id, startsAt: new Date('2030-01-01'), endsAt: null, rrule: 'FREQ=WEEKLY', timezone: 'UTC', durationS: 60 };
+    await expect(t.db.prisma.maintenanceWindow.create({ data: forever })).resolves.toMatchObject({ endsAt: null });
+  });
 });

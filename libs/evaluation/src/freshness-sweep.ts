@@ -132,7 +132,7 @@ export async function sweepFreshness(db: Pick<Database, 'prisma'>, options: Fres
       if (row === undefined) return null;
       const candidate = toCandidate(row);
       const windows = await tx.maintenanceWindow.findMany({
-        where: { siteId: candidate.siteId, OR: [{ checkId: null }, { checkId: id }], startsAt: { lte: at }, endsAt: { gt: at } },
+        where: { siteId: candidate.siteId, startsAt: { lte: at }, AND: [{ OR: [{ checkId: null }, { checkId: id }] }, { OR: [{ endsAt: null }, { endsAt: { gt: at } }] }] },
       });
       const offline = await tx.siteEvent.findMany({ where: { eventType: 'runner_offline', endedAt: null, checkId: null }, select: { id: true, location: true } });
       const runnersOffline = new Map(offline.flatMap((e) => (e.location === null ? [] : [[e.location, e.id] as const])));

@@ -72,9 +72,9 @@ async function loadWindows(tx: VigilTransaction, siteIds: readonly number[], ids
     : await tx.maintenanceWindow.findMany({
         where: {
           siteId: { in: [...siteIds] },
-          OR: [{ checkId: null }, { checkId: { in: [...ids] } }],
           startsAt: { lte: new Date(Math.max(...spans.map(([, to]) => to.getTime()))) },
-          endsAt: { gt: new Date(Math.min(...spans.map(([from]) => from.getTime()))) },
+          // An open-ended series (no ends_at) may cover any time after its start.
+          AND: [{ OR: [{ checkId: null }, { checkId: { in: [...ids] } }] }, { OR: [{ endsAt: null }, { endsAt: { gt: new Date(Math.min(...spans.map(([from]) => from.getTime()))) } }] }],
         },
       });
 }
@@ -124,7 +124,7 @@ export async function loadChecks(tx: VigilTransaction, checkIds: readonly number
         states: states.get(id) ?? [],
         openEvent: (events.get(id) ?? []).find((e) => drivenBy(check, e)) ?? null,
         openUnknown: (events.get(id) ?? []).find((e) => e.eventType === 'unknown') ?? null,
-        windows: windows.filter((w) => w.siteId === siteId && (w.checkId === null || w.checkId === id) && w.startsAt <= to && w.endsAt > from),
+        windows: windows.filter((w) => w.siteId === siteId && (w.checkId === null || w.checkId === id) && w.startsAt <= to && (w.endsAt === null || w.endsAt > from)),
         channels: channels.filter((c) => c.siteIds.length === 0 || c.siteIds.includes(siteId)),
         runnersOffline,
       },

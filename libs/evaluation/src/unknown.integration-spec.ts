@@ -133,4 +133,15 @@ describe.each(testDatabaseKinds())('unknown: a first-class verdict, on %s', (kin
     expect((await sweep(300)).opened).toBe(1);
     expect((await prisma.check.findUniqueOrThrow({ where: { id: check.id } })).status).toBe('unknown');
   });
+
+  it('reads an open-ended series (no ends_at) too: no spell in its occurrence, one between them', async () => {
+    const { prisma } = database.db;
+    const { site, check } = await seedCheck(prisma);
+    await insertResults(prisma, check, site.id, T0, round(0, true, true, true));
+    await evaluate();
+    // Hourly from 100 s for 100 s, forever.
+    await prisma.maintenanceWindow.create({ data: { siteId: site.id, startsAt: seconds(100), endsAt: null, rrule: 'FREQ=HOURLY', timezone: 'UTC', durationS: 100 } });
+    expect((await sweep(150)).opened).toBe(0);
+    expect((await sweep(300)).opened).toBe(1);
+  });
 });

@@ -2,6 +2,7 @@ export { RecurrenceError } from './errors';
 export { inMaintenance, maintenanceAt, type Occurrence, occurrences, upcoming } from './occurrences';
 export {
   expandSeries,
+  isOpenEnded,
   isTimeZone,
   MAX_OCCURRENCE_S,
   MAX_OCCURRENCES,
@@ -12,3 +13,4 @@ export {
   seriesEnd,
   type WindowLike,
 } from './recurrence';
+export { ruleText } from './rule-text';

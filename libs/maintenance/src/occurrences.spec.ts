@@ -26,7 +26,7 @@ describe('occurrences', () => {
       ['2026-04-05T00:30:00.000Z', '2026-04-05T01:30:00.000Z'],
       ['2026-04-12T00:30:00.000Z', '2026-04-12T01:30:00.000Z'],
     ]);
-    expect(window.endsAt.toISOString()).toBe('2026-04-12T01:30:00.000Z');
+    expect(window.endsAt?.toISOString()).toBe('2026-04-12T01:30:00.000Z');
   });
 
   it('keeps the local time across the autumn DST change and starts an ambiguous time at its first instant', () => {
@@ -94,5 +94,54 @@ describe('a stored rule that no longer expands', () => {
     const broken = { startsAt: new Date(0), endsAt: new Date(10 * 86_400_000), rrule: 'FREQ=SECONDLY;COUNT=5', timezone: 'UTC', durationS: 60 };
     expect(occurrences(broken, 0, 86_400_000)).toEqual([]);
     expect(inMaintenance([broken], 1000)).toBe(false);
+  });
+});
+
+describe('an open-ended series', () => {
+  // Every Sunday 02:00-04:00 in Paris, forever, from 4 October 2026 (DTSTART three years back in the 2029 cases).
+  const forever = recurring('2026-10-04T00:00:00Z', 'FREQ=WEEKLY;BYDAY=SU', 'Europe/Paris', 2 * 3600);
+
+  it('has no end and covers its Sunday in 2029, in winter and summer time, but not the Monday', () => {
+    expect(forever.endsAt).toBeNull();
+    // 7 January 2029: CET (UTC+1), so 02:00 local is 01:00Z.
+    expect(maintenanceAt([forever], at('2029-01-07T01:30:00Z'))?.occurrence).toEqual({ start: at('2029-01-07T01:00:00Z'), end: at('2029-01-07T03:00:00Z') });
+    expect(inMaintenance([forever], at('2029-01-08T01:30:00Z'))).toBe(false);
+    // 1 July 2029: CEST (UTC+2).
+    expect(inMaintenance([forever], at('2029-07-01T00:00:00Z'))).toBe(true);
+    expect(inMaintenance([forever], at('2029-07-01T02:00:00Z'))).toBe(false);
+    expect(inMaintenance([forever], at('2029-07-02T00:30:00Z'))).toBe(false);
+  });
+
+  it('skips a start in the spring gap and keeps local time across both changes', () => {
+    // Sundays 02:30 in Paris: 25 March 2029 has no 02:30.
+    const gap = recurring('2026-10-04T00:30:00Z', 'FREQ=WEEKLY;BYDAY=SU', 'Europe/Paris', 1800);
+    expect(occurrences(gap, at('2029-03-17T00:00:00Z'), at('2029-04-02T00:00:00Z')).map(iso)).toEqual([
+      ['2029-03-18T01:30:00.000Z', '2029-03-18T02:00:00.000Z'],
+      ['2029-04-01T00:30:00.000Z', '2029-04-01T01:00:00.000Z'],
+    ]);
+    // 28 October 2029: 02:30 happens twice; the first (CEST) is the start.
+    expect(occurrences(gap, at('2029-10-27T00:00:00Z'), at('2029-11-05T00:00:00Z')).map((o) => new Date(o.start).toISOString())).toEqual([
+      '2029-10-28T00:30:00.000Z',
+      '2029-11-04T01:30:00.000Z',
+    ]);
+  });
+
+  it('agrees with the same rule expanded whole, across week boundaries and before DTSTART', () => {
+    const rules = ['FREQ=WEEKLY;BYDAY=SU', 'FREQ=DAILY;BYHOUR=1,13', 'FREQ=MONTHLY;BYDAY=-1SU', 'FREQ=HOURLY;INTERVAL=7', 'FREQ=WEEKLY;INTERVAL=2;BYDAY=WE,SA'];
+    for (const rrule of rules) {
+      for (const timezone of ['Europe/Paris', 'America/New_York', 'UTC']) {
+        const open = recurring('2026-10-04T00:00:00Z', rrule, timezone, 5400);
+        const whole = recurring('2026-10-04T00:00:00Z', `${rrule};UNTIL=20280101T000000Z`, timezone, 5400);
+        const [from, to] = [at('2026-09-01T00:00:00Z'), at('2027-12-31T00:00:00Z')];
+        expect([rrule, timezone, occurrences(open, from, to)]).toEqual([rrule, timezone, occurrences(whole, from, to)]);
+      }
+    }
+  });
+
+  it('lists upcoming occurrences without expanding past the limit', () => {
+    expect(upcoming(forever, at('2040-01-01T00:00:00Z'), Number.MAX_SAFE_INTEGER, 2).map((o) => new Date(o.start).toISOString())).toEqual([
+      '2040-01-01T01:00:00.000Z',
+      '2040-01-08T01:00:00.000Z',
+    ]);
   });
 });

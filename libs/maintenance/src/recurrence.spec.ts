@@ -1,5 +1,5 @@
 import { RecurrenceError } from './errors';
-import { MAX_OCCURRENCE_S, parseRule, recurrenceOf, seriesEnd } from './recurrence';
+import { isOpenEnded, MAX_OCCURRENCE_S, parseRule, recurrenceOf, seriesEnd } from './recurrence';
 
 const H = 3_600_000;
 const weekly = { rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=3', timezone: 'Europe/Paris', durationS: 7200 };
@@ -18,22 +18,27 @@ describe('seriesEnd', () => {
   it('ends a COUNT series at its last occurrence plus the duration', () => {
     // Sunday 25 October 2026, 02:00 in Paris (summer time, UTC+2); the last is 8 November (UTC+1).
     const end = seriesEnd(new Date('2026-1025T00:00:00Z'.replace('10', '10-')), weekly);
-    expect(end.toISOString()).toBe('2026-11-08T03:00:00.000Z');
+    expect(end?.toISOString()).toBe('2026-11-08T03:00:00.000Z');
   });
 
   it('ends an UNTIL series at the last occurrence the bound allows', () => {
     const end = seriesEnd(new Date('2026-01-05T22:00:00Z'), { rrule: 'FREQ=DAILY;UNTIL=20260108T000000Z', timezone: 'UTC', durationS: 3600 });
-    expect(end.toISOString()).toBe('2026-01-07T23:00:00.000Z');
+    expect(end?.toISOString()).toBe('2026-01-07T23:00:00.000Z');
+  });
+
+  it('has no end for an open-ended series (neither COUNT nor UNTIL), however far it goes', () => {
+    expect(seriesEnd(new Date('2026-01-04T02:00:00Z'), { ...weekly, rrule: 'FREQ=WEEKLY;BYDAY=SU' })).toBeNull();
+    expect(seriesEnd(new Date('2026-01-01T00:00:00Z'), { ...weekly, rrule: 'FREQ=HOURLY;INTERVAL=6' })).toBeNull();
   });
 
   it('accepts the RRULE: prefix and lower case', () => {
-    expect(seriesEnd(new Date('2026-01-01T00:00:00Z'), { ...weekly, rrule: 'rrule:freq=daily;count=2', timezone: 'UTC' }).toISOString()).toBe(
+    expect(seriesEnd(new Date('2026-01-01T00:00:00Z'), { ...weekly, rrule: 'rrule:freq=daily;count=2', timezone: 'UTC' })?.toISOString()).toBe(
       '2026-01-02T02:00:00.000Z',
     );
   });
 
   it.each([
-    ['FREQ=WEEKLY', 'rrule', 'needs COUNT or UNTIL: a series must end'],
+    ['FREQ=WEEKLY;COUNT=2;UNTIL=20270101T000000Z', 'rrule', 'COUNT and UNTIL cannot both be given (RFC 5545)'],
     ['COUNT=3', 'rrule', 'needs FREQ'],
     ['FREQ=MINUTELY;COUNT=3', 'rrule', 'FREQ must be one of HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY'],
     ['FREQ=DAILY;COUNT=0', 'rrule', 'COUNT must be a positive integer'],
@@ -42,10 +47,11 @@ describe('seriesEnd', () => {
     ['FREQ=DAILY;COUNT', 'rrule', '"COUNT" is not NAME=VALUE'],
     ['FREQ=WEEKLY;BYDAY=XX;COUNT=2', 'rrule', 'Invalid BYDAY value: XX'],
     ['FREQ=DAILY;UNTIL=20260108T000000', 'rrule', 'UNTIL rule part MUST always be specified as a date with UTC time'],
-    ['FREQ=DAILY;COUNT=2001', 'rrule', 'a series has at most 2000 occurrences within 1830 days of starts_at'],
-    ['FREQ=YEARLY;UNTIL=20400101T000000Z', 'rrule', 'a series has at most 2000 occurrences within 1830 days of starts_at'],
+    ['FREQ=DAILY;COUNT=2001', 'rrule', 'a series with COUNT or UNTIL has at most 2000 occurrences within 1830 days of starts_at (omit both for a series that goes on)'],
+    ['FREQ=YEARLY;UNTIL=20400101T000000Z', 'rrule', 'a series with COUNT or UNTIL has at most 2000 occurrences within 1830 days of starts_at (omit both for a series that goes on)'],
     ['FREQ=DAILY;UNTIL=20250101T000000Z', 'rrule', 'yields no occurrence'],
     ['FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=2', 'rrule', 'yields too few occurrences to expand (Maximum iterations (10000) exceeded in all())'],
+    ['FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30', 'rrule', 'yields too few occurrences to expand (Maximum iterations (10000) exceeded in all())'],
   ])('refuses %s', (rrule, field, message) => {
     expect(problem(() => seriesEnd(new Date('2026-01-01T00:00:00Z'), { ...weekly, rrule }))).toEqual({ field, message });
   });
@@ -63,6 +69,15 @@ describe('seriesEnd', () => {
   it('reads DTSTART in the zone: 23:00 UTC is the next day in Tokyo', () => {
     const rule = parseRule(new Date('2026-03-01T23:00:00Z'), { rrule: 'FREQ=DAILY;COUNT=1', timezone: 'Asia/Tokyo', durationS: H / 1000 });
     expect(rule.all().map(String)).toEqual(['2026-03-02T08:00:00+09:00[Asia/Tokyo]']);
+  });
+});
+
+describe('isOpenEnded', () => {
+  it('is true without COUNT and UNTIL, whatever the case or prefix', () => {
+    expect(isOpenEnded('FREQ=WEEKLY;BYDAY=SU')).toBe(true);
+    expect(isOpenEnded('rrule:freq=daily;count=2')).toBe(false);
+    expect(isOpenEnded('FREQ=DAILY;UNTIL=20260108T000000Z')).toBe(false);
+    expect(isOpenEnded('COUNT=2;FREQ=DAILY')).toBe(false);
   });
 });
 

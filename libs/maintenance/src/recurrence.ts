@@ -4,9 +4,9 @@ import { RecurrenceError } from './errors';
 
 /** The longest occurrence: longer maintenance is a paused check, not a window (as for one-off windows). */
 export const MAX_OCCURRENCE_S = 31 * 24 * 3600;
-/** A series must end: at most this many occurrences... */
+/** A series that ends (COUNT or UNTIL) has at most this many occurrences... */
 export const MAX_OCCURRENCES = 2000;
-/** ...and its last occurrence must start within this many days of DTSTART. */
+/** ...and its last occurrence starts within this many days of DTSTART (else omit COUNT and UNTIL: an open-ended series). */
 export const MAX_SERIES_DAYS = 5 * 366;
 
 const DAY_MS = 86_400_000;
@@ -26,8 +26,8 @@ export interface Recurrence {
 /** A window as stored: one-off when `rrule` is null (then `timezone` and `durationS` are null too). */
 export interface WindowLike {
   readonly startsAt: Date;
-  /** One-off: the end. Recurring: the end of the last occurrence. */
-  readonly endsAt: Date;
+  /** One-off: the end. Recurring: the end of the last occurrence; null for an open-ended series (no COUNT or UNTIL). */
+  readonly endsAt: Date | null;
   readonly rrule: string | null;
   readonly timezone: string | null;
   readonly durationS: number | null;
@@ -63,7 +63,12 @@ function checkParts(rrule: string): void {
     if (name === 'COUNT' && !/^[1-9]\d*$/.test(value)) throw new RecurrenceError('rrule', 'COUNT must be a positive integer');
   }
   if (!names.has('FREQ')) throw new RecurrenceError('rrule', 'needs FREQ');
-  if (!names.has('COUNT') && !names.has('UNTIL')) throw new RecurrenceError('rrule', 'needs COUNT or UNTIL: a series must end');
+  if (names.has('COUNT') && names.has('UNTIL')) throw new RecurrenceError('rrule', 'COUNT and UNTIL cannot both be given (RFC 5545)');
+}
+
+/** Whether a rule goes on forever (neither COUNT nor UNTIL): its window stores no `ends_at`. */
+export function isOpenEnded(rrule: string): boolean {
+  return !/(^|;)(RRULE:)?(COUNT|UNTIL)=/i.test(rrule);
 }
 
 /**
@@ -89,34 +94,57 @@ export function parseRule(startsAt: Date, recurrence: Recurrence): RRuleTemporal
 }
 
 /**
- * The start (epoch ms) of every occurrence of a series, in order. Throws `RecurrenceError` when
- * the rule is invalid, yields no occurrence, or is not bounded (more than `MAX_OCCURRENCES`, or a
- * start beyond `MAX_SERIES_DAYS`). The library walks a COUNT rule from DTSTART on every query, so
- * the bounded series is expanded once and kept (`occurrences` caches it).
+ * The start (epoch ms) of the series' occurrences, in order, while `more` says so. Throws
+ * `RecurrenceError` when the library gives up on a rule whose periods match nothing for too
+ * long (30 February; a local time every year in a DST gap).
  */
-export function expandSeries(startsAt: Date, recurrence: Recurrence): number[] {
-  const rule = parseRule(startsAt, recurrence);
-  const limit = startsAt.getTime() + MAX_SERIES_DAYS * DAY_MS;
+function walk(rule: RRuleTemporal, more: (starts: readonly number[], start: number) => boolean): number[] {
   const starts: number[] = [];
-  let bounded = true;
   try {
     rule.all((occurrence) => {
       const start = occurrence.epochMilliseconds;
-      bounded = starts.length < MAX_OCCURRENCES && start <= limit;
-      if (bounded) starts.push(start);
-      return bounded;
+      const keep = more(starts, start);
+      if (keep) starts.push(start);
+      return keep;
     });
   } catch (error) {
-    // The library gives up on a rule whose periods match nothing for too long (30 February).
     throw new RecurrenceError('rrule', `yields too few occurrences to expand (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (!bounded) throw new RecurrenceError('rrule', `a series has at most ${MAX_OCCURRENCES} occurrences within ${MAX_SERIES_DAYS} days of starts_at`);
   if (starts.length === 0) throw new RecurrenceError('rrule', 'yields no occurrence');
   return starts;
 }
 
-/** The end of a recurring series' last occurrence: the window's `ends_at` (errors as `expandSeries`). */
-export function seriesEnd(startsAt: Date, recurrence: Recurrence): Date {
+/**
+ * The start (epoch ms) of every occurrence of a series that ends (COUNT or UNTIL), in order.
+ * Throws `RecurrenceError` when the rule is invalid, open-ended, yields no occurrence, or is not
+ * bounded (more than `MAX_OCCURRENCES`, or a start beyond `MAX_SERIES_DAYS`). The library walks
+ * a COUNT rule from DTSTART on every query, so the bounded series is expanded once and kept
+ * (`occurrences` caches it).
+ */
+export function expandSeries(startsAt: Date, recurrence: Recurrence): number[] {
+  if (isOpenEnded(recurrence.rrule)) throw new RecurrenceError('rrule', 'is open-ended: it has no series to expand whole');
+  const rule = parseRule(startsAt, recurrence);
+  const limit = startsAt.getTime() + MAX_SERIES_DAYS * DAY_MS;
+  let bounded = true;
+  const starts = walk(rule, (kept, start) => (bounded = kept.length < MAX_OCCURRENCES && start <= limit));
+  if (!bounded) {
+    throw new RecurrenceError('rrule', `a series with COUNT or UNTIL has at most ${MAX_OCCURRENCES} occurrences within ${MAX_SERIES_DAYS} days of starts_at (omit both for a series that goes on)`);
+  }
+  return starts;
+}
+
+/**
+ * The window's `ends_at`: the end of a series' last occurrence, or null for an open-ended series
+ * (checked to yield an occurrence within `MAX_SERIES_DAYS`, the first found by walking from
+ * DTSTART). Errors as `expandSeries`.
+ */
+export function seriesEnd(startsAt: Date, recurrence: Recurrence): Date | null {
+  if (isOpenEnded(recurrence.rrule)) {
+    const rule = parseRule(startsAt, recurrence);
+    const limit = startsAt.getTime() + MAX_SERIES_DAYS * DAY_MS;
+    walk(rule, (kept, start) => kept.length === 0 && start <= limit);
+    return null;
+  }
   const starts = expandSeries(startsAt, recurrence);
   return new Date(starts[starts.length - 1] + recurrence.durationS * 1000);
 }

@@ -3,7 +3,7 @@
 // public status page change. The controller runs in process on the embedded database; three
 // runners report through the runner API and the evaluator runs after each round, as in
 // alerting.integration-spec.ts. Screenshots of every step are left in tmp/screenshots/.
-import { createApiKey, createCheck, createNotificationChannel, createSite, revokeApiKey } from '@vigil/contracts';
+import { createApiKey, createCheck, createMaintenanceWindow, createNotificationChannel, createSite, revokeApiKey } from '@vigil/contracts';
 import { type ControllerHarness, createControllerHarness, type HarnessRunner } from '@vigil/controller/testing';
 import { mountDashboard } from '@vigil/dashboard';
 import { deliverDue } from '@vigil/delivery';
@@ -270,6 +270,50 @@ describe('the dashboard in headless Chromium', () => {
     expect(banner).toContain('No data');
     expect(banner).not.toMatch(/operational/i);
     await shot(page, 'status-page-no-data');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("shows a site's maintenance, an open-ended rule in words with its next occurrences, and on a check page the windows that apply to it", async () => {
+    const shot = screenshotter('dashboard-maintenance');
+    const site = await api(createSite, { body: { name: 'Maintained shop' } });
+    const [web, db] = await Promise.all(
+      ['web', 'db'].map((name) => api(createCheck, { body: { site_id: site.id, type: 'http', name, target: `https://${name}.${site.slug}.example/`, interval_s: 60, locations: ['eu-1'] } })),
+    );
+    // Every Sunday 02:00-04:00 Paris time, forever, since a Sunday in 2024; the web check's own
+    // one-off window next year; the db check's, which the web check's page must not list.
+    const forever = await api(createMaintenanceWindow, {
+      body: { site_id: site.id, starts_at: '2024-01-07T01:00:00Z', rrule: 'FREQ=WEEKLY;BYDAY=SU', timezone: 'Europe/Paris', duration_s: 7200, reason: 'weekly patching' },
+    });
+    const nextYear = new Date(Date.now() + 365 * 86_400_000);
+    const own = await api(createMaintenanceWindow, {
+      body: { site_id: site.id, check_id: web.id, starts_at: nextYear.toISOString(), ends_at: new Date(nextYear.getTime() + 3_600_000).toISOString() },
+    });
+    const other = await api(createMaintenanceWindow, {
+      body: { site_id: site.id, check_id: db.id, starts_at: nextYear.toISOString(), ends_at: new Date(nextYear.getTime() + 3_600_000).toISOString() },
+    });
+    const key = await readKey('dashboard maintenance test');
+    const page = await browser.context.newPage();
+    const problems = recordPageProblems(page);
+    await logIn(page, key.key);
+
+    await page.goto(`${served.url}/sites/${site.id}`);
+    const row = page.locator(`#site-maintenance tr[data-window-id="${forever.id}"]`);
+    await row.waitFor();
+    expect(await row.locator('[data-rrule]').textContent()).toBe('repeats every week on Sunday at 2 AM (Europe/Paris), 2 h each · no end');
+    const starts = await row.locator('.occurrences li').evaluateAll((items) => items.map((item) => item.getAttribute('data-starts-at')));
+    expect(starts).toEqual(forever.next_occurrences.map((o) => o.starts_at));
+    expect(starts).toHaveLength(3);
+    expect(await page.locator('#site-maintenance tr[data-window-id]').count()).toBe(3);
+    await shot(page, 'site-maintenance');
+
+    await page.goto(`${served.url}/checks/${web.id}`);
+    await page.locator('#check-maintenance tr[data-window-id]').first().waitFor();
+    const listed = await page.locator('#check-maintenance tr[data-window-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-window-id')));
+    expect(listed.sort()).toEqual([forever.id, own.id].sort());
+    expect(listed).not.toContain(other.id);
+    expect(await page.locator(`#check-maintenance tr[data-window-id="${forever.id}"]`).textContent()).toContain('the whole site');
+    await shot(page, 'check-maintenance');
     expect(problems).toEqual([]);
     await page.close();
   });

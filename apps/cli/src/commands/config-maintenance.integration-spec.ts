@@ -58,6 +58,8 @@ describe('vigil export and import of maintenance windows', () => {
       reason: 'patching',
     });
     await post('/api/v1/maintenance-windows', { site_id: ops.id, check_id: db.id, starts_at: '2030-01-01T00:00:00Z', ends_at: '2030-01-01T02:00:00Z' });
+    // Open-ended (no COUNT or UNTIL) and for one check: the file has no ends_at for it either.
+    await post('/api/v1/maintenance-windows', { site_id: ops.id, check_id: db.id, starts_at: '2029-06-03T00:00:00Z', rrule: 'FREQ=WEEKLY;BYDAY=SU', timezone: 'UTC', duration_s: 1800 });
   }, 120_000);
   afterAll(async () => {
     for (const controller of [source, target]) {
@@ -80,6 +82,7 @@ describe('vigil export and import of maintenance windows', () => {
     expect(document.sites[0].maintenance).toEqual([
       { starts_at: '2030-03-24T01:30:00.000Z', rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=3', timezone: 'Europe/Paris', duration_s: 3600, reason: 'patching' },
       { check: { type: 'tcp', target: 'db.example.com:5432', name: 'DB' }, starts_at: '2030-01-01T00:00:00.000Z', ends_at: '2030-01-01T02:00:00.000Z' },
+      { check: { type: 'tcp', target: 'db.example.com:5432', name: 'DB' }, starts_at: '2029-06-03T00:00:00.000Z', rrule: 'FREQ=WEEKLY;BYDAY=SU', timezone: 'UTC', duration_s: 1800 },
     ]);
   });
 
@@ -92,7 +95,8 @@ describe('vigil export and import of maintenance windows', () => {
       '+ check ops: tcp db.example.com:5432 "DB"',
       '+ maintenance ops: 2030-03-24T01:30:00.000Z FREQ=WEEKLY;BYDAY=SU;COUNT=3 (Europe/Paris, 3600 s)',
       '+ maintenance ops: 2030-01-01T00:00:00.000Z to 2030-01-01T02:00:00.000Z of tcp db.example.com:5432 "DB"',
-      '1 site created, 1 check created, 2 maintenance windows created.',
+      '+ maintenance ops: 2029-06-03T00:00:00.000Z FREQ=WEEKLY;BYDAY=SU (UTC, 1800 s) of tcp db.example.com:5432 "DB"',
+      '1 site created, 1 check created, 3 maintenance windows created.',
       '',
     ]);
     expect(await windowsOf(target)).toEqual(await windowsOf(source));
@@ -102,15 +106,18 @@ describe('vigil export and import of maintenance windows', () => {
   it('changes a reason in place, keeps a window the file drops, and deletes it with --prune', async () => {
     const edited = structuredClone(document);
     edited.sites[0].maintenance[0]['reason'] = 'kernel';
-    edited.sites[0].maintenance.splice(1, 1);
+    edited.sites[0].maintenance.splice(1, 2);
     const path = file('edited.yaml', edited);
     const kept = await target.vigil(['import', path]);
     expect(kept.stdout).toBe(
       '~ maintenance ops: 2030-03-24T01:30:00.000Z FREQ=WEEKLY;BYDAY=SU;COUNT=3 (Europe/Paris, 3600 s) (reason "patching" → "kernel")\n' +
-        '1 maintenance window changed; 1 maintenance window not in the file kept (--prune deletes them).\n',
+        '1 maintenance window changed; 2 maintenance windows not in the file kept (--prune deletes them).\n',
     );
     const pruned = await target.vigil(['import', path, '--prune']);
-    expect(pruned.stdout).toBe('- maintenance ops: 2030-01-01T00:00:00.000Z to 2030-01-01T02:00:00.000Z of tcp db.example.com:5432 "DB"\n1 maintenance window deleted.\n');
+    expect(pruned.stdout).toBe(
+      '- maintenance ops: 2030-01-01T00:00:00.000Z to 2030-01-01T02:00:00.000Z of tcp db.example.com:5432 "DB"\n' +
+        '- maintenance ops: 2029-06-03T00:00:00.000Z FREQ=WEEKLY;BYDAY=SU (UTC, 1800 s) of tcp db.example.com:5432 "DB"\n2 maintenance windows deleted.\n',
+    );
     expect((await windowsOf(target)).map((w) => [w.rrule, w.reason])).toEqual([['FREQ=WEEKLY;BYDAY=SU;COUNT=3', 'kernel']]);
   });
 

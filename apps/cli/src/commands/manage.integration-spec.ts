@@ -246,8 +246,12 @@ describe('vigil sites, checks, channels and maintenance create, update and delet
       const oneOff = await json<Window>(['maintenance', 'update', id, '--rrule', 'none', '--ends-at', '+2h']);
       expect(oneOff).toMatchObject({ rrule: null, timezone: null, duration_s: null, ends_at: '2030-03-24T03:30:00.000Z' });
 
-      const endless = await vigil(['maintenance', 'create', '--site', 'weekly', '--starts-at', 'now', '--timezone', 'UTC', '--rrule', 'FREQ=DAILY', '--duration', '1h']);
-      expect(endless).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^vigil: 422 validation_failed: .*rrule.*needs COUNT or UNTIL.*\n$/) });
+      const endless = await json<Window>(['maintenance', 'create', '--site', 'weekly', '--starts-at', '2030-03-25T04:00:00Z', '--timezone', 'UTC', '--rrule', 'FREQ=DAILY', '--duration', '1h']);
+      expect(endless).toMatchObject({ rrule: 'FREQ=DAILY', ends_at: null });
+      const forever = await vigil(['maintenance', 'list', '--site', 'weekly']);
+      expect(forever.stdout).toMatch(new RegExp(`^${endless.id} +weekly +all +2030-03-25T04:00:00Z +- +FREQ=DAILY UTC 3600s +no +-$`, 'm'));
+      const bad = await vigil(['maintenance', 'create', '--site', 'weekly', '--starts-at', 'now', '--timezone', 'UTC', '--rrule', 'FREQ=DAILY;COUNT=9000', '--duration', '1h']);
+      expect(bad).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^vigil: 422 validation_failed: .*rrule.*omit both for a series that goes on.*\n$/) });
       const both = await vigil(['maintenance', 'create', '--site', 'weekly', '--starts-at', 'now', '--ends-at', '+1h', '--rrule', 'FREQ=DAILY;COUNT=2']);
       expect([both.code, both.stderr.split('\n')[0]]).toEqual([2, 'vigil: --ends-at is not for a recurring window: it ends with its last occurrence']);
       const neither = await vigil(['maintenance', 'create', '--site', 'weekly', '--starts-at', 'now']);

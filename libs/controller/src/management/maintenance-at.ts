@@ -25,7 +25,11 @@ export function mountMaintenanceAt(ctx: AreaContext): void {
     }
     // A series whose span covers `at` may still be between occurrences: maintenanceAt decides.
     const windows = await db.prisma.maintenanceWindow.findMany({
-      where: { siteId: site.id, OR: [{ checkId: null }, ...(checkId === null ? [] : [{ checkId }])], startsAt: { lte: at }, endsAt: { gt: at } },
+      where: {
+        siteId: site.id,
+        startsAt: { lte: at },
+        AND: [{ OR: [{ checkId: null }, ...(checkId === null ? [] : [{ checkId }])] }, { OR: [{ endsAt: null }, { endsAt: { gt: at } }] }],
+      },
       select: { uuid: true, startsAt: true, endsAt: true, rrule: true, timezone: true, durationS: true },
       orderBy: [{ startsAt: 'desc' }, { id: 'desc' }],
     });

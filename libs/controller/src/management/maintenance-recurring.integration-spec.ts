@@ -39,20 +39,21 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('recurring maintenan
       starts_at: '2030-03-24T01:30:00.000Z',
       ends_at: '2030-04-14T01:30:00.000Z',
       rrule: 'FREQ=WEEKLY;BYDAY=SU;COUNT=3',
+      rule_text: 'every week on Sunday at 2:30 AM for 3 times',
       timezone: 'Europe/Paris',
       duration_s: 3600,
       active: false,
       next_occurrences: SUNDAY_OCCURRENCES,
     });
     const row = await harness.db.prisma.maintenanceWindow.findUniqueOrThrow({ where: { uuid: response.body.id } });
-    expect([row.rrule, row.timezone, row.durationS, row.endsAt.toISOString()]).toEqual(['FREQ=WEEKLY;BYDAY=SU;COUNT=3', 'Europe/Paris', 3600, '2030-04-14T01:30:00.000Z']);
+    expect([row.rrule, row.timezone, row.durationS, row.endsAt?.toISOString()]).toEqual(['FREQ=WEEKLY;BYDAY=SU;COUNT=3', 'Europe/Paris', 3600, '2030-04-14T01:30:00.000Z']);
   });
 
   it.each([
-    ['an endless rule', { rrule: 'FREQ=WEEKLY' }, 'rrule', 'needs COUNT or UNTIL: a series must end'],
+    ['COUNT with UNTIL', { rrule: 'FREQ=WEEKLY;COUNT=2;UNTIL=20310101T000000Z' }, 'rrule', 'COUNT and UNTIL cannot both be given (RFC 5545)'],
     ['a bad BYDAY', { rrule: 'FREQ=WEEKLY;BYDAY=XX;COUNT=2' }, 'rrule', 'Invalid BYDAY value: XX'],
     ['a minutely rule', { rrule: 'FREQ=MINUTELY;COUNT=2' }, 'rrule', 'FREQ must be one of HOURLY, DAILY, WEEKLY, MONTHLY, YEARLY'],
-    ['too many occurrences', { rrule: 'FREQ=DAILY;COUNT=5000' }, 'rrule', 'a series has at most 2000 occurrences within 1830 days of starts_at'],
+    ['too many occurrences', { rrule: 'FREQ=DAILY;COUNT=5000' }, 'rrule', 'a series with COUNT or UNTIL has at most 2000 occurrences within 1830 days of starts_at (omit both for a series that goes on)'],
     ['an unknown zone', { timezone: 'Mars/Olympus' }, 'timezone', 'Mars/Olympus is not an IANA time zone'],
     ['a rule without a zone', { timezone: undefined }, 'timezone', 'is required with rrule'],
     ['a rule without a duration', { duration_s: undefined }, 'duration_s', 'is required with rrule'],
@@ -78,7 +79,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('recurring maintenan
     const shorter = await update(created.body.id, { duration_s: 600 });
     expect(shorter.body).toMatchObject({ ends_at: '2030-04-21T00:40:00.000Z', duration_s: 600 });
     const endless = await update(created.body.id, { rrule: 'FREQ=DAILY' });
-    expect([endless.status, problemsOf(endless)]).toEqual([422, [{ field: 'rrule', message: 'needs COUNT or UNTIL: a series must end' }]]);
+    expect([endless.status, endless.body.ends_at, endless.body.next_occurrences.length]).toEqual([200, null, 3]);
     const withEnd = await update(created.body.id, { ends_at: '2030-05-01T00:00:00Z' });
     expect([withEnd.status, problemsOf(withEnd)[0].field]).toEqual([422, 'ends_at']);
     const noEnd = await update(created.body.id, { rrule: null });
@@ -89,6 +90,26 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('recurring maintenan
     expect([zone.status, problemsOf(zone)]).toEqual([422, [{ field: 'timezone', message: 'is only for a recurring window (with rrule)' }]]);
     const again = await update(created.body.id, { rrule: 'FREQ=DAILY;COUNT=2', timezone: 'UTC', duration_s: 60 });
     expect(again.body).toMatchObject({ rrule: 'FREQ=DAILY;COUNT=2', ends_at: '2030-03-25T01:31:00.000Z' });
+  });
+
+  it('keeps an open-ended series without an end and answers for it years later, between its occurrences too', async () => {
+    const site = await createSiteWithCheck(harness.db.prisma);
+    // Every Sunday 02:30-03:30 Paris time, forever, from 24 March 2030.
+    const forever = await create({ site_id: site.site.uuid, ...SUNDAYS, rrule: 'FREQ=WEEKLY;BYDAY=SU' });
+    expect([forever.status, forever.body.ends_at, forever.body.next_occurrences, forever.body.rule_text]).toEqual([201, null, SUNDAY_OCCURRENCES, 'every week on Sunday at 2:30 AM']);
+    const row = await harness.db.prisma.maintenanceWindow.findUniqueOrThrow({ where: { uuid: forever.body.id } });
+    expect(row.endsAt).toBeNull();
+    const at = (t: string) => get(`/api/v1/sites/${site.site.uuid}/maintenance?at=${encodeURIComponent(t)}`);
+    // Sunday 6 January 2036 (winter: UTC+1) and Sunday 6 July 2036 (summer: UTC+2); not the Mondays.
+    expect((await at('2036-01-06T01:45:00Z')).body).toMatchObject({
+      in_maintenance: true,
+      window_id: forever.body.id,
+      occurrence: { starts_at: '2036-01-06T01:30:00.000Z', ends_at: '2036-01-06T02:30:00.000Z' },
+    });
+    expect((await at('2036-07-06T00:45:00Z')).body.in_maintenance).toBe(true);
+    expect((await at('2036-01-07T01:45:00Z')).body.in_maintenance).toBe(false);
+    const listed = await get(`/api/v1/maintenance-windows?site_id=${site.site.uuid}&active=false`);
+    expect(listed.body.data.map((w: { id: string }) => w.id)).toEqual([forever.body.id]);
   });
 
   it('answers whether a site or check is in maintenance at a time, and by which window and occurrence', async () => {

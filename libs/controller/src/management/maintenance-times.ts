@@ -1,12 +1,12 @@
 import { type getMaintenanceWindow, NEXT_OCCURRENCES, type ResponseOf } from '@vigil/contracts';
 import type { MaintenanceWindow } from '@vigil/db';
-import { occurrences, RecurrenceError, seriesEnd } from '@vigil/maintenance';
+import { MAX_SERIES_DAYS, RecurrenceError, recurrenceOf, ruleText, seriesEnd, upcoming } from '@vigil/maintenance';
 import { invalidField } from '../http/validation';
 
-/** A window's times as stored: one-off (`rrule` null) or a recurring series ending at `endsAt`. */
+/** A window's times as stored: one-off (`rrule` null) or a recurring series ending at `endsAt` (null: open-ended). */
 export interface WindowTimes {
   startsAt: Date;
-  endsAt: Date;
+  endsAt: Date | null;
   rrule: string | null;
   timezone: string | null;
   durationS: number | null;
@@ -36,20 +36,28 @@ export function windowTimes(requested: RequestedTimes): WindowTimes {
   }
 }
 
+function textOf(window: MaintenanceWindow): string | null {
+  const recurrence = recurrenceOf(window);
+  return recurrence === null ? null : ruleText(window.startsAt, recurrence);
+}
+
 const occurrenceJson = (o: { start: number; end: number }) => ({ starts_at: new Date(o.start).toISOString(), ends_at: new Date(o.end).toISOString() });
 
 type WindowRow = MaintenanceWindow & { site: { uuid: string }; check: { uuid: string } | null };
 
 export function windowJson(window: WindowRow, nowMs: number): ResponseOf<typeof getMaintenanceWindow> {
-  const ahead = occurrences(window, nowMs, window.endsAt.getTime() + 1).slice(0, NEXT_OCCURRENCES);
+  // An open-ended series is looked at no further than a series that ends could go.
+  const until = window.endsAt?.getTime() ?? nowMs + MAX_SERIES_DAYS * 86_400_000;
+  const ahead = upcoming(window, nowMs, until + 1, NEXT_OCCURRENCES);
   return {
     id: window.uuid,
     site_id: window.site.uuid,
     check_id: window.check?.uuid ?? null,
     starts_at: window.startsAt.toISOString(),
-    ends_at: window.endsAt.toISOString(),
+    ends_at: window.endsAt?.toISOString() ?? null,
     reason: window.reason === '' ? null : window.reason,
     rrule: window.rrule,
+    rule_text: textOf(window),
     timezone: window.timezone,
     duration_s: window.durationS,
     active: ahead.length > 0 && ahead[0].start <= nowMs,

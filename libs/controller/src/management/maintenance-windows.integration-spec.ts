@@ -38,6 +38,7 @@ describe.each(testDatabaseKinds())('the maintenance windows API on %s', (kind) =
       ends_at: body.ends_at,
       reason: 'database upgrade',
       rrule: null,
+      rule_text: null,
       timezone: null,
       duration_s: null,
       active: true,
@@ -143,7 +144,7 @@ describe.each(testDatabaseKinds())('the maintenance windows API on %s', (kind) =
       expect((await update(window.id, { site_id: beta.site.uuid, check_id: beta.check.uuid })).body).toMatchObject({ site_id: beta.site.uuid, check_id: beta.check.uuid });
       expect((await update(window.id, {})).body).toMatchObject({ site_id: beta.site.uuid, check_id: beta.check.uuid, starts_at, ends_at, reason: null });
       const row = await harness.db.prisma.maintenanceWindow.findUniqueOrThrow({ where: { uuid: window.id } });
-      expect([row.siteId, row.checkId, row.startsAt.toISOString(), row.endsAt.toISOString(), row.reason]).toEqual([beta.site.id, beta.check.id, starts_at, ends_at, '']);
+      expect([row.siteId, row.checkId, row.startsAt.toISOString(), row.endsAt?.toISOString(), row.reason]).toEqual([beta.site.id, beta.check.id, starts_at, ends_at, '']);
       expect((await get(`/api/v1/maintenance-windows/${window.id}`)).body).toEqual({ ...(await update(window.id, {})).body, active: false });
     });
 

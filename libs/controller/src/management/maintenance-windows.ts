@@ -49,6 +49,8 @@ function mergedTimes(current: MaintenanceWindow, patch: BodyOf<typeof updateMain
     if (patch.timezone !== undefined) throw invalidField('timezone', 'is only for a recurring window (with rrule)');
     if (patch.duration_s !== undefined) throw invalidField('duration_s', 'is only for a recurring window (with rrule)');
     const endsAt = patch.ends_at === undefined ? current.endsAt : new Date(patch.ends_at);
+    // An open-ended series made one-off needs an end (the contract asks for one when rrule is nulled).
+    if (endsAt === null) throw invalidField('ends_at', 'is required when rrule is removed');
     const endProblem = windowEndProblem(startsAt, endsAt);
     if (endProblem !== undefined) throw invalidField('ends_at', endProblem);
     requested = { startsAt, endsAt, rrule: null };
@@ -108,7 +110,7 @@ function windowFilter(query: QueryOf<typeof listMaintenanceWindows>, now: Date, 
   if (query.site_id !== undefined) conditions.push({ site: { uuid: query.site_id } });
   if (query.check_id !== undefined) conditions.push({ check: { uuid: query.check_id } });
   // A recurring series spanning now may be between occurrences: such rows are judged after the read.
-  if (query.active === true) conditions.push({ startsAt: { lte: now }, endsAt: { gt: now } });
+  if (query.active === true) conditions.push({ startsAt: { lte: now }, OR: [{ endsAt: null }, { endsAt: { gt: now } }] });
   if (query.active === false) conditions.push({ OR: [{ startsAt: { gt: now } }, { endsAt: { lte: now } }, { rrule: { not: null } }] });
   if (after !== undefined) {
     conditions.push({ OR: [{ startsAt: { lt: after.startsAt } }, { startsAt: after.startsAt, id: { lt: after.id } }] });

@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
  * What a site's public status is computed from, or null when the slug names no site or
  * a site whose page is not public or that is archived (one answer for all, so slugs cannot be probed).
  * Every query is bounded by the 90-day window: events by (site_id, ended_at), maintenance
- * by (site_id, ends_at).
+ * by (site_id, ends_at) (an open-ended series has none: it is expanded within the window only).
  */
 export async function loadStatusSource(db: Database, slug: string, now: Date): Promise<StatusSource | null> {
   const site = await db.prisma.site.findUnique({
@@ -33,7 +33,7 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
     }),
     // Up to the announced horizon: past, ongoing and upcoming, expanded below.
     db.prisma.maintenanceWindow.findMany({
-      where: { siteId: site.id, endsAt: { gt: from }, startsAt: { lt: horizon } },
+      where: { siteId: site.id, OR: [{ endsAt: null }, { endsAt: { gt: from } }], startsAt: { lt: horizon } },
       select: { uuid: true, startsAt: true, endsAt: true, rrule: true, timezone: true, durationS: true, check },
       orderBy: [{ startsAt: 'desc' }, { id: 'desc' }],
     }),

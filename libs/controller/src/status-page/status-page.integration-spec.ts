@@ -216,6 +216,19 @@ describe.each(testDatabaseKinds())('the public status page on %s', (kind) => {
     expect(page.text).toContain('<h2>Upcoming maintenance</h2>');
   });
 
+  it('expands an open-ended series (no ends_at) started years ago over the 90 days and the next 7 only', async () => {
+    const shop = await createSite({ age: 40 * DAY });
+    // Daily for an hour, forever, from three years ago; its latest occurrence started 10 days ago plus an hour, and so on.
+    const first = now - (now % 1000) - 10 * DAY + HOUR;
+    const window = await harness.db.prisma.maintenanceWindow.create({
+      data: { siteId: shop.site.id, startsAt: new Date(first - 3 * 365 * DAY), endsAt: null, rrule: 'FREQ=DAILY', timezone: 'UTC', durationS: 3600 },
+    });
+    const body = (await getJson(shop.site.slug)).body as Body;
+    expect(body.uptime['7d']).toMatchObject({ maintenance_s: 7 * 3600, down_s: 0 });
+    expect(body.upcoming_maintenance).toHaveLength(7);
+    expect(body.upcoming_maintenance[0]).toEqual({ id: window.uuid, starts_at: new Date(first + 10 * DAY).toISOString(), ends_at: new Date(first + 10 * DAY + HOUR).toISOString(), check: null });
+  });
+
   it('counts an ongoing outage up to now and an unknown spell as neither up nor down', async () => {
     const down = await createSite({ age: 2 * HOUR, status: 'down' });
     await down.event({ checkId: down.homepage.id, checkType: 'http', startedAt: new Date(now - HOUR) });

@@ -10,6 +10,7 @@ import { locationStaleness, shownCheckStatus } from '../staleness.js';
 import { latencyChartView } from './chart-view.js';
 import { eventTable } from './event-list.js';
 import { gridTable } from './grid-view.js';
+import { notEnded, windowTable } from './maintenance.js';
 
 /**
  * @typedef {import('../../../src/api-types').Check} Check
@@ -18,6 +19,7 @@ import { gridTable } from './grid-view.js';
  * @typedef {import('../../../src/api-types').CheckResult} CheckResult
  * @typedef {import('../../../src/api-types').Runner} Runner
  * @typedef {import('../../../src/api-types').Page<import('../../../src/api-types').VigilEvent>} EventPage
+ * @typedef {import('../../../src/api-types').MaintenanceWindow} MaintenanceWindow
  */
 
 /** Time slots in the grid (and the chart's time range). */
@@ -58,16 +60,22 @@ export async function checkView({ params, url, now, navigate }) {
   const bucketMs = chosenBucket(url, check.interval_s);
   const end = Math.ceil(now / bucketMs) * bucketMs;
   const from = end - GRID_COLUMNS * bucketMs;
-  /** @type {[Site, CheckLocation[], CheckResult[], EventPage, Runner[]]} */
-  const [site, states, results, events, runners] = await Promise.all([
+  /** @type {[Site, CheckLocation[], CheckResult[], EventPage, Runner[], MaintenanceWindow[]]} */
+  const [site, states, results, events, runners, siteWindows] = await Promise.all([
     apiGet(`/api/v1/sites/${encodeURIComponent(check.site_id)}`),
     apiGet(`/api/v1/checks/${id}/locations`).then((answer) => answer.data),
     apiList(`/api/v1/checks/${id}/results`, { since: new Date(from).toISOString() }, { maxPages: 6 }),
     apiGet('/api/v1/events', { check_id: check.id, limit: 20 }),
     apiList('/api/v1/runners'),
+    // The site's windows: those of the whole site apply to this check as much as its own.
+    apiList('/api/v1/maintenance-windows', { site_id: check.site_id }, { maxPages: 2 }),
   ]);
   // A heartbeat's last pings: what its job said, and how long its runs took.
   const pings = check.type === 'heartbeat' ? (await apiGet(`/api/v1/checks/${id}/pings`, { limit: 10 })).data : [];
+  const windows = notEnded(
+    siteWindows.filter((w) => w.check_id === null || w.check_id === check.id),
+    now,
+  );
 
   const locations = [...new Set([...check.effective_locations, ...states.map((s) => s.location)])];
   const staleness = new Map(
@@ -127,6 +135,11 @@ export async function checkView({ params, url, now, navigate }) {
     section(`Open events (${open.length})`, eventTable(open, { now, empty: 'Nothing is open for this check.', caption: 'Open events' }), {
       id: 'open-events',
     }),
+    section(
+      `Maintenance (${windows.length})`,
+      windowTable(windows, { now, checks: [check], empty: 'No maintenance in effect or scheduled for this check or its site.' }),
+      { id: 'check-maintenance' },
+    ),
     section('Results by location', gridTable(grid, { formatTime }), { id: 'grid', actions: bucketPicker(bucketMs, choose) }),
     section('Latency', latencyChartView(series, { from, to: end, formatTime }), { id: 'latency' }),
     section(

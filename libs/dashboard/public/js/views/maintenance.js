@@ -29,41 +29,81 @@ function isScheduled(window, now) {
 }
 
 /**
- * A one-off window's end; a recurring one's rule, zone, occurrence length and next start.
+ * A one-off window's end; a recurring one's rule (in words, the raw rule on hover), zone,
+ * occurrence length, and its end (an open-ended series has none).
  * @param {MaintenanceWindow} window
  */
 function windowEnd(window) {
   if (window.rrule === null) {
-    return [dateTime(window.ends_at), h('span', { class: 'muted' }, ` (${duration(Date.parse(window.ends_at) - Date.parse(window.starts_at))})`)];
+    const end = window.ends_at ?? window.starts_at;
+    return [dateTime(end), h('span', { class: 'muted' }, ` (${duration(Date.parse(end) - Date.parse(window.starts_at))})`)];
   }
   const next = window.next_occurrences[0];
-  return [
-    h('span', {}, `repeats ${window.rrule} (${window.timezone}), ${duration((window.duration_s ?? 0) * 1000)} each`),
-    h('span', { class: 'muted' }, next ? ` · next ${dateTime(next.starts_at)}` : ` · last ended ${dateTime(window.ends_at)}`),
-  ];
+  return h(
+    'span',
+    { class: 'rule', 'data-rrule': window.rrule, title: `RRULE:${window.rrule}` },
+    `repeats ${window.rule_text ?? window.rrule} (${window.timezone}), ${duration((window.duration_s ?? 0) * 1000)} each`,
+    h('span', { class: 'muted' }, window.ends_at === null ? ' · no end' : next ? ` · until ${dateTime(window.ends_at)}` : ` · last ended ${dateTime(window.ends_at)}`),
+  );
+}
+
+/**
+ * The occurrence in effect and the next ones (at most three, as the API lists them).
+ * @param {MaintenanceWindow} window
+ * @param {number} now
+ */
+function nextOccurrences(window, now) {
+  if (window.next_occurrences.length === 0) return h('span', { class: 'muted' }, '—');
+  return h(
+    'ul',
+    { class: 'occurrences' },
+    window.next_occurrences.map((o) =>
+      h('li', { 'data-starts-at': o.starts_at }, `${dateTime(o.starts_at)} – ${dateTime(o.ends_at)}`, Date.parse(o.starts_at) <= now ? h('span', { class: 'muted' }, ' (now)') : null),
+    ),
+  );
+}
+
+/**
+ * In effect first, then scheduled, then ended; the API's order (latest start first) within each.
+ * @param {MaintenanceWindow[]} windows
+ * @param {number} now
+ */
+export function currentFirst(windows, now) {
+  const rank = (/** @type {MaintenanceWindow} */ w) => (w.active ? 0 : isScheduled(w, now) ? 1 : 2);
+  return [...windows].sort((a, b) => rank(a) - rank(b));
+}
+
+/**
+ * Windows in effect or still to come (ended ones are history).
+ * @param {MaintenanceWindow[]} windows
+ * @param {number} now
+ */
+export function notEnded(windows, now) {
+  return currentFirst(windows, now).filter((w) => w.active || isScheduled(w, now));
 }
 
 /**
  * @param {MaintenanceWindow[]} windows
- * @param {{ now: number, siteNames?: Map<string, string>, checks?: Array<{ id: string, name: string | null, target: string }> }} options
+ * @param {{ now: number, siteNames?: Map<string, string>, checks?: Array<{ id: string, name: string | null, target: string }>, empty?: string }} options
  */
-export function windowTable(windows, { now, siteNames, checks = [] }) {
+export function windowTable(windows, { now, siteNames, checks = [], empty = 'No maintenance windows.' }) {
   const checkName = (/** @type {string} */ id) => {
     const check = checks.find((c) => c.id === id);
     return check ? (check.name ?? check.target) : 'one check';
   };
   return table(
     'Maintenance windows',
-    ['Window', ...(siteNames ? ['Site'] : []), 'Covers', 'Starts', 'Ends', 'Reason'],
+    ['Window', ...(siteNames ? ['Site'] : []), 'Covers', 'Starts', 'Ends', 'Next', 'Reason'],
     windows.map((window) => [
       windowState(window, now),
       ...(siteNames ? [link(paths.site(window.site_id), siteNames.get(window.site_id) ?? 'site')] : []),
       window.check_id ? link(paths.check(window.check_id), checkName(window.check_id)) : 'the whole site',
       dateTime(window.starts_at),
       windowEnd(window),
+      nextOccurrences(window, now),
       window.reason ?? h('span', { class: 'muted' }, '—'),
     ]),
-    { empty: 'No maintenance windows.' },
+    { empty, rowAttributes: (index) => ({ 'data-window-id': windows[index].id }) },
   );
 }
 

@@ -5,7 +5,7 @@ import { h } from '../dom.js';
 import { dateTime, duration } from '../format.js';
 import { paths } from '../routes.js';
 import { eventTable } from './event-list.js';
-import { windowTable } from './maintenance.js';
+import { currentFirst, windowTable } from './maintenance.js';
 
 /**
  * @typedef {import('../../../src/api-types').Site} Site
@@ -55,7 +55,7 @@ export async function siteView({ params, now }) {
     ),
     section(`Open events (${open.data.length})`, eventTable(open.data, { now, empty: 'Nothing is open.', caption: 'Open events' }), { id: 'open-events' }),
     section('Recently closed events', eventTable(recent.data, { now, empty: 'None yet.', caption: 'Closed events' })),
-    section('Maintenance windows', windowTable(windows.data, { now, checks })),
+    section('Maintenance windows', windowTable(currentFirst(windows.data, now), { now, checks }), { id: 'site-maintenance' }),
   );
   return { title: site.name, content };
 }
