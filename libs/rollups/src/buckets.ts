@@ -6,7 +6,7 @@
  *
  * Stored histograms are positions in this list: changing it invalidates every stored rollup.
  * The database computes the same function (`vigil_latency_bucket`, migration
- * 20261205050500_check_rollups): a test holds the two equal.
+ * 20261205050347_check_rollups): a test holds the two equal.
  */
 export const LATENCY_UPPER_BOUNDS: readonly number[] = Object.freeze([
   1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 20, 21, 23, 25, 27, 30, 32, 35, 39, 42, 46, 50, 54, 59, 64, 70, 77, 83, 91, 99,
