@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiKeysRoutes } from './api-keys';
 import { auditLogRoutes } from './audit-log';
+import { checkRollupsRoutes } from './check-rollups';
 import { checksRoutes } from './checks';
 import { eventsRoutes } from './events';
 import { maintenanceWindowsRoutes } from './maintenance-windows';
@@ -67,6 +68,7 @@ export const allRoutes: readonly RouteContract[] = [
   ...runnerRoutes,
   ...sitesRoutes,
   ...checksRoutes,
+  ...checkRollupsRoutes,
   ...runnersRoutes,
   ...eventsRoutes,
   ...maintenanceWindowsRoutes,

@@ -13,6 +13,7 @@ export type { HostPort, TargetResult } from './check-targets';
 export { checkSettingsProblems, MAX_CHECK_LOCATIONS, MAX_INTERVAL_S, MIN_INTERVAL_S } from './check-settings';
 export type { CheckSettings } from './check-settings';
 export * from './checks';
+export * from './check-rollups';
 export * from './runners';
 export * from './events';
 export * from './maintenance-windows';

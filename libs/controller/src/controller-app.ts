@@ -10,6 +10,7 @@ import { idempotencyStore } from './http/idempotency';
 import { type Authenticators, mountRoute } from './http/mount-route';
 import { mountApiKeys } from './management/api-keys';
 import { mountAuditLog } from './management/audit-log';
+import { mountCheckRollups } from './management/check-rollups';
 import { mountChecks } from './management/checks';
 import { mountEvents } from './management/events';
 import { mountMaintenanceWindows } from './management/maintenance-windows';
@@ -59,6 +60,7 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   const management = context(managementRouter, limits.managementBodyBytes);
   mountSites(management);
   mountChecks(management);
+  mountCheckRollups(management);
   mountRunners(management);
   mountEvents(management);
   mountMaintenanceWindows(management);

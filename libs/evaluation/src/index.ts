@@ -6,3 +6,4 @@ export { evaluatorOptionsFrom, startEvaluator, type EvaluatorService, type Evalu
 export { closeRetiredChecks, type CloseRetiredOptions } from './close-retired';
 export { RUNNERS_SITE, sweepRunners, type RunnerSweepOptions } from './runner-offline';
 export { sweepFreshness, type FreshnessSweepOptions } from './freshness-sweep';
+export { backfillRollups, type BackfillRollupsOptions, type BackfillRollupsResult } from './backfill-rollups';
