@@ -1,5 +1,5 @@
 import { type Database, Prisma, withTransaction } from '@vigil/db';
-import { ROLLUP_AGGREGATES, ROLLUP_COLUMNS, rolledRows } from './write-rollups';
+import { insertGroups, rolledRows, rollupGroups } from './write-rollups';
 
 export interface BackfillRollupsOptions {
   /** Checks rebuilt per transaction (default 50): bounds the locks held and the database's work per statement. */
@@ -39,11 +39,8 @@ export async function backfillRollups(db: Pick<Database, 'prisma'>, options: Bac
       if (ids.length === 0) return null;
       const rebuild = async (table: 'check_rollups_hourly' | 'check_rollups_daily', unit: 'hour' | 'day') => {
         await tx.$executeRaw`DELETE FROM ${Prisma.raw(table)} WHERE check_id = ANY(${ids}::int[])`;
-        return tx.$executeRaw`
-          INSERT INTO ${Prisma.raw(table)} (${ROLLUP_COLUMNS})
-          SELECT r.check_id, r.location, date_trunc(${unit}, r.checked_at, 'UTC'), ${ROLLUP_AGGREGATES}
-          FROM (${rolledRows(Prisma.sql`check_id = ANY(${ids}::int[]) AND evaluated_at IS NOT NULL`)}) AS r
-          GROUP BY 1, 2, 3`;
+        const rows = rolledRows(Prisma.sql`check_id = ANY(${ids}::int[]) AND evaluated_at IS NOT NULL`);
+        return tx.$executeRaw`WITH groups AS (${rollupGroups(unit, rows)}) ${insertGroups(Prisma.raw(table), Prisma.raw('groups'))}`;
       };
       return { ids, hourly: await rebuild('check_rollups_hourly', 'hour'), daily: await rebuild('check_rollups_daily', 'day') };
     });
