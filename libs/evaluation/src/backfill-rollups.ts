@@ -2,7 +2,11 @@ import { type Database, Prisma, withTransaction } from '@vigil/db';
 import { insertGroups, rolledRows, rollupGroups } from './write-rollups';
 
 export interface BackfillRollupsOptions {
-  /** Checks rebuilt per transaction (default 50): bounds the locks held and the database's work per statement. */
+  /**
+   * Checks rebuilt per transaction (default 10). Their evaluation waits while the batch holds
+   * them (the evaluator skips locked checks), so a batch is kept short: a check with 30 days of
+   * 20 s results at 3 locations has about 390,000 rows to read.
+   */
   readonly checksPerBatch?: number;
   /** Called after each batch, for progress lines. */
   readonly onBatch?: (progress: { checks: number; lastCheckId: number }) => void;
@@ -14,7 +18,10 @@ export interface BackfillRollupsResult {
   readonly daily: number;
 }
 
-const DEFAULT_CHECKS_PER_BATCH = 50;
+const DEFAULT_CHECKS_PER_BATCH = 10;
+
+/** A batch of checks with years of results may take minutes: far above the default 10 s. */
+const BATCH_TIMEOUT_MS = 10 * 60_000;
 
 /**
  * Rebuilds the hourly and daily rollups of every check from its evaluated results: for
@@ -43,7 +50,7 @@ export async function backfillRollups(db: Pick<Database, 'prisma'>, options: Bac
         return tx.$executeRaw`WITH groups AS (${rollupGroups(unit, rows)}) ${insertGroups(Prisma.raw(table), Prisma.raw('groups'))}`;
       };
       return { ids, hourly: await rebuild('check_rollups_hourly', 'hour'), daily: await rebuild('check_rollups_daily', 'day') };
-    });
+    }, { timeoutMs: BATCH_TIMEOUT_MS });
     if (batch === null) return { checks, hourly, daily };
     after = batch.ids[batch.ids.length - 1];
     checks += batch.ids.length;

@@ -8,7 +8,7 @@ function batchSize(argv: readonly string[]): number | undefined {
   const at = argv.indexOf('--batch');
   if (at === -1) return undefined;
   const n = Number(argv[at + 1]);
-  if (!Number.isInteger(n) || n < 1 || n > 10_000) fail('usage: npm run db:rollups-backfill -- [--batch N]   N: checks per transaction, 1 to 10000 (default 50)');
+  if (!Number.isInteger(n) || n < 1 || n > 10_000) fail('usage: npm run db:rollups-backfill -- [--batch N]   N: checks per transaction, 1 to 10000 (default 10)');
   return n;
 }
 
