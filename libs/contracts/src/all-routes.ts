@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiKeysRoutes } from './api-keys';
 import { auditLogRoutes } from './audit-log';
+import { checkRollupsRoutes } from './check-rollups';
 import { checksRoutes } from './checks';
 import { eventsRoutes } from './events';
 import { heartbeatRoutes } from './heartbeat';
@@ -69,6 +70,7 @@ export const allRoutes: readonly RouteContract[] = [
   ...sitesRoutes,
   ...checksRoutes,
   ...heartbeatRoutes,
+  ...checkRollupsRoutes,
   ...runnersRoutes,
   ...eventsRoutes,
   ...maintenanceWindowsRoutes,

@@ -14,6 +14,7 @@ export { checkSettingsProblems, MAX_CHECK_LOCATIONS, MAX_INTERVAL_S, MIN_INTERVA
 export type { CheckSettings } from './check-settings';
 export * from './checks';
 export * from './heartbeat';
+export * from './check-rollups';
 export * from './runners';
 export * from './events';
 export * from './maintenance-windows';

@@ -12,6 +12,7 @@ import { idempotencyStore } from './http/idempotency';
 import { type Authenticators, mountRoute } from './http/mount-route';
 import { mountApiKeys } from './management/api-keys';
 import { mountAuditLog } from './management/audit-log';
+import { mountCheckRollups } from './management/check-rollups';
 import { mountChecks } from './management/checks';
 import { mountEvents } from './management/events';
 import { mountMaintenanceWindows } from './management/maintenance-windows';
@@ -62,6 +63,7 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   mountSites(management);
   mountChecks(management);
   mountHeartbeatApi(management);
+  mountCheckRollups(management);
   mountRunners(management);
   mountEvents(management);
   mountMaintenanceWindows(management);

@@ -5,6 +5,7 @@ import type { EvaluationLogger } from './plan';
 import { planCheck, projectionSteps } from './plan-check';
 import { projectSites, sitesChecked } from './status-projection';
 import { planWriter } from './writer';
+import { writeRollups } from './write-rollups';
 
 export interface EvaluateCheckOptions {
   /** Compute and log, write nothing (`VIGIL_DB_WRITES=off`): the results stay unevaluated. */
@@ -48,5 +49,6 @@ export async function evaluateChecks(tx: VigilTransaction, checkIds: readonly nu
   // trip for nothing. Otherwise every site of the batch is read and locked, in id order, at once.
   const sites = changes.some((c) => c.statusChanged) ? projectSites(await loadSiteFacts(tx, changes), changes) : sitesChecked(changes);
   await writer.apply(projectionSteps(checks, sites));
+  if (!options.readOnly) await writeRollups(tx, checks.flatMap((c) => c.evaluated.resultIds));
   return { results: checks.reduce((n, c) => n + c.evaluated.resultIds.length, 0), transitions: events.length };
 }

@@ -7,3 +7,4 @@ export { closeRetiredChecks, type CloseRetiredOptions } from './close-retired';
 export { RUNNERS_SITE, sweepRunners, type RunnerSweepOptions } from './runner-offline';
 export { sweepFreshness, type FreshnessSweepOptions } from './freshness-sweep';
 export { judgeHeartbeat, lateRunId, sweepHeartbeats, type HeartbeatSweepOptions } from './heartbeat-sweep';
+export { backfillRollups, type BackfillRollupsOptions, type BackfillRollupsResult } from './backfill-rollups';

@@ -1,0 +1,104 @@
+import { getCheckRollups, MAX_ROLLUP_WINDOW_DAYS, type QueryOf, type ResponseOf } from '@vigil/contracts';
+import { Prisma, type VigilPrisma } from '@vigil/db';
+import { DAY_MS, EMPTY_ROLLUP, latencyPercentile, mergeRollups, type Rollup, uptimeOf } from '@vigil/rollups';
+import { HttpError } from '@vigil/http';
+import type { AreaContext } from '../http/area';
+import { findCheckKey } from './check-store';
+
+type CheckRollupsJson = ResponseOf<typeof getCheckRollups>;
+type RollupQuery = QueryOf<typeof getCheckRollups>;
+
+interface RollupRow {
+  location: string;
+  bucket_start: Date;
+  count: number;
+  failures: number;
+  inconclusive: number;
+  degraded: number;
+  latency_count: number;
+  latency_sum: bigint | number;
+  latency_min: number | null;
+  latency_max: number | null;
+  histogram: number[];
+}
+
+const toRollup = (r: RollupRow): Rollup => ({
+  count: r.count,
+  failures: r.failures,
+  inconclusive: r.inconclusive,
+  degraded: r.degraded,
+  latencyCount: r.latency_count,
+  latencySum: Number(r.latency_sum),
+  latencyMin: r.latency_min,
+  latencyMax: r.latency_max,
+  histogram: r.histogram,
+});
+
+/** Percentiles to 0.1 ms: their bucket error is far larger. */
+const tenth = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
+
+function statsJson(r: Rollup) {
+  return {
+    count: r.count,
+    failures: r.failures,
+    inconclusive: r.inconclusive,
+    degraded: r.degraded,
+    uptime: uptimeOf(r),
+    latency_ms: {
+      count: r.latencyCount,
+      mean: r.latencyCount === 0 ? null : tenth(r.latencySum / r.latencyCount),
+      min: r.latencyMin,
+      max: r.latencyMax,
+      p50: tenth(latencyPercentile(r, 0.5)),
+      p95: tenth(latencyPercentile(r, 0.95)),
+      p99: tenth(latencyPercentile(r, 0.99)),
+    },
+  };
+}
+
+/** A 400 as for a query the schema refuses. */
+const badWindow = (message: string) => new HttpError(400, 'invalid_query', `query parameter from: ${message}`, { problems: [{ field: 'from', message }] });
+
+/** The window a query asks for, its defaults filled in; a 400 when it is empty or too long. */
+export function rollupWindow(query: RollupQuery, now: number): { from: number; to: number } {
+  const to = query.to === undefined ? now : Date.parse(query.to);
+  const from = query.from === undefined ? to - (query.granularity === 'hour' ? DAY_MS : 30 * DAY_MS) : Date.parse(query.from);
+  if (from >= to) throw badWindow('must be before to');
+  const maxDays = MAX_ROLLUP_WINDOW_DAYS[query.granularity];
+  if (to - from > maxDays * DAY_MS) throw badWindow(`a window by ${query.granularity} covers at most ${maxDays} days`);
+  return { from, to };
+}
+
+/**
+ * A check's rollups per location over a window, from check_rollups_hourly or _daily (one
+ * indexed range read on their primary key), with each location's window total merged from them.
+ */
+export async function checkRollups(prisma: VigilPrisma, checkId: number, query: RollupQuery, now: number): Promise<CheckRollupsJson> {
+  const { from, to } = rollupWindow(query, now);
+  const table = Prisma.raw(query.granularity === 'hour' ? 'check_rollups_hourly' : 'check_rollups_daily');
+  const rows = await prisma.$queryRaw<RollupRow[]>`
+    SELECT location, bucket_start, count, failures, inconclusive, degraded, latency_count, latency_sum, latency_min, latency_max, histogram
+    FROM ${table}
+    WHERE check_id = ${checkId} AND bucket_start >= ${new Date(from)} AND bucket_start < ${new Date(to)}
+      ${query.location === undefined ? Prisma.empty : Prisma.sql`AND location = ${query.location}`}
+    ORDER BY location COLLATE "C", bucket_start`;
+  const byLocation = new Map<string, RollupRow[]>();
+  for (const row of rows) byLocation.set(row.location, [...(byLocation.get(row.location) ?? []), row]);
+  return {
+    granularity: query.granularity,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    data: [...byLocation].map(([location, buckets]) => ({
+      location,
+      total: statsJson(buckets.map(toRollup).reduce(mergeRollups, EMPTY_ROLLUP)),
+      buckets: buckets.map((b) => ({ bucket_start: b.bucket_start.toISOString(), ...statsJson(toRollup(b)) })),
+    })),
+  };
+}
+
+/** `GET /api/v1/checks/:id/rollups`. */
+export function mountCheckRollups(ctx: AreaContext): void {
+  const { db } = ctx.deps;
+  ctx.route(getCheckRollups, async ({ params, query }) => checkRollups(db.prisma, (await findCheckKey(db.prisma, params.id)).id, query, Date.now()));
+}
+

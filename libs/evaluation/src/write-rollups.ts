@@ -1,0 +1,71 @@
+import { Prisma, PREPARED, type VigilTransaction } from '@vigil/db';
+
+export const ROLLUP_COLUMNS = Prisma.sql`check_id, location, bucket_start, count, failures, inconclusive, degraded,
+  latency_count, latency_sum, latency_min, latency_max, histogram`;
+
+/** Rows `r` of check_results picked by `where`, with the latency rollups count (successes only). */
+export const rolledRows = (where: Prisma.Sql) =>
+  Prisma.sql`SELECT check_id, location, checked_at, ok, inconclusive, degraded, CASE WHEN ok THEN latency_ms END AS latency
+    FROM check_results WHERE ${where}`;
+
+/**
+ * Rows `r` (from {@link rolledRows}) rolled up per check, location and UTC hour or day, as in
+ * libs/rollups' `rollupOf`; the latencies as `buckets`, the bucket of each (NULL for none).
+ */
+export const rollupGroups = (unit: 'hour' | 'day', rows: Prisma.Sql) =>
+  Prisma.sql`SELECT r.check_id, r.location, date_trunc(${Prisma.raw(`'${unit}'`)}, r.checked_at, 'UTC') AS bucket_start,
+    count(*)::int AS count, count(*) FILTER (WHERE NOT r.ok AND NOT r.inconclusive)::int AS failures,
+    count(*) FILTER (WHERE r.inconclusive)::int AS inconclusive, count(*) FILTER (WHERE r.ok AND r.degraded)::int AS degraded,
+    count(r.latency)::int AS latency_count, coalesce(sum(r.latency), 0)::bigint AS latency_sum,
+    min(r.latency) AS latency_min, max(r.latency) AS latency_max,
+    array_agg(vigil_latency_bucket(r.latency)) FILTER (WHERE r.latency IS NOT NULL) AS buckets
+  FROM (${rows}) AS r GROUP BY 1, 2, 3`;
+
+/** Inserts rollup groups (a {@link rollupGroups} relation named `source`) as new rows. */
+export const insertGroups = (table: Prisma.Sql, source: Prisma.Sql, where: Prisma.Sql = Prisma.empty) =>
+  Prisma.sql`INSERT INTO ${table} (${ROLLUP_COLUMNS})
+    SELECT g.check_id, g.location, g.bucket_start, g.count, g.failures, g.inconclusive, g.degraded,
+      g.latency_count, g.latency_sum, g.latency_min, g.latency_max, vigil_latency_histogram(g.buckets)
+    FROM ${source} AS g ${where}`;
+
+/**
+ * Adds a pass's groups to one rollup table: the rows that exist are updated (a rollup merge,
+ * the histogram counted bucket by bucket for just the new results), the others inserted. No
+ * other transaction writes these rows meanwhile: they belong to checks this one has locked.
+ */
+function addTo(table: 'check_rollups_hourly' | 'check_rollups_daily', groups: string, name: string): Prisma.Sql {
+  const t = Prisma.raw(table);
+  const g = Prisma.raw(groups);
+  const updated = Prisma.raw(`${name}_updated`);
+  return Prisma.sql`${updated} AS (
+      UPDATE ${t} AS t SET count = t.count + g.count, failures = t.failures + g.failures,
+        inconclusive = t.inconclusive + g.inconclusive, degraded = t.degraded + g.degraded,
+        latency_count = t.latency_count + g.latency_count, latency_sum = t.latency_sum + g.latency_sum,
+        latency_min = LEAST(t.latency_min, g.latency_min), latency_max = GREATEST(t.latency_max, g.latency_max),
+        histogram = vigil_histogram_count(t.histogram, g.buckets)
+      FROM ${g} AS g
+      WHERE t.check_id = g.check_id AND t.location = g.location AND t.bucket_start = g.bucket_start
+      RETURNING t.check_id, t.location, t.bucket_start
+    ),
+    ${Prisma.raw(`${name}_inserted`)} AS (
+      ${insertGroups(t, g, Prisma.sql`WHERE NOT EXISTS (SELECT 1 FROM ${updated} AS u
+        WHERE u.check_id = g.check_id AND u.location = g.location AND u.bucket_start = g.bucket_start)`)}
+    )`;
+}
+
+/**
+ * Adds results to their hourly and daily rollups, in one statement: the caller's transaction
+ * also marks them evaluated, so each result is rolled up exactly once (a pass that rolls back
+ * leaves both undone; a result is never evaluated twice).
+ */
+export async function writeRollups(tx: VigilTransaction, resultIds: readonly (bigint | string)[]): Promise<void> {
+  if (resultIds.length === 0) return;
+  const rows = rolledRows(Prisma.sql`id = ANY(${resultIds.map(String)}::bigint[])`);
+  await tx.$executeRaw(Prisma.sql`${Prisma.raw(PREPARED)}
+    WITH r AS MATERIALIZED (${rows}),
+    hours AS MATERIALIZED (${rollupGroups('hour', Prisma.sql`SELECT * FROM r`)}),
+    days AS MATERIALIZED (${rollupGroups('day', Prisma.sql`SELECT * FROM r`)}),
+    ${addTo('check_rollups_hourly', 'hours', 'hourly')},
+    ${addTo('check_rollups_daily', 'days', 'daily')}
+    SELECT 1`);
+}
