@@ -11,7 +11,7 @@ describe('the controller app', () => {
   afterAll(() => harness.dispose());
 
   const someParams = (path: string) =>
-    Object.fromEntries([...path.matchAll(/:([A-Za-z_]+)/g)].map(([, name]) => [name, name === 'slug' ? 'us-1' : crypto.randomUUID()]));
+    Object.fromEntries([...path.matchAll(/:([A-Za-z_]+)/g)].map(([, name]) => [name, name === 'slug' ? 'us-1' : name === 'action' ? 'start' : crypto.randomUUID()]));
 
   it('serves every route its OpenAPI document lists, each asking for the credentials it declares', async () => {
     for (const route of allRoutes) {

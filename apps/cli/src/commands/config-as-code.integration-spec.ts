@@ -254,7 +254,7 @@ describe.each(testDatabaseKinds())('vigil export and import on %s', (kind) => {
     expect(lines.slice(1)).toEqual([
       expect.stringMatching(/^ {2}sites\[0\]\.slug: /),
       expect.stringMatching(/^ {2}sites\[0\]\.checks\[1\]\.interval_s: /),
-      '  sites[1].checks[1].type: must be one of http, tcp, dns, tls_cert, icmp',
+      '  sites[1].checks[1].type: must be one of http, tcp, dns, tls_cert, icmp, heartbeat',
       '  sites[1].checks[2].colour: is not a known field',
       '  sites[1].checks[3]: is the same check as sites[1].checks[0] (same type, target and name); give one a name',
       '  sites[2].slug: "shop" is already the slug of sites[1]',

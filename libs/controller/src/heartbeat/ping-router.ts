@@ -54,9 +54,10 @@ export function pingRouter(options: PingRouterOptions): Router {
   const handle: RequestHandler = async (req, res, next) => {
     try {
       const params = req.params as { token: string; action?: string };
+      // A token that cannot be one is not found, whatever follows it: nothing is told about it.
+      if (!PING_TOKEN_PATTERN.test(params.token)) throw notFound();
       const action = parsePingAction(params.action);
       if (action === undefined) throw new HttpError(400, 'invalid_ping', 'After the token: nothing, start, fail, or an exit code from 0 to 255');
-      if (!PING_TOKEN_PATTERN.test(params.token)) throw notFound();
       const rid = pingIdOf(req);
       const taken = buckets.take(params.token);
       if (!taken.ok) {
