@@ -3,7 +3,7 @@ import { CheckTypeSchema, IdParams, listOf, PageQuery, ResourceId, Timestamp } f
 import { defineRoute } from './route';
 
 /** An event's state: an outage is `seems_down`, then `down` once the quorum confirms it. */
-export const EVENT_TYPES = ['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown', 'degraded'] as const;
+export const EVENT_TYPES = ['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown', 'degraded', 'slo_burn'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 export const EVENT_SEVERITIES = ['low', 'warning', 'elevated', 'high'] as const;
 export type EventSeverity = (typeof EVENT_SEVERITIES)[number];

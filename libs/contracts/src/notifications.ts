@@ -16,6 +16,8 @@ export const NOTIFICATION_KINDS = [
   'runner_recovered',
   'degraded_opened',
   'degraded_recovered',
+  'slo_burn',
+  'slo_burn_ended',
 ] as const;
 export type NotificationKindName = (typeof NOTIFICATION_KINDS)[number];
 

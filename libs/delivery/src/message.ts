@@ -23,9 +23,11 @@ const HEADLINES: Record<NotificationKindName, string> = {
   runner_recovered: 'Runner back',
   degraded_opened: 'Degraded',
   degraded_recovered: 'Performance restored',
+  slo_burn: 'Error budget burning',
+  slo_burn_ended: 'Error budget burn ended',
 };
 
-const CLOSING_KINDS: ReadonlySet<NotificationKindName> = new Set(['outage_recovered', 'outage_resolved', 'cert_renewed', 'runner_recovered', 'degraded_recovered']);
+const CLOSING_KINDS: ReadonlySet<NotificationKindName> = new Set(['outage_recovered', 'outage_resolved', 'cert_renewed', 'runner_recovered', 'degraded_recovered', 'slo_burn_ended']);
 
 const DEGRADED_KINDS: ReadonlySet<NotificationKindName> = new Set(['degraded_opened', 'degraded_recovered']);
 

@@ -50,7 +50,7 @@ describe('event vocabularies', () => {
   });
 
   it('names the issue’s types and reasons exactly', () => {
-    expect(EVENT_TYPES).toEqual(['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown', 'degraded']);
+    expect(EVENT_TYPES).toEqual(['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown', 'degraded', 'slo_burn']);
     expect(RESOLUTION_REASONS).toEqual(['recovered', 'false_alarm', 'maintenance', 'check_disabled', 'check_deleted', 'manual']);
     expect(EVENT_SEVERITIES[0]).toBe('low');
     expect(EVENT_SEVERITIES.at(-1)).toBe('high');

@@ -9,7 +9,7 @@ import { LifecycleError } from './errors';
  */
 
 /** The event's state, stored in `site_events.event_type`. */
-export const EVENT_TYPES = ['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown', 'degraded'] as const;
+export const EVENT_TYPES = ['seems_down', 'down', 'cert_expiring', 'runner_offline', 'unknown', 'degraded', 'slo_burn'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 /**
@@ -33,7 +33,7 @@ export type ResolutionReason = (typeof RESOLUTION_REASONS)[number];
  * Events of one kind exclude each other: at most one is open per check and kind (DESIGN
  * invariant 5). `seems_down` and `down` are two states of one `outage` kind.
  */
-export type EventKind = 'outage' | 'certificate' | 'runner' | 'unknown';
+export type EventKind = 'outage' | 'certificate' | 'runner' | 'unknown' | 'slo';
 
 const KIND_OF: Readonly<Record<EventType, EventKind>> = {
   degraded: 'outage',
@@ -42,6 +42,7 @@ const KIND_OF: Readonly<Record<EventType, EventKind>> = {
   cert_expiring: 'certificate',
   runner_offline: 'runner',
   unknown: 'unknown',
+  slo_burn: 'slo',
 };
 
 /** The kind an event type belongs to. */

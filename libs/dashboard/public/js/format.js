@@ -70,6 +70,7 @@ const STATUS_LABELS = {
   down: 'Down',
   seems_down: 'Seems down',
   degraded: 'Degraded',
+  slo_burn: 'Error budget burning',
   warning: 'Warning',
   // Unknown is what the monitor could not tell: said plainly, never mistaken for a verdict.
   unknown: 'No data',

@@ -23,6 +23,7 @@ export function check(patch: Partial<Check> = {}): Check {
     downIntervalS: null,
     timeoutMs: 10_000,
     degradedLatencyMs: null,
+    exportMetrics: false,
     pingToken: null,
     locations: [...LOCATIONS],
     failingThreshold: 2,
