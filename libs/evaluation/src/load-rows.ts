@@ -80,7 +80,7 @@ const toOffline = (e: Wire<OfflineRow>): OfflineRow => ({ ...e, id: BigInt(e.id)
 export const LOAD = `${PREPARED}
   WITH batch AS (
     SELECT c.id, c.uuid, c.endpoint_id AS "endpointId", c.name, c.type, c.spec, c.interval_s AS "intervalS", c.down_interval_s AS "downIntervalS",
-      c.timeout_ms AS "timeoutMs", c.degraded_latency_ms AS "degradedLatencyMs", c.locations, c.failing_threshold AS "failingThreshold", c.passing_threshold AS "passingThreshold",
+      c.timeout_ms AS "timeoutMs", c.degraded_latency_ms AS "degradedLatencyMs", c.export_metrics AS "exportMetrics", c.locations, c.failing_threshold AS "failingThreshold", c.passing_threshold AS "passingThreshold",
       c.failing_locations_threshold AS "failingLocationsThreshold", c.enabled, c.ping_token AS "pingToken", c.status, c.last_checked_at AS "lastCheckedAt",
       c.last_status_change_at AS "lastStatusChangeAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.deleted_at AS "deletedAt",
       e.site_id AS "siteId"
