@@ -205,6 +205,18 @@ describe('npm start: the all-in-one on the embedded database', () => {
       expect(metrics).toMatch(new RegExp(`^vigil_last_successful_sweep_timestamp_seconds\\{service="${service}",loop="${loop}"\\} [1-9]`, 'm'));
     }
 
+    // Without VIGIL_PUBLIC_URL, a heartbeat's ping URL is where the banner points, not a path alone.
+    const created = await fetch(`${base}/api/v1/checks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ site_id: sites.body.data[0].id, type: 'heartbeat', target: 'nightly-backup', spec: { period_s: 3600, grace_s: 600 } }),
+    });
+    expect(created.status).toBe(201);
+    const heartbeat = (await created.json()) as { id: string };
+    const pingUrl = await get<{ ping_url: string }>(`/api/v1/checks/${heartbeat.id}/ping-url`);
+    expect(pingUrl.body.ping_url).toMatch(new RegExp(`^${base}/ping/[\\w-]+$`));
+    expect((await fetch(pingUrl.body.ping_url)).status).toBe(200);
+
     expect(await second.stop('SIGTERM')).toBe(0);
   });
 

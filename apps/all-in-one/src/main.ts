@@ -11,7 +11,7 @@ import { allReady, bootService, createServiceApp, egressGuardFrom, startHeartbea
 import { startOwnLocation } from '@vigil/runner-agent';
 import { loadServiceSecretKeys } from '@vigil/secrets';
 import { createSweepHealth } from '@vigil/worker-loop';
-import { bannerText } from './banner';
+import { bannerText, localBaseUrl } from './banner';
 import { readConfig } from './config';
 import { startDemo } from './demo/start-demo';
 import { keepWasmBaseline, limitHeapGrowth } from './heap';
@@ -94,6 +94,10 @@ void (async () => {
   };
   const service = await startService({ logger, app, listen: { host: config.HOST, port: config.PORT }, stop });
   if (service.server === undefined) return;
+  // Without VIGIL_PUBLIC_URL a ping URL would be a path alone: on one machine, where the banner
+  // points is where a cron job on it pings.
+  const address = service.server.address();
+  if (deps.publicUrl === undefined && address !== null && typeof address === 'object') deps.publicUrl = localBaseUrl(config.HOST, address.port);
   const keyFile = join(config.VIGIL_DATA_DIR, 'admin.key');
   process.stdout.write(
     bannerText({

@@ -128,7 +128,7 @@ export const PingSchema = z.object({
 
 export const PingUrlSchema = z.object({
   token: z.string(),
-  ping_url: z.string().describe('`VIGIL_PUBLIC_URL` + `/ping/<token>`; a path alone when VIGIL_PUBLIC_URL is unset'),
+  ping_url: z.string().describe('`VIGIL_PUBLIC_URL` + `/ping/<token>`; a path alone when VIGIL_PUBLIC_URL is unset (the all-in-one: its own address)'),
 });
 
 const notHeartbeat = 'A check that is not a heartbeat check answers 404.';
