@@ -84,6 +84,13 @@ export async function checkRollups(prisma: VigilPrisma, checkId: number, query: 
     ORDER BY location COLLATE "C", bucket_start`;
   const byLocation = new Map<string, RollupRow[]>();
   for (const row of rows) byLocation.set(row.location, [...(byLocation.get(row.location) ?? []), row]);
+  // Every location merged per bucket: what the check as a whole saw.
+  const byStart = new Map<number, Rollup>();
+  for (const row of rows) {
+    const start = row.bucket_start.getTime();
+    byStart.set(start, mergeRollups(byStart.get(start) ?? EMPTY_ROLLUP, toRollup(row)));
+  }
+  const combined = [...byStart].sort(([a], [b]) => a - b);
   return {
     granularity: query.granularity,
     from: new Date(from).toISOString(),
@@ -93,6 +100,10 @@ export async function checkRollups(prisma: VigilPrisma, checkId: number, query: 
       total: statsJson(buckets.map(toRollup).reduce(mergeRollups, EMPTY_ROLLUP)),
       buckets: buckets.map((b) => ({ bucket_start: b.bucket_start.toISOString(), ...statsJson(toRollup(b)) })),
     })),
+    combined: {
+      total: statsJson(combined.map(([, r]) => r).reduce(mergeRollups, EMPTY_ROLLUP)),
+      buckets: combined.map(([start, r]) => ({ bucket_start: new Date(start).toISOString(), ...statsJson(r) })),
+    },
   };
 }
 
