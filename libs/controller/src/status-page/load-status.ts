@@ -2,6 +2,7 @@ import { type CheckType, STATUS_PAGE_DAYS, STATUS_PAGE_MAX_CHECKS, STATUS_PAGE_U
 import { occurrences } from '@vigil/maintenance';
 import type { Database } from '@vigil/db';
 import type { StatusSource } from './build-status';
+import { histogramOf } from '../management/check-rollups';
 import type { CheckRollupSource } from './check-figures';
 
 const DAY_MS = 86_400_000;
@@ -19,7 +20,7 @@ interface DailyRow {
   latency_sum: bigint | number;
   latency_min: number | null;
   latency_max: number | null;
-  histogram: number[];
+  histogram: string;
 }
 
 /**
@@ -29,7 +30,7 @@ interface DailyRow {
 async function loadCheckRollups(db: Database, siteId: number, from: Date): Promise<CheckRollupSource[]> {
   const rows = await db.prisma.$queryRaw<DailyRow[]>`
     SELECT c.id AS check_id, c.name, c.type::text AS type, d.bucket_start, d.count, d.failures, d.inconclusive, d.degraded,
-      d.latency_count, d.latency_sum, d.latency_min, d.latency_max, d.histogram
+      d.latency_count, d.latency_sum, d.latency_min, d.latency_max, d.histogram::text AS histogram
     FROM (
       SELECT c.id, c.name, c.type FROM checks c JOIN endpoints e ON e.id = c.endpoint_id
       WHERE e.site_id = ${siteId} AND c.enabled AND c.deleted_at IS NULL ORDER BY c.id LIMIT ${STATUS_PAGE_MAX_CHECKS}
@@ -52,7 +53,7 @@ async function loadCheckRollups(db: Database, siteId: number, from: Date): Promi
         latencySum: Number(row.latency_sum),
         latencyMin: row.latency_min,
         latencyMax: row.latency_max,
-        histogram: row.histogram,
+        histogram: histogramOf(row.histogram),
       },
     });
   }
