@@ -50,6 +50,12 @@ export const CheckRollupsSchema = z.object({
       buckets: z.array(CheckRollupBucketSchema).describe('Buckets with results, oldest first'),
     }),
   ),
+  combined: z
+    .object({
+      total: z.object(RollupStats).describe('The whole window, every location merged'),
+      buckets: z.array(CheckRollupBucketSchema).describe('Buckets with results at any location, oldest first, every location merged'),
+    })
+    .describe('The check as a whole (the locations asked for, merged per bucket): uptime bars and latency of the check'),
 });
 
 export const getCheckRollups = defineRoute({

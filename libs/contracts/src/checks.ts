@@ -193,9 +193,17 @@ export const ListChecksQuery = PageQuery.extend({
     .optional(),
 });
 
+/**
+ * The longest window of raw results one request may ask for (`since` to `until`, or to now):
+ * longer windows read the rollups (`GET /api/v1/checks/:id/rollups`), never raw rows.
+ */
+export const MAX_RESULTS_WINDOW_HOURS = 24;
+
 export const ListCheckResultsQuery = PageQuery.extend({
   location: LocationName.optional().describe('Only results from this location'),
-  since: Timestamp.optional().describe('Results checked at or after this time'),
+  since: Timestamp.optional().describe(
+    `Results checked at or after this time: at most ${MAX_RESULTS_WINDOW_HOURS} hours before \`until\` (or now); longer windows read /rollups`,
+  ),
   until: Timestamp.optional().describe('Results checked before this time'),
 });
 
@@ -283,6 +291,9 @@ export const listCheckResults = defineRoute({
   path: '/api/v1/checks/:id/results',
   operationId: 'listCheckResults',
   summary: "A check's results, newest first",
+  description:
+    `Raw results, for the recent detail: the last results (a page, the cursor going on), or a window of at most ${MAX_RESULTS_WINDOW_HOURS} hours ` +
+    '(`since` to `until` or now; a longer one is a 400). Longer windows read `GET /api/v1/checks/:id/rollups`.',
   tags: ['checks'],
   auth: { kind: 'api-key', scope: 'read' },
   params: IdParams,

@@ -15,6 +15,10 @@ export const STATUS_PAGE_MAX_INCIDENTS = 50;
 /** How far ahead a status page announces maintenance, in days, and at most how many occurrences. */
 export const STATUS_PAGE_UPCOMING_DAYS = 7;
 export const STATUS_PAGE_MAX_UPCOMING = 20;
+/** The most checks whose measured uptime and response time a status page shows (oldest first). */
+export const STATUS_PAGE_MAX_CHECKS = 20;
+/** The windows of a check's measured figures on a status page, in days (read from daily rollups). */
+export const STATUS_CHECK_WINDOWS = ['30d', '90d'] as const;
 
 export const UptimeFiguresSchema = z.object({
   ratio: z
@@ -40,6 +44,23 @@ export const StatusDaySchema = z.object({
   ratio: z.number().min(0).max(1).nullable(),
   down_s: z.number(),
   unknown_s: z.number().describe('Time the monitor could not tell that day, in seconds: left out of its ratio'),
+});
+
+const Percentiles = z.object({
+  p50: z.number().nullable().describe('Median response time in ms (within 4.5 %); null without a measured success'),
+  p95: z.number().nullable(),
+});
+
+export const StatusCheckSchema = z.object({
+  name: z.string().nullable(),
+  type: CheckTypeSchema,
+  uptime: z
+    .object({ '30d': z.number().min(0).max(1).nullable(), '90d': z.number().min(0).max(1).nullable() })
+    .describe('Measured: the share of conclusive results that passed, every location merged (inconclusive ones left out); null without any'),
+  response_ms: z.object({ '30d': Percentiles, '90d': Percentiles }).describe('Response time of successful results, every location merged'),
+  days: z
+    .array(z.object({ date: z.iso.date(), results: z.number().int(), uptime: z.number().min(0).max(1).nullable(), ...Percentiles.shape }))
+    .describe(`The UTC days of the last ${STATUS_PAGE_DAYS} with results, oldest first`),
 });
 
 export const STATUS_INCIDENT_TYPES = ['outage', 'maintenance'] as const;
@@ -88,6 +109,13 @@ export const PublicStatusSchema = z.object({
   upcoming_maintenance: z
     .array(UpcomingMaintenanceSchema)
     .describe(`Maintenance starting within the next ${STATUS_PAGE_UPCOMING_DAYS} days, soonest first, at most ${STATUS_PAGE_MAX_UPCOMING}`),
+  checks: z
+    .array(StatusCheckSchema)
+    .default([])
+    .describe(
+      `Its enabled checks (at most ${STATUS_PAGE_MAX_CHECKS}, oldest first; never their targets) with their measured uptime and response time, ` +
+        'read from the daily rollups (never raw results)',
+    ),
 });
 
 const StatusParams = z.strictObject({ slug: Slug.describe("The site's slug") });

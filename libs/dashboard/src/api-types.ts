@@ -2,6 +2,7 @@
 // `import('../../src/api-types').Site`): taken from the contracts the API validates with.
 import type {
   getCheck,
+  getCheckRollups,
   getEvent,
   getNotification,
   getSite,
@@ -22,6 +23,7 @@ export type SiteListItem = ResponseOf<typeof listSites>['data'][number];
 export type Check = ResponseOf<typeof getCheck>;
 export type CheckLocation = ResponseOf<typeof listCheckLocations>['data'][number];
 export type CheckResult = ResponseOf<typeof listCheckResults>['data'][number];
+export type CheckRollups = ResponseOf<typeof getCheckRollups>;
 export type VigilEvent = ResponseOf<typeof listEvents>['data'][number];
 export type EventDetail = ResponseOf<typeof getEvent>;
 export type EventSummary = EventDetail['effects'][number];

@@ -1,5 +1,6 @@
-import type { listCheckResults, QueryOf } from '@vigil/contracts';
+import { type listCheckResults, MAX_RESULTS_WINDOW_HOURS, type QueryOf } from '@vigil/contracts';
 import type { VigilPrisma } from '@vigil/db';
+import { HttpError } from '@vigil/http';
 import { freshForMs, type FreshnessSchedule } from '@vigil/quorum';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { type CheckLocationJson, checkLocationJson, type CheckResultJson, checkResultJson, type LocationStateRow } from './check-serialize';
@@ -37,12 +38,26 @@ function resultPosition(cursor: string | undefined): { at: Date; id: bigint } | 
   return decodeCursor(cursor, { at: 'date', id: 'bigint' });
 }
 
+/**
+ * Refuses a window of raw results longer than MAX_RESULTS_WINDOW_HOURS (`since` to `until`, or
+ * to now): long windows are read from the rollups. Without `since`, a page is the last results.
+ */
+export function assertRawWindow(query: Pick<QueryOf<typeof listCheckResults>, 'since' | 'until'>, now: number): void {
+  if (query.since === undefined) return;
+  const until = query.until === undefined ? now : Date.parse(query.until);
+  if (until - Date.parse(query.since) <= MAX_RESULTS_WINDOW_HOURS * 3_600_000) return;
+  const message = `raw results cover at most ${MAX_RESULTS_WINDOW_HOURS} hours before until (or now): read longer windows from /api/v1/checks/:id/rollups`;
+  throw new HttpError(400, 'invalid_query', `query parameter since: ${message}`, { problems: [{ field: 'since', message }] });
+}
+
 /** A page of a check's results, newest first by (checked_at, id), so pages neither repeat nor skip rows. */
 export async function checkResultsPage(
   prisma: VigilPrisma,
   checkId: number,
   query: QueryOf<typeof listCheckResults>,
+  now: number = Date.now(),
 ): Promise<{ data: CheckResultJson[]; next_cursor: string | null }> {
+  assertRawWindow(query, now);
   const after = resultPosition(query.cursor);
   const rows = await prisma.checkResult.findMany({
     where: {

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { testDatabaseKinds } from '@vigil/db/testing';
 import { PERCENTILE_RELATIVE_ERROR } from '@vigil/rollups';
 import request from 'supertest';
 import { createControllerHarness, type ControllerHarness } from '../testing';
 
-describe.each(testDatabaseKinds())('the check rollups API on %s', (kind) => {
+// PostgreSQL too: the long-window reads are what the check page and status pages run there.
+describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the check rollups API on %s', (kind) => {
   let harness: ControllerHarness;
   let check: { id: string };
   beforeAll(async () => {
@@ -63,6 +65,20 @@ describe.each(testDatabaseKinds())('the check rollups API on %s', (kind) => {
       uptime: 5 / 6,
       latency_ms: { count: 5, mean: 720, min: 100, max: 2000, p50: near(300), p95: near(2000), p99: near(2000) },
     });
+    // The check as a whole: every location merged per hour, and over the window.
+    expect(response.body.combined.buckets).toEqual([
+      expect.objectContaining({
+        bucket_start: '2026-11-23T10:00:00.000Z',
+        count: 7,
+        failures: 1,
+        inconclusive: 3,
+        degraded: 1,
+        uptime: 0.75,
+        latency_ms: expect.objectContaining({ count: 3, mean: 200, min: 100, max: 300 }),
+      }),
+      expect.objectContaining({ bucket_start: '2026-11-23T11:00:00.000Z', count: 2, uptime: 1 }),
+    ]);
+    expect(response.body.combined.total).toEqual(expect.objectContaining({ count: 9, failures: 1, inconclusive: 3, uptime: 5 / 6 }));
     // Every result inconclusive: unknown, neither up nor down; the day before is outside the window.
     expect(us).toEqual({
       location: 'us-1',
@@ -75,6 +91,11 @@ describe.each(testDatabaseKinds())('the check rollups API on %s', (kind) => {
     const response = await get('?from=2026-11-23T11:00:00Z&to=2026-11-23T12:00:00Z&location=eu-1');
     expect(response.body.data).toEqual([expect.objectContaining({ location: 'eu-1', buckets: [expect.objectContaining({ count: 2 })] })]);
     expect((await get('?from=2026-11-23T10:00:00Z&to=2026-11-23T11:00:00Z&location=nowhere')).body.data).toEqual([]);
+    const nowhere = await get('?from=2026-11-23T10:00:00Z&to=2026-11-23T11:00:00Z&location=nowhere');
+    expect(nowhere.body.combined).toEqual({ total: expect.objectContaining({ count: 0, uptime: null }), buckets: [] });
+    // A location filter merges only that location.
+    const eu = await get('?from=2026-11-23T10:00:00Z&to=2026-11-23T11:00:00Z&location=eu-1');
+    expect(eu.body.combined.buckets).toEqual([expect.objectContaining({ count: 5, inconclusive: 1 })]);
   });
 
   it('reads the daily table by day, by default the 30 days before now', async () => {
@@ -100,5 +121,28 @@ describe.each(testDatabaseKinds())('the check rollups API on %s', (kind) => {
     const missing = await request(harness.app).get('/api/v1/checks/00000000-0000-4000-8000-000000000000/rollups').set('Authorization', harness.admin);
     expect(missing.status).toBe(404);
     expect((await request(harness.app).get(`/api/v1/checks/${check.id}/rollups`)).status).toBe(401);
+  });
+
+  it('keeps raw results to windows of a day at most, sending longer ones to the rollups', async () => {
+    const { id, endpoint } = await harness.db.prisma.check.findUniqueOrThrow({ where: { uuid: check.id }, include: { endpoint: true } });
+    const times = ['2026-11-22T10:02:00Z', '2026-11-22T10:03:00Z', '2026-11-23T10:02:00Z', '2026-11-23T10:03:00Z'];
+    await harness.db.prisma.checkResult.createMany({
+      data: times.map((at) => ({ checkId: id, siteId: endpoint.siteId, runId: randomUUID(), location: 'eu-1', ok: true, latencyMs: 5, checkedAt: new Date(at) })),
+    });
+    const results = (query: string) => request(harness.app).get(`/api/v1/checks/${check.id}/results?${query}`).set('Authorization', harness.admin);
+    const day = await results('since=2026-11-22T10:03:00Z&until=2026-11-23T10:03:00Z');
+    expect(day.status).toBe(200);
+    expect(day.body.data.map((r: { checked_at: string }) => r.checked_at)).toEqual(['2026-11-23T10:02:00.000Z', '2026-11-22T10:03:00.000Z']);
+    for (const query of ['since=2026-11-22T10:02:59Z&until=2026-11-23T10:03:00Z', `since=${new Date(Date.now() - 25 * 3_600_000).toISOString()}`]) {
+      const long = await results(query);
+      expect(long.status).toBe(400);
+      expect(long.body.error).toMatchObject({
+        code: 'invalid_query',
+        message: 'query parameter since: raw results cover at most 24 hours before until (or now): read longer windows from /api/v1/checks/:id/rollups',
+      });
+    }
+    expect((await results(`since=${new Date(Date.now() - 23 * 3_600_000).toISOString()}`)).status).toBe(200);
+    // Without a window, a page of the last results.
+    expect((await results('limit=3')).body.data).toHaveLength(3);
   });
 });

@@ -12,6 +12,7 @@ import {
 } from '@vigil/contracts';
 import { computeUptime, dailyUptime, mergeSpans, subtractSpans, type UptimeFigures, type UptimeInterval } from '@vigil/uptime';
 import type { z } from 'zod';
+import { checkFigures, type CheckRollupSource } from './check-figures';
 
 export type PublicStatus = z.input<typeof PublicStatusSchema>;
 
@@ -43,6 +44,8 @@ export interface StatusSource {
   maintenance: Array<{ id: string; start: Date; end: Date; check: CheckRef | null }>;
   /** Unknown spells of its checks (events of type `unknown`) overlapping the 90-day window. */
   unknownSpells: Array<{ start: Date; end: Date | null }>;
+  /** Its enabled checks with their daily rollups of the 90-day window (measured figures). */
+  checkRollups?: CheckRollupSource[];
 }
 
 const HOUR_MS = 3_600_000;
@@ -146,5 +149,6 @@ export function buildPublicStatus(source: StatusSource, now: Date): PublicStatus
     })),
     incidents,
     upcoming_maintenance: upcoming,
+    checks: (source.checkRollups ?? []).map((c) => checkFigures(c, to)),
   };
 }

@@ -1,9 +1,64 @@
-import { STATUS_PAGE_DAYS, STATUS_PAGE_UPCOMING_DAYS } from '@vigil/contracts';
+import { type CheckType, STATUS_PAGE_DAYS, STATUS_PAGE_MAX_CHECKS, STATUS_PAGE_UPCOMING_DAYS } from '@vigil/contracts';
 import { occurrences } from '@vigil/maintenance';
 import type { Database } from '@vigil/db';
 import type { StatusSource } from './build-status';
+import { histogramOf } from '../management/check-rollups';
+import type { CheckRollupSource } from './check-figures';
 
 const DAY_MS = 86_400_000;
+
+interface DailyRow {
+  check_id: number;
+  name: string | null;
+  type: CheckType;
+  bucket_start: Date | null;
+  count: number;
+  failures: number;
+  inconclusive: number;
+  degraded: number;
+  latency_count: number;
+  latency_sum: bigint | number;
+  latency_min: number | null;
+  latency_max: number | null;
+  histogram: string;
+}
+
+/**
+ * The site's enabled checks (oldest first, at most STATUS_PAGE_MAX_CHECKS) with their daily
+ * rollups since `from`: one range read per check on the rollups' primary key, never raw results.
+ */
+async function loadCheckRollups(db: Database, siteId: number, from: Date): Promise<CheckRollupSource[]> {
+  const rows = await db.prisma.$queryRaw<DailyRow[]>`
+    SELECT c.id AS check_id, c.name, c.type::text AS type, d.bucket_start, d.count, d.failures, d.inconclusive, d.degraded,
+      d.latency_count, d.latency_sum, d.latency_min, d.latency_max, d.histogram::text AS histogram
+    FROM (
+      SELECT c.id, c.name, c.type FROM checks c JOIN endpoints e ON e.id = c.endpoint_id
+      WHERE e.site_id = ${siteId} AND c.enabled AND c.deleted_at IS NULL ORDER BY c.id LIMIT ${STATUS_PAGE_MAX_CHECKS}
+    ) AS c
+    LEFT JOIN check_rollups_daily d ON d.check_id = c.id AND d.bucket_start >= ${from}
+    ORDER BY c.id, d.bucket_start`;
+  const checks = new Map<number, CheckRollupSource>();
+  for (const row of rows) {
+    const check = checks.get(row.check_id) ?? { name: row.name, type: row.type, days: [] };
+    checks.set(row.check_id, check);
+    if (row.bucket_start === null) continue;
+    check.days.push({
+      start: row.bucket_start.getTime(),
+      rollup: {
+        count: row.count,
+        failures: row.failures,
+        inconclusive: row.inconclusive,
+        degraded: row.degraded,
+        latencyCount: row.latency_count,
+        latencySum: Number(row.latency_sum),
+        latencyMin: row.latency_min,
+        latencyMax: row.latency_max,
+        histogram: histogramOf(row.histogram),
+      },
+    });
+  }
+  return [...checks.values()];
+}
 
 /**
  * What a site's public status is computed from, or null when the slug names no site or
@@ -22,7 +77,8 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
   const from = new Date(now.getTime() - STATUS_PAGE_DAYS * DAY_MS);
   const horizon = new Date(now.getTime() + STATUS_PAGE_UPCOMING_DAYS * DAY_MS);
   const check = { select: { name: true, type: true } } as const;
-  const [firstCheck, outages, maintenance, unknownSpells, unknownChecks] = await Promise.all([
+  const firstDay = new Date((Math.floor(now.getTime() / DAY_MS) - (STATUS_PAGE_DAYS - 1)) * DAY_MS);
+  const [firstCheck, outages, maintenance, unknownSpells, unknownChecks, checkRollups] = await Promise.all([
     // Deleted checks count: they were monitoring while they existed.
     db.prisma.check.aggregate({ where: { endpoint: { siteId: site.id } }, _min: { createdAt: true } }),
     // Only confirmed outages: a suspicion that was never confirmed (a false alarm) is not downtime.
@@ -44,6 +100,8 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
     }),
     // A worse status (a warning) hides an unknown check in the site's status: counted apart.
     db.prisma.check.count({ where: { endpoint: { siteId: site.id }, enabled: true, deletedAt: null, status: 'unknown' } }),
+    // Measured uptime and response time per check: the daily rollups of the 90 days.
+    loadCheckRollups(db, site.id, firstDay),
   ]);
 
   return {
@@ -69,5 +127,6 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
       .flatMap((m) => occurrences(m, from.getTime(), horizon.getTime()).map((o) => ({ id: m.uuid, start: new Date(o.start), end: new Date(o.end), check: m.check })))
       .sort((a, b) => b.start.getTime() - a.start.getTime()),
     unknownSpells: unknownSpells.map((u) => ({ start: u.startedAt, end: u.endedAt })),
+    checkRollups,
   };
 }

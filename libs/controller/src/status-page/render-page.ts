@@ -96,6 +96,37 @@ function dayBar(day: PublicStatus['days'][number]): SafeHtml {
   return html`<span class="bar d-${day.state}" title="${day.date}: ${detail}"></span>`;
 }
 
+function responseTime(ms: number | null): string {
+  if (ms === null) return '—';
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+}
+
+type StatusCheck = NonNullable<PublicStatus['checks']>[number];
+
+const SPARK_W = 180;
+const SPARK_H = 32;
+
+/** A check's daily median response time over the strip's days, as an inline SVG line (no script, no resource). */
+function sparkline(check: StatusCheck, firstDate: string, days: number): SafeHtml | string {
+  const points = check.days.filter((d) => d.p50 !== null);
+  if (points.length === 0 || days === 0) return '';
+  const first = Date.parse(firstDate);
+  const top = Math.max(...points.map((d) => d.p50 as number), 1);
+  const x = (date: string) => Math.round(((Date.parse(date) - first) / 86_400_000 / Math.max(1, days - 1)) * SPARK_W * 10) / 10;
+  const y = (ms: number) => Math.round((SPARK_H - 2 - (ms / top) * (SPARK_H - 4)) * 10) / 10;
+  const line = points.map((d) => `${x(d.date)},${y(d.p50 as number)}`).join(' ');
+  return html`<svg class="spark" viewBox="0 0 ${SPARK_W} ${SPARK_H}" width="${SPARK_W}" height="${SPARK_H}" role="img" aria-label="Daily median response time, up to ${responseTime(top)}"><polyline points="${line}"/></svg>`;
+}
+
+function checkRow(check: StatusCheck, firstDate: string, days: number): SafeHtml {
+  return html`<tr>
+    <th scope="row">${checkLabel(check)}</th>
+    <td class="num" data-window="30d">${formatPercent(check.uptime['30d'])}</td><td class="num" data-window="90d">${formatPercent(check.uptime['90d'])}</td>
+    <td class="num">${responseTime(check.response_ms['30d'].p50)}</td><td class="num">${responseTime(check.response_ms['30d'].p95)}</td>
+    <td>${sparkline(check, firstDate, days)}</td>
+  </tr>`;
+}
+
 function incidentItem(incident: PublicStatus['incidents'][number]): SafeHtml {
   const kind = incident.type === 'outage' ? 'Outage' : 'Maintenance';
   const end = incident.ongoing ? html`<strong>ongoing</strong>` : time(incident.ended_at);
@@ -125,6 +156,9 @@ main{max-width:860px;margin:0 auto;padding:24px 16px}h1{margin:0 0 16px;font-siz
 .legend{color:#5c636a;font-size:.8rem;margin-top:4px}.legend span{display:inline-block;width:10px;height:10px;border-radius:2px;margin:0 4px 0 10px}
 .incidents{list-style:none;padding:0;margin:0}.incident{background:#fff;border-radius:8px;padding:10px 16px;margin-bottom:8px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .when{color:#5c636a;font-size:.9rem}.tag{font-size:.75rem;font-weight:600;text-transform:uppercase;padding:2px 6px;border-radius:4px;color:#fff}
+.checks{width:100%;border-collapse:collapse;background:#fff;border-radius:8px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
+.checks th,.checks td{padding:6px 10px;text-align:left;font-size:.9rem}.checks thead th{color:#5c636a;font-weight:500}.checks .num{text-align:right}
+.spark{display:block}.spark polyline{fill:none;stroke:#1c7ed6;stroke-width:1.5}
 .t-outage{background:#d6336c}.t-maintenance{background:#1c7ed6}.empty{color:#5c636a}
 footer{margin-top:32px;color:#5c636a;font-size:.85rem}a{color:inherit}
 `);
@@ -161,6 +195,7 @@ export function renderStatusPage(status: PublicStatus): string {
   const downDays = status.days.filter((d) => d.state === 'down').length;
   const json = routePath(getPublicStatus, { slug: status.site.slug });
   const shown = banner(status);
+  const checks = status.checks ?? [];
   const body = html`<h1>${status.site.name}</h1>
 <section class="banner s-${shown.status}" aria-live="polite">
   <strong>${shown.label}</strong><span>Last checked ${time(status.last_checked_at)}</span>
@@ -184,6 +219,16 @@ ${
   status.incidents.length === 0
     ? html`<p class="empty">No incidents in the last ${status.days.length} days.</p>`
     : html`<ol class="incidents">${status.incidents.map(incidentItem)}</ol>`
+}
+${
+  checks.length === 0
+    ? ''
+    : html`<h2>Checks</h2>
+<table class="checks">
+  <caption class="note">Measured from every result (inconclusive ones left out), every location merged; response time of successful results</caption>
+  <thead><tr><th scope="col">Check</th><th scope="col" class="num">Uptime 30 d</th><th scope="col" class="num">90 d</th><th scope="col" class="num">Median (30 d)</th><th scope="col" class="num">p95 (30 d)</th><th scope="col">Median, ${status.days.length} days</th></tr></thead>
+  <tbody>${checks.map((c) => checkRow(c, first, status.days.length))}</tbody>
+</table>`
 }
 <footer>Updated ${time(status.generated_at)} · refreshes every minute · <a href="${json}">JSON</a> · Vigil</footer>`;
   return page(`${status.site.name} status`, body);

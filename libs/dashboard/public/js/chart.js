@@ -26,7 +26,8 @@ export function niceCeil(value) {
 }
 
 const MINUTE = 60_000;
-const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440].map((m) => m * MINUTE);
+// Up to 14 days, so that 90 days of daily rollups still get a few ticks.
+const TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080, 20160].map((m) => m * MINUTE);
 
 /**
  * The narrowest step of TIME_STEPS that puts at most `maxTicks` ticks in `span`.

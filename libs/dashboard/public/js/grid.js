@@ -64,6 +64,69 @@ function stateOf(results) {
   return failed === conclusive.length ? 'fail' : 'mixed';
 }
 
+/**
+ * What a cell of counts says (rollups): the same rule as for its results.
+ * @param {{ count: number, failures: number, inconclusive: number, degraded: number }} counts
+ * @returns {CellState}
+ */
+export function stateOfCounts({ count, failures, inconclusive, degraded }) {
+  if (count === 0) return 'empty';
+  const conclusive = count - inconclusive;
+  if (conclusive === 0) return 'inconclusive';
+  if (failures === 0) return degraded > 0 ? 'degraded' : 'ok';
+  return failures === conclusive ? 'fail' : 'mixed';
+}
+
+/** The cell widths read from hourly rollups rather than raw results (1 h and wider). */
+export const ROLLUP_BUCKET_MS = 60 * MINUTE;
+
+/**
+ * @typedef {{ bucket_start: string, count: number, failures: number, inconclusive: number, degraded: number }} RollupCounts
+ * @typedef {{ location: string, buckets: RollupCounts[] }} LocationRollups
+ */
+
+/**
+ * The grid of `bucketResults` from hourly rollups (cells of 1 h or a multiple): each cell merges
+ * the hours that start in it; its title gives the counts (there are no results to list).
+ * @param {LocationRollups[]} rollups
+ * @param {{ locations: string[], now: number, bucketMs: number, count: number, formatTime: (ms: number) => string }} options
+ * @returns {Grid}
+ */
+export function bucketRollups(rollups, { locations, now, bucketMs, count, formatTime }) {
+  const end = Math.ceil(now / bucketMs) * bucketMs;
+  const start = end - count * bucketMs;
+  const columns = Array.from({ length: count }, (_, index) => start + index * bucketMs);
+  const extra = [...new Set(rollups.map((r) => r.location))].filter((l) => !locations.includes(l)).sort();
+  const zero = () => ({ count: 0, failures: 0, inconclusive: 0, degraded: 0 });
+  /** @type {Map<string, ReturnType<typeof zero>[]>} */
+  const byLocation = new Map([...locations, ...extra].map((location) => [location, columns.map(zero)]));
+  for (const { location, buckets } of rollups) {
+    for (const bucket of buckets) {
+      const at = Date.parse(bucket.bucket_start);
+      if (!(at >= start && at < end)) continue;
+      const cell = byLocation.get(location)?.[Math.floor((at - start) / bucketMs)];
+      if (!cell) continue;
+      cell.count += bucket.count;
+      cell.failures += bucket.failures;
+      cell.inconclusive += bucket.inconclusive;
+      cell.degraded += bucket.degraded;
+    }
+  }
+  const rows = [...byLocation].map(([location, cells]) => ({
+    location,
+    cells: cells.map((c, index) => {
+      const cellStart = columns[index];
+      const heading = `${location} · ${formatTime(cellStart)}–${formatTime(cellStart + bucketMs)}`;
+      const summary =
+        c.count === 0
+          ? 'no results'
+          : `${c.count} result${c.count === 1 ? '' : 's'}${c.failures > 0 ? `, ${c.failures} failed` : ''}${c.degraded > 0 ? `, ${c.degraded} degraded` : ''}${c.inconclusive > 0 ? `, ${c.inconclusive} inconclusive` : ''}`;
+      return { start: cellStart, end: cellStart + bucketMs, results: [], state: stateOfCounts(c), title: `${heading}: ${summary}` };
+    }),
+  }));
+  return { start, end, bucketMs, columns, rows };
+}
+
 const MAX_TITLE_LINES = 6;
 
 /**

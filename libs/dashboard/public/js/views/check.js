@@ -4,7 +4,8 @@ import { pingRow, specFacts } from '../check-spec.js';
 import { badge, facts, pageHeader, section, table, timeAgo } from '../components.js';
 import { h } from '../dom.js';
 import { clock, latency } from '../format.js';
-import { BUCKET_OPTIONS, bucketLabel, bucketResults, defaultBucketMs } from '../grid.js';
+import { BUCKET_OPTIONS, bucketLabel, bucketResults, bucketRollups, defaultBucketMs, ROLLUP_BUCKET_MS } from '../grid.js';
+import { HISTORY_WINDOWS, historyQuery, historyWindow, latencySeries, uptimeBars, uptimeText } from '../history.js';
 import { paths } from '../routes.js';
 import { locationStaleness, shownCheckStatus } from '../staleness.js';
 import { latencyChartView } from './chart-view.js';
@@ -20,6 +21,7 @@ import { notEnded, windowTable } from './maintenance.js';
  * @typedef {import('../../../src/api-types').Runner} Runner
  * @typedef {import('../../../src/api-types').Page<import('../../../src/api-types').VigilEvent>} EventPage
  * @typedef {import('../../../src/api-types').MaintenanceWindow} MaintenanceWindow
+ * @typedef {import('../../../src/api-types').CheckRollups} CheckRollups
  */
 
 /** Time slots in the grid (and the chart's time range). */
@@ -52,6 +54,36 @@ function bucketPicker(bucketMs, choose) {
   );
 }
 
+/**
+ * @param {import('../history.js').HistoryWindow} window
+ * @param {(name: string) => void} choose
+ */
+function windowPicker(window, choose) {
+  return h(
+    'label',
+    { class: 'inline-field' },
+    'Over: ',
+    h(
+      'select',
+      { id: 'history-window', onchange: (/** @type {Event} */ event) => choose(/** @type {HTMLSelectElement} */ (event.target).value) },
+      HISTORY_WINDOWS.map((w) => h('option', { value: w.name, selected: w.name === window.name }, w.label)),
+    ),
+  );
+}
+
+/**
+ * The uptime bars of a window, every location merged.
+ * @param {import('../history.js').UptimeBar[]} bars
+ * @param {string} label
+ */
+function uptimeBarsView(bars, label) {
+  return h(
+    'ol',
+    { class: 'uptime-bars', 'aria-label': label },
+    bars.map((bar) => h('li', { class: `bar bar-${bar.state}`, 'data-state': bar.state, title: bar.title }, h('span', { class: 'visually-hidden' }, bar.title))),
+  );
+}
+
 /** @type {import('./view.js').View} */
 export async function checkView({ params, url, now, navigate }) {
   const id = encodeURIComponent(params.id);
@@ -60,11 +92,18 @@ export async function checkView({ params, url, now, navigate }) {
   const bucketMs = chosenBucket(url, check.interval_s);
   const end = Math.ceil(now / bucketMs) * bucketMs;
   const from = end - GRID_COLUMNS * bucketMs;
-  /** @type {[Site, CheckLocation[], CheckResult[], EventPage, Runner[], MaintenanceWindow[]]} */
-  const [site, states, results, events, runners, siteWindows] = await Promise.all([
+  // Raw results for the recent detail (cells up to 15 min: 7.5 h); wider cells read hourly rollups.
+  const fromRollups = bucketMs >= ROLLUP_BUCKET_MS;
+  const history = historyWindow(url.searchParams.get('window'));
+  const historyRange = historyQuery(history, now);
+  const iso = (/** @type {number} */ ms) => new Date(ms).toISOString();
+  /** @type {[Site, CheckLocation[], CheckResult[], CheckRollups | null, CheckRollups, EventPage, Runner[], MaintenanceWindow[]]} */
+  const [site, states, results, gridRollups, rollups, events, runners, siteWindows] = await Promise.all([
     apiGet(`/api/v1/sites/${encodeURIComponent(check.site_id)}`),
     apiGet(`/api/v1/checks/${id}/locations`).then((answer) => answer.data),
-    apiList(`/api/v1/checks/${id}/results`, { since: new Date(from).toISOString() }, { maxPages: 6 }),
+    fromRollups ? Promise.resolve([]) : apiList(`/api/v1/checks/${id}/results`, { since: iso(from) }, { maxPages: 6 }),
+    fromRollups ? apiGet(`/api/v1/checks/${id}/rollups`, { granularity: 'hour', from: iso(from), to: iso(end) }) : Promise.resolve(null),
+    apiGet(`/api/v1/checks/${id}/rollups`, { granularity: historyRange.granularity, from: iso(historyRange.from), to: iso(historyRange.to) }),
     apiGet('/api/v1/events', { check_id: check.id, limit: 20 }),
     apiList('/api/v1/runners'),
     // The site's windows: those of the whole site apply to this check as much as its own.
@@ -84,16 +123,32 @@ export async function checkView({ params, url, now, navigate }) {
   const freshCount = states.filter((s) => s.fresh).length;
   const shownStatus = shownCheckStatus(check.status, states);
   const formatTime = (/** @type {number} */ ms) => clock(ms);
-  const grid = bucketResults(results, { locations, now, bucketMs, count: GRID_COLUMNS, formatTime: (ms) => clock(ms, true) });
+  const gridOptions = { locations, now, bucketMs, count: GRID_COLUMNS, formatTime: (/** @type {number} */ ms) => clock(ms, true) };
+  const grid = gridRollups ? bucketRollups(gridRollups.data, gridOptions) : bucketResults(results, gridOptions);
   const series = grid.rows.map((row) => ({
     location: row.location,
-    points: results.filter((r) => r.location === row.location).map((r) => ({ t: Date.parse(r.checked_at), latency: r.latency_ms, ok: r.ok })),
+    points: gridRollups
+      ? // Each hour's median at its middle; an hour with a failure is marked.
+        (gridRollups.data.find((d) => d.location === row.location)?.buckets ?? []).map((b) => ({
+          t: Date.parse(b.bucket_start) + ROLLUP_BUCKET_MS / 2,
+          latency: b.latency_ms.p50,
+          ok: b.failures === 0,
+        }))
+      : results.filter((r) => r.location === row.location).map((r) => ({ t: Date.parse(r.checked_at), latency: r.latency_ms, ok: r.ok })),
   }));
+  const dayFormat = (/** @type {number} */ ms) => new Date(ms).toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+  const historyFormat = history.ms > 2 * 86_400_000 ? dayFormat : formatTime;
+  const bars = uptimeBars(rollups.combined.buckets, { ...historyRange, formatTime: history.granularity === 'day' ? dayFormat : (ms) => `${dayFormat(ms)} ${clock(ms)}` });
   const open = events.data.filter((e) => e.state === 'open');
   const title = check.name ?? check.target;
   const choose = (/** @type {number} */ ms) => {
     const next = new URL(url);
     next.searchParams.set('bucket', String(ms));
+    navigate(`${next.pathname}${next.search}`, { replace: true });
+  };
+  const chooseWindow = (/** @type {string} */ name) => {
+    const next = new URL(url);
+    next.searchParams.set('window', name);
     navigate(`${next.pathname}${next.search}`, { replace: true });
   };
 
@@ -142,6 +197,23 @@ export async function checkView({ params, url, now, navigate }) {
     ),
     section('Results by location', gridTable(grid, { formatTime }), { id: 'grid', actions: bucketPicker(bucketMs, choose) }),
     section('Latency', latencyChartView(series, { from, to: end, formatTime }), { id: 'latency' }),
+    section(
+      `History over ${history.label}`,
+      h(
+        'div',
+        {},
+        h(
+          'p',
+          { 'data-uptime': String(rollups.combined.total.uptime) },
+          'Uptime ',
+          h('strong', {}, uptimeText(rollups.combined.total.uptime)),
+          h('span', { class: 'muted small' }, ` — ${rollups.combined.total.count} results, by ${history.granularity} (rollups; inconclusive results count neither way)`),
+        ),
+        uptimeBarsView(bars, `Uptime per ${history.granularity}, oldest first`),
+        latencyChartView(latencySeries(rollups.data, historyRange.bucketMs), { from: historyRange.from, to: historyRange.to, formatTime: historyFormat }),
+      ),
+      { id: 'history', actions: windowPicker(history, chooseWindow) },
+    ),
     section(
       'Strikes by location',
       table(
