@@ -12,6 +12,8 @@ const SITE: SiteJson = {
   last_status_change_at: null,
   last_alert_sent_at: null,
   archived_at: null,
+  slo_target_pct: null,
+  slo_window_days: 30,
   created_at: '2026-11-23T10:00:00.000Z',
 };
 
