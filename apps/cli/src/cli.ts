@@ -10,7 +10,7 @@ import { checksCreate, checksDelete, checksPingUrl, checksUpdate } from './comma
 import { completionCommand } from './commands/completion';
 import { checksList, eventsList, sitesList } from './commands/lists';
 import { maintenanceCreate, maintenanceDelete, maintenanceList, maintenanceUpdate } from './commands/maintenance';
-import { sitesCreate, sitesDelete, sitesRestore, sitesUpdate } from './commands/sites';
+import { sitesCreate, sitesDelete, sitesRestore, sitesSlo, sitesUpdate } from './commands/sites';
 import { runnersCreate, runnersList, runnersRevoke, runnersRotateKey } from './commands/runners';
 import { secretKeyGenerate, secretKeyRotate } from './commands/secret-key';
 import { CliError, type CliIo, type Command, createContext, UsageError } from './context';
@@ -31,6 +31,7 @@ export const COMMANDS: readonly Command[] = [
   sitesUpdate,
   sitesDelete,
   sitesRestore,
+  sitesSlo,
   checksList,
   checksCreate,
   checksUpdate,

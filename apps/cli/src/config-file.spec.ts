@@ -12,6 +12,8 @@ const SITE: SiteJson = {
   last_status_change_at: null,
   last_alert_sent_at: null,
   archived_at: null,
+  slo_target_pct: null,
+  slo_window_days: 30,
   created_at: '2026-11-23T10:00:00.000Z',
 };
 
@@ -41,6 +43,16 @@ function serverCheck(overrides: Partial<CheckJson>): CheckJson {
   } as CheckJson;
 }
 
+describe('SLO objectives in a sites file', () => {
+  it('reads a target and a window, and refuses a target out of range with the API message', () => {
+    const good = parseConfigFile('sites:\n  - slug: shop\n    name: Shop\n    slo_target_pct: 99.95\n    slo_window_days: 28\n');
+    expect(good.ok && good.file.sites[0]).toMatchObject({ slo_target_pct: 99.95, slo_window_days: 28 });
+    const bad = parseConfigFile('sites:\n  - slug: shop\n    name: Shop\n    slo_target_pct: 100\n');
+    expect(bad.ok).toBe(false);
+    expect(JSON.stringify(bad)).toContain('strictly between 0 and 100');
+  });
+});
+
 describe('reading a sites file', () => {
   it('fills in the API defaults and normalizes targets, as creating the check would', () => {
     const outcome = parseConfigFile('sites:\n  - slug: shop\n    name: Shop\n    checks:\n      - type: http\n        target: https://SHOP.example.com\n');
@@ -52,6 +64,8 @@ describe('reading a sites file', () => {
             slug: 'shop',
             name: 'Shop',
             public_status_page: false,
+            slo_target_pct: null,
+            slo_window_days: 30,
             maintenance: [],
             checks: [
               {
@@ -155,11 +169,13 @@ describe('writing a sites file', () => {
       serverCheck({ interval_s: 300, spec: { method: 'POST', headers: { 'x-token': 'a: b' }, body: 'line 1\nline 2', expected_statuses: ['2xx'], follow_redirects: false, max_redirects: 5, verify_tls: true } }),
       serverCheck({ id: '33333333-3333-4333-8333-333333333333', type: 'tcp', target: 'db.example.com:5432', spec: { tls: true } }),
     ];
-    const text = formatConfigFile([{ ...SITE, public_status_page: true }], checks);
+    const text = formatConfigFile([{ ...SITE, public_status_page: true, slo_target_pct: 99.9, slo_window_days: 7 }], checks);
+    expect(text).toContain('slo_target_pct: 99.9');
+    expect(text).toContain('slo_window_days: 7');
     const outcome = parseConfigFile(text);
     if (!outcome.ok) throw new Error(outcome.problems.join('\n'));
     const [site] = outcome.file.sites;
-    expect(site).toMatchObject({ slug: 'shop', name: 'Shop', public_status_page: true });
+    expect(site).toMatchObject({ slug: 'shop', name: 'Shop', public_status_page: true, slo_target_pct: 99.9, slo_window_days: 7 });
     site.checks.forEach((entry, index) => {
       const check = checks[index];
       expect(entry).toMatchObject({ type: check.type, target: check.target, interval_s: check.interval_s });

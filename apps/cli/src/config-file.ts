@@ -16,6 +16,10 @@ export interface SiteEntry {
   slug: string;
   name: string;
   public_status_page: boolean;
+  /** The site's availability objective in percent; null (left out of the file): none. */
+  slo_target_pct: number | null;
+  /** The objective's window in days (left out: 30). */
+  slo_window_days: number;
   checks: CheckEntry[];
   /** Its maintenance windows; empty when the file lists none. */
   maintenance: MaintenanceEntry[];
@@ -102,7 +106,8 @@ function parseSite(raw: unknown, path: string): { site?: SiteEntry; problems: st
   const maintenance = parsed.success ? parseWindows(parsed.data.maintenance, path, checks, problems) : [];
   if (!parsed.success) return { problems };
   const { slug, name, public_status_page } = parsed.data;
-  return { site: { slug, name, public_status_page, checks, maintenance }, problems };
+  const slo = { slo_target_pct: parsed.data.slo_target_pct ?? null, slo_window_days: parsed.data.slo_window_days ?? SLO_WINDOW_DAYS_DEFAULT };
+  return { site: { slug, name, public_status_page, ...slo, checks, maintenance }, problems };
 }
 
 /** A site's `maintenance:` entries: each a valid window whose `check`, if any, is one listed under the site. */
@@ -184,6 +189,8 @@ function defaultsOf(type: CheckType): CheckEntry {
 
 const DEFAULTS = Object.fromEntries(CHECK_TYPES.map((type) => [type, defaultsOf(type)])) as Record<CheckType, CheckEntry>;
 const SITE_DEFAULTS = CreateSiteBody.parse({ name: 'example' });
+/** The database's default for `sites.slo_window_days`. */
+const SLO_WINDOW_DAYS_DEFAULT = 30;
 
 /** The settings of a check that a file carries besides type, target, name and spec. */
 export const CHECK_SETTINGS = [
@@ -227,6 +234,8 @@ export function siteEntryOf(site: SiteJson, checks: readonly CheckJson[], window
     slug: site.slug,
     name: site.name,
     ...(site.public_status_page === SITE_DEFAULTS.public_status_page ? {} : { public_status_page: site.public_status_page }),
+    ...(site.slo_target_pct === null ? {} : { slo_target_pct: site.slo_target_pct }),
+    ...(site.slo_window_days === SLO_WINDOW_DAYS_DEFAULT ? {} : { slo_window_days: site.slo_window_days }),
     checks: checks.map(checkEntryOf),
     ...(maintenance.length === 0 ? {} : { maintenance }),
   };

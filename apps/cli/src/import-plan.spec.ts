@@ -13,6 +13,8 @@ function site(slug: string, overrides: Partial<SiteJson> = {}): SiteJson {
     last_status_change_at: null,
     last_alert_sent_at: null,
     archived_at: null,
+    slo_target_pct: null,
+    slo_window_days: 30,
     created_at: '2026-11-23T10:00:00.000Z',
     ...overrides,
   };
@@ -88,15 +90,15 @@ describe('planning an import', () => {
   it('patches only the fields that differ, naming each with its old and new value', () => {
     const check = serverCheck(shop, '{ type: tcp, target: "db:5432", interval_s: 60, down_interval_s: 30, spec: { tls: true } }');
     const plan = planImport(
-      file('sites:\n  - slug: shop\n    name: Shop\n    public_status_page: true\n    checks:\n      - { type: tcp, target: "db:5432", interval_s: 120, locations: ["@controller"] }\n'),
+      file('sites:\n  - slug: shop\n    name: Shop\n    public_status_page: true\n    slo_target_pct: 99.9\n    checks:\n      - { type: tcp, target: "db:5432", interval_s: 120, locations: ["@controller"] }\n'),
       { sites: [shop], checks: [check] },
       { prune: false },
     );
     expect(plan.changes.map(describeChange)).toEqual([
-      '~ site shop (name "SHOP" → "Shop", public_status_page false → true)',
+      '~ site shop (name "SHOP" → "Shop", public_status_page false → true, slo_target_pct null → 99.9)',
       '~ check shop: tcp db:5432 (interval_s 60 → 120, down_interval_s 30 → null, locations [] → ["@controller"], spec.tls true → false)',
     ]);
-    expect(plan.changes[0]).toMatchObject({ patch: { name: 'Shop', public_status_page: true } });
+    expect(plan.changes[0]).toMatchObject({ patch: { name: 'Shop', public_status_page: true, slo_target_pct: 99.9 } });
     expect(plan.changes[1]).toMatchObject({
       checkId: check.id,
       patch: { interval_s: 120, down_interval_s: null, locations: ['@controller'], spec: { tls: false } },

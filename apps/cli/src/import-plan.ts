@@ -73,6 +73,8 @@ function siteChanges(entry: SiteEntry, site: SiteJson): Change[] {
   if (entry.public_status_page !== site.public_status_page) {
     fields.push({ field: 'public_status_page', before: site.public_status_page, after: entry.public_status_page });
   }
+  if (entry.slo_target_pct !== site.slo_target_pct) fields.push({ field: 'slo_target_pct', before: site.slo_target_pct, after: entry.slo_target_pct });
+  if (entry.slo_window_days !== site.slo_window_days) fields.push({ field: 'slo_window_days', before: site.slo_window_days, after: entry.slo_window_days });
   if (fields.length === 0) return [];
   const patch = Object.fromEntries(fields.map(({ field, after }) => [field, after]));
   return [{ kind: 'site', action: 'update', slug: entry.slug, siteId: site.id, patch, fields }];

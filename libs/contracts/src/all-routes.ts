@@ -12,6 +12,7 @@ import { defineRoute, type RouteContract } from './route';
 import { runnerRoutes } from './runner-api';
 import { runnersRoutes } from './runners';
 import { sitesRoutes } from './sites';
+import { sloRoutes } from './slo';
 import { statusPageRoutes } from './status-page';
 
 export const getOpenApiDocument = defineRoute({
@@ -68,6 +69,7 @@ export const allRoutes: readonly RouteContract[] = [
   getMetrics,
   ...runnerRoutes,
   ...sitesRoutes,
+  ...sloRoutes,
   ...checksRoutes,
   ...heartbeatRoutes,
   ...checkRollupsRoutes,

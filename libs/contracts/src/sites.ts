@@ -24,17 +24,35 @@ export function siteSlugFromName(name: string): string {
 
 const SiteName = z.string().trim().min(1).max(200).describe('A name for people');
 const SiteSlug = Slug.describe('A unique URL-safe name: lower-case letters, digits and dashes');
+/** The bounds of `sites.slo_target_pct` and `sites.slo_window_days` (the database checks them too). */
+export const SLO_WINDOW_DAYS_RANGE = { min: 1, max: 365 } as const;
+const SloTargetPct = z
+  .number({ error: 'an SLO target is a number: a percentage such as 99.9' })
+  .gt(0, { error: 'an SLO target is a percentage strictly between 0 and 100 (e.g. 99.9)' })
+  .lt(100, { error: 'an SLO target is a percentage strictly between 0 and 100 (e.g. 99.9)' })
+  .nullable()
+  .describe('Availability objective in percent (e.g. 99.9); null: no objective, no burn-rate alerts');
+const SloWindowDays = z
+  .number({ error: 'an SLO window is a whole number of days' })
+  .int({ error: 'an SLO window is a whole number of days' })
+  .min(SLO_WINDOW_DAYS_RANGE.min, { error: `an SLO window is from ${SLO_WINDOW_DAYS_RANGE.min} to ${SLO_WINDOW_DAYS_RANGE.max} days` })
+  .max(SLO_WINDOW_DAYS_RANGE.max, { error: `an SLO window is from ${SLO_WINDOW_DAYS_RANGE.min} to ${SLO_WINDOW_DAYS_RANGE.max} days` })
+  .describe('The rolling window the objective is measured over, in days');
 
 export const CreateSiteBody = z.strictObject({
   name: SiteName,
   slug: SiteSlug.optional().describe('Derived from the name when absent (lower-case, dashes); 409 if another site has it'),
   public_status_page: z.boolean().default(false).describe('Whether the public status page shows this site'),
+  slo_target_pct: SloTargetPct.optional(),
+  slo_window_days: SloWindowDays.optional().describe('Default 30'),
 });
 
 export const UpdateSiteBody = z.strictObject({
   name: SiteName.optional(),
   slug: SiteSlug.optional().describe('409 if another site has it'),
   public_status_page: z.boolean().optional(),
+  slo_target_pct: SloTargetPct.optional().describe('null removes the objective (and closes an open burn alert)'),
+  slo_window_days: SloWindowDays.optional(),
 });
 
 /** A check as listed with its site. */
@@ -59,6 +77,8 @@ export const SiteSchema = z.object({
   last_alert_sent_at: Timestamp.nullable(),
   created_at: Timestamp,
   archived_at: Timestamp.nullable().describe('When the site was deleted (archived); null for a live site'),
+  slo_target_pct: z.number().nullable().describe('Availability objective in percent; null: none'),
+  slo_window_days: z.number().int().describe('The window the objective is measured over, in days'),
   checks: z.array(SiteCheckSummarySchema).optional().describe('Its checks (not deleted); only when one site is asked for'),
 });
 

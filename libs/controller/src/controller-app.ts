@@ -13,6 +13,7 @@ import { type Authenticators, mountRoute } from './http/mount-route';
 import { mountApiKeys } from './management/api-keys';
 import { mountAuditLog } from './management/audit-log';
 import { mountCheckRollups } from './management/check-rollups';
+import { mountSiteSlo } from './management/site-slo';
 import { mountChecks } from './management/checks';
 import { mountEvents } from './management/events';
 import { mountMaintenanceWindows } from './management/maintenance-windows';
@@ -64,6 +65,7 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   mountChecks(management);
   mountHeartbeatApi(management);
   mountCheckRollups(management);
+  mountSiteSlo(management);
   mountRunners(management);
   mountEvents(management);
   mountMaintenanceWindows(management);

@@ -6,6 +6,7 @@ import type {
   getEvent,
   getNotification,
   getSite,
+  getSiteSlo,
   listCheckLocations,
   listCheckResults,
   listEvents,
@@ -19,6 +20,7 @@ import type {
 export type { EventType, SiteStatus } from '@vigil/contracts';
 
 export type Site = ResponseOf<typeof getSite>;
+export type SiteSlo = ResponseOf<typeof getSiteSlo>;
 export type SiteListItem = ResponseOf<typeof listSites>['data'][number];
 export type Check = ResponseOf<typeof getCheck>;
 export type CheckLocation = ResponseOf<typeof listCheckLocations>['data'][number];

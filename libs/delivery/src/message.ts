@@ -1,6 +1,6 @@
 import type { NotificationKindName } from '@vigil/contracts';
 import type { Check, EventTransition, Notification, SiteEvent, Site } from '@vigil/db';
-import type { AlertMessage } from './types';
+import type { AlertMessage, AlertSlo } from './types';
 
 /** The rows a notification is about, as the worker loads them. */
 export interface MessageSource {
@@ -88,6 +88,56 @@ function slownessOf(metadata: Record<string, unknown>): string | null {
   return latency === null ? null : `latency ${latency} ms`;
 }
 
+const SLO_KINDS: ReadonlySet<NotificationKindName> = new Set(['slo_burn', 'slo_burn_ended']);
+
+/** Whether a notification is about a site's error budget (issue 16), not about a check. */
+export function isSloKind(kind: NotificationKindName): boolean {
+  return SLO_KINDS.has(kind);
+}
+
+/** The budget facts of an SLO notification: its transition's (the figures when it happened), else its event's. */
+function sloOf(transitionMetadata: Record<string, unknown>, eventMetadata: Record<string, unknown>): AlertSlo {
+  const pick = (key: string) => numberOf(transitionMetadata[key]) ?? numberOf(eventMetadata[key]);
+  return {
+    targetPct: pick('target_pct'),
+    windowDays: pick('window_days'),
+    rule: stringOf(transitionMetadata['rule']) ?? (transitionMetadata['rule'] === null ? null : stringOf(eventMetadata['rule'])),
+    threshold: pick('threshold'),
+    burnRateLong: pick('burn_rate_long'),
+    burnRateShort: pick('burn_rate_short'),
+    longWindowS: pick('long_window_s'),
+    shortWindowS: pick('short_window_s'),
+    availability: pick('availability'),
+    budgetRemainingFraction: pick('budget_remaining_fraction'),
+    budgetRemainingMinutes: pick('budget_remaining_minutes'),
+  };
+}
+
+/** "1h", "5m", "84m", "70s": a window's length as people say it. */
+function windowText(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
+
+/** The lines an SLO notification adds: the burn, the windows, and what is left of the budget. */
+function sloLines(slo: AlertSlo, closing: boolean): string[] {
+  const lines: string[] = [];
+  if (slo.targetPct !== null && slo.windowDays !== null) lines.push(`Objective: ${slo.targetPct}% over ${slo.windowDays} days`);
+  if (!closing && slo.burnRateLong !== null && slo.longWindowS !== null && slo.shortWindowS !== null) {
+    lines.push(
+      `Burn rate: ${slo.burnRateLong}x over ${windowText(slo.longWindowS)}, ${slo.burnRateShort ?? 'n/a'}x over ${windowText(slo.shortWindowS)}` +
+        (slo.threshold === null ? '' : ` (alert above ${slo.threshold}x${slo.rule ? `, ${slo.rule} burn` : ''})`),
+    );
+  }
+  if (slo.budgetRemainingFraction !== null) {
+    const minutes = slo.budgetRemainingMinutes === null ? '' : ` (${slo.budgetRemainingMinutes} min)`;
+    lines.push(`Error budget remaining: ${Math.round(slo.budgetRemainingFraction * 1000) / 10}%${minutes}`);
+  }
+  if (slo.availability !== null) lines.push(`Availability over the window: ${Math.round(slo.availability * 1e5) / 1e3}%`);
+  return lines;
+}
+
 export interface MessageOptions {
   /**
    * Vigil's public URL (VIGIL_PUBLIC_URL, `https://vigil.example`): adds a link to the event's
@@ -122,12 +172,14 @@ export function buildAlertMessage(source: MessageSource, options: MessageOptions
   const slowFrom = degraded ? stringsOf(eventMetadata['degraded_locations']) : [];
   const locations = slowFrom.length > 0 ? slowFrom : failing;
   const failure = degraded ? (slownessOf(eventMetadata) ?? failureOf(eventMetadata)) : failureOf(eventMetadata);
+  const slo = isSloKind(kind) ? sloOf(transitionMetadata, eventMetadata) : undefined;
   const lines = [
     title,
     check ? `Check: ${check.name ?? check.type} (${check.type}) on ${check.target}` : null,
     `Event: ${event.eventType}, severity ${event.severity}`,
     locations.length > 0 ? `${degraded ? 'Slow from' : 'Failing from'}: ${locations.join(', ')}` : null,
     failure ? `${degraded ? (closed ? 'Was slow' : 'Slow') : closed ? 'Last failure' : 'Failure'}: ${failure}` : null,
+    ...(slo === undefined ? [] : sloLines(slo, CLOSING_KINDS.has(kind))),
     `Started: ${event.startedAt.toISOString()}`,
     event.endedAt
       ? `Ended: ${event.endedAt.toISOString()} after ${formatDuration(event.endedAt.getTime() - event.startedAt.getTime())}${event.resolutionReason ? ` (${event.resolutionReason})` : ''}`
@@ -155,5 +207,6 @@ export function buildAlertMessage(source: MessageSource, options: MessageOptions
     site: { uuid: site.uuid, name: site.name },
     locations: { failing: locations, reporting },
     links: options.publicUrl ? [{ label: 'Event', url: eventPageUrl(options.publicUrl, event.uuid) }] : [],
+    ...(slo === undefined ? {} : { slo }),
   };
 }

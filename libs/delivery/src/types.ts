@@ -35,6 +35,22 @@ export interface AlertLocations {
 }
 
 /** What every channel says about one notification, before each shapes it its own way. */
+/** What an `slo_burn` / `slo_burn_ended` notification says about the budget (from its transition's facts). */
+export interface AlertSlo {
+  readonly targetPct: number | null;
+  readonly windowDays: number | null;
+  /** The burn-rate rule that fired (`fast`, `slow`), null once it ended. */
+  readonly rule: string | null;
+  readonly threshold: number | null;
+  readonly burnRateLong: number | null;
+  readonly burnRateShort: number | null;
+  readonly longWindowS: number | null;
+  readonly shortWindowS: number | null;
+  readonly availability: number | null;
+  readonly budgetRemainingFraction: number | null;
+  readonly budgetRemainingMinutes: number | null;
+}
+
 export interface AlertMessage {
   readonly kind: NotificationKindName;
   /** Stable across retries: receivers drop repeats by it. */
@@ -51,6 +67,8 @@ export interface AlertMessage {
   readonly locations: AlertLocations;
   /** Places to look further; empty unless the notifier knows its public API URL. */
   readonly links: readonly { readonly label: string; readonly url: string }[];
+  /** Only for the SLO kinds (`slo_burn`, `slo_burn_ended`). */
+  readonly slo?: AlertSlo;
 }
 
 /** The result of one delivery attempt: a row of `notification_attempts`. */

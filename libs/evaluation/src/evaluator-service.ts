@@ -10,6 +10,7 @@ import { sweepFreshness } from './freshness-sweep';
 import { sweepHeartbeats } from './heartbeat-sweep';
 import { resultsPending, sweepsDue } from './probes';
 import { sweepRunners } from './runner-offline';
+import { DEFAULT_SLO_INTERVAL_MS, sweepSlo } from './slo-sweep';
 
 /** See {@link EvaluatorServiceOptions.wakeSpacingMs}. */
 export const DEFAULT_WAKE_SPACING_MS = 50;
@@ -40,6 +41,8 @@ export interface EvaluatorServiceOptions {
   sweepIntervalMs?: number;
   /** A runner silent this long is stale, and offline (VIGIL_RUNNER_STALE_AFTER_S; default RUNNER_STALE_AFTER_S of contracts). */
   runnerStaleAfterMs?: number;
+  /** How often the SLO burn-rate job looks at the sites with a target (default 60 s). */
+  sloIntervalMs?: number;
   /** Told of every step of both loops (/readyz, the sweep gauges, the heartbeat). */
   health?: SweepHealth;
 }
@@ -105,6 +108,24 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
       return { more: false };
     },
   });
+  // The burn-rate job (issue 16): its windows are minutes to days long, once a minute is enough. The
+  // loop steps at the sweeps' pace all the same (a step that is not due does nothing), so that the
+  // heartbeat, which wants every loop to have stepped within 30 s, hears from it.
+  const sloIntervalMs = options.sloIntervalMs ?? DEFAULT_SLO_INTERVAL_MS;
+  let sloDueAt = 0;
+  const slo = startWorkerLoop({
+    name: 'evaluator slo',
+    logger,
+    health: options.health,
+    pollIntervalMs: Math.min(sweepIntervalMs, sloIntervalMs),
+    step: async () => {
+      if (Date.now() < sloDueAt) return { more: false };
+      sloDueAt = Date.now() + sloIntervalMs;
+      const burns = await sweepSlo(db, { readOnly, logger });
+      transitions.inc(burns.opened + burns.closed + burns.changed);
+      return { more: false };
+    },
+  });
   const unlisten = await db.listen(RESULTS_CHANNEL, () => loop.wake());
   logger.info(readOnly ? 'evaluating in read-only mode: nothing is written (VIGIL_DB_WRITES=off)' : 'evaluating results as they arrive', {
     pollIntervalMs,
@@ -113,7 +134,7 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
   return {
     async stop() {
       await unlisten();
-      await Promise.all([loop.stop(), sweeps.stop()]);
+      await Promise.all([loop.stop(), sweeps.stop(), slo.stop()]);
     },
     nextStep: () => loop.nextStep(),
   };

@@ -8,3 +8,4 @@ export { RUNNERS_SITE, sweepRunners, type RunnerSweepOptions } from './runner-of
 export { sweepFreshness, type FreshnessSweepOptions } from './freshness-sweep';
 export { judgeHeartbeat, lateRunId, sweepHeartbeats, type HeartbeatSweepOptions } from './heartbeat-sweep';
 export { backfillRollups, type BackfillRollupsOptions, type BackfillRollupsResult } from './backfill-rollups';
+export { DEFAULT_SLO_INTERVAL_MS, sweepSlo, type SloSweepOptions } from './slo-sweep';

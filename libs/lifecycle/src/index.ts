@@ -40,6 +40,7 @@ export {
 } from './certificate';
 export { closeEvent, type AdministrativeReason } from './close';
 export { decideRunner } from './runner';
+export { decideSloBurn, retireSloBurn, type SloBurnSeverity } from './slo';
 export { decideUnknown, type UnknownObservation } from './unknown';
 export { replayTransitions } from './replay';
 export { SITE_STATUSES, worstStatus, type SiteStatus } from './site-status';

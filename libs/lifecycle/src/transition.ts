@@ -24,7 +24,10 @@ export type NotificationKind =
   | 'runner_recovered'
   /** Enough locations are slow (degraded), and when they are not any more. */
   | 'degraded_opened'
-  | 'degraded_recovered';
+  | 'degraded_recovered'
+  /** A site's error budget burns fast (issue 16), and when the burn has slowed. */
+  | 'slo_burn'
+  | 'slo_burn_ended';
 
 /** Why nothing changes although the verdict called for it. */
 export type SuppressReason = 'in_maintenance' | 'already_open';

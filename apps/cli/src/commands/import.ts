@@ -80,8 +80,8 @@ async function apply(api: ApiClient, change: Change, ids: Ids): Promise<void> {
   if (change.kind === 'maintenance') return applyWindow(api, change, ids);
   if (change.kind === 'site') {
     if (change.action === 'create') {
-      const { slug, name, public_status_page } = change.site;
-      siteIds.set(slug, (await api.request(createSite, { body: { slug, name, public_status_page } })).id);
+      const { slug, name, public_status_page, slo_target_pct, slo_window_days } = change.site;
+      siteIds.set(slug, (await api.request(createSite, { body: { slug, name, public_status_page, slo_target_pct, slo_window_days } })).id);
     } else if (change.action === 'update') await api.request(updateSite, { params: { id: change.siteId }, body: change.patch });
     else await api.request(deleteSite, { params: { id: change.siteId } });
     return;

@@ -51,7 +51,31 @@ describe('vigil sites, checks, channels and maintenance create, update and delet
       expect(badSlug).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^vigil: 422 validation_failed: .*slug.*\n$/) });
       const nothing = await vigil(['sites', 'update', 'taken']);
       expect(nothing.code).toBe(2);
-      expect(nothing.stderr).toMatch(/^vigil: nothing to change: give at least one of --name, --slug, --public-status-page\n\nUsage: vigil sites update <site> \[flags\]\n/);
+      expect(nothing.stderr).toMatch(/^vigil: nothing to change: give at least one of --name, --slug, --public-status-page, --slo, --slo-window\n\nUsage: vigil sites update <site> \[flags\]\n/);
+    });
+
+    it('sets an SLO with --slo and --slo-window, shows it with sites slo, and removes it with --slo none', async () => {
+      await json(['sites', 'create', 'Objective', '--slug', 'objective', '--slo', '99.5']);
+      const changed = await json(['sites', 'update', 'objective', '--slo', '99.9', '--slo-window', '7']);
+      expect(changed).toMatchObject({ slo_target_pct: 99.9, slo_window_days: 7 });
+      const shown = await vigil(['sites', 'slo', 'objective']);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toContain('Objective:    99.9% over 7 days');
+      expect(shown.stdout).toMatch(/Error budget: 0\.0 min; used 0\.0 min; left 0\.0 min \(n\/a\)/);
+      expect(shown.stdout).toContain('Burn rates:   5m n/a, 30m n/a, 1h n/a, 6h n/a, 3d n/a');
+      expect(shown.stdout).toContain('fast burn: above 14.4x over 14 min');
+      expect(shown.stdout).toContain('Burn alert:   none open');
+      expect(await json(['sites', 'slo', 'objective'])).toMatchObject({ target_pct: 99.9, window_days: 7, burning: false, alert: null });
+
+      const bad = await vigil(['sites', 'update', 'objective', '--slo', '100']);
+      expect(bad).toMatchObject({ code: 1, stdout: '' });
+      expect(bad.stderr).toContain('strictly between 0 and 100');
+      const typo = await vigil(['sites', 'update', 'objective', '--slo', 'high']);
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toContain('--slo must be a percentage such as 99.9, or none');
+
+      expect(await json(['sites', 'update', 'objective', '--slo', 'none'])).toMatchObject({ slo_target_pct: null, slo_window_days: 7 });
+      expect((await vigil(['sites', 'slo', 'objective'])).stdout).toContain('No objective (set one with --slo); window 7 days');
     });
 
     it('archives a site on delete, restores it, and purges an archived one with --purge', async () => {

@@ -29,6 +29,8 @@ export function siteJson(site: Site, checks?: readonly SiteCheckRow[]): SiteJson
     last_alert_sent_at: iso(site.lastAlertSentAt),
     created_at: site.createdAt.toISOString(),
     archived_at: iso(site.archivedAt),
+    slo_target_pct: site.sloTargetPct,
+    slo_window_days: site.sloWindowDays,
     ...(checks === undefined
       ? {}
       : {

@@ -32,6 +32,8 @@ describe.each(testDatabaseKinds())('the sites API on %s', (kind) => {
       last_alert_sent_at: null,
       created_at: expect.any(String),
       archived_at: null,
+      slo_target_pct: null,
+      slo_window_days: 30,
     });
     expect(new Date(response.body.created_at).toISOString()).toBe(response.body.created_at);
   });

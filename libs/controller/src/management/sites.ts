@@ -53,7 +53,7 @@ export function mountSites(ctx: AreaContext): void {
   ctx.route(createSite, async ({ body }) => {
     const slug = body.slug ?? siteSlugFromName(body.name);
     try {
-      return siteJson(await prisma.site.create({ data: { name: body.name, slug, publicStatusPage: body.public_status_page } }));
+      return siteJson(await prisma.site.create({ data: { name: body.name, slug, publicStatusPage: body.public_status_page, sloTargetPct: body.slo_target_pct, sloWindowDays: body.slo_window_days } }));
     } catch (error) {
       if (prismaCode(error) === 'P2002') throw await slugConflict(prisma, slug);
       throw error;
@@ -93,7 +93,7 @@ export function mountSites(ctx: AreaContext): void {
     try {
       const site = await prisma.site.update({
         where: { uuid: params.id, archivedAt: null },
-        data: { name: body.name, slug: body.slug, publicStatusPage: body.public_status_page },
+        data: { name: body.name, slug: body.slug, publicStatusPage: body.public_status_page, sloTargetPct: body.slo_target_pct, sloWindowDays: body.slo_window_days },
       });
       return siteJson(site);
     } catch (error) {

@@ -10,7 +10,7 @@ import {
   type UptimeFiguresSchema,
   type UptimeWindowName,
 } from '@vigil/contracts';
-import { computeUptime, dailyUptime, mergeSpans, subtractSpans, type UptimeFigures, type UptimeInterval } from '@vigil/uptime';
+import { availabilityIntervals, computeUptime, dailyUptime, type UptimeFigures, type UptimeInterval } from '@vigil/uptime';
 import type { z } from 'zod';
 import { checkFigures, type CheckRollupSource } from './check-figures';
 
@@ -54,26 +54,19 @@ const WINDOWS: Record<UptimeWindowName, number> = { '24h': 24 * HOUR_MS, '7d': 7
 // Statuses during which nothing is measured: the current spell of one is left out of uptime.
 const UNMEASURED: ReadonlySet<SiteStatus> = new Set(['unknown', 'paused']);
 
-/**
- * What counts for uptime: confirmed outages as downtime; maintenance of the whole site
- * (a check's own maintenance already keeps its outages from opening); the unknown spells
- * of its checks and the site's current unknown or paused spell, if any, as neither up nor
- * down. An outage outweighs an unknown spell, as `down` outweighs `unknown` in the site's
- * status: time a check was down is downtime even while another check could not tell.
- */
+/** What counts for uptime: the rule the reports and the SLOs share (`availabilityIntervals` of @vigil/uptime). */
 function intervalsOf(source: StatusSource, now: number): UptimeInterval[] {
-  const outages = source.outages.map((o) => ({ start: o.start.getTime(), end: o.end?.getTime() ?? now }));
-  const unknown = source.unknownSpells.map((u) => ({ start: u.start.getTime(), end: u.end?.getTime() ?? now }));
   const { status, lastStatusChangeAt } = source.site;
   const spellStart = lastStatusChangeAt ?? source.monitoredSince;
-  if (UNMEASURED.has(status) && spellStart !== null) unknown.push({ start: spellStart.getTime(), end: now });
-
-  const intervals: UptimeInterval[] = outages.map((o) => ({ kind: 'down', ...o }));
-  for (const m of source.maintenance) {
-    if (m.check === null && m.start.getTime() < now) intervals.push({ kind: 'maintenance', start: m.start.getTime(), end: m.end.getTime() });
-  }
-  for (const span of subtractSpans(mergeSpans(unknown), mergeSpans(outages))) intervals.push({ kind: 'unknown', ...span });
-  return intervals;
+  return availabilityIntervals(
+    {
+      outages: source.outages.map((o) => ({ start: o.start.getTime(), end: o.end?.getTime() ?? null })),
+      unknownSpells: source.unknownSpells.map((u) => ({ start: u.start.getTime(), end: u.end?.getTime() ?? null })),
+      maintenance: source.maintenance.filter((m) => m.check === null).map((m) => ({ start: m.start.getTime(), end: m.end.getTime() })),
+      unmeasuredSince: UNMEASURED.has(status) && spellStart !== null ? spellStart.getTime() : null,
+    },
+    now,
+  );
 }
 
 const seconds = (ms: number) => ms / 1000;

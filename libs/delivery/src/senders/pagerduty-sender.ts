@@ -35,6 +35,8 @@ export function pagerDutyPayload(message: AlertMessage, routingKey: string) {
         check: message.check,
         event: { uuid: message.event.uuid, type: message.event.type, metadata: message.event.metadata },
         failing_locations: message.locations.failing,
+        // A burn alert's budget facts (slo_burn); its severity is the event's: elevated → error, warning → warning.
+        ...(message.slo && { slo: message.slo }),
         idempotency_key: message.idempotencyKey,
       },
     },

@@ -17,7 +17,7 @@ export function slackPayload(message: AlertMessage) {
   const details = message.text.split('\n').slice(1).map(escapeMrkdwn).join('\n');
   const links = message.links.map((link) => `<${link.url}|${escapeMrkdwn(link.label)}>`).join(' · ');
   return {
-    text: `${message.kind === 'degraded_opened' ? ':large_orange_circle:' : EMOJI[message.action]} ${escapeMrkdwn(message.title)}`,
+    text: `${message.kind === 'degraded_opened' ? ':large_orange_circle:' : message.kind === 'slo_burn' ? ':fire:' : EMOJI[message.action]} ${escapeMrkdwn(message.title)}`,
     blocks: [
       // Header blocks take plain text of at most 150 characters.
       { type: 'header', text: { type: 'plain_text', text: message.title.slice(0, 150), emoji: true } },

@@ -27,6 +27,22 @@ export function webhookPayload(message: AlertMessage, sentAt: Date) {
     // The event's dashboard page when VIGIL_PUBLIC_URL is set; empty otherwise.
     links: message.links.map((link) => ({ label: link.label, url: link.url })),
     sent_at: sentAt.toISOString(),
+    // The SLO kinds only (slo_burn, slo_burn_ended): the burn, its windows and the budget left.
+    ...(message.slo && {
+      slo: {
+        target_pct: message.slo.targetPct,
+        window_days: message.slo.windowDays,
+        rule: message.slo.rule,
+        threshold: message.slo.threshold,
+        burn_rate_long: message.slo.burnRateLong,
+        burn_rate_short: message.slo.burnRateShort,
+        long_window_s: message.slo.longWindowS,
+        short_window_s: message.slo.shortWindowS,
+        availability: message.slo.availability,
+        budget_remaining_fraction: message.slo.budgetRemainingFraction,
+        budget_remaining_minutes: message.slo.budgetRemainingMinutes,
+      },
+    }),
   };
 }
 

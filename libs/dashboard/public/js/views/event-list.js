@@ -29,7 +29,9 @@ export function eventTable(events, { now, siteNames, empty = 'No events.', capti
       ? link(paths.check(event.check_id), [event.check_type ? `${event.check_type} ` : '', event.endpoint_target ?? 'check'])
       : event.location
         ? `location ${event.location}`
-        : '—',
+        : event.type === 'slo_burn'
+          ? 'error budget'
+          : '—',
     badge(event.severity === 'high' ? 'down' : event.severity === 'low' ? 'unknown' : event.severity, event.severity),
     timeAgo(event.started_at, now),
     duration((event.ended_at ? Date.parse(event.ended_at) : now) - Date.parse(event.started_at)),

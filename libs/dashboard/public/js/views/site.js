@@ -6,6 +6,7 @@ import { dateTime, duration } from '../format.js';
 import { paths } from '../routes.js';
 import { eventTable } from './event-list.js';
 import { currentFirst, windowTable } from './maintenance.js';
+import { sloPanel } from './slo-panel.js';
 
 /**
  * @typedef {import('../../../src/api-types').Site} Site
@@ -15,12 +16,13 @@ import { currentFirst, windowTable } from './maintenance.js';
 
 /** @type {import('./view.js').View} */
 export async function siteView({ params, now }) {
-  /** @type {[Site, EventPage, EventPage, WindowPage]} */
-  const [site, open, recent, windows] = await Promise.all([
+  /** @type {[Site, EventPage, EventPage, WindowPage, import('../../../src/api-types').SiteSlo]} */
+  const [site, open, recent, windows, slo] = await Promise.all([
     apiGet(`/api/v1/sites/${encodeURIComponent(params.id)}`),
     apiGet('/api/v1/events', { site_id: params.id, state: 'open', limit: 100 }),
     apiGet('/api/v1/events', { site_id: params.id, state: 'closed', limit: 10 }),
     apiGet('/api/v1/maintenance-windows', { site_id: params.id, limit: 20 }),
+    apiGet(`/api/v1/sites/${encodeURIComponent(params.id)}/slo`),
   ]);
   const checks = site.checks ?? [];
   const content = h(
@@ -37,6 +39,7 @@ export async function siteView({ params, now }) {
         ['Status page', site.public_status_page ? link(paths.statusPage(site.slug), `/status/${site.slug}`) : 'not public'],
       ]),
     ),
+    sloPanel(slo, now),
     section(
       `Checks (${checks.length})`,
       table(

@@ -1,0 +1,1 @@
+export { loadSiteHistory, type HistoryReader, type SiteHistory } from './load-history';
