@@ -13,6 +13,7 @@ import { runnerRoutes } from './runner-api';
 import { runnersRoutes } from './runners';
 import { sitesRoutes } from './sites';
 import { statusPageRoutes } from './status-page';
+import { reportsRoutes } from './reports';
 
 export const getOpenApiDocument = defineRoute({
   method: 'get',
@@ -79,4 +80,5 @@ export const allRoutes: readonly RouteContract[] = [
   ...apiKeysRoutes,
   ...auditLogRoutes,
   ...statusPageRoutes,
+  ...reportsRoutes,
 ];

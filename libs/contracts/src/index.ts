@@ -23,4 +23,5 @@ export * from './notifications';
 export * from './api-keys';
 export * from './audit-log';
 export * from './status-page';
+export * from './reports';
 export { allRoutes, getHealth, getMetrics, getOpenApiDocument, getReadiness } from './all-routes';
