@@ -10,7 +10,8 @@ import {
   type UptimeFiguresSchema,
   type UptimeWindowName,
 } from '@vigil/contracts';
-import { computeUptime, dailyUptime, mergeSpans, subtractSpans, type UptimeFigures, type UptimeInterval } from '@vigil/uptime';
+import { availabilityIntervals } from '@vigil/reports';
+import { computeUptime, dailyUptime, type UptimeFigures, type UptimeInterval } from '@vigil/uptime';
 import type { z } from 'zod';
 
 export type PublicStatus = z.input<typeof PublicStatusSchema>;
@@ -59,18 +60,18 @@ const UNMEASURED: ReadonlySet<SiteStatus> = new Set(['unknown', 'paused']);
  * status: time a check was down is downtime even while another check could not tell.
  */
 function intervalsOf(source: StatusSource, now: number): UptimeInterval[] {
-  const outages = source.outages.map((o) => ({ start: o.start.getTime(), end: o.end?.getTime() ?? now }));
-  const unknown = source.unknownSpells.map((u) => ({ start: u.start.getTime(), end: u.end?.getTime() ?? now }));
   const { status, lastStatusChangeAt } = source.site;
   const spellStart = lastStatusChangeAt ?? source.monitoredSince;
-  if (UNMEASURED.has(status) && spellStart !== null) unknown.push({ start: spellStart.getTime(), end: now });
-
-  const intervals: UptimeInterval[] = outages.map((o) => ({ kind: 'down', ...o }));
-  for (const m of source.maintenance) {
-    if (m.check === null && m.start.getTime() < now) intervals.push({ kind: 'maintenance', start: m.start.getTime(), end: m.end.getTime() });
-  }
-  for (const span of subtractSpans(mergeSpans(unknown), mergeSpans(outages))) intervals.push({ kind: 'unknown', ...span });
-  return intervals;
+  const spell = (s: { start: Date; end: Date | null }) => ({ start: s.start.getTime(), end: s.end?.getTime() ?? null });
+  return availabilityIntervals(
+    {
+      outages: source.outages.map(spell),
+      unknownSpells: source.unknownSpells.map(spell),
+      maintenance: source.maintenance.filter((m) => m.check === null).map((m) => ({ start: m.start.getTime(), end: m.end.getTime() })),
+      unmeasuredSince: UNMEASURED.has(status) && spellStart !== null ? spellStart.getTime() : null,
+    },
+    now,
+  );
 }
 
 const seconds = (ms: number) => ms / 1000;

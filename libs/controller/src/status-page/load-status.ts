@@ -1,6 +1,7 @@
 import { STATUS_PAGE_DAYS, STATUS_PAGE_UPCOMING_DAYS } from '@vigil/contracts';
 import { occurrences } from '@vigil/maintenance';
 import type { Database } from '@vigil/db';
+import { loadSiteHistory } from '../history/load-history';
 import type { StatusSource } from './build-status';
 
 const DAY_MS = 86_400_000;
@@ -8,8 +9,8 @@ const DAY_MS = 86_400_000;
 /**
  * What a site's public status is computed from, or null when the slug names no site or
  * a site whose page is not public or that is archived (one answer for all, so slugs cannot be probed).
- * Every query is bounded by the 90-day window: events by (site_id, ended_at), maintenance
- * by (site_id, ends_at) (an open-ended series has none: it is expanded within the window only).
+ * Every query is bounded by the 90-day window (loadSiteHistory); an open-ended maintenance
+ * series is expanded within the window only.
  */
 export async function loadStatusSource(db: Database, slug: string, now: Date): Promise<StatusSource | null> {
   const site = await db.prisma.site.findUnique({
@@ -21,27 +22,9 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
 
   const from = new Date(now.getTime() - STATUS_PAGE_DAYS * DAY_MS);
   const horizon = new Date(now.getTime() + STATUS_PAGE_UPCOMING_DAYS * DAY_MS);
-  const check = { select: { name: true, type: true } } as const;
-  const [firstCheck, outages, maintenance, unknownSpells, unknownChecks] = await Promise.all([
-    // Deleted checks count: they were monitoring while they existed.
-    db.prisma.check.aggregate({ where: { endpoint: { siteId: site.id } }, _min: { createdAt: true } }),
-    // Only confirmed outages: a suspicion that was never confirmed (a false alarm) is not downtime.
-    db.prisma.siteEvent.findMany({
-      where: { siteId: site.id, eventType: 'down', startedAt: { lt: now }, OR: [{ endedAt: null }, { endedAt: { gt: from } }] },
-      select: { uuid: true, startedAt: true, endedAt: true, severity: true, resolutionReason: true, checkType: true, check },
-      orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-    }),
-    // Up to the announced horizon: past, ongoing and upcoming, expanded below.
-    db.prisma.maintenanceWindow.findMany({
-      where: { siteId: site.id, OR: [{ endsAt: null }, { endsAt: { gt: from } }], startsAt: { lt: horizon } },
-      select: { uuid: true, startsAt: true, endsAt: true, rrule: true, timezone: true, durationS: true, check },
-      orderBy: [{ startsAt: 'desc' }, { id: 'desc' }],
-    }),
-    // Time no check could tell: left out of uptime, not counted as up.
-    db.prisma.siteEvent.findMany({
-      where: { siteId: site.id, eventType: 'unknown', startedAt: { lt: now }, OR: [{ endedAt: null }, { endedAt: { gt: from } }] },
-      select: { startedAt: true, endedAt: true },
-    }),
+  const [{ monitoredSince, outages, maintenance, unknownSpells }, unknownChecks] = await Promise.all([
+    // Up to the announced horizon for maintenance: past, ongoing and upcoming, expanded below.
+    loadSiteHistory(db, site.id, from, now, horizon),
     // A worse status (a warning) hides an unknown check in the site's status: counted apart.
     db.prisma.check.count({ where: { endpoint: { siteId: site.id }, enabled: true, deletedAt: null, status: 'unknown' } }),
   ]);
@@ -54,7 +37,7 @@ export async function loadStatusSource(db: Database, slug: string, now: Date): P
       lastCheckedAt: site.lastCheckedAt,
       lastStatusChangeAt: site.lastStatusChangeAt,
     },
-    monitoredSince: firstCheck._min.createdAt,
+    monitoredSince,
     unknownChecks,
     outages: outages.map((o) => ({
       id: o.uuid,
