@@ -10,6 +10,7 @@ import { checksCreate, checksDelete, checksPingUrl, checksUpdate } from './comma
 import { completionCommand } from './commands/completion';
 import { checksList, eventsList, sitesList } from './commands/lists';
 import { maintenanceCreate, maintenanceDelete, maintenanceList, maintenanceUpdate } from './commands/maintenance';
+import { reportCheck, reportSite } from './commands/report';
 import { sitesCreate, sitesDelete, sitesRestore, sitesUpdate } from './commands/sites';
 import { runnersCreate, runnersList, runnersRevoke, runnersRotateKey } from './commands/runners';
 import { secretKeyGenerate, secretKeyRotate } from './commands/secret-key';
@@ -46,6 +47,8 @@ export const COMMANDS: readonly Command[] = [
   maintenanceDelete,
   eventsList,
   auditList,
+  reportSite,
+  reportCheck,
   exportCommand,
   importCommand,
   secretKeyGenerate,
@@ -63,6 +66,7 @@ export const GROUP_SUMMARIES: Readonly<Record<string, string>> = {
   maintenance: 'List, schedule, change and delete maintenance windows',
   events: 'List events',
   audit: 'Read the audit log',
+  report: 'Availability reports of a site or a check (uptime, incidents, MTTR, MTBF, latency)',
   'secret-key': 'Make and rotate the data key that seals stored secrets',
 };
 
