@@ -65,6 +65,7 @@ export const ReportDaySchema = z.object({
 });
 
 const ReportRef = z.object({ id: ResourceId, name: z.string().nullable() });
+const SiteRef = z.object({ id: ResourceId, name: z.string(), slug: z.string() });
 
 const CheckPart = {
   check: ReportRef.extend({ type: CheckTypeSchema, target: z.string(), deleted: z.boolean() }),
@@ -76,7 +77,7 @@ const CheckPart = {
 export const CheckReportSchema = z.object({
   from: Timestamp,
   to: Timestamp,
-  site: ReportRef.extend({ slug: z.string() }),
+  site: SiteRef,
   ...CheckPart,
   days: z.array(ReportDaySchema).describe('Uptime per UTC day of the window, oldest first'),
 });
@@ -84,7 +85,7 @@ export const CheckReportSchema = z.object({
 export const SiteReportSchema = z.object({
   from: Timestamp,
   to: Timestamp,
-  site: ReportRef.extend({ slug: z.string() }),
+  site: SiteRef,
   availability: ReportAvailabilitySchema,
   incidents: ReportIncidentsSchema,
   days: z.array(ReportDaySchema).describe('Uptime per UTC day of the window, oldest first'),

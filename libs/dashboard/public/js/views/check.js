@@ -1,7 +1,7 @@
 // @ts-check
 import { apiGet, apiList } from '../api.js';
 import { pingRow, specFacts } from '../check-spec.js';
-import { badge, facts, pageHeader, section, table, timeAgo } from '../components.js';
+import { badge, facts, link, pageHeader, section, table, timeAgo } from '../components.js';
 import { h } from '../dom.js';
 import { clock, latency } from '../format.js';
 import { BUCKET_OPTIONS, bucketLabel, bucketResults, defaultBucketMs } from '../grid.js';
@@ -106,6 +106,7 @@ export async function checkView({ params, url, now, navigate }) {
         [site.name, paths.site(site.id)],
       ],
       badge: badge(shownStatus),
+      actions: link(paths.checkReport(params.id), 'Report'),
     }),
     section(
       'Check',
