@@ -11,6 +11,7 @@ import { completionCommand } from './commands/completion';
 import { checksList, eventsList, sitesList } from './commands/lists';
 import { maintenanceCreate, maintenanceDelete, maintenanceList, maintenanceUpdate } from './commands/maintenance';
 import { sitesCreate, sitesDelete, sitesRestore, sitesSlo, sitesUpdate } from './commands/sites';
+import { reportCheck, reportSite } from './commands/report';
 import { runnersCreate, runnersList, runnersRevoke, runnersRotateKey } from './commands/runners';
 import { secretKeyGenerate, secretKeyRotate } from './commands/secret-key';
 import { CliError, type CliIo, type Command, createContext, UsageError } from './context';
@@ -47,6 +48,8 @@ export const COMMANDS: readonly Command[] = [
   maintenanceDelete,
   eventsList,
   auditList,
+  reportSite,
+  reportCheck,
   exportCommand,
   importCommand,
   secretKeyGenerate,
@@ -64,6 +67,7 @@ export const GROUP_SUMMARIES: Readonly<Record<string, string>> = {
   maintenance: 'List, schedule, change and delete maintenance windows',
   events: 'List events',
   audit: 'Read the audit log',
+  report: 'Availability reports of a site or a check (uptime, incidents, MTTR, MTBF, latency)',
   'secret-key': 'Make and rotate the data key that seals stored secrets',
 };
 

@@ -14,6 +14,7 @@ import { runnersRoutes } from './runners';
 import { sitesRoutes } from './sites';
 import { sloRoutes } from './slo';
 import { statusPageRoutes } from './status-page';
+import { reportsRoutes } from './reports';
 
 export const getOpenApiDocument = defineRoute({
   method: 'get',
@@ -81,4 +82,5 @@ export const allRoutes: readonly RouteContract[] = [
   ...apiKeysRoutes,
   ...auditLogRoutes,
   ...statusPageRoutes,
+  ...reportsRoutes,
 ];

@@ -24,4 +24,5 @@ export * from './api-keys';
 export * from './audit-log';
 export * from './status-page';
 export * from './slo';
+export * from './reports';
 export { allRoutes, getHealth, getMetrics, getOpenApiDocument, getReadiness } from './all-routes';

@@ -19,6 +19,7 @@ import { mountEvents } from './management/events';
 import { mountMaintenanceWindows } from './management/maintenance-windows';
 import { mountNotificationChannels } from './management/notification-channels';
 import { mountNotifications } from './management/notifications';
+import { mountReports } from './management/reports';
 import { mountRunners } from './management/runners';
 import { mountSites } from './management/sites';
 import { mountRunnerApi } from './runner-api/router';
@@ -74,6 +75,7 @@ export function mountController(app: Express, deps: ControllerDeps): void {
   mountApiKeys(management);
   mountAuditLog(management);
   mountStatusPage(management);
+  mountReports(management);
 
   if (deps.trustProxy !== undefined) app.set('trust proxy', deps.trustProxy);
   const publicPages = publicPageLimiter(rateLimits);

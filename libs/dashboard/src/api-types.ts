@@ -16,6 +16,7 @@ import type {
   listSites,
   ResponseOf,
 } from '@vigil/contracts';
+import type { getCheckReport, getSiteReport } from '@vigil/contracts';
 
 export type { EventType, SiteStatus } from '@vigil/contracts';
 
@@ -39,3 +40,5 @@ export interface Page<T> {
   data: T[];
   next_cursor: string | null;
 }
+export type SiteReport = ResponseOf<typeof getSiteReport>;
+export type CheckReport = ResponseOf<typeof getCheckReport>;

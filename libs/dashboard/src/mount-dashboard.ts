@@ -28,7 +28,7 @@ export const DASHBOARD_CSP = [
  * index.html. Listed rather than "anything else" so that the API, the status pages and
  * any route mounted later keep their own answers, including their 404s.
  */
-export const CLIENT_ROUTE = /^\/(?:(?:login|sites|checks|events|runners|maintenance)(?:\/[^/]+)?\/?)?$/;
+export const CLIENT_ROUTE = /^\/(?:(?:login|sites|checks|events|runners|maintenance)(?:\/[^/]+)?\/?|(?:sites|checks)\/[^/]+\/report\/?)?$/;
 
 export interface DashboardOptions {
   logger?: Logger;

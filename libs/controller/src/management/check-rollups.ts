@@ -8,7 +8,7 @@ import { findCheckKey } from './check-store';
 type CheckRollupsJson = ResponseOf<typeof getCheckRollups>;
 type RollupQuery = QueryOf<typeof getCheckRollups>;
 
-interface RollupRow {
+export interface RollupRow {
   location: string;
   bucket_start: Date;
   count: number;
@@ -32,7 +32,7 @@ export function histogramOf(text: string): number[] {
   return text.length === 2 ? [] : text.slice(1, -1).split(',').map(Number);
 }
 
-const toRollup = (r: RollupRow): Rollup => ({
+export const toRollup = (r: RollupRow): Rollup => ({
   count: r.count,
   failures: r.failures,
   inconclusive: r.inconclusive,
@@ -45,7 +45,7 @@ const toRollup = (r: RollupRow): Rollup => ({
 });
 
 /** Percentiles to 0.1 ms: their bucket error is far larger. */
-const tenth = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
+export const tenth = (ms: number | null) => (ms === null ? null : Math.round(ms * 10) / 10);
 
 function statsJson(r: Rollup) {
   return {

@@ -13,6 +13,7 @@ import { eventView } from './views/event.js';
 import { eventsView } from './views/events.js';
 import { loginView } from './views/login.js';
 import { maintenanceView } from './views/maintenance.js';
+import { checkReportView, siteReportView } from './views/report.js';
 import { runnersView } from './views/runners.js';
 import { siteView } from './views/site.js';
 import { sitesView } from './views/sites.js';
@@ -29,6 +30,8 @@ const VIEWS = {
   event: eventView,
   runners: runnersView,
   maintenance: maintenanceView,
+  'site-report': siteReportView,
+  'check-report': checkReportView,
 };
 
 const main = /** @type {HTMLElement} */ (document.getElementById('main'));
@@ -64,7 +67,7 @@ function setTitle(title) {
 }
 
 /** The header link each route belongs under. */
-const SECTIONS = { sites: 'sites', site: 'sites', check: 'sites', events: 'events', event: 'events', runners: 'runners', maintenance: 'maintenance' };
+const SECTIONS = { sites: 'sites', site: 'sites', check: 'sites', events: 'events', event: 'events', runners: 'runners', maintenance: 'maintenance', 'site-report': 'sites', 'check-report': 'sites' };
 
 /**
  * @param {keyof typeof SECTIONS} name the route drawn, whose header link is marked current

@@ -3,7 +3,7 @@
 // src/mount-dashboard.ts; a spec keeps the two in step).
 
 /**
- * @typedef {'login' | 'sites' | 'site' | 'check' | 'events' | 'event' | 'runners' | 'maintenance'} RouteName
+ * @typedef {'login' | 'sites' | 'site' | 'check' | 'events' | 'event' | 'runners' | 'maintenance' | 'site-report' | 'check-report'} RouteName
  * @typedef {{ name: RouteName, params: Record<string, string> }} RouteMatch
  */
 
@@ -17,6 +17,8 @@ const ROUTES = [
   ['event', /^\/events\/(?<id>[^/]+)$/],
   ['runners', /^\/runners$/],
   ['maintenance', /^\/maintenance$/],
+  ['site-report', /^\/sites\/(?<id>[^/]+)\/report$/],
+  ['check-report', /^\/checks\/(?<id>[^/]+)\/report$/],
 ];
 
 /** Where `/` and unknown paths lead. */
@@ -48,6 +50,8 @@ export const paths = {
   event: (/** @type {string} */ id) => `/events/${encodeURIComponent(id)}`,
   runners: () => '/runners',
   maintenance: () => '/maintenance',
+  siteReport: (/** @type {string} */ id) => `/sites/${encodeURIComponent(id)}/report`,
+  checkReport: (/** @type {string} */ id) => `/checks/${encodeURIComponent(id)}/report`,
   /** The public status page (served by the controller, outside the dashboard). */
   statusPage: (/** @type {string} */ slug) => `/status/${encodeURIComponent(slug)}`,
 };

@@ -1,7 +1,7 @@
 // @ts-check
 import { apiGet, apiList } from '../api.js';
 import { pingRow, specFacts } from '../check-spec.js';
-import { badge, facts, pageHeader, section, table, timeAgo } from '../components.js';
+import { badge, facts, link, pageHeader, section, table, timeAgo } from '../components.js';
 import { h } from '../dom.js';
 import { clock, latency } from '../format.js';
 import { BUCKET_OPTIONS, bucketLabel, bucketResults, bucketRollups, defaultBucketMs, ROLLUP_BUCKET_MS } from '../grid.js';
@@ -161,6 +161,7 @@ export async function checkView({ params, url, now, navigate }) {
         [site.name, paths.site(site.id)],
       ],
       badge: badge(shownStatus),
+      actions: link(paths.checkReport(params.id), 'Report'),
     }),
     section(
       'Check',

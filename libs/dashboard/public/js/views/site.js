@@ -28,7 +28,7 @@ export async function siteView({ params, now }) {
   const content = h(
     'div',
     {},
-    pageHeader(site.name, { crumbs: [['Sites', paths.sites()]], badge: badge(site.status) }),
+    pageHeader(site.name, { crumbs: [['Sites', paths.sites()]], badge: badge(site.status), actions: link(paths.siteReport(params.id), 'Report') }),
     section(
       'Overview',
       facts([
