@@ -12,6 +12,7 @@ import { checksList, eventsList, sitesList } from './commands/lists';
 import { maintenanceCreate, maintenanceDelete, maintenanceList, maintenanceUpdate } from './commands/maintenance';
 import { sitesCreate, sitesDelete, sitesRestore, sitesUpdate } from './commands/sites';
 import { runnersCreate, runnersList, runnersRevoke, runnersRotateKey } from './commands/runners';
+import { retentionCommand } from './commands/retention';
 import { secretKeyGenerate, secretKeyRotate } from './commands/secret-key';
 import { CliError, type CliIo, type Command, createContext, UsageError } from './context';
 import { buildProgram, parseCommandLine } from './program';
@@ -50,6 +51,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   secretKeyGenerate,
   secretKeyRotate,
+  retentionCommand,
   completionCommand(() => buildProgram(COMMANDS, GROUP_SUMMARIES)),
 ];
 
