@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { usePrivateUmask } from '@vigil/config';
 import { type ControllerDeps, ensureAdminKey, mountController, ownLocationLink, rateLimitOptionsFrom, resealStoredSecrets } from '@vigil/controller';
 import { mountDashboard } from '@vigil/dashboard';
-import { databaseReadiness, openServiceDatabase } from '@vigil/db';
+import { databaseReadiness, openServiceDatabase, retentionSettingsFrom, startRetentionJob } from '@vigil/db';
 import { notifierOptionsFrom, startNotifier } from '@vigil/delivery';
 import { evaluatorOptionsFrom, startEvaluator } from '@vigil/evaluation';
 import { parseEgressList } from '@vigil/egress';
@@ -79,6 +79,8 @@ void (async () => {
     health: notifierHealth,
     ...notifierOptionsFrom(config, egressGuardFrom(config, metrics, 'notifier', { alsoAllow })),
   });
+  // As in the evaluator: batched deletes here (the embedded database has no partitions), none in read-only mode.
+  const retention = config.VIGIL_DB_WRITES ? startRetentionJob({ db, settings: retentionSettingsFrom(config), metrics, log: logger }) : undefined;
   const heartbeat = startHeartbeatFrom(config, { healths, egress: egressGuardFrom(config, metrics, 'heartbeat'), logger, metrics });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
     ? startOwnLocation({ link: ownLocationLink({ db, metrics, secretKeys }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, concurrencyMax: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX, egress })
@@ -88,6 +90,7 @@ void (async () => {
   const stop = async () => {
     await heartbeat?.stop();
     await ownLocation?.stop();
+    await retention?.stop();
     await Promise.all([evaluator.stop(), notifier.stop()]);
     await demo?.targets.close();
     await db.close();

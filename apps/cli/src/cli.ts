@@ -13,6 +13,7 @@ import { maintenanceCreate, maintenanceDelete, maintenanceList, maintenanceUpdat
 import { sitesCreate, sitesDelete, sitesRestore, sitesSlo, sitesUpdate } from './commands/sites';
 import { reportCheck, reportSite } from './commands/report';
 import { runnersCreate, runnersList, runnersRevoke, runnersRotateKey } from './commands/runners';
+import { retentionCommand } from './commands/retention';
 import { secretKeyGenerate, secretKeyRotate } from './commands/secret-key';
 import { CliError, type CliIo, type Command, createContext, UsageError } from './context';
 import { buildProgram, parseCommandLine } from './program';
@@ -54,6 +55,7 @@ export const COMMANDS: readonly Command[] = [
   importCommand,
   secretKeyGenerate,
   secretKeyRotate,
+  retentionCommand,
   completionCommand(() => buildProgram(COMMANDS, GROUP_SUMMARIES)),
 ];
 

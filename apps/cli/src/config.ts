@@ -1,4 +1,4 @@
-import { databaseEnv, type Env, envSchema, filePath, httpUrl, loadConfig, secret, secretKeyEnv } from '@vigil/config';
+import { databaseEnv, type Env, envSchema, filePath, httpUrl, loadConfig, retentionEnv, secret, secretKeyEnv } from '@vigil/config';
 import { z } from 'zod';
 
 export const DEFAULT_URL = 'http://127.0.0.1:8080';
@@ -33,6 +33,14 @@ export function readApiConfig(env: Env): ApiConfig {
 
 export function readDatabaseConfig(env: Env): DatabaseCliConfig {
   return loadConfig(databaseConfigSchema, env);
+}
+
+/** What `retention`, which opens the database and applies the retention settings, reads. */
+export const retentionConfigSchema = envSchema(databaseEnv, dataDirEnv, retentionEnv);
+export type RetentionCliConfig = z.output<typeof retentionConfigSchema>;
+
+export function readRetentionCliConfig(env: Env): RetentionCliConfig {
+  return loadConfig(retentionConfigSchema, env);
 }
 
 export function readSecretKeyConfig(env: Env): SecretKeyCliConfig {

@@ -67,6 +67,7 @@ export const ENVIRONMENT_HELP: ReadonlyArray<readonly [string, string]> = [
   ['VIGIL_API_KEY', 'The API key to send (vk_…)'],
   ['VIGIL_DATA_DIR', 'Where admin.key and the embedded database are (default ./.data)'],
   ['DATABASE_URL', 'admin-key create, secret-key rotate: PostgreSQL (postgres://…); unset: the embedded database'],
+  ['VIGIL_RETENTION_RESULTS_DAYS', 'retention: days of results kept (default 30; and the other VIGIL_RETENTION_* settings)'],
   ['VIGIL_MIGRATE', 'admin-key create only: auto (default for embedded) applies pending migrations, off does not'],
 ];
 

@@ -22,4 +22,10 @@ describe('the evaluator configuration', () => {
   it('refuses a DATABASE_URL that is not PostgreSQL', () => {
     expect(() => readConfig({ DATABASE_URL: 'sqlite://x' })).toThrow(/DATABASE_URL must start with postgres:\/\/ or postgresql:\/\//);
   });
+
+  it('keeps results 30 days unless told otherwise, and refuses a retention under its floor', () => {
+    expect(readConfig({})).toMatchObject({ VIGIL_RETENTION_RESULTS_DAYS: 30, VIGIL_RETENTION_DAILY_ROLLUPS_DAYS: 730 });
+    expect(readConfig({ VIGIL_RETENTION_RESULTS_DAYS: '14' }).VIGIL_RETENTION_RESULTS_DAYS).toBe(14);
+    expect(() => readConfig({ VIGIL_RETENTION_RESULTS_DAYS: '1' })).toThrow(/VIGIL_RETENTION_RESULTS_DAYS must be a whole number of days between 2 and 3650/);
+  });
 });

@@ -9,6 +9,7 @@ import {
   evaluatorEnv,
   loadConfig,
   metricsEnv,
+  retentionEnv,
   runnerStalenessEnv,
   sweepHealthEnv,
 } from '@vigil/config';
@@ -29,6 +30,8 @@ export const configSchema = envSchema(
   runnerStalenessEnv,
   metricsEnv({ defaultPort: METRICS_DEFAULT_PORT }),
   sweepHealthEnv,
+  // How long results, rollups and notifications are kept (the retention job runs here).
+  retentionEnv,
   // The heartbeat's requests go through the egress policy like every other outgoing request.
   egressEnv,
 );

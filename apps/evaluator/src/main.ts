@@ -1,5 +1,5 @@
 import { usePrivateUmask } from '@vigil/config';
-import { databaseReadiness, openServiceDatabase } from '@vigil/db';
+import { databaseReadiness, openServiceDatabase, retentionSettingsFrom, startRetentionJob } from '@vigil/db';
 import { evaluatorOptionsFrom, startEvaluator } from '@vigil/evaluation';
 import { allReady, bootService, egressGuardFrom, startHeartbeatFrom, startService, sweepReadiness } from '@vigil/http';
 import { createSweepHealth } from '@vigil/worker-loop';
@@ -19,10 +19,13 @@ void (async () => {
     health,
     ...evaluatorOptionsFrom(config),
   });
+  // Retention removes rows: nothing in read-only mode. One instance at a time across replicas (its advisory lock).
+  const retention = config.VIGIL_DB_WRITES ? startRetentionJob({ db, settings: retentionSettingsFrom(config), metrics, log: logger }) : undefined;
   const heartbeat = startHeartbeatFrom(config, { healths: [health], egress: egressGuardFrom(config, metrics, 'heartbeat'), logger, metrics });
   const app = createApp({ logger, metrics, ready: allReady(databaseReadiness(db), sweepReadiness([health])) });
   const stop = async () => {
     await heartbeat?.stop();
+    await retention?.stop();
     await evaluator.stop();
     await db.close();
   };

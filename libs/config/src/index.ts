@@ -83,3 +83,5 @@ export { egressEnv, egressPolicyOf } from './egress-env';
 export type { EgressConfig } from './egress-env';
 export { MAX_CANARIES, runnerCanaryEnv } from './runner-canary-env';
 export type { CanaryTarget, RunnerCanaryConfig } from './runner-canary-env';
+export { RETENTION_DEFAULT_DAYS, retentionEnv } from './retention-env';
+export type { RetentionConfig } from './retention-env';

@@ -9,7 +9,11 @@ import { leaseDueRuns, leaseStatement } from './scheduling/lease';
 // that grows with the checks is read whole.
 describe.each(testDatabaseKinds({ postgres: 'semantics' }))('hot statements’ generic plans on %s', (kind) => {
   const location = 'plans-1';
-  const growing = ['check_results', 'checks', 'endpoints', 'location_states'];
+  // On PostgreSQL check_results is partitioned by day (ADR 0013): a scan of a partition that holds
+  // results counts. The empty ones made ahead cost nothing to scan; ANALYZE, once they fill,
+  // invalidates the cached plans, which are then made with their statistics.
+  const populated = new Set<string>();
+  const growing = (table: string) => ['check_results', 'checks', 'endpoints', 'location_states'].includes(table) || populated.has(table);
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase(kind);
@@ -30,16 +34,21 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('hot statements’ g
     // Leased, as in a steady state: the lease asks whether each lease's run was stored.
     await leaseDueRuns(database.db, location, 100);
     await database.db.prisma.$executeRawUnsafe('ANALYZE');
+    const partitions = await database.db.prisma.$queryRawUnsafe<{ name: string }[]>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass('check_results') AND c.reltuples > 0`,
+    );
+    for (const { name } of partitions) populated.add(name);
+    expect(kind === 'embedded' || populated.size > 0).toBe(true);
   });
   afterAll(() => database.dispose());
 
   it('a lease probes indexes only', async () => {
     const scans = await genericPlanSeqScans(database.db, leaseStatement(location, 100, 1_000));
-    expect(scans.filter((table) => growing.includes(table))).toEqual([]);
+    expect(scans.filter(growing)).toEqual([]);
   });
 
   it('storing a report probes indexes only', async () => {
     const scans = await genericPlanSeqScans(database.db, judgeAndStoreStatement(location, []));
-    expect(scans.filter((table) => growing.includes(table))).toEqual([]);
+    expect(scans.filter(growing)).toEqual([]);
   });
 });

@@ -41,3 +41,17 @@ export { connectDatabase } from './startup';
 export type { ConnectOptions } from './startup';
 export { databaseReadiness } from './readiness';
 export { openServiceDatabase } from './service';
+export {
+  cutoffs,
+  DEFAULT_PARTITION,
+  PARTITIONS_AHEAD_DAYS,
+  partitionName,
+  planPartitions,
+  RETAINED_TABLES,
+  retentionSettingsFrom,
+} from './retention/plan';
+export type { RetainedTable, RetentionEnvSettings, RetentionSettings } from './retention/plan';
+export { DELETE_BATCH_SIZE, ensurePartitions, isPartitioned, listPartitions, RETENTION_LOCK_KEY, runRetention } from './retention/run';
+export type { RetentionLog, RetentionOptions, RetentionReport, TableReport } from './retention/run';
+export { retentionMetrics, startRetentionJob } from './retention/job';
+export type { RetentionJob, RetentionJobOptions } from './retention/job';

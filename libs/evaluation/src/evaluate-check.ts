@@ -1,7 +1,7 @@
 import type { VigilTransaction } from '@vigil/db';
 import { loadChecks } from './load-check';
 import { loadSiteFacts } from './load-sites';
-import type { EvaluationLogger } from './plan';
+import { type EvaluationLogger, spanOf } from './plan';
 import { planCheck, projectionSteps } from './plan-check';
 import { projectSites, sitesChecked } from './status-projection';
 import { planWriter } from './writer';
@@ -49,6 +49,6 @@ export async function evaluateChecks(tx: VigilTransaction, checkIds: readonly nu
   // trip for nothing. Otherwise every site of the batch is read and locked, in id order, at once.
   const sites = changes.some((c) => c.statusChanged) ? projectSites(await loadSiteFacts(tx, changes), changes) : sitesChecked(changes);
   await writer.apply(projectionSteps(checks, sites));
-  if (!options.readOnly) await writeRollups(tx, checks.flatMap((c) => c.evaluated.resultIds));
+  if (!options.readOnly) await writeRollups(tx, checks.flatMap((c) => c.evaluated.resultIds), spanOf(checks.map((c) => c.evaluated.checkedAt)));
   return { results: checks.reduce((n, c) => n + c.evaluated.resultIds.length, 0), transitions: events.length };
 }

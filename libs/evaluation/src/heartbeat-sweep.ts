@@ -108,7 +108,7 @@ export async function sweepHeartbeats(db: Pick<Database, 'prisma'>, options: Hea
         INSERT INTO check_results (check_id, site_id, run_id, location, ok, error_code, error, details, checked_at)
         VALUES (${id}, ${check.site_id}, ${lateRunId(check.uuid, verdict.deadline)}::uuid, ${HEARTBEAT_LOCATION}, false, ${verdict.reason},
           ${MESSAGES[verdict.reason](spec)}, ${JSON.stringify({ deadline: verdict.deadline.toISOString(), last_ping: last?.kind ?? null })}::jsonb, ${verdict.deadline})
-        ON CONFLICT (check_id, run_id) DO NOTHING`;
+        ON CONFLICT (check_id, run_id, checked_at) DO NOTHING`;
       await park();
       if (inserted === 0) return false;
       // Delivered at commit. Counted, so the void of pg_notify is never read as a value.

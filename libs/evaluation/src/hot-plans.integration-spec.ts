@@ -53,4 +53,29 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
     const scans = await genericPlanSeqScans(database.db, statement);
     expect(scans.filter((table) => ['checks', 'location_states'].includes(table))).toEqual([]);
   });
+
+  it('marks results evaluated in the partitions of their days only', async () => {
+    const at = new Date();
+    const evaluated = (checkedAt?: { min: Date; max: Date }) =>
+      projectionsStatement(
+        { strikes: [], checks: [], sites: [], checked: [], evaluated: [{ kind: 'results_evaluated', check: 'c', resultIds: [1n, 2n], ...(checkedAt ? { checkedAt } : {}) }] },
+        at.toISOString(),
+      );
+    // The relations a statement's plan (for these values) reads.
+    const relations = async (statement: ReturnType<typeof evaluated>) => {
+      if (statement === null) throw new Error('a statement was expected');
+      const [row] = await database.db.prisma.$queryRawUnsafe<Array<{ 'QUERY PLAN': unknown }>>(`EXPLAIN (FORMAT JSON) ${statement.text}`, ...statement.values);
+      const plan = typeof row['QUERY PLAN'] === 'string' ? row['QUERY PLAN'] : JSON.stringify(row['QUERY PLAN']);
+      return [...plan.matchAll(/"Relation Name":\s*"(check_results[a-z0-9_]*)"/g)].map((m) => m[1]);
+    };
+    const bounded = await relations(evaluated({ min: new Date(at.getTime() - 60_000), max: at }));
+    if (kind === 'embedded') {
+      expect(bounded).toEqual(['check_results', 'check_results']);
+      return;
+    }
+    // PostgreSQL: only today's partition (or yesterday's too, a minute after midnight), not every day kept.
+    const all = await relations(evaluated());
+    expect(new Set(bounded.filter((r) => r !== 'check_results')).size).toBeLessThanOrEqual(2);
+    expect(new Set(all).size).toBeGreaterThan(new Set(bounded).size);
+  });
 });

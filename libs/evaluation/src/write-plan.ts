@@ -8,11 +8,13 @@ import type {
   Plan,
   PlanWriter,
   ResultsEvaluated,
+  CheckedAtRange,
   SiteCheckedUpdate,
   SiteRef,
   SiteStatusUpdate,
   StrikesUpdate,
 } from './plan';
+import { spanOf } from './plan';
 
 const EVENT_COLUMNS = Prisma.sql`ev.id, ev.uuid, ev.site_id AS "siteId", ev.endpoint_id AS "endpointId", ev.check_id AS "checkId",
   ev.check_type::text AS "checkType", ev.location, ev.event_type::text AS "eventType", ev.severity::text AS severity,
@@ -170,8 +172,17 @@ function sitesCheckedWrite(updates: readonly SiteCheckedUpdate[]): Prisma.Sql {
     RETURNING 1`;
 }
 
-function evaluatedWrite(marked: readonly string[], now: string): Prisma.Sql {
-  return Prisma.sql`UPDATE check_results SET evaluated_at = ${now}::timestamptz WHERE id = ANY(${marked}::bigint[]) RETURNING 1`;
+function evaluatedWrite(marked: readonly string[], now: string, checkedAt: CheckedAtRange | undefined): Prisma.Sql {
+  return Prisma.sql`UPDATE check_results SET evaluated_at = ${now}::timestamptz WHERE id = ANY(${marked}::bigint[])${checkedAtBounds(checkedAt)} RETURNING 1`;
+}
+
+/**
+ * `AND checked_at BETWEEN …` when the range is known: on PostgreSQL check_results is partitioned
+ * by checked_at (ADR 0013), and without it a look-up by id probes the index of every partition.
+ */
+export function checkedAtBounds(range: CheckedAtRange | undefined): Prisma.Sql {
+  if (range === undefined) return Prisma.empty;
+  return Prisma.sql` AND checked_at >= ${range.min.toISOString()}::timestamptz AND checked_at <= ${range.max.toISOString()}::timestamptz`;
 }
 
 /**
@@ -203,7 +214,7 @@ export function projectionsStatement(parts: ProjectionParts, now: string): Prism
     ...(parts.checks.length === 0 ? [] : [checkStatusesWrite(parts.checks, now)]),
     ...(parts.sites.length === 0 ? [] : [siteStatusesWrite(parts.sites)]),
     ...(parts.checked.length === 0 ? [] : [sitesCheckedWrite(parts.checked)]),
-    ...(marked.length === 0 ? [] : [evaluatedWrite(marked, now)]),
+    ...(marked.length === 0 ? [] : [evaluatedWrite(marked, now, spanOf(parts.evaluated.map((u) => u.checkedAt)))]),
   ];
   if (writes.length === 0) return null;
   const ctes = Prisma.join(

@@ -1,4 +1,6 @@
 import { Prisma, PREPARED, type VigilTransaction } from '@vigil/db';
+import type { CheckedAtRange } from './plan';
+import { checkedAtBounds } from './write-plan';
 
 export const ROLLUP_COLUMNS = Prisma.sql`check_id, location, bucket_start, count, failures, inconclusive, degraded,
   latency_count, latency_sum, latency_min, latency_max, histogram`;
@@ -58,9 +60,9 @@ function addTo(table: 'check_rollups_hourly' | 'check_rollups_daily', groups: st
  * also marks them evaluated, so each result is rolled up exactly once (a pass that rolls back
  * leaves both undone; a result is never evaluated twice).
  */
-export async function writeRollups(tx: VigilTransaction, resultIds: readonly (bigint | string)[]): Promise<void> {
+export async function writeRollups(tx: VigilTransaction, resultIds: readonly (bigint | string)[], checkedAt?: CheckedAtRange): Promise<void> {
   if (resultIds.length === 0) return;
-  const rows = rolledRows(Prisma.sql`id = ANY(${resultIds.map(String)}::bigint[])`);
+  const rows = rolledRows(Prisma.sql`id = ANY(${resultIds.map(String)}::bigint[])${checkedAtBounds(checkedAt)}`);
   await tx.$executeRaw(Prisma.sql`${Prisma.raw(PREPARED)}
     WITH r AS MATERIALIZED (${rows}),
     hours AS MATERIALIZED (${rollupGroups('hour', Prisma.sql`SELECT * FROM r`)}),

@@ -71,7 +71,7 @@ export async function recordPing(db: Pick<Database, 'prisma'>, ping: PingInput):
         VALUES (${check.id}, ${check.site_id}, coalesce(${ping.rid ?? null}::uuid, gen_random_uuid()), ${HEARTBEAT_LOCATION}, ${ok},
           ${inserted.duration_ms}, ${ok ? null : exitCode === null ? 'fail' : 'exit_code'}, ${error},
           ${JSON.stringify({ ping: kind, exit_code: exitCode, duration_ms: inserted.duration_ms })}::jsonb, ${inserted.received_at})
-        ON CONFLICT (check_id, run_id) DO NOTHING`;
+        ON CONFLICT (check_id, run_id, checked_at) DO NOTHING`;
       // Delivered at commit. Counted, so the void of pg_notify is never read as a value.
       await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT pg_notify(${RESULTS_CHANNEL}, '')) AS woken`;
     }

@@ -45,8 +45,10 @@ function toRecord(result: ReportedResult, idx: number) {
  * - the run this location's state of the check is leased to is inserted `ON CONFLICT DO
  *   NOTHING`: `accepted` if it was, `duplicate` if it was stored already (by an earlier
  *   report, or a concurrent one on any instance). The same run twice in one batch is stored
- *   once; its later copies are duplicates. The unique (check_id, run_id) index judges
- *   these, so the common case costs no separate look-up;
+ *   once; its later copies are duplicates. The unique (check_id, run_id, checked_at) index
+ *   judges these (a replayed report carries the same checked_at; checked_at is in the key
+ *   because check_results is partitioned by it on PostgreSQL, ADR 0013), so the common case
+ *   costs no separate look-up;
  * - any other run is a `duplicate` if this location stored it (its lease is gone since),
  *   else `not_leased` (a run leased to another runner, or leased again after its lease expired).
  * The location state is not written: the stored result of its `lease_run_id` is what frees
@@ -97,7 +99,7 @@ export function judgeAndStoreStatement(location: string, records: readonly Retur
     ), stored AS (
       INSERT INTO check_results (check_id, site_id, run_id, location, ok, inconclusive, degraded, status_code, latency_ms, timings, error_code, error, details, checked_at)
       SELECT check_id, site_id, run_id, ${location}, ok, inconclusive, degraded, status_code, latency_ms, timings, error_code, error, details, checked_at FROM firsts
-      ON CONFLICT (check_id, run_id) DO NOTHING
+      ON CONFLICT (check_id, run_id, checked_at) DO NOTHING
       RETURNING check_id, run_id
     ), woken AS (
       -- Volatile, so never inlined: the count below runs it, once, and only if a row was stored.
