@@ -37,6 +37,7 @@ describe('the all-in-one configuration', () => {
       VIGIL_READY_MAX_FAILED_SWEEPS: 3,
       VIGIL_HEARTBEAT_URL: undefined,
       VIGIL_HEARTBEAT_INTERVAL_S: 60,
+      VIGIL_CHECK_METRICS_MAX_SERIES: 10_000,
     });
   });
 
