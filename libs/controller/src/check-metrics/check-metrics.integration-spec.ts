@@ -143,6 +143,19 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('per-check Prometheu
     await as('delete', `/api/v1/checks/${disabled}`).expect(204);
   });
 
+  it('exports a heartbeat check\'s gauges at @heartbeat, without a histogram, and opts it out through its own PATCH', async () => {
+    const created = await as('post', '/api/v1/checks', { site_id: siteId, type: 'heartbeat', target: 'nightly-backup', export_metrics: true }).expect(201);
+    const check: string = created.body.id;
+    const samples = ofCheck(await scrape(), check);
+    expect(samples.map((sample) => [sample.name, sample.labels['location'], sample.labels['type'], sample.value]).sort()).toEqual([
+      ['vigil_check_unknown', '@heartbeat', 'heartbeat', 1],
+      ['vigil_check_up', '@heartbeat', 'heartbeat', 0],
+    ]);
+    expect((await as('patch', `/api/v1/checks/${check}`, { export_metrics: false }).expect(200)).body.export_metrics).toBe(false);
+    expect(ofCheck(await scrape(), check)).toEqual([]);
+    await as('delete', `/api/v1/checks/${check}`).expect(204);
+  });
+
   it('sums latencies across replicas: each counts what it stored, both report the same gauges', async () => {
     const check = await createCheck({ export_metrics: true, locations: ['eu-1'], target: 'https://replicas.example.com/', interval_s: 10, timeout_ms: 1000 });
     const other = harness.anotherApp();
