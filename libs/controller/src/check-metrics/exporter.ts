@@ -52,6 +52,8 @@ export class CheckMetrics {
   private reading: Promise<CheckMetricsSelection> | undefined;
   /** Label sets the histogram has series for, so that the ones no longer exported are removed. */
   private readonly observed = new Map<string, CheckMetricLabels>();
+  /** The current selection's label sets already in `observed` (by identity: no key to compute per result). */
+  private recorded = new Set<CheckMetricLabels>();
   private warned = false;
 
   constructor(
@@ -128,8 +130,10 @@ export class CheckMetrics {
       }
       if (series === undefined) continue;
       this.latency.observe(series, result.latency_ms / 1000);
-      const key = labelsKey(series);
-      if (!this.observed.has(key)) this.observed.set(key, series);
+      if (!this.recorded.has(series)) {
+        this.recorded.add(series);
+        this.observed.set(labelsKey(series), series);
+      }
     }
   }
 
@@ -178,6 +182,7 @@ export class CheckMetrics {
     // Warned again only after the limit stopped dropping checks and then dropped some again.
     this.warned = selection.droppedChecks > 0;
     this.selection = selection;
+    this.recorded = new Set();
     this.readAt = Date.now();
   }
 }
