@@ -41,6 +41,7 @@ describe('the all-in-one configuration', () => {
       VIGIL_RETENTION_HOURLY_ROLLUPS_DAYS: 90,
       VIGIL_RETENTION_DAILY_ROLLUPS_DAYS: 730,
       VIGIL_RETENTION_NOTIFICATIONS_DAYS: 365,
+      VIGIL_CHECK_METRICS_MAX_SERIES: 10_000,
     });
   });
 

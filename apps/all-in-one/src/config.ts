@@ -1,5 +1,6 @@
 import {
   adminEnv,
+  checkMetricsEnv,
   commonEnv,
   type ConfigOf,
   controllerEnv,
@@ -46,7 +47,7 @@ export const demoEnv = z.object({
  * What the controller API, the evaluator and the notifier read, joined, plus the demo. No
  * METRICS_PORT: the workers' metrics are on the one registry the controller's /metrics serves.
  */
-export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, dbWritesEnv, evaluatorEnv, runnerStalenessEnv, notifierEnv, demoEnv, egressEnv, secretKeyEnv, rateLimitEnv, sweepHealthEnv, retentionEnv);
+export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, dbWritesEnv, evaluatorEnv, runnerStalenessEnv, notifierEnv, demoEnv, egressEnv, secretKeyEnv, rateLimitEnv, sweepHealthEnv, retentionEnv, checkMetricsEnv);
 export type AllInOneConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the all-in-one reads its environment. */

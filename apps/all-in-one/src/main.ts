@@ -56,6 +56,7 @@ void (async () => {
     secretKeys,
     publicUrl: config.VIGIL_PUBLIC_URL,
     ...rateLimitOptionsFrom(config),
+    checkMetrics: { maxSeries: config.VIGIL_CHECK_METRICS_MAX_SERIES },
   };
   const app = createServiceApp(deps, {
     mount: (service) => {

@@ -6,7 +6,7 @@ import { auditList } from './commands/audit';
 import { exportCommand } from './commands/export';
 import { importCommand } from './commands/import';
 import { channelsCreate, channelsDelete, channelsList, channelsUpdate } from './commands/channels';
-import { checksCreate, checksDelete, checksPingUrl, checksUpdate } from './commands/checks';
+import { checksCreate, checksDelete, checksPingUrl, checksShow, checksUpdate } from './commands/checks';
 import { completionCommand } from './commands/completion';
 import { checksList, eventsList, sitesList } from './commands/lists';
 import { maintenanceCreate, maintenanceDelete, maintenanceList, maintenanceUpdate } from './commands/maintenance';
@@ -35,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   sitesRestore,
   sitesSlo,
   checksList,
+  checksShow,
   checksCreate,
   checksUpdate,
   checksDelete,
@@ -64,7 +65,7 @@ export const GROUP_SUMMARIES: Readonly<Record<string, string>> = {
   'admin-key': 'Recover access: create an admin API key in the database directly',
   runners: 'Create, list, revoke runners and rotate their keys',
   sites: 'List, create, change, archive and restore sites',
-  checks: 'List, create, change and delete checks',
+  checks: 'List, show, create, change and delete checks',
   channels: 'List, create, change and delete notification channels',
   maintenance: 'List, schedule, change and delete maintenance windows',
   events: 'List events',

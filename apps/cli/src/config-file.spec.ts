@@ -35,6 +35,7 @@ function serverCheck(overrides: Partial<CheckJson>): CheckJson {
     passing_threshold: 1,
     failing_locations_threshold: '66%',
     enabled: true,
+    export_metrics: false,
     status: 'up',
     last_checked_at: null,
     created_at: '2026-11-23T10:00:00.000Z',
@@ -78,6 +79,7 @@ describe('reading a sites file', () => {
                 passing_threshold: 1,
                 failing_locations_threshold: '66%',
                 enabled: true,
+                export_metrics: false,
                 spec: { method: 'GET', headers: {}, expected_statuses: ['2xx', '3xx'], follow_redirects: true, max_redirects: 5, verify_tls: true },
               },
             ],
@@ -147,6 +149,7 @@ describe('writing a sites file', () => {
           locations: ['us-1'],
           failing_locations_threshold: 1,
           enabled: false,
+          export_metrics: true,
           spec: { method: 'HEAD', headers: {}, expected_statuses: [200], follow_redirects: true, max_redirects: 5, verify_tls: false },
         }),
       ),
@@ -160,7 +163,24 @@ describe('writing a sites file', () => {
       locations: ['us-1'],
       failing_locations_threshold: 1,
       enabled: false,
+      export_metrics: true,
       spec: { method: 'HEAD', expected_statuses: [200], verify_tls: false },
+    });
+  });
+
+  it('carries export_metrics of every type, heartbeats included, and reads it back', () => {
+    const heartbeat = serverCheck({ type: 'heartbeat', target: 'nightly-backup', export_metrics: true, spec: { period_s: 86_400, grace_s: 3_600 } } as Partial<CheckJson>);
+    const text = formatConfigFile([SITE], [serverCheck({ export_metrics: true }), heartbeat]);
+    expect(parse(text).sites[0].checks).toEqual([
+      { type: 'http', target: 'https://shop.example.com/', export_metrics: true },
+      expect.objectContaining({ type: 'heartbeat', target: 'nightly-backup', export_metrics: true }),
+    ]);
+    const outcome = parseConfigFile(text);
+    if (!outcome.ok) throw new Error(outcome.problems.join('\n'));
+    expect(outcome.file.sites[0].checks.map((check) => check.export_metrics)).toEqual([true, true]);
+    expect(parseConfigFile('sites:\n  - slug: shop\n    name: Shop\n    checks:\n      - { type: http, target: "https://shop.example.com/", export_metrics: maybe }\n')).toEqual({
+      ok: false,
+      problems: [expect.stringMatching(/^sites\[0\]\.checks\[0\]\.export_metrics: /)],
     });
   });
 

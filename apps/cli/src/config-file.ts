@@ -203,11 +203,12 @@ export const CHECK_SETTINGS = [
   'passing_threshold',
   'failing_locations_threshold',
   'enabled',
+  'export_metrics',
 ] as const satisfies ReadonlyArray<keyof CheckJson>;
 
 /** The settings a file carries for a check of `type`: a heartbeat's schedule follows from its spec. */
 export function checkSettingsOf(type: CheckType): ReadonlyArray<(typeof CHECK_SETTINGS)[number]> {
-  return type === 'heartbeat' ? ['enabled'] : CHECK_SETTINGS;
+  return type === 'heartbeat' ? ['enabled', 'export_metrics'] : CHECK_SETTINGS;
 }
 
 /** A check as the file has it: fields at their default value are left out. */

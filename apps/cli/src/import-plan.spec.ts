@@ -87,6 +87,18 @@ describe('planning an import', () => {
     expect(planImport(entry(', degraded_latency_ms: 800'), { sites: [shop], checks: [slow] }, { prune: false }).changes).toEqual([]);
   });
 
+  it('opts a check in and out of the Prometheus series as the file says, leaving it out meaning out', () => {
+    const entry = (extra: string) => file(`sites:\n  - slug: shop\n    name: SHOP\n    checks:\n      - { type: http, target: "https://shop.example.com/"${extra} }\n`);
+    const plain = serverCheck(shop, '{ type: http, target: "https://shop.example.com/" }');
+    const metered = serverCheck(shop, '{ type: http, target: "https://shop.example.com/", export_metrics: true }');
+    expect(metered.export_metrics).toBe(true);
+    expect(planImport(entry(', export_metrics: true'), { sites: [shop], checks: [plain] }, { prune: false }).changes).toEqual([
+      expect.objectContaining({ patch: { export_metrics: true }, fields: [{ field: 'export_metrics', before: false, after: true }] }),
+    ]);
+    expect(planImport(entry(''), { sites: [shop], checks: [metered] }, { prune: false }).changes).toEqual([expect.objectContaining({ patch: { export_metrics: false } })]);
+    expect(planImport(entry(', export_metrics: true'), { sites: [shop], checks: [metered] }, { prune: false }).changes).toEqual([]);
+  });
+
   it('patches only the fields that differ, naming each with its old and new value', () => {
     const check = serverCheck(shop, '{ type: tcp, target: "db:5432", interval_s: 60, down_interval_s: 30, spec: { tls: true } }');
     const plan = planImport(

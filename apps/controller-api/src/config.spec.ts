@@ -25,7 +25,17 @@ describe('the controller API configuration', () => {
       VIGIL_RATE_LIMIT_PUBLIC: 300,
       VIGIL_RATE_LIMIT_AUTH_FAILURES: 30,
       VIGIL_TRUST_PROXY: false,
+      VIGIL_CHECK_METRICS_MAX_SERIES: 10_000,
     });
+  });
+
+  it('reads the per-check metrics limit, 0 turning them off, and stops at one that is not a count', () => {
+    expect(readConfig({ VIGIL_CHECK_METRICS_MAX_SERIES: '0' })).toMatchObject({ VIGIL_CHECK_METRICS_MAX_SERIES: 0 });
+    expect(readConfig({ VIGIL_CHECK_METRICS_MAX_SERIES: '50000' })).toMatchObject({ VIGIL_CHECK_METRICS_MAX_SERIES: 50_000 });
+    expect(() => readConfig({ VIGIL_CHECK_METRICS_MAX_SERIES: '-1' })).toThrow(
+      new ConfigError(['VIGIL_CHECK_METRICS_MAX_SERIES must be an integer between 0 and 1000000 (got "-1")']),
+    );
+    expect(() => readConfig({ VIGIL_CHECK_METRICS_MAX_SERIES: 'lots' })).toThrow(/VIGIL_CHECK_METRICS_MAX_SERIES must be an integer between 0 and 1000000/);
   });
 
   it('reads its data key, or its file, and stops at a key that is not 32 bytes of base64 without echoing it', () => {

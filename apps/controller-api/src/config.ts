@@ -1,5 +1,6 @@
 import {
   adminEnv,
+  checkMetricsEnv,
   commonEnv,
   type ConfigOf,
   controllerEnv,
@@ -15,7 +16,7 @@ import {
   secretKeyEnv,
 } from '@vigil/config';
 
-export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, runnerStalenessEnv, egressEnv, secretKeyEnv, rateLimitEnv, publicUrlEnv);
+export const configSchema = envSchema(commonEnv, databaseEnv, httpEnv, adminEnv, controllerEnv, runnerStalenessEnv, egressEnv, secretKeyEnv, rateLimitEnv, publicUrlEnv, checkMetricsEnv);
 export type ControllerApiConfig = ConfigOf<typeof configSchema>;
 
 /** The one place the controller API reads its environment. */

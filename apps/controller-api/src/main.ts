@@ -22,7 +22,7 @@ void (async () => {
   const limits = { runnerRequestsPerSecond: config.VIGIL_RUNNER_RATE_LIMIT, runnerBurst: config.VIGIL_RUNNER_BURST };
   const egress = egressGuardFrom(config, metrics, 'controller');
   const runnerStaleAfterMs = config.VIGIL_RUNNER_STALE_AFTER_S * 1000;
-  const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits, egress, secretKeys, runnerStaleAfterMs, publicUrl: config.VIGIL_PUBLIC_URL, ...rateLimitOptionsFrom(config) });
+  const app = createApp({ logger, metrics, db, ready: databaseReadiness(db), limits, egress, secretKeys, runnerStaleAfterMs, publicUrl: config.VIGIL_PUBLIC_URL, ...rateLimitOptionsFrom(config), checkMetrics: { maxSeries: config.VIGIL_CHECK_METRICS_MAX_SERIES } });
   const ownLocation = config.VIGIL_CONTROLLER_PROBES
     ? startOwnLocation({ link: ownLocationLink({ db, metrics, secretKeys }), logger, metrics, concurrency: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY, concurrencyMax: config.VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX, egress })
     : undefined;

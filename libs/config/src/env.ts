@@ -220,6 +220,11 @@ export const controllerEnv = z.object({
   VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX: integer({ min: 1, max: 10_000 }).optional(),
 }).transform(withConcurrencyMax('VIGIL_CONTROLLER_PROBE_CONCURRENCY', 'VIGIL_CONTROLLER_PROBE_CONCURRENCY_MAX', DEFAULT_CONTROLLER_PROBE_CONCURRENCY_MAX));
 
+/** The controller's per-check Prometheus series (issue 16): a bound on how many it adds to /metrics. */
+export const checkMetricsEnv = z.object({
+  /** Series the checks that opt in (export_metrics) may add; beyond it the newest are left out. 0: none. */
+  VIGIL_CHECK_METRICS_MAX_SERIES: integer({ min: 0, max: 1_000_000 }).default(10_000),
+});
 
 export const POLL_MODES = ['periodic', 'drain'] as const;
 export type PollMode = (typeof POLL_MODES)[number];

@@ -17,6 +17,7 @@ export {
   runnerKeyEnv,
   sweepHealthEnv,
   runnerStalenessEnv,
+  checkMetricsEnv,
 } from './env';
 export type {
   AdminConfig,

@@ -20,12 +20,23 @@ describe('the create check body', () => {
       passing_threshold: 1,
       failing_locations_threshold: '66%',
       enabled: true,
+      export_metrics: false,
       spec: HttpSpecSchema.parse({}),
     });
     expect(CreateCheckBody.parse({ ...minimal, type: 'tls_cert', target: 'example.com' })).toMatchObject({
       target: 'example.com:443',
       spec: { warning_days: 30, degraded_days: 7, verify_chain: true },
     });
+  });
+
+  it('takes export_metrics as a boolean on creation (heartbeats too) and on change, and nothing else', () => {
+    expect(CreateCheckBody.parse({ ...minimal, export_metrics: true })).toMatchObject({ export_metrics: true });
+    expect(CreateCheckBody.parse({ site_id: minimal.site_id, type: 'heartbeat', export_metrics: true })).toMatchObject({ export_metrics: true });
+    expect(CreateCheckBody.parse({ site_id: minimal.site_id, type: 'heartbeat' })).toMatchObject({ export_metrics: false });
+    expect(fieldsOf(CreateCheckBody, { ...minimal, export_metrics: 'true' })).toEqual(['export_metrics']);
+    expect(UpdateCheckBody.parse({ export_metrics: false })).toEqual({ export_metrics: false });
+    expect(UpdateCheckBody.parse({})).toEqual({});
+    expect(fieldsOf(UpdateCheckBody, { export_metrics: null })).toEqual(['export_metrics']);
   });
 
   it('takes a degraded latency under the timeout, and none by default', () => {

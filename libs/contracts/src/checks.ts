@@ -25,6 +25,9 @@ import { SiteStatusSchema } from './sites';
 // Request bodies.
 // ---------------------------------------------------------------------------
 
+const ExportMetricsHelp =
+  "Export the check's per-location Prometheus series (vigil_check_up, vigil_check_unknown, vigil_check_latency_seconds) on the controller's /metrics, within VIGIL_CHECK_METRICS_MAX_SERIES";
+
 const checkFields = {
   site_id: ResourceId.describe('The site the check belongs to'),
   name: CheckName.optional(),
@@ -37,6 +40,7 @@ const checkFields = {
   passing_threshold: Strikes.default(1).describe('Passed runs in a row after which a failing location counts as passing again'),
   failing_locations_threshold: FailingLocationsThreshold.default('66%'),
   enabled: z.boolean().default(true),
+  export_metrics: z.boolean().default(false).describe(ExportMetricsHelp),
 };
 
 export const CreateCheckBody = z
@@ -58,6 +62,7 @@ export const CreateCheckBody = z
         site_id: checkFields.site_id,
         name: checkFields.name,
         enabled: checkFields.enabled,
+        export_metrics: checkFields.export_metrics,
         type: z.literal('heartbeat'),
         target: CHECK_TARGET_SCHEMAS.heartbeat.default('heartbeat'),
         spec: HeartbeatSpecSchema.prefault({}),
@@ -99,6 +104,7 @@ export const UpdateCheckBody = z.strictObject({
   passing_threshold: Strikes.optional(),
   failing_locations_threshold: FailingLocationsThreshold.optional(),
   enabled: z.boolean().optional().describe('Enabling a disabled check makes it due at once at every location'),
+  export_metrics: z.boolean().optional().describe(ExportMetricsHelp),
 });
 export type UpdateCheck = z.output<typeof UpdateCheckBody>;
 
@@ -121,6 +127,7 @@ const checkResponseFields = {
   passing_threshold: z.number().int(),
   failing_locations_threshold: z.union([z.number().int(), z.string()]).describe('A count (2) or a percent ("66%")'),
   enabled: z.boolean(),
+  export_metrics: z.boolean().describe(ExportMetricsHelp),
   status: SiteStatusSchema,
   last_checked_at: Timestamp.nullable(),
   created_at: Timestamp,

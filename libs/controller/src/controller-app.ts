@@ -3,6 +3,7 @@ import express, { type Express } from 'express';
 import { apiKeyAuthenticator } from './auth/api-keys';
 import { DEFAULT_RATE_LIMITS, PUBLIC_PAGE_PATHS, publicPageLimiter, rateLimitedAuthenticators } from './auth/rate-limits';
 import { runnerAuthenticator } from './auth/runner';
+import { checkMetricsOn } from './check-metrics/exporter';
 import { type ControllerDeps, DEFAULT_LIMITS } from './deps';
 import { mountHeartbeatApi } from './heartbeat/heartbeat-api';
 import { pingRouter } from './heartbeat/ping-router';
@@ -42,6 +43,8 @@ export function mountController(app: Express, deps: ControllerDeps): void {
     rateLimits,
   );
   const idempotency = idempotencyStore(deps.db);
+  // Made here, before any result is stored: the ingest path only looks it up (see locationLink).
+  checkMetricsOn(deps, deps.checkMetrics);
   const document = buildOpenApiDocument(allRoutes, {
     title: 'Vigil controller API',
     version: API_VERSION,

@@ -3,6 +3,7 @@ import type { EgressGuard } from '@vigil/egress';
 import type { ServiceAppDeps } from '@vigil/http';
 import type { SecretKeyring } from '@vigil/secrets';
 import type { RateLimits } from './auth/rate-limits';
+import type { CheckMetricsOptions } from './check-metrics/exporter';
 
 /** Limits on what clients may send; every one has a default (see DEFAULT_LIMITS). */
 export interface ControllerLimits {
@@ -48,4 +49,6 @@ export interface ControllerDeps extends ServiceAppDeps {
   publicUrl?: string;
   /** Silence after which the runners API calls a runner stale (VIGIL_RUNNER_STALE_AFTER_S; unset: RUNNER_STALE_AFTER_S). */
   runnerStaleAfterMs?: number;
+  /** The per-check Prometheus series (VIGIL_CHECK_METRICS_MAX_SERIES; unset: the defaults of check-metrics/exporter). */
+  checkMetrics?: CheckMetricsOptions;
 }

@@ -9,4 +9,5 @@ export { API_KEY_PREFIX, createApiKey, generateApiKey, hashApiKey, scopeAllows }
 export { locationLink, ownLocationLink, type LocationLink } from './runner-api/location-link';
 export { changeCheck, createCheckInSite } from './management/checks';
 export { resealStoredSecrets } from './secrets/reseal-secrets';
+export { DEFAULT_CHECK_METRICS_MAX_SERIES, type CheckMetricsOptions } from './check-metrics/exporter';
 export type { ResealCounts } from './secrets/reseal-secrets';

@@ -3,6 +3,7 @@ import { type Command, type CommandContext, stringFlag } from '../context';
 import type { FlagSpec } from '../program';
 import { booleanFlag, given, idArgument, integerFlag, jsonObjectFlag, listFlag, requireChange } from './flags';
 import { deleteByIdCommand } from './delete-by-id';
+import { formatTime, yesNo } from '../table';
 import { type CheckJson, describeLocations } from './lists';
 import { siteId } from './sites';
 
@@ -23,6 +24,11 @@ const SETTING_FLAGS: Record<string, FlagSpec> = {
   'failing-locations-threshold': { type: 'string', value: 'N|P%', description: 'Failing locations that make the check down: a count or a percent (default 66%)' },
   spec: { type: 'string', value: 'JSON|@FILE', description: 'The type\'s settings as JSON, e.g. \'{"method":"HEAD"}\' (replaces the whole spec)' },
   enabled: { type: 'boolean', negatable: true, description: 'Run the check (--no-enabled: keep it but do not run it)' },
+  'export-metrics': {
+    type: 'boolean',
+    negatable: true,
+    description: "Export its Prometheus series (up, unknown, latency per location) on the controller's /metrics (--no-export-metrics: stop)",
+  },
   period: { type: 'string', value: 'S', description: 'heartbeat: seconds expected between pings (spec.period_s; default 86400)' },
   grace: { type: 'string', value: 'S', description: 'heartbeat: seconds a ping may be late, or a started job may run (spec.grace_s; default 3600)' },
   schedule: { type: 'string', value: 'CRON', description: 'heartbeat: when the job runs, e.g. "0 3 * * *" (spec.schedule; instead of --period)' },
@@ -66,6 +72,7 @@ function settings(ctx: CommandContext) {
     failing_locations_threshold: quorum(stringFlag(ctx.flags, 'failing-locations-threshold')),
     spec: heartbeat === undefined ? spec : { ...spec, ...heartbeat },
     enabled: booleanFlag(ctx, 'enabled'),
+    export_metrics: booleanFlag(ctx, 'export-metrics'),
   });
 }
 
@@ -121,6 +128,45 @@ export const checksUpdate: Command = {
       body.spec = { ...(await api.request(getCheck, { params: { id } })).spec, ...body.spec };
     }
     printCheck(ctx, 'Changed', await api.request(updateCheck, { params: { id }, body }));
+  },
+};
+
+/** `checks show`'s lines: one setting a line, as `name: value`. */
+export function checkDetails(check: CheckJson): string {
+  const rows: Array<[string, string]> = [
+    ['id', check.id],
+    ['name', check.name ?? '-'],
+    ['type', check.type],
+    ['target', check.target],
+    ['site', check.site_id],
+    ['status', check.status],
+    ['enabled', yesNo(check.enabled)],
+    ['interval', `${check.interval_s}s`],
+    ['down interval', check.down_interval_s === null ? '-' : `${check.down_interval_s}s`],
+    ['timeout', `${check.timeout_ms}ms`],
+    ['degraded latency', check.degraded_latency_ms === null ? '-' : `${check.degraded_latency_ms}ms`],
+    ['locations', describeLocations(check.locations)],
+    ['runs at', check.effective_locations.length === 0 ? '-' : check.effective_locations.join(',')],
+    ['failing threshold', String(check.failing_threshold)],
+    ['passing threshold', String(check.passing_threshold)],
+    ['failing locations', String(check.failing_locations_threshold)],
+    ['export metrics', yesNo(check.export_metrics)],
+    ['last checked', formatTime(check.last_checked_at, 'never')],
+    ['spec', JSON.stringify(check.spec)],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${`${label}:`.padEnd(width + 2)}${value}`).join('\n');
+}
+
+export const checksShow: Command = {
+  name: 'checks show',
+  summary: 'Show a check: its settings, where it runs, its status',
+  args: [{ name: 'id', description: 'The check id (from vigil checks list)' }],
+  api: true,
+  async run(ctx) {
+    const check = await ctx.api().request(getCheck, { params: { id: idArgument(ctx, 'a check') } });
+    if (ctx.json) return ctx.printJson(check);
+    ctx.print(checkDetails(check));
   },
 };
 

@@ -58,7 +58,7 @@ describe.each(testDatabaseKinds())('vigil export and import on %s', (kind) => {
       interval_s: 30,
       spec: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', expected_statuses: [200], keyword_present: 'ok' },
     });
-    await post('/api/v1/checks', { site_id: shop.id, type: 'http', target: 'https://shop.example.com/health', name: 'Health', timeout_ms: 2000 });
+    await post('/api/v1/checks', { site_id: shop.id, type: 'http', target: 'https://shop.example.com/health', name: 'Health', timeout_ms: 2000, export_metrics: true });
     await post('/api/v1/checks', {
       site_id: shop.id,
       type: 'tcp',
@@ -114,7 +114,7 @@ describe.each(testDatabaseKinds())('vigil export and import on %s', (kind) => {
               interval_s: 30,
               spec: { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', expected_statuses: [200], keyword_present: 'ok' },
             },
-            { name: 'Health', type: 'http', target: 'https://shop.example.com/health', timeout_ms: 2000 },
+            { name: 'Health', type: 'http', target: 'https://shop.example.com/health', timeout_ms: 2000, export_metrics: true },
             { type: 'tcp', target: 'db.example.com:5432', locations: ['us-1', '@controller'], failing_threshold: 3, failing_locations_threshold: 1, enabled: false },
           ],
         },

@@ -129,6 +129,21 @@ describe('vigil sites, checks, channels and maintenance create, update and delet
       expect(left.map((check) => check.id)).not.toContain(id);
     });
 
+    it('opts a check in and out of the Prometheus series with --export-metrics, and checks show says which', async () => {
+      const created = await json<{ id: string; export_metrics: boolean }>(['checks', 'create', 'http', 'https://metered.example.com/', '--site', 'checked', '--export-metrics']);
+      expect(created.export_metrics).toBe(true);
+      const shown = await vigil(['checks', 'show', created.id]);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toMatch(/^export metrics: +yes$/m);
+      expect(shown.stdout).toMatch(new RegExp(`^id: +${created.id}$`, 'm'));
+      expect(await json(['checks', 'update', created.id, '--no-export-metrics'])).toMatchObject({ id: created.id, export_metrics: false });
+      expect((await vigil(['checks', 'show', created.id])).stdout).toMatch(/^export metrics: +no$/m);
+      expect(await json(['checks', 'show', created.id])).toMatchObject({ id: created.id, export_metrics: false, target: 'https://metered.example.com/' });
+      // Left out, it stays as it is.
+      expect(await json(['checks', 'update', created.id, '--name', 'Metered'])).toMatchObject({ export_metrics: false });
+      await json(['checks', 'delete', created.id]);
+    });
+
     it("shows the API's message for a bad type, target or setting, and refuses malformed flags itself", async () => {
       const badType = await vigil(['checks', 'create', 'ftp', 'ftp://x', '--site', 'checked']);
       expect(badType).toEqual({ code: 1, stdout: '', stderr: expect.stringMatching(/^vigil: 422 validation_failed: .*type.*http, tcp, dns, tls_cert, icmp.*\n$/) });

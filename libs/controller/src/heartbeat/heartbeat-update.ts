@@ -43,6 +43,7 @@ export async function changeHeartbeatCheck(tx: VigilTransaction, current: CheckW
       name: patch.name,
       endpointId,
       enabled: patch.enabled,
+      exportMetrics: patch.export_metrics,
       ...(spec?.success && settings !== undefined
         ? {
             spec: spec.data,

@@ -9,6 +9,11 @@ export interface IngestOutcome {
   /** One per reported result, in the order they were sent. */
   results: ReportItemOutcome[];
   counts: Record<ReportOutcome, number>;
+  /**
+   * Per reported result: its check opts in to per-check metrics (`checks.export_metrics`, read by the
+   * statement that stores it, at no extra cost), so the metrics look the check up only then.
+   */
+  exportsMetrics: boolean[];
 }
 
 type Verdict = 'accepted' | 'duplicate' | RejectReason;
@@ -16,6 +21,7 @@ type Verdict = 'accepted' | 'duplicate' | RejectReason;
 interface VerdictRow {
   idx: number;
   verdict: Exclude<Verdict, 'checked_at_in_future'>;
+  export_metrics: boolean | null;
 }
 
 /** What goes to the database, one object per result; absent fields become NULL. */
@@ -70,7 +76,7 @@ export function judgeAndStoreStatement(location: string, records: readonly Retur
         idx int, run_id uuid, check_uuid uuid, ok boolean, inconclusive boolean, degraded boolean, status_code int, latency_ms int,
         timings jsonb, error_code text, error text, details jsonb, checked_at timestamptz)
     ), judged AS (
-      SELECT i.*, t.check_id, t.site_id,
+      SELECT i.*, t.check_id, t.site_id, t.export_metrics,
              CASE
                WHEN t.check_id IS NULL THEN 'unknown_check'
                WHEN t.lease_run_id = i.run_id THEN 'store'
@@ -83,7 +89,7 @@ export function judgeAndStoreStatement(location: string, records: readonly Retur
       -- EXISTS became a hashed subplan over all of check_results whenever a report held a
       -- result that was not the leased run. The uuid and (check_id, location) are unique.
       LEFT JOIN LATERAL (
-        SELECT c.id AS check_id, ls.site_id, ls.lease_run_id
+        SELECT c.id AS check_id, ls.site_id, ls.lease_run_id, c.export_metrics
         FROM checks c LEFT JOIN location_states ls ON ls.check_id = c.id AND ls.location = ${location}
         WHERE c.uuid = i.check_uuid AND c.deleted_at IS NULL
         LIMIT 1
@@ -109,6 +115,7 @@ export function judgeAndStoreStatement(location: string, records: readonly Retur
            CASE WHEN j.verdict <> 'store' THEN j.verdict
                 WHEN f.idx IS NOT NULL AND s.run_id IS NOT NULL THEN 'accepted'
                 ELSE 'duplicate' END AS verdict,
+           j.export_metrics,
            (SELECT count(*) FROM woken)::int AS woken
     FROM judged j
     LEFT JOIN firsts f ON f.idx = j.idx
@@ -130,8 +137,12 @@ export async function ingestResults(
     Date.parse(result.checked_at) > nowMs + MAX_CLOCK_AHEAD_MS ? 'checked_at_in_future' : undefined,
   );
   const records = results.flatMap((result, idx) => (verdicts[idx] === undefined ? [toRecord(result, idx)] : []));
+  const exportsMetrics = results.map(() => false);
   if (records.length > 0) {
-    for (const row of await judgeAndStore(db, location, records)) verdicts[row.idx] = row.verdict;
+    for (const row of await judgeAndStore(db, location, records)) {
+      verdicts[row.idx] = row.verdict;
+      exportsMetrics[row.idx] = row.export_metrics === true;
+    }
   }
 
   const counts: Record<ReportOutcome, number> = { accepted: 0, duplicate: 0, rejected: 0 };
@@ -146,5 +157,5 @@ export async function ingestResults(
     counts.rejected += 1;
     return { ...base, outcome: 'rejected', reason: verdict };
   });
-  return { results: outcomes, counts };
+  return { results: outcomes, counts, exportsMetrics };
 }

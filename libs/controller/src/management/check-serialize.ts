@@ -50,6 +50,7 @@ export function checkJson(check: CheckWithRelations, secretKeys: SecretKeyring):
     passing_threshold: check.passingThreshold,
     failing_locations_threshold: locationsThresholdJson(check.failingLocationsThreshold),
     enabled: check.enabled,
+    export_metrics: check.exportMetrics,
     status: check.status,
     last_checked_at: iso(check.lastCheckedAt),
     created_at: check.createdAt.toISOString(),

@@ -110,6 +110,7 @@ export function planCheckUpdate(current: CurrentCheck, patch: UpdateCheck): { pl
         failingLocationsThreshold:
           patch.failing_locations_threshold === undefined ? undefined : storedLocationsThreshold(patch.failing_locations_threshold),
         enabled: patch.enabled,
+        exportMetrics: patch.export_metrics,
       },
       ...(newTarget === undefined ? {} : { newTarget }),
       locationsChanged: patch.locations !== undefined,

@@ -67,6 +67,7 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
         passing_threshold: 1,
         failing_locations_threshold: '66%',
         enabled: true,
+        export_metrics: false,
         status: 'unknown',
         last_checked_at: null,
         created_at: expect.any(String),
@@ -335,6 +336,23 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
       expect((await patch(`/api/v1/checks/${check.id}`, { degraded_latency_ms: 1500 })).body).toMatchObject({ degraded_latency_ms: 1500 });
       expect((await patch(`/api/v1/checks/${check.id}`, { degraded_latency_ms: null })).body).toMatchObject({ degraded_latency_ms: null });
       expect((await get(`/api/v1/checks/${check.id}`)).body.degraded_latency_ms).toBeNull();
+    });
+
+    it('opts a check in and out of the Prometheus series, on every read, in the audit log, and refuses a non-boolean', async () => {
+      const check = await create({ export_metrics: true });
+      expect(check.export_metrics).toBe(true);
+      expect((await row(check.id)).exportMetrics).toBe(true);
+      expect((await get(`/api/v1/checks/${check.id}`)).body.export_metrics).toBe(true);
+      const listed = (await get(`/api/v1/checks?site_id=${siteId}&limit=100`)).body.data as Array<{ id: string; export_metrics: boolean }>;
+      expect(listed.find((item) => item.id === check.id)?.export_metrics).toBe(true);
+      expect((await patch(`/api/v1/checks/${check.id}`, { export_metrics: false })).body).toMatchObject({ export_metrics: false });
+      expect((await row(check.id)).exportMetrics).toBe(false);
+      // A change of anything else keeps it.
+      expect((await patch(`/api/v1/checks/${check.id}`, { name: 'Still out' })).body).toMatchObject({ export_metrics: false });
+      expect(fields(await patch(`/api/v1/checks/${check.id}`, { export_metrics: 'yes' }))).toEqual(['export_metrics']);
+      expect(fields(await post('/api/v1/checks', { site_id: siteId, type: 'http', target: 'https://example.com', export_metrics: 1 }))).toEqual(['export_metrics']);
+      const audited = await harness.db.prisma.auditLog.findFirstOrThrow({ where: { method: 'PATCH', resourceId: check.id, status: 200 }, orderBy: { id: 'asc' } });
+      expect(audited.summary).toMatchObject({ fields: ['export_metrics'], values: { export_metrics: false } });
     });
 
     it('checks a change against the settings it keeps and the check’s type', async () => {

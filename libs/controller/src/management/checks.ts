@@ -65,6 +65,7 @@ export async function createCheckInSite(db: Database, secretKeys: SecretKeyring,
         passingThreshold: settings.passing_threshold,
         failingLocationsThreshold: storedLocationsThreshold(settings.failing_locations_threshold),
         enabled: body.enabled,
+        exportMetrics: body.export_metrics,
         pingToken: body.type === 'heartbeat' ? newPingToken() : null,
       },
     });

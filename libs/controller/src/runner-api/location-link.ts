@@ -2,6 +2,7 @@ import { CONTROLLER_LOCATION, type ReportedResult, type ReportItemOutcome, type 
 import type { Database } from '@vigil/db';
 import { checkSealer, type SecretKeyring } from '@vigil/secrets';
 import type { Registry } from 'prom-client';
+import { existingCheckMetrics } from '../check-metrics/exporter';
 import { ingestResults } from '../ingest/store-results';
 import { controllerMetrics, countOutcomes } from '../metrics';
 import { type LeasedRun, leaseDueRuns } from '../scheduling/lease';
@@ -54,8 +55,10 @@ export function locationLink(deps: LocationLinkDeps, location: string): Location
       return runs.map((run) => toRunSpec(run, deps.secretKeys));
     },
     async report(results) {
-      const { results: outcomes, counts } = await ingestResults(deps.db, location, results);
+      const { results: outcomes, counts, exportsMetrics } = await ingestResults(deps.db, location, results);
       countOutcomes(metrics, counts);
+      // The opted-in checks' latencies: a Map look-up per stored result, from a cached catalogue.
+      if (exportsMetrics.includes(true)) await existingCheckMetrics(deps.metrics)?.observe(location, results, outcomes, exportsMetrics);
       return outcomes;
     },
   };

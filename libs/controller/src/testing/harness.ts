@@ -54,6 +54,8 @@ export async function createControllerHarness(
     rateLimits?: Partial<RateLimits>;
     trustProxy?: ControllerDeps['trustProxy'];
     publicUrl?: string;
+    /** The per-check Prometheus series' limit and cache (tests: a cache of 0 reads the database at every scrape). */
+    checkMetrics?: ControllerDeps['checkMetrics'];
     /** What an app mounts after the controller (the dashboard), which this lib may not import. */
     alsoMount?: (app: Express) => void;
   } = {},
@@ -70,6 +72,7 @@ export async function createControllerHarness(
     deps.trustProxy = options.trustProxy;
     deps.publicUrl = options.publicUrl;
     deps.runnerStaleAfterMs = settings.runnerStaleAfterMs;
+    deps.checkMetrics = options.checkMetrics;
     const mount = (app: Express) => {
       mountController(app, deps);
       options.alsoMount?.(app);
