@@ -88,7 +88,7 @@ export async function seedHistory(
               t.at, t.at, t.at + interval '1 second'
        FROM generate_series(1, $2::int) AS k CROSS JOIN location_states ls
        CROSS JOIN LATERAL (SELECT now() - k * interval '${SCALE_INTERVAL_S} seconds' - (ls.id % ${SCALE_INTERVAL_S}) * interval '1 second' AS at) t
-       CROSS JOIN LATERAL (SELECT 60 + ((ls.id * 7919 + k * 104729) % 240)::int AS ms) l
+       CROSS JOIN LATERAL (SELECT 60 + ((ls.id::bigint * 7919 + k * 104729) % 240)::int AS ms) l
        WHERE ls.check_id <= $1::int`,
       [options.checks, options.rawDays * RESULTS_PER_DAY],
     );
