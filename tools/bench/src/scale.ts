@@ -178,7 +178,10 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
   await services.stopEvaluator();
   const counts = await loadCounts(client, afterId, from, to);
   const touched = await rollupsTouched(client, from);
-  say(`load done: ${count(load.acceptedTotal)} results accepted in all, ${count(touched)} hourly rollups written this hour; evaluator stopped`);
+  say(
+    `load done: ${count(load.acceptedTotal)} results accepted in all, ${count(touched)} hourly rollups written this hour; evaluator stopped ` +
+      `(machine load average ${loadavg()[0].toFixed(1)}: other work on this machine shares its ${cpus().length} CPUs)`,
+  );
   if (counts.evaluated > 0 && touched === 0) throw new BenchFailure('results were evaluated but no rollup was written');
 
   const underLoad = (await readsUnderLoad) ?? [];
