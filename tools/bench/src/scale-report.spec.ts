@@ -6,7 +6,7 @@ const figures: ScaleFigures = {
   checks: 1_000_000,
   intervalS: 300,
   raw: { rows: 100_000, seconds: 10 },
-  load: { seconds: 60, stored: 300_000, evaluated: 290_000, endToEnd: 270_000, pendingAtEnd: 1_200 },
+  load: { seconds: 60, stored: 300_000, evaluated: 290_000, endToEnd: 270_000, pendingAtEnd: 1_200, cpu: { controller: 0, postgres: 95.4, bench: 60.2, other: 40.6, cores: 2 } },
   retention: { available: false, why: 'not in this tree yet' },
   sizes: {
     database: 5 * 1024 ** 3,
@@ -50,6 +50,7 @@ describe('formatScaleReport', () => {
     expect(text).toMatch(/raw batched INSERT into check_results \(no evaluation\)\s+100,000\s+10,000/);
     expect(text).toMatch(/end to end \(the lesser: the pipeline's sustained rate\)\s+270,000\s+4,500/);
     expect(text).toContain('end to end is 45.0 % of the raw insert rate and 45.0 % of the 10,000/s load; 1,200 stored results were not evaluated yet');
+    expect(text).toContain('CPU in the window (100% = one core, 2 cores): this process (runners, controller, evaluator) 60%, PostgreSQL (every database on the server) 95%, other processes 41%');
     expect(text).toContain('retention: not available (not in this tree yet); the figures above do not include its cost');
     expect(text).toMatch(/check_rollups_hourly\s+100,000\s+1,200,000\s+68\.7 MB\s+720\.0\s+60\.0/);
     expect(text).toContain('a day of results at that load (864,000,000 results): 160.9 GB raw, 48.3 GB of hourly and 2.0 GB of daily rollups');

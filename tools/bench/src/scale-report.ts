@@ -1,3 +1,4 @@
+import type { CpuShares } from './ingest-cpu';
 import { formatRate } from './measure';
 import { count, ms, percentile, table } from './report-format';
 import type { ReadTimes } from './scale-reads';
@@ -31,7 +32,16 @@ export interface ScaleFigures {
   readonly checks: number;
   readonly intervalS: number;
   readonly raw: { readonly rows: number; readonly seconds: number };
-  readonly load: { readonly seconds: number; readonly exhausted?: boolean; readonly stored: number; readonly evaluated: number; readonly endToEnd: number; readonly pendingAtEnd: number };
+  readonly load: {
+    readonly seconds: number;
+    readonly exhausted?: boolean;
+    /** Who used the CPUs in the window; null where /proc is missing. */
+    readonly cpu?: CpuShares | null;
+    readonly stored: number;
+    readonly evaluated: number;
+    readonly endToEnd: number;
+    readonly pendingAtEnd: number;
+  };
   readonly retention: RetentionPhase;
   readonly sizes: { readonly database: number; readonly results: SizeRow; readonly hourly: SizeRow; readonly daily: SizeRow };
   /** Timed after the load (the targets), and during it. */
@@ -92,6 +102,14 @@ export function formatScaleReport(f: ScaleFigures): string[] {
     `  end to end is ${(fraction * 100).toFixed(1)} % of the raw insert rate and ${((endToEnd / targetRate) * 100).toFixed(1)} % of the ${formatRate(targetRate)}/s load; ` +
       `${count(f.load.pendingAtEnd)} stored results were not evaluated yet when the window closed`,
   );
+  if (f.load.cpu) {
+    const { postgres, bench, other, cores } = f.load.cpu;
+    const pct = (n: number) => `${Math.round(n)}%`;
+    lines.push(
+      `  CPU in the window (100% = one core, ${cores} cores): this process (runners, controller, evaluator) ${pct(bench)}, ` +
+        `PostgreSQL (every database on the server) ${pct(postgres)}, other processes ${pct(other)}`,
+    );
+  }
   if (f.load.exhausted) lines.push('  the load stopped early: every seeded location state was leased (seed more with --checks or shorten --duration)');
   lines.push(
     f.retention.available

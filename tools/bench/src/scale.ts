@@ -13,6 +13,7 @@ import { optionsOrExit } from './args';
 import { BenchFailure, type Cleanup, runWithCleanup } from './cleanup';
 import { readBenchConfig } from './config';
 import { createScratchDatabase, migrateDatabase, seedDatabase, type SeededRunner } from './ingest-database';
+import { type CpuShares, cpuMeter } from './ingest-cpu';
 import { runLoad } from './ingest-runners';
 import { count } from './report-format';
 import {
@@ -154,6 +155,9 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
   let to: Date | undefined;
   let retention: Promise<RetentionPhase> | undefined;
   let readsUnderLoad: Promise<ReadTimes[]> | undefined;
+  // No process of its own: the controller and the evaluator are this one.
+  const cpu = cpuMeter(-1);
+  let shares: CpuShares | null = null;
   const underLoadSamples = Math.max(10, Math.ceil(options.reads / 4));
   const load = await runLoad({
     url: services.url,
@@ -166,11 +170,13 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
     crashed: new Promise<string>(() => undefined),
     onMeasureStart: () => {
       from = new Date();
+      cpu.start();
       readsUnderLoad = timeReads(services.url, services.authorization, reads, underLoadSamples);
       retention = sleep((options.seconds * 1000) / 2).then(() => runRetentionPhase(database.url));
     },
     onMeasureEnd: () => {
       to = new Date();
+      shares = cpu.stop();
     },
   });
   if (load.fatal !== undefined) throw new BenchFailure(`the load stopped: ${load.fatal}`);
@@ -193,7 +199,7 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
     checks: options.checks,
     intervalS: SCALE_INTERVAL_S,
     raw,
-    load: { seconds: (to.getTime() - from.getTime()) / 1000, exhausted: load.exhausted, ...counts },
+    load: { seconds: (to.getTime() - from.getTime()) / 1000, exhausted: load.exhausted, cpu: shares, ...counts },
     retention: (await retention) ?? { available: false, why: 'the measured window ended before it was due' },
     sizes,
     reads: quiet,
