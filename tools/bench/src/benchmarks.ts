@@ -4,6 +4,7 @@ import { runEvaluateBenchmark } from './evaluate';
 import { runIngestBenchmark } from './ingest';
 import { runKeepUpBenchmark } from './keepup';
 import { runRunnerBenchmark } from './runner';
+import { runScaleBenchmark } from './scale';
 import { runSteadyBenchmark } from './steady';
 
 /** A benchmark: `npm run bench -- <name> [args]`. */
@@ -37,6 +38,10 @@ export const benchmarks: Readonly<Record<string, Benchmark>> = {
   runner: {
     description: 'runner agent on a local HTTP target: checks/s end to end and RSS, next to a bare got loop [--concurrency N,N] [--seconds N] [--help]',
     run: runRunnerBenchmark,
+  },
+  scale: {
+    description: 'N checks × 3 locations with 30 days of rollups on PostgreSQL: end-to-end results/s beside a raw INSERT, bytes per result, dashboard/status page read p99 [--checks N] [--days N] [--raw-days N] [--duration S] [--keep] [--help]',
+    run: runScaleBenchmark,
   },
   steady: {
     description: 'steady-state cost: N http checks at their interval, services on PostgreSQL and the all-in-one; CPU ms per check by part, idle floor, rate [--checks N] [--interval S] [--form F] [--help]',

@@ -21,9 +21,8 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-/** Creates `vigil_bench_<pid>` on the server; `drop()` removes it, sessions and all. */
-export async function createScratchDatabase(serverUrl: string): Promise<ScratchDatabase> {
-  const name = `vigil_bench_${process.pid}`;
+/** Creates `name` (default `vigil_bench_<pid>`) on the server; `drop()` removes it, sessions and all. */
+export async function createScratchDatabase(serverUrl: string, name = `vigil_bench_${process.pid}`): Promise<ScratchDatabase> {
   const serverVersion = await withClient(serverUrl, async (client) => {
     // A leftover of an earlier run that had the same pid and was killed before its cleanup.
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -77,7 +76,7 @@ const SEEDED_TABLES = ['sites', 'endpoints', 'checks', 'location_states'];
  * Inside the seeding transaction, as a superuser: no foreign-key triggers (the rows are made
  * by joins of their parents, so they hold anyway), which would otherwise cost one lookup per row.
  */
-async function bulkLoadMode(client: Client): Promise<void> {
+export async function bulkLoadMode(client: Client): Promise<void> {
   const { rows } = await client.query<{ super: boolean }>('SELECT rolsuper AS super FROM pg_roles WHERE rolname = current_user');
   if (rows[0]?.super) await client.query("SET LOCAL session_replication_role = 'replica'");
 }
@@ -86,7 +85,7 @@ async function bulkLoadMode(client: Client): Promise<void> {
  * Drops the indexes of `tables` that back no constraint and returns their definitions, to be
  * run again once the rows are in: building an index once is much faster than growing it row by row.
  */
-async function dropSecondaryIndexes(client: Client, tables: readonly string[]): Promise<string[]> {
+export async function dropSecondaryIndexes(client: Client, tables: readonly string[]): Promise<string[]> {
   const { rows } = await client.query<{ name: string; definition: string }>(
     `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS definition
      FROM pg_index i
@@ -102,11 +101,11 @@ async function dropSecondaryIndexes(client: Client, tables: readonly string[]): 
 const HTTP_SPEC = JSON.stringify({ method: 'GET', expected_statuses: [200], follow_redirects: true, verify_tls: true });
 
 /**
- * Sites of 100 endpoints with one http check each (interval 60 s, every runner's location),
+ * Sites of 100 endpoints with one http check each (interval 60 s unless `intervalS`, every runner's location),
  * the runners with fresh ES256 keys, and one location state per check and runner, all due:
  * next_due_at spread over the past minute by the same hash as the scheduler's offset.
  */
-export async function seedDatabase(url: string, options: { checks: number; runners: number }): Promise<Seed> {
+export async function seedDatabase(url: string, options: { checks: number; runners: number; intervalS?: number }): Promise<Seed> {
   const start = performance.now();
   const sites = Math.ceil(options.checks / CHECKS_PER_SITE);
   const keys = Array.from({ length: options.runners }, (_, i) => ({ slug: runnerSlug(i), ...generateRunnerKeyPair() }));
@@ -133,8 +132,8 @@ export async function seedDatabase(url: string, options: { checks: number; runne
     );
     await client.query(
       `INSERT INTO checks (endpoint_id, type, spec, interval_s, timeout_ms, locations)
-       SELECT id, 'http', $1::jsonb, 60, 10000, '{}' FROM endpoints ORDER BY id`,
-      [HTTP_SPEC],
+       SELECT id, 'http', $1::jsonb, $2::int, 10000, '{}' FROM endpoints ORDER BY id`,
+      [HTTP_SPEC, options.intervalS ?? 60],
     );
     const states = await client.query(
       `INSERT INTO location_states (check_id, site_id, location, next_due_at)

@@ -1,0 +1,80 @@
+import { connectPostgres } from '@vigil/db';
+import { testDatabaseUrl } from '@vigil/db/testing';
+import { Cleanup } from './cleanup';
+import { scaleBenchmark } from './scale';
+import type { ScaleOptions } from './scale-options';
+import { formatScaleReport, type ScaleFigures } from './scale-report';
+
+// The benchmark is for PostgreSQL: it runs where a server is configured.
+const serverUrl = testDatabaseUrl() ?? '';
+const onPostgres = serverUrl ? describe : describe.skip;
+
+onPostgres('the scale benchmark at a tiny size', () => {
+  jest.setTimeout(180_000);
+
+  const databaseName = `vigil_bench_scale_spec_${process.pid}`;
+  const exists = async (): Promise<boolean> => {
+    const client = await connectPostgres(serverUrl);
+    try {
+      return (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [databaseName])).rowCount === 1;
+    } finally {
+      await client.end();
+    }
+  };
+
+  it('seeds, loads, reads, reports the figures and drops its database', async () => {
+    const options: ScaleOptions = {
+      serverUrl,
+      databaseName,
+      checks: 300,
+      historyChecks: 20,
+      days: 3,
+      hourlyDays: 1,
+      rawDays: 1,
+      rawSeconds: 1,
+      seconds: 4,
+      warmupSeconds: 1,
+      reads: 10,
+      keep: false,
+    };
+    const cleanup = new Cleanup();
+    const said: string[] = [];
+    let figures: ScaleFigures | undefined;
+    try {
+      figures = await scaleBenchmark(options, cleanup, (line) => said.push(line));
+      expect(await exists()).toBe(true);
+    } finally {
+      await cleanup.run();
+    }
+    expect(await exists()).toBe(false);
+    if (figures === undefined) throw new Error('no figures');
+
+    // 20 checks × 3 locations: 3 days of daily rollups, 24 hours of hourly ones, a day of raw results every 5 minutes.
+    expect(said.filter((line) => line.startsWith("seeded 60 series' history: 180 daily rollups, 1,440 hourly rollups, 17,280 raw results in "))).toHaveLength(1);
+    expect(figures.raw.rows).toBeGreaterThan(0);
+    // The load went through the controller and the evaluator: stored, evaluated and rolled up.
+    expect(figures.load.stored).toBeGreaterThan(0);
+    expect(figures.load.evaluated).toBeGreaterThan(0);
+    expect(figures.load.endToEnd).toBe(Math.min(figures.load.stored, figures.load.evaluated));
+    expect(figures.retention).toEqual({ available: false, why: expect.stringContaining('retention job') });
+    // The raw insert's rows were deleted: what is left is the seeded day and the load.
+    expect(figures.sizes.results.rows).toBeGreaterThanOrEqual(17_280 + figures.load.stored);
+    expect(figures.sizes.results.rows).toBeLessThan(17_280 + 300 * 3 + 1);
+    // The rollups account for the seeded results and the evaluated ones of the load.
+    expect(figures.sizes.daily.results).toBeGreaterThanOrEqual(60 * 3 * 288 + figures.load.evaluated);
+    expect(figures.sizes.hourly.results).toBeGreaterThanOrEqual(60 * 24 * 12 + figures.load.evaluated);
+    expect(figures.sizes.database).toBeGreaterThan(figures.sizes.results.bytes);
+    // Every read answered 200, after the load and during it.
+    expect(figures.reads.map((r) => [r.name, r.ms.length, r.failures])).toEqual([
+      ['site list (GET /api/v1/sites, 100)', 10, 0],
+      ["a site's checks (GET /api/v1/checks?site_id, 100)", 10, 0],
+      ["a check's rollups by day, 30 d", 10, 0],
+      ["a check's rollups by hour, 24 h", 10, 0],
+      ['status page (GET /status/:slug)', 10, 0],
+    ]);
+    expect(figures.readsUnderLoad.every((r) => r.failures === 0 && r.ms.length === 10)).toBe(true);
+    const report = formatScaleReport(figures).join('\n');
+    expect(report).toContain('targets:');
+    expect(report).toContain('bytes per result once rolled up and retained');
+  });
+});
