@@ -53,8 +53,8 @@ describe('the runner configuration', () => {
     expect(readConfig(minimal)).toMatchObject({ VIGIL_POLL_MODE: 'periodic', VIGIL_POLL_INTERVAL_MS: 1000, VIGIL_CONCURRENCY: 100 });
   });
 
-  it('holds passing results up to a second to share a report, by default', () => {
-    expect(readConfig(minimal)).toMatchObject({ VIGIL_REPORT_DELAY_MS: 1000 });
+  it('holds passing results up to two seconds to share a report, by default', () => {
+    expect(readConfig(minimal)).toMatchObject({ VIGIL_REPORT_DELAY_MS: 2000 });
     expect(readConfig({ ...minimal, VIGIL_REPORT_DELAY_MS: '250' })).toMatchObject({ VIGIL_REPORT_DELAY_MS: 250 });
   });
 

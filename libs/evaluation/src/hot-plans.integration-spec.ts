@@ -10,11 +10,11 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
     database = await createTestDatabase(kind);
     const { prisma } = database.db;
     await prisma.$executeRawUnsafe(`INSERT INTO sites (name, slug) SELECT 'plans ' || g, 'plans-' || g FROM generate_series(1, 20) g`);
-    // 2,000 checks with a location state each.
-    await prisma.$executeRawUnsafe(`INSERT INTO endpoints (site_id, target) SELECT id, 'http://127.0.0.1:9/' || id FROM sites`);
+    // 2,000 checks, each on an endpoint of its own, with a location state each.
     await prisma.$executeRawUnsafe(
-      `INSERT INTO checks (endpoint_id, type, interval_s, timeout_ms, status) SELECT e.id, 'http', 20, 5000, 'up' FROM endpoints e CROSS JOIN generate_series(1, 100)`,
+      `INSERT INTO endpoints (site_id, target) SELECT id, 'http://127.0.0.1:9/' || id || '/' || g FROM sites CROSS JOIN generate_series(1, 100) g`,
     );
+    await prisma.$executeRawUnsafe(`INSERT INTO checks (endpoint_id, type, interval_s, timeout_ms, status) SELECT e.id, 'http', 20, 5000, 'up' FROM endpoints e`);
     await prisma.$executeRawUnsafe(
       `INSERT INTO location_states (check_id, site_id, location) SELECT c.id, e.site_id, 'eu-1' FROM checks c JOIN endpoints e ON e.id = c.endpoint_id`,
     );
@@ -35,6 +35,11 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
   it('reads no event history whole', async () => {
     const scans = await genericPlanSeqScans(database.db, { text: LOAD, values: [[1, 2, 3]] });
     expect(scans).not.toContain('site_events');
+  });
+
+  it('reads no endpoint whole for the checks’ sites', async () => {
+    const scans = await genericPlanSeqScans(database.db, { text: LOAD, values: [[1, 2, 3]] });
+    expect(scans).not.toContain('endpoints');
   });
 
   it('writes strikes and statuses by primary key, not by reading every state and check', async () => {

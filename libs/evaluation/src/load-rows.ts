@@ -83,8 +83,10 @@ export const LOAD = `${PREPARED}
       c.timeout_ms AS "timeoutMs", c.degraded_latency_ms AS "degradedLatencyMs", c.export_metrics AS "exportMetrics", c.locations, c.failing_threshold AS "failingThreshold", c.passing_threshold AS "passingThreshold",
       c.failing_locations_threshold AS "failingLocationsThreshold", c.enabled, c.ping_token AS "pingToken", c.status, c.last_checked_at AS "lastCheckedAt",
       c.last_status_change_at AS "lastStatusChangeAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.deleted_at AS "deletedAt",
-      e.site_id AS "siteId"
-    FROM checks c JOIN endpoints e ON e.id = c.endpoint_id
+      -- A scalar subquery, one probe of endpoints' primary key per check: as a join, the generic
+      -- plan (which guesses the array's size) hashed every endpoint on every pass.
+      (SELECT e.site_id FROM endpoints e WHERE e.id = c.endpoint_id) AS "siteId"
+    FROM checks c
     WHERE c.id = ANY($1::int[])
   ),
   pending AS (
