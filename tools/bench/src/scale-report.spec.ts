@@ -27,8 +27,8 @@ describe('bytes per result', () => {
   });
 
   it('once retained, is the steady-state bytes over the results of the longest window', () => {
-    // (200 × 30 + 60 × 730 + 2.5 × 730) / 730 = 8.22 + 62.5
-    expect(retainedBytesPerResult(figures.sizes)).toBeCloseTo((200 * 30) / 730 + 62.5, 6);
+    // The job's defaults: (200 × 30 + 60 × 90 + 2.5 × 730) / 730 = 8.22 + 7.40 + 2.5
+    expect(retainedBytesPerResult(figures.sizes)).toBeCloseTo((200 * 30 + 60 * 90) / 730 + 2.5, 6);
     // Raw rows kept as long as the rollups: every byte of each counts.
     expect(retainedBytesPerResult(figures.sizes, { rawDays: 730, hourlyDays: 730, dailyDays: 730 })).toBeCloseTo(262.5, 6);
     // Hourly rollups kept 7 days of a year's daily ones.
@@ -54,12 +54,12 @@ describe('formatScaleReport', () => {
     expect(text).toContain('retention: not available (not in this tree yet); the figures above do not include its cost');
     expect(text).toMatch(/check_rollups_hourly\s+100,000\s+1,200,000\s+68\.7 MB\s+720\.0\s+60\.0/);
     expect(text).toContain('a day of results at that load (864,000,000 results): 160.9 GB raw, 48.3 GB of hourly and 2.0 GB of daily rollups');
-    expect(text).toContain('= 70.7 bytes per result');
+    expect(text).toContain('= 18.1 bytes per result');
     expect(text).toMatch(/status page\s+100\s+20\.5\s+21\.0\s+0/);
     expect(text).toContain('reads during the load');
     expect(text).toMatch(/end to end >= 40 % of the raw insert rate\s+45\.0 %\s+met/);
     expect(text).toMatch(/every read p99 < 100 ms\s+21\.0 ms\s+met/);
-    expect(text).toMatch(/< 150 bytes per result once rolled up and retained\s+70\.7\s+met/);
+    expect(text).toMatch(/< 150 bytes per result once rolled up and retained\s+18\.1\s+met/);
     expect(text).not.toContain('missed:');
   });
 
@@ -68,7 +68,7 @@ describe('formatScaleReport', () => {
       ...figures,
       load: { ...figures.load, endToEnd: 120_000 },
       reads: [fast('site list', 5), { ...fast('status page', 150), failures: 1, firstFailure: '500 boom' }],
-      sizes: { ...figures.sizes, hourly: { ...figures.sizes.hourly, bytes: 200_000_000 } },
+      sizes: { ...figures.sizes, hourly: { ...figures.sizes.hourly, bytes: 1_500_000_000 } },
     }).join('\n');
     expect(slow).toMatch(/end to end >= 40 % of the raw insert rate\s+20\.0 %\s+NOT met/);
     expect(slow).toContain('missed: end to end 2,000 results/s is 20.0 % of the raw insert\'s 10,000/s; the target is at least 40 %');

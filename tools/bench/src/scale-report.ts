@@ -1,3 +1,4 @@
+import { RETENTION_DEFAULT_DAYS } from '@vigil/config';
 import type { CpuShares } from './ingest-cpu';
 import { formatRate } from './measure';
 import { count, ms, percentile, table } from './report-format';
@@ -8,17 +9,14 @@ export const TARGET_FRACTION_OF_RAW = 0.4;
 export const TARGET_READ_P99_MS = 100;
 export const TARGET_BYTES_PER_RESULT = 150;
 
-/**
- * How long each kind of data is kept, for the retained size: issue 16's examples (raw results
- * 30 days, rollups 2 years). The retention job's own settings replace these when it lands.
- */
+/** How long each kind of data is kept, for the retained size: the retention job's defaults. */
 export interface Retention {
   readonly rawDays: number;
   readonly hourlyDays: number;
   readonly dailyDays: number;
 }
 
-export const ASSUMED_RETENTION: Retention = { rawDays: 30, hourlyDays: 730, dailyDays: 730 };
+export const ASSUMED_RETENTION: Retention = { rawDays: RETENTION_DEFAULT_DAYS.results, hourlyDays: RETENTION_DEFAULT_DAYS.hourlyRollups, dailyDays: RETENTION_DEFAULT_DAYS.dailyRollups };
 
 export interface SizeRow {
   readonly table: string;
@@ -140,7 +138,7 @@ export function formatScaleReport(f: ScaleFigures): string[] {
       `${bytes(perDay * bytesPerResult(hourly))} of hourly and ${bytes(perDay * bytesPerResult(daily))} of daily rollups`,
   );
   lines.push(
-    `  retained: raw ${r.rawDays} d, hourly ${r.hourlyDays} d, daily ${r.dailyDays} d (issue 16's examples) → ` +
+    `  retained: raw ${r.rawDays} d, hourly ${r.hourlyDays} d, daily ${r.dailyDays} d (the VIGIL_RETENTION_* defaults) → ` +
       `(raw × ${r.rawDays} + hourly × ${r.hourlyDays} + daily × ${r.dailyDays}) / ${Math.max(r.rawDays, r.hourlyDays, r.dailyDays)} = ${perResult(retained)} bytes per result, ` +
       `${bytes(perDay * retained * Math.max(r.rawDays, r.hourlyDays, r.dailyDays))} at steady state`,
   );
