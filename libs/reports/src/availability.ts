@@ -1,25 +1,13 @@
 import { occurrences, type WindowLike } from '@vigil/maintenance';
-import { availabilityIntervals, computeUptime, mergeSpans, type Span, type UptimeFigures, type UptimeInterval } from '@vigil/uptime';
+import { availabilityIntervals, type AvailabilitySource, computeUptime, type HistorySpan, mergeSpans, type Span, type UptimeFigures, type UptimeInterval } from '@vigil/uptime';
 
 export const DAY_MS = 86_400_000;
 
 /** A stretch of history in epoch milliseconds; `end: null` is still going on. */
-export interface Spell {
-  readonly start: number;
-  readonly end: number | null;
-}
+export type Spell = HistorySpan;
 
-/** What a check's or a site's availability is computed from. */
-export interface HistoryInput {
-  /** Confirmed outages: events that reached `down` (never a `seems_down` that closed as a false alarm). */
-  readonly outages: readonly Spell[];
-  /** Spells no check could tell: events of type `unknown`. */
-  readonly unknownSpells: readonly Spell[];
-  /** Maintenance occurrences (expanded: see maintenanceSpells). */
-  readonly maintenance: readonly Span[];
-  /** Where a current spell of the `unknown` or `paused` status began, if in one; null otherwise. */
-  readonly unmeasuredSince?: number | null;
-}
+/** What a check's or a site's availability is computed from (a check's has no unmeasured spell of the site). */
+export type HistoryInput = Omit<AvailabilitySource, 'unmeasuredSince'> & { readonly unmeasuredSince?: number | null };
 
 /** The uptime intervals of some history up to `now`: the one rule the status page, the reports and the SLOs share. */
 const intervalsOf = (history: HistoryInput, now: number): UptimeInterval[] => availabilityIntervals({ ...history, unmeasuredSince: history.unmeasuredSince ?? null }, now);

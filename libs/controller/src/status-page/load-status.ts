@@ -2,25 +2,17 @@ import { type CheckType, STATUS_PAGE_DAYS, STATUS_PAGE_MAX_CHECKS, STATUS_PAGE_U
 import { occurrences } from '@vigil/maintenance';
 import type { Database } from '@vigil/db';
 import type { StatusSource } from './build-status';
-import { histogramOf } from '../management/check-rollups';
+import { histogramOf, type RollupRow } from '../management/check-rollups';
 import type { CheckRollupSource } from './check-figures';
 
 const DAY_MS = 86_400_000;
 
-interface DailyRow {
+/** A check's daily rollup row; bucket_start null for a check with none in the window. */
+interface DailyRow extends Omit<RollupRow, 'location' | 'bucket_start'> {
   check_id: number;
   name: string | null;
   type: CheckType;
   bucket_start: Date | null;
-  count: number;
-  failures: number;
-  inconclusive: number;
-  degraded: number;
-  latency_count: number;
-  latency_sum: bigint | number;
-  latency_min: number | null;
-  latency_max: number | null;
-  histogram: string;
 }
 
 /**
