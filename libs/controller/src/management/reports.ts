@@ -149,7 +149,7 @@ async function loadLocationFigures(db: Database, checkIds: readonly number[], wi
     )
     SELECT r.check_id, r.location, sum(r.count)::int AS count, sum(r.failures)::int AS failures, sum(r.inconclusive)::int AS inconclusive,
       sum(r.degraded)::int AS degraded, sum(r.latency_count)::int AS latency_count, sum(r.latency_sum)::bigint AS latency_sum,
-      min(r.latency_min) AS latency_min, max(r.latency_max) AS latency_max, h.histogram
+      min(r.latency_min) AS latency_min, max(r.latency_max) AS latency_max, h.histogram::text AS histogram
     FROM r JOIN h USING (check_id, location)
     GROUP BY r.check_id, r.location, h.histogram`;
   return locationFigures(rows.map((r) => ({ checkId: r.check_id, location: r.location, rollup: toRollup({ ...r, bucket_start: new Date(0) }) })));
