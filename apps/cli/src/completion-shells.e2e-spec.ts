@@ -31,7 +31,7 @@ describe('vigil completion in the shells', () => {
     const { stdout: script } = await vigil(['completion', 'bash']);
     expect(bashCompletions(script, 'vigil ')).toEqual(expect.arrayContaining(['sites', 'checks', 'channels', 'maintenance', 'completion']));
     expect(bashCompletions(script, 'vigil si')).toEqual(['sites']);
-    expect(bashCompletions(script, 'vigil sites ')).toEqual(['list', 'create', 'update', 'delete', 'restore']);
+    expect(bashCompletions(script, 'vigil sites ')).toEqual(['list', 'create', 'update', 'delete', 'restore', 'slo']);
     expect(bashCompletions(script, 'vigil --url http://x channels c')).toEqual(['create']);
     expect(bashCompletions(script, 'vigil checks create http https://x --site shop --in')).toEqual(['--interval-s']);
     expect(bashCompletions(script, 'vigil sites update shop --no-')).toEqual(['--no-public-status-page']);

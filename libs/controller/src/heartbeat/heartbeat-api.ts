@@ -28,7 +28,9 @@ function pingJson(ping: HeartbeatPing) {
 
 /** A heartbeat check's pings (read), its ping URL and a new token (write: the URL is a capability). */
 export function mountHeartbeatApi(ctx: AreaContext): void {
-  const { db, publicUrl } = ctx.deps;
+  const { db } = ctx.deps;
+  // Read per request: the all-in-one learns its own address (its default) only once it listens.
+  const publicUrl = () => ctx.deps.publicUrl;
 
   ctx.route(listCheckPings, async ({ params, query }) => {
     const { id } = await findHeartbeat(db.prisma, params.id);
@@ -44,7 +46,7 @@ export function mountHeartbeatApi(ctx: AreaContext): void {
 
   ctx.route(getCheckPingUrl, async ({ params }) => {
     const { pingToken } = await findHeartbeat(db.prisma, params.id);
-    return { token: pingToken, ping_url: pingUrlOf(pingToken, publicUrl) };
+    return { token: pingToken, ping_url: pingUrlOf(pingToken, publicUrl()) };
   });
 
   ctx.route(rotatePingToken, async ({ params }) =>
@@ -53,7 +55,7 @@ export function mountHeartbeatApi(ctx: AreaContext): void {
       const { id } = await findHeartbeat(tx, params.id);
       const token = newPingToken();
       await tx.check.update({ where: { id }, data: { pingToken: token } });
-      return { token, ping_url: pingUrlOf(token, publicUrl) };
+      return { token, ping_url: pingUrlOf(token, publicUrl()) };
     }),
   );
 }
