@@ -101,6 +101,23 @@ export async function seedHistory(
   return { series, daily, hourly, raw, seconds: (performance.now() - start) / 1000 };
 }
 
+/**
+ * The live state of a deployment that has been running: every runner just seen, every check and
+ * site up and checked now, every location's last result ok, conclusive and fresh. Without it the
+ * load would measure a new deployment's first minutes (every check's first result moves it from
+ * unknown, so every batch projects its sites, and runners never seen go offline after seeding
+ * that took minutes), not the steady state. Run just before the load: freshness counts from now.
+ */
+export async function settleLiveState(client: Client): Promise<void> {
+  await client.query('UPDATE runners SET last_seen_at = now()');
+  await client.query(
+    `UPDATE location_states SET last_result_at = now(), last_ok = true, last_inconclusive = false, passing_strikes = 1, failing_strikes = 0, resolved = true`,
+  );
+  await client.query(`UPDATE checks SET status = 'up', last_checked_at = now(), last_status_change_at = coalesce(last_status_change_at, now())`);
+  await client.query(`UPDATE sites SET status = 'up', last_checked_at = now(), last_status_change_at = coalesce(last_status_change_at, now())`);
+  await client.query('VACUUM ANALYZE location_states, checks, sites');
+}
+
 /** Every site's status page public, so the status page read finds one. */
 export async function publishStatusPages(client: Client): Promise<void> {
   await client.query('UPDATE sites SET public_status_page = true');
@@ -122,11 +139,15 @@ export interface Sizes {
   readonly daily: TableSize;
 }
 
-/** The database's size and the three tables of results, with what their rows account for. */
+/**
+ * The database's size and the three tables of results, with what their rows account for.
+ * check_results is partitioned on PostgreSQL (ADR 0013): the parent holds nothing itself, so its
+ * size is the sum over its partition tree (a plain table's tree is itself).
+ */
 export async function measureSizes(client: Client): Promise<Sizes> {
   const { rows } = await client.query<{ database: string; raw_bytes: string; raw_rows: string; h_bytes: string; h_rows: string; h_results: string; d_bytes: string; d_rows: string; d_results: string }>(
     `SELECT pg_database_size(current_database()) AS database,
-            pg_total_relation_size('check_results') AS raw_bytes, (SELECT count(*) FROM check_results) AS raw_rows,
+            (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('check_results')) AS raw_bytes, (SELECT count(*) FROM check_results) AS raw_rows,
             pg_total_relation_size('check_rollups_hourly') AS h_bytes, h.rows AS h_rows, h.results AS h_results,
             pg_total_relation_size('check_rollups_daily') AS d_bytes, d.rows AS d_rows, d.results AS d_results
      FROM (SELECT count(*) AS rows, coalesce(sum(count), 0) AS results FROM check_rollups_hourly) h,

@@ -26,6 +26,7 @@ import {
   readTargets,
   rollupsTouched,
   seedHistory,
+  settleLiveState,
 } from './scale-database';
 import { SCALE_INTERVAL_S, SCALE_USAGE, type ScaleOptions, parseScaleArgs } from './scale-options';
 import { type ReadTimes, scaleReads, timeReads } from './scale-reads';
@@ -141,6 +142,9 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
   });
   say(`raw: ${count(raw.rows)} rows in ${raw.seconds.toFixed(1)} s (deleted again, table vacuumed) in ${elapsed(step)}`);
 
+  step = performance.now();
+  await settleLiveState(client);
+  say(`live state settled (runners seen, checks and sites up, every location's last result fresh) in ${elapsed(step)}`);
   const services = await startServices(database.url, cleanup);
   say(`controller API on ${services.url} and the evaluator (its defaults) in this process`);
   const targets = await readTargets(client, Math.min(options.reads, 1000), options.historyChecks);
