@@ -15,9 +15,13 @@ export interface CloseRetiredOptions {
 /** Disabled and deleted checks (the checks_retired partial index). */
 export const RETIRED_CHECK = Prisma.sql`(NOT enabled OR deleted_at IS NOT NULL)`;
 
-/** The enabled checks of an archived site: they stop like disabled ones (few sites are archived; they drive the plan). */
+/**
+ * The enabled checks of an archived site: they stop like disabled ones. Few sites are archived, so
+ * their endpoints are an array computed first, then probes of the checks' endpoint index: as
+ * `IN (subquery)` the planner merge-joined every endpoint, 380 ms at 200,000 checks every sweep.
+ */
 export const ARCHIVED_SITE_CHECK = Prisma.sql`deleted_at IS NULL
-          AND endpoint_id IN (SELECT e.id FROM endpoints e JOIN sites s ON s.id = e.site_id WHERE s.archived_at IS NOT NULL)`;
+          AND endpoint_id = ANY(ARRAY(SELECT e.id FROM sites s JOIN endpoints e ON e.site_id = s.id WHERE s.archived_at IS NOT NULL))`;
 
 /** A retired check the sweep has not finished with: not yet paused, or an event of it still open. */
 export const NOT_YET_CLOSED = Prisma.sql`(status <> 'paused' OR EXISTS (SELECT 1 FROM site_events ev WHERE ev.check_id = checks.id AND ev.ended_at IS NULL))`;

@@ -44,11 +44,13 @@ export async function evaluateChecks(tx: VigilTransaction, checkIds: readonly nu
   const checks = contexts.map((ctx) => planCheck(ctx));
   const writer = planWriter(tx, options);
   const { events } = await writer.apply(checks.flatMap((c) => c.events));
+  // Before the sites are locked: their rows are shared by every evaluator working on their checks,
+  // and each holds them until it commits, so nothing that can run earlier runs after them.
+  if (!options.readOnly) await writeRollups(tx, checks.flatMap((c) => c.evaluated.resultIds), spanOf(checks.map((c) => c.evaluated.checkedAt)));
   const changes = checks.flatMap((c) => (c.site === null ? [] : [c.site]));
   // Most passes change no check's status: the sites' statuses stay, and reading them is a round
   // trip for nothing. Otherwise every site of the batch is read and locked, in id order, at once.
   const sites = changes.some((c) => c.statusChanged) ? projectSites(await loadSiteFacts(tx, changes), changes) : sitesChecked(changes);
   await writer.apply(projectionSteps(checks, sites));
-  if (!options.readOnly) await writeRollups(tx, checks.flatMap((c) => c.evaluated.resultIds), spanOf(checks.map((c) => c.evaluated.checkedAt)));
   return { results: checks.reduce((n, c) => n + c.evaluated.resultIds.length, 0), transitions: events.length };
 }
