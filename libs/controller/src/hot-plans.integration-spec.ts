@@ -1,5 +1,5 @@
-import { createTestDatabase, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
-import { judgeAndStoreStatement } from './ingest/store-results';
+import { createTestDatabase, genericPlanScansRun, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
+import { judgeAndStoreStatement, toRecord } from './ingest/store-results';
 import { leaseDueRuns, leaseStatement } from './scheduling/lease';
 
 // The statements every poll and report runs are prepared, and after a few runs PostgreSQL may
@@ -50,5 +50,58 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('hot statements’ g
   it('storing a report probes indexes only', async () => {
     const scans = await genericPlanSeqScans(database.db, judgeAndStoreStatement(location, []));
     expect(scans.filter(growing)).toEqual([]);
+  });
+});
+
+// PostgreSQL only: check_results is partitioned by day there (ADR 0013), and retention keeps thirty
+// days and more of partitions. A lease asks, per leased row, whether its run was stored; a report
+// asks, per result that is not the leased run, whether it was stored before: each must read the
+// partitions of the days near that run, not every day's.
+const onPostgres = testDatabaseKinds({ postgres: 'semantics' }).includes('postgres');
+(onPostgres ? describe : describe.skip)('look-ups of stored runs among a month of daily partitions', () => {
+  const location = 'months-1';
+  const day = 24 * 3600 * 1000;
+  const partitionOf = (at: Date) => `check_results_p${at.toISOString().slice(0, 10).replace(/-/g, '')}`;
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase('postgres');
+    const prisma = database.db.prisma;
+    const today = Math.floor(Date.now() / day) * day;
+    for (let d = 2; d <= 30; d++) {
+      const from = new Date(today - d * day);
+      await prisma.$executeRawUnsafe(
+        `CREATE TABLE IF NOT EXISTS ${partitionOf(from)} PARTITION OF check_results FOR VALUES FROM ('${from.toISOString()}') TO ('${new Date(from.getTime() + day).toISOString()}')`,
+      );
+    }
+    await prisma.$executeRawUnsafe(`INSERT INTO sites (name, slug) VALUES ('months', 'months')`);
+    await prisma.$executeRawUnsafe(`INSERT INTO endpoints (site_id, target) SELECT id, 'http://127.0.0.1:9/' || g FROM sites CROSS JOIN generate_series(1, 50) g`);
+    await prisma.$executeRawUnsafe(`INSERT INTO checks (endpoint_id, type, interval_s, timeout_ms, status) SELECT id, 'http', 20, 5000, 'up' FROM endpoints`);
+    // Leased and overdue, as after a poll whose runner then went quiet: the lease asks after each run.
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO location_states (check_id, site_id, location, next_due_at, lease_run_id, leased_until)
+       SELECT c.id, e.site_id, '${location}', now() - interval '1 minute', gen_random_uuid(), now() - interval '10 seconds'
+       FROM checks c JOIN endpoints e ON e.id = c.endpoint_id`,
+    );
+    await prisma.$executeRawUnsafe('ANALYZE');
+  });
+  afterAll(() => database.dispose());
+
+  const monthOld = () => partitionOf(new Date(Date.now() - 20 * day));
+
+  it('a lease reads only the partitions within a day of its leases', async () => {
+    const scans = await genericPlanScansRun(database.db, leaseStatement(location, 100, 0));
+    const partitions = scans.filter((name) => name.startsWith('check_results_'));
+    expect(partitions.length).toBeGreaterThan(0);
+    expect(partitions).not.toContain(monthOld());
+    expect(partitions.length).toBeLessThanOrEqual(4);
+  });
+
+  it('a report of a run that is not leased reads only the partition of its checked_at', async () => {
+    const [check] = await database.db.prisma.$queryRawUnsafe<{ uuid: string }[]>(`SELECT uuid FROM checks ORDER BY id LIMIT 1`);
+    const record = toRecord({ run_id: '00000000-0000-4000-8000-000000000001', check_id: check.uuid, ok: true, checked_at: new Date().toISOString() }, 0);
+    const scans = await genericPlanScansRun(database.db, judgeAndStoreStatement(location, [record]));
+    const partitions = scans.filter((name) => name.startsWith('check_results_'));
+    expect(partitions).not.toContain(monthOld());
+    expect(partitions.length).toBeLessThanOrEqual(2);
   });
 });

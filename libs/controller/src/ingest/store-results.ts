@@ -25,7 +25,7 @@ interface VerdictRow {
 }
 
 /** What goes to the database, one object per result; absent fields become NULL. */
-function toRecord(result: ReportedResult, idx: number) {
+export function toRecord(result: ReportedResult, idx: number) {
   return {
     idx,
     run_id: result.run_id,
@@ -94,10 +94,13 @@ export function judgeAndStoreStatement(location: string, records: readonly Retur
         WHERE c.uuid = i.check_uuid AND c.deleted_at IS NULL
         LIMIT 1
       ) t ON true
-      -- Only for a run that is not the leased one (a one-time filter): the unique (check_id, run_id) index.
+      -- Only for a run that is not the leased one (a one-time filter): the unique (check_id, run_id,
+      -- checked_at) index. A repeat carries the checked_at it was stored with, which also prunes
+      -- the probe to one of check_results' daily partitions (ADR 0013).
       LEFT JOIN LATERAL (
         SELECT true AS found FROM check_results cr
-        WHERE t.lease_run_id IS DISTINCT FROM i.run_id AND cr.check_id = t.check_id AND cr.run_id = i.run_id AND cr.location = ${location}
+        WHERE t.lease_run_id IS DISTINCT FROM i.run_id AND cr.check_id = t.check_id AND cr.run_id = i.run_id
+          AND cr.checked_at = i.checked_at AND cr.location = ${location}
         LIMIT 1
       ) dup ON true
     ), firsts AS (

@@ -72,6 +72,9 @@ export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: strin
     .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
 }
 
+/** How far from its lease's end a leased run's `checked_at` may be and still count as that run's result. */
+const RUN_CHECKED_WITHIN = Prisma.raw(`interval '1 day'`);
+
 /** leaseDueRuns's statement (exported for the plan tests: its generic plan must probe indexes only). */
 export function leaseStatement(location: string, limit: number, lookaheadMs: number): Prisma.Sql {
   // Prepared: every poll of every runner runs it, and planning it cost as much as running a small lease.
@@ -89,9 +92,13 @@ export function leaseStatement(location: string, limit: number, lookaheadMs: num
       JOIN endpoints e ON e.id = c.endpoint_id
       -- One probe of the unique (check_id, run_id) index per leased row. Not an EXISTS: under
       -- the OR below the planner may run that as a hash of every stored result, on every poll.
+      -- The run was checked within its lease (runners' clocks drift seconds, not a day): the
+      -- bounds let the probe skip all but a few of check_results' daily partitions (ADR 0013),
+      -- of which retention keeps thirty and more; unbounded it probed each one's index.
       LEFT JOIN LATERAL (
         SELECT true AS run FROM check_results r
         WHERE ls.leased_until IS NOT NULL AND r.check_id = ls.check_id AND r.run_id = ls.lease_run_id
+          AND r.checked_at >= ls.leased_until - ${RUN_CHECKED_WITHIN} AND r.checked_at <= ls.leased_until + ${RUN_CHECKED_WITHIN}
         LIMIT 1
       ) reported ON true
       WHERE ls.location = ${location}

@@ -5,6 +5,7 @@ import { withTransaction } from '../transaction';
 interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
+  'Actual Loops'?: number;
   Plans?: PlanNode[];
 }
 
@@ -41,4 +42,35 @@ export async function genericPlanSeqScans(db: Pick<Database, 'prisma'>, statemen
     const plan = (typeof row['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row['QUERY PLAN']) as Array<{ Plan: PlanNode }>;
     return seqScans(plan[0].Plan, []).sort();
   });
+}
+
+function executedScans(node: PlanNode, into: string[]): string[] {
+  if (node['Relation Name'] !== undefined && node['Node Type'].endsWith('Scan') && (node['Actual Loops'] ?? 0) > 0) into.push(node['Relation Name']);
+  for (const child of node.Plans ?? []) executedScans(child, into);
+  return into;
+}
+
+class RolledBack extends Error {}
+
+/**
+ * The tables and partitions a statement's generic plan actually read when run (EXPLAIN ANALYZE;
+ * its writes rolled back), each once: partitions pruned at run time, by parameters or by values
+ * read from other tables, are absent. `statement` as for {@link genericPlanSeqScans}.
+ */
+export async function genericPlanScansRun(db: Pick<Database, 'prisma'>, statement: { text: string; values: readonly unknown[] }): Promise<string[]> {
+  const name = `vigil_plan_${randomBytes(6).toString('hex')}`;
+  let scans: string[] = [];
+  await withTransaction(db, async (tx) => {
+    await tx.$executeRawUnsafe(`SET LOCAL plan_cache_mode = force_generic_plan`);
+    await tx.$executeRawUnsafe(`PREPARE ${name} AS ${statement.text}`);
+    const args = statement.values.length === 0 ? '' : `(${statement.values.map(literal).join(', ')})`;
+    const [row] = await tx.$queryRawUnsafe<Array<{ 'QUERY PLAN': unknown }>>(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ${name}${args}`);
+    const plan = (typeof row['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row['QUERY PLAN']) as Array<{ Plan: PlanNode }>;
+    await tx.$executeRawUnsafe(`DEALLOCATE ${name}`);
+    scans = [...new Set(executedScans(plan[0].Plan, []))].sort();
+    throw new RolledBack();
+  }).catch((error: unknown) => {
+    if (!(error instanceof RolledBack)) throw error;
+  });
+  return scans;
 }
