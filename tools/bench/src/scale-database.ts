@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { connectPostgres } from '@vigil/db';
+import { RETENTION_DEFAULT_DAYS } from '@vigil/config';
+import { connectPostgres, partitionName } from '@vigil/db';
 import { LATENCY_BUCKETS, latencyBucket } from '@vigil/rollups';
 import type { Client } from 'pg';
 import { bulkLoadMode, dropSecondaryIndexes } from './ingest-database';
@@ -30,6 +31,8 @@ export interface HistorySeed {
   readonly daily: number;
   readonly hourly: number;
   readonly raw: number;
+  /** check_results' partitions after seeding (0 on a table that is not partitioned). */
+  readonly partitions: number;
   readonly seconds: number;
 }
 
@@ -75,6 +78,9 @@ export async function seedHistory(
   const hourly = await step(`hourly rollups (${options.hourlyDays} days)`, () =>
     rollups('check_rollups_hourly', 'hour', options.hourlyDays * 24, RESULTS_PER_HOUR),
   );
+  const partitions = await step(`daily partitions of check_results for the ${RETENTION_DEFAULT_DAYS.results} days retention keeps`, () =>
+    pastPartitions(client, RETENTION_DEFAULT_DAYS.results),
+  );
   const raw = await step(`raw results (${options.rawDays} days)`, async () => {
     if (options.rawDays === 0) return 0;
     await client.query('BEGIN');
@@ -98,24 +104,49 @@ export async function seedHistory(
   });
   // What autovacuum would have done by then: visibility map set, statistics current.
   await step('VACUUM ANALYZE', () => client.query('VACUUM ANALYZE check_results, check_rollups_daily, check_rollups_hourly, checks, location_states, sites'));
-  return { series, daily, hourly, raw, seconds: (performance.now() - start) / 1000 };
+  return { series, daily, hourly, raw, partitions, seconds: (performance.now() - start) / 1000 };
 }
 
 /**
  * The live state of a deployment that has been running: every runner just seen, every check and
- * site up and checked now, every location's last result ok, conclusive and fresh. Without it the
+ * site up and checked now, every location's last result ok, conclusive and fresh, its last run
+ * leased. Without it the
  * load would measure a new deployment's first minutes (every check's first result moves it from
  * unknown, so every batch projects its sites, and runners never seen go offline after seeding
  * that took minutes), not the steady state. Run just before the load: freshness counts from now.
  */
 export async function settleLiveState(client: Client): Promise<void> {
   await client.query('UPDATE runners SET last_seen_at = now()');
+  // Each state's previous run leased before, so a lease asks whether it was stored, as every lease does in steady state.
   await client.query(
-    `UPDATE location_states SET last_result_at = now(), last_ok = true, last_inconclusive = false, passing_strikes = 1, failing_strikes = 0, resolved = true`,
+    `UPDATE location_states SET last_result_at = now(), last_ok = true, last_inconclusive = false, passing_strikes = 1, failing_strikes = 0, resolved = true,
+       lease_run_id = gen_random_uuid(), leased_until = now() - interval '1 second'`,
   );
   await client.query(`UPDATE checks SET status = 'up', last_checked_at = now(), last_status_change_at = coalesce(last_status_change_at, now())`);
   await client.query(`UPDATE sites SET status = 'up', last_checked_at = now(), last_status_change_at = coalesce(last_status_change_at, now())`);
   await client.query('VACUUM ANALYZE location_states, checks, sites');
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The daily partitions of check_results for the `days` before today, as a deployment whose
+ * retention job has run for that long has them (the migration made only today's and those
+ * ahead): every look-up of a stored run that is not bounded by time pays for each. Gives how
+ * many partitions the table has then.
+ */
+async function pastPartitions(client: Client, days: number): Promise<number> {
+  const partitioned = await client.query(`SELECT 1 FROM pg_partitioned_table WHERE partrelid = to_regclass('check_results')`);
+  if (partitioned.rowCount === 0) return 0;
+  const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  for (let d = 1; d <= days; d++) {
+    const from = today - d * DAY_MS;
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS ${partitionName(from)} PARTITION OF check_results
+       FOR VALUES FROM ('${new Date(from).toISOString()}') TO ('${new Date(from + DAY_MS).toISOString()}')`,
+    );
+  }
+  return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_partition_tree('check_results') WHERE isleaf`)).rows[0].n);
 }
 
 /** Every site's status page public, so the status page read finds one. */

@@ -129,7 +129,7 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
   const seeded = await measureSizes(client);
   say(
     `seeded ${count(history.series)} series' history: ${count(history.daily)} daily rollups, ${count(history.hourly)} hourly rollups, ` +
-      `${count(history.raw)} raw results in ${history.seconds.toFixed(1)} s; database ${bytes(seeded.database)}`,
+      `${count(history.raw)} raw results (check_results in ${count(history.partitions)} partitions) in ${history.seconds.toFixed(1)} s; database ${bytes(seeded.database)}`,
   );
 
   step = performance.now();
