@@ -149,6 +149,17 @@ async function pastPartitions(client: Client, days: number): Promise<number> {
   return Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM pg_partition_tree('check_results') WHERE isleaf`)).rows[0].n);
 }
 
+/** The server settings that most move write-heavy figures, as `name=value` pairs (printed with the figures). */
+export async function serverSettings(client: Client): Promise<string> {
+  const { rows } = await client.query<{ name: string; setting: string; unit: string | null }>(
+    `SELECT name, setting, unit FROM pg_settings
+     WHERE name IN ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression', 'synchronous_commit') ORDER BY name`,
+  );
+  const value = (r: { setting: string; unit: string | null }) =>
+    r.unit === '8kB' ? `${Math.round((Number(r.setting) * 8) / 1024)}MB` : r.unit === null ? r.setting : `${r.setting}${r.unit}`;
+  return rows.map((r) => `${r.name}=${value(r)}`).join(' ');
+}
+
 /** Every site's status page public, so the status page read finds one. */
 export async function publishStatusPages(client: Client): Promise<void> {
   await client.query('UPDATE sites SET public_status_page = true');

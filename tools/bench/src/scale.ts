@@ -26,6 +26,7 @@ import {
   readTargets,
   rollupsTouched,
   seedHistory,
+  serverSettings,
   settleLiveState,
 } from './scale-database';
 import { SCALE_INTERVAL_S, SCALE_USAGE, type ScaleOptions, parseScaleArgs } from './scale-options';
@@ -119,6 +120,7 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
   );
   const client = await connectScale(database.url);
   cleanup.add('closing the bench connection', () => client.end());
+  say(`server settings: ${await serverSettings(client)} (see README, PostgreSQL at scale)`);
   await publishStatusPages(client);
   say(`history of checks 1..${count(options.historyChecks)}, every location, a result every ${SCALE_INTERVAL_S / 60} min:`);
   const history = await seedHistory(
