@@ -4,6 +4,7 @@ import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@vigil
 import { createLogger } from '@vigil/logger';
 import { evaluatePending, type EvaluatePendingOptions } from './evaluate-pending';
 import { insertResults, round, seedCheck } from './testing/seed';
+import { SITE_CHECKED_RESOLUTION_S } from './write-plan';
 
 const START = Date.parse('2026-11-23T10:00:00.000Z');
 const at = (seconds: number) => new Date(START + seconds * 1000);
@@ -294,6 +295,26 @@ describe.each(testDatabaseKinds())('evaluatePending on %s', (kind) => {
     await evaluate();
     expect((await prisma.site.findUniqueOrThrow({ where: { id: a.site.id } })).lastCheckedAt).toEqual(at(62));
     expect((await prisma.check.findUniqueOrThrow({ where: { id: b.id } })).lastCheckedAt).toEqual(at(45));
+  });
+
+  it(`moves a site's last check only when it trails the new results by more than ${SITE_CHECKED_RESOLUTION_S} s`, async () => {
+    const a = await seedCheck(prisma);
+    const endpoint = await prisma.endpoint.create({ data: { siteId: a.site.id, target: 'https://often.example/' } });
+    const b = await prisma.check.create({ data: { endpointId: endpoint.id, type: 'http', locations: ['eu-1'], failingThreshold: 2, intervalS: 60, status: 'up' } });
+    await prisma.locationState.create({ data: { checkId: b.id, siteId: a.site.id, location: 'eu-1' } });
+    await insertResults(prisma, b, a.site.id, START, [['eu-1', true, 100]]);
+    await evaluate();
+    const siteChecked = async () => (await prisma.site.findUniqueOrThrow({ where: { id: a.site.id } })).lastCheckedAt;
+    expect(await siteChecked()).toEqual(at(100));
+    // Within the resolution: the check's row moves, the site's (shared with every check of it) does not.
+    await insertResults(prisma, b, a.site.id, START, [['eu-1', true, 100 + SITE_CHECKED_RESOLUTION_S - 1]]);
+    await evaluate();
+    expect(await siteChecked()).toEqual(at(100));
+    expect((await prisma.check.findUniqueOrThrow({ where: { id: b.id } })).lastCheckedAt).toEqual(at(100 + SITE_CHECKED_RESOLUTION_S - 1));
+    // Beyond it, the site follows.
+    await insertResults(prisma, b, a.site.id, START, [['eu-1', true, 100 + SITE_CHECKED_RESOLUTION_S + 1]]);
+    await evaluate();
+    expect(await siteChecked()).toEqual(at(100 + SITE_CHECKED_RESOLUTION_S + 1));
   });
 
   it('spends one transaction on a pass that finds fewer pending checks than a batch holds', async () => {
