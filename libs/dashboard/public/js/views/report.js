@@ -7,7 +7,7 @@ import { apiGet } from '../api.js';
 import { facts, link, pageHeader, section, table } from '../components.js';
 import { h, s } from '../dom.js';
 import { duration } from '../format.js';
-import { dailyLatencySeries, LOCATION_HEADINGS, locationRow, percent, REPORT_WINDOWS, reportFacts, reportWindow, uptimeBars } from '../report.js';
+import { dailyLatencySeries, LOCATION_HEADINGS, locationRow, percent, REPORT_WINDOWS, reportFacts, reportWindow, seconds, uptimeBars } from '../report.js';
 import { paths } from '../routes.js';
 import { storedKey } from '../session.js';
 import { latencyChartView } from './chart-view.js';
@@ -74,7 +74,7 @@ function uptimeChart(days) {
     { class: 'chart-figure' },
     s(
       'svg',
-      { class: 'chart uptime-bars', viewBox: `0 0 ${BARS.width} ${BARS.height}`, role: 'img', 'aria-label': `Uptime per day, from ${percent(floor)} at the bottom to 100 % at the top` },
+      { class: 'chart daily-uptime', viewBox: `0 0 ${BARS.width} ${BARS.height}`, role: 'img', 'aria-label': `Uptime per day, from ${percent(floor)} at the bottom to 100 % at the top` },
       bars.map((bar) =>
         s('rect', { class: bar.down ? 'bar-down' : 'bar-up', x: bar.x, y: bar.y, width: bar.width, height: bar.height }, s('title', {}, `${bar.date}: ${percent(bar.ratio)}`)),
       ),
@@ -104,11 +104,11 @@ export async function siteReportView({ params, url, now }) {
         report.checks.map((c) => [
           link(paths.checkReport(c.check.id), `${c.check.name ?? c.check.target}${c.check.deleted ? ' (deleted)' : ''}`),
           percent(c.availability.ratio),
-          duration(c.availability.down_s * 1000),
-          duration(c.availability.excluded_s * 1000),
+          seconds(c.availability.down_s, duration),
+          seconds(c.availability.excluded_s, duration),
           String(c.incidents.count),
-          c.incidents.mttr_s === null ? '—' : duration(c.incidents.mttr_s * 1000),
-          c.incidents.mtbf_s === null ? '—' : duration(c.incidents.mtbf_s * 1000),
+          seconds(c.incidents.mttr_s, duration),
+          seconds(c.incidents.mtbf_s, duration),
         ]),
         { empty: 'No checks in this window.' },
       ),
