@@ -186,6 +186,16 @@ export async function checkView({ params, url, now, navigate }) {
           ),
         ],
         ['Enabled', check.enabled ? 'yes' : 'no'],
+        [
+          'Prometheus metrics',
+          h(
+            'span',
+            { 'data-export-metrics': String(check.export_metrics) },
+            check.export_metrics
+              ? ['exported ', h('span', { class: 'muted small' }, "(its up, unknown and latency series per location on the controller's /metrics)")]
+              : ['not exported ', h('span', { class: 'muted small' }, '(opt in with export_metrics: true)')],
+          ),
+        ],
       ]),
     ),
     section(`Open events (${open.length})`, eventTable(open, { now, empty: 'Nothing is open for this check.', caption: 'Open events' }), {
