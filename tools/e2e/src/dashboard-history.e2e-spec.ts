@@ -228,7 +228,7 @@ describe('the dashboard’s history, reports and SLO in headless Chromium', () =
     const meter = slo.getByRole('meter', { name: 'Error budget remaining' });
     expect(await meter.getAttribute('aria-valuenow')).toBe('31');
     // The bar is drawn as wide as what is left (its width set without an inline style attribute).
-    const widths = await meter.evaluate((bar) => [bar.getBoundingClientRect().width, (bar.firstElementChild as HTMLElement).getBoundingClientRect().width]);
+    const widths = await meter.evaluate((bar) => [bar.getBoundingClientRect().width, bar.firstElementChild?.getBoundingClientRect().width ?? 0]);
     expect(widths[1] / widths[0]).toBeCloseTo(0.31, 1);
     const rates = await slo.locator('table.slo-burn-rates').evaluate((t) => Object.fromEntries([...t.querySelectorAll('th')].map((th, i) => [th.textContent, t.querySelectorAll('td')[i]?.textContent])));
     // Only the 3-day window holds the outage: 30 min against 0.1 % of 3 days (4.32 min).
