@@ -137,7 +137,7 @@ export async function checkReportView({ params, url, now }) {
     section('Per location', table('Per location', LOCATION_HEADINGS, report.locations.map(locationRow), { empty: 'No results in this window.' })),
     section(
       'Latency (p95 per day)',
-      latencyChartView(dailyLatencySeries(rollups.data), { from: Date.parse(window.from), to: Date.parse(window.to), formatTime: (t) => new Date(t).toISOString().slice(5, 10) }),
+      latencyChartView(dailyLatencySeries(rollups.data), { from: Date.parse(window.from), to: Date.parse(window.to), formatTime: (t) => new Date(t).toISOString().slice(5, 10), points: 'days' }),
     ),
   );
   return { title: `Report: ${name}`, content };
