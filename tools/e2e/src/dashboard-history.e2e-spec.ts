@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createApiKey, createCheck, createSite } from '@vigil/contracts';
 import { type ControllerHarness, createControllerHarness } from '@vigil/controller/testing';
 import { mountDashboard } from '@vigil/dashboard';
+import { sweepSlo } from '@vigil/evaluation';
+import { createCapturedLogger } from '@vigil/logger/testing';
 import type { Page } from 'playwright-core';
 import { type Browser, launchChromium } from './browser/chromium';
 import { recordPageProblems } from './browser/page-problems';
@@ -253,6 +255,40 @@ describe('the dashboard’s history, reports and SLO in headless Chromium', () =
     expect(rates).toEqual({ '5m': '0×', '30m': '0×', '1h': '0×', '6h': '0×', '3d': '6.94×' });
     expect(await fact('#slo', 'Burn alert')).toBe('none open');
     await shot(page, 'site');
+  });
+
+  it('shows a budget burning fast: the alert the SLO job opened, the burn rates, and its event', async () => {
+    const shot = screenshotter('dashboard-slo-burn');
+    // A site down for the last 20 minutes, monitored for 40 days: 1000× over 5 minutes, 333× over the hour.
+    const burning = await api(createSite, { body: { name: 'Burning shop', slo_target_pct: 99.9 } });
+    const burningCheck = await api(createCheck, { body: { site_id: burning.id, type: 'http', target: `https://${burning.slug}.example/`, interval_s: 60, locations: ['eu-1'] } });
+    const { prisma } = harness.db;
+    const siteRow = await prisma.site.findUniqueOrThrow({ where: { uuid: burning.id } });
+    const checkRow = await prisma.check.findUniqueOrThrow({ where: { uuid: burningCheck.id } });
+    const downSince = new Date(Date.now() - 20 * 60_000);
+    await prisma.check.update({ where: { id: checkRow.id }, data: { createdAt: new Date(Date.now() - SEEDED_DAYS * DAY), status: 'down' } });
+    await prisma.site.update({ where: { id: siteRow.id }, data: { status: 'down', lastStatusChangeAt: downSince } });
+    await prisma.siteEvent.create({ data: { siteId: siteRow.id, checkId: checkRow.id, checkType: 'http', eventType: 'down', severity: 'high', startedAt: downSince } });
+    const swept = await sweepSlo(harness.db, { readOnly: false, logger: createCapturedLogger({ level: 'warn' }).logger });
+    expect(swept.opened).toBe(1);
+
+    await page.goto(`${served.url}/sites/${burning.id}`);
+    await page.locator('#slo').waitFor();
+    expect(await fact('#slo', 'Burn alert')).toMatch(/^Error budget burning since /);
+    expect(await page.locator('#slo [role="meter"]').getAttribute('aria-valuenow')).toBe('54');
+    const rates = await page.locator('table.slo-burn-rates').evaluate((t) => Object.fromEntries([...t.querySelectorAll('th')].map((th, i) => [th.textContent, t.querySelectorAll('td')[i]?.textContent])));
+    // The page loads a few seconds after the outage's 20 minutes: the hour's rate is a little over 333×.
+    expect(rates).toMatchObject({ '5m': '1000×', '1h': expect.stringMatching(/^33\d×$/) });
+    const alert = page.locator('#open-events a[data-event-id]', { hasText: 'Error budget burning' });
+    const alertRow = page.locator('#open-events tbody tr', { has: page.locator('a[data-event-id]', { hasText: 'Error budget burning' }) });
+    expect(await alertRow.textContent()).toContain('error budget');
+    await shot(page, 'site');
+    await alert.click();
+    await page.waitForURL(/\/events\/[0-9a-f-]{36}$/);
+    await page.locator('h1').waitFor();
+    expect(await page.locator('h1').textContent()).toMatch(/error budget/i);
+    expect(await page.locator('#main').textContent()).not.toMatch(/NaN|undefined/);
+    await shot(page, 'event');
   });
 
   it("shows each check's 30 and 90 day uptime and response time on the public status page", async () => {
