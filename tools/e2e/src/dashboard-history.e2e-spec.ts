@@ -76,6 +76,14 @@ describe('the dashboard’s history, reports and SLO in headless Chromium', () =
     return new Set(seeded.results.filter((r) => r.at >= from).map((r) => Math.floor(r.at / size))).size;
   };
 
+  /** On a phone the page does not scroll sideways: wide parts scroll in their own box. */
+  async function fitsPhone(shot: (page: Page, step: string) => Promise<string>, step: string) {
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    await shot(page, step);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+
   /** The text of a labelled fact (`<dt>label</dt><dd>…</dd>`) in `scope`. */
   const fact = (scope: string, label: string) => page.locator(`${scope} dt:text-is("${label}") + dd`).textContent();
   const numberIn = (text: string | null) => Number(/([\d.]+)/.exec(text ?? '')?.[1]);
@@ -118,11 +126,8 @@ describe('the dashboard’s history, reports and SLO in headless Chromium', () =
     expect(await partial.getAttribute('title')).toMatch(/uptime 50 % \(6 results, 3 failed\)$/);
     expect(await history.locator('.uptime-bars li[data-state="down"]').count()).toBe(0);
     await shot(page, 'check-7d');
-    // On a phone the 168 bars fit: the page does not scroll sideways.
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
-    await shot(page, 'check-7d-phone');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    // On a phone the 168 bars fit.
+    await fitsPhone(shot, 'check-7d-phone');
 
     // 30 and 90 days, by UTC day: the 90-day view has nothing before the first result.
     await page.locator('#history-window').selectOption('30d');
@@ -199,10 +204,7 @@ describe('the dashboard’s history, reports and SLO in headless Chromium', () =
     expect(await page.locator('#main svg.chart polyline').count()).toBe(3);
     expect(await page.locator('#main').textContent()).not.toMatch(/NaN|undefined/);
     await shot(page, 'report');
-    await page.setViewportSize({ width: 390, height: 844 });
-    expect(await page.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
-    await shot(page, 'report-phone');
-    await page.setViewportSize({ width: 1280, height: 900 });
+    await fitsPhone(shot, 'report-phone');
 
     const csv = await downloadCsv();
     expect(csv.name).toMatch(/^vigil-report-.+\.csv$/);
@@ -231,6 +233,7 @@ describe('the dashboard’s history, reports and SLO in headless Chromium', () =
     expect(await page.locator('table:has(caption:text-is("Latency per location")) tbody tr').count()).toBe(3);
     expect(await page.locator('#main').textContent()).not.toMatch(/NaN|undefined/);
     await shot(page, 'report');
+    await fitsPhone(shot, 'report-phone');
     const csv = await downloadCsv();
     expect(csv.lines[0].startsWith('from,to,site,check_id')).toBe(true);
     expect(csv.lines).toHaveLength(1 + LOCATIONS.length);
@@ -255,6 +258,7 @@ describe('the dashboard’s history, reports and SLO in headless Chromium', () =
     expect(rates).toEqual({ '5m': '0×', '30m': '0×', '1h': '0×', '6h': '0×', '3d': '6.94×' });
     expect(await fact('#slo', 'Burn alert')).toBe('none open');
     await shot(page, 'site');
+    await fitsPhone(shot, 'site-phone');
   });
 
   it('shows a budget burning fast: the alert the SLO job opened, the burn rates, and its event', async () => {
