@@ -321,6 +321,10 @@ describe('the dashboard’s history, reports and SLO in headless Chromium', () =
     expect(await row.locator('svg.spark polyline').count()).toBe(1);
     expect(await statusPage.locator('main').textContent()).not.toMatch(/NaN|undefined/);
     await shot(statusPage, 'checks');
+    // On a phone the checks table scrolls in its own box, not the page.
+    await statusPage.setViewportSize({ width: 390, height: 844 });
+    expect(await statusPage.evaluate('document.documentElement.scrollWidth <= document.documentElement.clientWidth')).toBe(true);
+    await shot(statusPage, 'checks-phone');
     expect(statusProblems).toEqual([]);
     await statusPage.close();
   });
