@@ -218,6 +218,35 @@ describe('the dashboard’s history, reports and SLO in headless Chromium', () =
     await page.locator('h2', { hasText: 'The last 7 days' }).waitFor();
     expect(await fact('#main', 'Uptime')).toBe(`${(Math.floor((1 - 1800 / (7 * 86_400)) * 100_000) / 1000).toFixed(3)} % of 7 d counted`);
     await shot(page, 'report-7d');
+
+    // 90 days of a check monitored for 40: the time before it is said, not counted as up.
+    await page.getByRole('link', { name: '90 days' }).click();
+    await page.locator('h2', { hasText: 'The last 90 days' }).waitFor();
+    expect(await fact('#main', 'Not monitored yet')).toMatch(/^4\d d/);
+    expect(await fact('#main', 'Uptime')).toMatch(/^99\.9\d\d % of 40 d( \d+ h)? counted$/);
+    expect(await page.locator('svg.daily-uptime rect[height="0"]').count()).toBeGreaterThanOrEqual(48);
+    expect(await page.locator('#main').textContent()).not.toMatch(/NaN|undefined|Infinity/);
+    await shot(page, 'report-90d');
+  });
+
+  it('shows a check without any result yet as no data everywhere, never as up', async () => {
+    const shot = screenshotter('dashboard-history-empty');
+    const newSite = await api(createSite, { body: { name: 'New shop' } });
+    const empty = await api(createCheck, { body: { site_id: newSite.id, type: 'http', name: 'New page', target: `https://${newSite.slug}.example/`, interval_s: 60, locations: ['eu-1'] } });
+    await page.goto(`${served.url}/checks/${empty.id}?window=7d`);
+    const history = page.locator('#history');
+    await history.locator('.uptime-bars li').first().waitFor();
+    expect(await history.locator('.uptime-bars li[data-state="no_data"]').count()).toBe(168);
+    expect(await history.locator('[data-uptime]').textContent()).toMatch(/^Uptime unknown — 0 results/);
+    expect(await history.locator('.empty').textContent()).toBe('No latency measured in this range yet.');
+    await shot(page, 'check');
+    await page.goto(`${served.url}/checks/${empty.id}/report`);
+    await page.locator('h1', { hasText: 'Report: New page' }).waitFor();
+    expect(await page.locator('#main').textContent()).not.toMatch(/NaN|undefined|Infinity/);
+    expect(await page.locator('#main').textContent()).toContain('No results in this window.');
+    expect(await page.locator('[data-daily-uptime="none"]').textContent()).toBe('No day of this window was counted yet.');
+    expect(await page.locator('#main .legend').count()).toBe(0);
+    await shot(page, 'report');
   });
 
   it("shows a site's report with its checks and a CSV download", async () => {

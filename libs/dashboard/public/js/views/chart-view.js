@@ -49,10 +49,12 @@ export function latencyChartView(series, { from, to, formatTime, points = 'resul
       );
     }),
   );
+  // Without a measured latency there is no line for a legend to explain.
+  if (measured === 0) return h('figure', { class: 'chart-figure' }, h('p', { class: 'empty' }, 'No latency measured in this range yet.'));
   return h(
     'figure',
     { class: 'chart-figure' },
-    measured === 0 ? h('p', { class: 'empty' }, 'No latency measured in this range yet.') : svg,
+    svg,
     h(
       'figcaption',
       {},

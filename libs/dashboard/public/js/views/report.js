@@ -69,6 +69,8 @@ function toolbar(page, days, download) {
  */
 function uptimeChart(days) {
   const { floor, bars } = uptimeBars(days, BARS);
+  // Without a counted day the chart would be an empty box with a scale.
+  if (bars.every((bar) => bar.ratio === null)) return h('p', { class: 'empty', 'data-daily-uptime': 'none' }, 'No day of this window was counted yet.');
   return h(
     'figure',
     { class: 'chart-figure' },
