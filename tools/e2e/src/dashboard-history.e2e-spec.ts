@@ -1,8 +1,10 @@
 // The dashboard's long-history views in a real browser (Debian's headless Chromium), on 40 days
 // of a check's results and their rollups (support/seed-history.ts): the check page's History
 // view and its grid of hourly cells, the check and site report pages with their CSV download,
-// the site's SLO panel and the public status page's per-check figures. Each figure asserted is
-// the one a person reads, computed by hand from the seeded history. Screenshots in tmp/screenshots/.
+// the site's SLO panel (and a budget burning fast, with its alert), the public status page's
+// per-check figures, and a check with nothing measured yet. Each figure asserted is the one a
+// person reads, computed by hand from the seeded history; each page is also checked on a phone
+// and for console errors and failed requests. Screenshots in tmp/screenshots/.
 import { readFileSync } from 'node:fs';
 import { createApiKey, createCheck, createSite } from '@vigil/contracts';
 import { type ControllerHarness, createControllerHarness } from '@vigil/controller/testing';
