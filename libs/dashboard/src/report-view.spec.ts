@@ -36,6 +36,8 @@ describe('the report pages', () => {
     ]);
     expect(reportFacts({ availability: { ...availability, unmonitored_s: 7200 }, incidents }, duration)[3]).toEqual(['Not monitored yet', '2 h']);
     expect(percent(0.9999999)).toBe('99.999 %');
+    // Nothing excluded reads as whole seconds, never as `0 ms`.
+    expect(reportFacts({ availability: { ...availability, excluded_s: 0, maintenance_s: 0, unknown_s: 0 }, incidents }, duration)[2]).toEqual(['Excluded', '0 s (maintenance 0 s, unknown 0 s)']);
   });
 
   it('list each location with its results and latency percentiles', () => {

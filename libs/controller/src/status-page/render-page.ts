@@ -158,6 +158,7 @@ main{max-width:860px;margin:0 auto;padding:24px 16px}h1{margin:0 0 16px;font-siz
 .when{color:#5c636a;font-size:.9rem}.tag{font-size:.75rem;font-weight:600;text-transform:uppercase;padding:2px 6px;border-radius:4px;color:#fff}
 .checks{width:100%;border-collapse:collapse;background:#fff;border-radius:8px;box-shadow:0 1px 2px rgba(0,0,0,.08)}
 .checks th,.checks td{padding:6px 10px;text-align:left;font-size:.9rem}.checks thead th{color:#5c636a;font-weight:500}.checks .num{text-align:right}
+.table-wrap{overflow-x:auto}
 .spark{display:block}.spark polyline{fill:none;stroke:#1c7ed6;stroke-width:1.5}
 .t-outage{background:#d6336c}.t-maintenance{background:#1c7ed6}.empty{color:#5c636a}
 footer{margin-top:32px;color:#5c636a;font-size:.85rem}a{color:inherit}
@@ -224,11 +225,13 @@ ${
   checks.length === 0
     ? ''
     : html`<h2>Checks</h2>
-<table class="checks">
-  <caption class="note">Measured from every result (inconclusive ones left out), every location merged; response time of successful results</caption>
+<p class="note" id="checks-note">Measured from every result (inconclusive ones left out), every location merged; response time of successful results</p>
+<div class="table-wrap">
+<table class="checks" aria-describedby="checks-note">
   <thead><tr><th scope="col">Check</th><th scope="col" class="num">Uptime 30 d</th><th scope="col" class="num">90 d</th><th scope="col" class="num">Median (30 d)</th><th scope="col" class="num">p95 (30 d)</th><th scope="col">Median, ${status.days.length} days</th></tr></thead>
   <tbody>${checks.map((c) => checkRow(c, first, status.days.length))}</tbody>
-</table>`
+</table>
+</div>`
 }
 <footer>Updated ${time(status.generated_at)} · refreshes every minute · <a href="${json}">JSON</a> · Vigil</footer>`;
   return page(`${status.site.name} status`, body);

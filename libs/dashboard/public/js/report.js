@@ -35,12 +35,14 @@ export function percent(ratio) {
 }
 
 /**
- * Seconds as the dashboard writes lengths of time (format.js duration), or — for none.
+ * Seconds as the dashboard writes lengths of time (format.js duration), or — for none. Zero is
+ * `0 s`: these figures are whole seconds, and duration() writes nothing under a second as ms.
  * @param {number | null} seconds
  * @param {(ms: number) => string} duration
  */
 export function seconds(seconds, duration) {
-  return seconds === null ? '—' : duration(seconds * 1000);
+  if (seconds === null) return '—';
+  return seconds === 0 ? '0 s' : duration(seconds * 1000);
 }
 
 /**

@@ -13,16 +13,17 @@ const SERIES_CLASSES = 8;
 
 /**
  * @param {LatencySeries[]} series
- * @param {{ from: number, to: number, formatTime: (ms: number) => string }} options
+ * @param {{ from: number, to: number, formatTime: (ms: number) => string, points?: string }} options `points`: what
+ *   a point is, for the chart's description (`results`; `hours` or `days` for a rollup's percentiles)
  */
-export function latencyChartView(series, { from, to, formatTime }) {
+export function latencyChartView(series, { from, to, formatTime, points = 'results' }) {
   const geometry = latencyChart(series, { width: WIDTH, height: HEIGHT, padding: PADDING, from, to, formatTime });
   const { plot } = geometry;
   const measured = series.reduce((n, line) => n + line.points.filter((p) => p.latency !== null).length, 0);
   const summary = series
     .map((line) => {
       const values = line.points.map((p) => p.latency).filter((v) => v !== null);
-      return values.length === 0 ? `${line.location}: no latency` : `${line.location}: ${values.length} results, ${Math.min(...values)}–${Math.max(...values)} ms`;
+      return values.length === 0 ? `${line.location}: no latency` : `${line.location}: ${values.length} ${points}, ${Math.min(...values)}–${Math.max(...values)} ms`;
     })
     .join('; ');
   const svg = s(
@@ -48,10 +49,12 @@ export function latencyChartView(series, { from, to, formatTime }) {
       );
     }),
   );
+  // Without a measured latency there is no line for a legend to explain.
+  if (measured === 0) return h('figure', { class: 'chart-figure' }, h('p', { class: 'empty' }, 'No latency measured in this range yet.'));
   return h(
     'figure',
     { class: 'chart-figure' },
-    measured === 0 ? h('p', { class: 'empty' }, 'No latency measured in this range yet.') : svg,
+    svg,
     h(
       'figcaption',
       {},

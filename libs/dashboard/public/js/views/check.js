@@ -71,6 +71,9 @@ function windowPicker(window, choose) {
   );
 }
 
+/** Beyond this many bars they are drawn touching (`dense`). */
+const DENSE_BARS = 100;
+
 /**
  * The uptime bars of a window, every location merged.
  * @param {import('../history.js').UptimeBar[]} bars
@@ -79,7 +82,8 @@ function windowPicker(window, choose) {
 function uptimeBarsView(bars, label) {
   return h(
     'ol',
-    { class: 'uptime-bars', 'aria-label': label },
+    // 7 days of hours are 168 bars: too many for a phone with a gap and a minimum width each.
+    { class: bars.length > DENSE_BARS ? 'uptime-bars dense' : 'uptime-bars', 'aria-label': label },
     bars.map((bar) => h('li', { class: `bar bar-${bar.state}`, 'data-state': bar.state, title: bar.title }, h('span', { class: 'visually-hidden' }, bar.title))),
   );
 }
@@ -186,6 +190,16 @@ export async function checkView({ params, url, now, navigate }) {
           ),
         ],
         ['Enabled', check.enabled ? 'yes' : 'no'],
+        [
+          'Prometheus metrics',
+          h(
+            'span',
+            { 'data-export-metrics': String(check.export_metrics) },
+            check.export_metrics
+              ? ['exported ', h('span', { class: 'muted small' }, "(its up, unknown and latency series per location on the controller's /metrics)")]
+              : ['not exported ', h('span', { class: 'muted small' }, '(opt in with export_metrics: true)')],
+          ),
+        ],
       ]),
     ),
     section(`Open events (${open.length})`, eventTable(open, { now, empty: 'Nothing is open for this check.', caption: 'Open events' }), {
@@ -197,7 +211,7 @@ export async function checkView({ params, url, now, navigate }) {
       { id: 'check-maintenance' },
     ),
     section('Results by location', gridTable(grid, { formatTime }), { id: 'grid', actions: bucketPicker(bucketMs, choose) }),
-    section('Latency', latencyChartView(series, { from, to: end, formatTime }), { id: 'latency' }),
+    section('Latency', latencyChartView(series, { from, to: end, formatTime, points: gridRollups ? 'hours' : 'results' }), { id: 'latency' }),
     section(
       `History over ${history.label}`,
       h(
@@ -211,7 +225,7 @@ export async function checkView({ params, url, now, navigate }) {
           h('span', { class: 'muted small' }, ` — ${rollups.combined.total.count} results, by ${history.granularity} (rollups; inconclusive results count neither way)`),
         ),
         uptimeBarsView(bars, `Uptime per ${history.granularity}, oldest first`),
-        latencyChartView(latencySeries(rollups.data, historyRange.bucketMs), { from: historyRange.from, to: historyRange.to, formatTime: historyFormat }),
+        latencyChartView(latencySeries(rollups.data, historyRange.bucketMs), { from: historyRange.from, to: historyRange.to, formatTime: historyFormat, points: `${history.granularity}s` }),
       ),
       { id: 'history', actions: windowPicker(history, chooseWindow) },
     ),

@@ -7,7 +7,7 @@ import { apiGet } from '../api.js';
 import { facts, link, pageHeader, section, table } from '../components.js';
 import { h, s } from '../dom.js';
 import { duration } from '../format.js';
-import { dailyLatencySeries, LOCATION_HEADINGS, locationRow, percent, REPORT_WINDOWS, reportFacts, reportWindow, uptimeBars } from '../report.js';
+import { dailyLatencySeries, LOCATION_HEADINGS, locationRow, percent, REPORT_WINDOWS, reportFacts, reportWindow, seconds, uptimeBars } from '../report.js';
 import { paths } from '../routes.js';
 import { storedKey } from '../session.js';
 import { latencyChartView } from './chart-view.js';
@@ -69,12 +69,14 @@ function toolbar(page, days, download) {
  */
 function uptimeChart(days) {
   const { floor, bars } = uptimeBars(days, BARS);
+  // Without a counted day the chart would be an empty box with a scale.
+  if (bars.every((bar) => bar.ratio === null)) return h('p', { class: 'empty', 'data-daily-uptime': 'none' }, 'No day of this window was counted yet.');
   return h(
     'figure',
     { class: 'chart-figure' },
     s(
       'svg',
-      { class: 'chart uptime-bars', viewBox: `0 0 ${BARS.width} ${BARS.height}`, role: 'img', 'aria-label': `Uptime per day, from ${percent(floor)} at the bottom to 100 % at the top` },
+      { class: 'chart daily-uptime', viewBox: `0 0 ${BARS.width} ${BARS.height}`, role: 'img', 'aria-label': `Uptime per day, from ${percent(floor)} at the bottom to 100 % at the top` },
       bars.map((bar) =>
         s('rect', { class: bar.down ? 'bar-down' : 'bar-up', x: bar.x, y: bar.y, width: bar.width, height: bar.height }, s('title', {}, `${bar.date}: ${percent(bar.ratio)}`)),
       ),
@@ -104,11 +106,11 @@ export async function siteReportView({ params, url, now }) {
         report.checks.map((c) => [
           link(paths.checkReport(c.check.id), `${c.check.name ?? c.check.target}${c.check.deleted ? ' (deleted)' : ''}`),
           percent(c.availability.ratio),
-          duration(c.availability.down_s * 1000),
-          duration(c.availability.excluded_s * 1000),
+          seconds(c.availability.down_s, duration),
+          seconds(c.availability.excluded_s, duration),
           String(c.incidents.count),
-          c.incidents.mttr_s === null ? '—' : duration(c.incidents.mttr_s * 1000),
-          c.incidents.mtbf_s === null ? '—' : duration(c.incidents.mtbf_s * 1000),
+          seconds(c.incidents.mttr_s, duration),
+          seconds(c.incidents.mtbf_s, duration),
         ]),
         { empty: 'No checks in this window.' },
       ),
@@ -137,7 +139,7 @@ export async function checkReportView({ params, url, now }) {
     section('Per location', table('Per location', LOCATION_HEADINGS, report.locations.map(locationRow), { empty: 'No results in this window.' })),
     section(
       'Latency (p95 per day)',
-      latencyChartView(dailyLatencySeries(rollups.data), { from: Date.parse(window.from), to: Date.parse(window.to), formatTime: (t) => new Date(t).toISOString().slice(5, 10) }),
+      latencyChartView(dailyLatencySeries(rollups.data), { from: Date.parse(window.from), to: Date.parse(window.to), formatTime: (t) => new Date(t).toISOString().slice(5, 10), points: 'days' }),
     ),
   );
   return { title: `Report: ${name}`, content };

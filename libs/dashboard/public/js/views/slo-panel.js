@@ -35,6 +35,17 @@ export function budgetBar(remaining) {
 }
 
 /**
+ * The bar's filled part. Its width is set through the CSSOM: the dashboard's CSP refuses a
+ * `style` attribute (the bar was drawn full whatever the budget left).
+ * @param {ReturnType<typeof budgetBar>} bar
+ */
+function fill(bar) {
+  const span = h('span', { class: `slo-bar-fill slo-bar-${bar.tone}` });
+  span.style.width = `${bar.width}%`;
+  return span;
+}
+
+/**
  * The panel, or a line saying how to set an objective when the site has none.
  * @param {SiteSlo} slo
  * @param {number} now
@@ -61,7 +72,7 @@ export function sloPanel(slo, now) {
             : h(
                 'div',
                 { class: 'slo-budget' },
-                h('div', { class: 'slo-bar', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(bar.width), 'aria-label': 'Error budget remaining' }, h('span', { class: `slo-bar-fill slo-bar-${bar.tone}`, style: `width: ${bar.width}%` })),
+                h('div', { class: 'slo-bar', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(bar.width), 'aria-label': 'Error budget remaining' }, fill(bar)),
                 ` ${percent(budget.remaining_fraction, 1)} (${budget.remaining_minutes.toFixed(1)} of ${budget.total_minutes.toFixed(1)} min)`,
               ),
         ],
