@@ -46,7 +46,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
     const at = new Date();
     const statement = projectionsStatement(
       {
-        strikes: [{ kind: 'strikes', check: 'c', id: 1, location: 'eu-1', columns: { failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: at, lastOk: true, lastInconclusive: false, degradedStrikes: 0 } }],
+        strikes: [{ kind: 'strikes', check: 'c', id: 1, location: 'eu-1', columns: { failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: at, lastOk: true, lastInconclusive: false, degradedStrikes: 0 }, freshUntil: at }],
         checks: [{ kind: 'check_status', check: 'c', checkId: 1, status: 'up', lastStatusChangeAt: null, lastCheckedAt: at }],
         sites: [],
         checked: [],
