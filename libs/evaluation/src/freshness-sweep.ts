@@ -73,6 +73,11 @@ interface CandidateRow {
  * Only the few checks it leaves are joined to their site, events and results, and read whole.
  */
 function readCandidates(db: Pick<VigilTransaction, '$queryRaw'>, at: Date, only: { id: number } | { since: Date } | null): Promise<CandidateRow[]> {
+  return db.$queryRaw<CandidateRow[]>(candidatesStatement(at, only));
+}
+
+/** The statement of {@link readCandidates} (exported for the plan tests). */
+export function candidatesStatement(at: Date, only: { id: number } | { since: Date } | null): Prisma.Sql {
   const narrowed =
     only === null
       ? Prisma.empty
@@ -81,7 +86,7 @@ function readCandidates(db: Pick<VigilTransaction, '$queryRaw'>, at: Date, only:
         : // A state is fresh up to and including fresh_until (isFresh): it went stale in [since, at) when fresh_until is.
           Prisma.sql`AND c.id IN (SELECT check_id FROM location_states
             WHERE fresh_until >= ${only.since.toISOString()}::timestamptz AND fresh_until < ${at.toISOString()}::timestamptz)`;
-  return db.$queryRaw<CandidateRow[]>`
+  return Prisma.sql`
     WITH short AS (
       SELECT c.id
       FROM checks c LEFT JOIN location_states ls ON ls.check_id = c.id
