@@ -12,7 +12,7 @@ const MIGRATION = '20261205104248_location_states_fresh_until';
 
 describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the migration that adds location_states.fresh_until on %s', (kind) => {
   let db: Database;
-  let drop = async () => undefined;
+  let drop: () => Promise<void> = async () => undefined;
   let before: string;
   beforeAll(async () => {
     before = mkdtempSync(join(tmpdir(), 'vigil-prisma-'));
@@ -23,7 +23,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the migration that 
       db = await openDatabase({ kind: 'postgres', url: scratch.url }, { poolSize: 2 });
       drop = scratch.drop;
     } else {
-      db = await openDatabase({ kind: 'embedded' });
+      db = await openDatabase({ kind: 'embedded', dataDir: null });
     }
   });
   afterAll(async () => {
