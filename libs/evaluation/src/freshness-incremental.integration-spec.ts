@@ -89,15 +89,30 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the incremental fre
     expect(await sweep(database.db, options(305))).toEqual({ checks: 1, opened: 1, full: false });
   });
 
-  it('leaves the window of a pass cut short at maxChecks to the next one', async () => {
+  it('reads again by id the checks a pass cut short at maxChecks left', async () => {
     const first = await reportedOnce();
     const second = await reportedOnce();
     const sweep = freshnessSweeper(HOUR_MS);
     expect(await sweep(database.db, options(100, 1))).toMatchObject({ checks: 0, full: true });
     expect(await sweep(database.db, options(145, 1))).toEqual({ checks: 1, opened: 1, full: false });
-    // Long after the crossing and its margin: the window still starts where the last whole pass ended.
+    // Long after the crossing and its margin: the check left over is read all the same.
     expect(await sweep(database.db, options(145 + 2 * (FRESHNESS_WINDOW_MARGIN_MS / 1000), 1))).toEqual({ checks: 1, opened: 1, full: false });
     expect([await statusOf(first.check.id), await statusOf(second.check.id)]).toEqual(['unknown', 'unknown']);
+  });
+
+  it('turns unknown, once its maintenance ends, a check whose locations went silent during it', async () => {
+    const { prisma } = database.db;
+    const { site, check } = await reportedOnce();
+    await prisma.maintenanceWindow.create({ data: { siteId: site.id, checkId: check.id, startsAt: seconds(100), endsAt: seconds(400) } });
+    const sweep = freshnessSweeper(HOUR_MS);
+    expect(await sweep(database.db, options(100))).toMatchObject({ checks: 0, full: true });
+    // Stale from 143 s, in maintenance: nothing changes, and the check is read again every pass.
+    expect(await sweep(database.db, options(145))).toEqual({ checks: 0, opened: 0, full: false });
+    expect(await sweep(database.db, options(300))).toEqual({ checks: 0, opened: 0, full: false });
+    expect(await statusOf(check.id)).toBe('up');
+    // The crossing is long out of the window; the maintenance is over.
+    expect(await sweep(database.db, options(405))).toEqual({ checks: 1, opened: 1, full: false });
+    expect(await statusOf(check.id)).toBe('unknown');
   });
 
   it('makes the pass after a clock that went back a full one', async () => {

@@ -31,9 +31,11 @@ export interface FreshnessSweepOptions {
   readonly now?: () => Date;
   /**
    * Only the checks a state of which went stale (`fresh_until`) from this instant to now, read
-   * through the index; absent, every enabled check (the full pass).
+   * through the index, and the `recheck` ones; absent, every enabled check (the full pass).
    */
   readonly since?: Date;
+  /** With `since`: checks a previous pass passed over (see {@link freshnessSweeper}), read again by id. */
+  readonly recheck?: readonly number[];
 }
 
 export interface FreshnessSweepCounts {
@@ -72,12 +74,15 @@ interface CandidateRow {
  * `fresh_until` is always ahead of the clock, and only the silent ones fall in the window.
  * Only the few checks it leaves are joined to their site, events and results, and read whole.
  */
-function readCandidates(db: Pick<VigilTransaction, '$queryRaw'>, at: Date, only: { id: number } | { since: Date } | null): Promise<CandidateRow[]> {
+function readCandidates(db: Pick<VigilTransaction, '$queryRaw'>, at: Date, only: CandidatesFilter): Promise<CandidateRow[]> {
   return db.$queryRaw<CandidateRow[]>(candidatesStatement(at, only));
 }
 
+/** Every check (null), one check, or a window of `fresh_until` and the checks to read again. */
+type CandidatesFilter = { id: number } | { since: Date; recheck: readonly number[] } | null;
+
 /** The statement of {@link readCandidates} (exported for the plan tests). */
-export function candidatesStatement(at: Date, only: { id: number } | { since: Date } | null): Prisma.Sql {
+export function candidatesStatement(at: Date, only: CandidatesFilter): Prisma.Sql {
   const narrowed =
     only === null
       ? Prisma.empty
@@ -85,7 +90,8 @@ export function candidatesStatement(at: Date, only: { id: number } | { since: Da
         ? Prisma.sql`AND c.id = ${only.id}`
         : // A state is fresh up to and including fresh_until (isFresh): it went stale in [since, at) when fresh_until is.
           Prisma.sql`AND c.id IN (SELECT check_id FROM location_states
-            WHERE fresh_until >= ${only.since.toISOString()}::timestamptz AND fresh_until < ${at.toISOString()}::timestamptz)`;
+              WHERE fresh_until >= ${only.since.toISOString()}::timestamptz AND fresh_until < ${at.toISOString()}::timestamptz
+            UNION ALL SELECT unnest(${[...only.recheck]}::int[]))`;
   return Prisma.sql`
     WITH short AS (
       SELECT c.id
@@ -157,15 +163,19 @@ export async function sweepFreshness(db: Pick<Database, 'prisma'>, options: Fres
   return { checks, opened };
 }
 
-/** One pass; `settled` when it left no candidate for later (none over maxChecks, none locked by an evaluation). */
-async function sweepOnce(db: Pick<Database, 'prisma'>, options: FreshnessSweepOptions): Promise<FreshnessSweepCounts & { settled: boolean }> {
+/**
+ * One pass, and the checks it passed over (`deferred`): candidates past maxChecks, and those time
+ * made unknown that it did not turn (locked by an evaluation, in maintenance, read-only mode).
+ */
+async function sweepOnce(db: Pick<Database, 'prisma'>, options: FreshnessSweepOptions): Promise<FreshnessSweepCounts & { deferred: number[] }> {
   const at = (options.now ?? (() => new Date()))();
   const due: number[] = [];
-  let settled = true;
-  for (const row of await readCandidates(db.prisma, at, options.since === undefined ? null : { since: options.since })) {
+  const deferred: number[] = [];
+  const filter = options.since === undefined ? null : { since: options.since, recheck: options.recheck ?? [] };
+  for (const row of await readCandidates(db.prisma, at, filter)) {
     if (due.length >= options.maxChecks) {
-      settled = false;
-      break;
+      deferred.push(row.id);
+      continue;
     }
     try {
       if (wentUnknown(toCandidate(row), at)) due.push(row.id);
@@ -180,10 +190,7 @@ async function sweepOnce(db: Pick<Database, 'prisma'>, options: FreshnessSweepOp
   for (const id of due) {
     const written = await withTransaction(db, async (tx) => {
       const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM checks WHERE id = ${id} FOR NO KEY UPDATE SKIP LOCKED`;
-      if (locked.length === 0) {
-        settled = false;
-        return null;
-      }
+      if (locked.length === 0) return null;
       // Re-read under the lock: an evaluation may have committed results since.
       const [row] = await readCandidates(tx, at, { id });
       if (row === undefined) return null;
@@ -202,11 +209,15 @@ async function sweepOnce(db: Pick<Database, 'prisma'>, options: FreshnessSweepOp
       await writer.apply([plan.status, ...sites]);
       return events.length;
     });
-    if (written === null) continue;
+    // Read-only mode writes nothing: the check is still unknown by time, and passed over.
+    if (written === null || options.readOnly) {
+      deferred.push(id);
+      if (written === null) continue;
+    }
     checks++;
     opened += written;
   }
-  return { checks, opened, settled };
+  return { checks, opened, deferred };
 }
 
 /** A pass of {@link freshnessSweeper}: the counts, and whether it was a full pass. */
@@ -215,24 +226,25 @@ export interface FreshnessPass extends FreshnessSweepCounts {
 }
 
 /**
- * The evaluator's freshness sweep, pass after pass: a full pass first and every
- * `fullPassMs` (FRESHNESS_FULL_PASS_MS), and in between incremental passes over the states that
- * went stale since the last settled pass, less FRESHNESS_WINDOW_MARGIN_MS. A pass cut short
- * (maxChecks, a check locked by an evaluation) leaves its window to the next one; a clock that
- * went back makes the next pass full.
+ * The evaluator's freshness sweep, pass after pass: a full pass first and every `fullPassMs`
+ * (FRESHNESS_FULL_PASS_MS), and in between incremental passes over the states that went stale
+ * since the previous pass, less FRESHNESS_WINDOW_MARGIN_MS, and the checks the previous pass
+ * passed over (past maxChecks, locked by an evaluation, in maintenance: read again every pass
+ * until they turn unknown or stop being candidates). More of those than maxChecks, or a clock
+ * gone back, make the next pass full. A pass that failed leaves its window to the next.
  */
-export function freshnessSweeper(fullPassMs = FRESHNESS_FULL_PASS_MS): (db: Pick<Database, 'prisma'>, options: Omit<FreshnessSweepOptions, 'since'>) => Promise<FreshnessPass> {
+export function freshnessSweeper(fullPassMs = FRESHNESS_FULL_PASS_MS): (db: Pick<Database, 'prisma'>, options: Omit<FreshnessSweepOptions, 'since' | 'recheck'>) => Promise<FreshnessPass> {
   let covered: number | null = null;
   let fullDueAt = 0;
+  let recheck: readonly number[] = [];
   return async (db, options) => {
     const at = (options.now ?? (() => new Date()))();
-    const full = covered === null || at.getTime() >= fullDueAt || at.getTime() < covered;
+    const full = covered === null || at.getTime() >= fullDueAt || at.getTime() < covered || recheck.length > options.maxChecks;
     const since = full || covered === null ? undefined : new Date(covered - FRESHNESS_WINDOW_MARGIN_MS);
-    const { checks, opened, settled } = await sweepOnce(db, { ...options, now: () => at, since });
-    if (settled) {
-      covered = at.getTime();
-      if (full) fullDueAt = covered + fullPassMs;
-    }
+    const { checks, opened, deferred } = await sweepOnce(db, { ...options, now: () => at, since, recheck });
+    covered = at.getTime();
+    if (full) fullDueAt = covered + fullPassMs;
+    recheck = deferred;
     return { checks, opened, full };
   };
 }

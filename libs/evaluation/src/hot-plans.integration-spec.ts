@@ -63,7 +63,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
   it('narrows the freshness sweep’s incremental pass through fresh_until, reading no state or check whole', async () => {
     const at = new Date();
     // Sent unnamed ($queryRaw), so planned with its window every time.
-    const scans = await customPlanSeqScans(database.db, candidatesStatement(at, { since: new Date(at.getTime() - 35_000) }));
+    const scans = await customPlanSeqScans(database.db, candidatesStatement(at, { since: new Date(at.getTime() - 35_000), recheck: [1, 2, 3] }));
     expect(scans.filter((table) => ['checks', 'location_states'].includes(table))).toEqual([]);
   });
 
