@@ -87,11 +87,11 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
       return { more, failure: `${counts.failed} of ${counts.checks + counts.failed} checks could not be evaluated ("check evaluation failed" in the log)` };
     },
   });
+  // Incremental between full passes (FRESHNESS_FULL_PASS_MS): most passes read only the states that just went stale.
+  const sweepFresh = freshnessSweeper();
   // Beside the results, not before them: a sweep must not delay the evaluation of what just
   // arrived. They never touch the same check at once (both claim its row), and a disabled
   // check's late results are only marked evaluated.
-  // Incremental between full passes (FRESHNESS_FULL_PASS_MS): most passes read only the states that just went stale.
-  const sweepFresh = freshnessSweeper();
   const sweeps = startWorkerLoop({
     name: 'evaluator sweep',
     logger,

@@ -12,7 +12,7 @@ import { planWriter } from './writer';
  * this often, and otherwise only the checks a state of which went stale since its previous pass.
  * The full pass is the safety net for what a window can miss: a check passed over while it had
  * pending results or an open event and whose locations then stayed silent, a result stored long
- * after it was taken, a pass cut short, a clock that jumped.
+ * after it was taken, a location added that never reports (no fresh_until), a clock that jumped.
  */
 export const FRESHNESS_FULL_PASS_MS = 10 * 60_000;
 
