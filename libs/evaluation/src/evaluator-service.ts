@@ -6,7 +6,7 @@ import { type SweepHealth, startWorkerLoop } from '@vigil/worker-loop';
 import type { Registry } from 'prom-client';
 import { closeRetiredChecks } from './close-retired';
 import { evaluatePending } from './evaluate-pending';
-import { sweepFreshness } from './freshness-sweep';
+import { freshnessSweeper } from './freshness-sweep';
 import { sweepHeartbeats } from './heartbeat-sweep';
 import { resultsPending, sweepsDue } from './probes';
 import { sweepRunners } from './runner-offline';
@@ -87,6 +87,8 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
       return { more, failure: `${counts.failed} of ${counts.checks + counts.failed} checks could not be evaluated ("check evaluation failed" in the log)` };
     },
   });
+  // Incremental between full passes (FRESHNESS_FULL_PASS_MS): most passes read only the states that just went stale.
+  const sweepFresh = freshnessSweeper();
   // Beside the results, not before them: a sweep must not delay the evaluation of what just
   // arrived. They never touch the same check at once (both claim its row), and a disabled
   // check's late results are only marked evaluated.
@@ -101,7 +103,7 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
       const retired = due.retired ? await closeRetiredChecks(db, { maxChecks, readOnly, logger }) : { closed: 0 };
       const runners = due.runners ? await sweepRunners(db, { readOnly, logger, staleAfterMs }) : { opened: 0, closed: 0 };
       // After the runners: a spell opened for silent locations then names their runner_offline.
-      const stale = await sweepFreshness(db, { maxChecks, readOnly, logger });
+      const stale = await sweepFresh(db, { maxChecks, readOnly, logger });
       // Late heartbeats become failed results, which the evaluation above turns into events.
       await sweepHeartbeats(db, { maxChecks, readOnly, logger });
       transitions.inc(retired.closed + runners.opened + runners.closed + stale.opened);

@@ -7,12 +7,42 @@ import { planFreshness, wentUnknown, type FreshnessCandidate } from './plan-fres
 import { projectSites } from './status-projection';
 import { planWriter } from './writer';
 
+/**
+ * The evaluator's freshness sweeper reads every check (a full pass) when it starts and at least
+ * this often, and otherwise only the checks a state of which went stale since its previous pass.
+ * The full pass is the safety net for what a window can miss: a check passed over while it had
+ * pending results or an open event and whose locations then stayed silent, a result stored long
+ * after it was taken, a location added that never reports (no fresh_until), a clock that jumped.
+ */
+export const FRESHNESS_FULL_PASS_MS = 10 * 60_000;
+
+/**
+ * An incremental pass looks this far back before the previous pass: a state written stale, its
+ * `fresh_until` already past (a result stored or evaluated late), or a check passed over for its
+ * pending results, is read again by the passes of the next half minute.
+ */
+export const FRESHNESS_WINDOW_MARGIN_MS = 30_000;
+
 export interface FreshnessSweepOptions {
   readonly readOnly: boolean;
   readonly logger: EvaluationLogger;
   /** At most this many checks turned unknown in one call (one transaction each). */
   readonly maxChecks: number;
   readonly now?: () => Date;
+  /**
+   * Only the checks a state of which went stale (`fresh_until`) from this instant to now, read
+   * through the index, and the `recheck` ones; absent, every enabled check (the full pass).
+   */
+  readonly since?: Date;
+  /** With `since`: checks a previous pass passed over (see {@link freshnessSweeper}), read again by id. */
+  readonly recheck?: readonly number[];
+}
+
+export interface FreshnessSweepCounts {
+  /** Checks turned unknown. */
+  readonly checks: number;
+  /** Unknown spells opened. */
+  readonly opened: number;
 }
 
 interface CandidateRow {
@@ -37,17 +67,37 @@ interface CandidateRow {
  * is not read again every sweep; it only narrows, the quorum decides. Checks with pending results are left to the evaluation, which
  * decides with them; an open outage, certificate event or spell decides the status itself.
  *
- * The count is one grouped pass over the checks and their states (hash join and aggregate), not
- * a subquery per check: every 5 s at 10,000 checks that was 10,000 index probes and aggregates.
+ * The full pass counts in one grouped pass over the checks and their states (hash join and
+ * aggregate), not a subquery per check; it still reads every check (671 ms at 200,000 checks × 3
+ * locations), so the sweeper runs it seldom and otherwise narrows first to the checks a state of
+ * which went stale since `since`, through the index on `fresh_until`: a healthy location's
+ * `fresh_until` is always ahead of the clock, and only the silent ones fall in the window.
  * Only the few checks it leaves are joined to their site, events and results, and read whole.
  */
-function readCandidates(db: Pick<VigilTransaction, '$queryRaw'>, at: Date, only?: number): Promise<CandidateRow[]> {
-  return db.$queryRaw<CandidateRow[]>`
+function readCandidates(db: Pick<VigilTransaction, '$queryRaw'>, at: Date, only: CandidatesFilter): Promise<CandidateRow[]> {
+  return db.$queryRaw<CandidateRow[]>(candidatesStatement(at, only));
+}
+
+/** Every check (null), one check, or a window of `fresh_until` and the checks to read again. */
+type CandidatesFilter = { id: number } | { since: Date; recheck: readonly number[] } | null;
+
+/** The statement of {@link readCandidates} (exported for the plan tests). */
+export function candidatesStatement(at: Date, only: CandidatesFilter): Prisma.Sql {
+  const narrowed =
+    only === null
+      ? Prisma.empty
+      : 'id' in only
+        ? Prisma.sql`AND c.id = ${only.id}`
+        : // A state is fresh up to and including fresh_until (isFresh): it went stale in [since, at) when fresh_until is.
+          Prisma.sql`AND c.id IN (SELECT check_id FROM location_states
+              WHERE fresh_until >= ${only.since.toISOString()}::timestamptz AND fresh_until < ${at.toISOString()}::timestamptz
+            UNION ALL SELECT unnest(${[...only.recheck]}::int[]))`;
+  return Prisma.sql`
     WITH short AS (
       SELECT c.id
       FROM checks c LEFT JOIN location_states ls ON ls.check_id = c.id
       WHERE c.enabled AND c.deleted_at IS NULL AND c.status NOT IN ('unknown', 'paused')
-        ${only === undefined ? Prisma.empty : Prisma.sql`AND c.id = ${only}`}
+        ${narrowed}
       GROUP BY c.id
       HAVING count(*) FILTER (WHERE NOT ls.last_inconclusive
                AND ls.last_result_at >= ${at.toISOString()}::timestamptz - make_interval(secs => 2 * c.interval_s + c.timeout_ms / 1000.0 + ${FRESHNESS_GRACE_MS / 1000}::float8))
@@ -108,11 +158,25 @@ function toCandidate(row: CandidateRow): FreshnessCandidate {
  * location's runner_offline), one transaction per check with its row locked and re-read. One
  * statement when nothing changed. Read-only mode logs the plan instead.
  */
-export async function sweepFreshness(db: Pick<Database, 'prisma'>, options: FreshnessSweepOptions): Promise<{ checks: number; opened: number }> {
+export async function sweepFreshness(db: Pick<Database, 'prisma'>, options: FreshnessSweepOptions): Promise<FreshnessSweepCounts> {
+  const { checks, opened } = await sweepOnce(db, options);
+  return { checks, opened };
+}
+
+/**
+ * One pass, and the checks it passed over (`deferred`): candidates past maxChecks, and those time
+ * made unknown that it did not turn (locked by an evaluation, in maintenance, read-only mode).
+ */
+async function sweepOnce(db: Pick<Database, 'prisma'>, options: FreshnessSweepOptions): Promise<FreshnessSweepCounts & { deferred: number[] }> {
   const at = (options.now ?? (() => new Date()))();
   const due: number[] = [];
-  for (const row of await readCandidates(db.prisma, at)) {
-    if (due.length >= options.maxChecks) break;
+  const deferred: number[] = [];
+  const filter = options.since === undefined ? null : { since: options.since, recheck: options.recheck ?? [] };
+  for (const row of await readCandidates(db.prisma, at, filter)) {
+    if (due.length >= options.maxChecks) {
+      deferred.push(row.id);
+      continue;
+    }
     try {
       if (wentUnknown(toCandidate(row), at)) due.push(row.id);
     } catch (error) {
@@ -128,7 +192,7 @@ export async function sweepFreshness(db: Pick<Database, 'prisma'>, options: Fres
       const locked = await tx.$queryRaw<{ id: number }[]>`SELECT id FROM checks WHERE id = ${id} FOR NO KEY UPDATE SKIP LOCKED`;
       if (locked.length === 0) return null;
       // Re-read under the lock: an evaluation may have committed results since.
-      const [row] = await readCandidates(tx, at, id);
+      const [row] = await readCandidates(tx, at, { id });
       if (row === undefined) return null;
       const candidate = toCandidate(row);
       const windows = await tx.maintenanceWindow.findMany({
@@ -145,9 +209,42 @@ export async function sweepFreshness(db: Pick<Database, 'prisma'>, options: Fres
       await writer.apply([plan.status, ...sites]);
       return events.length;
     });
-    if (written === null) continue;
+    // Read-only mode writes nothing: the check is still unknown by time, and passed over.
+    if (written === null || options.readOnly) {
+      deferred.push(id);
+      if (written === null) continue;
+    }
     checks++;
     opened += written;
   }
-  return { checks, opened };
+  return { checks, opened, deferred };
+}
+
+/** A pass of {@link freshnessSweeper}: the counts, and whether it was a full pass. */
+export interface FreshnessPass extends FreshnessSweepCounts {
+  readonly full: boolean;
+}
+
+/**
+ * The evaluator's freshness sweep, pass after pass: a full pass first and every `fullPassMs`
+ * (FRESHNESS_FULL_PASS_MS), and in between incremental passes over the states that went stale
+ * since the previous pass, less FRESHNESS_WINDOW_MARGIN_MS, and the checks the previous pass
+ * passed over (past maxChecks, locked by an evaluation, in maintenance: read again every pass
+ * until they turn unknown or stop being candidates). More of those than maxChecks, or a clock
+ * gone back, make the next pass full. A pass that failed leaves its window to the next.
+ */
+export function freshnessSweeper(fullPassMs = FRESHNESS_FULL_PASS_MS): (db: Pick<Database, 'prisma'>, options: Omit<FreshnessSweepOptions, 'since' | 'recheck'>) => Promise<FreshnessPass> {
+  let covered: number | null = null;
+  let fullDueAt = 0;
+  let recheck: readonly number[] = [];
+  return async (db, options) => {
+    const at = (options.now ?? (() => new Date()))();
+    const full = covered === null || at.getTime() >= fullDueAt || at.getTime() < covered || recheck.length > options.maxChecks;
+    const since = full || covered === null ? undefined : new Date(covered - FRESHNESS_WINDOW_MARGIN_MS);
+    const { checks, opened, deferred } = await sweepOnce(db, { ...options, now: () => at, since, recheck });
+    covered = at.getTime();
+    if (full) fullDueAt = covered + fullPassMs;
+    recheck = deferred;
+    return { checks, opened, full };
+  };
 }

@@ -1,4 +1,5 @@
-import { createTestDatabase, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
+import { createTestDatabase, customPlanSeqScans, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
+import { candidatesStatement } from './freshness-sweep';
 import { LOAD } from './load-rows';
 import { projectionsStatement } from './write-plan';
 
@@ -46,7 +47,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
     const at = new Date();
     const statement = projectionsStatement(
       {
-        strikes: [{ kind: 'strikes', check: 'c', id: 1, location: 'eu-1', columns: { failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: at, lastOk: true, lastInconclusive: false, degradedStrikes: 0 } }],
+        strikes: [{ kind: 'strikes', check: 'c', id: 1, location: 'eu-1', columns: { failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: at, lastOk: true, lastInconclusive: false, degradedStrikes: 0 }, freshUntil: at }],
         checks: [{ kind: 'check_status', check: 'c', checkId: 1, status: 'up', lastStatusChangeAt: null, lastCheckedAt: at }],
         sites: [],
         checked: [],
@@ -56,6 +57,13 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
     );
     if (statement === null) throw new Error('a statement was expected');
     const scans = await genericPlanSeqScans(database.db, statement);
+    expect(scans.filter((table) => ['checks', 'location_states'].includes(table))).toEqual([]);
+  });
+
+  it('narrows the freshness sweep’s incremental pass through fresh_until, reading no state or check whole', async () => {
+    const at = new Date();
+    // Sent unnamed ($queryRaw), so planned with its window every time.
+    const scans = await customPlanSeqScans(database.db, candidatesStatement(at, { since: new Date(at.getTime() - 35_000), recheck: [1, 2, 3] }));
     expect(scans.filter((table) => ['checks', 'location_states'].includes(table))).toEqual([]);
   });
 

@@ -56,6 +56,7 @@ const toState = (s: Wire<LocationState>): LocationState => ({
   nextDueAt: date(s.nextDueAt),
   leasedUntil: dateOrNull(s.leasedUntil),
   lastResultAt: dateOrNull(s.lastResultAt),
+  freshUntil: dateOrNull(s.freshUntil),
 });
 
 const toEvent = (e: Wire<SiteEvent>): SiteEvent => ({
@@ -103,7 +104,7 @@ export const LOAD = `${PREPARED}
     (SELECT json_agg(s ORDER BY s."checkId", s.location) FROM (
       SELECT id, uuid, check_id AS "checkId", site_id AS "siteId", location, failing_strikes AS "failingStrikes", passing_strikes AS "passingStrikes",
         resolved, next_due_at AS "nextDueAt", lease_run_id AS "leaseRunId", leased_until AS "leasedUntil", last_result_at AS "lastResultAt",
-        last_ok AS "lastOk", last_inconclusive AS "lastInconclusive", degraded_strikes AS "degradedStrikes"
+        last_ok AS "lastOk", last_inconclusive AS "lastInconclusive", degraded_strikes AS "degradedStrikes", fresh_until AS "freshUntil"
       FROM location_states WHERE check_id = ANY($1::int[])) s) AS states,
     (SELECT json_agg(ev) FROM (
       SELECT id::text AS id, uuid, site_id AS "siteId", endpoint_id AS "endpointId", check_id AS "checkId", check_type AS "checkType",

@@ -1,4 +1,5 @@
 import type { MaintenanceWindow } from '@vigil/db';
+import { freshForMs } from '@vigil/quorum';
 import type { EventChange, Note, Step } from './plan';
 import { channelWants, planCheck, projectionSteps } from './plan-check';
 import { at, channel, check, context, LOCATIONS, openEvent, result, round, state } from './testing/rows';
@@ -133,6 +134,17 @@ describe('planCheck', () => {
     const plan = planCheck(context(round(0, true, true, true), { states }));
     expect(eventsOf(plan.events)).toEqual([]);
     expect(plan.status?.status).toBe('up');
+  });
+
+  it('writes fresh_until by the shared rule: the newest conclusive result plus freshForMs, null while inconclusive', () => {
+    const c = check({ intervalS: 30, timeoutMs: 5_000 });
+    expect(freshForMs(c)).toBe(75_000);
+    const plan = planCheck(context([result('eu-1', true, 60), result('us-1', true, 61), inconclusive('ap-1', 62), result('eu-1', false, 90)], { check: c }));
+    expect(plan.strikes.map((s) => [s.location, s.freshUntil])).toEqual([
+      ['eu-1', at(90 + 75)],
+      ['us-1', at(61 + 75)],
+      ['ap-1', null],
+    ]);
   });
 
   it('is pure: the same frozen inputs give the same plan', () => {

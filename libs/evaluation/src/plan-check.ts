@@ -12,7 +12,7 @@ import {
   type EventState,
   type Mutation,
 } from '@vigil/lifecycle';
-import { createQuorumPolicy, freshForMs, isDegraded, outcomeOf, recordResult, type LocationState } from '@vigil/quorum';
+import { createQuorumPolicy, freshForMs, freshUntilMs, isDegraded, outcomeOf, recordResult, type LocationState } from '@vigil/quorum';
 import { openRunnersOffline, type CheckContext, type OfflineSpell } from './load-check';
 import type { SiteProjection } from './load-sites';
 import { toLocationState, toStrikeColumns, type StrikeColumns } from './location-row';
@@ -243,7 +243,9 @@ export function planCheck(ctx: CheckContext): CheckPlan {
 
   const strikes = ctx.states.flatMap((before): StrikesUpdate[] => {
     const after = columns.get(before.location);
-    return after === undefined || sameStrikes(before, after) ? [] : [{ kind: 'strikes', check: check.uuid, id: before.id, location: before.location, columns: after }];
+    if (after === undefined || sameStrikes(before, after)) return [];
+    const freshUntil = freshUntilMs({ lastResultAt: after.lastResultAt?.getTime() ?? null, inconclusive: after.lastInconclusive }, check);
+    return [{ kind: 'strikes', check: check.uuid, id: before.id, location: before.location, columns: after, freshUntil: freshUntil === null ? null : new Date(freshUntil) }];
   });
   const newest = ctx.results[ctx.results.length - 1].checkedAt;
   const lastCheckedAt = check.lastCheckedAt !== null && check.lastCheckedAt > newest ? check.lastCheckedAt : newest;

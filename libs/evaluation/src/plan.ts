@@ -97,6 +97,8 @@ export interface StrikesUpdate {
   readonly id: number;
   readonly location: string;
   readonly columns: StrikeColumns;
+  /** `freshUntilMs` of the new columns (`location_states.fresh_until`), which the freshness sweep reads through its index. */
+  readonly freshUntil: Date | null;
 }
 
 /** A check's status projection (`checks.status`). */

@@ -105,7 +105,7 @@ const json = (rows: readonly object[]) => JSON.stringify(rows);
 
 /** The strikes that changed (`location_states`), as a data-modifying CTE of {@link writeProjections}. */
 function strikesWrite(updates: readonly StrikesUpdate[]): Prisma.Sql {
-  const rows = updates.map(({ id, columns: c }) => ({
+  const rows = updates.map(({ id, columns: c, freshUntil }) => ({
     id,
     failing_strikes: c.failingStrikes,
     passing_strikes: c.passingStrikes,
@@ -114,13 +114,15 @@ function strikesWrite(updates: readonly StrikesUpdate[]): Prisma.Sql {
     last_ok: c.lastOk,
     last_inconclusive: c.lastInconclusive,
     degraded_strikes: c.degradedStrikes,
+    fresh_until: iso(freshUntil),
   }));
   return Prisma.sql`
     UPDATE location_states ls SET failing_strikes = s.failing_strikes, passing_strikes = s.passing_strikes, resolved = s.resolved,
       last_result_at = s.last_result_at, last_ok = s.last_ok, last_inconclusive = s.last_inconclusive,
-      degraded_strikes = s.degraded_strikes
+      degraded_strikes = s.degraded_strikes, fresh_until = s.fresh_until
     FROM jsonb_to_recordset(${json(rows)}::jsonb)
-      AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean, last_inconclusive boolean, degraded_strikes int)
+      AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean, last_inconclusive boolean, degraded_strikes int,
+        fresh_until timestamptz)
     WHERE ls.id = s.id AND ls.id = ANY(${updates.map((u) => u.id)}::int[])
     RETURNING 1`;
 }

@@ -16,3 +16,13 @@ export interface FreshnessSchedule {
 export function freshForMs(check: FreshnessSchedule): number {
   return 2 * check.intervalS * 1000 + check.timeoutMs + FRESHNESS_GRACE_MS;
 }
+
+/**
+ * The last instant (epoch ms) a location counts as fresh: `isFresh` holds exactly while `now`
+ * is at most this. Null when no conclusive result keeps it fresh (none yet, or the latest was
+ * inconclusive). Stored as `location_states.fresh_until`, so that the freshness sweep finds the
+ * locations that just went stale through an index instead of reading every check.
+ */
+export function freshUntilMs(latest: { readonly lastResultAt: number | null; readonly inconclusive: boolean }, check: FreshnessSchedule): number | null {
+  return latest.inconclusive || latest.lastResultAt === null ? null : latest.lastResultAt + freshForMs(check);
+}

@@ -1,7 +1,7 @@
 export { QuorumConfigError, type QuorumConfigField, type QuorumConfigReason } from './errors';
 export { parseLocationsThreshold, requiredLocations, type LocationsThreshold } from './threshold';
 export { createQuorumPolicy, type QuorumConfig, type QuorumPolicy } from './policy';
-export { freshForMs, FRESHNESS_GRACE_MS, type FreshnessSchedule } from './freshness';
+export { freshForMs, freshUntilMs, FRESHNESS_GRACE_MS, type FreshnessSchedule } from './freshness';
 export {
   initialLocationState,
   recordResult,

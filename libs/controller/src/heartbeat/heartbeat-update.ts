@@ -4,7 +4,7 @@ import type { SecretKeyring } from '@vigil/secrets';
 import { validationFailed } from '../http/validation';
 import { type CheckJson, checkJson, type CheckWithRelations, storedLocationsThreshold } from '../management/check-serialize';
 import { endpointFor, loadCheck } from '../management/check-store';
-import { parkCheck } from '../scheduling/location-states';
+import { parkCheck, refreshFreshUntil } from '../scheduling/location-states';
 import { rescheduleHeartbeat } from './heartbeat-deadline';
 
 /** The settings a heartbeat check derives from its spec: a PATCH may not set them. */
@@ -37,7 +37,7 @@ export async function changeHeartbeatCheck(tx: VigilTransaction, current: CheckW
   if (problems.length > 0) throw validationFailed(problems);
   const settings = spec?.success ? heartbeatSettings(spec.data) : undefined;
   const endpointId = target?.success && target.data !== current.endpoint.target ? await endpointFor(tx, current.endpoint.siteId, target.data) : undefined;
-  await tx.check.update({
+  const updated = await tx.check.update({
     where: { id: current.id },
     data: {
       name: patch.name,
@@ -54,6 +54,7 @@ export async function changeHeartbeatCheck(tx: VigilTransaction, current: CheckW
         : {}),
     },
   });
+  if (updated.intervalS !== current.intervalS || updated.timeoutMs !== current.timeoutMs) await refreshFreshUntil(tx, current.id, updated);
   const enabled = patch.enabled ?? current.enabled;
   if (!enabled) await parkCheck(tx, current.id);
   else if (patch.enabled === true && !current.enabled) await rescheduleHeartbeat(tx, current.id);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HEARTBEAT_LOCATION, PING_BODY_EXCERPT_BYTES } from '@vigil/contracts';
 import { testDatabaseKinds } from '@vigil/db/testing';
+import { freshForMs } from '@vigil/quorum';
 import request from 'supertest';
 import { createControllerHarness, type ControllerHarness } from '../testing';
 
@@ -69,6 +70,18 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('heartbeat checks an
     const changed = await request(harness.app).patch(`/api/v1/checks/${id}`).set('Authorization', harness.admin).send({ spec: { period_s: 120, grace_s: 10 } });
     expect(changed.status).toBe(200);
     expect(changed.body).toMatchObject({ spec: { period_s: 120, grace_s: 10 }, interval_s: 130 });
+  });
+
+  it('moves fresh_until with a new period or grace, by the freshness rule of the new interval', async () => {
+    const { id, checkId } = await heartbeat();
+    const last = new Date('2026-12-04T12:00:00.000Z');
+    await harness.db.prisma.locationState.updateMany({ where: { checkId }, data: { lastResultAt: last, freshUntil: last } });
+    const changed = await request(harness.app).patch(`/api/v1/checks/${id}`).set('Authorization', harness.admin).send({ spec: { period_s: 120, grace_s: 10 } });
+    expect(changed.status).toBe(200);
+    const stored = await harness.db.prisma.check.findUniqueOrThrow({ where: { id: checkId } });
+    expect(stored.intervalS).toBe(130);
+    const [state] = await harness.db.prisma.locationState.findMany({ where: { checkId } });
+    expect(state?.freshUntil).toEqual(new Date(last.getTime() + freshForMs(stored)));
   });
 
   it('counts a success ping as an ok result at @heartbeat, sets the deadline to period + grace, and lists it', async () => {

@@ -327,6 +327,22 @@ describe.each(testDatabaseKinds())('the checks API on %s', (kind) => {
       expect(cleared.body).toMatchObject({ name: null, down_interval_s: null, interval_s: 300 });
     });
 
+    it('moves fresh_until with a new interval or timeout, for the locations a conclusive result keeps fresh', async () => {
+      const check = await create({ locations: ['eu-1', 'us-1'], interval_s: 60, timeout_ms: 10_000 });
+      const last = new Date('2026-12-04T12:00:00.000Z');
+      const { prisma } = harness.db;
+      await prisma.locationState.updateMany({ where: { check: { uuid: check.id }, location: 'eu-1' }, data: { lastResultAt: last, freshUntil: new Date(last.getTime() + 140_000) } });
+      await prisma.locationState.updateMany({ where: { check: { uuid: check.id }, location: 'us-1' }, data: { lastResultAt: last, lastInconclusive: true } });
+      expect((await patch(`/api/v1/checks/${check.id}`, { interval_s: 30, timeout_ms: 5_000 })).status).toBe(200);
+      // 2 × 30 s + 5 s + 10 s: the freshness sweep's index now says when eu-1 goes stale under the new schedule.
+      expect((await states(check.id)).map((s) => [s.location, s.freshUntil])).toEqual([
+        ['eu-1', new Date(last.getTime() + 75_000)],
+        ['us-1', null],
+      ]);
+      expect((await patch(`/api/v1/checks/${check.id}`, { timeout_ms: 8_000 })).status).toBe(200);
+      expect((await states(check.id))[0]?.freshUntil).toEqual(new Date(last.getTime() + 78_000));
+    });
+
     it('sets, keeps under the timeout and removes the degraded latency', async () => {
       const check = await create({ degraded_latency_ms: 800 });
       expect(check.degraded_latency_ms).toBe(800);

@@ -17,7 +17,7 @@ import { checkSealer, restoreMaskedCheckSecrets, type SecretKeyring } from '@vig
 import type { AreaContext } from '../http/area';
 import { decodeCursor, pageOf } from '../http/cursor';
 import { newPingToken } from '../heartbeat/ping-token';
-import { makeCheckDueNow, parkCheck, syncCheckLocations } from '../scheduling/location-states';
+import { makeCheckDueNow, parkCheck, refreshFreshUntil, syncCheckLocations } from '../scheduling/location-states';
 import { checkLocations, checkResultsPage } from './check-results';
 import { CHECK_RELATIONS, checkJson, type CheckJson, storedLocationsThreshold } from './check-serialize';
 import { endpointFor, findCheck, findCheckKey, loadCheck, lockCheck, softDeleteCheck, unknownLocations } from './check-store';
@@ -101,8 +101,9 @@ export async function changeCheck(db: Database, secretKeys: SecretKeyring, uuid:
     const { plan } = outcome;
     const endpointId = plan.newTarget === undefined ? undefined : await endpointFor(tx, current.endpoint.siteId, plan.newTarget);
     const spec = plan.data.spec === undefined ? undefined : (sealer.seal(plan.data.spec) as Prisma.InputJsonValue);
-    await tx.check.update({ where: { id: current.id }, data: { ...plan.data, spec, endpointId } });
+    const updated = await tx.check.update({ where: { id: current.id }, data: { ...plan.data, spec, endpointId } });
     if (plan.locationsChanged) await syncCheckLocations(tx, current.id);
+    if (updated.intervalS !== current.intervalS || updated.timeoutMs !== current.timeoutMs) await refreshFreshUntil(tx, current.id, updated);
     // The evaluator closes the events of a disabled check; enabling one only reschedules it.
     if (plan.reenabled) await makeCheckDueNow(tx, current.id);
     else if (patch.enabled === false || !current.enabled) await parkCheck(tx, current.id);

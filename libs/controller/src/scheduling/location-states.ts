@@ -1,4 +1,5 @@
 import type { VigilTransaction } from '@vigil/db';
+import { freshForMs, type FreshnessSchedule } from '@vigil/quorum';
 
 /**
  * A check's locations: the ones it names, or, when it names none, every runner that is
@@ -61,4 +62,16 @@ export async function parkCheck(tx: VigilTransaction, checkId: number): Promise<
 /** A check that is enabled again runs at once at every location, instead of at its next slot. */
 export async function makeCheckDueNow(tx: VigilTransaction, checkId: number): Promise<void> {
   await tx.$executeRaw`UPDATE location_states SET next_due_at = now() WHERE check_id = ${checkId}`;
+}
+
+/**
+ * A new interval or timeout moves the instant each location stops counting as fresh
+ * (`fresh_until`, freshUntilMs of libs/quorum), which the evaluator's freshness sweep reads
+ * through its index: left as it was, a shorter interval would be noticed late, a longer one
+ * only by the sweep's periodic full pass.
+ */
+export async function refreshFreshUntil(tx: VigilTransaction, checkId: number, schedule: FreshnessSchedule): Promise<void> {
+  await tx.$executeRaw`
+    UPDATE location_states SET fresh_until = last_result_at + ${freshForMs(schedule)}::int * interval '1 millisecond'
+    WHERE check_id = ${checkId} AND last_result_at IS NOT NULL AND NOT last_inconclusive`;
 }

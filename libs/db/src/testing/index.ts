@@ -115,4 +115,4 @@ export async function createEmbeddedDataDir(dataDir: string): Promise<void> {
 }
 
 export { createSiteWithCheck } from './fixtures';
-export { genericPlanScansRun, genericPlanSeqScans } from './plans';
+export { customPlanSeqScans, genericPlanScansRun, genericPlanSeqScans } from './plans';

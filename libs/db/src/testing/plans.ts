@@ -74,3 +74,13 @@ export async function genericPlanScansRun(db: Pick<Database, 'prisma'>, statemen
   });
   return scans;
 }
+
+/**
+ * The tables a statement's plan for these very values reads whole: the plan of a statement sent
+ * unnamed each time (Prisma's `$queryRaw`), which is planned afresh with its parameters.
+ */
+export async function customPlanSeqScans(db: Pick<Database, 'prisma'>, statement: { text: string; values: readonly unknown[] }): Promise<string[]> {
+  const [row] = await db.prisma.$queryRawUnsafe<Array<{ 'QUERY PLAN': unknown }>>(`EXPLAIN (FORMAT JSON) ${statement.text}`, ...statement.values);
+  const plan = (typeof row['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row['QUERY PLAN']) as Array<{ Plan: PlanNode }>;
+  return seqScans(plan[0].Plan, []).sort();
+}

@@ -57,6 +57,7 @@ export function state(location: string, i: number): LocationState {
     lastOk: true,
     lastInconclusive: false,
     degradedStrikes: 0,
+    freshUntil: at(140),
   };
 }
 

@@ -1,0 +1,59 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Database, openDatabase } from '../client';
+import { createScratchPostgres, testDatabaseKinds } from '../testing';
+import { migrate } from './apply';
+import { findPrismaDir } from './files';
+
+jest.setTimeout(180_000);
+
+const MIGRATION = '20261205104248_location_states_fresh_until';
+
+describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the migration that adds location_states.fresh_until on %s', (kind) => {
+  let db: Database;
+  let drop: () => Promise<void> = async () => undefined;
+  let before: string;
+  beforeAll(async () => {
+    before = mkdtempSync(join(tmpdir(), 'vigil-prisma-'));
+    cpSync(findPrismaDir(), before, { recursive: true });
+    rmSync(join(before, 'migrations', MIGRATION), { recursive: true, force: true });
+    if (kind === 'postgres') {
+      const scratch = await createScratchPostgres();
+      db = await openDatabase({ kind: 'postgres', url: scratch.url }, { poolSize: 2 });
+      drop = scratch.drop;
+    } else {
+      db = await openDatabase({ kind: 'embedded', dataDir: null });
+    }
+  });
+  afterAll(async () => {
+    await db.close();
+    await drop();
+    rmSync(before, { recursive: true, force: true });
+  });
+
+  it('backfills fresh_until from each check’s interval and timeout, null where no conclusive result keeps it fresh', async () => {
+    await migrate(db, { prismaDir: before });
+    const [{ id: siteId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO sites (name, slug) VALUES ('f', 'f') RETURNING id`);
+    const [{ id: endpointId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO endpoints (site_id, target) VALUES ($1, 'https://f.example/') RETURNING id`, siteId);
+    const [{ id: checkId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(
+      `INSERT INTO checks (endpoint_id, type, interval_s, timeout_ms) VALUES ($1, 'http', 30, 5000) RETURNING id`,
+      endpointId,
+    );
+    await db.prisma.$executeRawUnsafe(
+      `INSERT INTO location_states (check_id, site_id, location, last_result_at, last_inconclusive) VALUES
+         ($1, $2, 'eu-1', '2026-12-04T12:00:00.123Z', false), ($1, $2, 'us-1', '2026-12-04T12:00:00Z', true), ($1, $2, 'ap-1', NULL, false)`,
+      checkId,
+      siteId,
+    );
+
+    expect((await migrate(db)).applied).toEqual([MIGRATION]);
+    const rows = await db.prisma.locationState.findMany({ where: { checkId }, orderBy: { location: 'asc' } });
+    // 2 × 30 s + 5 s + 10 s = 75 s (freshForMs), to the millisecond.
+    expect(rows.map((r) => [r.location, r.freshUntil])).toEqual([
+      ['ap-1', null],
+      ['eu-1', new Date('2026-12-04T12:01:15.123Z')],
+      ['us-1', null],
+    ]);
+  });
+});
