@@ -18,10 +18,11 @@ RUN node tools/scripts/prisma-generate.mjs
 RUN node tools/scripts/build-app.mjs apps/all-in-one
 
 FROM node:24-slim AS runtime
-# MALLOC_ARENA_MAX and --max-semi-space-size (CMD): the memory bounds npm start sets (@vigil/db's EMBEDDED_PROCESS_ENV, EMBEDDED_NODE_ARGS).
+# MALLOC_* and --max-semi-space-size (CMD): the memory bounds npm start sets (@vigil/db's EMBEDDED_PROCESS_ENV, EMBEDDED_NODE_ARGS).
 ENV NODE_ENV=production \
     VIGIL_DATA_DIR=/var/lib/vigil \
-    MALLOC_ARENA_MAX=2
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=1048576
 WORKDIR /app
 # icmp checks (the @controller location's runs) run the system's ping: iputils-ping, whose install gives it
 # CAP_NET_RAW as a file capability, so USER node can run it (keep NET_RAW in the container's capabilities).

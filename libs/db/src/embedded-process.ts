@@ -7,13 +7,19 @@
  */
 
 /**
- * glibc gives each thread that allocates an arena of its own (up to 8 per core) and returns
- * little of a thread arena's freed memory to the system. V8's compiler and GC threads and libuv's
- * pool each kept a few MB: at 2,000 checks ~5 to 25 MB of RSS. Read by glibc at its first
- * allocation, so only the environment the process starts with can set it; other C libraries
- * (musl, macOS) ignore it.
+ * glibc's malloc settings. It gives each thread that allocates an arena of its own (up to 8 per
+ * core) and returns little of a thread arena's freed memory to the system: V8's compiler and GC
+ * threads and libuv's pool each kept a few MB. Read by glibc at its first allocation, so only the
+ * environment the process starts with can set them; other C libraries (musl, macOS) ignore them.
  */
-export const EMBEDDED_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+export const EMBEDDED_PROCESS_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  // glibc raises its mmap threshold (up to 32 MB) each time a block it had mmapped is freed, so
+  // later blocks of that size come from the main heap, which it can only give back from the top:
+  // fragmented by them it held ~47 MB at 2,000 checks, ~17 MB with the threshold fixed at 1 MB.
+  // Not lower: at 128 kB every query's buffers were fresh pages to fault in (CPU per check +50 %).
+  MALLOC_MMAP_THRESHOLD_: String(1024 * 1024),
+};
 
 /**
  * V8's young generation is three semi-spaces; left to itself it grows each to 16 MB on a machine
