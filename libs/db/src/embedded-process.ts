@@ -1,7 +1,7 @@
 /**
  * How a process that holds the embedded database is started: what has to be in place before
  * Node runs, so `npm start`, the all-in-one's Docker image and the benchmarks (tools/processes)
- * all pass it on the command line. Both bound memory that the process would otherwise keep
+ * all pass it on the command line. They bound memory that the process would otherwise keep
  * resident for its whole life; measured with `npm run bench -- steady --form all-in-one` at
  * 2,000 checks.
  */
@@ -17,7 +17,7 @@ export const EMBEDDED_PROCESS_ENV: Readonly<Record<string, string>> = {
   // glibc raises its mmap threshold (up to 32 MB) each time a block it had mmapped is freed, so
   // later blocks of that size come from the main heap, which it can only give back from the top:
   // fragmented by them it held ~47 MB at 2,000 checks, ~17 MB with the threshold fixed at 1 MB.
-  // Not lower: at 128 kB every query's buffers were fresh pages to fault in (CPU per check +50 %).
+  // Not lower: at 128 kB a query's buffers were fresh pages to fault in (1.56 ms per check, one run).
   MALLOC_MMAP_THRESHOLD_: String(1024 * 1024),
 };
 
