@@ -18,8 +18,11 @@ RUN node tools/scripts/prisma-generate.mjs
 RUN node tools/scripts/build-app.mjs apps/all-in-one
 
 FROM node:24-slim AS runtime
+# MALLOC_* and --max-semi-space-size (CMD): the memory bounds npm start sets (@vigil/db's EMBEDDED_PROCESS_ENV, EMBEDDED_NODE_ARGS).
 ENV NODE_ENV=production \
-    VIGIL_DATA_DIR=/var/lib/vigil
+    VIGIL_DATA_DIR=/var/lib/vigil \
+    MALLOC_ARENA_MAX=2 \
+    MALLOC_MMAP_THRESHOLD_=1048576
 WORKDIR /app
 # icmp checks (the @controller location's runs) run the system's ping: iputils-ping, whose install gives it
 # CAP_NET_RAW as a file capability, so USER node can run it (keep NET_RAW in the container's capabilities).
@@ -38,4 +41,4 @@ EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 CMD ["node", "healthcheck.cjs", "PORT", "8080"]
 # Exec form: node is PID 1 and receives SIGTERM itself. The embedded database lives in VIGIL_DATA_DIR:
 # mount a volume there (docker run -v vigil-data:/var/lib/vigil -p 8080:8080 vigil/all-in-one).
-CMD ["node", "--enable-source-maps", "main.js"]
+CMD ["node", "--enable-source-maps", "--max-semi-space-size=4", "main.js"]

@@ -2,6 +2,7 @@ export { connectPostgres, openDatabase } from './client';
 export type { Database, OpenOptions, VigilPrisma, VigilTransaction } from './client';
 export { DatabaseError } from './errors';
 export { DATA_DIR_ENTRY, missingDatabaseProblem, tightenDataDir } from './embedded-files';
+export { EMBEDDED_NODE_ARGS, EMBEDDED_PROCESS_ENV } from './embedded-process';
 export type { DataDirState, TightenLog } from './embedded-files';
 export type { DatabaseErrorCode } from './errors';
 export { resolveDatabaseTarget, redactUrl, describeTarget } from './target';

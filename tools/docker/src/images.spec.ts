@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpEnv, loadConfig } from '@vigil/config';
+import { EMBEDDED_NODE_ARGS, EMBEDDED_PROCESS_ENV } from '@vigil/db';
 import { RUNNER_MAX_OLD_SPACE_MB } from '@vigil/runner-agent';
 import { appVariables } from './config-names';
 import { copyPaths, imageCommand, type Instruction, parseHealthcheck, stageEnv, stageWorkdir } from './dockerfile';
@@ -138,6 +139,16 @@ describe.each(apps)('docker/%s.Dockerfile', (app) => {
     const nodeOptions = stageEnv(readAppImage(app).runtime)['NODE_OPTIONS'];
     if (app === 'runner') expect(nodeOptions).toBe(`--max-old-space-size=${RUNNER_MAX_OLD_SPACE_MB}`);
     else expect(nodeOptions).toBeUndefined();
+  });
+
+  it('starts the all-in-one with the memory bounds npm start sets', () => {
+    const { runtime } = readAppImage(app);
+    const env = stageEnv(runtime);
+    const command = imageCommand(runtime);
+    for (const [name, value] of Object.entries(EMBEDDED_PROCESS_ENV)) expect(env[name]).toBe(app === 'all-in-one' ? value : undefined);
+    // Node's own flags: before the script, or they would be the script's arguments.
+    if (app === 'all-in-one') expect(command.slice(0, command.indexOf('main.js'))).toEqual(expect.arrayContaining([...EMBEDDED_NODE_ARGS]));
+    else for (const flag of EMBEDDED_NODE_ARGS) expect(command).not.toContain(flag);
   });
 
   it('has a command that names its own app', () => {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EMBEDDED_NODE_ARGS, EMBEDDED_PROCESS_ENV } from '@vigil/db';
 import { serviceEnvironment } from './config';
 import { type RunningService, type ServiceApp, startServiceProcess } from './service-process';
 
@@ -155,11 +156,14 @@ export function startRunner(
 /**
  * The built all-in-one in its own process on 127.0.0.1 (a free port), on its embedded database
  * in its data directory (a fresh one unless `dataDir` is given), with an admin key. Migrating a
- * new embedded database is slow: it gets 90 s to be ready unless told otherwise.
+ * new embedded database is slow: it gets 90 s to be ready unless told otherwise. Started as
+ * `npm start` starts it (its memory settings), so that what is measured is what runs.
  */
 export async function startAllInOne(root: string, options: ServiceOptions & { readonly adminKey?: string } = {}): Promise<ControllerService> {
   const adminKey = options.adminKey ?? newAdminKey();
-  const service = await start(root, ALL_IN_ONE, { ...options, readyTimeoutMs: options.readyTimeoutMs ?? 90_000 }, (port) => ({
+  const launch = { ...options, nodeArgs: [...EMBEDDED_NODE_ARGS, ...(options.nodeArgs ?? [])], readyTimeoutMs: options.readyTimeoutMs ?? 90_000 };
+  const service = await start(root, ALL_IN_ONE, launch, (port) => ({
+    ...EMBEDDED_PROCESS_ENV,
     HOST: '127.0.0.1',
     PORT: String(port),
     VIGIL_ADMIN_KEY: adminKey,
