@@ -92,6 +92,8 @@ export class Reporter {
   private changesStanding(result: ReportedResult): boolean {
     const standing = standingOf(result);
     if (standing === undefined) return false;
+    // The usual case, a pass while no check here fails: nothing to look up.
+    if (standing === 'passing' && this.notPassing.size === 0) return false;
     const before = this.notPassing.get(result.check_id) ?? 'passing';
     if (standing === 'passing') this.notPassing.delete(result.check_id);
     else this.notPassing.set(result.check_id, standing);
