@@ -290,7 +290,7 @@ describe('runnerEnv', () => {
       VIGIL_CONCURRENCY_MAX: 1000,
       VIGIL_SPOOL_DIR: undefined,
       VIGIL_SPOOL_MAX_MB: 256,
-      VIGIL_REPORT_DELAY_MS: 2000,
+      VIGIL_REPORT_DELAY_MS: 5000,
       VIGIL_RUNNER_CANARIES: [],
       VIGIL_RUNNER_CANARY_INTERVAL_S: 10,
     });
