@@ -290,7 +290,7 @@ describe('runnerEnv', () => {
       VIGIL_CONCURRENCY_MAX: 1000,
       VIGIL_SPOOL_DIR: undefined,
       VIGIL_SPOOL_MAX_MB: 256,
-      VIGIL_REPORT_DELAY_MS: 5000,
+      VIGIL_REPORT_DELAY_MS: 2000,
       VIGIL_RUNNER_CANARIES: [],
       VIGIL_RUNNER_CANARY_INTERVAL_S: 10,
     });
@@ -334,7 +334,7 @@ describe('runnerEnv', () => {
   });
 
   it('holds passing results a second to share a report by default, and at most 10 s', () => {
-    expect(loadConfig(runnerAgentEnv, {})).toMatchObject({ VIGIL_REPORT_DELAY_MS: 5000 });
+    expect(loadConfig(runnerAgentEnv, {})).toMatchObject({ VIGIL_REPORT_DELAY_MS: 2000 });
     expect(loadConfig(runnerAgentEnv, { VIGIL_REPORT_DELAY_MS: '0' })).toMatchObject({ VIGIL_REPORT_DELAY_MS: 0 });
     expect(problems(runnerAgentEnv, { VIGIL_REPORT_DELAY_MS: '10001' })).toEqual(['VIGIL_REPORT_DELAY_MS must be an integer between 0 and 10000 (got "10001")']);
   });

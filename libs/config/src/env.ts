@@ -248,7 +248,7 @@ export const runnerAgentEnv = z.object({
    * most 10 s: well inside a lease's grace (30 s past the timeout) and the shortest freshness
    * window (30 s).
    */
-  VIGIL_REPORT_DELAY_MS: integer({ min: 0, max: 10_000 }).default(5000),
+  VIGIL_REPORT_DELAY_MS: integer({ min: 0, max: 10_000 }).default(2000),
 }).transform(withConcurrencyMax('VIGIL_CONCURRENCY', 'VIGIL_CONCURRENCY_MAX', DEFAULT_CONCURRENCY_MAX));
 
 /** Everything the runner reads beyond commonEnv and metricsEnv. */
