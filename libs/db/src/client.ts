@@ -180,15 +180,6 @@ class WholeScriptPg extends PrismaPg {
   }
 }
 
-/**
- * How long a pooled connection may sit idle before the pool closes it (pg's default is 10 s). The
- * services use their connections in bursts a few seconds apart (a pass, a sweep, a poll): closed
- * after 10 s, a connection was opened again a little later, and each new backend forks, loads
- * the catalogue and prepares every statement anew, several a minute per service in steady state.
- * Idle connections do not hold the process open (allowExitOnIdle), as they did for 10 s before.
- */
-const POOL_IDLE_TIMEOUT_MS = 300_000;
-
 // A fixed key for pg_advisory_lock: every Vigil migrator on one database agrees on it.
 const MIGRATION_LOCK_KEY = 0x76696769; // "vigi"
 
@@ -218,7 +209,7 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
   // Connect once first: a wrong URL or a server that is down becomes one clear error.
   const probe = await connectPostgres(target.url);
   await probe.end();
-  const poolConfig = { connectionString: target.url, max: options.poolSize ?? 10, idleTimeoutMillis: POOL_IDLE_TIMEOUT_MS, allowExitOnIdle: true };
+  const poolConfig = { connectionString: target.url, max: options.poolSize ?? 10 };
   // The adapter's type says a name is always given; undefined (an unnamed statement) is what it passes on by default.
   const prisma = createClient(new PrismaPg(poolConfig, { statementNameGenerator: (query) => preparedStatementName(query.sql) as string }));
   // One connection: the engine takes and releases its own advisory lock, which must be on one session.
