@@ -34,8 +34,9 @@ const KEEP_UP_WINDOW_MS = 10_000;
  * 500, still goes at once). Failures, which alerts wait on, and results that change their
  * check's standing (a recovery, a degradation: see Reporter) are sent at once, and two seconds
  * are small beside the freshness window (2 intervals + timeout + 10 s, 30 s at least). Five
- * seconds (full reports of 500 at 2,000 checks) cut the evaluator's passes, but the steady bench
- * measured the controller's PostgreSQL backends 2-4 times busier with them, unexplained yet.
+ * seconds (full reports of 500 at 2,000 checks) halved the evaluator's passes, but in the steady
+ * bench on a loaded machine the controller's PostgreSQL backends measured busier with it (the
+ * lease's mean 18 -> 48-66 ms): not settled, so two seconds stay.
  */
 export const DEFAULT_REPORT_DELAY_MS = 2000;
 
