@@ -244,8 +244,9 @@ export const runnerAgentEnv = z.object({
   /** The spool's bound; results beyond it are dropped with a warning until the controller takes some. */
   VIGIL_SPOOL_MAX_MB: integer({ min: 1, max: 1_048_576 }).default(256),
   /**
-   * How long a passing result waits to share its report (failures go at once). At most 10 s: well
-   * inside a lease's grace (30 s past the timeout) and the shortest freshness window (30 s).
+   * How long a passing result waits to share its report (failures and recoveries go at once). At
+   * most 10 s: well inside a lease's grace (30 s past the timeout) and the shortest freshness
+   * window (30 s).
    */
   VIGIL_REPORT_DELAY_MS: integer({ min: 0, max: 10_000 }).default(2000),
 }).transform(withConcurrencyMax('VIGIL_CONCURRENCY', 'VIGIL_CONCURRENCY_MAX', DEFAULT_CONCURRENCY_MAX));

@@ -18,7 +18,7 @@ export interface NotifierServiceOptions {
   maxAttempts?: number;
   /** The controller's public URL, for links in messages. */
   publicUrl?: string;
-  /** How often it looks for due rows when no NOTIFY wakes it (default 1 s): retries fall due by time. */
+  /** How often it looks for due rows when no NOTIFY wakes it (default DEFAULT_NOTIFIER_POLL_MS, 5 s): retries fall due by time. */
   pollIntervalMs?: number;
   /** How often reminders are scheduled (default 30 s). */
   reminderIntervalMs?: number;
@@ -33,6 +33,13 @@ export interface NotifierService {
   nextStep(): Promise<void>;
 }
 
+/**
+ * See {@link NotifierServiceOptions.pollIntervalMs}. New rows come with the evaluator's NOTIFY;
+ * the poll finds retries, whose backoff starts at 30 s, and rows of a lost notification. Each
+ * poll wakes the process and costs a statement: once a second was most of an idle notifier's CPU.
+ */
+export const DEFAULT_NOTIFIER_POLL_MS = 5_000;
+
 const OUTCOMES = ['delivered', 'retrying', 'failed', 'superseded'] as const;
 
 /**
@@ -40,7 +47,7 @@ const OUTCOMES = ['delivered', 'retrying', 'failed', 'superseded'] as const;
  * retries that fall due, scheduling reminders while outages last.
  */
 export async function startNotifier(options: NotifierServiceOptions): Promise<NotifierService> {
-  const { db, logger, pollIntervalMs = 1000, reminderIntervalMs = 30_000, batchSize = 20 } = options;
+  const { db, logger, pollIntervalMs = DEFAULT_NOTIFIER_POLL_MS, reminderIntervalMs = 30_000, batchSize = 20 } = options;
   const attempts = sharedCounter(options.metrics, {
     name: 'vigil_notifier_attempts_total',
     help: 'Delivery attempts, by outcome (delivered, retrying, failed, superseded)',
@@ -56,7 +63,7 @@ export async function startNotifier(options: NotifierServiceOptions): Promise<No
     logger,
     health: options.health,
     pollIntervalMs,
-    // Polled steps look first: an idle notifier pays one statement a second, not a claim's transaction.
+    // Polled steps look first: an idle notifier pays one statement a poll, not a claim's transaction.
     probe: async () => remindersDue() || (await deliveriesDue(db, new Date())),
     step: async () => {
       if (remindersDue()) {

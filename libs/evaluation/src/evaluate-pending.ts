@@ -15,6 +15,8 @@ export interface EvaluatePendingOptions {
    * its time waiting on round trips, so two keep both the evaluator and the database busier.
    */
   readonly concurrency?: number;
+  /** Checks per transaction (default CHECKS_PER_TRANSACTION, 200). */
+  readonly checksPerTransaction?: number;
 }
 
 export interface EvaluationCounts {
@@ -32,7 +34,7 @@ export interface EvaluationCounts {
  * little more than one check; this bounds how long the batch's rows stay locked and how much
  * one failing check makes the others redo.
  */
-const CHECKS_PER_TRANSACTION = 200;
+export const CHECKS_PER_TRANSACTION = 200;
 
 /**
  * Locks up to `limit` checks that have unevaluated results, in id order, skipping those another
@@ -88,6 +90,7 @@ export async function evaluatePending(db: Pick<Database, 'prisma'>, options: Eva
   // it awaits anything and gives back what it did not claim: read after an await, the budget left
   // would count the batches the others claimed meanwhile, and went past the limit, even negative.
   let reserved = 0;
+  const perTransaction = Math.max(1, options.checksPerTransaction ?? CHECKS_PER_TRANSACTION);
   let checks = 0;
   let failed = 0;
   let results = 0;
@@ -95,7 +98,7 @@ export async function evaluatePending(db: Pick<Database, 'prisma'>, options: Eva
   // Concurrent workers share `visited` and `reserved`; the row locks (SKIP LOCKED) keep their batches apart.
   const worker = async (): Promise<void> => {
     while (reserved < options.maxChecks) {
-      const budget = Math.min(CHECKS_PER_TRANSACTION, options.maxChecks - reserved);
+      const budget = Math.min(perTransaction, options.maxChecks - reserved);
       reserved += budget;
       // Set inside the transaction; read after it, also when it failed.
       const claimed: number[] = [];

@@ -1,4 +1,4 @@
-import { RUNNER_STALE_AFTER_S } from '@vigil/contracts';
+import { MAX_REPORT_BATCH, RUNNER_STALE_AFTER_S } from '@vigil/contracts';
 import { type Database, RESULTS_CHANNEL } from '@vigil/db';
 import type { Logger } from '@vigil/logger';
 import { sharedCounter } from '@vigil/metrics';
@@ -15,13 +15,30 @@ import { DEFAULT_SLO_INTERVAL_MS, sweepSlo } from './slo-sweep';
 /** See {@link EvaluatorServiceOptions.wakeSpacingMs}. */
 export const DEFAULT_WAKE_SPACING_MS = 50;
 
+/**
+ * See {@link EvaluatorServiceOptions.pollIntervalMs}. Every writer of results NOTIFYs (the runner
+ * API, heartbeat pings, the heartbeat sweep) and a LISTEN connection that comes back looks at
+ * once, so the poll only covers a notification lost on a connection that died silently. Each
+ * poll wakes the process and costs a statement: once a second was a fifth of an idle
+ * evaluator's CPU and of its database backend's.
+ */
+export const DEFAULT_EVALUATOR_POLL_MS = 5_000;
+
+/**
+ * Checks per transaction of a pass: a whole report (MAX_REPORT_BATCH, 500 results), so that a
+ * report a little over 200 results (two seconds of 2,000 checks every 20 s) is one transaction,
+ * not a full one and a second for the few left over, each paying the claim, the loads, the
+ * writes and the commit.
+ */
+export const CHECKS_PER_PASS_TRANSACTION = MAX_REPORT_BATCH;
+
 export interface EvaluatorServiceOptions {
   db: Database;
   logger: Logger;
   metrics: Registry;
   /** `VIGIL_DB_WRITES=off`: evaluate and log, write nothing. */
   readOnly: boolean;
-  /** How often it looks for results when no NOTIFY wakes it (default 1 s). */
+  /** How often it looks for results when no NOTIFY wakes it (default DEFAULT_EVALUATOR_POLL_MS, 5 s). */
   pollIntervalMs?: number;
   /**
    * A NOTIFY runs a step no sooner than this long after the previous step started (default 50 ms):
@@ -62,7 +79,7 @@ export interface EvaluatorService {
  * and turns unknown the checks whose fresh, conclusive locations fell below their quorum.
  */
 export async function startEvaluator(options: EvaluatorServiceOptions): Promise<EvaluatorService> {
-  const { db, logger, readOnly, pollIntervalMs = 1000, maxChecks = 800, sweepIntervalMs = 5_000, runnerStaleAfterMs: staleAfterMs = RUNNER_STALE_AFTER_S * 1000 } = options;
+  const { db, logger, readOnly, pollIntervalMs = DEFAULT_EVALUATOR_POLL_MS, maxChecks = 800, sweepIntervalMs = 5_000, runnerStaleAfterMs: staleAfterMs = RUNNER_STALE_AFTER_S * 1000 } = options;
   const evaluated = sharedCounter(options.metrics, { name: 'vigil_evaluator_results_evaluated_total', help: 'Results evaluated (strikes, quorum, lifecycle)' });
   const transitions = sharedCounter(options.metrics, { name: 'vigil_evaluator_transitions_total', help: 'Event changes written, each with its audit row' });
   const failures = sharedCounter(options.metrics, { name: 'vigil_evaluator_check_failures_total', help: 'Checks whose evaluation failed and rolled back' });
@@ -73,10 +90,10 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
     health: options.health,
     pollIntervalMs,
     wakeSpacingMs: options.wakeSpacingMs ?? DEFAULT_WAKE_SPACING_MS,
-    // Polled passes look first: an idle evaluator pays one statement a second, not a transaction.
+    // Polled passes look first: an idle evaluator pays one statement a poll, not a transaction.
     probe: () => resultsPending(db),
     step: async () => {
-      const counts = await evaluatePending(db, { maxChecks, readOnly, logger, concurrency: options.concurrency ?? 4 });
+      const counts = await evaluatePending(db, { maxChecks, readOnly, logger, concurrency: options.concurrency ?? 4, checksPerTransaction: CHECKS_PER_PASS_TRANSACTION });
       evaluated.inc(counts.results);
       transitions.inc(counts.transitions);
       failures.inc(counts.failed);

@@ -58,6 +58,36 @@ describe('the reporter', () => {
     await until(() => controller.reports.length === 2, 'the pass after its delay', 2000);
   });
 
+  it('sends a recovery at once: the first pass of a check after its failure; the next pass waits again', async () => {
+    const failed = resultOf(false);
+    const again = (ok: boolean, extra: Partial<ReportedResult> = {}): ReportedResult => ({ ...failed, ...extra, ok, run_id: resultOf(ok).run_id });
+    reporter.add(failed);
+    await until(() => controller.reports.length === 1, 'the failure’s report', 2000);
+    const recoveredAt = Date.now();
+    reporter.add(again(true));
+    await until(() => controller.reports.length === 2, 'the recovery’s report', 2000);
+    expect(Date.now() - recoveredAt).toBeLessThan(100);
+    reporter.add(again(true));
+    await sleep(150);
+    expect(controller.reports).toHaveLength(2);
+    await until(() => controller.reports.length === 3, 'the pass after its delay', 2000);
+  });
+
+  it('sends a degradation at once, not the degraded results after it, and an inconclusive failure changes nothing', async () => {
+    const passed = resultOf(true);
+    const next = (extra: Partial<ReportedResult>): ReportedResult => ({ ...passed, ok: true, ...extra, run_id: resultOf(true).run_id });
+    const degradedAt = Date.now();
+    reporter.add(next({ degraded: true }));
+    await until(() => controller.reports.length === 1, 'the degradation’s report', 2000);
+    expect(Date.now() - degradedAt).toBeLessThan(100);
+    reporter.add(next({ degraded: true }));
+    reporter.add(next({ ok: false, inconclusive: true }));
+    await sleep(150);
+    expect(controller.reports).toHaveLength(1);
+    await until(() => controller.reports.length === 2, 'the held results after their delay', 2000);
+    expect(controller.reports[1]).toHaveLength(2);
+  });
+
   it('sends a failure that comes while a report is on its way right after that report', async () => {
     const first = resultOf(false);
     const second = resultOf(false);

@@ -22,10 +22,21 @@ type Delivery = 'delivered' | 'retry';
 /** A conclusive failure: what an alert waits on. An inconclusive one moves no strike, and can wait like a pass. */
 const isFailure = (result: ReportedResult): boolean => !result.ok && result.inconclusive !== true;
 
+type Standing = 'failed' | 'degraded';
+
+/** What a conclusive result says of its check: failed, degraded or passing; an inconclusive one says nothing (undefined). */
+function standingOf(result: ReportedResult): Standing | 'passing' | undefined {
+  if (isFailure(result)) return 'failed';
+  if (!result.ok) return undefined;
+  return result.degraded === true ? 'degraded' : 'passing';
+}
+
 /**
  * Sends results in batches, one report at a time, in the order they came. A batch goes once
- * it is full or its first result has waited `delayMs`, or at once when it holds a failure:
- * a (conclusive) failure is what an alert waits on, and passes can wait to share a report. While the
+ * it is full or its first result has waited `delayMs`, or at once when it holds a failure or a
+ * result that changed its check's standing (a recovery, a degradation): a (conclusive) failure
+ * is what an alert waits on, a recovery what its notice waits on, and passes after passes can
+ * wait to share a report. While the
  * controller cannot take them (unreachable, 5xx, 429, or a refused token), they go to the
  * spool, and once it answers again the spool is replayed from its oldest result before
  * anything newer: a new batch goes to the spool too while the spool is not empty.
@@ -33,8 +44,16 @@ const isFailure = (result: ReportedResult): boolean => !result.ok && result.inco
 export class Reporter {
   private pending: ReportedResult[] = [];
   private firstPendingAt = 0;
-  /** Whether `pending` holds a failed result, which is sent without waiting for the delay. */
+  /** Whether `pending` holds an urgent result (a failure, a change of standing), which is sent without waiting for the delay. */
   private pendingFailure = false;
+  /**
+   * The checks whose last conclusive result here failed or was degraded. A result that changes
+   * that (a recovery, a degradation) is sent at once like a failure: what a recovery notice or a
+   * degraded state waits on must not wait for the delay; only a pass after a pass does.
+   */
+  private readonly notPassing = new Map<string, Standing>();
+  /** The results that go without waiting: failures, and those that changed their check's standing. */
+  private readonly urgent = new WeakSet<ReportedResult>();
   private pumping: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private timerAt = 0;
@@ -61,9 +80,24 @@ export class Reporter {
   add(result: ReportedResult): void {
     if (this.pending.length === 0) this.firstPendingAt = Date.now();
     this.pending.push(result);
-    if (isFailure(result)) this.pendingFailure = true;
+    if (this.changesStanding(result)) {
+      this.urgent.add(result);
+      this.pendingFailure = true;
+    }
     if (this.pending.length >= this.options.batchSize || this.pendingFailure) void this.kick();
     else this.wakeAt(this.firstPendingAt + this.options.delayMs);
+  }
+
+  /** Whether `result` is a failure, or changes what its check's last conclusive result said; records what it says. */
+  private changesStanding(result: ReportedResult): boolean {
+    const standing = standingOf(result);
+    if (standing === undefined) return false;
+    // The usual case, a pass while no check here fails: nothing to look up.
+    if (standing === 'passing' && this.notPassing.size === 0) return false;
+    const before = this.notPassing.get(result.check_id) ?? 'passing';
+    if (standing === 'passing') this.notPassing.delete(result.check_id);
+    else this.notPassing.set(result.check_id, standing);
+    return standing === 'failed' || standing !== before;
   }
 
   /**
@@ -89,6 +123,9 @@ export class Reporter {
   private kick(everything = false): Promise<void> {
     this.pumping ??= this.pump(everything).finally(() => {
       this.pumping = undefined;
+      // A result added after the pump's last look, while it was ending, was handed this promise
+      // and armed no timer: a failure or a recovery would have waited for the next result.
+      if (!this.stopped && this.pendingDue(false)) void this.kick();
     });
     return this.pumping;
   }
@@ -122,7 +159,7 @@ export class Reporter {
       if (this.pendingDue(everything)) {
         const batch = this.pending.splice(0, batchSize);
         if (this.pending.length > 0) this.firstPendingAt = Date.now();
-        this.pendingFailure = this.pending.some(isFailure);
+        this.pendingFailure = this.pending.some((result) => this.urgent.has(result));
         if (spool.size() === 0 && Date.now() >= this.retryAt && (await this.deliver(batch)) === 'delivered') continue;
         await this.toSpool(batch);
         continue;
