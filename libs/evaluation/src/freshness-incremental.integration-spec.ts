@@ -59,14 +59,22 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the incremental fre
     expect(await statusOf(check.id)).toBe('unknown');
   });
 
-  it('reads in an incremental pass only the checks a state of which crossed fresh_until in its window; the full pass reads them all', async () => {
-    const { prisma } = database.db;
+  /**
+   * A check reported once, after a full pass at 100 s, whose states are stale by last_result_at
+   * but carry a fresh_until far ahead: the incremental pass at 300 s does not read it at all.
+   */
+  async function staleWithFreshUntilAhead() {
     const { check } = await reportedOnce();
     const sweep = freshnessSweeper(HOUR_MS);
     expect(await sweep(database.db, options(100))).toMatchObject({ full: true });
-    // Stale by last_result_at, but fresh_until says otherwise: the incremental pass does not read it at all.
-    await prisma.locationState.updateMany({ where: { checkId: check.id }, data: { freshUntil: seconds(10_000) } });
+    await database.db.prisma.locationState.updateMany({ where: { checkId: check.id }, data: { freshUntil: seconds(10_000) } });
     expect(await sweep(database.db, options(300))).toEqual({ checks: 0, opened: 0, full: false });
+    return { check, sweep };
+  }
+
+  it('reads in an incremental pass only the checks a state of which crossed fresh_until in its window; the full pass reads them all', async () => {
+    const { prisma } = database.db;
+    const { check, sweep } = await staleWithFreshUntilAhead();
     expect(await statusOf(check.id)).toBe('up');
     // A fresh_until that fell before the window (the previous pass, less the margin) is not read again either.
     await prisma.locationState.updateMany({ where: { checkId: check.id }, data: { freshUntil: new Date(seconds(300).getTime() - FRESHNESS_WINDOW_MARGIN_MS - 1) } });
@@ -79,11 +87,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the incremental fre
 
   it('reads a state written stale late (its fresh_until already past) within the margin', async () => {
     const { prisma } = database.db;
-    const { check } = await reportedOnce();
-    const sweep = freshnessSweeper(HOUR_MS);
-    expect(await sweep(database.db, options(100))).toMatchObject({ full: true });
-    await prisma.locationState.updateMany({ where: { checkId: check.id }, data: { freshUntil: seconds(10_000) } });
-    expect(await sweep(database.db, options(300))).toEqual({ checks: 0, opened: 0, full: false });
+    const { check, sweep } = await staleWithFreshUntilAhead();
     // As an evaluation committing a late result leaves it: a fresh_until before the previous pass, within the margin.
     await prisma.locationState.updateMany({ where: { checkId: check.id }, data: { freshUntil: new Date(seconds(300).getTime() - FRESHNESS_WINDOW_MARGIN_MS + 1000) } });
     expect(await sweep(database.db, options(305))).toEqual({ checks: 1, opened: 1, full: false });
