@@ -31,8 +31,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /workspace/dist/apps/runner ./
 COPY docker/healthcheck.cjs ./
 RUN install -d -m 0700 -o node -g node /var/lib/vigil
-# The heap bound the runner benchmark measured (RUNNER_MAX_OLD_SPACE_MB); set after npm ci, which needs more.
-ENV NODE_OPTIONS=--max-old-space-size=160
+# The heap bounds the benchmarks measured (RUNNER_NODE_ARGS); set after npm ci, which needs more.
+ENV NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=4"
 USER node
 EXPOSE 9465
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 CMD ["node", "healthcheck.cjs", "METRICS_PORT", "9465"]

@@ -15,7 +15,7 @@ export {
   SpoolWriteError,
   warnOfFormerSpool,
 } from './spool';
-export { heapAdvice, RUNNER_MAX_OLD_SPACE_MB } from './heap';
+export { heapAdvice, RUNNER_MAX_OLD_SPACE_MB, RUNNER_MAX_SEMI_SPACE_MB, RUNNER_NODE_ARGS } from './heap';
 export {
   CONFIRM_DELAY_MS,
   controllerCanary,

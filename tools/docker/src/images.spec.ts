@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { httpEnv, loadConfig } from '@vigil/config';
 import { EMBEDDED_NODE_ARGS, EMBEDDED_PROCESS_ENV } from '@vigil/db';
-import { RUNNER_MAX_OLD_SPACE_MB } from '@vigil/runner-agent';
+import { RUNNER_NODE_ARGS } from '@vigil/runner-agent';
 import { appVariables } from './config-names';
 import { copyPaths, imageCommand, type Instruction, parseHealthcheck, stageEnv, stageWorkdir } from './dockerfile';
 import { entryOf, readAppImage, relativeToWorkdir, scriptOf } from './image';
@@ -137,7 +137,7 @@ describe.each(apps)('docker/%s.Dockerfile', (app) => {
 
   it('bounds the runner heap as the benchmark measured it', () => {
     const nodeOptions = stageEnv(readAppImage(app).runtime)['NODE_OPTIONS'];
-    if (app === 'runner') expect(nodeOptions).toBe(`--max-old-space-size=${RUNNER_MAX_OLD_SPACE_MB}`);
+    if (app === 'runner') expect(nodeOptions).toBe(RUNNER_NODE_ARGS.join(' '));
     else expect(nodeOptions).toBeUndefined();
   });
 

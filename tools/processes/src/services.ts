@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMBEDDED_NODE_ARGS, EMBEDDED_PROCESS_ENV } from '@vigil/db';
+import { RUNNER_NODE_ARGS } from '@vigil/runner-agent';
 import { serviceEnvironment } from './config';
 import { type RunningService, type ServiceApp, startServiceProcess } from './service-process';
 
@@ -144,7 +145,9 @@ export function startRunner(
   runner: RunnerIdentity,
   options: ServiceOptions & { readonly pollIntervalMs?: number } = {},
 ): Promise<RunningService> {
-  return start(root, RUNNER, { name: `runner ${runner.slug}`, ...options }, (port) => ({
+  // Started as `npm run start:runner` starts it (its heap settings), so that what is measured is what runs.
+  const launch = { name: `runner ${runner.slug}`, ...options, nodeArgs: [...RUNNER_NODE_ARGS, ...(options.nodeArgs ?? [])] };
+  return start(root, RUNNER, launch, (port) => ({
     VIGIL_CONTROLLER_URL: controllerUrl,
     VIGIL_RUNNER_SLUG: runner.slug,
     VIGIL_RUNNER_KEY: runner.privateKey,
