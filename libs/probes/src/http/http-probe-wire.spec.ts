@@ -65,6 +65,8 @@ describe('httpProbe on the wire', () => {
         '/deflate': () => response.writeHead(200, { 'content-encoding': 'deflate' }).end(zlib.deflateSync(TEXT)),
         '/deflate-raw': () => response.writeHead(200, { 'content-encoding': 'deflate' }).end(zlib.deflateRawSync(TEXT)),
         '/br': () => response.writeHead(200, { 'content-encoding': 'br' }).end(zlib.brotliCompressSync(TEXT)),
+        '/gzip-shouted': () => response.writeHead(200, [['Content-Encoding', 'GZIP']]).end(zlib.gzipSync(TEXT)),
+        '/gzip-twice': () => response.writeHead(200, [['content-encoding', 'gzip'], ['content-encoding', 'gzip']]).end(zlib.gzipSync(zlib.gzipSync(TEXT))),
         '/gzip-empty': () => response.writeHead(200, { 'content-encoding': 'gzip' }).end(),
         '/gzip-broken': () => response.writeHead(200, { 'content-encoding': 'gzip' }).end('not gzip at all'),
         '/see-other': () => response.writeHead(303, { location: '/landed' }).end(),
@@ -86,6 +88,12 @@ describe('httpProbe on the wire', () => {
       expect({ path, result }).toMatchObject({ path, result: { ok: true, status_code: 200 } });
     }
     expect(server.seen.at(-1)?.headers['accept-encoding']).toBe('gzip, deflate, br');
+  });
+
+  it('reads the encoding whatever the case of its name and value, and leaves a body encoded twice as sent', async () => {
+    expect(await probe(`${server.url}/gzip-shouted`, { keyword_present: 'all systems go' })).toMatchObject({ ok: true, status_code: 200 });
+    // Two Content-Encoding lines read as "gzip, gzip", which the probe does not decode: the keyword is not seen.
+    expect(await probe(`${server.url}/gzip-twice`, { keyword_present: 'all systems go' })).toMatchObject({ ok: false, error_code: 'ASSERTION_FAILED' });
   });
 
   it('takes an empty body sent as gzip as empty, and fails a body that is not what its encoding says', async () => {

@@ -326,6 +326,17 @@ describe('httpProbe', () => {
       expect(server.received.at(-1)?.headers['user-agent']).toBe('custom-agent/1.0');
     });
 
+    it('sends each run the User-Agent of its own context and credentials of its own URL, runs sharing one spec', async () => {
+      const spec = HttpSpecSchema.parse({ headers: { 'X-Probe': 'shared' } });
+      const run = (target: string, userAgent: string) => httpProbe({ type: 'http', target, spec, timeoutMs: 5000 }, { ...context, userAgent });
+      await run(`${server.url.replace('://', '://ann:secret@')}/ok`, 'agent-a/1');
+      expect(server.received.at(-1)?.headers).toMatchObject({ 'user-agent': 'agent-a/1', 'x-probe': 'shared', authorization: `Basic ${Buffer.from('ann:secret').toString('base64')}` });
+      await run(`${server.url}/ok`, 'agent-b/2');
+      expect(server.received.at(-1)?.headers).toMatchObject({ 'user-agent': 'agent-b/2', 'x-probe': 'shared' });
+      expect(server.received.at(-1)?.headers.authorization).toBeUndefined();
+      expect(spec.headers).toEqual({ 'X-Probe': 'shared' });
+    });
+
     it('sends the method, headers and body of the spec', async () => {
       const result = await probe(`${server.url}/echo`, {
         method: 'POST',

@@ -75,6 +75,35 @@ function requestHeaders(spec: HttpSpec, userAgent: string): Record<string, strin
   return headers;
 }
 
+// The runner hands every run of a check the same frozen spec (see to-probe-run.ts): its headers
+// are worked out once, not at each run. Frozen, since node only reads them and runs share them.
+const preparedHeaders = new WeakMap<HttpSpec, { userAgent: string; headers: Readonly<Record<string, string>> }>();
+
+function headersOf(spec: HttpSpec, userAgent: string): Readonly<Record<string, string>> {
+  const known = preparedHeaders.get(spec);
+  if (known !== undefined && known.userAgent === userAgent) return known.headers;
+  const headers = Object.freeze(requestHeaders(spec, userAgent));
+  preparedHeaders.set(spec, { userAgent, headers });
+  return headers;
+}
+
+/**
+ * Response header `name` (lower-case) as node's `headers` would give it (the first Location;
+ * every Content-Encoding joined by `, `), read from the raw lines: building `headers` cost more.
+ */
+function responseHeader(response: http.IncomingMessage, name: 'content-encoding' | 'location'): string | undefined {
+  const raw = response.rawHeaders;
+  let value: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const key = raw[i] as string;
+    if (key.length !== name.length || key.toLowerCase() !== name) continue;
+    const line = raw[i + 1] as string;
+    if (name === 'location') return line;
+    value = value === undefined ? line : `${value}, ${line}`;
+  }
+  return value;
+}
+
 function failure(error: unknown, stamps: Stamps | undefined, statusCode?: number): ProbeResult {
   const timings = stamps && resultTimings(stamps);
   return {
@@ -210,7 +239,7 @@ export const httpProbe: Probe<'http'> = (run, context) => {
     signal?.addEventListener('abort', onAbort, { once: true });
 
     const readBody = (response: http.IncomingMessage) => {
-      const encoding = (response.headers['content-encoding'] ?? '').toLowerCase();
+      const encoding = (responseHeader(response, 'content-encoding') ?? '').toLowerCase();
       if (!DECODED.has(encoding)) {
         response.on('data', (chunk: Buffer) => {
           if (!settled) take(chunk);
@@ -240,7 +269,7 @@ export const httpProbe: Probe<'http'> = (run, context) => {
       response.on('end', () => (decoder === undefined || sent === 0 ? complete() : decoder.end()));
     };
 
-    const send = (url: URL, method: string, headers: Record<string, string>, body: string | undefined) => {
+    const send = (url: URL, method: string, headers: Readonly<Record<string, string>>, body: string | undefined) => {
       try {
         // A literal target (or redirect hop) is connected to without a lookup: judge it here.
         egress.refuseHost(url.hostname);
@@ -256,14 +285,15 @@ export const httpProbe: Probe<'http'> = (run, context) => {
       const hop: Stamps = { start: performance.now() };
       stamps = hop;
       statusCode = undefined;
-      const outgoing = { ...headers };
+      // Copied only to add to it: most runs send the prepared headers as they are.
+      let outgoing = headers;
       if (url.username !== '' || url.password !== '') {
         const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
-        outgoing['authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
+        outgoing = { ...outgoing, authorization: `Basic ${Buffer.from(credentials).toString('base64')}` };
       }
       // A method that may carry a body sends one (an empty one: Content-Length 0) so that the server does not wait for it.
       if (method !== 'GET' && method !== 'HEAD' && outgoing['content-length'] === undefined && outgoing['transfer-encoding'] === undefined) {
-        outgoing['content-length'] = String(Buffer.byteLength(body ?? ''));
+        outgoing = { ...outgoing, 'content-length': String(Buffer.byteLength(body ?? '')) };
       }
       let req: http.ClientRequest;
       try {
@@ -308,7 +338,7 @@ export const httpProbe: Probe<'http'> = (run, context) => {
         hop.response = performance.now();
         if (settled) return;
         const status = response.statusCode ?? 0;
-        const location = response.headers.location;
+        const location = spec.follow_redirects && REDIRECT_STATUSES.has(status) ? responseHeader(response, 'location') : undefined;
         if (spec.follow_redirects && location !== undefined && REDIRECT_STATUSES.has(status)) {
           // Nothing of a redirect's body is read, and its connection is not reused: close it now.
           response.on('error', ignore);
@@ -367,7 +397,6 @@ export const httpProbe: Probe<'http'> = (run, context) => {
       fail(error);
       return;
     }
-    const headers = requestHeaders(spec, context.userAgent);
-    send(target, spec.method, headers, spec.body);
+    send(target, spec.method, headersOf(spec, context.userAgent), spec.body);
   });
 };
