@@ -89,6 +89,21 @@ describe('the runner agent', () => {
       }
     });
 
+    it('hands the signal of a run that ended to a later run, never an aborted one', async () => {
+      const signals: AbortSignal[] = [];
+      const probe = async (_run: ProbeRun, context: { signal?: AbortSignal }): Promise<ProbeResult> => {
+        if (context.signal) signals.push(context.signal);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return { ok: true, latency_ms: 1, status_code: 200 };
+      };
+      controller.lease(3);
+      start({ probe, concurrency: 1 });
+      await until(() => controller.stored.size === 3, 'three results');
+      expect(signals).toHaveLength(3);
+      expect(new Set(signals).size).toBe(1);
+      expect(signals.some((signal) => signal.aborted)).toBe(false);
+    });
+
     it("reports a slow success degraded by the run's latency rule, as every location judges it", async () => {
       const server = http.createServer((_request, response) => setTimeout(() => response.end('slow'), 300));
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

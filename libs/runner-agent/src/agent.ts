@@ -132,8 +132,12 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
   const lateAfterMs = lateThresholdMs(pollIntervalMs, lookaheadMs);
   const keepUpWindowMs = options.keepUpWindowMs ?? KEEP_UP_WINDOW_MS;
   const pollBackoff = options.pollBackoff ?? createBackoff({ initialMs: Math.max(1000, pollIntervalMs), maxMs: 300_000 });
-  // One controller per run: a signal shared by a thousand runs makes every listener added to it cost more.
+  // One controller per run in flight: a signal shared by a thousand runs makes every listener
+  // added to it cost more. Making one costs more than the rest of a run's bookkeeping (an
+  // AbortSignal is an EventTarget), so a run that ends without an abort hands its controller
+  // to a later run: every probe removes its listener when it settles.
   const aborters = new Set<AbortController>();
+  const spareAborters: AbortController[] = [];
   const metrics: AgentMetrics = agentMetrics(options.metrics, {
     inFlight: () => queue.inFlight,
     spooled: () => spool.size(),
@@ -169,7 +173,7 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
     }
     const parsed = toProbeRun(spec);
     let result: ProbeResult;
-    const aborter = new AbortController();
+    const aborter = spareAborters.pop() ?? new AbortController();
     if (parsed.ok) {
       aborters.add(aborter);
       try {
@@ -186,6 +190,7 @@ export function startRunnerAgent(options: RunnerAgentOptions): RunnerAgent {
     }
     // An aborted run measured nothing about the endpoint; its lease runs out and it runs again.
     if (aborter.signal.aborted) return;
+    if (spareAborters.length < keepUpBounds.max) spareAborters.push(aborter);
     // Judged when the probe ends: a failure seen while the canaries fail says nothing of the target.
     // A probe may say so itself (icmp without a usable ping).
     const inconclusive = isInconclusive({

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -292,6 +293,16 @@ describe('httpProbe', () => {
       const result = await probe(`http://127.0.0.1:${port}/`);
       expect(result).toMatchObject({ ok: false, error_code: 'ECONNREFUSED' });
       expect(result.status_code).toBeUndefined();
+    });
+
+    it('leaves no listener on the context signal once a run settles, passed, failed or timed out', async () => {
+      // The runner hands a finished run's signal to its next run: a listener left behind would pile up.
+      const signal = new AbortController().signal;
+      await probe(`${server.url}/ok`, {}, 5000, { ...context, signal });
+      await probe(`${server.url}/status/500`, {}, 5000, { ...context, signal });
+      await probe(`${server.url}/hang`, {}, 200, { ...context, signal });
+      await probe('http://127.0.0.1:1/', {}, 5000, { ...context, signal });
+      expect(getEventListeners(signal, 'abort')).toHaveLength(0);
     });
 
     it('reports ABORTED when the context signal aborts the run', async () => {
