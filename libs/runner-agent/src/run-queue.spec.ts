@@ -112,6 +112,22 @@ describe('the run queue', () => {
       expect(queue.delayed).toBe(0);
     });
 
+    it('starts a steady 100 runs a second in batches of about twenty, each within START_SPACING_MS of its due time', () => {
+      const { queue, startedAt } = heldQueue(1000);
+      const t0 = Date.now();
+      const runs = Array.from({ length: 100 }, (_, i) => httpRun({ due_at: new Date(t0 + 10 + i * 10).toISOString() }));
+      queue.push(runs);
+      jest.advanceTimersByTime(1200);
+      expect(startedAt.size).toBe(100);
+      const wakeUps = new Set(startedAt.values());
+      expect(wakeUps.size).toBeLessThanOrEqual(Math.ceil(1000 / START_SPACING_MS) + 1);
+      for (const run of runs) {
+        const late = (startedAt.get(run.run_id) as number) - Date.parse(run.due_at);
+        expect(late).toBeGreaterThanOrEqual(0);
+        expect(late).toBeLessThanOrEqual(START_SPACING_MS);
+      }
+    });
+
     it('moves its timer earlier for a run leased later but due sooner', () => {
       const { queue, startedAt } = heldQueue(10);
       const t0 = Date.now();

@@ -9,10 +9,13 @@ export const runKey = (run: Pick<RunSpec, 'check_id' | 'run_id'>): string => `${
  * a wake-up starts this much late at most, with the others due by then. Every wake-up costs
  * the process more than the run's own bookkeeping (the loop wakes, and each run's connect and
  * answer come in wake-ups of their own): runs started together share those too. At 100 runs
- * a second, 10 ms apart, about five start together; a run counts as late only after a second,
- * and every location of a check still probes it within this much of the others.
+ * a second, 10 ms apart, about twenty start together; a run counts as late only after a second,
+ * and every location of a check still probes it within this much of the others. What a probe
+ * measures starts with its request, not at the due time. Paired runs of the agent at 100 runs
+ * a second (side by side, same load): 100 ms cost 15 % less CPU per run than 50 ms, and 250 ms
+ * 15 % less again.
  */
-export const START_SPACING_MS = 50;
+export const START_SPACING_MS = 200;
 
 /**
  * Runs waiting for their due time, runs waiting for a slot, and runs in flight, at most
