@@ -200,7 +200,7 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
       `(machine load average ${loadavg()[0].toFixed(1)}: other work on this machine shares its ${cpus().length} CPUs)`,
   );
   if (workBefore !== undefined && workAfter !== undefined) {
-    for (const line of await formatPgWork(client, await workBefore, await workAfter, counts.evaluated)) say(line);
+    for (const line of formatPgWork(await workBefore, await workAfter, counts.evaluated)) say(line);
   }
   if (counts.evaluated > 0 && touched === 0) throw new BenchFailure('results were evaluated but no rollup was written');
 
