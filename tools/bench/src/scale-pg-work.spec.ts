@@ -2,6 +2,7 @@ import { formatPgWork, lsnBytes, type PgWorkSnapshot } from './scale-pg-work';
 
 const snapshot = (walLsn: string, locationStates: { upd: number; hot: number }, ms: number): PgWorkSnapshot => ({
   walLsn,
+  walFpi: ms,
   tables: new Map([
     ['location_states', { ins: 0, upd: locationStates.upd, hot: locationStates.hot, del: 0, indexes: 4 }],
     ['check_results', { ins: 100, upd: 0, hot: 0, del: 0, indexes: 4 }],
@@ -19,7 +20,7 @@ describe('formatPgWork', () => {
     const before = snapshot('0/1000', { upd: 0, hot: 0 }, 5);
     const after = snapshot('0/1FA0', { upd: 200, hot: 100 }, 25);
     const lines = formatPgWork(before, after, 100);
-    expect(lines).toContain('  WAL 40 bytes per result');
+    expect(lines).toContain('  WAL 40 bytes per result (0.20 full-page images: a checkpoint in the window adds them)');
     // 200 versions, 100 of them HOT: 100 × 4 indexes. check_results did nothing in between: left out.
     expect(lines).toContain('  row versions 2.00, index entries 4.00 per result:');
     expect(lines).toContain('    location_states: ins 0.00, upd 2.00 (hot 1.00), del 0.00, index entries 4.00 (4 indexes)');

@@ -8,6 +8,8 @@ import type { Client } from 'pg';
  */
 export interface PgWorkSnapshot {
   readonly walLsn: string;
+  /** Full-page images written to the WAL (pg_stat_wal), which checkpoints in the window add. */
+  readonly walFpi: number;
   readonly tables: ReadonlyMap<string, TableCounts>;
   /** null: pg_stat_statements is not loaded on the server. */
   readonly statements: ReadonlyMap<string, { calls: number; ms: number; query: string }> | null;
@@ -26,7 +28,7 @@ interface TableCounts {
 const parentName = (name: string) => name.replace(/_p\d{8}$/, '');
 
 export async function pgWorkSnapshot(client: Client): Promise<PgWorkSnapshot> {
-  const { rows: wal } = await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+  const { rows: wal } = await client.query<{ lsn: string; fpi: string }>('SELECT pg_current_wal_lsn()::text AS lsn, (SELECT wal_fpi FROM pg_stat_wal) AS fpi');
   const { rows } = await client.query<{ relname: string; ins: string; upd: string; hot: string; del: string; indexes: string }>(
     `SELECT t.relname, t.n_tup_ins AS ins, t.n_tup_upd AS upd, t.n_tup_hot_upd AS hot, t.n_tup_del AS del,
             (SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid) AS indexes
@@ -53,7 +55,7 @@ export async function pgWorkSnapshot(client: Client): Promise<PgWorkSnapshot> {
   } catch {
     statements = null;
   }
-  return { walLsn: wal[0].lsn, tables, statements };
+  return { walLsn: wal[0].lsn, walFpi: Number(wal[0].fpi), tables, statements };
 }
 
 /** A WAL position (`16/B374D848`) as a byte offset. */
@@ -70,7 +72,10 @@ export function formatPgWork(before: PgWorkSnapshot, after: PgWorkSnapshot, resu
   if (results <= 0) return [];
   const per = (n: number) => (n / results).toFixed(2);
   const lines = [`PostgreSQL's work per result evaluated in the window (${results} results; pg_stat counters, WAL, pg_stat_statements):`];
-  lines.push(`  WAL ${(Number(lsnBytes(after.walLsn) - lsnBytes(before.walLsn)) / results).toFixed(0)} bytes per result`);
+  lines.push(
+    `  WAL ${(Number(lsnBytes(after.walLsn) - lsnBytes(before.walLsn)) / results).toFixed(0)} bytes per result ` +
+      `(${per(after.walFpi - before.walFpi)} full-page images: a checkpoint in the window adds them)`,
+  );
   let versions = 0;
   let entries = 0;
   const tableLines: string[] = [];
