@@ -4,6 +4,7 @@ import { freshForMs } from '@vigil/quorum';
 import { evaluatePending } from './evaluate-pending';
 import { FRESHNESS_WINDOW_MARGIN_MS, freshnessSweeper, sweepFreshness } from './freshness-sweep';
 import { insertResults, round, seedCheck } from './testing/seed';
+import { FRESH_UNTIL_KEPT_AHEAD_MS } from './write-plan';
 
 const T0 = Date.parse('2026-12-04T12:00:00.000Z');
 const seconds = (n: number) => new Date(T0 + n * 1000);
@@ -43,6 +44,59 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the incremental fre
     ]);
     // Settles it for the tests below: each starts from checks that are all unknown.
     await sweepFreshness(database.db, options(1000));
+  });
+
+  const freshUntils = async (checkId: number) =>
+    (await database.db.prisma.locationState.findMany({ where: { checkId }, orderBy: { location: 'asc' } })).map((s) => [s.location, s.freshUntil]);
+
+  /** A check reported at 0 s and 60 s, each round evaluated just after it came (its evaluation clock). */
+  async function reportedTwice() {
+    const { prisma } = database.db;
+    const seeded = await seedCheck(prisma);
+    const evaluateAt = (n: number) => evaluatePending(database.db, { maxChecks: 50, readOnly: false, logger: log.logger, now: () => seconds(n) });
+    await insertResults(prisma, seeded.check, seeded.site.id, T0, round(0, true, true, true));
+    await evaluateAt(3);
+    await insertResults(prisma, seeded.check, seeded.site.id, T0, round(60, true, true, true));
+    await evaluateAt(63);
+    return { ...seeded, evaluateAt };
+  }
+
+  it('leaves a fresh_until still more than FRESH_UNTIL_KEPT_AHEAD_MS ahead as it is (a lower bound), and moves it once it comes near', async () => {
+    const { prisma } = database.db;
+    const { site, check, evaluateAt } = await reportedTwice();
+    // Fresh until 200..202 s by the second round; the first round's 140..142 s is kept: no indexed column changed.
+    expect(await freshUntils(check.id)).toEqual([
+      ['ap-1', seconds(142)],
+      ['eu-1', seconds(140)],
+      ['us-1', seconds(141)],
+    ]);
+    expect(140_000 - 63_000).toBeGreaterThanOrEqual(FRESH_UNTIL_KEPT_AHEAD_MS);
+    await insertResults(prisma, check, site.id, T0, round(120, true, true, true));
+    await evaluateAt(123);
+    expect(await freshUntils(check.id)).toEqual([
+      ['ap-1', seconds(262)],
+      ['eu-1', seconds(260)],
+      ['us-1', seconds(261)],
+    ]);
+    await sweepFreshness(database.db, options(1000));
+  });
+
+  it('moves a lagging fresh_until to the exact instant when the window reaches it, so that the location going silent is still seen', async () => {
+    const { check } = await reportedTwice();
+    const sweep = freshnessSweeper(HOUR_MS);
+    expect(await sweep(database.db, options(100))).toMatchObject({ checks: 0, full: true });
+    // 140..142 s are in the window; the states are fresh until 200..202 s: moved there, nothing turned.
+    expect(await sweep(database.db, options(145))).toEqual({ checks: 0, opened: 0, full: false });
+    expect(await freshUntils(check.id)).toEqual([
+      ['ap-1', seconds(202)],
+      ['eu-1', seconds(200)],
+      ['us-1', seconds(201)],
+    ]);
+    expect(await sweep(database.db, options(180))).toEqual({ checks: 0, opened: 0, full: false });
+    expect(await statusOf(check.id)).toBe('up');
+    // Silent since 62 s: stale from 203 s, seen by the incremental pass (its window no longer reaches 142 s).
+    expect(await sweep(database.db, options(205))).toEqual({ checks: 1, opened: 1, full: false });
+    expect(await statusOf(check.id)).toBe('unknown');
   });
 
   it('turns a check unknown in an incremental pass once its locations go silent, not waiting for the full pass', async () => {

@@ -123,6 +123,35 @@ export function candidatesStatement(at: Date, only: CandidatesFilter): Prisma.Sq
     ORDER BY c.id`;
 }
 
+/**
+ * A location's `fresh_until` may lag its real freshness (a lower bound: strikesWrite of the
+ * evaluation keeps one still well ahead rather than move it with every result). When the window
+ * reaches such a state (or its check is read again by id) and its latest result still keeps it
+ * fresh at `at`, this moves fresh_until to the exact instant, in the window of a later pass;
+ * states already stale keep theirs, for the candidates read below. Rows another transaction
+ * holds (a lease, an evaluation, which move fresh_until themselves) are skipped, never waited
+ * for, and their checks returned, to be read again by the next pass.
+ */
+export function rearmStatement(at: Date, since: Date, recheck: readonly number[]): Prisma.Sql {
+  const freshFor = Prisma.sql`(2000 * c.interval_s + c.timeout_ms + ${FRESHNESS_GRACE_MS})::int * interval '1 millisecond'`;
+  const atTs = Prisma.sql`${at.toISOString()}::timestamptz`;
+  return Prisma.sql`
+    WITH win AS (
+      SELECT ls.id, ls.check_id FROM location_states ls JOIN checks c ON c.id = ls.check_id
+      WHERE (ls.fresh_until >= ${since.toISOString()}::timestamptz AND ls.fresh_until < ${atTs} OR ls.check_id = ANY(${[...recheck]}::int[]))
+        AND ls.last_result_at IS NOT NULL AND NOT ls.last_inconclusive
+        AND ls.last_result_at + ${freshFor} >= ${atTs} AND ls.fresh_until < ls.last_result_at + ${freshFor}
+    ), locked AS (
+      SELECT id FROM location_states WHERE id = ANY(ARRAY(SELECT id FROM win)) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
+    ), moved AS (
+      UPDATE location_states ls SET fresh_until = ls.last_result_at + ${freshFor}
+      FROM checks c
+      WHERE c.id = ls.check_id AND ls.id = ANY(ARRAY(SELECT id FROM locked)) AND ls.last_result_at IS NOT NULL AND NOT ls.last_inconclusive
+      RETURNING ls.id
+    )
+    SELECT DISTINCT check_id FROM win WHERE id NOT IN (SELECT id FROM moved)`;
+}
+
 function toCandidate(row: CandidateRow): FreshnessCandidate {
   return {
     check: {
@@ -172,6 +201,11 @@ async function sweepOnce(db: Pick<Database, 'prisma'>, options: FreshnessSweepOp
   const due: number[] = [];
   const deferred: number[] = [];
   const filter = options.since === undefined ? null : { since: options.since, recheck: options.recheck ?? [] };
+  // Read-only mode writes nothing, fresh_until included; the evaluation moves none then either.
+  if (filter !== null && !options.readOnly) {
+    const skipped = await db.prisma.$queryRaw<{ check_id: number }[]>(rearmStatement(at, filter.since, filter.recheck));
+    deferred.push(...skipped.map((row) => row.check_id));
+  }
   for (const row of await readCandidates(db.prisma, at, filter)) {
     if (due.length >= options.maxChecks) {
       deferred.push(row.id);
@@ -217,7 +251,7 @@ async function sweepOnce(db: Pick<Database, 'prisma'>, options: FreshnessSweepOp
     checks++;
     opened += written;
   }
-  return { checks, opened, deferred };
+  return { checks, opened, deferred: [...new Set(deferred)] };
 }
 
 /** A pass of {@link freshnessSweeper}: the counts, and whether it was a full pass. */

@@ -1,5 +1,5 @@
 import { createTestDatabase, customPlanSeqScans, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
-import { candidatesStatement } from './freshness-sweep';
+import { candidatesStatement, rearmStatement } from './freshness-sweep';
 import { LOAD } from './load-rows';
 import { projectionsStatement } from './write-plan';
 
@@ -64,6 +64,12 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
     const at = new Date();
     // Sent unnamed ($queryRaw), so planned with its window every time.
     const scans = await customPlanSeqScans(database.db, candidatesStatement(at, { since: new Date(at.getTime() - 35_000), recheck: [1, 2, 3] }));
+    expect(scans.filter((table) => ['checks', 'location_states'].includes(table))).toEqual([]);
+  });
+
+  it('moves lagging fresh_until values through the index on fresh_until, reading no state or check whole', async () => {
+    const at = new Date();
+    const scans = await customPlanSeqScans(database.db, rearmStatement(at, new Date(at.getTime() - 35_000), [1, 2, 3]));
     expect(scans.filter((table) => ['checks', 'location_states'].includes(table))).toEqual([]);
   });
 

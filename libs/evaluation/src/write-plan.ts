@@ -103,8 +103,25 @@ const json = (rows: readonly object[]) => JSON.stringify(rows);
 // whole table (every location state, every check) on every pass; `id = ANY(array)` is a probe
 // of the primary key whatever the guess.
 
-/** The strikes that changed (`location_states`), as a data-modifying CTE of {@link writeProjections}. */
-function strikesWrite(updates: readonly StrikesUpdate[]): Prisma.Sql {
+/**
+ * How far ahead of the evaluation's clock a stored `fresh_until` must be for the evaluation to
+ * leave it as it is (see strikesWrite): longer than an evaluation's transaction takes to commit,
+ * so that no freshness sweep has read the state at that instant before the new result is visible.
+ */
+export const FRESH_UNTIL_KEPT_AHEAD_MS = 60_000;
+
+/**
+ * The strikes that changed (`location_states`), as a data-modifying CTE of {@link writeProjections}.
+ *
+ * `fresh_until` is written only when it must move: a stored one that is not after the new one
+ * (a lower bound: the location is fresh at least that long) and still FRESH_UNTIL_KEPT_AHEAD_MS
+ * ahead is kept. Then no indexed column changes and the update is HOT (no index entry, the new
+ * version on the same page): the index on fresh_until made every evaluated result a second
+ * non-HOT update of the row, after the lease's. A lagging fresh_until is moved when the
+ * freshness sweep's window reaches it and the location is still fresh (rearmFreshUntil), or by
+ * the next lease (leaseStatement), whichever comes first.
+ */
+function strikesWrite(updates: readonly StrikesUpdate[], now: string): Prisma.Sql {
   const rows = updates.map(({ id, columns: c, freshUntil }) => ({
     id,
     failing_strikes: c.failingStrikes,
@@ -119,7 +136,10 @@ function strikesWrite(updates: readonly StrikesUpdate[]): Prisma.Sql {
   return Prisma.sql`
     UPDATE location_states ls SET failing_strikes = s.failing_strikes, passing_strikes = s.passing_strikes, resolved = s.resolved,
       last_result_at = s.last_result_at, last_ok = s.last_ok, last_inconclusive = s.last_inconclusive,
-      degraded_strikes = s.degraded_strikes, fresh_until = s.fresh_until
+      degraded_strikes = s.degraded_strikes,
+      fresh_until = CASE WHEN s.fresh_until IS NOT NULL AND ls.fresh_until IS NOT NULL AND ls.fresh_until <= s.fresh_until
+                          AND ls.fresh_until >= ${now}::timestamptz + ${FRESH_UNTIL_KEPT_AHEAD_MS}::int * interval '1 millisecond'
+                         THEN ls.fresh_until ELSE s.fresh_until END
     FROM jsonb_to_recordset(${json(rows)}::jsonb)
       AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean, last_inconclusive boolean, degraded_strikes int,
         fresh_until timestamptz)
@@ -224,7 +244,7 @@ export function projectionsStatement(parts: ProjectionParts, now: string): Prism
   if (parts.sites.length > 0 && parts.checked.length > 0) throw new Error('a plan projects its sites as site_status or as site_checked, not both');
   const marked = parts.evaluated.flatMap((u) => u.resultIds.map(String));
   const writes = [
-    ...(parts.strikes.length === 0 ? [] : [strikesWrite(parts.strikes)]),
+    ...(parts.strikes.length === 0 ? [] : [strikesWrite(parts.strikes, now)]),
     ...(parts.checks.length === 0 ? [] : [checkStatusesWrite(parts.checks, now)]),
     ...(parts.sites.length === 0 ? [] : [siteStatusesWrite(parts.sites)]),
     ...(parts.checked.length === 0 ? [] : [sitesCheckedWrite(parts.checked)]),

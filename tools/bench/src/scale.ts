@@ -33,6 +33,7 @@ import { SCALE_INTERVAL_S, SCALE_USAGE, type ScaleOptions, parseScaleArgs } from
 import { type ReadTimes, scaleReads, timeReads } from './scale-reads';
 import { bytes, formatScaleReport, type ScaleFigures } from './scale-report';
 import { type RetentionPhase, runRetentionPhase } from './scale-retention';
+import { formatPgWork, pgWorkSnapshot, type PgWorkSnapshot } from './scale-pg-work';
 
 export async function runScaleBenchmark(args: readonly string[]): Promise<void> {
   const config = readBenchConfig();
@@ -164,6 +165,8 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
   // No process of its own: the controller and the evaluator are this one.
   const cpu = cpuMeter(-1);
   let shares: CpuShares | null = null;
+  let workBefore: Promise<PgWorkSnapshot> | undefined;
+  let workAfter: Promise<PgWorkSnapshot> | undefined;
   const underLoadSamples = Math.max(10, Math.ceil(options.reads / 4));
   const load = await runLoad({
     url: services.url,
@@ -177,12 +180,14 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
     onMeasureStart: () => {
       from = new Date();
       cpu.start();
+      workBefore = pgWorkSnapshot(client);
       readsUnderLoad = timeReads(services.url, services.authorization, reads, underLoadSamples);
       retention = sleep((options.seconds * 1000) / 2).then(() => runRetentionPhase(database.url));
     },
     onMeasureEnd: () => {
       to = new Date();
       shares = cpu.stop();
+      workAfter = pgWorkSnapshot(client);
     },
   });
   if (load.fatal !== undefined) throw new BenchFailure(`the load stopped: ${load.fatal}`);
@@ -194,6 +199,9 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
     `load done: ${count(load.acceptedTotal)} results accepted in all, ${count(touched)} hourly rollups written this hour; evaluator stopped ` +
       `(machine load average ${loadavg()[0].toFixed(1)}: other work on this machine shares its ${cpus().length} CPUs)`,
   );
+  if (workBefore !== undefined && workAfter !== undefined) {
+    for (const line of formatPgWork(await workBefore, await workAfter, counts.evaluated)) say(line);
+  }
   if (counts.evaluated > 0 && touched === 0) throw new BenchFailure('results were evaluated but no rollup was written');
 
   const underLoad = (await readsUnderLoad) ?? [];

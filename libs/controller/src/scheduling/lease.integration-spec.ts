@@ -131,4 +131,19 @@ describe.each(testDatabaseKinds())('leaseDueRuns on %s', (kind) => {
     const state = await database.db.prisma.locationState.findFirstOrThrow({ where: { checkId: check.id } });
     expect(state).toMatchObject({ failingStrikes: 2, passingStrikes: 1, lastResultAt: null, lastOk: null });
   });
+
+  it('sets fresh_until exactly from the latest evaluated result, and leaves it while there is none or it was inconclusive', async () => {
+    const location = `lease-${++locationCount}`;
+    const checks = await seedDueChecks(database.db, { locations: [location], count: 3, intervalS: 60, timeoutMs: 5_000 });
+    const last = new Date(Date.now() - 30_000);
+    const lagging = new Date(last.getTime() + 1_000);
+    const { prisma } = database.db;
+    await prisma.locationState.updateMany({ where: { checkId: checks[0].id }, data: { lastResultAt: last, freshUntil: lagging } });
+    await prisma.locationState.updateMany({ where: { checkId: checks[1].id }, data: { lastResultAt: last, lastInconclusive: true, freshUntil: null } });
+    await prisma.locationState.updateMany({ where: { checkId: checks[2].id }, data: { freshUntil: lagging } });
+    expect(await leaseDueRuns(database.db, location, 10)).toHaveLength(3);
+    const states = await prisma.locationState.findMany({ where: { checkId: { in: checks.map((c) => c.id) } }, orderBy: { checkId: 'asc' } });
+    // freshForMs: two intervals, the timeout and the 10 s grace.
+    expect(states.map((s) => s.freshUntil)).toEqual([new Date(last.getTime() + 2 * 60_000 + 5_000 + 10_000), null, lagging]);
+  });
 });

@@ -1,5 +1,6 @@
 import type { CheckType } from '@vigil/contracts';
 import { type Database, Prisma, PREPARED } from '@vigil/db';
+import { FRESHNESS_GRACE_MS } from '@vigil/quorum';
 
 /** How long beyond a check's timeout a runner has to report a run before it can be leased again. */
 export const LEASE_GRACE_MS = 30_000;
@@ -84,7 +85,7 @@ export function leaseStatement(location: string, limit: number, lookaheadMs: num
              -- A reported run keeps its leased_until (storing it writes no location state), so
              -- only a leased run with no stored result expired (the unique (check_id, run_id) index).
              ls.leased_until IS NOT NULL AND reported.run IS NULL AS lease_expired,
-             c.id AS check_id, c.uuid AS check_uuid, c.type::text AS type, c.spec, c.timeout_ms, c.degraded_latency_ms, e.target,
+             c.id AS check_id, c.uuid AS check_uuid, c.type::text AS type, c.spec, c.timeout_ms, c.interval_s, c.degraded_latency_ms, e.target,
              1000 * (CASE WHEN c.status IN ('seems_down', 'down') AND c.down_interval_s IS NOT NULL
                           THEN c.down_interval_s ELSE c.interval_s END)::bigint AS period_ms
       FROM location_states ls
@@ -121,7 +122,12 @@ export function leaseStatement(location: string, limit: number, lookaheadMs: num
     SET lease_run_id = gen_random_uuid(),
         leased_until = slot.starts_at + (slot.timeout_ms + ${LEASE_GRACE_MS}) * interval '1 millisecond',
         next_due_at = timestamptz 'epoch'
-          + (((slot.starts_ms - slot.offset_ms) / slot.period_ms + 1) * slot.period_ms + slot.offset_ms) * interval '1 millisecond'
+          + (((slot.starts_ms - slot.offset_ms) / slot.period_ms + 1) * slot.period_ms + slot.offset_ms) * interval '1 millisecond',
+        -- freshUntilMs of libs/quorum from the latest evaluated result: exact, and free here (this
+        -- update is never HOT: next_due_at is indexed), so that the evaluation, which keeps a
+        -- fresh_until still well ahead (strikesWrite of libs/evaluation), need not move it.
+        fresh_until = CASE WHEN ls.last_result_at IS NULL OR ls.last_inconclusive THEN ls.fresh_until
+          ELSE ls.last_result_at + (2000 * slot.interval_s + slot.timeout_ms + ${FRESHNESS_GRACE_MS})::int * interval '1 millisecond' END
     FROM slot
     -- The ids as an array, not only the join: a join alone (on id or ctid) was planned as a hash
     -- join over a scan of every location state, on every poll (the generic plan cannot tell
