@@ -20,8 +20,10 @@ export function freshForMs(check: FreshnessSchedule): number {
 /**
  * The last instant (epoch ms) a location counts as fresh: `isFresh` holds exactly while `now`
  * is at most this. Null when no conclusive result keeps it fresh (none yet, or the latest was
- * inconclusive). Stored as `location_states.fresh_until`, so that the freshness sweep finds the
- * locations that just went stale through an index instead of reading every check.
+ * inconclusive). The lease stores it as `location_states.fresh_until`, so that the freshness sweep
+ * finds the locations that just went stale through an index instead of reading every check; the
+ * evaluation may keep an earlier value there while it is still well ahead (a lower bound, which
+ * keeps its update HOT), and the sweep moves such a one to this instant before acting on it.
  */
 export function freshUntilMs(latest: { readonly lastResultAt: number | null; readonly inconclusive: boolean }, check: FreshnessSchedule): number | null {
   return latest.inconclusive || latest.lastResultAt === null ? null : latest.lastResultAt + freshForMs(check);
