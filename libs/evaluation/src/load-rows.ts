@@ -1,4 +1,5 @@
-import { type Check, type CheckResult, type LocationState, type NotificationChannel, PREPARED, type SiteEvent, type VigilTransaction } from '@vigil/db';
+import { type Check, type CheckResult, type LocationState, type NotificationChannel, PREPARED, type SiteEvent } from '@vigil/db';
+import type { SqlTx } from './sql';
 
 /**
  * A row as JSON carries it: timestamps as ISO strings, bigints as strings (a JSON number would
@@ -136,8 +137,8 @@ interface LoadRow {
 }
 
 /** Reads what evaluating the checks `ids` needs (their rows locked by the caller), but the windows, in one statement. */
-export async function loadBatchRows(tx: VigilTransaction, ids: readonly number[]): Promise<BatchRows> {
-  const [row] = await tx.$queryRawUnsafe<LoadRow[]>(LOAD, [...ids]);
+export async function loadBatchRows(tx: SqlTx, ids: readonly number[]): Promise<BatchRows> {
+  const [row] = await tx.query<LoadRow>({ text: LOAD, values: [[...ids]] });
   return {
     checks: (row.checks ?? []).map(toCheck),
     results: (row.results ?? []).map(toResult),
