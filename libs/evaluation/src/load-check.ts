@@ -1,5 +1,5 @@
-import { type Check, type CheckResult, type LocationState as LocationStateRow, type MaintenanceWindow, type NotificationChannel, Prisma, PREPARED, type SiteEvent } from '@vigil/db';
-import { loadBatchRows } from './load-rows';
+import { type Check, type MaintenanceWindow, Prisma, PREPARED, type SiteEvent } from '@vigil/db';
+import { type EvaluatedChannel, type EvaluatedCheck, type EvaluatedResult, type EvaluatedState, loadBatchRows } from './load-rows';
 import { sqlTx, type Transaction } from './sql';
 
 /**
@@ -18,11 +18,11 @@ export interface OfflineSpell {
 
 /** Everything one evaluation of a check reads, loaded after the check's row is locked. */
 export interface CheckContext {
-  readonly check: Check;
+  readonly check: EvaluatedCheck;
   readonly siteId: number;
   /** In `checked_at`, id order. */
-  readonly results: readonly CheckResult[];
-  readonly states: readonly LocationStateRow[];
+  readonly results: readonly EvaluatedResult[];
+  readonly states: readonly EvaluatedState[];
   /** The open event this check's results drive, if any: `cert_expiring` for a tls_cert check, else `seems_down`/`down`. */
   readonly openEvent: SiteEvent | null;
   /** The check's open unknown spell, if any. */
@@ -30,7 +30,7 @@ export interface CheckContext {
   /** Windows of the site or this check overlapping the results' time span (a recurring one: its series; plan-check expands it). */
   readonly windows: readonly MaintenanceWindow[];
   /** Enabled channels that apply to the site. */
-  readonly channels: readonly NotificationChannel[];
+  readonly channels: readonly EvaluatedChannel[];
   /**
    * runner_offline spells by location (runner slug), open or ended after the batch's first result:
    * an outage whose evidence a location took while its runner was offline was caused by that.
