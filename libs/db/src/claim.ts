@@ -29,6 +29,11 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
  * evaluator wanted next (a deadlock, seen across processes).
  */
 export async function claimRows<Row>(tx: VigilTransaction, query: ClaimQuery): Promise<Row[]> {
+  return tx.$queryRaw<Row[]>(claimStatement(query));
+}
+
+/** The statement {@link claimRows} runs, for a caller that runs it on a connection of its own. */
+export function claimStatement(query: ClaimQuery): Prisma.Sql {
   if (!IDENTIFIER.test(query.table)) {
     throw new DatabaseError('unsafe_query', `Refused to claim from "${query.table}": not a plain table name`);
   }
@@ -36,7 +41,7 @@ export async function claimRows<Row>(tx: VigilTransaction, query: ClaimQuery): P
     throw new DatabaseError('unsafe_query', `Refused to claim ${query.limit} rows: the limit must be a positive integer`);
   }
   const columns = query.columns ?? Prisma.raw('*');
-  return tx.$queryRaw<Row[]>`${Prisma.raw(query.prepared ? PREPARED : '')}
+  return Prisma.sql`${Prisma.raw(query.prepared ? PREPARED : '')}
     SELECT ${columns} FROM ${Prisma.raw(`"${query.table}"`)}
     WHERE ${query.where}
     ORDER BY ${query.orderBy}

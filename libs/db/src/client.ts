@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { embeddedAdapterFactory } from './embedded-adapter';
 import { assertDatabaseNotMissing, DATA_DIR_ENTRY, hasEmbeddedCluster, type TightenLog, tightenDataDir } from './embedded-files';
 import { createEmbeddedCluster } from './embedded-init';
@@ -30,6 +30,12 @@ export interface Database {
   /** Human-readable and free of secrets: fit for logs. */
   readonly description: string;
   readonly prisma: VigilPrisma;
+  /**
+   * PostgreSQL only: the pool Prisma's adapter draws its connections from, for a hot path that
+   * runs its own SQL without Prisma's per-statement cost (`withPgTransaction`). Undefined on the
+   * embedded database.
+   */
+  readonly pool?: Pool;
   /** For the schema engine (migrations, diffs). */
   readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   /** Runs `fn` while no other migrator (process or instance) runs. */
@@ -210,8 +216,15 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
   const probe = await connectPostgres(target.url);
   await probe.end();
   const poolConfig = { connectionString: target.url, max: options.poolSize ?? 10 };
-  // The adapter's type says a name is always given; undefined (an unnamed statement) is what it passes on by default.
-  const prisma = createClient(new PrismaPg(poolConfig, { statementNameGenerator: (query) => preparedStatementName(query.sql) as string }));
+  // Made here and handed to the adapter, so that a hot path can draw on the same connections
+  // (and the statements prepared on them) without Prisma. The adapter ends it on $disconnect.
+  const pool = new Pool(poolConfig);
+  // An idle connection that dies is dropped by the pool; without a listener its error would be thrown.
+  pool.on('error', () => undefined);
+  const prisma = createClient(
+    // The adapter's type says a name is always given; undefined (an unnamed statement) is what it passes on by default.
+    new PrismaPg(pool, { statementNameGenerator: (query) => preparedStatementName(query.sql) as string, disposeExternalPool: true }),
+  );
   // One connection: the engine takes and releases its own advisory lock, which must be on one session.
   const adapterFactory = new WholeScriptPg({ ...poolConfig, max: 1 });
   return {
@@ -219,6 +232,7 @@ async function openPostgres(target: Extract<DatabaseTarget, { kind: 'postgres' }
     target,
     description: describeTarget(target),
     prisma,
+    pool,
     adapterFactory,
     async withMigrationLock<T>(fn: () => Promise<T>): Promise<T> {
       const client = await connectPostgres(target.url);

@@ -4,6 +4,7 @@ import { loadSiteFacts } from './load-sites';
 import { type EvaluationLogger, spanOf } from './plan';
 import { planCheck, projectionSteps } from './plan-check';
 import { projectSites, sitesChecked } from './status-projection';
+import { sqlTx, type Transaction } from './sql';
 import { planWriter } from './writer';
 import { writeRollups } from './write-rollups';
 
@@ -38,7 +39,8 @@ export function evaluateCheck(tx: VigilTransaction, checkId: number, options: Ev
  * event rows are written, never before (ADR 0002): an evaluator holds a site's lock only for
  * the few statements that project it.
  */
-export async function evaluateChecks(tx: VigilTransaction, checkIds: readonly number[], options: EvaluateCheckOptions): Promise<CheckEvaluation> {
+export async function evaluateChecks(on: Transaction, checkIds: readonly number[], options: EvaluateCheckOptions): Promise<CheckEvaluation> {
+  const tx = sqlTx(on);
   const contexts = (await loadChecks(tx, checkIds)).filter((ctx) => ctx.results.length > 0);
   if (contexts.length === 0) return { results: 0, transitions: 0 };
   const checks = contexts.map((ctx) => planCheck(ctx));

@@ -31,7 +31,8 @@ const transitionsOf = (prisma: VigilPrisma, checkId: number) =>
 
 const eventsOf = (prisma: VigilPrisma, checkId: number) => prisma.siteEvent.findMany({ where: { checkId }, orderBy: { id: 'asc' } });
 
-describe.each(testDatabaseKinds())('evaluatePending on %s', (kind) => {
+// PostgreSQL too: there a pass runs on a connection of the pool, not in Prisma's transaction.
+describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on %s', (kind) => {
   let database: TestDatabase;
   let prisma: VigilPrisma;
   beforeAll(async () => {
@@ -377,6 +378,32 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
         ]);
       }
       expect(await prisma.checkResult.count({ where: { evaluatedAt: null } })).toBe(0);
+    });
+
+    it("runs its passes on the pool's connections, without Prisma's transaction", async () => {
+      const prisma = database.db.prisma;
+      await prisma.checkResult.updateMany({ where: { evaluatedAt: null }, data: { evaluatedAt: new Date() } });
+      const { site, check } = await seedCheck(prisma);
+      await prisma.notificationChannel.create({ data: { name: 'pool', type: 'webhook', siteIds: [site.id] } });
+      await insertResults(prisma, check, site.id, START, [...round(0, true, true, true), ...round(60, false, false, true), ...round(120, false, false, true)]);
+      const noTransactions = new Proxy(prisma, {
+        get(target, key) {
+          if (key === '$transaction') throw new Error('a pass on PostgreSQL must not open a Prisma transaction');
+          return Reflect.get(target, key);
+        },
+      });
+
+      const run = options();
+      expect(await evaluatePending({ prisma: noTransactions, pool: database.db.pool }, run.options)).toEqual({ checks: 1, failed: 0, results: 9, transitions: 2 });
+      await flushed();
+      expect(run.captured.lines.filter((line) => line['level'] === 'error')).toEqual([]);
+      // The event as the Prisma path writes it: ids read back as bigints, the outbox rows in the same transaction.
+      const [event] = await eventsOf(prisma, check.id);
+      expect(event).toMatchObject({ eventType: 'down', endedAt: null });
+      expect(run.captured.lines).toContainEqual(expect.objectContaining({ message: 'event opened', event: event.uuid }));
+      expect((await prisma.notification.findMany({ where: { eventId: event.id } })).map((n) => n.kind)).toEqual(['outage_confirmed']);
+      expect((await prisma.check.findUniqueOrThrow({ where: { id: check.id } })).status).toBe('down');
+      expect((await prisma.site.findUniqueOrThrow({ where: { id: site.id } })).status).toBe('down');
     });
 
     // Workers share the call's budget: each reserved its share before awaiting, so none claims

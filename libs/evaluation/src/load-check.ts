@@ -1,5 +1,6 @@
-import type { Check, CheckResult, LocationState as LocationStateRow, MaintenanceWindow, NotificationChannel, SiteEvent, VigilTransaction } from '@vigil/db';
-import { loadBatchRows } from './load-rows';
+import { type Check, type MaintenanceWindow, Prisma, PREPARED, type SiteEvent } from '@vigil/db';
+import { type EvaluatedChannel, type EvaluatedCheck, type EvaluatedResult, type EvaluatedState, loadBatchRows } from './load-rows';
+import { sqlTx, type Transaction } from './sql';
 
 /**
  * A spell of a runner's silence: its `runner_offline` event, from the last time the runner was heard
@@ -17,11 +18,11 @@ export interface OfflineSpell {
 
 /** Everything one evaluation of a check reads, loaded after the check's row is locked. */
 export interface CheckContext {
-  readonly check: Check;
+  readonly check: EvaluatedCheck;
   readonly siteId: number;
   /** In `checked_at`, id order. */
-  readonly results: readonly CheckResult[];
-  readonly states: readonly LocationStateRow[];
+  readonly results: readonly EvaluatedResult[];
+  readonly states: readonly EvaluatedState[];
   /** The open event this check's results drive, if any: `cert_expiring` for a tls_cert check, else `seems_down`/`down`. */
   readonly openEvent: SiteEvent | null;
   /** The check's open unknown spell, if any. */
@@ -29,7 +30,7 @@ export interface CheckContext {
   /** Windows of the site or this check overlapping the results' time span (a recurring one: its series; plan-check expands it). */
   readonly windows: readonly MaintenanceWindow[];
   /** Enabled channels that apply to the site. */
-  readonly channels: readonly NotificationChannel[];
+  readonly channels: readonly EvaluatedChannel[];
   /**
    * runner_offline spells by location (runner slug), open or ended after the batch's first result:
    * an outage whose evidence a location took while its runner was offline was caused by that.
@@ -66,17 +67,17 @@ const drivenBy = (check: Pick<Check, 'type'>, event: Pick<SiteEvent, 'eventType'
  * The maintenance windows of the sites or checks overlapping the results' spans: its own small
  * statement, read only when the batch's sites have windows at all (most batches, most sites).
  */
-async function loadWindows(tx: VigilTransaction, siteIds: readonly number[], ids: readonly number[], spans: readonly (readonly [Date, Date])[]): Promise<MaintenanceWindow[]> {
-  return spans.length === 0
-    ? []
-    : await tx.maintenanceWindow.findMany({
-        where: {
-          siteId: { in: [...siteIds] },
-          startsAt: { lte: new Date(Math.max(...spans.map(([, to]) => to.getTime()))) },
-          // An open-ended series (no ends_at) may cover any time after its start.
-          AND: [{ OR: [{ checkId: null }, { checkId: { in: [...ids] } }] }, { OR: [{ endsAt: null }, { endsAt: { gt: new Date(Math.min(...spans.map(([from]) => from.getTime()))) } }] }],
-        },
-      });
+async function loadWindows(tx: Transaction, siteIds: readonly number[], ids: readonly number[], spans: readonly (readonly [Date, Date])[]): Promise<MaintenanceWindow[]> {
+  if (spans.length === 0) return [];
+  const to = new Date(Math.max(...spans.map(([, end]) => end.getTime()))).toISOString();
+  const from = new Date(Math.min(...spans.map(([start]) => start.getTime()))).toISOString();
+  // An open-ended series (no ends_at) may cover any time after its start.
+  return sqlTx(tx).query<MaintenanceWindow>(Prisma.sql`${Prisma.raw(PREPARED)}
+    SELECT id, uuid::text AS uuid, site_id AS "siteId", check_id AS "checkId", starts_at AS "startsAt", ends_at AS "endsAt", reason,
+      created_at AS "createdAt", rrule, timezone, duration_s AS "durationS"
+    FROM maintenance_windows
+    WHERE site_id = ANY(${[...siteIds]}::int[]) AND starts_at <= ${to}::timestamptz
+      AND (check_id IS NULL OR check_id = ANY(${[...ids]}::int[])) AND (ends_at IS NULL OR ends_at > ${from}::timestamptz)`);
 }
 
 /**
@@ -85,9 +86,9 @@ async function loadWindows(tx: VigilTransaction, siteIds: readonly number[], ids
  * sites have maintenance windows). A check that is gone is left out; the contexts come in
  * `checkIds` order.
  */
-export async function loadChecks(tx: VigilTransaction, checkIds: readonly number[]): Promise<CheckContext[]> {
+export async function loadChecks(tx: Transaction, checkIds: readonly number[]): Promise<CheckContext[]> {
   const ids = [...checkIds];
-  const rows = await loadBatchRows(tx, ids);
+  const rows = await loadBatchRows(sqlTx(tx), ids);
   const checks = rows.checks;
   const results = groupBy(rows.results, (r) => r.checkId);
   const states = groupBy(rows.states, (s) => s.checkId);

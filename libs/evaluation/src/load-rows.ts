@@ -1,4 +1,5 @@
-import { type Check, type CheckResult, type LocationState, type NotificationChannel, PREPARED, type SiteEvent, type VigilTransaction } from '@vigil/db';
+import { type Check, type CheckResult, type LocationState, type NotificationChannel, PREPARED, type SiteEvent } from '@vigil/db';
+import type { SqlTx } from './sql';
 
 /**
  * A row as JSON carries it: timestamps as ISO strings, bigints as strings (a JSON number would
@@ -9,7 +10,62 @@ type Wire<T> = {
   [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] extends bigint ? string : T[K] extends bigint | null ? string | null : T[K];
 };
 
-export type CheckRow = Check & { readonly siteId: number };
+/**
+ * The columns evaluating reads, no more: a pass loads every pending check, result and state as
+ * JSON, and each column left out is less for PostgreSQL to build and for the evaluator to parse
+ * (the checks' spec, the results' timings and run ids, the states' leases, the channels' config).
+ */
+export const CHECK_FIELDS = [
+  'id',
+  'uuid',
+  'endpointId',
+  'type',
+  'enabled',
+  'deletedAt',
+  'status',
+  'lastCheckedAt',
+  'lastStatusChangeAt',
+  'failingThreshold',
+  'passingThreshold',
+  'failingLocationsThreshold',
+  'intervalS',
+  'timeoutMs',
+] as const satisfies readonly (keyof Check)[];
+export const RESULT_FIELDS = [
+  'id',
+  'checkId',
+  'location',
+  'ok',
+  'inconclusive',
+  'degraded',
+  'statusCode',
+  'latencyMs',
+  'errorCode',
+  'error',
+  'details',
+  'checkedAt',
+] as const satisfies readonly (keyof CheckResult)[];
+export const STATE_FIELDS = [
+  'id',
+  'checkId',
+  'location',
+  'failingStrikes',
+  'passingStrikes',
+  'resolved',
+  'lastResultAt',
+  'lastOk',
+  'lastInconclusive',
+  'degradedStrikes',
+] as const satisfies readonly (keyof LocationState)[];
+/** What deciding who is told needs of a channel (never its config, which holds its secrets). */
+export const CHANNEL_FIELDS = ['id', 'siteIds', 'notifyOnSeemsDown', 'notifyOnDegraded'] as const satisfies readonly (keyof NotificationChannel)[];
+
+export type EvaluatedCheck = Pick<Check, (typeof CHECK_FIELDS)[number]>;
+export type EvaluatedResult = Pick<CheckResult, (typeof RESULT_FIELDS)[number]>;
+export type EvaluatedState = Pick<LocationState, (typeof STATE_FIELDS)[number]>;
+export type EvaluatedChannel = Pick<NotificationChannel, (typeof CHANNEL_FIELDS)[number]>;
+
+export type CheckRow = EvaluatedCheck & { readonly siteId: number };
 /** A runner_offline event, as much of it as a spell needs. */
 export type OfflineRow = Pick<SiteEvent, 'id' | 'uuid' | 'location' | 'startedAt' | 'endedAt' | 'metadata'>;
 
@@ -17,13 +73,13 @@ export type OfflineRow = Pick<SiteEvent, 'id' | 'uuid' | 'location' | 'startedAt
 export interface BatchRows {
   readonly checks: readonly CheckRow[];
   /** In check, `checked_at`, id order. */
-  readonly results: readonly CheckResult[];
+  readonly results: readonly EvaluatedResult[];
   /** In check, location order. */
-  readonly states: readonly LocationState[];
+  readonly states: readonly EvaluatedState[];
   /** The open events the checks' results drive (degraded/seems_down/down, cert_expiring, unknown). */
   readonly events: readonly SiteEvent[];
   /** Enabled channels that apply to any of the checks' sites, in id order. */
-  readonly channels: readonly NotificationChannel[];
+  readonly channels: readonly EvaluatedChannel[];
   /** runner_offline events open or ended after the earliest pending result, in id order (none without results). */
   readonly offline: readonly OfflineRow[];
   /** Whether the checks' sites have any maintenance window at all, past ones included: if not, none is read. */
@@ -38,26 +94,12 @@ const toCheck = (c: Wire<CheckRow>): CheckRow => ({
   ...c,
   lastCheckedAt: dateOrNull(c.lastCheckedAt),
   lastStatusChangeAt: dateOrNull(c.lastStatusChangeAt),
-  createdAt: date(c.createdAt),
-  updatedAt: date(c.updatedAt),
   deletedAt: dateOrNull(c.deletedAt),
 });
 
-const toResult = (r: Wire<CheckResult>): CheckResult => ({
-  ...r,
-  id: BigInt(r.id),
-  checkedAt: date(r.checkedAt),
-  receivedAt: date(r.receivedAt),
-  evaluatedAt: dateOrNull(r.evaluatedAt),
-});
+const toResult = (r: Wire<EvaluatedResult>): EvaluatedResult => ({ ...r, id: BigInt(r.id), checkedAt: date(r.checkedAt) });
 
-const toState = (s: Wire<LocationState>): LocationState => ({
-  ...s,
-  nextDueAt: date(s.nextDueAt),
-  leasedUntil: dateOrNull(s.leasedUntil),
-  lastResultAt: dateOrNull(s.lastResultAt),
-  freshUntil: dateOrNull(s.freshUntil),
-});
+const toState = (s: Wire<EvaluatedState>): EvaluatedState => ({ ...s, lastResultAt: dateOrNull(s.lastResultAt) });
 
 const toEvent = (e: Wire<SiteEvent>): SiteEvent => ({
   ...e,
@@ -68,7 +110,6 @@ const toEvent = (e: Wire<SiteEvent>): SiteEvent => ({
   createdAt: date(e.createdAt),
 });
 
-const toChannel = (c: Wire<NotificationChannel>): NotificationChannel => ({ ...c, createdAt: date(c.createdAt), updatedAt: date(c.updatedAt) });
 
 const toOffline = (e: Wire<OfflineRow>): OfflineRow => ({ ...e, id: BigInt(e.id), startedAt: date(e.startedAt), endedAt: dateOrNull(e.endedAt) });
 
@@ -80,10 +121,9 @@ const toOffline = (e: Wire<OfflineRow>): OfflineRow => ({ ...e, id: BigInt(e.id)
  */
 export const LOAD = `${PREPARED}
   WITH batch AS (
-    SELECT c.id, c.uuid, c.endpoint_id AS "endpointId", c.name, c.type, c.spec, c.interval_s AS "intervalS", c.down_interval_s AS "downIntervalS",
-      c.timeout_ms AS "timeoutMs", c.degraded_latency_ms AS "degradedLatencyMs", c.export_metrics AS "exportMetrics", c.locations, c.failing_threshold AS "failingThreshold", c.passing_threshold AS "passingThreshold",
-      c.failing_locations_threshold AS "failingLocationsThreshold", c.enabled, c.ping_token AS "pingToken", c.status, c.last_checked_at AS "lastCheckedAt",
-      c.last_status_change_at AS "lastStatusChangeAt", c.created_at AS "createdAt", c.updated_at AS "updatedAt", c.deleted_at AS "deletedAt",
+    SELECT c.id, c.uuid, c.endpoint_id AS "endpointId", c.type, c.interval_s AS "intervalS", c.timeout_ms AS "timeoutMs",
+      c.failing_threshold AS "failingThreshold", c.passing_threshold AS "passingThreshold", c.failing_locations_threshold AS "failingLocationsThreshold",
+      c.enabled, c.status, c.last_checked_at AS "lastCheckedAt", c.last_status_change_at AS "lastStatusChangeAt", c.deleted_at AS "deletedAt",
       -- A scalar subquery, one probe of endpoints' primary key per check: as a join, the generic
       -- plan (which guesses the array's size) hashed every endpoint on every pass.
       (SELECT e.site_id FROM endpoints e WHERE e.id = c.endpoint_id) AS "siteId"
@@ -91,20 +131,19 @@ export const LOAD = `${PREPARED}
     WHERE c.id = ANY($1::int[])
   ),
   pending AS (
-    SELECT * FROM check_results WHERE check_id = ANY($1::int[]) AND evaluated_at IS NULL
+    SELECT id, check_id, location, ok, inconclusive, degraded, status_code, latency_ms, error_code, error, details, checked_at
+    FROM check_results WHERE check_id = ANY($1::int[]) AND evaluated_at IS NULL
   )
   SELECT
     (SELECT json_agg(b) FROM batch b) AS checks,
     (SELECT json_agg(json_build_object(
-        'id', r.id::text, 'checkId', r.check_id, 'siteId', r.site_id, 'runId', r.run_id, 'location', r.location, 'ok', r.ok,
-        'inconclusive', r.inconclusive, 'degraded', r.degraded, 'statusCode', r.status_code, 'latencyMs', r.latency_ms, 'timings', r.timings,
-        'errorCode', r.error_code, 'error', r.error, 'details', r.details, 'checkedAt', r.checked_at, 'receivedAt', r.received_at,
-        'evaluatedAt', r.evaluated_at) ORDER BY r.check_id, r.checked_at, r.id)
+        'id', r.id::text, 'checkId', r.check_id, 'location', r.location, 'ok', r.ok, 'inconclusive', r.inconclusive, 'degraded', r.degraded,
+        'statusCode', r.status_code, 'latencyMs', r.latency_ms, 'errorCode', r.error_code, 'error', r.error, 'details', r.details,
+        'checkedAt', r.checked_at) ORDER BY r.check_id, r.checked_at, r.id)
       FROM pending r) AS results,
     (SELECT json_agg(s ORDER BY s."checkId", s.location) FROM (
-      SELECT id, uuid, check_id AS "checkId", site_id AS "siteId", location, failing_strikes AS "failingStrikes", passing_strikes AS "passingStrikes",
-        resolved, next_due_at AS "nextDueAt", lease_run_id AS "leaseRunId", leased_until AS "leasedUntil", last_result_at AS "lastResultAt",
-        last_ok AS "lastOk", last_inconclusive AS "lastInconclusive", degraded_strikes AS "degradedStrikes", fresh_until AS "freshUntil"
+      SELECT id, check_id AS "checkId", location, failing_strikes AS "failingStrikes", passing_strikes AS "passingStrikes", resolved,
+        last_result_at AS "lastResultAt", last_ok AS "lastOk", last_inconclusive AS "lastInconclusive", degraded_strikes AS "degradedStrikes"
       FROM location_states WHERE check_id = ANY($1::int[])) s) AS states,
     (SELECT json_agg(ev) FROM (
       SELECT id::text AS id, uuid, site_id AS "siteId", endpoint_id AS "endpointId", check_id AS "checkId", check_type AS "checkType",
@@ -113,8 +152,7 @@ export const LOAD = `${PREPARED}
       FROM site_events
       WHERE check_id = ANY($1::int[]) AND event_type IN ('degraded', 'seems_down', 'down', 'cert_expiring', 'unknown') AND ended_at IS NULL) ev) AS events,
     (SELECT json_agg(ch ORDER BY ch.id) FROM (
-      SELECT id, uuid, name, type, config, site_ids AS "siteIds", notify_on_seems_down AS "notifyOnSeemsDown", notify_on_degraded AS "notifyOnDegraded", reminder_minutes AS "reminderMinutes",
-        enabled, created_at AS "createdAt", updated_at AS "updatedAt"
+      SELECT id, site_ids AS "siteIds", notify_on_seems_down AS "notifyOnSeemsDown", notify_on_degraded AS "notifyOnDegraded"
       FROM notification_channels
       WHERE enabled AND (COALESCE(cardinality(site_ids), 0) = 0 OR site_ids && ARRAY(SELECT "siteId" FROM batch))) ch) AS channels,
     (SELECT json_agg(json_build_object(
@@ -127,23 +165,23 @@ export const LOAD = `${PREPARED}
 
 interface LoadRow {
   checks: Wire<CheckRow>[] | null;
-  results: Wire<CheckResult>[] | null;
-  states: Wire<LocationState>[] | null;
+  results: Wire<EvaluatedResult>[] | null;
+  states: Wire<EvaluatedState>[] | null;
   events: Wire<SiteEvent>[] | null;
-  channels: Wire<NotificationChannel>[] | null;
+  channels: EvaluatedChannel[] | null;
   offline: Wire<OfflineRow>[] | null;
   anyWindow: boolean;
 }
 
 /** Reads what evaluating the checks `ids` needs (their rows locked by the caller), but the windows, in one statement. */
-export async function loadBatchRows(tx: VigilTransaction, ids: readonly number[]): Promise<BatchRows> {
-  const [row] = await tx.$queryRawUnsafe<LoadRow[]>(LOAD, [...ids]);
+export async function loadBatchRows(tx: SqlTx, ids: readonly number[]): Promise<BatchRows> {
+  const [row] = await tx.query<LoadRow>({ text: LOAD, values: [[...ids]] });
   return {
     checks: (row.checks ?? []).map(toCheck),
     results: (row.results ?? []).map(toResult),
     states: (row.states ?? []).map(toState),
     events: (row.events ?? []).map(toEvent),
-    channels: (row.channels ?? []).map(toChannel),
+    channels: row.channels ?? [],
     offline: (row.offline ?? []).map(toOffline),
     anyWindow: row.anyWindow,
   };

@@ -1,4 +1,5 @@
-import { Prisma, PREPARED, type SiteStatus, type VigilTransaction } from '@vigil/db';
+import { Prisma, PREPARED, type SiteStatus } from '@vigil/db';
+import { sqlTx, type Transaction } from './sql';
 
 // Fixed texts, run on every pass: prepared once per connection.
 const prepared = Prisma.raw(PREPARED);
@@ -37,12 +38,13 @@ export interface SiteFacts {
  * anyway: `FOR UPDATE` would also wait on the `FOR KEY SHARE` an event insert takes on its site
  * (the foreign key), in no particular order, and two evaluators deadlocked on it.
  */
-export async function loadSiteFacts(tx: VigilTransaction, changes: readonly SiteProjection[]): Promise<SiteFacts> {
+export async function loadSiteFacts(on: Transaction, changes: readonly SiteProjection[]): Promise<SiteFacts> {
   if (changes.length === 0) return { sites: [], others: new Map() };
+  const tx = sqlTx(on);
   const siteIds = [...new Set(changes.map((c) => c.siteId))].sort((a, b) => a - b);
   const changedIds = changes.map((c) => c.checkId);
-  const sites = await tx.$queryRaw<{ id: number; status: SiteStatus; last_checked_at: Date | null }[]>`${prepared}
-    SELECT id, status, last_checked_at FROM sites WHERE id = ANY(${siteIds}::int[]) ORDER BY id FOR NO KEY UPDATE`;
+  const sites = await tx.query<{ id: number; status: SiteStatus; last_checked_at: Date | null }>(Prisma.sql`${prepared}
+    SELECT id, status, last_checked_at FROM sites WHERE id = ANY(${siteIds}::int[]) ORDER BY id FOR NO KEY UPDATE`);
   const projected = [...new Set(changes.filter((c) => c.statusChanged).map((c) => c.siteId))];
   // Only the other checks that are not up can make a site worse than its changed checks: read
   // those (few, and indexed), and ask whether any other check is up only for a site none of
@@ -52,7 +54,7 @@ export async function loadSiteFacts(tx: VigilTransaction, changes: readonly Site
       ? []
       : // Per site (LATERAL): planned once and reused, the query must not depend on how many
         // sites the array holds, or a generic plan reads every check that is not up.
-        await tx.$queryRaw<{ site_id: number; statuses: SiteStatus[] }[]>`${prepared}
+        await tx.query<{ site_id: number; statuses: SiteStatus[] }>(Prisma.sql`${prepared}
     SELECT s.id AS site_id, o.statuses
     FROM unnest(${projected}::int[]) AS s(id)
     CROSS JOIN LATERAL (
@@ -60,16 +62,16 @@ export async function loadSiteFacts(tx: VigilTransaction, changes: readonly Site
       FROM endpoints e JOIN checks c ON c.endpoint_id = e.id
       WHERE e.site_id = s.id AND c.status <> 'up' AND c.enabled AND c.deleted_at IS NULL AND NOT (c.id = ANY(${changedIds}::int[]))
     ) o
-    WHERE o.statuses IS NOT NULL`;
+    WHERE o.statuses IS NOT NULL`);
   const othersBySite = new Map<number, readonly SiteStatus[]>(others.map((row) => [row.site_id, row.statuses]));
   const withoutOwn = projected.filter((id) => !changes.some((c) => c.siteId === id && c.checkStatus !== null) && !othersBySite.has(id));
   const withUp =
     withoutOwn.length === 0
       ? []
-      : await tx.$queryRaw<{ site_id: number }[]>`${prepared}
+      : await tx.query<{ site_id: number }>(Prisma.sql`${prepared}
     SELECT DISTINCT e.site_id FROM checks c JOIN endpoints e ON e.id = c.endpoint_id
     WHERE c.status = 'up' AND c.enabled AND c.deleted_at IS NULL
-      AND e.site_id = ANY(${withoutOwn}::int[]) AND NOT (c.id = ANY(${changedIds}::int[]))`;
+      AND e.site_id = ANY(${withoutOwn}::int[]) AND NOT (c.id = ANY(${changedIds}::int[]))`);
   for (const { site_id } of withUp) othersBySite.set(site_id, ['up']);
   return { sites, others: othersBySite };
 }

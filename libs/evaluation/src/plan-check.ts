@@ -59,7 +59,7 @@ export function channelWants(channel: Pick<NotificationChannel, 'notifyOnSeemsDo
 }
 
 /** The channels (enabled, applying to the site) that get an outbox row for `t`. */
-export function recipients(channels: readonly NotificationChannel[], t: Mutation): number[] {
+export function recipients(channels: readonly Pick<NotificationChannel, 'id' | 'notifyOnSeemsDown' | 'notifyOnDegraded'>[], t: Mutation): number[] {
   const kind = t.notification;
   return kind === null ? [] : channels.filter((c) => channelWants(c, kind)).map((c) => c.id);
 }

@@ -59,9 +59,15 @@ export function projectSites(facts: SiteFacts, changes: readonly SiteProjection[
  */
 export function sitesChecked(changes: readonly SiteProjection[]): SiteCheckedUpdate[] {
   if (changes.some((c) => c.statusChanged)) throw new Error('sitesChecked: a check changed status; its site must be projected');
-  const bySite = new Map<number, SiteProjection[]>();
-  for (const c of changes) if (c.checked) bySite.set(c.siteId, [...(bySite.get(c.siteId) ?? []), c]);
+  // One pass over the changes (a batch has hundreds): each site's first check and latest result.
+  const bySite = new Map<number, { check: string; at: Date }>();
+  for (const c of changes) {
+    if (!c.checked) continue;
+    const seen = bySite.get(c.siteId);
+    if (seen === undefined) bySite.set(c.siteId, { check: c.check, at: c.at });
+    else if (c.at.getTime() > seen.at.getTime()) seen.at = c.at;
+  }
   return [...bySite]
     .sort(([a], [b]) => a - b)
-    .map(([siteId, mine]) => ({ kind: 'site_checked', check: mine[0].check, siteId, lastCheckedAt: latest(mine.map((c) => c.at)) as Date }));
+    .map(([siteId, { check, at }]) => ({ kind: 'site_checked', check, siteId, lastCheckedAt: new Date(at.getTime()) }));
 }

@@ -1,4 +1,4 @@
-import { OUTBOX_CHANNEL, Prisma, PREPARED, type SiteEvent, type VigilTransaction } from '@vigil/db';
+import { OUTBOX_CHANNEL, Prisma, PREPARED, type SiteEvent } from '@vigil/db';
 import { logNote, type EventUuid } from './log-plan';
 import type {
   CauseLink,
@@ -15,6 +15,7 @@ import type {
   StrikesUpdate,
 } from './plan';
 import { spanOf } from './plan';
+import { sqlTx, type SqlTx, type Transaction } from './sql';
 
 const EVENT_COLUMNS = Prisma.sql`ev.id, ev.uuid, ev.site_id AS "siteId", ev.endpoint_id AS "endpointId", ev.check_id AS "checkId",
   ev.check_type::text AS "checkType", ev.location, ev.event_type::text AS "eventType", ev.severity::text AS severity,
@@ -45,11 +46,11 @@ function eventWrite(siteId: number, change: EventChange, onId: bigint | null, me
  * audit row, and an outbox row per channel of `change.notify`, in one statement (one round trip).
  * Returns the event row as written.
  */
-export async function writeMutation(tx: VigilTransaction, siteId: number, change: EventChange, onId: bigint | null): Promise<SiteEvent> {
+export async function writeMutation(tx: Transaction, siteId: number, change: EventChange, onId: bigint | null): Promise<SiteEvent> {
   const t = change.mutation;
   const metadata = JSON.stringify(change.audit.metadata);
   const channels = t.notification === null ? [] : [...change.notify];
-  const [row] = await tx.$queryRaw<SiteEvent[]>`
+  const [row] = await sqlTx(tx).query<SiteEvent>(Prisma.sql`
     WITH ev AS (${eventWrite(siteId, change, onId, metadata)}),
     tr AS (
       INSERT INTO event_transitions (event_id, site_id, state_before, state_after, severity_before, severity_after, reason, source, metadata, at)
@@ -71,18 +72,19 @@ export async function writeMutation(tx: VigilTransaction, siteId: number, change
     SELECT ${EVENT_COLUMNS}
     FROM ev, tr
     -- A plain SELECT in WITH runs only when read: this reads it, once.
-    WHERE (SELECT count(*) FROM woken) >= 0`;
+    WHERE (SELECT count(*) FROM woken) >= 0`);
   if (row === undefined) throw new Error(`cannot ${t.kind} event ${onId ?? ''}: it is not open`);
-  return row;
+  // Prisma reads int8 as a bigint, pg as a string.
+  return { ...row, id: BigInt(row.id), causeEventId: row.causeEventId === null ? null : BigInt(row.causeEventId) };
 }
 
 /**
  * Links an open event to its cause, if it has none yet, with its `cause_linked` audit row (state
  * and severity as they are) in one statement. False when the event had closed or had a cause.
  */
-async function writeCauseLink(tx: VigilTransaction, step: CauseLink, cause: SiteEvent): Promise<boolean> {
+async function writeCauseLink(tx: SqlTx, step: CauseLink, cause: SiteEvent): Promise<boolean> {
   const metadata = JSON.stringify({ ...step.audit.metadata, cause_event: cause.uuid });
-  const rows = await tx.$queryRaw<{ id: bigint }[]>`
+  const rows = await tx.query<{ id: bigint }>(Prisma.sql`
     WITH ev AS (
       UPDATE site_events SET cause_event_id = ${String(cause.id)}::bigint
       WHERE id = ${String(step.on.id)}::bigint AND ended_at IS NULL AND cause_event_id IS NULL
@@ -91,7 +93,7 @@ async function writeCauseLink(tx: VigilTransaction, step: CauseLink, cause: Site
     INSERT INTO event_transitions (event_id, site_id, state_before, state_after, severity_before, severity_after, reason, source, metadata, at)
     SELECT ev.id, ev.site_id, ev.event_type, ev.event_type, ev.severity, ev.severity, 'cause_linked'::transition_reason, ${step.audit.source},
       ${metadata}::jsonb, ${step.at.toISOString()}::timestamptz
-    FROM ev RETURNING id`;
+    FROM ev RETURNING id`);
   return rows.length > 0;
 }
 
@@ -226,9 +228,9 @@ export function checkedAtBounds(range: CheckedAtRange | undefined): Prisma.Sql {
  * plan projects its sites one way or the other (site_status after reading them, site_checked
  * without), never both: two CTEs updating one row would lose one of the writes.
  */
-async function writeProjections(tx: VigilTransaction, parts: ProjectionParts, now: string): Promise<void> {
+async function writeProjections(tx: SqlTx, parts: ProjectionParts, now: string): Promise<void> {
   const statement = projectionsStatement(parts, now);
-  if (statement !== null) await tx.$executeRaw(statement);
+  if (statement !== null) await tx.execute(statement);
 }
 
 interface ProjectionParts {
@@ -271,13 +273,19 @@ export interface DatabaseWriterOptions {
  * in plan order, each on the row the one before it left; the projections follow, one statement
  * per table whatever the number of checks.
  */
-export function databaseWriter(tx: VigilTransaction, options: DatabaseWriterOptions): PlanWriter {
+export function databaseWriter(on: Transaction, options: DatabaseWriterOptions): PlanWriter {
+  const tx = sqlTx(on);
+  // The runners' site and a loaded cause go through Prisma's models: only the sweeps, in Prisma's transaction, plan them.
+  const models = () => {
+    if (tx.prisma === undefined) throw new Error("this plan's steps need Prisma's transaction");
+    return tx.prisma;
+  };
   const sites = new Map<string, number>();
   const siteIdOf = async (site: SiteRef): Promise<number> => {
     if ('id' in site) return site.id;
     const known = sites.get(site.create.slug);
     if (known !== undefined) return known;
-    const row = await tx.site.upsert({ where: { slug: site.create.slug }, create: { ...site.create }, update: {} });
+    const row = await models().site.upsert({ where: { slug: site.create.slug }, create: { ...site.create }, update: {} });
     sites.set(site.create.slug, row.id);
     return row.id;
   };
@@ -289,7 +297,7 @@ export function databaseWriter(tx: VigilTransaction, options: DatabaseWriterOpti
       for (const step of plan) {
         if (step.kind === 'note') logNote(options.logger, step, uuidOf);
         if (step.kind === 'cause_link') {
-          const cause = 'opened' in step.cause ? opened.get(step.cause.opened) : await tx.siteEvent.findUnique({ where: { id: step.cause.id } });
+          const cause = 'opened' in step.cause ? opened.get(step.cause.opened) : await models().siteEvent.findUnique({ where: { id: step.cause.id } });
           if (cause !== undefined && cause !== null && (await writeCauseLink(tx, step, cause)) && step.log.written !== undefined) {
             options.logger[step.log.written.level](step.log.written.message, { ...step.log.fields, event: step.on.uuid, cause_event: cause.uuid });
           }

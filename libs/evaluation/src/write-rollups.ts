@@ -1,5 +1,6 @@
-import { Prisma, PREPARED, type VigilTransaction } from '@vigil/db';
+import { Prisma, PREPARED } from '@vigil/db';
 import type { CheckedAtRange } from './plan';
+import { sqlTx, type Transaction } from './sql';
 import { checkedAtBounds } from './write-plan';
 
 export const ROLLUP_COLUMNS = Prisma.sql`check_id, location, bucket_start, count, failures, inconclusive, degraded,
@@ -60,10 +61,10 @@ function addTo(table: 'check_rollups_hourly' | 'check_rollups_daily', groups: st
  * also marks them evaluated, so each result is rolled up exactly once (a pass that rolls back
  * leaves both undone; a result is never evaluated twice).
  */
-export async function writeRollups(tx: VigilTransaction, resultIds: readonly (bigint | string)[], checkedAt?: CheckedAtRange): Promise<void> {
+export async function writeRollups(tx: Transaction, resultIds: readonly (bigint | string)[], checkedAt?: CheckedAtRange): Promise<void> {
   if (resultIds.length === 0) return;
   const rows = rolledRows(Prisma.sql`id = ANY(${resultIds.map(String)}::bigint[])${checkedAtBounds(checkedAt)}`);
-  await tx.$executeRaw(Prisma.sql`${Prisma.raw(PREPARED)}
+  await sqlTx(tx).execute(Prisma.sql`${Prisma.raw(PREPARED)}
     WITH r AS MATERIALIZED (${rows}),
     hours AS MATERIALIZED (${rollupGroups('hour', Prisma.sql`SELECT * FROM r`)}),
     days AS MATERIALIZED (${rollupGroups('day', Prisma.sql`SELECT * FROM r`)}),

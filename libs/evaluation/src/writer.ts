@@ -1,6 +1,6 @@
-import type { VigilTransaction } from '@vigil/db';
 import { loggingWriter } from './log-plan';
 import type { EvaluationLogger, PlanWriter } from './plan';
+import type { Transaction } from './sql';
 import { databaseWriter } from './write-plan';
 
 export interface WriterOptions {
@@ -11,6 +11,6 @@ export interface WriterOptions {
 }
 
 /** The writer for the mode: the database writer in the caller's transaction, or read-only mode's logging writer. */
-export function planWriter(tx: VigilTransaction, options: WriterOptions): PlanWriter {
+export function planWriter(tx: Transaction, options: WriterOptions): PlanWriter {
   return options.readOnly ? loggingWriter(options.logger) : databaseWriter(tx, options);
 }
