@@ -45,4 +45,16 @@ onPostgres('transactions on a connection of the pool, without Prisma', () => {
     await expect(withPgTransaction(pool(), (client) => client.query('SELECT 1/0'))).rejects.toThrow('division by zero');
     expect(await withPgTransaction(pool(), async (client) => (await client.query('SELECT 1 AS one')).rows)).toEqual([{ one: 1 }]);
   });
+
+  it('bounds each statement by timeoutMs, as Prisma bounds its transactions, and leaves the bound on no connection', async () => {
+    await expect(withPgTransaction(pool(), (client) => client.query('SELECT pg_sleep(5)'), { timeoutMs: 200 })).rejects.toThrow(
+      'statement timeout',
+    );
+    expect(await withPgTransaction(pool(), async (client) => (await client.query('SHOW statement_timeout')).rows)).toEqual([
+      { statement_timeout: '10s' },
+    ]);
+    // SET LOCAL: outside a transaction every connection of the pool has the server's setting.
+    const outside = await Promise.all([1, 2, 3, 4].map(async () => (await pool().query('SHOW statement_timeout')).rows[0].statement_timeout));
+    expect(outside).toEqual(['0', '0', '0', '0']);
+  });
 });
