@@ -3,6 +3,7 @@ import { type Database, withTransaction } from '@vigil/db';
 import { createTestDatabase, genericPlanScansRun, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
 import { judgeAndStoreStatement, toRecord } from './ingest/store-results';
 import { leaseDueRuns, leaseStatement } from './scheduling/lease';
+import { runsDueStatement } from './scheduling/runs-due';
 
 // The statements every poll and report runs are prepared, and after a few runs PostgreSQL may
 // keep a generic plan for them: one that cannot tell how few rows a LIMIT or a report leaves.
@@ -46,6 +47,11 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('hot statements’ g
 
   it('a lease probes indexes only', async () => {
     const scans = await genericPlanSeqScans(database.db, leaseStatement(location, 100, 1_000));
+    expect(scans.filter(growing)).toEqual([]);
+  });
+
+  it('looking for due runs of a location without states probes indexes only', async () => {
+    const scans = await genericPlanSeqScans(database.db, runsDueStatement('@controller', 1_000));
     expect(scans.filter(growing)).toEqual([]);
   });
 
