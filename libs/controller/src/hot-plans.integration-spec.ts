@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
+import { type Database, withTransaction } from '@vigil/db';
 import { createTestDatabase, genericPlanScansRun, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
 import { judgeAndStoreStatement, toRecord } from './ingest/store-results';
 import { leaseDueRuns, leaseStatement } from './scheduling/lease';
+import { runsDueStatement } from './scheduling/runs-due';
 
 // The statements every poll and report runs are prepared, and after a few runs PostgreSQL may
 // keep a generic plan for them: one that cannot tell how few rows a LIMIT or a report leaves.
@@ -47,9 +50,75 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('hot statements’ g
     expect(scans.filter(growing)).toEqual([]);
   });
 
+  it('looking for due runs of a location without states probes indexes only', async () => {
+    const scans = await genericPlanSeqScans(database.db, runsDueStatement('@controller', 1_000));
+    expect(scans.filter(growing)).toEqual([]);
+  });
+
   it('storing a report probes indexes only', async () => {
     const scans = await genericPlanSeqScans(database.db, judgeAndStoreStatement(location, []));
     expect(scans.filter(growing)).toEqual([]);
+  });
+});
+
+interface AnalyzedNode {
+  'Node Type': string;
+  'Index Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  Plans?: AnalyzedNode[];
+}
+
+class RolledBack extends Error {}
+
+/** Runs `statement`'s generic plan (rolled back): the rows it returned, and the rows read through location_states' primary key. */
+async function leaseKeyReads(db: Pick<Database, 'prisma'>, statement: { text: string; values: readonly unknown[] }): Promise<{ leased: number; keyRowsRead: number }> {
+  const name = `vigil_plan_${randomBytes(6).toString('hex')}`;
+  const literal = (value: unknown) => (typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`);
+  let plan: AnalyzedNode | undefined;
+  await withTransaction(db, async (tx) => {
+    await tx.$executeRawUnsafe(`SET LOCAL plan_cache_mode = force_generic_plan`);
+    await tx.$executeRawUnsafe(`PREPARE ${name} AS ${statement.text}`);
+    const [row] = await tx.$queryRawUnsafe<Array<{ 'QUERY PLAN': unknown }>>(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ${name}(${statement.values.map(literal).join(', ')})`);
+    await tx.$executeRawUnsafe(`DEALLOCATE ${name}`);
+    plan = ((typeof row['QUERY PLAN'] === 'string' ? JSON.parse(row['QUERY PLAN']) : row['QUERY PLAN']) as Array<{ Plan: AnalyzedNode }>)[0].Plan;
+    throw new RolledBack();
+  }).catch((error: unknown) => {
+    if (!(error instanceof RolledBack)) throw error;
+  });
+  const keyRows = (node: AnalyzedNode): number =>
+    (node['Index Name'] === 'location_states_pkey' ? (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 0) : 0) +
+    (node.Plans ?? []).reduce((sum, child) => sum + keyRows(child), 0);
+  if (plan === undefined) throw new Error('no plan');
+  return { leased: plan['Actual Rows'] ?? 0, keyRowsRead: keyRows(plan) };
+}
+
+// A steady state's location states: 2,000 checks due over the next 20 s, a few already due.
+describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the lease on %s', (kind) => {
+  const location = 'lease-1';
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase(kind);
+    const prisma = database.db.prisma;
+    await prisma.$executeRawUnsafe(`INSERT INTO sites (name, slug) VALUES ('lease', 'lease')`);
+    await prisma.$executeRawUnsafe(`INSERT INTO endpoints (site_id, target) SELECT id, 'http://127.0.0.1:9/' || g FROM sites CROSS JOIN generate_series(1, 2000) g`);
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO checks (endpoint_id, type, spec, interval_s, timeout_ms, locations) SELECT id, 'http', '{"method": "GET"}', 20, 5000, ARRAY['${location}'] FROM endpoints`,
+    );
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO location_states (check_id, site_id, location, next_due_at)
+       SELECT c.id, e.site_id, '${location}', now() + ((c.id % 200) / 10.0 - 1.5) * interval '1 second' FROM checks c JOIN endpoints e ON e.id = c.endpoint_id`,
+    );
+    await prisma.$executeRawUnsafe('ANALYZE');
+  });
+  afterAll(() => database.dispose());
+
+  it('probes the primary key of location states once per leased row', async () => {
+    // Its generic plan once probed the key with the whole array of leased ids, once per leased
+    // row (a nested loop): 200 × 200 rows read for a lease of 200.
+    const { leased, keyRowsRead } = await leaseKeyReads(database.db, leaseStatement(location, 200, 1_200));
+    expect(leased).toBe(200);
+    expect(keyRowsRead).toBeLessThanOrEqual(leased);
   });
 });
 

@@ -1,6 +1,13 @@
-import { pollRuns, reportResults } from '@vigil/contracts';
+import { pollRuns, type ReportItemOutcome, type ReportOutcome, reportResults } from '@vigil/contracts';
 import type { AreaContext } from '../http/area';
 import { locationLink } from './location-link';
+
+/** How many results had each outcome, in one pass over them. */
+export function countByOutcome(results: readonly ReportItemOutcome[]): Record<ReportOutcome, number> {
+  const counts: Record<ReportOutcome, number> = { accepted: 0, duplicate: 0, rejected: 0 };
+  for (const result of results) counts[result.outcome] += 1;
+  return counts;
+}
 
 /** The runner API (Defcon): runners lease due runs and report their results. */
 export function mountRunnerApi(ctx: AreaContext): void {
@@ -10,7 +17,7 @@ export function mountRunnerApi(ctx: AreaContext): void {
 
   ctx.route(reportResults, async ({ body, principal }) => {
     const results = await locationLink(ctx.deps, principal.slug).report(body.results);
-    const count = (outcome: string) => results.filter((result) => result.outcome === outcome).length;
-    return { results, accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected') };
+    const counts = countByOutcome(results);
+    return { results, accepted: counts.accepted, duplicates: counts.duplicate, rejected: counts.rejected };
   });
 }
