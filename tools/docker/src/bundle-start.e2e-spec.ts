@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createScratchPostgres, testDatabaseKinds } from '@vigil/db/testing';
+import { RUNNER_NODE_ARGS } from '@vigil/runner-agent';
 import { prepareApps, runSmoke, SMOKE_APPS, type SmokeApp } from './smoke';
 import type { StagedApp } from './stage-app';
 
@@ -36,7 +37,8 @@ describe('the images, replayed without Docker', () => {
 
   it("give the runner the heap bound and every image its data directory, as the Dockerfiles' ENV says", () => {
     const runner = staged.get('runner') as StagedApp;
-    expect(runner.env['NODE_OPTIONS']).toBe('--max-old-space-size=160');
+    expect(runner.env['NODE_OPTIONS']).toBe(RUNNER_NODE_ARGS.join(' '));
+    expect(RUNNER_NODE_ARGS).toContain('--max-old-space-size=160');
     expect(runner.env['NODE_ENV']).toBe('production');
     expect(runner.env['VIGIL_DATA_DIR']).toBe(runner.hostPath('/var/lib/vigil'));
     // `install -d -m 0700`: private before any app starts, as a new volume is.
