@@ -4,13 +4,13 @@
 // runners report through the runner API and the evaluator runs after each round, as in
 // alerting.integration-spec.ts. Screenshots of every step are left in tmp/screenshots/.
 import { createApiKey, createCheck, createMaintenanceWindow, createNotificationChannel, createSite, revokeApiKey } from '@vigil/contracts';
-import { type ControllerHarness, createControllerHarness, type HarnessRunner } from '@vigil/controller/testing';
-import { mountDashboard } from '@vigil/dashboard';
+import type { ControllerHarness, HarnessRunner } from '@vigil/controller/testing';
 import { deliverDue } from '@vigil/delivery';
 import { evaluatePending } from '@vigil/evaluation';
 import { createCapturedLogger } from '@vigil/logger/testing';
 import type { Page } from 'playwright-core';
-import { type Browser, launchChromium } from './browser/chromium';
+import type { Browser } from './browser/chromium';
+import { launchDashboardBrowser } from './browser/dashboard-setup';
 import { recordPageProblems } from './browser/page-problems';
 import { screenshotter } from './browser/screenshots';
 import { type ServedApp, serveApp } from './browser/served-app';
@@ -31,12 +31,7 @@ describe('the dashboard in headless Chromium', () => {
   const quietLog = createCapturedLogger({ level: 'warn' });
 
   beforeAll(async () => {
-    // Together, as both take seconds; a machine without Chromium still fails with Chromium's one line first.
-    const [launched, created] = await Promise.allSettled([launchChromium(), createControllerHarness('embedded', { alsoMount: (app) => mountDashboard(app) })]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (created.status === 'fulfilled') harness = created.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (created.status === 'rejected') throw created.reason;
+    ({ browser, harness } = await launchDashboardBrowser());
     runners = await addAlertingRunners(harness);
     receivers = await startAlertReceivers();
     served = await serveApp(harness.app);

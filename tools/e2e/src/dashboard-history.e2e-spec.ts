@@ -7,12 +7,12 @@
 // and for console errors and failed requests. Screenshots in tmp/screenshots/.
 import { readFileSync } from 'node:fs';
 import { createApiKey, createCheck, createSite } from '@vigil/contracts';
-import { type ControllerHarness, createControllerHarness } from '@vigil/controller/testing';
-import { mountDashboard } from '@vigil/dashboard';
+import type { ControllerHarness } from '@vigil/controller/testing';
 import { sweepSlo } from '@vigil/evaluation';
 import { createCapturedLogger } from '@vigil/logger/testing';
 import type { Page } from 'playwright-core';
-import { type Browser, launchChromium } from './browser/chromium';
+import type { Browser } from './browser/chromium';
+import { launchDashboardBrowser } from './browser/dashboard-setup';
 import { recordPageProblems } from './browser/page-problems';
 import { screenshotter } from './browser/screenshots';
 import { type ServedApp, serveApp } from './browser/served-app';
@@ -41,11 +41,7 @@ describe('the dashboard’s history, reports and SLO in headless Chromium', () =
   const now = Date.now();
 
   beforeAll(async () => {
-    const [launched, created] = await Promise.allSettled([launchChromium(), createControllerHarness('embedded', { alsoMount: (app) => mountDashboard(app) })]);
-    if (launched.status === 'fulfilled') browser = launched.value;
-    if (created.status === 'fulfilled') harness = created.value;
-    if (launched.status === 'rejected') throw launched.reason;
-    if (created.status === 'rejected') throw created.reason;
+    ({ browser, harness } = await launchDashboardBrowser());
     await addAlertingRunners(harness);
     served = await serveApp(harness.app);
     api = routeCaller(harness.app, () => harness.admin);
