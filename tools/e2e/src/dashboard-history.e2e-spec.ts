@@ -321,7 +321,8 @@ describe('the dashboard’s history, reports and SLO in headless Chromium', () =
     await shot(page, 'site');
     await alert.click();
     await page.waitForURL(/\/events\/[0-9a-f-]{36}$/);
-    await page.locator('h1').waitFor();
+    // The dashboard renders in the page: the URL changes before the event's heading replaces the site's.
+    await page.locator('h1', { hasText: /error budget/i }).waitFor();
     expect(await page.locator('h1').textContent()).toMatch(/error budget/i);
     expect(await page.locator('#main').textContent()).not.toMatch(/NaN|undefined/);
     await shot(page, 'event');
