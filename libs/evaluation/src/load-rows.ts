@@ -13,7 +13,8 @@ type Wire<T> = {
 /**
  * The columns evaluating reads, no more: a pass loads every pending check, result and state as
  * JSON, and each column left out is less for PostgreSQL to build and for the evaluator to parse
- * (the checks' spec, the results' timings and run ids, the states' leases, the channels' config).
+ * (the checks' spec, the results' timings, the states' leases, the channels' config). The run ids
+ * are read: evaluating a location's leased run ends its lease (see strikesWrite).
  */
 export const CHECK_FIELDS = [
   'id',
@@ -34,6 +35,7 @@ export const CHECK_FIELDS = [
 export const RESULT_FIELDS = [
   'id',
   'checkId',
+  'runId',
   'location',
   'ok',
   'inconclusive',
@@ -131,13 +133,13 @@ export const LOAD = `${PREPARED}
     WHERE c.id = ANY($1::int[])
   ),
   pending AS (
-    SELECT id, check_id, location, ok, inconclusive, degraded, status_code, latency_ms, error_code, error, details, checked_at
+    SELECT id, check_id, run_id, location, ok, inconclusive, degraded, status_code, latency_ms, error_code, error, details, checked_at
     FROM check_results WHERE check_id = ANY($1::int[]) AND evaluated_at IS NULL
   )
   SELECT
     (SELECT json_agg(b) FROM batch b) AS checks,
     (SELECT json_agg(json_build_object(
-        'id', r.id::text, 'checkId', r.check_id, 'location', r.location, 'ok', r.ok, 'inconclusive', r.inconclusive, 'degraded', r.degraded,
+        'id', r.id::text, 'checkId', r.check_id, 'runId', r.run_id, 'location', r.location, 'ok', r.ok, 'inconclusive', r.inconclusive, 'degraded', r.degraded,
         'statusCode', r.status_code, 'latencyMs', r.latency_ms, 'errorCode', r.error_code, 'error', r.error, 'details', r.details,
         'checkedAt', r.checked_at) ORDER BY r.check_id, r.checked_at, r.id)
       FROM pending r) AS results,

@@ -245,7 +245,10 @@ export function planCheck(ctx: CheckContext): CheckPlan {
     const after = columns.get(before.location);
     if (after === undefined || sameStrikes(before, after)) return [];
     const freshUntil = freshUntilMs({ lastResultAt: after.lastResultAt?.getTime() ?? null, inconclusive: after.lastInconclusive }, check);
-    return [{ kind: 'strikes', check: check.uuid, id: before.id, location: before.location, columns: after, freshUntil: freshUntil === null ? null : new Date(freshUntil) }];
+    const runIds = ctx.results.flatMap((r) => (r.location === before.location ? [r.runId] : []));
+    return [
+      { kind: 'strikes', check: check.uuid, id: before.id, location: before.location, columns: after, freshUntil: freshUntil === null ? null : new Date(freshUntil), runIds },
+    ];
   });
   const newest = ctx.results[ctx.results.length - 1].checkedAt;
   const lastCheckedAt = check.lastCheckedAt !== null && check.lastCheckedAt > newest ? check.lastCheckedAt : newest;

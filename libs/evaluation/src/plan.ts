@@ -99,6 +99,11 @@ export interface StrikesUpdate {
   readonly columns: StrikeColumns;
   /** `freshUntilMs` of the new columns (`location_states.fresh_until`), which the freshness sweep reads through its index. */
   readonly freshUntil: Date | null;
+  /**
+   * The runs of this location's results evaluated here. If one is still the location's leased run,
+   * its lease is over: `leased_until` is cleared, so the next lease need not look its result up.
+   */
+  readonly runIds: readonly string[];
 }
 
 /** A check's status projection (`checks.status`). */

@@ -122,9 +122,15 @@ export const FRESH_UNTIL_KEPT_AHEAD_MS = 60_000;
  * non-HOT update of the row, after the lease's. A lagging fresh_until is moved when the
  * freshness sweep's window reaches it and the location is still fresh (rearmFreshUntil), or by
  * the next lease (leaseStatement), whichever comes first.
+ *
+ * `leased_until` is cleared when the lease's run is among the results evaluated (the CASE on
+ * `lease_run_id`: a newer lease, taken since, is kept). The lease then frees the row without
+ * looking the run's result up in check_results, a probe that was the lease's largest cost; a run
+ * stored but not evaluated yet is still found by that probe. leased_until is not indexed, so
+ * this keeps the update HOT.
  */
 function strikesWrite(updates: readonly StrikesUpdate[], now: string): Prisma.Sql {
-  const rows = updates.map(({ id, columns: c, freshUntil }) => ({
+  const rows = updates.map(({ id, columns: c, freshUntil, runIds }) => ({
     id,
     failing_strikes: c.failingStrikes,
     passing_strikes: c.passingStrikes,
@@ -134,6 +140,7 @@ function strikesWrite(updates: readonly StrikesUpdate[], now: string): Prisma.Sq
     last_inconclusive: c.lastInconclusive,
     degraded_strikes: c.degradedStrikes,
     fresh_until: iso(freshUntil),
+    run_ids: runIds,
   }));
   return Prisma.sql`
     UPDATE location_states ls SET failing_strikes = s.failing_strikes, passing_strikes = s.passing_strikes, resolved = s.resolved,
@@ -141,10 +148,11 @@ function strikesWrite(updates: readonly StrikesUpdate[], now: string): Prisma.Sq
       degraded_strikes = s.degraded_strikes,
       fresh_until = CASE WHEN s.fresh_until IS NOT NULL AND ls.fresh_until IS NOT NULL AND ls.fresh_until <= s.fresh_until
                           AND ls.fresh_until >= ${now}::timestamptz + ${FRESH_UNTIL_KEPT_AHEAD_MS}::int * interval '1 millisecond'
-                         THEN ls.fresh_until ELSE s.fresh_until END
+                         THEN ls.fresh_until ELSE s.fresh_until END,
+      leased_until = CASE WHEN ls.lease_run_id = ANY(s.run_ids) THEN NULL ELSE ls.leased_until END
     FROM jsonb_to_recordset(${json(rows)}::jsonb)
       AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean, last_inconclusive boolean, degraded_strikes int,
-        fresh_until timestamptz)
+        fresh_until timestamptz, run_ids uuid[])
     WHERE ls.id = s.id AND ls.id = ANY(${updates.map((u) => u.id)}::int[])
     RETURNING 1`;
 }

@@ -1,6 +1,6 @@
-import { createTestDatabase, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
+import { createTestDatabase, genericPlanScansRun, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
 import { type DueCheckOptions, seedDueChecks } from '../runner-api/test-helpers';
-import { LEASE_GRACE_MS, leaseDueRuns } from './lease';
+import { LEASE_GRACE_MS, leaseDueRuns, leaseStatement } from './lease';
 import { nextSlotMs, scheduleOffsetMs } from './offset';
 
 describe.each(testDatabaseKinds())('leaseDueRuns on %s', (kind) => {
@@ -121,6 +121,37 @@ describe.each(testDatabaseKinds())('leaseDueRuns on %s', (kind) => {
     const { first, second } = await leaseAgainAfterLeaseRanOut(true);
     expect(second.runId).not.toBe(first.runId);
     expect(second.previousLeaseExpired).toBe(false);
+  });
+
+  it('leases a run whose lease evaluation ended (leased_until cleared) at its next slot, without looking its result up', async () => {
+    const location = `lease-${++locationCount}`;
+    const [check] = await seedDueChecks(database.db, { locations: [location] });
+    const [first] = await leaseDueRuns(database.db, location, 10);
+    // As the evaluator leaves it once it has evaluated the run's result (strikesWrite of libs/evaluation).
+    await database.db.prisma.locationState.updateMany({ where: { checkId: check.id }, data: { leasedUntil: null, nextDueAt: new Date(Date.now() - 1_000) } });
+    const scans = await genericPlanScansRun(database.db, leaseStatement(location, 10, 0));
+    expect(scans).toContain('location_states');
+    expect(scans.filter((name) => name.startsWith('check_results'))).toEqual([]);
+    const [second] = await leaseDueRuns(database.db, location, 10);
+    expect(second.runId).not.toBe(first.runId);
+    expect(second.previousLeaseExpired).toBe(false);
+  });
+
+  it('does not lease again a run still leased, stored or not, before its next slot; at its slot, only a stored one', async () => {
+    const location = `lease-${++locationCount}`;
+    const [reported] = await seedDueChecks(database.db, { locations: [location], count: 2 });
+    const runs = await leaseDueRuns(database.db, location, 10);
+    expect(runs).toHaveLength(2);
+    const run = runs.find((r) => r.checkUuid === reported.uuid);
+    if (run === undefined) throw new Error('the check was not leased');
+    const { siteId } = await database.db.prisma.locationState.findFirstOrThrow({ where: { checkId: reported.id } });
+    // Stored as a report stores it, not evaluated: leased_until stays.
+    await database.db.prisma.checkResult.create({ data: { checkId: reported.id, siteId, runId: run.runId, location, ok: true, checkedAt: new Date() } });
+    expect(await leaseDueRuns(database.db, location, 10)).toEqual([]);
+    // Their next slots come while both leases still run: the stored run's row is free, the other's is not.
+    await database.db.prisma.locationState.updateMany({ where: { location }, data: { nextDueAt: new Date(Date.now() - 1_000) } });
+    const again = await leaseDueRuns(database.db, location, 10);
+    expect(again.map((r) => [r.checkUuid, r.previousLeaseExpired])).toEqual([[reported.uuid, false]]);
   });
 
   it('does not touch strikes or the last result', async () => {

@@ -40,7 +40,9 @@ interface LeaseRow {
  * the same run; a leased row stays out of every poll until its lease runs out (timeout
  * plus LEASE_GRACE_MS) or its result is stored (ingestResults leaves the row alone: the
  * stored result of `lease_run_id` is what frees it, so each run writes its location state
- * once, here). Whoever moves `next_due_at` earlier must therefore clear `leased_until` too.
+ * here and in the evaluation's strikes update, which is HOT and clears `leased_until` once
+ * the result is evaluated, sparing this statement the look-up). Whoever moves `next_due_at`
+ * earlier must therefore clear `leased_until` too.
  *
  * With `lookaheadMs`, runs due up to that far ahead are leased too, for a runner that
  * starts each at its `due_at` rather than at its next poll. Such a lease counts from the
@@ -82,8 +84,8 @@ export function leaseStatement(location: string, limit: number, lookaheadMs: num
   return Prisma.sql`${Prisma.raw(PREPARED)}
     WITH due AS (
       SELECT ls.id AS state_id, ls.next_due_at AS due_at,
-             -- A reported run keeps its leased_until (storing it writes no location state), so
-             -- only a leased run with no stored result expired (the unique (check_id, run_id) index).
+             -- A reported run keeps its leased_until until it is evaluated (storing it writes no
+             -- location state), so only a leased run with no stored result expired.
              ls.leased_until IS NOT NULL AND reported.run IS NULL AS lease_expired,
              c.id AS check_id, c.uuid AS check_uuid, c.type::text AS type, c.spec, c.timeout_ms, c.interval_s, c.degraded_latency_ms, e.target,
              1000 * (CASE WHEN c.status IN ('seems_down', 'down') AND c.down_interval_s IS NOT NULL
@@ -91,16 +93,24 @@ export function leaseStatement(location: string, limit: number, lookaheadMs: num
       FROM location_states ls
       JOIN checks c ON c.id = ls.check_id
       JOIN endpoints e ON e.id = c.endpoint_id
-      -- One probe of the unique (check_id, run_id) index per leased row. Not an EXISTS: under
-      -- the OR below the planner may run that as a hash of every stored result, on every poll.
-      -- The run was checked within its lease (runners' clocks drift seconds, not a day): the
-      -- bounds let the probe skip all but a few of check_results' daily partitions (ADR 0013),
-      -- of which retention keeps thirty and more; unbounded it probed each one's index.
+      -- Whether the leased run was stored: asked only of a row still leased. Evaluating a run's
+      -- result clears its leased_until (strikesWrite of libs/evaluation), so in a steady state a
+      -- due row has none and costs no probe; a run stored and not evaluated yet (the evaluator
+      -- lagging or down) is found here. In a CASE, so that the probe's partitioned Append (its
+      -- run-time pruning included) is not even started for the others; OFFSET 0 keeps the
+      -- subquery whole, so the filter and lease_expired share one evaluation.
+      -- One probe of the unique (check_id, run_id, checked_at) index. Not an EXISTS: under the OR
+      -- below the planner may run that as a hash of every stored result, on every poll. The run
+      -- was checked within its lease (runners' clocks drift seconds, not a day): the bounds let
+      -- the probe skip all but a few of check_results' daily partitions (ADR 0013), of which
+      -- retention keeps thirty and more; unbounded it probed each one's index.
       LEFT JOIN LATERAL (
-        SELECT true AS run FROM check_results r
-        WHERE ls.leased_until IS NOT NULL AND r.check_id = ls.check_id AND r.run_id = ls.lease_run_id
-          AND r.checked_at >= ls.leased_until - ${RUN_CHECKED_WITHIN} AND r.checked_at <= ls.leased_until + ${RUN_CHECKED_WITHIN}
-        LIMIT 1
+        SELECT CASE WHEN ls.leased_until IS NOT NULL THEN (
+                 SELECT true FROM check_results r
+                 WHERE r.check_id = ls.check_id AND r.run_id = ls.lease_run_id
+                   AND r.checked_at >= ls.leased_until - ${RUN_CHECKED_WITHIN} AND r.checked_at <= ls.leased_until + ${RUN_CHECKED_WITHIN}
+                 LIMIT 1) END AS run
+        OFFSET 0
       ) reported ON true
       WHERE ls.location = ${location}
         AND ls.next_due_at <= now() + ${lookaheadMs}::int * interval '1 millisecond'
