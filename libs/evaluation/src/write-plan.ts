@@ -108,9 +108,13 @@ const json = (rows: readonly object[]) => JSON.stringify(rows);
 /**
  * How far ahead of the evaluation's clock a stored `fresh_until` must be for the evaluation to
  * leave it as it is (see strikesWrite): longer than an evaluation's transaction takes to commit,
- * so that no freshness sweep has read the state at that instant before the new result is visible.
+ * so that no freshness sweep has read the state at that instant before the new result is visible
+ * (each of its statements is bounded at 10 s). No more: a check every 20 s with a 5 s timeout is
+ * fresh for 55 s after its result, and the fresh_until the lease set from the previous result
+ * is then 35 s ahead of the next one; at 60 s every such result moved it, a second non-HOT
+ * update of the row (four index entries, and dead ones in the lease's (location, next_due_at)).
  */
-export const FRESH_UNTIL_KEPT_AHEAD_MS = 60_000;
+export const FRESH_UNTIL_KEPT_AHEAD_MS = 30_000;
 
 /**
  * The strikes that changed (`location_states`), as a data-modifying CTE of {@link writeProjections}.
