@@ -1,6 +1,8 @@
 import type { RunSpec } from '@vigil/contracts';
 import { until } from '@vigil/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { RunQueue, START_SPACING_MS, startDelayMs } from './run-queue';
 import { httpRun } from './testing';
 
@@ -158,5 +160,24 @@ describe('the run queue', () => {
     expect(startDelayMs({ due_at: '2025-12-31T23:59:00Z' }, now)).toBe(0);
     expect(startDelayMs({ due_at: '2026-01-01T01:00:00Z' }, now)).toBe(5_000);
     expect(startDelayMs({ due_at: 'not a time' }, now)).toBe(0);
+  });
+});
+
+describe('the run queue holding runs', () => {
+  it('keeps no run that has finished: its spec can be collected young', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const queue = new RunQueue(2, () => Promise.resolve());
+    let run: RunSpec | undefined = httpRun();
+    const finished = new WeakRef(run);
+    queue.push([run]);
+    run = undefined;
+    await queue.whenIdle();
+    // A few rounds: a run that finished is collected at the next GC unless something holds it.
+    for (let i = 0; i < 3 && finished.deref() !== undefined; i++) {
+      await sleep(10);
+      gc();
+    }
+    expect(finished.deref()).toBeUndefined();
   });
 });

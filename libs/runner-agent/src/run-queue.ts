@@ -30,7 +30,8 @@ export class RunQueue {
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Number.POSITIVE_INFINITY;
   private lastWakeAt = Number.NEGATIVE_INFINITY;
-  private readonly waiting: RunSpec[] = [];
+  /** Runs ready to start, from `head` on; a started run's slot is emptied so that it is not kept until the next compaction. */
+  private readonly waiting: Array<RunSpec | undefined> = [];
   private head = 0;
   private readonly keys = new Set<string>();
   private running = 0;
@@ -98,7 +99,7 @@ export class RunQueue {
    * leases run out and the controller hands them out again).
    */
   dropWaiting(): number {
-    const dropped = this.waiting.slice(this.head);
+    const dropped = this.waiting.slice(this.head) as RunSpec[];
     for (const run of dropped) this.keys.delete(runKey(run));
     const delayed = this.delayedRuns.drain();
     for (const { item } of delayed) this.keys.delete(item.key);
@@ -160,6 +161,7 @@ export class RunQueue {
   private startWhatFits(): void {
     while (this.running < this.concurrency && this.head < this.waiting.length) {
       const run = this.waiting[this.head] as RunSpec;
+      this.waiting[this.head] = undefined;
       this.head += 1;
       this.running += 1;
       // The executor reports its own failures; a rejection here must still free the slot.

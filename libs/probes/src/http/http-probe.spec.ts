@@ -3,7 +3,7 @@ import { getEventListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { HttpSpecSchema } from '@vigil/contracts';
@@ -327,6 +327,24 @@ describe('httpProbe', () => {
   });
 
   describe('request', () => {
+    it('closes its connection once the answer is read, without half-closing it first', async () => {
+      const port = Number(new URL(server.url).port);
+      const ended: number[] = [];
+      const end = net.Socket.prototype.end;
+      const spy = jest.spyOn(net.Socket.prototype, 'end').mockImplementation(function (this: net.Socket, ...args: Parameters<net.Socket['end']>) {
+        ended.push(this.remotePort ?? 0);
+        return end.apply(this, args);
+      });
+      try {
+        for (const path of ['/ok', '/status/204']) expect(await probe(`${server.url}${path}`)).toMatchObject({ ok: true });
+        expect(await probe(`${server.url}/ok`, { method: 'HEAD' })).toMatchObject({ ok: true });
+      } finally {
+        spy.mockRestore();
+      }
+      // The server's sockets end theirs (their remote port is the probe's); the probe's own socket, whose remote port is the server's, is destroyed.
+      expect(ended).not.toContain(port);
+    });
+
     it('sends the runner User-Agent by default', async () => {
       await probe(`${server.url}/ok`);
       expect(server.received.at(-1)?.headers['user-agent']).toBe(USER_AGENT);
