@@ -11,6 +11,8 @@ export { withPgTransaction, withTransaction } from './transaction';
 export type { Unlisten } from './listen';
 export { OUTBOX_CHANNEL, RESULTS_CHANNEL } from './channels';
 export { PREPARED, preparedStatementName } from './prepared';
+export { pgTx, sqlDb, sqlTx } from './sql';
+export type { SqlDatabase, SqlTx, Statement, Transaction } from './sql';
 export type { TransactionOptions } from './transaction';
 export { claimRows, claimStatement } from './claim';
 export type { ClaimQuery } from './claim';

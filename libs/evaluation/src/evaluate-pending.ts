@@ -1,10 +1,10 @@
-import { claimStatement, type Database, Prisma, withPgTransaction, withTransaction } from '@vigil/db';
+import { claimStatement, Prisma, type SqlDatabase, withPgTransaction, withTransaction } from '@vigil/db';
 import { evaluateChecks, type EvaluateCheckOptions } from './evaluate-check';
 import type { EvaluationLogger } from './plan';
 import { pgTx, type SqlTx, sqlTx } from './sql';
 
 /** What a pass needs of the database: Prisma, and on PostgreSQL the pool its statements run on without it. */
-export type PassDatabase = Pick<Database, 'prisma'> & Partial<Pick<Database, 'pool'>>;
+export type PassDatabase = SqlDatabase;
 
 /**
  * One transaction of a pass: on PostgreSQL on a connection of the pool, without Prisma (whose

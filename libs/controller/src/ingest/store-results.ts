@@ -1,5 +1,5 @@
 import { isInconclusive, type RejectReason, type ReportedResult, type ReportItemOutcome, type ReportOutcome } from '@vigil/contracts';
-import { type Database, Prisma, PREPARED, RESULTS_CHANNEL } from '@vigil/db';
+import { Prisma, PREPARED, RESULTS_CHANNEL, type SqlDatabase, sqlDb } from '@vigil/db';
 
 /** How far ahead of the controller's clock a result's `checked_at` may be (runners' clocks drift a little). */
 export const MAX_CLOCK_AHEAD_MS = 60_000;
@@ -63,8 +63,9 @@ export function toRecord(result: ReportedResult, idx: number) {
  * tell that this run was reported. One notification wakes the evaluator. Strikes and
  * `last_result_at` are the evaluator's to change.
  */
-async function judgeAndStore(db: Pick<Database, 'prisma'>, location: string, records: ReturnType<typeof toRecord>[]): Promise<VerdictRow[]> {
-  return db.prisma.$queryRaw<VerdictRow[]>(judgeAndStoreStatement(location, records));
+async function judgeAndStore(db: SqlDatabase, location: string, records: ReturnType<typeof toRecord>[]): Promise<VerdictRow[]> {
+  // On PostgreSQL through the pool, not Prisma: every report runs it, and $queryRaw cost it ~0.4 ms of CPU.
+  return sqlDb(db).query<VerdictRow>(judgeAndStoreStatement(location, records));
 }
 
 /** judgeAndStore's statement (exported for the plan tests: its generic plan must probe indexes only). */
@@ -131,7 +132,7 @@ export function judgeAndStoreStatement(location: string, records: readonly Retur
  * rejected before the database is asked.
  */
 export async function ingestResults(
-  db: Pick<Database, 'prisma'>,
+  db: SqlDatabase,
   location: string,
   results: readonly ReportedResult[],
   nowMs = Date.now(),

@@ -1,5 +1,5 @@
 import { CONTROLLER_LOCATION, type ReportedResult, type ReportItemOutcome, type RunSpec } from '@vigil/contracts';
-import type { Database } from '@vigil/db';
+import type { SqlDatabase } from '@vigil/db';
 import { checkSealer, type SecretKeyring } from '@vigil/secrets';
 import type { Registry } from 'prom-client';
 import { existingCheckMetrics } from '../check-metrics/exporter';
@@ -39,7 +39,8 @@ export interface LocationLink {
  * directly, so both lease and store through the same code.
  */
 export interface LocationLinkDeps {
-  db: Pick<Database, 'prisma'>;
+  /** On PostgreSQL with its pool: leases and reports run on it, without Prisma. */
+  db: SqlDatabase;
   metrics: Registry;
   secretKeys: SecretKeyring;
 }

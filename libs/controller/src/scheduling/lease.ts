@@ -1,5 +1,5 @@
 import type { CheckType } from '@vigil/contracts';
-import { type Database, Prisma, PREPARED } from '@vigil/db';
+import { Prisma, PREPARED, type SqlDatabase, sqlDb } from '@vigil/db';
 import { FRESHNESS_GRACE_MS } from '@vigil/quorum';
 
 /** How long beyond a check's timeout a runner has to report a run before it can be leased again. */
@@ -58,8 +58,9 @@ interface LeaseRow {
  *
  * Served by the `(location, next_due_at)` index: a poll reads its location's due rows in order.
  */
-export async function leaseDueRuns(db: Pick<Database, 'prisma'>, location: string, limit: number, lookaheadMs = 0): Promise<LeasedRun[]> {
-  const rows = await db.prisma.$queryRaw<LeaseRow[]>(leaseStatement(location, limit, lookaheadMs));
+export async function leaseDueRuns(db: SqlDatabase, location: string, limit: number, lookaheadMs = 0): Promise<LeasedRun[]> {
+  // On PostgreSQL through the pool, not Prisma: every poll runs it, and $queryRaw cost it ~0.4 ms of CPU.
+  const rows = await sqlDb(db).query<LeaseRow>(leaseStatement(location, limit, lookaheadMs));
   return rows
     .map((row) => ({
       runId: row.run_id,

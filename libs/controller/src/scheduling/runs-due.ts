@@ -1,12 +1,12 @@
-import { type Database, Prisma, PREPARED } from '@vigil/db';
+import { Prisma, PREPARED, type SqlDatabase, sqlDb } from '@vigil/db';
 
 /**
  * Whether any run of `location` is due now or within `lookaheadMs`: leaseDueRuns's first test
  * alone, on the (location, next_due_at) index, in one small statement. A yes may lease nothing
  * (a run still leased, a disabled check's state); a no leaves nothing to lease.
  */
-export async function runsDue(db: Pick<Database, 'prisma'>, location: string, lookaheadMs = 0): Promise<boolean> {
-  const [row] = await db.prisma.$queryRaw<{ due: boolean }[]>(runsDueStatement(location, lookaheadMs));
+export async function runsDue(db: SqlDatabase, location: string, lookaheadMs = 0): Promise<boolean> {
+  const [row] = await sqlDb(db).query<{ due: boolean }>(runsDueStatement(location, lookaheadMs));
   return row?.due ?? true;
 }
 
