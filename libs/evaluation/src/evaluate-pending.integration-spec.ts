@@ -117,7 +117,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
       [transitions[2].id, eager.id, 'outage_recovered', 'pending', `${opened.uuid}:${transitions[2].id}:${eager.id}`],
       [transitions[2].id, everySite.id, 'outage_recovered', 'pending', `${opened.uuid}:${transitions[2].id}:${everySite.id}`],
     ]);
-    expect(await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })).toBe(0);
+    expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(0);
     expect(await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { location: 'asc' } })).toEqual([
       expect.objectContaining({ location: 'ap-1', failingStrikes: 0, passingStrikes: 4, resolved: true, lastResultAt: at(182), lastOk: true }),
       expect.objectContaining({ location: 'eu-1', failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: at(180), lastOk: true }),
@@ -163,7 +163,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
     expect(suppressed.map((l) => [l['message'], l['check'], l['location']])).toEqual(
       ['eu-1', 'us-1', 'ap-1', 'eu-1', 'us-1', 'ap-1'].map((location) => ['event not opened: in maintenance', check.uuid, location]),
     );
-    expect(await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })).toBe(0);
+    expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(0);
   });
 
   it('reads the windows as they are at each pass: a window ended early stops suppressing at its new end', async () => {
@@ -224,7 +224,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
       states: await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { id: 'asc' } }),
       check: await prisma.check.findUniqueOrThrow({ where: { id: check.id } }),
       site: await prisma.site.findUniqueOrThrow({ where: { id: site.id } }),
-      pending: await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } }),
+      pending: await prisma.pendingResult.count({ where: { checkId: check.id } }),
     });
     const before = await snapshot();
 
@@ -238,7 +238,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
       ['read-only: upgrade skipped', 'us-1', 'confirmed'],
     ]);
     const skippedWrites = lines.filter((l) => l['message'] === 'read-only: write skipped').map((l) => l['write']);
-    expect(skippedWrites).toEqual(['location_states', 'location_states', 'location_states', 'checks.status', 'sites.status', 'check_results.evaluated_at']);
+    expect(skippedWrites).toEqual(['location_states', 'location_states', 'location_states', 'checks.status', 'sites.status', 'pending_results']);
     expect(lines).toContainEqual(expect.objectContaining({ write: 'checks.status', status: 'down', check: check.uuid }));
 
     // Writes on again: the same results are evaluated for real.
@@ -265,7 +265,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
     expect(await eventsOf(prisma, check.id)).toEqual([]);
     expect(await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { id: 'asc' } })).toEqual(statesBefore);
     expect(await statusOf(site, check)).toEqual({ check: 'unknown', site: 'unknown' });
-    expect(await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })).toBe(9);
+    expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(9);
     expect(await statusOf(healthy.site, healthy.check)).toEqual({ check: 'up', site: 'up' });
 
     await prisma.$executeRawUnsafe('DROP TRIGGER refuse_notification ON notifications');
@@ -319,7 +319,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
   });
 
   it('spends one transaction on a pass that finds fewer pending checks than a batch holds', async () => {
-    await prisma.checkResult.updateMany({ where: { evaluatedAt: null }, data: { evaluatedAt: new Date() } });
+    await prisma.$executeRaw`DELETE FROM pending_results`;
     const seeded = [await seedCheck(prisma), await seedCheck(prisma)];
     for (const { site, check } of seeded) await insertResults(prisma, check, site.id, START, round(0, true, true, true));
     let transactions = 0;
@@ -336,7 +336,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
     const run = options();
     expect(await evaluatePending({ prisma: counting }, run.options)).toEqual({ checks: 2, failed: 0, results: 6, transitions: 0 });
     expect(transactions).toBe(1);
-    expect(await prisma.checkResult.count({ where: { evaluatedAt: null } })).toBe(0);
+    expect(await prisma.pendingResult.count()).toBe(0);
   });
 });
 
@@ -377,12 +377,12 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
           'outage_recovered',
         ]);
       }
-      expect(await prisma.checkResult.count({ where: { evaluatedAt: null } })).toBe(0);
+      expect(await prisma.pendingResult.count()).toBe(0);
     });
 
     it("runs its passes on the pool's connections, without Prisma's transaction", async () => {
       const prisma = database.db.prisma;
-      await prisma.checkResult.updateMany({ where: { evaluatedAt: null }, data: { evaluatedAt: new Date() } });
+      await prisma.$executeRaw`DELETE FROM pending_results`;
       const { site, check } = await seedCheck(prisma);
       await prisma.notificationChannel.create({ data: { name: 'pool', type: 'webhook', siteIds: [site.id] } });
       await insertResults(prisma, check, site.id, START, [...round(0, true, true, true), ...round(60, false, false, true), ...round(120, false, false, true)]);
@@ -410,7 +410,7 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
     // past maxChecks, nor asks for a negative number of rows once the others have taken theirs.
     it('claims at most maxChecks per call under concurrent workers, over several batches, and never a negative limit', async () => {
       const prisma = database.db.prisma;
-      await prisma.checkResult.updateMany({ where: { evaluatedAt: null }, data: { evaluatedAt: new Date() } });
+      await prisma.$executeRaw`DELETE FROM pending_results`;
       const seeded: Check[] = [];
       for (let i = 0; i < 700; i++) {
         const { site, check } = await seedCheck(prisma);
@@ -420,7 +420,7 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
       const maxChecks = 450;
       const calls: Awaited<ReturnType<typeof evaluatePending>>[] = [];
       const errors: unknown[] = [];
-      while ((await prisma.checkResult.count({ where: { evaluatedAt: null } })) > 0 && calls.length < 10) {
+      while ((await prisma.pendingResult.count()) > 0 && calls.length < 10) {
         const run = options({ maxChecks, concurrency: 4 });
         calls.push(await evaluatePending(database.db, run.options));
         await flushed();

@@ -74,7 +74,6 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('POST /api/runner/re
       error: 'expected 200, got 503',
       details: { body_excerpt: 'Service Unavailable' },
       checkedAt: new Date('2026-11-23T09:00:00.123Z'),
-      evaluatedAt: null,
     });
     // The state is not written: the stored result frees the lease, and the run id stays so that late
     // repeats are recognised. Strikes are the evaluator's.
