@@ -380,6 +380,41 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
       expect(await prisma.pendingResult.count()).toBe(0);
     });
 
+    it('evaluates and rolls up each result exactly once while results keep arriving, and empties the queue', async () => {
+      const prisma = database.db.prisma;
+      await prisma.$executeRaw`DELETE FROM pending_results`;
+      const seeded = await Promise.all(Array.from({ length: 8 }, () => seedCheck(prisma)));
+      const ids = seeded.map((s) => s.check.id);
+      const ROUNDS = 6;
+      let arriving = true;
+      const evaluator = async () => {
+        let results = 0;
+        // Passes until the last round has arrived and nothing is left for this evaluator.
+        for (;;) {
+          const done = !arriving;
+          const counts = await evaluatePending(database.db, { ...options().options, concurrency: 2, checksPerTransaction: 3 });
+          expect(counts.failed).toBe(0);
+          results += counts.results;
+          if (done && counts.results === 0) return results;
+        }
+      };
+      const ingest = async () => {
+        for (let r = 0; r < ROUNDS; r++) {
+          // Each round as one statement per check, while the evaluators are at work.
+          await Promise.all(seeded.map(({ site, check }) => insertResults(prisma, check, site.id, START, round(60 * r, true, r % 2 === 0, true))));
+        }
+        arriving = false;
+      };
+      const [, first, second] = await Promise.all([ingest(), evaluator(), evaluator()]);
+
+      const total = ids.length * ROUNDS * 3;
+      expect(first + second).toBe(total);
+      expect(await prisma.pendingResult.count({ where: { checkId: { in: ids } } })).toBe(0);
+      // Rolled up once each: the hourly rollups count every stored result, no more.
+      const rolled = await prisma.checkRollupHourly.aggregate({ where: { checkId: { in: ids } }, _sum: { count: true } });
+      expect(rolled._sum.count).toBe(total);
+    });
+
     it("runs its passes on the pool's connections, without Prisma's transaction", async () => {
       const prisma = database.db.prisma;
       await prisma.$executeRaw`DELETE FROM pending_results`;
