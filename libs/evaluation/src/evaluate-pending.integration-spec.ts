@@ -318,6 +318,14 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
     expect(await siteChecked()).toEqual(at(100 + SITE_CHECKED_RESOLUTION_S + 1));
   });
 
+  it('queues each stored result, and a deleted check takes its queued results along', async () => {
+    const { site, check } = await seedCheck(prisma);
+    await insertResults(prisma, check, site.id, START, round(0, true, true, true));
+    expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(3);
+    await prisma.$executeRaw`DELETE FROM checks WHERE id = ${check.id}`;
+    expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(0);
+  });
+
   it('spends one transaction on a pass that finds fewer pending checks than a batch holds', async () => {
     await prisma.$executeRaw`DELETE FROM pending_results`;
     const seeded = [await seedCheck(prisma), await seedCheck(prisma)];

@@ -7,9 +7,6 @@ CREATE TABLE "pending_results" (
     CONSTRAINT "pending_results_pkey" PRIMARY KEY ("check_id","result_id")
 );
 
--- AddForeignKey
-ALTER TABLE "pending_results" ADD CONSTRAINT "pending_results_check_id_fkey" FOREIGN KEY ("check_id") REFERENCES "checks"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
 -- vigil:hand-written
 -- The evaluation queue replaces the evaluated mark (check_results.evaluated_at and its partial
 -- index check_results_unevaluated): the results still unevaluated are carried into the queue
@@ -33,3 +30,17 @@ $$;
 
 CREATE TRIGGER "check_results_queue" AFTER INSERT ON "check_results"
   REFERENCING NEW TABLE AS "stored" FOR EACH STATEMENT EXECUTE FUNCTION "vigil_queue_results"();
+
+-- Instead of a foreign key (whose check, one per queued row, cost each stored result as much
+-- again as the result's own): a deleted check takes its queued results along, once per statement.
+-- No result is queued for a check being deleted meanwhile: check_results' foreign key locks the
+-- check's row until the result's statement commits, and refuses one for a check that is gone.
+CREATE FUNCTION "vigil_unqueue_checks"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM "pending_results" q USING "gone" g WHERE q."check_id" = g."id";
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER "checks_unqueue" AFTER DELETE ON "checks"
+  REFERENCING OLD TABLE AS "gone" FOR EACH STATEMENT EXECUTE FUNCTION "vigil_unqueue_checks"();

@@ -304,7 +304,7 @@ describe.each(testDatabaseKinds())('alerting end to end on %s', (kind) => {
       events: await prisma.siteEvent.count(),
       transitions: await prisma.eventTransition.count(),
       notifications: await prisma.notification.count(),
-      unevaluated: await prisma.pendingResult.count({ where: { check: { uuid: check.id } } }),
+      unevaluated: await prisma.pendingResult.count({ where: { checkId: (await prisma.check.findUniqueOrThrow({ where: { uuid: check.id } })).id } }),
       strikes: await prisma.locationState.findMany({
         where: { check: { uuid: check.id } },
         select: { location: true, failingStrikes: true, passingStrikes: true, resolved: true, lastResultAt: true, lastOk: true },
