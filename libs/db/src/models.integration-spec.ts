@@ -111,6 +111,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the generated clien
       'notification_attempts',
       'notification_channels',
       'notifications',
+      'pending_results',
       'runners',
       'site_events',
       'sites',

@@ -27,8 +27,8 @@ const BATCH_TIMEOUT_MS = 10 * 60_000;
  * Rebuilds the hourly and daily rollups of every check from its evaluated results: for
  * results stored before rollups existed (`vigil-db rollups backfill`). Idempotent: each batch
  * of checks is locked as the evaluator locks them (so no pass evaluates them meanwhile), their
- * rollups deleted and recomputed from exactly the results marked evaluated, which are exactly
- * those the evaluator has rolled up; pending results are rolled up when evaluated. Bounded in
+ * rollups deleted and recomputed from exactly the results evaluated (not queued in
+ * pending_results), which are exactly those the evaluator has rolled up; pending results are rolled up when evaluated. Bounded in
  * memory: the rows never leave the database, a batch of checks at a time, in id order.
  */
 export async function backfillRollups(db: Pick<Database, 'prisma'>, options: BackfillRollupsOptions = {}): Promise<BackfillRollupsResult> {
@@ -46,7 +46,8 @@ export async function backfillRollups(db: Pick<Database, 'prisma'>, options: Bac
       if (ids.length === 0) return null;
       const rebuild = async (table: 'check_rollups_hourly' | 'check_rollups_daily', unit: 'hour' | 'day') => {
         await tx.$executeRaw`DELETE FROM ${Prisma.raw(table)} WHERE check_id = ANY(${ids}::int[])`;
-        const rows = rolledRows(Prisma.sql`check_id = ANY(${ids}::int[]) AND evaluated_at IS NOT NULL`);
+        const rows = rolledRows(Prisma.sql`check_id = ANY(${ids}::int[])
+          AND NOT EXISTS (SELECT 1 FROM pending_results q WHERE q.check_id = check_results.check_id AND q.result_id = check_results.id)`);
         return tx.$executeRaw`WITH groups AS (${rollupGroups(unit, rows)}) ${insertGroups(Prisma.raw(table), Prisma.raw('groups'))}`;
       };
       return { ids, hourly: await rebuild('check_rollups_hourly', 'hour'), daily: await rebuild('check_rollups_daily', 'day') };

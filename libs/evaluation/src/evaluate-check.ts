@@ -12,7 +12,7 @@ export interface EvaluateCheckOptions {
   /** Compute and log, write nothing (`VIGIL_DB_WRITES=off`): the results stay unevaluated. */
   readonly readOnly: boolean;
   readonly logger: EvaluationLogger;
-  /** The evaluator's clock, for `evaluated_at` (tests pin it). */
+  /** The evaluator's clock, for `updated_at` (tests pin it). */
   readonly now: () => Date;
 }
 
@@ -25,7 +25,7 @@ export interface CheckEvaluation {
 /**
  * Evaluates the pending results of one check whose row the caller's transaction has locked:
  * strikes per location, the quorum verdict and the event's transition after each result, then
- * the event writes, audit, outbox, status projections and evaluated marks, all in that transaction.
+ * the event writes, audit, outbox, status projections and the results' removal from the queue, all in that transaction.
  */
 export function evaluateCheck(tx: VigilTransaction, checkId: number, options: EvaluateCheckOptions): Promise<CheckEvaluation> {
   return evaluateChecks(tx, [checkId], options);

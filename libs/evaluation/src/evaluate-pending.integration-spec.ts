@@ -117,7 +117,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
       [transitions[2].id, eager.id, 'outage_recovered', 'pending', `${opened.uuid}:${transitions[2].id}:${eager.id}`],
       [transitions[2].id, everySite.id, 'outage_recovered', 'pending', `${opened.uuid}:${transitions[2].id}:${everySite.id}`],
     ]);
-    expect(await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })).toBe(0);
+    expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(0);
     expect(await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { location: 'asc' } })).toEqual([
       expect.objectContaining({ location: 'ap-1', failingStrikes: 0, passingStrikes: 4, resolved: true, lastResultAt: at(182), lastOk: true }),
       expect.objectContaining({ location: 'eu-1', failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: at(180), lastOk: true }),
@@ -163,7 +163,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
     expect(suppressed.map((l) => [l['message'], l['check'], l['location']])).toEqual(
       ['eu-1', 'us-1', 'ap-1', 'eu-1', 'us-1', 'ap-1'].map((location) => ['event not opened: in maintenance', check.uuid, location]),
     );
-    expect(await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })).toBe(0);
+    expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(0);
   });
 
   it('reads the windows as they are at each pass: a window ended early stops suppressing at its new end', async () => {
@@ -224,7 +224,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
       states: await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { id: 'asc' } }),
       check: await prisma.check.findUniqueOrThrow({ where: { id: check.id } }),
       site: await prisma.site.findUniqueOrThrow({ where: { id: site.id } }),
-      pending: await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } }),
+      pending: await prisma.pendingResult.count({ where: { checkId: check.id } }),
     });
     const before = await snapshot();
 
@@ -238,7 +238,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
       ['read-only: upgrade skipped', 'us-1', 'confirmed'],
     ]);
     const skippedWrites = lines.filter((l) => l['message'] === 'read-only: write skipped').map((l) => l['write']);
-    expect(skippedWrites).toEqual(['location_states', 'location_states', 'location_states', 'checks.status', 'sites.status', 'check_results.evaluated_at']);
+    expect(skippedWrites).toEqual(['location_states', 'location_states', 'location_states', 'checks.status', 'sites.status', 'pending_results']);
     expect(lines).toContainEqual(expect.objectContaining({ write: 'checks.status', status: 'down', check: check.uuid }));
 
     // Writes on again: the same results are evaluated for real.
@@ -265,7 +265,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
     expect(await eventsOf(prisma, check.id)).toEqual([]);
     expect(await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { id: 'asc' } })).toEqual(statesBefore);
     expect(await statusOf(site, check)).toEqual({ check: 'unknown', site: 'unknown' });
-    expect(await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })).toBe(9);
+    expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(9);
     expect(await statusOf(healthy.site, healthy.check)).toEqual({ check: 'up', site: 'up' });
 
     await prisma.$executeRawUnsafe('DROP TRIGGER refuse_notification ON notifications');
@@ -318,8 +318,16 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
     expect(await siteChecked()).toEqual(at(100 + SITE_CHECKED_RESOLUTION_S + 1));
   });
 
+  it('queues each stored result, and a deleted check takes its queued results along', async () => {
+    const { site, check } = await seedCheck(prisma);
+    await insertResults(prisma, check, site.id, START, round(0, true, true, true));
+    expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(3);
+    await prisma.$executeRaw`DELETE FROM checks WHERE id = ${check.id}`;
+    expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(0);
+  });
+
   it('spends one transaction on a pass that finds fewer pending checks than a batch holds', async () => {
-    await prisma.checkResult.updateMany({ where: { evaluatedAt: null }, data: { evaluatedAt: new Date() } });
+    await prisma.$executeRaw`DELETE FROM pending_results`;
     const seeded = [await seedCheck(prisma), await seedCheck(prisma)];
     for (const { site, check } of seeded) await insertResults(prisma, check, site.id, START, round(0, true, true, true));
     let transactions = 0;
@@ -336,7 +344,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
     const run = options();
     expect(await evaluatePending({ prisma: counting }, run.options)).toEqual({ checks: 2, failed: 0, results: 6, transitions: 0 });
     expect(transactions).toBe(1);
-    expect(await prisma.checkResult.count({ where: { evaluatedAt: null } })).toBe(0);
+    expect(await prisma.pendingResult.count()).toBe(0);
   });
 });
 
@@ -377,12 +385,47 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
           'outage_recovered',
         ]);
       }
-      expect(await prisma.checkResult.count({ where: { evaluatedAt: null } })).toBe(0);
+      expect(await prisma.pendingResult.count()).toBe(0);
+    });
+
+    it('evaluates and rolls up each result exactly once while results keep arriving, and empties the queue', async () => {
+      const prisma = database.db.prisma;
+      await prisma.$executeRaw`DELETE FROM pending_results`;
+      const seeded = await Promise.all(Array.from({ length: 8 }, () => seedCheck(prisma)));
+      const ids = seeded.map((s) => s.check.id);
+      const ROUNDS = 6;
+      let arriving = true;
+      const evaluator = async () => {
+        let results = 0;
+        // Passes until the last round has arrived and nothing is left for this evaluator.
+        for (;;) {
+          const done = !arriving;
+          const counts = await evaluatePending(database.db, { ...options().options, concurrency: 2, checksPerTransaction: 3 });
+          expect(counts.failed).toBe(0);
+          results += counts.results;
+          if (done && counts.results === 0) return results;
+        }
+      };
+      const ingest = async () => {
+        for (let r = 0; r < ROUNDS; r++) {
+          // Each round as one statement per check, while the evaluators are at work.
+          await Promise.all(seeded.map(({ site, check }) => insertResults(prisma, check, site.id, START, round(60 * r, true, r % 2 === 0, true))));
+        }
+        arriving = false;
+      };
+      const [, first, second] = await Promise.all([ingest(), evaluator(), evaluator()]);
+
+      const total = ids.length * ROUNDS * 3;
+      expect(first + second).toBe(total);
+      expect(await prisma.pendingResult.count({ where: { checkId: { in: ids } } })).toBe(0);
+      // Rolled up once each: the hourly rollups count every stored result, no more.
+      const rolled = await prisma.checkRollupHourly.aggregate({ where: { checkId: { in: ids } }, _sum: { count: true } });
+      expect(rolled._sum.count).toBe(total);
     });
 
     it("runs its passes on the pool's connections, without Prisma's transaction", async () => {
       const prisma = database.db.prisma;
-      await prisma.checkResult.updateMany({ where: { evaluatedAt: null }, data: { evaluatedAt: new Date() } });
+      await prisma.$executeRaw`DELETE FROM pending_results`;
       const { site, check } = await seedCheck(prisma);
       await prisma.notificationChannel.create({ data: { name: 'pool', type: 'webhook', siteIds: [site.id] } });
       await insertResults(prisma, check, site.id, START, [...round(0, true, true, true), ...round(60, false, false, true), ...round(120, false, false, true)]);
@@ -410,7 +453,7 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
     // past maxChecks, nor asks for a negative number of rows once the others have taken theirs.
     it('claims at most maxChecks per call under concurrent workers, over several batches, and never a negative limit', async () => {
       const prisma = database.db.prisma;
-      await prisma.checkResult.updateMany({ where: { evaluatedAt: null }, data: { evaluatedAt: new Date() } });
+      await prisma.$executeRaw`DELETE FROM pending_results`;
       const seeded: Check[] = [];
       for (let i = 0; i < 700; i++) {
         const { site, check } = await seedCheck(prisma);
@@ -420,7 +463,7 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
       const maxChecks = 450;
       const calls: Awaited<ReturnType<typeof evaluatePending>>[] = [];
       const errors: unknown[] = [];
-      while ((await prisma.checkResult.count({ where: { evaluatedAt: null } })) > 0 && calls.length < 10) {
+      while ((await prisma.pendingResult.count()) > 0 && calls.length < 10) {
         const run = options({ maxChecks, concurrency: 4 });
         calls.push(await evaluatePending(database.db, run.options));
         await flushed();

@@ -21,7 +21,7 @@ export interface EvaluatePendingOptions {
   /** Compute and log, write nothing: the results stay unevaluated (`VIGIL_DB_WRITES=off`). */
   readonly readOnly: boolean;
   readonly logger: EvaluationLogger;
-  /** The evaluator's clock, for `evaluated_at` (default the system clock). */
+  /** The evaluator's clock, for `updated_at` (default the system clock). */
   readonly now?: () => Date;
   /**
    * Batches evaluated at once, each in its own transaction (default 1). A batch spends most of
@@ -51,18 +51,18 @@ export const CHECKS_PER_TRANSACTION = 200;
 
 /**
  * Locks up to `limit` checks that have unevaluated results, in id order, skipping those another
- * evaluator holds. The pending checks are listed first (from the partial index of unevaluated
- * results), then looked up by id: never a walk over every check.
+ * evaluator holds. The pending checks are listed first (from the queue of unevaluated results,
+ * pending_results), then looked up by id: never a walk over every check.
  */
 async function claimPending(tx: SqlTx, skip: readonly number[], limit: number, only?: number): Promise<{ id: number }[]> {
   return tx.query<{ id: number }>(claimStatement({
     table: 'checks',
     columns: Prisma.sql`id`,
-    // The first pending checks in id order, read off the partial index, which stops after enough:
+    // The first pending checks in id order, read off the queue's primary key, which stops after enough:
     // never every pending row. Four times the limit leaves room for checks other evaluators hold.
     where: Prisma.sql`id = ANY(ARRAY(
-        SELECT DISTINCT check_id FROM check_results
-        WHERE evaluated_at IS NULL AND NOT (check_id = ANY(${[...skip]}::int[]))${only === undefined ? Prisma.empty : Prisma.sql` AND check_id = ${only}`}
+        SELECT DISTINCT check_id FROM pending_results
+        WHERE NOT (check_id = ANY(${[...skip]}::int[]))${only === undefined ? Prisma.empty : Prisma.sql` AND check_id = ${only}`}
         ORDER BY check_id LIMIT ${limit * 4}))`,
     orderBy: Prisma.sql`id`,
     limit,
@@ -90,7 +90,7 @@ function heldLogger(logger: EvaluationLogger): { logger: EvaluationLogger; flush
  * LOCKED`, so concurrent evaluators (processes or instances) work on different checks and never
  * wait on each other. A batch that fails is evaluated again one check per transaction, so that
  * one check that cannot be evaluated holds up no other. A check is visited once per call, so
- * that in read-only mode, where nothing is marked, the same check is not evaluated again and again.
+ * that in read-only mode, where nothing leaves the queue, the same check is not evaluated again and again.
  */
 export async function evaluatePending(db: PassDatabase, options: EvaluatePendingOptions): Promise<EvaluationCounts> {
   const checkOptions: EvaluateCheckOptions = {

@@ -38,13 +38,13 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluator whose
         ready: false,
         loops: { evaluator: { lastError: expect.stringMatching(/^1 of 1 checks could not be evaluated/) } },
       });
-      expect(await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })).toBe(6);
+      expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(6);
     } finally {
       await prisma.$executeRawUnsafe('ALTER TABLE IF EXISTS site_events_corrupt RENAME TO site_events');
     }
 
     await until(() => health.status().ready, 'the evaluator ready again', 15_000);
-    await until(async () => (await prisma.checkResult.count({ where: { checkId: check.id, evaluatedAt: null } })) === 0, 'the results evaluated', 15_000);
+    await until(async () => (await prisma.pendingResult.count({ where: { checkId: check.id } })) === 0, 'the results evaluated', 15_000);
     expect(health.status().loops['evaluator']?.consecutiveFailures).toBe(0);
   });
 });

@@ -108,7 +108,7 @@ export async function startEvaluator(options: EvaluatorServiceOptions): Promise<
   const sweepFresh = freshnessSweeper();
   // Beside the results, not before them: a sweep must not delay the evaluation of what just
   // arrived. They never touch the same check at once (both claim its row), and a disabled
-  // check's late results are only marked evaluated.
+  // check's late results are only taken off the queue.
   const sweeps = startWorkerLoop({
     name: 'evaluator sweep',
     logger,

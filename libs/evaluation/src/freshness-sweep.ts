@@ -119,7 +119,7 @@ export function candidatesStatement(at: Date, only: CandidatesFilter): Prisma.Sq
     WHERE s.archived_at IS NULL
       AND NOT EXISTS (SELECT 1 FROM site_events ev WHERE ev.check_id = c.id AND ev.ended_at IS NULL
         AND ev.event_type IN ('degraded', 'seems_down', 'down', 'cert_expiring', 'unknown'))
-      AND NOT EXISTS (SELECT 1 FROM check_results r WHERE r.check_id = c.id AND r.evaluated_at IS NULL)
+      AND NOT EXISTS (SELECT 1 FROM pending_results q WHERE q.check_id = c.id)
     ORDER BY c.id`;
 }
 

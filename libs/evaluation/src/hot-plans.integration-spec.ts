@@ -1,4 +1,5 @@
-import { createTestDatabase, customPlanSeqScans, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
+import { withTransaction } from '@vigil/db';
+import { createTestDatabase, customPlanSeqScans, genericPlanScansRun, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
 import { candidatesStatement, rearmStatement } from './freshness-sweep';
 import { LOAD } from './load-rows';
 import { projectionsStatement } from './write-plan';
@@ -29,6 +30,13 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
       `INSERT INTO site_events (site_id, event_type, severity, location, started_at, ended_at, resolution_reason)
        SELECT min(id), 'runner_offline', 'high', 'eu-1', now() - interval '1 day', now() - interval '23 hours', 'recovered' FROM sites`,
     );
+    // Four days of results, a few per check and day; those of the days before are evaluated (off the queue).
+    await prisma.$executeRawUnsafe(
+      `INSERT INTO check_results (check_id, site_id, run_id, location, ok, checked_at)
+       SELECT ls.check_id, ls.site_id, gen_random_uuid(), ls.location, true, now() - d * interval '1 day' - g * interval '1 minute'
+       FROM location_states ls CROSS JOIN generate_series(0, 3) d CROSS JOIN generate_series(1, 3) g`,
+    );
+    await prisma.$executeRawUnsafe(`DELETE FROM pending_results WHERE checked_at < now() - interval '12 hours'`);
     await prisma.$executeRawUnsafe('ANALYZE');
   });
   afterAll(() => database.dispose());
@@ -73,28 +81,33 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
     expect(scans.filter((table) => ['checks', 'location_states'].includes(table))).toEqual([]);
   });
 
-  it('marks results evaluated in the partitions of their days only', async () => {
-    const at = new Date();
-    const evaluated = (checkedAt?: { min: Date; max: Date }) =>
-      projectionsStatement(
-        { strikes: [], checks: [], sites: [], checked: [], evaluated: [{ kind: 'results_evaluated', check: 'c', resultIds: [1n, 2n], ...(checkedAt ? { checkedAt } : {}) }] },
-        at.toISOString(),
-      );
-    // The relations a statement's plan (for these values) reads.
-    const relations = async (statement: ReturnType<typeof evaluated>) => {
-      if (statement === null) throw new Error('a statement was expected');
-      const [row] = await database.db.prisma.$queryRawUnsafe<Array<{ 'QUERY PLAN': unknown }>>(`EXPLAIN (FORMAT JSON) ${statement.text}`, ...statement.values);
-      const plan = typeof row['QUERY PLAN'] === 'string' ? row['QUERY PLAN'] : JSON.stringify(row['QUERY PLAN']);
-      return [...plan.matchAll(/"Relation Name":\s*"(check_results[a-z0-9_]*)"/g)].map((m) => m[1]);
-    };
-    const bounded = await relations(evaluated({ min: new Date(at.getTime() - 60_000), max: at }));
-    if (kind === 'embedded') {
-      expect(bounded).toEqual(['check_results', 'check_results']);
-      return;
-    }
-    // PostgreSQL: only today's partition (or yesterday's too, a minute after midnight), not every day kept.
-    const all = await relations(evaluated());
-    expect(new Set(bounded.filter((r) => r !== 'check_results')).size).toBeLessThanOrEqual(2);
-    expect(new Set(all).size).toBeGreaterThan(new Set(bounded).size);
+  it('reads the batch’s pending results off the queue, each result in its own partition only', async () => {
+    // Partitions with rows: an empty one (the days ahead) may be planned as a scan, and is pruned when run.
+    const populated = await database.db.prisma.$queryRawUnsafe<{ name: string }[]>(
+      `SELECT DISTINCT tableoid::regclass::text AS name FROM check_results`,
+    );
+    const scans = await genericPlanSeqScans(database.db, { text: LOAD, values: [[1, 2, 3]] });
+    expect(scans.filter((table) => table === 'pending_results' || populated.some((p) => p.name === table))).toEqual([]);
+    const read = await genericPlanScansRun(database.db, { text: LOAD, values: [[1, 2, 3]] });
+    expect(read).toContain('pending_results');
+    // PostgreSQL: the queued results are today's; the partitions of the days before are never read.
+    if (kind !== 'embedded') expect(read.filter((table) => table.startsWith('check_results_p'))).toHaveLength(1);
+  });
+
+  it('takes evaluated results off the queue by its primary key, reading no result', async () => {
+    const statement = projectionsStatement(
+      { strikes: [], checks: [], sites: [], checked: [], evaluated: [{ kind: 'results_evaluated', check: 'c', checkId: 1, resultIds: [1n, 2n] }] },
+      new Date().toISOString(),
+    );
+    if (statement === null) throw new Error('a statement was expected');
+    // Its generic plan (as the prepared statement gets), with the values bound as the evaluator binds them.
+    const plan = await withTransaction(database.db, async (tx) => {
+      await tx.$executeRawUnsafe(`SET LOCAL plan_cache_mode = force_generic_plan`);
+      const [row] = await tx.$queryRawUnsafe<Array<{ 'QUERY PLAN': unknown }>>(`EXPLAIN (FORMAT JSON) ${statement.text}`, ...statement.values);
+      return typeof row['QUERY PLAN'] === 'string' ? row['QUERY PLAN'] : JSON.stringify(row['QUERY PLAN']);
+    });
+    expect([...new Set([...plan.matchAll(/"Relation Name":\s*"(\w+)"/g)].map((m) => m[1]))]).toEqual(['pending_results']);
+    expect(plan).toMatch(/"Node Type":\s*"Index Scan"/);
+    expect(plan).not.toMatch(/"Node Type":\s*"Seq Scan"/);
   });
 });

@@ -28,6 +28,8 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('loadChecks on %s', 
   afterAll(() => database.dispose());
 
   const load = (ids: number[]) => prisma.$transaction((tx) => loadChecks(tx, ids));
+  /** The check's results queued for evaluation (pending_results). */
+  const queued = async (checkId: number) => (await prisma.pendingResult.findMany({ where: { checkId }, select: { resultId: true } })).map((q) => q.resultId);
 
   it('reads each check, its pending results, states, open events, channels and runner spells as Prisma does', async () => {
     const a = await seedCheck(prisma);
@@ -52,7 +54,8 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('loadChecks on %s', 
     });
     // Evaluated results and other checks' results are not pending for this batch.
     await insertResults(prisma, other.check, other.site.id, START, round(0, false, false, false));
-    await prisma.checkResult.updateMany({ where: { checkId: b.check.id, location: 'us-1' }, data: { evaluatedAt: at(31) } });
+    const evaluatedIds = (await prisma.checkResult.findMany({ where: { checkId: b.check.id, location: 'us-1' }, select: { id: true } })).map((r) => r.id);
+    await prisma.pendingResult.deleteMany({ where: { resultId: { in: evaluatedIds } } });
     await prisma.locationState.updateMany({ where: { checkId: a.check.id, location: 'us-1' }, data: { failingStrikes: 1, resolved: false, lastResultAt: at(1), lastOk: false } });
 
     const down = await prisma.siteEvent.create({
@@ -87,11 +90,11 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('loadChecks on %s', 
     expect(ctxA.check).toEqual(pick(CHECK_FIELDS)(await prisma.check.findUniqueOrThrow({ where: { id: a.check.id } })));
     expect(ctxA.siteId).toBe(a.site.id);
     expect(ctxA.results).toEqual(
-      (await prisma.checkResult.findMany({ where: { checkId: a.check.id, evaluatedAt: null }, orderBy: [{ checkedAt: 'asc' }, { id: 'asc' }] })).map(pick(RESULT_FIELDS)),
+      (await prisma.checkResult.findMany({ where: { checkId: a.check.id, id: { in: await queued(a.check.id) } }, orderBy: [{ checkedAt: 'asc' }, { id: 'asc' }] })).map(pick(RESULT_FIELDS)),
     );
     expect(ctxA.results.map((r) => typeof r.id)).toEqual(Array(7).fill('bigint'));
     expect(ctxB.results).toEqual(
-      (await prisma.checkResult.findMany({ where: { checkId: b.check.id, evaluatedAt: null }, orderBy: [{ checkedAt: 'asc' }, { id: 'asc' }] })).map(pick(RESULT_FIELDS)),
+      (await prisma.checkResult.findMany({ where: { checkId: b.check.id, id: { in: await queued(b.check.id) } }, orderBy: [{ checkedAt: 'asc' }, { id: 'asc' }] })).map(pick(RESULT_FIELDS)),
     );
     expect(ctxB.results).toHaveLength(2);
     expect(ctxA.states).toEqual((await prisma.locationState.findMany({ where: { checkId: a.check.id }, orderBy: { location: 'asc' } })).map(pick(STATE_FIELDS)));

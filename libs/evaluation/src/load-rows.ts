@@ -133,8 +133,10 @@ export const LOAD = `${PREPARED}
     WHERE c.id = ANY($1::int[])
   ),
   pending AS (
-    SELECT id, check_id, run_id, location, ok, inconclusive, degraded, status_code, latency_ms, error_code, error, details, checked_at
-    FROM check_results WHERE check_id = ANY($1::int[]) AND evaluated_at IS NULL
+    -- The checks' queued results, each looked up in its partition by (id, checked_at).
+    SELECT r.id, r.check_id, r.run_id, r.location, r.ok, r.inconclusive, r.degraded, r.status_code, r.latency_ms, r.error_code, r.error, r.details, r.checked_at
+    FROM pending_results q JOIN check_results r ON r.id = q.result_id AND r.checked_at = q.checked_at AND r.check_id = q.check_id
+    WHERE q.check_id = ANY($1::int[])
   )
   SELECT
     (SELECT json_agg(b) FROM batch b) AS checks,

@@ -52,7 +52,7 @@ function logStep(logger: EvaluationLogger, step: Step): void {
     case 'site_checked':
       return skipped(logger, 'sites.last_checked_at', step.check, { site_id: step.siteId, lastCheckedAt: step.lastCheckedAt });
     case 'results_evaluated':
-      return skipped(logger, 'check_results.evaluated_at', step.check, { results: step.resultIds.length });
+      return skipped(logger, 'pending_results', step.check, { results: step.resultIds.length });
   }
 }
 

@@ -25,7 +25,7 @@ export interface CheckPlan {
   /** Its event changes and notes, in the order its results called for them. */
   readonly events: readonly (EventChange | Note)[];
   readonly strikes: readonly StrikesUpdate[];
-  /** Null for a check that no longer counts (disabled, deleted): its results are only marked. */
+  /** Null for a check that no longer counts (disabled, deleted): its results are only taken off the queue. */
   readonly status: CheckStatusUpdate | null;
   readonly evaluated: ResultsEvaluated;
   /** Its change as its site sees it; null when it does not count. */
@@ -106,7 +106,7 @@ function causeOf(runnersOffline: CheckContext['runnersOffline'], evidence: reado
 /**
  * Plans the evaluation of one check's pending results (pure: no database, no clock): strikes per
  * location, the quorum verdict and the event's transition after each result, then the strikes,
- * the check's status and the evaluated marks. Every event change builds on the one before it,
+ * the check's status and the results' removal from the queue. Every event change builds on the one before it,
  * as written or not: the plan is the same whichever writer applies it.
  */
 export function planCheck(ctx: CheckContext): CheckPlan {
@@ -115,10 +115,11 @@ export function planCheck(ctx: CheckContext): CheckPlan {
   const evaluated: ResultsEvaluated = {
     kind: 'results_evaluated',
     check: check.uuid,
+    checkId: check.id,
     resultIds: ctx.results.map((r) => r.id),
     ...(times.length === 0 ? {} : { checkedAt: { min: new Date(Math.min(...times)), max: new Date(Math.max(...times)) } }),
   };
-  // Disabled and deleted checks are closed by their own step; their late results are only marked.
+  // Disabled and deleted checks are closed by their own step; their late results are only taken off the queue.
   if (!check.enabled || check.deletedAt !== null || ctx.states.length === 0 || ctx.results.length === 0) {
     return { events: [], strikes: [], status: null, evaluated, site: null };
   }
@@ -276,7 +277,7 @@ function note(level: Note['level'], message: string, fields: Record<string, unkn
 /**
  * The projections of a batch of checks, applied once their event changes are written (the sites
  * are read and locked in between, see evaluate-check.ts): the strikes, check statuses, site
- * statuses and evaluated marks of them all, which the database writer makes one statement each.
+ * statuses and queue removals of them all, which the database writer makes one statement each.
  */
 export function projectionSteps(checks: readonly CheckPlan[], sites: readonly (SiteStatusUpdate | SiteCheckedUpdate)[]): Step[] {
   return [

@@ -141,10 +141,11 @@ export interface SiteCheckedUpdate {
   readonly lastCheckedAt: Date;
 }
 
-/** Results evaluated (`check_results.evaluated_at`): read-only mode leaves them pending. */
+/** Results evaluated, taken off the queue (`pending_results`): read-only mode leaves them pending. */
 export interface ResultsEvaluated {
   readonly kind: 'results_evaluated';
   readonly check: string;
+  readonly checkId: number;
   readonly resultIds: readonly bigint[];
   /**
    * The earliest and latest `checked_at` of those results: on PostgreSQL check_results is

@@ -5,10 +5,10 @@ import { ARCHIVED_SITE_CHECK, NOT_YET_CLOSED, RETIRED_CHECK } from './close-reti
 // an idle evaluator pays them instead of a pass (BEGIN, claims, COMMIT) every interval. A yes may
 // find nothing (another evaluator got there first); a no is sure as of the statement.
 
-/** Whether any result waits for its evaluation (the check_results_unevaluated partial index). */
+/** Whether any result waits for its evaluation (its queue, pending_results). */
 export async function resultsPending(db: Pick<Database, 'prisma'>): Promise<boolean> {
   const [row] = await db.prisma.$queryRaw<{ pending: boolean }[]>(Prisma.sql`${Prisma.raw(PREPARED)}
-    SELECT EXISTS (SELECT 1 FROM check_results WHERE evaluated_at IS NULL) AS pending`);
+    SELECT EXISTS (SELECT 1 FROM pending_results) AS pending`);
   return row?.pending ?? true;
 }
 

@@ -14,7 +14,6 @@ import type {
   SiteStatusUpdate,
   StrikesUpdate,
 } from './plan';
-import { spanOf } from './plan';
 import { sqlTx, type SqlTx, type Transaction } from './sql';
 
 const EVENT_COLUMNS = Prisma.sql`ev.id, ev.uuid, ev.site_id AS "siteId", ev.endpoint_id AS "endpointId", ev.check_id AS "checkId",
@@ -220,8 +219,19 @@ function sitesCheckedWrite(updates: readonly SiteCheckedUpdate[]): Prisma.Sql {
     RETURNING 1`;
 }
 
-function evaluatedWrite(marked: readonly string[], now: string, checkedAt: CheckedAtRange | undefined): Prisma.Sql {
-  return Prisma.sql`UPDATE check_results SET evaluated_at = ${now}::timestamptz WHERE id = ANY(${marked}::bigint[])${checkedAtBounds(checkedAt)} RETURNING 1`;
+/**
+ * Takes the evaluated results off the queue: exactly those the evaluation read, never one stored
+ * since (its check is locked, but results are stored without that lock). Read through the queue's
+ * primary key for the batch's checks (`check_id = ANY`: a probe whatever the planner guesses of
+ * the arrays), then matched to the pairs. This replaced an UPDATE of each result's evaluated_at:
+ * a second, non-HOT version of the widest row, with an entry in each of its indexes.
+ */
+function evaluatedWrite(evaluated: readonly ResultsEvaluated[]): Prisma.Sql {
+  const checks = evaluated.flatMap((u) => u.resultIds.map(() => u.checkId));
+  const ids = evaluated.flatMap((u) => u.resultIds.map(String));
+  return Prisma.sql`DELETE FROM pending_results p USING unnest(${checks}::int[], ${ids}::bigint[]) AS d(check_id, result_id)
+    WHERE p.check_id = ANY(${[...new Set(checks)]}::int[]) AND p.check_id = d.check_id AND p.result_id = d.result_id
+    RETURNING 1`;
 }
 
 /**
@@ -234,7 +244,7 @@ export function checkedAtBounds(range: CheckedAtRange | undefined): Prisma.Sql {
 }
 
 /**
- * The projections of a plan (strikes, check and site statuses, evaluated marks) in one statement,
+ * The projections of a plan (strikes, check and site statuses, the queue's evaluated results) in one statement,
  * one data-modifying CTE per table that has rows to write: one round trip per batch instead of
  * four. The CTEs touch different tables, so running them on one snapshot changes nothing; a
  * plan projects its sites one way or the other (site_status after reading them, site_checked
@@ -256,13 +266,13 @@ interface ProjectionParts {
 /** writeProjections's statement, or null when nothing is to be written (exported for the plan tests). */
 export function projectionsStatement(parts: ProjectionParts, now: string): Prisma.Sql | null {
   if (parts.sites.length > 0 && parts.checked.length > 0) throw new Error('a plan projects its sites as site_status or as site_checked, not both');
-  const marked = parts.evaluated.flatMap((u) => u.resultIds.map(String));
+  const evaluated = parts.evaluated.filter((u) => u.resultIds.length > 0);
   const writes = [
     ...(parts.strikes.length === 0 ? [] : [strikesWrite(parts.strikes, now)]),
     ...(parts.checks.length === 0 ? [] : [checkStatusesWrite(parts.checks, now)]),
     ...(parts.sites.length === 0 ? [] : [siteStatusesWrite(parts.sites)]),
     ...(parts.checked.length === 0 ? [] : [sitesCheckedWrite(parts.checked)]),
-    ...(marked.length === 0 ? [] : [evaluatedWrite(marked, now, spanOf(parts.evaluated.map((u) => u.checkedAt)))]),
+    ...(evaluated.length === 0 ? [] : [evaluatedWrite(evaluated)]),
   ];
   if (writes.length === 0) return null;
   const ctes = Prisma.join(
@@ -276,7 +286,7 @@ export function projectionsStatement(parts: ProjectionParts, now: string): Prism
 
 export interface DatabaseWriterOptions {
   readonly logger: EvaluationLogger;
-  /** For `evaluated_at` and `updated_at` (tests pin it). */
+  /** For `updated_at` (tests pin it). */
   readonly now: () => Date;
 }
 

@@ -58,7 +58,7 @@ function addTo(table: 'check_rollups_hourly' | 'check_rollups_daily', groups: st
 
 /**
  * Adds results to their hourly and daily rollups, in one statement: the caller's transaction
- * also marks them evaluated, so each result is rolled up exactly once (a pass that rolls back
+ * also takes them off the queue of pending results, so each result is rolled up exactly once (a pass that rolls back
  * leaves both undone; a result is never evaluated twice).
  */
 export async function writeRollups(tx: Transaction, resultIds: readonly (bigint | string)[], checkedAt?: CheckedAtRange): Promise<void> {

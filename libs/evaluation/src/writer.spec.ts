@@ -71,7 +71,7 @@ describe('read-only mode (invariant 8): the logging writer', () => {
       'location_states',
       'checks.status',
       'sites.status',
-      'check_results.evaluated_at',
+      'pending_results',
     ]);
   });
 

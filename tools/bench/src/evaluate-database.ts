@@ -68,15 +68,33 @@ export async function insertBacklog(client: Client, checks: number, rounds: numb
   return { checks, results: Number(rows[0].n), committedAt: Date.now() };
 }
 
-/** Results not evaluated yet (the evaluator's own partial index answers this). */
+/**
+ * Has the database note when each result leaves the evaluation queue (pending_results), in a
+ * table of the bench's own: Vigil keeps no evaluation time. A statement trigger, one INSERT per
+ * evaluation's DELETE, timed by the clock as the evaluation writes (within its own few ms of
+ * its commit, as evaluated_at was).
+ */
+export async function recordEvaluations(client: Client): Promise<void> {
+  await client.query(`
+    CREATE TABLE bench_evaluated (result_id bigint PRIMARY KEY, at timestamptz NOT NULL);
+    CREATE FUNCTION bench_note_evaluated() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO bench_evaluated SELECT result_id, clock_timestamp() FROM gone;
+      RETURN NULL;
+    END $$;
+    CREATE TRIGGER bench_evaluated AFTER DELETE ON pending_results REFERENCING OLD TABLE AS gone
+      FOR EACH STATEMENT EXECUTE FUNCTION bench_note_evaluated();`);
+}
+
+/** Results not evaluated yet (the evaluator's queue). */
 export async function pendingResults(client: Client): Promise<number> {
-  const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM check_results WHERE evaluated_at IS NULL');
+  const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM pending_results');
   return Number(rows[0].n);
 }
 
-/** The newest evaluated_at, in ms since the epoch: when the last evaluation committed (within its own few ms). */
+/** When the last evaluation wrote (see recordEvaluations), in ms since the epoch. */
 export async function lastEvaluatedAt(client: Client): Promise<number> {
-  const { rows } = await client.query<{ at: Date | null }>('SELECT max(evaluated_at) AS at FROM check_results');
+  const { rows } = await client.query<{ at: Date | null }>('SELECT max(at) AS at FROM bench_evaluated');
   return rows[0].at?.getTime() ?? Number.NaN;
 }
 
@@ -130,7 +148,7 @@ export async function feedRound(client: Client, checks: readonly number[], round
 }
 
 export interface Latencies {
-  /** received_at → evaluated_at, in ms, of the results evaluated. */
+  /** received_at → evaluation (see recordEvaluations), in ms, of the results evaluated. */
   readonly ms: number[];
   readonly pending: number;
 }
@@ -138,7 +156,8 @@ export interface Latencies {
 /** How long each of the results `ids` waited from being stored to being evaluated. */
 export async function latenciesOf(client: Client, ids: readonly string[]): Promise<Latencies> {
   const { rows } = await client.query<{ ms: number | null }>(
-    `SELECT (extract(epoch FROM evaluated_at - received_at) * 1000)::float8 AS ms FROM check_results WHERE id = ANY($1::bigint[])`,
+    `SELECT (extract(epoch FROM e.at - r.received_at) * 1000)::float8 AS ms
+     FROM check_results r LEFT JOIN bench_evaluated e ON e.result_id = r.id WHERE r.id = ANY($1::bigint[])`,
     [ids],
   );
   const ms = rows.flatMap((row) => (row.ms === null ? [] : [row.ms]));

@@ -30,8 +30,8 @@ the built evaluator (dist/apps/evaluator/main.js) against it in a child process,
      NOTIFY), some of them failures that open, confirm and close events, and measures
      how fast the evaluator drains it: results evaluated per second;
   2. latency: a feeder stores results at a steady rate (a batch every 100 ms, NOTIFY
-     included) and each result's received_at is compared with its evaluated_at, written
-     in the transaction that commits its evaluation: p50/p99 from report to commit.
+     included) and each result's received_at is compared with the time its evaluation
+     took it off the queue, in the transaction that commits it: p50/p99 from report to commit.
 Prints the figures and whether the targets (>= 5,000 results/s, p99 < 100 ms at
 1,000 results/s) were met.
 

@@ -26,7 +26,7 @@ export interface Latency {
   readonly rate: number;
   readonly seconds: number;
   readonly fed: number;
-  /** received_at → evaluated_at of each measured result that was evaluated, ms. */
+  /** received_at → evaluation of each measured result that was evaluated, ms. */
   readonly ms: readonly number[];
   /** Measured results still unevaluated when the bench stopped waiting. */
   readonly pending: number;

@@ -11,6 +11,7 @@ import {
   lastEvaluatedAt,
   latenciesOf,
   pendingResults,
+  recordEvaluations,
   seedChannels,
   writtenCounts,
 } from './evaluate-database';
@@ -35,6 +36,7 @@ async function benchmark(options: EvaluateOptions, cleanup: Cleanup): Promise<vo
   const { root, database } = await prepareServiceBench('evaluate', [EVALUATOR], options, cleanup);
   const seed = await seedDatabase(database.url, { checks: options.checks, runners: 3 });
   const client = await connectBench(database.url);
+  await recordEvaluations(client);
   cleanup.add('closing the bench connection', () => client.end());
   const channels = await seedChannels(client);
   console.log(

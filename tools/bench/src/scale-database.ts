@@ -85,13 +85,15 @@ export async function seedHistory(
     if (options.rawDays === 0) return 0;
     await client.query('BEGIN');
     await bulkLoadMode(client);
+    // History, evaluated already: not queued for the evaluator (pending_results).
+    await client.query('ALTER TABLE check_results DISABLE TRIGGER check_results_queue');
     const rebuild = await dropSecondaryIndexes(client, ['check_results']);
     // As the load's runners report them: 200 in 60..299 ms, with the timing phases.
     const { rowCount } = await client.query(
-      `INSERT INTO check_results (check_id, site_id, run_id, location, ok, status_code, latency_ms, timings, checked_at, received_at, evaluated_at)
+      `INSERT INTO check_results (check_id, site_id, run_id, location, ok, status_code, latency_ms, timings, checked_at, received_at)
        SELECT ls.check_id, ls.site_id, gen_random_uuid(), ls.location, true, 200, l.ms,
               jsonb_build_object('dns', 2, 'tcp', 9, 'tls', 21, 'first_byte', l.ms - 37, 'download', 5, 'total', l.ms),
-              t.at, t.at, t.at + interval '1 second'
+              t.at, t.at
        FROM generate_series(1, $2::int) AS k CROSS JOIN location_states ls
        CROSS JOIN LATERAL (SELECT now() - k * interval '${SCALE_INTERVAL_S} seconds' - (ls.id % ${SCALE_INTERVAL_S}) * interval '1 second' AS at) t
        CROSS JOIN LATERAL (SELECT 60 + ((ls.id::bigint * 7919 + k * 104729) % 240)::int AS ms) l
@@ -99,6 +101,7 @@ export async function seedHistory(
       [options.checks, options.rawDays * RESULTS_PER_DAY],
     );
     for (const definition of rebuild) await client.query(definition);
+    await client.query('ALTER TABLE check_results ENABLE TRIGGER check_results_queue');
     await client.query('COMMIT');
     return rowCount ?? 0;
   });
@@ -220,12 +223,15 @@ interface Series {
  * batches of `batch` result rows like the load's (200, a latency, the timing phases, checked
  * now; no evaluation) into check_results with one plain multi-row INSERT, for `seconds`.
  * The rows are deleted afterwards (and the table vacuumed), so the load starts as seeded.
+ * They are not queued for the evaluator (the queue's trigger is off meanwhile): the floor is
+ * storing the rows alone, the same as before the queue (pending_results) existed.
  */
 export async function measureRawInsert(url: string, options: { seconds: number; batch: number; connections: number; fromCheck: number }): Promise<RawInsert> {
   const clients = await Promise.all(Array.from({ length: options.connections }, () => connectScale(url)));
   try {
     const admin = clients[0];
     const before = Number((await admin.query<{ id: string | null }>('SELECT max(id) AS id FROM check_results')).rows[0].id ?? 0);
+    await admin.query('ALTER TABLE check_results DISABLE TRIGGER check_results_queue');
     const { rows: pool } = await admin.query<Series>(
       `SELECT check_id, site_id, location FROM location_states WHERE check_id > $1 ORDER BY check_id, location LIMIT 30000`,
       [options.fromCheck],
@@ -262,6 +268,7 @@ export async function measureRawInsert(url: string, options: { seconds: number; 
       }),
     );
     const seconds = (performance.now() - start) / 1000;
+    await admin.query('ALTER TABLE check_results ENABLE TRIGGER check_results_queue');
     await admin.query('DELETE FROM check_results WHERE id > $1', [before]);
     await admin.query('VACUUM check_results');
     return { rows, seconds };
@@ -284,18 +291,37 @@ export interface LoadCounts {
   readonly pendingAtEnd: number;
 }
 
-/** What the load did between `from` and `to` (this machine's clock, which the database shares), among results with id above `afterId`. */
-export async function loadCounts(client: Client, afterId: number, from: Date, to: Date): Promise<LoadCounts> {
-  const { rows } = await client.query<{ stored: string; evaluated: string; pending: string }>(
-    `SELECT count(*) FILTER (WHERE received_at >= $2 AND received_at < $3) AS stored,
-            count(*) FILTER (WHERE evaluated_at >= $2 AND evaluated_at < $3) AS evaluated,
-            count(*) FILTER (WHERE received_at < $3 AND (evaluated_at IS NULL OR evaluated_at >= $3)) AS pending
-     FROM check_results WHERE id > $1`,
+/** Results with id above some id stored so far, and those of them still queued for evaluation (pending_results), at one instant. */
+export interface QueueSnapshot {
+  readonly stored: number;
+  readonly pending: number;
+}
+
+/**
+ * A {@link QueueSnapshot}, in one statement: the results evaluated by then are the stored ones
+ * no longer queued (a result leaves the queue in the transaction that evaluates it).
+ */
+export async function queueSnapshot(client: Client, afterId: number): Promise<QueueSnapshot> {
+  const { rows } = await client.query<{ stored: string; pending: string }>(
+    `SELECT (SELECT count(*) FROM check_results WHERE id > $1) AS stored, (SELECT count(*) FROM pending_results WHERE result_id > $1) AS pending`,
+    [afterId],
+  );
+  return { stored: Number(rows[0].stored), pending: Number(rows[0].pending) };
+}
+
+/**
+ * What the load did between `from` and `to` (this machine's clock, which the database shares),
+ * among results with id above `afterId`: stored by received_at, evaluated from the queue's
+ * snapshots at the window's start and end.
+ */
+export async function loadCounts(client: Client, afterId: number, from: Date, to: Date, start: QueueSnapshot, end: QueueSnapshot): Promise<LoadCounts> {
+  const { rows } = await client.query<{ stored: string }>(
+    `SELECT count(*) FILTER (WHERE received_at >= $2 AND received_at < $3) AS stored FROM check_results WHERE id > $1`,
     [afterId, from, to],
   );
   const stored = Number(rows[0].stored);
-  const evaluated = Number(rows[0].evaluated);
-  return { stored, evaluated, endToEnd: Math.min(stored, evaluated), pendingAtEnd: Number(rows[0].pending) };
+  const evaluated = end.stored - end.pending - (start.stored - start.pending);
+  return { stored, evaluated, endToEnd: Math.min(stored, evaluated), pendingAtEnd: end.pending };
 }
 
 /** The newest result's id (0 for none). */

@@ -20,6 +20,8 @@ import {
   connectScale,
   lastResultId,
   loadCounts,
+  queueSnapshot,
+  type QueueSnapshot,
   measureRawInsert,
   measureSizes,
   publishStatusPages,
@@ -167,6 +169,8 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
   let shares: CpuShares | null = null;
   let workBefore: Promise<PgWorkSnapshot> | undefined;
   let workAfter: Promise<PgWorkSnapshot> | undefined;
+  let queueBefore: Promise<QueueSnapshot> | undefined;
+  let queueAfter: Promise<QueueSnapshot> | undefined;
   const underLoadSamples = Math.max(10, Math.ceil(options.reads / 4));
   const load = await runLoad({
     url: services.url,
@@ -181,6 +185,7 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
       from = new Date();
       cpu.start();
       workBefore = pgWorkSnapshot(client);
+      queueBefore = queueSnapshot(client, afterId);
       readsUnderLoad = timeReads(services.url, services.authorization, reads, underLoadSamples);
       retention = sleep((options.seconds * 1000) / 2).then(() => runRetentionPhase(database.url));
     },
@@ -188,12 +193,15 @@ export async function scaleBenchmark(options: ScaleOptions, cleanup: Cleanup, sa
       to = new Date();
       shares = cpu.stop();
       workAfter = pgWorkSnapshot(client);
+      queueAfter = queueSnapshot(client, afterId);
     },
   });
   if (load.fatal !== undefined) throw new BenchFailure(`the load stopped: ${load.fatal}`);
-  if (from === undefined || to === undefined) throw new BenchFailure('the load ended before its measured window');
+  if (from === undefined || to === undefined || queueBefore === undefined || queueAfter === undefined) {
+    throw new BenchFailure('the load ended before its measured window');
+  }
   await services.stopEvaluator();
-  const counts = await loadCounts(client, afterId, from, to);
+  const counts = await loadCounts(client, afterId, from, to, await queueBefore, await queueAfter);
   const touched = await rollupsTouched(client, from);
   say(
     `load done: ${count(load.acceptedTotal)} results accepted in all, ${count(touched)} hourly rollups written this hour; evaluator stopped ` +

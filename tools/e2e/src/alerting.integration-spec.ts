@@ -304,7 +304,7 @@ describe.each(testDatabaseKinds())('alerting end to end on %s', (kind) => {
       events: await prisma.siteEvent.count(),
       transitions: await prisma.eventTransition.count(),
       notifications: await prisma.notification.count(),
-      unevaluated: await prisma.checkResult.count({ where: { check: { uuid: check.id }, evaluatedAt: null } }),
+      unevaluated: await prisma.pendingResult.count({ where: { checkId: (await prisma.check.findUniqueOrThrow({ where: { uuid: check.id } })).id } }),
       strikes: await prisma.locationState.findMany({
         where: { check: { uuid: check.id } },
         select: { location: true, failingStrikes: true, passingStrikes: true, resolved: true, lastResultAt: true, lastOk: true },
@@ -325,7 +325,7 @@ describe.each(testDatabaseKinds())('alerting end to end on %s', (kind) => {
       ['read-only: upgrade skipped', expect.objectContaining({ kind: 'upgrade', reason: 'confirmed', state_after: 'down', at: at(2, 1), notification: 'outage_confirmed' })],
     ]);
     const skippedWrites = logged.filter((e) => e['message'] === 'read-only: write skipped');
-    expect([...new Set(skippedWrites.map((e) => e['write']))].sort()).toEqual(['check_results.evaluated_at', 'checks.status', 'location_states', 'sites.status']);
+    expect([...new Set(skippedWrites.map((e) => e['write']))].sort()).toEqual(['pending_results', 'checks.status', 'location_states', 'sites.status']);
     expect(skippedWrites.find((e) => e['write'] === 'checks.status')).toMatchObject({ status: 'down' });
 
     // The same pending results, evaluated for real: what read-only mode said it would do.

@@ -23,7 +23,7 @@ jest.setTimeout(180_000);
 
 const logger = createLogger({ service: 'evaluator-faults', level: 'warn', stream: process.stderr });
 
-const pendingCount = (prisma: VigilPrisma) => prisma.checkResult.count({ where: { evaluatedAt: null } });
+const pendingCount = (prisma: VigilPrisma) => prisma.pendingResult.count();
 
 /** The same database, its sessions named so pg_stat_activity tells whose they are. */
 function named(url: string, applicationName: string): string {
@@ -138,7 +138,7 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
       // evaluator waits at the site's projection with the check's event, audit and outbox rows written.
       const pendingChecks = await prisma.$queryRaw<Array<{ id: number; name: string; site_id: number }>>`
         SELECT c.id, c.name, e.site_id FROM checks c JOIN endpoints e ON e.id = c.endpoint_id
-        WHERE EXISTS (SELECT 1 FROM check_results r WHERE r.check_id = c.id AND r.evaluated_at IS NULL) ORDER BY c.id`;
+        WHERE EXISTS (SELECT 1 FROM pending_results q WHERE q.check_id = c.id) ORDER BY c.id`;
       const changes = (name: string) => expected.checks[name].events.some((e) => e.transitions.some((t) => (t.at ?? '') >= roundTime(SPLIT).toISOString()));
       const target = pendingChecks.find((c, i) => i >= 5 && pendingChecks[i - 1].site_id !== c.site_id && changes(c.name));
       if (target === undefined) throw new Error('no pending check changes an event: the fleet plan has too few outages');
@@ -169,7 +169,7 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
       await holder.query('ROLLBACK');
       await sessionsEnded('evaluator-kill-2');
       expect(await pendingCount(prisma)).toBe(beforeSecondKill);
-      expect(await prisma.checkResult.count({ where: { checkId: target.id, evaluatedAt: null } })).toBe(plan.rounds * 3 - SPLIT * 3);
+      expect(await prisma.pendingResult.count({ where: { checkId: target.id } })).toBe(plan.rounds * 3 - SPLIT * 3);
       expect(await halfWrites(prisma)).toEqual([]);
       console.log(`evaluator 2 killed waiting in check ${target.name}'s transaction, which had written to ${written.join(', ')}; ${beforeSecondKill} results pending`);
 
@@ -280,6 +280,12 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
     beforeAll(async () => {
       [live, batch] = await Promise.all([createTestDatabase('postgres'), createTestDatabase('postgres')]);
       await Promise.all([seedFleet(live.db.prisma, plan), seedFleet(batch.db.prisma, plan)]);
+      // The transaction that took each result off the queue (Vigil keeps no evaluation time): noted by the test's own trigger.
+      await live.db.prisma.$executeRawUnsafe(`CREATE TABLE test_evaluated (result_id bigint PRIMARY KEY, check_id int NOT NULL, xid bigint NOT NULL)`);
+      await live.db.prisma.$executeRawUnsafe(`CREATE FUNCTION test_note_evaluated() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN INSERT INTO test_evaluated SELECT result_id, check_id, txid_current() FROM gone; RETURN NULL; END $$`);
+      await live.db.prisma.$executeRawUnsafe(`CREATE TRIGGER test_evaluated AFTER DELETE ON pending_results REFERENCING OLD TABLE AS gone
+        FOR EACH STATEMENT EXECUTE FUNCTION test_note_evaluated()`);
       await insertFleetResults(batch.db.prisma, plan, 0, plan.rounds);
     });
     afterAll(() => Promise.all([live?.dispose(), batch?.dispose()]));
@@ -287,7 +293,7 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
     it('write, round by round, what one evaluator writes from all the results at once', async () => {
       const perRound = resultCount(plan, 0, 1);
       const pendingOfRound = (round: number) =>
-        live.db.prisma.checkResult.count({ where: { evaluatedAt: null, checkedAt: { gte: roundTime(round), lt: roundTime(round + 1) } } });
+        live.db.prisma.pendingResult.count({ where: { checkedAt: { gte: roundTime(round), lt: roundTime(round + 1) } } });
       let ingesting = true;
       const ingest = async () => {
         // One round at a time, as runners report: each evaluator takes whatever has arrived. The
@@ -311,13 +317,13 @@ if (testDatabaseKinds({ postgres: 'semantics' }).includes('postgres')) {
       expect(first.results + second.results).toBe(resultCount(plan));
       expect(alone).toMatchObject({ results: resultCount(plan), failed: 0 });
       // The rounds were evaluated as they came: each check's first SEPARATE rounds in as many
-      // transactions (one evaluated_at each), so the comparison below covers every check carrying
+      // transactions (one transaction id each), so the comparison below covers every check carrying
       // its state from one transaction to the next, not one evaluator's single pass again.
       const transactions = await live.db.prisma.$queryRaw<Array<{ separate: number; all: number; checks: number }>>`
         SELECT separate, "all", count(*)::int AS checks FROM (
-          SELECT count(DISTINCT evaluated_at) FILTER (WHERE checked_at < ${roundTime(SEPARATE)})::int AS separate,
-                 count(DISTINCT evaluated_at)::int AS "all"
-          FROM check_results GROUP BY check_id) AS c
+          SELECT count(DISTINCT e.xid) FILTER (WHERE r.checked_at < ${roundTime(SEPARATE)})::int AS separate,
+                 count(DISTINCT e.xid)::int AS "all"
+          FROM check_results r JOIN test_evaluated e ON e.result_id = r.id GROUP BY r.check_id) AS c
         GROUP BY separate, "all" ORDER BY separate, "all"`;
       console.log(
         `results evaluated as they arrived (transactions per check in the first ${SEPARATE} rounds / in all ${plan.rounds}: checks): ` +

@@ -27,11 +27,13 @@ describe('vigil retention', () => {
     await withDb(dir, async (db) => {
       const { site, check } = await createSiteWithCheck(db.prisma);
       await db.prisma.$executeRawUnsafe(
-        `INSERT INTO check_results (check_id, site_id, run_id, location, ok, checked_at, evaluated_at)
-         SELECT $1, $2, gen_random_uuid(), 'eu-1', true, now() - d * interval '1 day', now() FROM unnest(ARRAY[40, 35, 31, 29, 1]) AS d`,
+        `INSERT INTO check_results (check_id, site_id, run_id, location, ok, checked_at)
+         SELECT $1, $2, gen_random_uuid(), 'eu-1', true, now() - d * interval '1 day' FROM unnest(ARRAY[40, 35, 31, 29, 1]) AS d`,
         check.id,
         site.id,
       );
+      // Evaluated: not queued.
+      await db.prisma.$executeRawUnsafe('DELETE FROM pending_results');
     });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));

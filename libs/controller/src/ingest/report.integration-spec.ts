@@ -74,7 +74,6 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('POST /api/runner/re
       error: 'expected 200, got 503',
       details: { body_excerpt: 'Service Unavailable' },
       checkedAt: new Date('2026-11-23T09:00:00.123Z'),
-      evaluatedAt: null,
     });
     // The state is not written: the stored result frees the lease, and the run id stays so that late
     // repeats are recognised. Strikes are the evaluator's.
@@ -85,6 +84,10 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('POST /api/runner/re
     expect(again.status).toBe(202);
     expect(again.body).toEqual({ results: [{ run_id: run.run_id, check_id: run.check_id, outcome: 'duplicate' }], accepted: 0, duplicates: 1, rejected: 0 });
     expect(await storedRows(run.run_id)).toHaveLength(1);
+    // Queued for the evaluator with the statement that stored it, once: the repeat stored nothing and queued nothing.
+    expect(await harness.db.prisma.pendingResult.findMany({ where: { checkId: checks[0].id } })).toEqual([
+      { checkId: checks[0].id, resultId: rows[0].id, checkedAt: rows[0].checkedAt },
+    ]);
   });
 
   describe('freeing the lease of an accepted run', () => {
@@ -257,6 +260,8 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('POST /api/runner/re
       expect([a.body.results[i].outcome, b.body.results[i].outcome].sort()).toEqual(['accepted', 'duplicate']);
     }
     expect(await harness.db.prisma.checkResult.count({ where: { location: runner.slug } })).toBe(20);
+    const stored = await harness.db.prisma.checkResult.findMany({ where: { location: runner.slug }, select: { id: true } });
+    expect(await harness.db.prisma.pendingResult.count({ where: { resultId: { in: stored.map((r) => r.id) } } })).toBe(20);
   });
 
   it('counts results by outcome, and requests by route, in /metrics', async () => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../client';
@@ -18,7 +18,9 @@ const onPostgres = testDatabaseKinds({ postgres: 'semantics' }).includes('postgr
   it('moves every existing row into daily partitions, keeping ids, constraints and the idempotency key', async () => {
     const before = mkdtempSync(join(tmpdir(), 'vigil-prisma-'));
     cpSync(findPrismaDir(), before, { recursive: true });
-    rmSync(join(before, 'migrations', MIGRATION), { recursive: true, force: true });
+    // This migration and the later ones (the queue of pending results, which drops evaluated_at, among them).
+    const later = readdirSync(join(before, 'migrations')).filter((name) => /^\d/.test(name) && name >= MIGRATION).sort();
+    for (const name of later) rmSync(join(before, 'migrations', name), { recursive: true, force: true });
     const scratch = await createScratchPostgres();
     const db = await openDatabase({ kind: 'postgres', url: scratch.url }, { poolSize: 2 });
     try {
@@ -42,16 +44,19 @@ const onPostgres = testDatabaseKinds({ postgres: 'semantics' }).includes('postgr
         checkId,
         siteId,
       );
-      const snapshot = () =>
+      // Evaluated: marked so before the queue of pending results, not queued after it.
+      const snapshot = (evaluated: string) =>
         db.prisma.$queryRawUnsafe<{ id: string; run_id: string; checked_at: Date; evaluated: boolean }[]>(
-          `SELECT id::text, run_id::text, checked_at, evaluated_at IS NOT NULL AS evaluated FROM check_results ORDER BY id`,
+          `SELECT id::text, run_id::text, checked_at, ${evaluated} AS evaluated FROM check_results ORDER BY id`,
         );
-      const rows = await snapshot();
+      const rows = await snapshot('evaluated_at IS NOT NULL');
       expect(rows).toHaveLength(145);
 
-      expect((await migrate(db)).applied).toEqual([MIGRATION]);
+      expect((await migrate(db)).applied).toEqual(later);
       expect(await isPartitioned(db)).toBe(true);
-      expect(await snapshot()).toEqual(rows);
+      // The unevaluated result carried into the queue, the evaluated ones not.
+      expect(await snapshot('NOT EXISTS (SELECT 1 FROM pending_results q WHERE q.result_id = check_results.id)')).toEqual(rows);
+      expect(await db.prisma.pendingResult.count()).toBe(1);
       const partitions = await listPartitions(db);
       const now = Date.now();
       for (const back of [0, 1, 2, 3]) expect(partitions).toContain(partitionName(dayStart(now - back * DAY_MS)));
@@ -88,6 +93,7 @@ const onPostgres = testDatabaseKinds({ postgres: 'semantics' }).includes('postgr
       // The foreign key: deleting the check takes its results along, in every partition.
       await db.prisma.$executeRawUnsafe(`DELETE FROM checks WHERE id = $1`, checkId);
       expect(await db.prisma.checkResult.count()).toBe(0);
+      expect(await db.prisma.pendingResult.count()).toBe(0);
     } finally {
       await db.close();
       await scratch.drop();

@@ -11,21 +11,22 @@ const HOUR_MS = 3_600_000;
 
 /** Results of one check `ago` ms before `now`, evaluated unless said. */
 async function seedResults(db: Database, checkId: number, siteId: number, now: Date, agos: readonly number[], evaluated = true): Promise<void> {
-  await db.prisma.$executeRawUnsafe(
-    `INSERT INTO check_results (check_id, site_id, run_id, location, ok, checked_at, evaluated_at)
-     SELECT $1, $2, gen_random_uuid(), 'eu-1', true, $3::timestamptz - a * interval '1 millisecond', CASE WHEN $5 THEN $3::timestamptz END
-     FROM unnest($4::bigint[]) AS a`,
+  const stored = await db.prisma.$queryRawUnsafe<{ id: string }[]>(
+    `INSERT INTO check_results (check_id, site_id, run_id, location, ok, checked_at)
+     SELECT $1, $2, gen_random_uuid(), 'eu-1', true, $3::timestamptz - a * interval '1 millisecond'
+     FROM unnest($4::bigint[]) AS a RETURNING id::text`,
     checkId,
     siteId,
     now.toISOString(),
     agos.map(String),
-    evaluated,
   );
+  // Stored results are queued for the evaluator; an evaluated one has left the queue.
+  if (evaluated) await db.prisma.$executeRawUnsafe(`DELETE FROM pending_results WHERE result_id = ANY($1::bigint[])`, stored.map((r) => r.id));
 }
 
 async function resultAges(db: Database, now: Date): Promise<{ ago: number; evaluated: boolean }[]> {
   const rows = await db.prisma.$queryRawUnsafe<{ ago: number; evaluated: boolean }[]>(
-    `SELECT (extract(epoch FROM $1::timestamptz - checked_at) * 1000)::float8 AS ago, evaluated_at IS NOT NULL AS evaluated FROM check_results ORDER BY checked_at`,
+    `SELECT (extract(epoch FROM $1::timestamptz - checked_at) * 1000)::float8 AS ago, NOT EXISTS (SELECT 1 FROM pending_results q WHERE q.result_id = check_results.id) AS evaluated FROM check_results ORDER BY checked_at`,
     now.toISOString(),
   );
   return rows.map((r) => ({ ago: Math.round(r.ago), evaluated: r.evaluated }));
@@ -199,4 +200,17 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('retention on %s', (
       }
     });
   }
+
+  it('removes the held result once it is evaluated, and leaves the queue naming no result it removed', async () => {
+    // Its evaluation takes it off the queue (pending_results); the next pass may remove it (on PostgreSQL, drop its partition).
+    expect(await db.prisma.pendingResult.count({ where: { checkId } })).toBe(1);
+    await db.prisma.$executeRawUnsafe(`DELETE FROM pending_results WHERE check_id = $1`, checkId);
+    await runRetention(db, { settings, now, batchSize: 2, pauseMs: 0 });
+    expect((await resultAges(db, now)).filter((r) => r.ago > 30 * DAY_MS)).toEqual([]);
+    if (kind === 'postgres') expect((await listPartitions(db)).filter((p) => p !== 'check_results_default' && p < partitionName(dayStart(cutoff)))).toEqual([]);
+    const [dangling] = await db.prisma.$queryRawUnsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM pending_results q WHERE NOT EXISTS (SELECT 1 FROM check_results r WHERE r.id = q.result_id AND r.checked_at = q.checked_at)`,
+    );
+    expect(dangling.n).toBe(0);
+  });
 });

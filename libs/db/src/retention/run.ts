@@ -133,7 +133,8 @@ export async function ensurePartitions(db: Pick<Database, 'prisma'>, now = new D
 /**
  * Drops one old partition: detached, checked for results not evaluated yet (none can be that old
  * unless the evaluator has been stopped for the whole retention period, but they are never lost),
- * dropped, in one transaction. False when it was kept for that reason.
+ * dropped, in one transaction. False when it was kept for that reason: so the queue
+ * (pending_results) never names a result of a dropped partition.
  */
 async function dropPartition(db: Pick<Database, 'prisma'>, name: string): Promise<boolean> {
   assertPartitionName(name);
@@ -141,7 +142,7 @@ async function dropPartition(db: Pick<Database, 'prisma'>, name: string): Promis
     db,
     async (tx) => {
       await tx.$executeRawUnsafe(`ALTER TABLE check_results DETACH PARTITION ${name}`);
-      const [row] = await tx.$queryRawUnsafe<{ pending: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM ${name} WHERE evaluated_at IS NULL) AS pending`);
+      const [row] = await tx.$queryRawUnsafe<{ pending: boolean }[]>(`SELECT EXISTS (SELECT 1 FROM pending_results q JOIN ${name} r ON r.id = q.result_id AND r.checked_at = q.checked_at) AS pending`);
       if (row.pending) throw new HeldPartition();
       await tx.$executeRawUnsafe(`DROP TABLE ${name}`);
       return true;
@@ -163,7 +164,8 @@ interface BatchTarget {
   column: string;
 }
 
-const RESULTS_WHERE = `t.checked_at < $1::timestamptz AND t.evaluated_at IS NOT NULL`;
+// A queued result (pending_results) waits for its evaluation, however old.
+const RESULTS_WHERE = `t.checked_at < $1::timestamptz AND NOT EXISTS (SELECT 1 FROM pending_results q WHERE q.check_id = t.check_id AND q.result_id = t.id)`;
 
 const BATCHED: Record<Exclude<RetainedTable, 'check_results'>, BatchTarget> = {
   // The newest ping of each kind of a check is kept whatever its age: the heartbeat judge reads it.

@@ -81,7 +81,6 @@ export function result(location: string, ok: boolean, seconds: number): CheckRes
     details: null,
     checkedAt: at(seconds),
     receivedAt: at(seconds),
-    evaluatedAt: null,
   };
 }
 

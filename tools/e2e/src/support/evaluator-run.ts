@@ -49,7 +49,7 @@ export async function evaluateUntilDone(db: Pick<Database, 'prisma'>, options: E
     }
     // Asked before counting: once no more is coming, the last results are already stored.
     const moreComing = options.moreComing?.() === true;
-    const pending = await db.prisma.checkResult.count({ where: { evaluatedAt: null } });
+    const pending = await db.prisma.pendingResult.count();
     if (pending === 0 && !moreComing) return totals;
     if (Date.now() > deadline) throw new Error(`${pending} results are still pending but no check can be claimed`);
     await sleep(20);

@@ -16,7 +16,7 @@ export async function evaluationSnapshot(prisma: VigilPrisma) {
     prisma.siteEvent.findMany({ orderBy: [{ startedAt: 'asc' }, { id: 'asc' }] }),
     prisma.eventTransition.findMany({ orderBy: { id: 'asc' } }),
     prisma.notification.findMany({ include: { channel: { select: { name: true } } } }),
-    prisma.checkResult.count({ where: { evaluatedAt: null } }),
+    prisma.pendingResult.count(),
   ]);
   const byTransition = groupBy(outbox, (n) => String(n.transitionId));
   const byEvent = groupBy(transitions, (t) => String(t.eventId));
@@ -140,14 +140,14 @@ export async function halfWrites(prisma: VigilPrisma): Promise<string[]> {
 
   const strikes = await prisma.$queryRaw<Array<{ check_id: number; location: string; stored: Date | null; evaluated: Date | null }>>`
     SELECT ls.check_id, ls.location, ls.last_result_at AS stored,
-           (SELECT max(r.checked_at) FROM check_results r WHERE r.check_id = ls.check_id AND r.location = ls.location AND r.evaluated_at IS NOT NULL) AS evaluated
+           (SELECT max(r.checked_at) FROM check_results r WHERE r.check_id = ls.check_id AND r.location = ls.location AND NOT EXISTS (SELECT 1 FROM pending_results q WHERE q.result_id = r.id)) AS evaluated
     FROM location_states ls`;
   for (const s of strikes) {
     if (iso(s.stored) !== iso(s.evaluated)) violations.push(`check id ${s.check_id} ${s.location}: strikes saw a result at ${iso(s.stored)}, the newest evaluated is ${iso(s.evaluated)}`);
   }
   const lastChecked = await prisma.$queryRaw<Array<{ id: number; stored: Date | null; evaluated: Date | null }>>`
     SELECT c.id, c.last_checked_at AS stored,
-           (SELECT max(r.checked_at) FROM check_results r WHERE r.check_id = c.id AND r.evaluated_at IS NOT NULL) AS evaluated
+           (SELECT max(r.checked_at) FROM check_results r WHERE r.check_id = c.id AND NOT EXISTS (SELECT 1 FROM pending_results q WHERE q.result_id = r.id)) AS evaluated
     FROM checks c`;
   for (const c of lastChecked) {
     if (iso(c.stored) !== iso(c.evaluated)) violations.push(`check id ${c.id}: last_checked_at ${iso(c.stored)}, the newest evaluated result is ${iso(c.evaluated)}`);
@@ -160,8 +160,8 @@ export async function halfWrites(prisma: VigilPrisma): Promise<string[]> {
 
   const unordered = await prisma.$queryRaw<Array<{ check_id: number }>>`
     SELECT DISTINCT done.check_id FROM check_results done
-    JOIN check_results todo ON todo.check_id = done.check_id AND todo.evaluated_at IS NULL AND todo.checked_at < done.checked_at
-    WHERE done.evaluated_at IS NOT NULL`;
+    JOIN pending_results todo ON todo.check_id = done.check_id AND todo.checked_at < done.checked_at
+    WHERE NOT EXISTS (SELECT 1 FROM pending_results q WHERE q.result_id = done.id)`;
   for (const u of unordered) violations.push(`check id ${u.check_id}: a result was evaluated before an earlier one`);
   return violations;
 }

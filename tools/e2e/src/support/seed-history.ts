@@ -57,12 +57,13 @@ export async function seedHistory(harness: ControllerHarness, ids: { siteId: str
           error: ok ? null : 'expected 200, got 503',
           checkedAt: new Date(at),
           receivedAt: new Date(at),
-          evaluatedAt: new Date(at),
         });
       }
     }
   }
   for (let i = 0; i < rows.length; i += 2000) await prisma.checkResult.createMany({ data: rows.slice(i, i + 2000) });
+  // History, evaluated: off the queue of pending results.
+  await prisma.pendingResult.deleteMany({ where: { checkId: check.id } });
   await backfillRollups(harness.db);
 
   const outageStart = outageHour + 5 * MINUTE;
