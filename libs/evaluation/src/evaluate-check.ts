@@ -1,10 +1,9 @@
-import type { VigilTransaction } from '@vigil/db';
+import { sqlTx, type Transaction, type VigilTransaction } from '@vigil/db';
 import { loadChecks } from './load-check';
 import { loadSiteFacts } from './load-sites';
 import { type EvaluationLogger, spanOf } from './plan';
 import { planCheck, projectionSteps } from './plan-check';
 import { projectSites, sitesChecked } from './status-projection';
-import { sqlTx, type Transaction } from './sql';
 import { planWriter } from './writer';
 import { writeRollups } from './write-rollups';
 

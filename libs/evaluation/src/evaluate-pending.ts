@@ -1,7 +1,6 @@
-import { claimStatement, Prisma, type SqlDatabase, withPgTransaction, withTransaction } from '@vigil/db';
+import { claimStatement, pgTx, Prisma, type SqlDatabase, type SqlTx, sqlTx, withPgTransaction, withTransaction } from '@vigil/db';
 import { evaluateChecks, type EvaluateCheckOptions } from './evaluate-check';
 import type { EvaluationLogger } from './plan';
-import { pgTx, type SqlTx, sqlTx } from './sql';
 
 /** What a pass needs of the database: Prisma, and on PostgreSQL the pool its statements run on without it. */
 export type PassDatabase = SqlDatabase;

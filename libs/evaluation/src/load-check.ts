@@ -1,6 +1,5 @@
-import { type Check, type MaintenanceWindow, Prisma, PREPARED, type SiteEvent } from '@vigil/db';
+import { type Check, type MaintenanceWindow, PREPARED, Prisma, type SiteEvent, sqlTx, type Transaction } from '@vigil/db';
 import { type EvaluatedChannel, type EvaluatedCheck, type EvaluatedResult, type EvaluatedState, loadBatchRows } from './load-rows';
-import { sqlTx, type Transaction } from './sql';
 
 /**
  * A spell of a runner's silence: its `runner_offline` event, from the last time the runner was heard

@@ -1,5 +1,4 @@
-import { type Check, type CheckResult, type LocationState, type NotificationChannel, PREPARED, type SiteEvent } from '@vigil/db';
-import type { SqlTx } from './sql';
+import { type Check, type CheckResult, type LocationState, type NotificationChannel, PREPARED, type SiteEvent, type SqlTx } from '@vigil/db';
 
 /**
  * A row as JSON carries it: timestamps as ISO strings, bigints as strings (a JSON number would

@@ -1,5 +1,4 @@
-import { Prisma, PREPARED, type SiteStatus } from '@vigil/db';
-import { sqlTx, type Transaction } from './sql';
+import { PREPARED, Prisma, type SiteStatus, sqlTx, type Transaction } from '@vigil/db';
 
 // Fixed texts, run on every pass: prepared once per connection.
 const prepared = Prisma.raw(PREPARED);

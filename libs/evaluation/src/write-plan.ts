@@ -1,4 +1,4 @@
-import { OUTBOX_CHANNEL, Prisma, PREPARED, type SiteEvent } from '@vigil/db';
+import { OUTBOX_CHANNEL, PREPARED, Prisma, type SiteEvent, sqlTx, type SqlTx, type Transaction } from '@vigil/db';
 import { logNote, type EventUuid } from './log-plan';
 import type {
   CauseLink,
@@ -14,7 +14,6 @@ import type {
   SiteStatusUpdate,
   StrikesUpdate,
 } from './plan';
-import { sqlTx, type SqlTx, type Transaction } from './sql';
 
 const EVENT_COLUMNS = Prisma.sql`ev.id, ev.uuid, ev.site_id AS "siteId", ev.endpoint_id AS "endpointId", ev.check_id AS "checkId",
   ev.check_type::text AS "checkType", ev.location, ev.event_type::text AS "eventType", ev.severity::text AS severity,

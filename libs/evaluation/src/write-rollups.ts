@@ -1,6 +1,5 @@
-import { Prisma, PREPARED } from '@vigil/db';
+import { PREPARED, Prisma, sqlTx, type Transaction } from '@vigil/db';
 import type { CheckedAtRange } from './plan';
-import { sqlTx, type Transaction } from './sql';
 import { checkedAtBounds } from './write-plan';
 
 export const ROLLUP_COLUMNS = Prisma.sql`check_id, location, bucket_start, count, failures, inconclusive, degraded,

@@ -1,6 +1,6 @@
 import { loggingWriter } from './log-plan';
 import type { EvaluationLogger, PlanWriter } from './plan';
-import type { Transaction } from './sql';
+import type { Transaction } from '@vigil/db';
 import { databaseWriter } from './write-plan';
 
 export interface WriterOptions {
