@@ -1,7 +1,7 @@
 import { sqlTx, type Transaction, type VigilTransaction } from '@vigil/db';
 import { loadChecks } from './load-check';
 import { loadSiteFacts } from './load-sites';
-import { type EvaluationLogger, spanOf } from './plan';
+import type { EvaluationLogger } from './plan';
 import { planCheck, projectionSteps } from './plan-check';
 import { projectSites, sitesChecked } from './status-projection';
 import { planWriter } from './writer';
@@ -47,7 +47,7 @@ export async function evaluateChecks(on: Transaction, checkIds: readonly number[
   const { events } = await writer.apply(checks.flatMap((c) => c.events));
   // Before the sites are locked: their rows are shared by every evaluator working on their checks,
   // and each holds them until it commits, so nothing that can run earlier runs after them.
-  if (!options.readOnly) await writeRollups(tx, checks.flatMap((c) => c.evaluated.resultIds), spanOf(checks.map((c) => c.evaluated.checkedAt)));
+  if (!options.readOnly) await writeRollups(tx, contexts.flatMap((ctx) => ctx.results));
   const changes = checks.flatMap((c) => (c.site === null ? [] : [c.site]));
   // Most passes change no check's status: the sites' statuses stay, and reading them is a round
   // trip for nothing. Otherwise every site of the batch is read and locked, in id order, at once.

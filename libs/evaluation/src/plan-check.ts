@@ -111,13 +111,11 @@ function causeOf(runnersOffline: CheckContext['runnersOffline'], evidence: reado
  */
 export function planCheck(ctx: CheckContext): CheckPlan {
   const { check } = ctx;
-  const times = ctx.results.map((r) => r.checkedAt.getTime());
   const evaluated: ResultsEvaluated = {
     kind: 'results_evaluated',
     check: check.uuid,
     checkId: check.id,
     resultIds: ctx.results.map((r) => r.id),
-    ...(times.length === 0 ? {} : { checkedAt: { min: new Date(Math.min(...times)), max: new Date(Math.max(...times)) } }),
   };
   // Disabled and deleted checks are closed by their own step; their late results are only taken off the queue.
   if (!check.enabled || check.deletedAt !== null || ctx.states.length === 0 || ctx.results.length === 0) {

@@ -147,27 +147,6 @@ export interface ResultsEvaluated {
   readonly check: string;
   readonly checkId: number;
   readonly resultIds: readonly bigint[];
-  /**
-   * The earliest and latest `checked_at` of those results: on PostgreSQL check_results is
-   * partitioned by it (ADR 0013), and the bounds let the writes touch only those partitions.
-   */
-  readonly checkedAt?: CheckedAtRange;
-}
-
-/** The earliest and latest `checked_at` of some results. */
-export interface CheckedAtRange {
-  readonly min: Date;
-  readonly max: Date;
-}
-
-/** The range covering every given range, or undefined when one is missing (no bound then). */
-export function spanOf(ranges: readonly (CheckedAtRange | undefined)[]): CheckedAtRange | undefined {
-  if (ranges.length === 0 || ranges.some((r) => r === undefined)) return undefined;
-  const all = ranges as readonly CheckedAtRange[];
-  return {
-    min: new Date(Math.min(...all.map((r) => r.min.getTime()))),
-    max: new Date(Math.max(...all.map((r) => r.max.getTime()))),
-  };
 }
 
 export type Step = EventChange | CauseLink | Note | StrikesUpdate | CheckStatusUpdate | SiteStatusUpdate | SiteCheckedUpdate | ResultsEvaluated;

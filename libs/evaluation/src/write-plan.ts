@@ -8,7 +8,6 @@ import type {
   Plan,
   PlanWriter,
   ResultsEvaluated,
-  CheckedAtRange,
   SiteCheckedUpdate,
   SiteRef,
   SiteStatusUpdate,
@@ -231,15 +230,6 @@ function evaluatedWrite(evaluated: readonly ResultsEvaluated[]): Prisma.Sql {
   return Prisma.sql`DELETE FROM pending_results p USING unnest(${checks}::int[], ${ids}::bigint[]) AS d(check_id, result_id)
     WHERE p.check_id = ANY(${[...new Set(checks)]}::int[]) AND p.check_id = d.check_id AND p.result_id = d.result_id
     RETURNING 1`;
-}
-
-/**
- * `AND checked_at BETWEEN …` when the range is known: on PostgreSQL check_results is partitioned
- * by checked_at (ADR 0013), and without it a look-up by id probes the index of every partition.
- */
-export function checkedAtBounds(range: CheckedAtRange | undefined): Prisma.Sql {
-  if (range === undefined) return Prisma.empty;
-  return Prisma.sql` AND checked_at >= ${range.min.toISOString()}::timestamptz AND checked_at <= ${range.max.toISOString()}::timestamptz`;
 }
 
 /**

@@ -1,14 +1,14 @@
 import { PREPARED, Prisma, sqlTx, type Transaction } from '@vigil/db';
-import type { CheckedAtRange } from './plan';
-import { checkedAtBounds } from './write-plan';
+import type { EvaluatedResult } from './load-rows';
 
 export const ROLLUP_COLUMNS = Prisma.sql`check_id, location, bucket_start, count, failures, inconclusive, degraded,
   latency_count, latency_sum, latency_min, latency_max, histogram`;
 
-/** Rows `r` of check_results picked by `where`, with the latency rollups count (successes only). */
-export const rolledRows = (where: Prisma.Sql) =>
-  Prisma.sql`SELECT check_id, location, checked_at, ok, inconclusive, degraded, CASE WHEN ok THEN latency_ms END AS latency
-    FROM check_results WHERE ${where}`;
+/** What a rollup reads of a result, with the latency it counts (successes only). */
+const ROLLED = Prisma.sql`check_id, location, checked_at, ok, inconclusive, degraded, CASE WHEN ok THEN latency_ms END AS latency`;
+
+/** Rows `r` of check_results picked by `where`, as rollups read them. */
+export const rolledRows = (where: Prisma.Sql) => Prisma.sql`SELECT ${ROLLED} FROM check_results WHERE ${where}`;
 
 /**
  * Rows `r` (from {@link rolledRows}) rolled up per check, location and UTC hour or day, as in
@@ -55,14 +55,23 @@ function addTo(table: 'check_rollups_hourly' | 'check_rollups_daily', groups: st
     )`;
 }
 
+/** What rolling a result up reads of it: the evaluation loaded it already (load-rows.ts). */
+export type RollupInput = Pick<EvaluatedResult, 'checkId' | 'location' | 'checkedAt' | 'ok' | 'inconclusive' | 'degraded' | 'latencyMs'>;
+
 /**
  * Adds results to their hourly and daily rollups, in one statement: the caller's transaction
  * also takes them off the queue of pending results, so each result is rolled up exactly once (a pass that rolls back
- * leaves both undone; a result is never evaluated twice).
+ * leaves both undone; a result is never evaluated twice). The results' values come in as arrays,
+ * as the pass loaded them: reading them again from check_results cost a probe of its primary key
+ * per result (and per partition its checked_at range spans).
  */
-export async function writeRollups(tx: Transaction, resultIds: readonly (bigint | string)[], checkedAt?: CheckedAtRange): Promise<void> {
-  if (resultIds.length === 0) return;
-  const rows = rolledRows(Prisma.sql`id = ANY(${resultIds.map(String)}::bigint[])${checkedAtBounds(checkedAt)}`);
+export async function writeRollups(tx: Transaction, results: readonly RollupInput[]): Promise<void> {
+  if (results.length === 0) return;
+  const column = <T>(of: (r: RollupInput) => T) => results.map(of);
+  const rows = Prisma.sql`SELECT ${ROLLED}
+    FROM unnest(${column((r) => r.checkId)}::int[], ${column((r) => r.location)}::text[], ${column((r) => r.checkedAt.toISOString())}::timestamptz[],
+      ${column((r) => r.ok)}::boolean[], ${column((r) => r.inconclusive)}::boolean[], ${column((r) => r.degraded)}::boolean[], ${column((r) => r.latencyMs)}::int[])
+      AS u(check_id, location, checked_at, ok, inconclusive, degraded, latency_ms)`;
   await sqlTx(tx).execute(Prisma.sql`${Prisma.raw(PREPARED)}
     WITH r AS MATERIALIZED (${rows}),
     hours AS MATERIALIZED (${rollupGroups('hour', Prisma.sql`SELECT * FROM r`)}),
