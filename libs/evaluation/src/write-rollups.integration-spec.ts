@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Prisma, type VigilPrisma } from '@vigil/db';
+import { Prisma, type VigilPrisma, withTransaction } from '@vigil/db';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@vigil/db/testing';
 import { createLogger } from '@vigil/logger';
 import { bucketStart, LATENCY_BUCKETS, latencyBucket, rollupOf, type Granularity, type Rollup } from '@vigil/rollups';
@@ -7,6 +7,7 @@ import { createPrng, type Prng } from '@vigil/testing';
 import { backfillRollups } from './backfill-rollups';
 import { evaluatePending } from './evaluate-pending';
 import { LOCATIONS, seedCheck } from './testing/seed';
+import { type RollupInput, writeRollups } from './write-rollups';
 
 const START = Date.parse('2026-11-30T21:00:00.000Z');
 const logger = createLogger({ service: 'rollups-test', level: 'error' });
@@ -163,6 +164,43 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('rollups on %s', (ki
     const before = await stored(prisma, 'hour');
     await evaluatePending(database.db, { maxChecks: 100, readOnly: false, logger });
     expect(await stored(prisma, 'hour')).toEqual(before);
+  });
+
+  it('are written from the values handed in, never re-read from check_results, and merged into the rows there', async () => {
+    const { check } = await seedCheck(prisma);
+    // Values no stored result has: the rollups can only have come from them.
+    const at = (ms: number) => new Date(Date.parse('2026-10-31T22:59:59.000Z') + ms);
+    const first: RollupInput[] = [
+      { checkId: check.id, location: 'eu-1', checkedAt: at(0), ok: true, inconclusive: false, degraded: false, latencyMs: 1 },
+      { checkId: check.id, location: 'eu-1', checkedAt: at(999), ok: true, inconclusive: false, degraded: true, latencyMs: 60_001 },
+      { checkId: check.id, location: 'eu-1', checkedAt: at(1_000), ok: false, inconclusive: false, degraded: false, latencyMs: 900 },
+      { checkId: check.id, location: 'us-1', checkedAt: at(3_600_001), ok: true, inconclusive: false, degraded: false, latencyMs: null },
+    ];
+    const second: RollupInput[] = [
+      { checkId: check.id, location: 'eu-1', checkedAt: at(500), ok: false, inconclusive: true, degraded: false, latencyMs: null },
+      { checkId: check.id, location: 'eu-1', checkedAt: at(2_000), ok: true, inconclusive: false, degraded: false, latencyMs: 37 },
+    ];
+    for (const batch of [first, second]) await withTransaction(database.db, (tx) => writeRollups(tx, batch));
+    expect(await prisma.checkResult.count({ where: { checkId: check.id } })).toBe(0);
+    for (const granularity of ['hour', 'day'] as const) {
+      const groups = new Map<string, RollupInput[]>();
+      for (const r of [...first, ...second]) {
+        const key = JSON.stringify([r.location, bucketStart(r.checkedAt.getTime(), granularity)]);
+        groups.set(key, [...(groups.get(key) ?? []), r]);
+      }
+      const expected = order(
+        [...groups].map(([key, rows]) => {
+          const [location, start] = JSON.parse(key) as [string, number];
+          return { checkId: check.id, location, start, rollup: rollupOf(rows) };
+        }),
+      );
+      // Hours 22:00 and 23:00 UTC of October 31 (eu-1) and 00:00 of November 1 (us-1); days October 31 and November 1.
+      expect(expected).toHaveLength(granularity === 'hour' ? 3 : 2);
+      expect((await stored(prisma, granularity)).filter((r) => r.checkId === check.id)).toEqual(expected);
+    }
+    // Rollups without raw results: the backfill below would rightly find nothing to rebuild them from.
+    await prisma.$executeRaw`DELETE FROM check_rollups_hourly WHERE check_id = ${check.id}`;
+    await prisma.$executeRaw`DELETE FROM check_rollups_daily WHERE check_id = ${check.id}`;
   });
 
   it('are rebuilt by the backfill from evaluated results only, the same however often it runs', async () => {
