@@ -82,7 +82,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the generated clien
         maintenanceWindows: true,
       },
     });
-    expect(loaded.endpoints[0].checks[0].locationStates[0].id).toBe(state.id);
+    expect(loaded.endpoints[0].checks[0].locationStates[0].uuid).toBe(state.uuid);
     expect(loaded.endpoints[0].checks[0].results[0].runId).toBe(result.runId);
     expect(loaded.events[0].transitions[0].reason).toBe('opened');
     expect(loaded.events[0].notifications[0].attempts[0].statusCode).toBe(500);

@@ -221,7 +221,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
       events: await prisma.siteEvent.count(),
       transitions: await prisma.eventTransition.count(),
       notifications: await prisma.notification.count(),
-      states: await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { id: 'asc' } }),
+      states: await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { location: 'asc' } }),
       check: await prisma.check.findUniqueOrThrow({ where: { id: check.id } }),
       site: await prisma.site.findUniqueOrThrow({ where: { id: site.id } }),
       pending: await prisma.pendingResult.count({ where: { checkId: check.id } }),
@@ -257,13 +257,13 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('evaluatePending on 
       BEGIN RAISE EXCEPTION 'refused for the test'; END $$`);
     await prisma.$executeRawUnsafe(`CREATE TRIGGER refuse_notification BEFORE INSERT ON notifications
       FOR EACH ROW WHEN (NEW.site_id = ${site.id}) EXECUTE FUNCTION refuse_notification()`);
-    const statesBefore = await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { id: 'asc' } });
+    const statesBefore = await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { location: 'asc' } });
 
     const { counts, lines } = await evaluate();
     expect(counts).toEqual({ checks: 1, failed: 1, results: 3, transitions: 0 });
     expect(lines).toContainEqual(expect.objectContaining({ level: 'error', message: 'check evaluation failed: nothing of it was written', check_id: check.id }));
     expect(await eventsOf(prisma, check.id)).toEqual([]);
-    expect(await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { id: 'asc' } })).toEqual(statesBefore);
+    expect(await prisma.locationState.findMany({ where: { checkId: check.id }, orderBy: { location: 'asc' } })).toEqual(statesBefore);
     expect(await statusOf(site, check)).toEqual({ check: 'unknown', site: 'unknown' });
     expect(await prisma.pendingResult.count({ where: { checkId: check.id } })).toBe(9);
     expect(await statusOf(healthy.site, healthy.check)).toEqual({ check: 'up', site: 'up' });

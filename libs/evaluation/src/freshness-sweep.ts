@@ -105,8 +105,8 @@ export function candidatesStatement(at: Date, only: CandidatesFilter): Prisma.Sq
           < CASE
               WHEN c.failing_locations_threshold ~ '^[[:space:]]*[0-9]+[[:space:]]*$' THEN c.failing_locations_threshold::int
               WHEN c.failing_locations_threshold ~ '^[[:space:]]*[0-9]+([.][0-9]+)?[[:space:]]*%[[:space:]]*$'
-                THEN LEAST(count(ls.id), GREATEST(1, ceil(rtrim(btrim(c.failing_locations_threshold), '% ')::numeric * count(ls.id) / 100 - 1e-9)))
-              ELSE count(ls.id) + 1
+                THEN LEAST(count(ls.location), GREATEST(1, ceil(rtrim(btrim(c.failing_locations_threshold), '% ')::numeric * count(ls.location) / 100 - 1e-9)))
+              ELSE count(ls.location) + 1
             END
     )
     SELECT c.id, c.uuid, c.endpoint_id, c.type::text AS type, c.interval_s, c.timeout_ms, c.failing_threshold, c.passing_threshold,
@@ -137,19 +137,23 @@ export function rearmStatement(at: Date, since: Date, recheck: readonly number[]
   const atTs = Prisma.sql`${at.toISOString()}::timestamptz`;
   return Prisma.sql`
     WITH win AS (
-      SELECT ls.id, ls.check_id FROM location_states ls JOIN checks c ON c.id = ls.check_id
+      SELECT ls.check_id, ls.location FROM location_states ls JOIN checks c ON c.id = ls.check_id
       WHERE (ls.fresh_until >= ${since.toISOString()}::timestamptz AND ls.fresh_until < ${atTs} OR ls.check_id = ANY(${[...recheck]}::int[]))
         AND ls.last_result_at IS NOT NULL AND NOT ls.last_inconclusive
         AND ls.last_result_at + ${freshFor} >= ${atTs} AND ls.fresh_until < ls.last_result_at + ${freshFor}
     ), locked AS (
-      SELECT id FROM location_states WHERE id = ANY(ARRAY(SELECT id FROM win)) ORDER BY id FOR NO KEY UPDATE SKIP LOCKED
+      -- The ANY on check_id keeps each a probe of the (check_id, location) key whatever the planner guesses of win.
+      SELECT check_id, location FROM location_states
+      WHERE check_id = ANY(ARRAY(SELECT check_id FROM win)) AND (check_id, location) IN (SELECT check_id, location FROM win)
+      ORDER BY check_id, location FOR NO KEY UPDATE SKIP LOCKED
     ), moved AS (
       UPDATE location_states ls SET fresh_until = ls.last_result_at + ${freshFor}
-      FROM checks c
-      WHERE c.id = ls.check_id AND ls.id = ANY(ARRAY(SELECT id FROM locked)) AND ls.last_result_at IS NOT NULL AND NOT ls.last_inconclusive
-      RETURNING ls.id
+      FROM checks c, locked l
+      WHERE c.id = ls.check_id AND ls.check_id = l.check_id AND ls.location = l.location AND ls.check_id = ANY(ARRAY(SELECT check_id FROM locked))
+        AND ls.last_result_at IS NOT NULL AND NOT ls.last_inconclusive
+      RETURNING ls.check_id, ls.location
     )
-    SELECT DISTINCT check_id FROM win WHERE id NOT IN (SELECT id FROM moved)`;
+    SELECT DISTINCT check_id FROM win w WHERE NOT EXISTS (SELECT 1 FROM moved m WHERE m.check_id = w.check_id AND m.location = w.location)`;
 }
 
 function toCandidate(row: CandidateRow): FreshnessCandidate {

@@ -55,7 +55,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
     const at = new Date();
     const statement = projectionsStatement(
       {
-        strikes: [{ kind: 'strikes', check: 'c', id: 1, location: 'eu-1', columns: { failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: at, lastOk: true, lastInconclusive: false, degradedStrikes: 0 }, freshUntil: at, runIds: ['00000000-0000-4000-8000-000000000001'] }],
+        strikes: [{ kind: 'strikes', check: 'c', checkId: 1, location: 'eu-1', columns: { failingStrikes: 0, passingStrikes: 1, resolved: true, lastResultAt: at, lastOk: true, lastInconclusive: false, degradedStrikes: 0 }, freshUntil: at, runIds: ['00000000-0000-4000-8000-000000000001'] }],
         checks: [{ kind: 'check_status', check: 'c', checkId: 1, status: 'up', lastStatusChangeAt: null, lastCheckedAt: at }],
         sites: [],
         checked: [],

@@ -47,7 +47,6 @@ export const RESULT_FIELDS = [
   'checkedAt',
 ] as const satisfies readonly (keyof CheckResult)[];
 export const STATE_FIELDS = [
-  'id',
   'checkId',
   'location',
   'failingStrikes',
@@ -145,7 +144,7 @@ export const LOAD = `${PREPARED}
         'checkedAt', r.checked_at) ORDER BY r.check_id, r.checked_at, r.id)
       FROM pending r) AS results,
     (SELECT json_agg(s ORDER BY s."checkId", s.location) FROM (
-      SELECT id, check_id AS "checkId", location, failing_strikes AS "failingStrikes", passing_strikes AS "passingStrikes", resolved,
+      SELECT check_id AS "checkId", location, failing_strikes AS "failingStrikes", passing_strikes AS "passingStrikes", resolved,
         last_result_at AS "lastResultAt", last_ok AS "lastOk", last_inconclusive AS "lastInconclusive", degraded_strikes AS "degradedStrikes"
       FROM location_states WHERE check_id = ANY($1::int[])) s) AS states,
     (SELECT json_agg(ev) FROM (

@@ -246,7 +246,7 @@ export function planCheck(ctx: CheckContext): CheckPlan {
     const freshUntil = freshUntilMs({ lastResultAt: after.lastResultAt?.getTime() ?? null, inconclusive: after.lastInconclusive }, check);
     const runIds = ctx.results.flatMap((r) => (r.location === before.location ? [r.runId] : []));
     return [
-      { kind: 'strikes', check: check.uuid, id: before.id, location: before.location, columns: after, freshUntil: freshUntil === null ? null : new Date(freshUntil), runIds },
+      { kind: 'strikes', check: check.uuid, checkId: before.checkId, location: before.location, columns: after, freshUntil: freshUntil === null ? null : new Date(freshUntil), runIds },
     ];
   });
   const newest = ctx.results[ctx.results.length - 1].checkedAt;

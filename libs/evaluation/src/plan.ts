@@ -94,7 +94,8 @@ export interface Note {
 export interface StrikesUpdate {
   readonly kind: 'strikes';
   readonly check: string;
-  readonly id: number;
+  /** With location, the state's key. */
+  readonly checkId: number;
   readonly location: string;
   readonly columns: StrikeColumns;
   /** `freshUntilMs` of the new columns (`location_states.fresh_until`), which the freshness sweep reads through its index. */

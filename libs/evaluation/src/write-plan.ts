@@ -99,7 +99,7 @@ const json = (rows: readonly object[]) => JSON.stringify(rows);
 
 // The UPDATEs below name their ids twice: joined to the JSON rows, which the planner guesses at
 // 100 whatever their number, the target alone was read by a hash join over a Seq Scan of the
-// whole table (every location state, every check) on every pass; `id = ANY(array)` is a probe
+// whole table (every location state, every check) on every pass; `id = ANY(array)` (for location_states `check_id = ANY(array)`) is a probe
 // of the primary key whatever the guess.
 
 /**
@@ -109,7 +109,7 @@ const json = (rows: readonly object[]) => JSON.stringify(rows);
  * (each of its statements is bounded at 10 s). No more: a check every 20 s with a 5 s timeout is
  * fresh for 55 s after its result, and the fresh_until the lease set from the previous result
  * is then 35 s ahead of the next one; at 60 s every such result moved it, a second non-HOT
- * update of the row (four index entries, and dead ones in the lease's (location, next_due_at)).
+ * update of the row (three index entries, and dead ones in the lease's (location, next_due_at)).
  */
 export const FRESH_UNTIL_KEPT_AHEAD_MS = 30_000;
 
@@ -131,8 +131,9 @@ export const FRESH_UNTIL_KEPT_AHEAD_MS = 30_000;
  * this keeps the update HOT.
  */
 function strikesWrite(updates: readonly StrikesUpdate[], now: string): Prisma.Sql {
-  const rows = updates.map(({ id, columns: c, freshUntil, runIds }) => ({
-    id,
+  const rows = updates.map(({ checkId, location, columns: c, freshUntil, runIds }) => ({
+    check_id: checkId,
+    location,
     failing_strikes: c.failingStrikes,
     passing_strikes: c.passingStrikes,
     resolved: c.resolved,
@@ -152,9 +153,9 @@ function strikesWrite(updates: readonly StrikesUpdate[], now: string): Prisma.Sq
                          THEN ls.fresh_until ELSE s.fresh_until END,
       leased_until = CASE WHEN ls.lease_run_id = ANY(s.run_ids) THEN NULL ELSE ls.leased_until END
     FROM jsonb_to_recordset(${json(rows)}::jsonb)
-      AS s(id int, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean, last_inconclusive boolean, degraded_strikes int,
+      AS s(check_id int, location text, failing_strikes int, passing_strikes int, resolved boolean, last_result_at timestamptz, last_ok boolean, last_inconclusive boolean, degraded_strikes int,
         fresh_until timestamptz, run_ids uuid[])
-    WHERE ls.id = s.id AND ls.id = ANY(${updates.map((u) => u.id)}::int[])
+    WHERE ls.check_id = s.check_id AND ls.location = s.location AND ls.check_id = ANY(${updates.map((u) => u.checkId)}::int[])
     RETURNING 1`;
 }
 

@@ -53,7 +53,7 @@ export async function insertBacklog(client: Client, checks: number, rounds: numb
     `WITH stored AS (
        ${INSERT_RESULT}
        SELECT ${RESULT_COLUMNS},
-              now() - interval '1 hour' + round * interval '60 seconds' + (ls.id % 3) * interval '1 second'
+              now() - interval '1 hour' + round * interval '60 seconds' + (ls.check_id % 3) * interval '1 second'
        FROM location_states ls CROSS JOIN generate_series(1, $1::int) AS round
        CROSS JOIN LATERAL (SELECT ${FAILS} AS fails) f
        WHERE ls.check_id <= $2::int

@@ -95,8 +95,10 @@ export async function seedHistory(
               jsonb_build_object('dns', 2, 'tcp', 9, 'tls', 21, 'first_byte', l.ms - 37, 'download', 5, 'total', l.ms),
               t.at, t.at
        FROM generate_series(1, $2::int) AS k CROSS JOIN location_states ls
-       CROSS JOIN LATERAL (SELECT now() - k * interval '${SCALE_INTERVAL_S} seconds' - (ls.id % ${SCALE_INTERVAL_S}) * interval '1 second' AS at) t
-       CROSS JOIN LATERAL (SELECT 60 + ((ls.id::bigint * 7919 + k * 104729) % 240)::int AS ms) l
+       -- n: a number per state (they have no id), to spread the times and latencies.
+       CROSS JOIN LATERAL (SELECT ls.check_id::bigint * 3 + ascii(ls.location) AS n) s
+       CROSS JOIN LATERAL (SELECT now() - k * interval '${SCALE_INTERVAL_S} seconds' - (s.n % ${SCALE_INTERVAL_S}) * interval '1 second' AS at) t
+       CROSS JOIN LATERAL (SELECT 60 + ((s.n * 7919 + k * 104729) % 240)::int AS ms) l
        WHERE ls.check_id <= $1::int`,
       [options.checks, options.rawDays * RESULTS_PER_DAY],
     );

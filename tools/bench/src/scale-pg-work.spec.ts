@@ -7,7 +7,7 @@ const snapshot = (walLsn: string, locationStates: { upd: number; hot: number }, 
     ['location_states', { ins: 0, upd: locationStates.upd, hot: locationStates.hot, del: 0, indexes: 4 }],
     ['check_results', { ins: 100, upd: 0, hot: 0, del: 0, indexes: 4 }],
   ]),
-  statements: new Map([['1', { calls: 10, ms, query: 'UPDATE location_states\n  SET x = 1' }]]),
+  statements: new Map([['1', { calls: 10, ms, buffers: ms * 10, query: 'UPDATE location_states\n  SET x = 1' }]]),
 });
 
 describe('formatPgWork', () => {
@@ -26,7 +26,8 @@ describe('formatPgWork', () => {
     expect(lines).toContain('    location_states: ins 0.00, upd 2.00 (hot 1.00), del 0.00, index entries 4.00 (4 indexes)');
     expect(lines.some((line) => line.startsWith('    check_results'))).toBe(false);
     expect(lines).toContain('  statements: 0.200 ms of execution per result; the largest:');
-    expect(lines.at(-1)).toMatch(/^ {4}0\.200 ms\/result +0 calls {2}UPDATE location_states SET x = 1$/);
+    // 200 buffers more over 100 results.
+    expect(lines.at(-1)).toMatch(/^ {4}0\.200 ms\/result +2\.0 buffers\/result +0 calls {2}UPDATE location_states SET x = 1$/);
   });
 
   it('says nothing without results', () => {

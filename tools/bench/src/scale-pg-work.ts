@@ -12,7 +12,7 @@ export interface PgWorkSnapshot {
   readonly walFpi: number;
   readonly tables: ReadonlyMap<string, TableCounts>;
   /** null: pg_stat_statements is not loaded on the server. */
-  readonly statements: ReadonlyMap<string, { calls: number; ms: number; query: string }> | null;
+  readonly statements: ReadonlyMap<string, { calls: number; ms: number; buffers: number; query: string }> | null;
 }
 
 interface TableCounts {
@@ -48,10 +48,12 @@ export async function pgWorkSnapshot(client: Client): Promise<PgWorkSnapshot> {
   let statements: PgWorkSnapshot['statements'] = null;
   try {
     await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
-    const { rows: st } = await client.query<{ id: string; calls: string; ms: number; query: string }>(
-      `SELECT queryid::text AS id, calls, total_exec_time AS ms, query FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    // Buffers (shared hits and reads) as well as time: load-independent, where time is not on a shared machine.
+    const { rows: st } = await client.query<{ id: string; calls: string; ms: number; buffers: string; query: string }>(
+      `SELECT queryid::text AS id, calls, total_exec_time AS ms, shared_blks_hit + shared_blks_read AS buffers, query
+       FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     );
-    statements = new Map(st.map((s) => [s.id, { calls: Number(s.calls), ms: Number(s.ms), query: s.query }]));
+    statements = new Map(st.map((s) => [s.id, { calls: Number(s.calls), ms: Number(s.ms), buffers: Number(s.buffers), query: s.query }]));
   } catch {
     statements = null;
   }
@@ -94,12 +96,14 @@ export function formatPgWork(before: PgWorkSnapshot, after: PgWorkSnapshot, resu
   if (before.statements !== null && after.statements !== null) {
     const deltas = [...after.statements].map(([id, a]) => {
       const b = before.statements?.get(id);
-      return { ms: a.ms - (b?.ms ?? 0), calls: a.calls - (b?.calls ?? 0), query: a.query };
+      return { ms: a.ms - (b?.ms ?? 0), calls: a.calls - (b?.calls ?? 0), buffers: a.buffers - (b?.buffers ?? 0), query: a.query };
     });
     const total = deltas.reduce((sum, d) => sum + d.ms, 0);
     lines.push(`  statements: ${(total / results).toFixed(3)} ms of execution per result; the largest:`);
     for (const d of deltas.sort((x, y) => y.ms - x.ms).slice(0, 10)) {
-      lines.push(`    ${(d.ms / results).toFixed(3)} ms/result ${String(d.calls).padStart(7)} calls  ${d.query.replace(/\s+/g, ' ').slice(0, 110)}`);
+      lines.push(
+        `    ${(d.ms / results).toFixed(3)} ms/result ${(d.buffers / results).toFixed(1).padStart(6)} buffers/result ${String(d.calls).padStart(7)} calls  ${d.query.replace(/\s+/g, ' ').slice(0, 100)}`,
+      );
     }
   }
   return lines;

@@ -42,7 +42,6 @@ export function check(patch: Partial<Check> = {}): Check {
 
 export function state(location: string, i: number): LocationState {
   return {
-    id: 100 + i,
     uuid: `state-${i}`,
     checkId: 7,
     siteId: 3,
