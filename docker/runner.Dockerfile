@@ -32,7 +32,7 @@ COPY --from=build /workspace/dist/apps/runner ./
 COPY docker/healthcheck.cjs ./
 RUN install -d -m 0700 -o node -g node /var/lib/vigil
 # The heap bounds the benchmarks measured (RUNNER_NODE_ARGS); set after npm ci, which needs more.
-ENV NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=4"
+ENV NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=16"
 USER node
 EXPOSE 9465
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 CMD ["node", "healthcheck.cjs", "METRICS_PORT", "9465"]
