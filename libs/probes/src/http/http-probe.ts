@@ -169,6 +169,16 @@ function decoderFor(encoding: string, first: Buffer): zlib.InflateRaw | zlib.Bro
 const ignore = (): void => undefined;
 
 /**
+ * The last run's request, destroyed, kept for its hidden classes only (read by nothing). Node's
+ * request, socket, response and stream-state objects live only while a run does, and V8 holds
+ * maps (shapes) weakly: a major GC while no run is in flight collects them, deoptimizes every
+ * function whose optimized code embedded them (net, stream, events: "weak objects"), and the
+ * next runs make new maps, meet "wrong map" and compile it all again. One finished request
+ * (with its socket, response and their states) keeps most of those maps alive: a few kB.
+ */
+const shapeKeeper: { lastRequest: http.ClientRequest | undefined } = { lastRequest: undefined };
+
+/**
  * Requests `run.target` as `run.spec` says (method, headers, body, redirects, TLS verification),
  * reads at most 1 MiB of the body, and checks the spec's assertions in order. Never throws; always
  * settles within `timeoutMs` (the whole run, redirects included), and leaves no socket open.
@@ -195,6 +205,7 @@ export const httpProbe: Probe<'http'> = (run, context) => {
       signal?.removeEventListener('abort', onAbort);
       // Also closes the connection of a body cut at the bound, or of a server still sending.
       request?.destroy();
+      if (request !== undefined) shapeKeeper.lastRequest = request;
       resolve(result);
     };
     /** A failure of the exchange; a run that timed out after the answer began says which status it had. */
