@@ -1,39 +1,23 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Database, openDatabase } from '../client';
-import { createScratchPostgres, testDatabaseKinds } from '../testing';
+import type { Database } from '../client';
+import { testDatabaseKinds } from '../testing';
 import { migrate } from './apply';
-import { findPrismaDir } from './files';
+import { type HeldBackMigration, holdBackMigration } from './held-back';
 
 jest.setTimeout(180_000);
 
 const MIGRATION = '20261205104248_location_states_fresh_until';
 
 describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the migration that adds location_states.fresh_until on %s', (kind) => {
+  let held: HeldBackMigration;
   let db: Database;
-  let drop: () => Promise<void> = async () => undefined;
-  let before: string;
   beforeAll(async () => {
-    before = mkdtempSync(join(tmpdir(), 'vigil-prisma-'));
-    cpSync(findPrismaDir(), before, { recursive: true });
-    rmSync(join(before, 'migrations', MIGRATION), { recursive: true, force: true });
-    if (kind === 'postgres') {
-      const scratch = await createScratchPostgres();
-      db = await openDatabase({ kind: 'postgres', url: scratch.url }, { poolSize: 2 });
-      drop = scratch.drop;
-    } else {
-      db = await openDatabase({ kind: 'embedded', dataDir: null });
-    }
+    held = await holdBackMigration(kind, MIGRATION);
+    db = held.db;
   });
-  afterAll(async () => {
-    await db.close();
-    await drop();
-    rmSync(before, { recursive: true, force: true });
-  });
+  afterAll(() => held.close());
 
   it('backfills fresh_until from each check’s interval and timeout, null where no conclusive result keeps it fresh', async () => {
-    await migrate(db, { prismaDir: before });
+    await migrate(db, { prismaDir: held.prismaDir });
     const [{ id: siteId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO sites (name, slug) VALUES ('f', 'f') RETURNING id`);
     const [{ id: endpointId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO endpoints (site_id, target) VALUES ($1, 'https://f.example/') RETURNING id`, siteId);
     const [{ id: checkId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(
