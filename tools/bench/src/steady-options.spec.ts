@@ -16,6 +16,7 @@ describe('parseSteadyArgs', () => {
       create: 'api',
       warmupSeconds: 30,
       windowSeconds: 60,
+      idleSeconds: 60,
       cpuProfDir: undefined,
       build: true,
       serverUrl: 'postgres://postgres@127.0.0.1:5432/postgres',

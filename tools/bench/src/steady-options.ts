@@ -63,7 +63,7 @@ options:
                        busy machine. The all-in-one's database is its own: always the API
   --warmup S           seconds between the last check created and the window (default 30)
   --window S           seconds measured (default 60)
-  --idle S             seconds of the idle floor's window (default 15)
+  --idle S             seconds of the idle floor's window (default 60)
   --cpu-prof DIR       start the Node services with --cpu-prof --cpu-prof-dir DIR (profiles
                        written when they stop, for a flame graph)
   --database-url URL   PostgreSQL server of the services form (default: BENCH_DATABASE_URL,
@@ -87,7 +87,9 @@ export function parseSteadyArgs(args: readonly string[], fallbackUrl: string | u
   let create: CreatePath = 'api';
   let warmupSeconds = 30;
   let windowSeconds = 60;
-  let idleSeconds = 15;
+  // A minute, not less: each Node service shrinks its heap once, some 25 s after start (V8's memory
+  // reducer, ~0.2 CPU s), and in a 15 s window that one-off doubled the floor when it fell inside.
+  let idleSeconds = 60;
   let cpuProfDir: string | undefined;
   const help = readFlags('steady', args, (flag, value) => {
     if (serviceFlag(target, flag, value)) return true;
