@@ -115,17 +115,20 @@ export async function seedHistory(
 /**
  * The live state of a deployment that has been running: every runner just seen, every check and
  * site up and checked now, every location's last result ok, conclusive and fresh, its last run
- * leased. Without it the
+ * leased and evaluated. Without it the
  * load would measure a new deployment's first minutes (every check's first result moves it from
  * unknown, so every batch projects its sites, and runners never seen go offline after seeding
  * that took minutes), not the steady state. Run just before the load: freshness counts from now.
  */
 export async function settleLiveState(client: Client): Promise<void> {
   await client.query('UPDATE runners SET last_seen_at = now()');
-  // Each state's previous run leased before, so a lease asks whether it was stored, as every lease does in steady state.
+  // Each state's previous run leased, reported and evaluated: the evaluation clears leased_until
+  // (strikesWrite of libs/evaluation), so in steady state a lease has no stored run to look up.
+  // A leased_until left set made every lease of the window probe check_results for each row
+  // (6 buffers a row, two daily partitions), which steady state never does.
   await client.query(
     `UPDATE location_states SET last_result_at = now(), last_ok = true, last_inconclusive = false, passing_strikes = 1, failing_strikes = 0, resolved = true,
-       lease_run_id = gen_random_uuid(), leased_until = now() - interval '1 second'`,
+       lease_run_id = gen_random_uuid(), leased_until = NULL`,
   );
   await client.query(`UPDATE checks SET status = 'up', last_checked_at = now(), last_status_change_at = coalesce(last_status_change_at, now())`);
   await client.query(`UPDATE sites SET status = 'up', last_checked_at = now(), last_status_change_at = coalesce(last_status_change_at, now())`);
