@@ -78,6 +78,19 @@ export async function seedHistory(
   const hourly = await step(`hourly rollups (${options.hourlyDays} days)`, () =>
     rollups('check_rollups_hourly', 'hour', options.hourlyDays * 24, RESULTS_PER_HOUR),
   );
+  // Folded as the retention job leaves them (foldRollups of libs/db, every hour): today's hours
+  // before the current one in today's daily rollups, the current hour hourly only.
+  await step(`today's hours folded into the daily rollups`, () =>
+    client.query(
+      `WITH f AS (UPDATE rollup_folds SET folded_until = date_trunc('hour', now(), 'UTC'), folding_to = date_trunc('hour', now(), 'UTC'), folding_cursor = 0 RETURNING folded_until)
+       ${ROLLUP_INSERT('check_rollups_daily')}
+       SELECT h.check_id, h.location, date_trunc('day', h.bucket_start, 'UTC'), sum(h.count)::int, sum(h.failures)::int, sum(h.inconclusive)::int,
+         sum(h.degraded)::int, sum(h.latency_count)::int, sum(h.latency_sum)::bigint, min(h.latency_min), max(h.latency_max), vigil_histogram_sum(h.histogram)
+       FROM check_rollups_hourly h, f
+       WHERE h.bucket_start >= date_trunc('day', f.folded_until, 'UTC') AND h.bucket_start < f.folded_until
+       GROUP BY 1, 2, 3`,
+    ),
+  );
   const partitions = await step(`daily partitions of check_results for the ${RETENTION_DEFAULT_DAYS.results} days retention keeps`, () =>
     pastPartitions(client, RETENTION_DEFAULT_DAYS.results),
   );
