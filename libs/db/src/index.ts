@@ -57,4 +57,6 @@ export type { RetainedTable, RetentionEnvSettings, RetentionSettings } from './r
 export { DELETE_BATCH_SIZE, ensurePartitions, isPartitioned, listPartitions, RETENTION_LOCK_KEY, runRetention } from './retention/run';
 export type { RetentionLog, RetentionOptions, RetentionReport, TableReport } from './retention/run';
 export { retentionMetrics, startRetentionJob } from './retention/job';
+export { FOLD_CHECKS_PER_BATCH, foldRollups } from './retention/fold';
+export type { FoldReport } from './retention/fold';
 export type { RetentionJob, RetentionJobOptions } from './retention/job';

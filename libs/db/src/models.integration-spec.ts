@@ -88,10 +88,14 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the generated clien
     expect(loaded.events[0].notifications[0].attempts[0].statusCode).toBe(500);
     expect(loaded.maintenanceWindows[0].id).toBe(window.id);
     expect(await p.apiKey.count()).toBe(1);
+    // The one row of the daily rollups' fold boundary, as the migration made it: nothing to fold yet.
+    const [fold] = await p.rollupFold.findMany();
+    expect(fold.foldedUntil).toEqual(fold.foldingTo);
+    expect(fold.foldedUntil.getTime() % 3_600_000).toBe(0);
 
     const tables = await p.$queryRawUnsafe<{ table_name: string }[]>(
-      // Not check_results' daily partitions on PostgreSQL (ADR 0013): the tables the schema declares.
-      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+      // Not check_results' daily partitions on PostgreSQL (ADR 0013), nor views: the tables the schema declares.
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'
          AND table_name NOT IN (SELECT relname FROM pg_class WHERE relispartition) ORDER BY table_name`,
     );
     expect(tables.map((r) => r.table_name)).toEqual([
@@ -112,6 +116,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the generated clien
       'notification_channels',
       'notifications',
       'pending_results',
+      'rollup_folds',
       'runners',
       'site_events',
       'sites',

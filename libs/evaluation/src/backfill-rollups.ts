@@ -1,6 +1,9 @@
 import { type Database, Prisma, withTransaction } from '@vigil/db';
 import { insertGroups, rolledRows, rollupGroups } from './write-rollups';
 
+/** A result's check's fold boundary (see writeRollups), the rollup_folds row being `f`. */
+const DAILY_BOUNDARY = Prisma.sql`CASE WHEN check_results.check_id <= f.folding_cursor THEN f.folding_to ELSE f.folded_until END`;
+
 export interface BackfillRollupsOptions {
   /**
    * Checks rebuilt per transaction (default 10). Their evaluation waits while the batch holds
@@ -24,7 +27,8 @@ const DEFAULT_CHECKS_PER_BATCH = 10;
 const BATCH_TIMEOUT_MS = 10 * 60_000;
 
 /**
- * Rebuilds the hourly and daily rollups of every check from its evaluated results: for
+ * Rebuilds the hourly and daily rollups of every check from its evaluated results (the daily
+ * ones up to each check's fold boundary, as writeRollups keeps them): for
  * results stored before rollups existed (`vigil-db rollups backfill`). Idempotent: each batch
  * of checks is locked as the evaluator locks them (so no pass evaluates them meanwhile), their
  * rollups deleted and recomputed from exactly the results evaluated (not queued in
@@ -46,7 +50,10 @@ export async function backfillRollups(db: Pick<Database, 'prisma'>, options: Bac
       if (ids.length === 0) return null;
       const rebuild = async (table: 'check_rollups_hourly' | 'check_rollups_daily', unit: 'hour' | 'day') => {
         await tx.$executeRaw`DELETE FROM ${Prisma.raw(table)} WHERE check_id = ANY(${ids}::int[])`;
-        const rows = rolledRows(Prisma.sql`check_id = ANY(${ids}::int[])
+        // The daily rollups hold the results before the check's fold boundary, as writeRollups and
+        // foldRollups keep them; the hours after it are folded in later.
+        const folded = unit === 'day' ? Prisma.sql`AND checked_at < (SELECT ${DAILY_BOUNDARY} FROM rollup_folds f)` : Prisma.empty;
+        const rows = rolledRows(Prisma.sql`check_id = ANY(${ids}::int[]) ${folded}
           AND NOT EXISTS (SELECT 1 FROM pending_results q WHERE q.check_id = check_results.check_id AND q.result_id = check_results.id)`);
         return tx.$executeRaw`WITH groups AS (${rollupGroups(unit, rows)}) ${insertGroups(Prisma.raw(table), Prisma.raw('groups'))}`;
       };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Prisma, type VigilPrisma } from '@vigil/db';
+import { foldRollups, Prisma, type VigilPrisma } from '@vigil/db';
 import { createTestDatabase, testDatabaseKinds, type TestDatabase } from '@vigil/db/testing';
 import { createLogger } from '@vigil/logger';
 import { DAY_MS, HOUR_MS, LATENCY_BUCKETS, latencyBucket, type Granularity } from '@vigil/rollups';
@@ -10,7 +10,10 @@ import { LOCATIONS, seedCheck } from './testing/seed';
 /*
  * What a long window reads (the rollup rows of its hours or days, summed in SQL) equals a
  * brute-force count over the raw rows of that window in plain TypeScript, for random windows,
- * per location and every location merged, after random results went through the evaluator.
+ * per location and every location merged, after random results went through the evaluator. The
+ * daily figures are read as every reader reads them (check_rollups_days): the days folded from
+ * the hourly rollups by foldRollups, some of it interrupted mid-way, some results evaluated after
+ * their hour was folded, and the hours not folded yet.
  */
 
 const START = Date.parse('2026-11-28T19:00:00.000Z');
@@ -45,7 +48,7 @@ async function fromRollups(
   granularity: Granularity,
   window: { checkId: number; location: string | null; from: number; to: number },
 ): Promise<WindowFigures> {
-  const table = Prisma.raw(granularity === 'hour' ? 'check_rollups_hourly' : 'check_rollups_daily');
+  const table = Prisma.raw(granularity === 'hour' ? 'check_rollups_hourly' : 'check_rollups_days');
   const where = Prisma.sql`check_id = ${window.checkId} AND bucket_start >= ${new Date(window.from)} AND bucket_start < ${new Date(window.to)}
     ${window.location === null ? Prisma.empty : Prisma.sql`AND location = ${window.location}`}`;
   const [row] = await prisma.$queryRaw<
@@ -99,6 +102,8 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('rollups over a wind
   beforeAll(async () => {
     database = await createTestDatabase(kind);
     prisma = database.db.prisma;
+    // Nothing folded before the results' span.
+    await prisma.$executeRaw`UPDATE rollup_folds SET folded_until = ${new Date(START - DAY_MS)}, folding_to = ${new Date(START - DAY_MS)}, folding_cursor = 0`;
   });
   afterAll(() => database.dispose());
 
@@ -129,6 +134,10 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('rollups over a wind
       await prisma.checkResult.createMany({ data });
       const counts = await evaluatePending(database.db, { maxChecks: rng.int(1, 2), readOnly: false, logger });
       expect(counts.failed).toBe(0);
+      // The hours up to some instant folded into the daily rollups, one check a batch, at times
+      // interrupted after the first check (the next fold resumes it): later rounds' results
+      // before that instant are late ones, added to the daily rollups by the evaluation itself.
+      await foldRollups(database.db, { now: new Date(START + (round + 1) * 14 * HOUR_MS + rng.int(0, HOUR_MS)), checksPerBatch: 1, maxBatches: rng.int(1, 3) });
     }
     await evaluatePending(database.db, { maxChecks: 100, readOnly: false, logger });
     const results: Stored[] = await prisma.checkResult.findMany({
@@ -137,8 +146,18 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('rollups over a wind
     });
     expect(results.length).toBeGreaterThan(300);
 
+    const ids = checks.map((c) => c.check.id);
+    const dailyCount = async () =>
+      Number((await prisma.$queryRaw<{ n: bigint }[]>`SELECT coalesce(sum(count), 0)::bigint AS n FROM check_rollups_daily WHERE check_id = ANY(${ids}::int[])`)[0].n);
+    // The last hours are not folded yet: the daily table alone misses them, the view does not.
+    expect(await dailyCount()).toBeLessThan(results.length);
+    // Mid-fold (if the last one was interrupted), then with every hour up to the end folded.
     let compared = 0;
-    for (const granularity of ['hour', 'day'] as const) {
+    for (const [pass, granularity] of (['hour', 'day', 'day'] as const).entries()) {
+      if (pass === 2) {
+        expect(await foldRollups(database.db, { now: new Date(START + SPAN_MS + 2 * HOUR_MS) })).not.toBeNull();
+        expect(await dailyCount()).toBe(results.length);
+      }
       const size = granularity === 'hour' ? HOUR_MS : DAY_MS;
       const first = Math.floor(START / size) * size;
       const buckets = Math.ceil((START + SPAN_MS + HOUR_MS - first) / size);

@@ -78,6 +78,19 @@ export async function seedHistory(
   const hourly = await step(`hourly rollups (${options.hourlyDays} days)`, () =>
     rollups('check_rollups_hourly', 'hour', options.hourlyDays * 24, RESULTS_PER_HOUR),
   );
+  // Folded as the retention job leaves them (foldRollups of libs/db, every hour): today's hours
+  // before the current one in today's daily rollups, the current hour hourly only.
+  await step(`today's hours folded into the daily rollups`, () =>
+    client.query(
+      `WITH f AS (UPDATE rollup_folds SET folded_until = date_trunc('hour', now(), 'UTC'), folding_to = date_trunc('hour', now(), 'UTC'), folding_cursor = 0 RETURNING folded_until)
+       ${ROLLUP_INSERT('check_rollups_daily')}
+       SELECT h.check_id, h.location, date_trunc('day', h.bucket_start, 'UTC'), sum(h.count)::int, sum(h.failures)::int, sum(h.inconclusive)::int,
+         sum(h.degraded)::int, sum(h.latency_count)::int, sum(h.latency_sum)::bigint, min(h.latency_min), max(h.latency_max), vigil_histogram_sum(h.histogram)
+       FROM check_rollups_hourly h, f
+       WHERE h.bucket_start >= date_trunc('day', f.folded_until, 'UTC') AND h.bucket_start < f.folded_until
+       GROUP BY 1, 2, 3`,
+    ),
+  );
   const partitions = await step(`daily partitions of check_results for the ${RETENTION_DEFAULT_DAYS.results} days retention keeps`, () =>
     pastPartitions(client, RETENTION_DEFAULT_DAYS.results),
   );
@@ -115,17 +128,20 @@ export async function seedHistory(
 /**
  * The live state of a deployment that has been running: every runner just seen, every check and
  * site up and checked now, every location's last result ok, conclusive and fresh, its last run
- * leased. Without it the
+ * leased and evaluated. Without it the
  * load would measure a new deployment's first minutes (every check's first result moves it from
  * unknown, so every batch projects its sites, and runners never seen go offline after seeding
  * that took minutes), not the steady state. Run just before the load: freshness counts from now.
  */
 export async function settleLiveState(client: Client): Promise<void> {
   await client.query('UPDATE runners SET last_seen_at = now()');
-  // Each state's previous run leased before, so a lease asks whether it was stored, as every lease does in steady state.
+  // Each state's previous run leased, reported and evaluated: the evaluation clears leased_until
+  // (strikesWrite of libs/evaluation), so in steady state a lease has no stored run to look up.
+  // A leased_until left set made every lease of the window probe check_results for each row
+  // (6 buffers a row, two daily partitions), which steady state never does.
   await client.query(
     `UPDATE location_states SET last_result_at = now(), last_ok = true, last_inconclusive = false, passing_strikes = 1, failing_strikes = 0, resolved = true,
-       lease_run_id = gen_random_uuid(), leased_until = now() - interval '1 second'`,
+       lease_run_id = gen_random_uuid(), leased_until = NULL`,
   );
   await client.query(`UPDATE checks SET status = 'up', last_checked_at = now(), last_status_change_at = coalesce(last_status_change_at, now())`);
   await client.query(`UPDATE sites SET status = 'up', last_checked_at = now(), last_status_change_at = coalesce(last_status_change_at, now())`);

@@ -80,12 +80,13 @@ export function rollupWindow(query: RollupQuery, now: number): { from: number; t
 }
 
 /**
- * A check's rollups per location over a window, from check_rollups_hourly or _daily (one
- * indexed range read on their primary key), with each location's window total merged from them.
+ * A check's rollups per location over a window, from check_rollups_hourly or check_rollups_days
+ * (indexed range reads on the rollup tables' primary keys), with each location's window total merged from them.
  */
 export async function checkRollups(prisma: VigilPrisma, checkId: number, query: RollupQuery, now: number): Promise<CheckRollupsJson> {
   const { from, to } = rollupWindow(query, now);
-  const table = Prisma.raw(query.granularity === 'hour' ? 'check_rollups_hourly' : 'check_rollups_daily');
+  // By day, the view that merges the folded days with the hours not folded yet (see foldRollups of libs/db).
+  const table = Prisma.raw(query.granularity === 'hour' ? 'check_rollups_hourly' : 'check_rollups_days');
   const rows = await prisma.$queryRaw<RollupRow[]>`
     SELECT location, bucket_start, count, failures, inconclusive, degraded, latency_count, latency_sum, latency_min, latency_max, histogram::text AS histogram
     FROM ${table}

@@ -141,7 +141,7 @@ async function loadLocationFigures(db: Database, checkIds: readonly number[], wi
     WITH r AS (
       SELECT ${columns} FROM check_rollups_hourly WHERE check_id = ANY(${ids}::int[]) AND (${hourly})
       UNION ALL
-      SELECT ${columns} FROM check_rollups_daily WHERE check_id = ANY(${ids}::int[]) AND (${daily})
+      SELECT ${columns} FROM check_rollups_days WHERE check_id = ANY(${ids}::int[]) AND (${daily})
     ), h AS (
       SELECT check_id, location, array_agg(total ORDER BY i) AS histogram
       FROM (SELECT check_id, location, u.i, sum(u.v)::int AS total FROM r, unnest(r.histogram) WITH ORDINALITY AS u(v, i) GROUP BY check_id, location, u.i) AS b

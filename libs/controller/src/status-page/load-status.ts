@@ -27,7 +27,11 @@ async function loadCheckRollups(db: Database, siteId: number, from: Date): Promi
       SELECT c.id, c.name, c.type FROM checks c JOIN endpoints e ON e.id = c.endpoint_id
       WHERE e.site_id = ${siteId} AND c.enabled AND c.deleted_at IS NULL ORDER BY c.id LIMIT ${STATUS_PAGE_MAX_CHECKS}
     ) AS c
-    LEFT JOIN check_rollups_daily d ON d.check_id = c.id AND d.bucket_start >= ${from}
+    -- The view (the folded days and the hours not folded yet, merged by day) read per check through
+    -- the rollup tables' primary keys: lateral, and kept whole (OFFSET 0), as the planner would
+    -- otherwise flatten it into a hash join over every check's rollups (4 s and 176,000 buffers
+    -- for a site of 100 checks at 200,000 checks, against 1,540 buffers so).
+    LEFT JOIN LATERAL (SELECT * FROM check_rollups_days r WHERE r.check_id = c.id AND r.bucket_start >= ${from} OFFSET 0) d ON true
     ORDER BY c.id, d.bucket_start`;
   const checks = new Map<number, CheckRollupSource>();
   for (const row of rows) {

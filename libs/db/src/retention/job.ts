@@ -76,7 +76,13 @@ export function startRetentionJob(options: RetentionJobOptions): RetentionJob {
       m.lastRun.set(Date.now() / 1000);
       m.duration.set(report.durationMs / 1000);
       const removed = Object.fromEntries(report.tables.filter((t) => t.rows > 0).map((t) => [t.table, t.rows]));
-      log.info('retention pass done', { durationMs: report.durationMs, removed, partitionsCreated: report.partitionsCreated, partitionsDropped: dropped });
+      log.info('retention pass done', {
+        durationMs: report.durationMs,
+        removed,
+        partitionsCreated: report.partitionsCreated,
+        partitionsDropped: dropped,
+        ...(report.rollupsFolded === undefined ? {} : { rollupsFolded: report.rollupsFolded }),
+      });
       return report;
     } catch (error) {
       m.failures.inc();

@@ -214,3 +214,36 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('retention on %s', (
     expect(dangling.n).toBe(0);
   });
 });
+
+describe.each(testDatabaseKinds({ postgres: 'semantics' }))('retention of hourly rollups not folded yet on %s', (kind) => {
+  let database: TestDatabase;
+  afterAll(() => database?.dispose());
+
+  it('folds them into their daily rollups before trimming them, and keeps them while they cannot be folded', async () => {
+    database = await createTestDatabase(kind);
+    const { db } = database;
+    const { check } = await createSiteWithCheck(db.prisma);
+    const now = new Date();
+    const hourAgo = (hours: number) => new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS - hours * HOUR_MS);
+    // Nothing folded for 100 days: two hours of a day 95 days ago are past the hourly setting but in no daily rollup.
+    await db.prisma.$executeRawUnsafe(`UPDATE rollup_folds SET folded_until = $1::timestamptz, folding_to = $1::timestamptz`, hourAgo(100 * 24).toISOString());
+    await db.prisma.$executeRawUnsafe(
+      `INSERT INTO check_rollups_hourly (check_id, location, bucket_start, count, failures, inconclusive, degraded, latency_count, latency_sum, histogram)
+       VALUES ($1, 'eu-1', $2::timestamptz, 4, 1, 0, 0, 0, 0, array_fill(0, ARRAY[112])), ($1, 'eu-1', $3::timestamptz, 6, 0, 0, 0, 0, 0, array_fill(0, ARRAY[112]))`,
+      check.id,
+      new Date(dayStart(now.getTime()) - 95 * DAY_MS + HOUR_MS).toISOString(),
+      new Date(dayStart(now.getTime()) - 95 * DAY_MS + 2 * HOUR_MS).toISOString(),
+    );
+    const hourly = () => db.prisma.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM check_rollups_hourly`).then(([r]) => r.n);
+    // No fold boundary at all (the row gone): nothing counts as folded, so nothing hourly goes.
+    await db.prisma.$executeRawUnsafe(`DELETE FROM rollup_folds`);
+    await runRetention(db, { settings, now, pauseMs: 0 });
+    expect(await hourly()).toBe(2);
+    await db.prisma.$executeRawUnsafe(`INSERT INTO rollup_folds (folded_until, folding_to) VALUES ($1::timestamptz, $1::timestamptz)`, hourAgo(100 * 24).toISOString());
+    const report = await runRetention(db, { settings, now, pauseMs: 0 });
+    expect(report.rollupsFolded).toMatchObject({ to: hourAgo(0) });
+    expect(await hourly()).toBe(0);
+    const daily = await db.prisma.$queryRawUnsafe<{ count: number; failures: number }[]>(`SELECT count, failures FROM check_rollups_daily WHERE check_id = $1`, check.id);
+    expect(daily).toEqual([{ count: 10, failures: 1 }]);
+  });
+});

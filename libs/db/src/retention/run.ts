@@ -1,6 +1,7 @@
 import type { Database } from '../client';
 import { connectPostgres } from '../client';
 import { withTransaction } from '../transaction';
+import { type FoldReport, foldRollups } from './fold';
 import {
   cutoffs,
   DEFAULT_PARTITION,
@@ -56,6 +57,8 @@ export interface RetentionReport {
   readonly outcome: 'done' | 'locked';
   readonly partitioned: boolean;
   readonly partitionsCreated: readonly string[];
+  /** The hours folded into the daily rollups (foldRollups) before trimming; absent when none were (or in a dry run). */
+  readonly rollupsFolded?: FoldReport;
   readonly tables: readonly TableReport[];
   readonly durationMs: number;
 }
@@ -174,7 +177,12 @@ const BATCHED: Record<Exclude<RetainedTable, 'check_results'>, BatchTarget> = {
     where: `t.received_at < $1::timestamptz AND EXISTS (SELECT 1 FROM heartbeat_pings n WHERE n.check_id = t.check_id AND n.kind = t.kind AND n.received_at > t.received_at)`,
     column: 'received_at',
   },
-  check_rollups_hourly: { table: 'check_rollups_hourly', where: `t.bucket_start < $1::timestamptz`, column: 'bucket_start' },
+  // An hour not folded into the daily rollups yet is kept, however old (the fold has not run for the retention period).
+  check_rollups_hourly: {
+    table: 'check_rollups_hourly',
+    where: `t.bucket_start < $1::timestamptz AND t.bucket_start < (SELECT least(f.folded_until, f.folding_to) FROM rollup_folds f)`,
+    column: 'bucket_start',
+  },
   check_rollups_daily: { table: 'check_rollups_daily', where: `t.bucket_start < $1::timestamptz`, column: 'bucket_start' },
   // A pending notification (and its attempts) is the notifier's to settle first, however old.
   notification_attempts: {
@@ -288,6 +296,8 @@ export async function runRetention(db: Database, options: RetentionOptions): Pro
   const run = async (): Promise<Omit<RetentionReport, 'outcome' | 'durationMs'>> => {
     const partitioned = await isPartitioned(db);
     const created = partitioned && !options.dryRun ? await ensurePartitions(db, now) : [];
+    // Before the hourly rollups are trimmed: an hour is folded into the daily ones first.
+    const folded = options.dryRun ? null : await foldRollups(db, { now });
     const tables: TableReport[] = [
       partitioned
         ? await trimPartitionedResults(db, at.check_results, now, opts)
@@ -296,7 +306,7 @@ export async function runRetention(db: Database, options: RetentionOptions): Pro
     for (const table of ['heartbeat_pings', 'check_rollups_hourly', 'check_rollups_daily', 'notification_attempts', 'notifications'] as const) {
       tables.push(await trimTable(db, BATCHED[table] as BatchTarget & { table: RetainedTable }, at[table], opts));
     }
-    return { dryRun: options.dryRun === true, partitioned, partitionsCreated: created, tables };
+    return { dryRun: options.dryRun === true, partitioned, partitionsCreated: created, ...(folded === null ? {} : { rollupsFolded: folded }), tables };
   };
   // A dry run removes nothing: it needs no lock and waits for no one.
   const report = options.dryRun ? await run() : await withRetentionLock(db, run);
