@@ -1,5 +1,6 @@
 import { preparedStatementName, withTransaction } from '@vigil/db';
 import { createTestDatabase, customPlanSeqScans, genericPlanScansRun, genericPlanSeqScans, type TestDatabase, testDatabaseKinds } from '@vigil/db/testing';
+import { claimPendingStatement } from './evaluate-pending';
 import { candidatesStatement, rearmStatement } from './freshness-sweep';
 import { LOAD } from './load-rows';
 import { RESULTS_PENDING } from './probes';
@@ -116,6 +117,10 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
     expect(plan).toMatch(/"Node Type":\s*"Index Scan"/);
     expect(plan).not.toMatch(/"Node Type":\s*"Seq Scan"/);
   });
+  it('claims the pending checks off the queue’s primary key, reading neither the queue nor the checks whole', async () => {
+    const scans = await customPlanSeqScans(database.db, claimPendingStatement([7], 200));
+    expect(scans.filter((table) => ['pending_results', 'checks'].includes(table))).toEqual([]);
+  });
 
   it('looks for pending results by the queue’s first key, not by its heap', async () => {
     expect(await customPlanSeqScans(database.db, RESULTS_PENDING)).toEqual([]);
@@ -141,6 +146,13 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the evaluation’s 
     const populated = await database.db.prisma.$queryRawUnsafe<{ name: string }[]>(`SELECT DISTINCT tableoid::regclass::text AS name FROM check_results`);
     const scans = await genericPlanSeqScans(database.db, { text: LOAD, values: [[1, 2, 3]] });
     expect(scans.filter((table) => table === 'pending_results' || populated.some((p) => p.name === table))).toEqual([]);
+  });
+
+  it('claims the pending checks off the queue’s primary key, planned with the queue as it is (never a plan kept from an empty queue)', async () => {
+    const statement = claimPendingStatement([7], 200);
+    expect(preparedStatementName(statement.text)).toBeUndefined();
+    const scans = await customPlanSeqScans(database.db, statement);
+    expect(scans.filter((table) => ['pending_results', 'checks'].includes(table))).toEqual([]);
   });
 
   it('looks for pending results by the queue’s first key, planned with the queue as it is', async () => {
