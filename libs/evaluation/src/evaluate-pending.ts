@@ -49,24 +49,49 @@ export interface EvaluationCounts {
 export const CHECKS_PER_TRANSACTION = 200;
 
 /**
- * Locks up to `limit` checks that have unevaluated results, in id order, skipping those another
- * evaluator holds. The pending checks are listed first (from the queue of unevaluated results,
- * pending_results), then looked up by id: never a walk over every check.
+ * The first pending checks in id order, distinct, read off the queue's primary key one check at a
+ * time (a skip scan: each step the first key after the previous check, ORDER BY ... LIMIT 1), and
+ * stopping after `limit`: never every pending row, whatever the queue's statistics say. A DISTINCT
+ * over the queue was planned as a hash of a sequential scan whenever the planner thought the
+ * queue small or the limit a large part of it, and then read every page of its heap, the
+ * evaluated results' dead rows too, which pile up until a vacuum (none while autovacuum lags).
  */
-async function claimPending(tx: SqlTx, skip: readonly number[], limit: number, only?: number): Promise<{ id: number }[]> {
-  return tx.query<{ id: number }>(claimStatement({
+function pendingChecks(skip: readonly number[], limit: number, only?: number): Prisma.Sql {
+  const filter = Prisma.sql`NOT (q.check_id = ANY(${[...skip]}::int[]))${only === undefined ? Prisma.empty : Prisma.sql` AND q.check_id = ${only}`}`;
+  return Prisma.sql`ARRAY(
+      WITH RECURSIVE pending(check_id) AS (
+        (SELECT q.check_id FROM pending_results q WHERE ${filter} ORDER BY q.check_id LIMIT 1)
+        UNION ALL
+        SELECT (SELECT q.check_id FROM pending_results q WHERE q.check_id > p.check_id AND ${filter} ORDER BY q.check_id LIMIT 1)
+        FROM pending p WHERE p.check_id IS NOT NULL
+      )
+      SELECT check_id FROM pending WHERE check_id IS NOT NULL LIMIT ${limit})`;
+}
+
+/**
+ * Locks up to `limit` checks that have unevaluated results, in id order, skipping those another
+ * evaluator holds. The pending checks are listed first (pendingChecks), then looked up by id:
+ * never a walk over every check.
+ */
+function claimPending(tx: SqlTx, skip: readonly number[], limit: number, only?: number): Promise<{ id: number }[]> {
+  return tx.query<{ id: number }>(claimPendingStatement(skip, limit, only));
+}
+
+/**
+ * The statement of {@link claimPending} (exported for the plan tests). Planned on every pass, not
+ * prepared: a generic plan is made once per connection and kept until an ANALYZE, and the one
+ * made while the queue or the checks were nearly empty (a new install, a quiet spell) scans them
+ * for the connection's life. A pass plans it once, beside the evaluation of hundreds of results.
+ */
+export function claimPendingStatement(skip: readonly number[], limit: number, only?: number): Prisma.Sql {
+  return claimStatement({
     table: 'checks',
     columns: Prisma.sql`id`,
-    // The first pending checks in id order, read off the queue's primary key, which stops after enough:
-    // never every pending row. Four times the limit leaves room for checks other evaluators hold.
-    where: Prisma.sql`id = ANY(ARRAY(
-        SELECT DISTINCT check_id FROM pending_results
-        WHERE NOT (check_id = ANY(${[...skip]}::int[]))${only === undefined ? Prisma.empty : Prisma.sql` AND check_id = ${only}`}
-        ORDER BY check_id LIMIT ${limit * 4}))`,
+    // Four times the limit leaves room for checks other evaluators hold.
+    where: Prisma.sql`id = ANY(${pendingChecks(skip, limit * 4, only)})`,
     orderBy: Prisma.sql`id`,
     limit,
-    prepared: true,
-  }));
+  });
 }
 
 type LogLine = (message: string, fields?: Record<string, unknown>) => void;

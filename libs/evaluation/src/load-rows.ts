@@ -130,11 +130,20 @@ export const LOAD = `${PREPARED}
     FROM checks c
     WHERE c.id = ANY($1::int[])
   ),
+  queued AS MATERIALIZED (
+    SELECT result_id, checked_at FROM pending_results WHERE check_id = ANY($1::int[])
+  ),
   pending AS (
-    -- The checks' queued results, each looked up in its partition by (id, checked_at).
+    -- The checks' queued results, read in one index scan of check_results' primary key by their
+    -- ids (unique: one sequence), in the partitions their checked_at span: pruned when the
+    -- statement starts, whatever the generic plan guessed. As a join, that plan (which guesses
+    -- the queue's size) hashed every partition of check_results read whole on every pass, a day's
+    -- results by the evening: 0.1 s a pass at 270,000 results. A probe per queued result (a
+    -- LATERAL) cost ~0.1 ms each, the partitions pruned again on every rescan.
     SELECT r.id, r.check_id, r.run_id, r.location, r.ok, r.inconclusive, r.degraded, r.status_code, r.latency_ms, r.error_code, r.error, r.details, r.checked_at
-    FROM pending_results q JOIN check_results r ON r.id = q.result_id AND r.checked_at = q.checked_at AND r.check_id = q.check_id
-    WHERE q.check_id = ANY($1::int[])
+    FROM check_results r
+    WHERE r.id = ANY(ARRAY(SELECT result_id FROM queued)) AND r.check_id = ANY($1::int[])
+      AND r.checked_at >= (SELECT min(checked_at) FROM queued) AND r.checked_at <= (SELECT max(checked_at) FROM queued)
   )
   SELECT
     (SELECT json_agg(b) FROM batch b) AS checks,

@@ -1,14 +1,21 @@
 import { type Database, Prisma, PREPARED } from '@vigil/db';
 import { ARCHIVED_SITE_CHECK, NOT_YET_CLOSED, RETIRED_CHECK } from './close-retired';
 
-// The evaluator's looks for work: one prepared statement each, outside any transaction, so that
+// The evaluator's looks for work: one statement each, outside any transaction, so that
 // an idle evaluator pays them instead of a pass (BEGIN, claims, COMMIT) every interval. A yes may
 // find nothing (another evaluator got there first); a no is sure as of the statement.
 
+/**
+ * resultsPending's statement: the first key of the queue's primary key, not the first live row of
+ * its heap, where a sequential scan read every page of evaluated results' dead rows before it
+ * until a vacuum. Not prepared: a generic plan made while the queue was empty (an idle evaluator's
+ * first look) would scan its heap for the connection's life.
+ */
+export const RESULTS_PENDING = Prisma.sql`SELECT (SELECT check_id FROM pending_results ORDER BY check_id LIMIT 1) IS NOT NULL AS pending`;
+
 /** Whether any result waits for its evaluation (its queue, pending_results). */
 export async function resultsPending(db: Pick<Database, 'prisma'>): Promise<boolean> {
-  const [row] = await db.prisma.$queryRaw<{ pending: boolean }[]>(Prisma.sql`${Prisma.raw(PREPARED)}
-    SELECT EXISTS (SELECT 1 FROM pending_results) AS pending`);
+  const [row] = await db.prisma.$queryRaw<{ pending: boolean }[]>(RESULTS_PENDING);
   return row?.pending ?? true;
 }
 
