@@ -3,15 +3,14 @@
 // `test` says so in the reporter's options ({ target: 'e2e' }) and writes <package>.<target>.json beside it; { dir } writes elsewhere (tests).
 const fs = require('node:fs');
 const path = require('node:path');
+const { stripVTControlCharacters } = require('node:util');
 
 const MAX_TESTS_PER_FILE = 5;
 const MAX_MESSAGE_LINES = 6;
-const ANSI = /\x1b\[[0-9;]*m/g;
 
 /** The first lines of a failure message, without colours or the stack. */
 function headOf(message = '') {
-  return message
-    .replace(ANSI, '')
+  return stripVTControlCharacters(message)
     .split('\n')
     .map((line) => line.trimEnd())
     .filter((line) => line.trim() !== '' && !/^\s+at /.test(line))
