@@ -67,8 +67,10 @@ onPostgres('the scale benchmark at a tiny size', () => {
     // The raw insert's rows were deleted: what is left is the seeded day and the load.
     expect(figures.sizes.results.rows).toBeGreaterThanOrEqual(17_280 + figures.load.stored);
     expect(figures.sizes.results.rows).toBeLessThan(17_280 + 3000 * 3 + 1);
-    // The rollups account for the seeded results and the evaluated ones of the load.
-    expect(figures.sizes.daily.results).toBeGreaterThanOrEqual(60 * 3 * 288 + figures.load.evaluated);
+    // The rollups account for the seeded results and the evaluated ones of the load: hourly at
+    // once, daily once their hour is folded (an hour boundary during the run), so only the seeded
+    // days are sure to be in check_rollups_daily.
+    expect(figures.sizes.daily.results).toBeGreaterThanOrEqual(60 * 3 * 288);
     expect(figures.sizes.hourly.results).toBeGreaterThanOrEqual(60 * 24 * 12 + figures.load.evaluated);
     expect(figures.sizes.database).toBeGreaterThan(figures.sizes.results.bytes);
     // Every read answered 200, after the load and during it.
