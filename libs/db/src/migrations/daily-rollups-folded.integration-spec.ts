@@ -21,12 +21,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the migration that 
 
   it('keeps each day read whole, today up to the current hour in its daily row, and folds the rest later', async () => {
     await migrate(db, { prismaDir: held.prismaDir });
-    const [{ id: siteId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO sites (name, slug) VALUES ('f', 'f') RETURNING id`);
-    const [{ id: endpointId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO endpoints (site_id, target) VALUES ($1, 'https://f.example/') RETURNING id`, siteId);
-    const [{ id: checkId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(
-      `INSERT INTO checks (endpoint_id, type, interval_s, timeout_ms) VALUES ($1, 'http', 30, 5000) RETURNING id`,
-      endpointId,
-    );
+    const { checkId } = await held.insertCheck('f');
     // Hours as the evaluation wrote them before: a day ago, the hour before the current one and the
     // current one, each with `count` results of one latency bucket; and each day's daily row, the
     // sum of its hours (both tables written per result).

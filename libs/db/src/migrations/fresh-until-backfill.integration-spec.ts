@@ -18,12 +18,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the migration that 
 
   it('backfills fresh_until from each check’s interval and timeout, null where no conclusive result keeps it fresh', async () => {
     await migrate(db, { prismaDir: held.prismaDir });
-    const [{ id: siteId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO sites (name, slug) VALUES ('f', 'f') RETURNING id`);
-    const [{ id: endpointId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO endpoints (site_id, target) VALUES ($1, 'https://f.example/') RETURNING id`, siteId);
-    const [{ id: checkId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(
-      `INSERT INTO checks (endpoint_id, type, interval_s, timeout_ms) VALUES ($1, 'http', 30, 5000) RETURNING id`,
-      endpointId,
-    );
+    const { siteId, checkId } = await held.insertCheck('f');
     await db.prisma.$executeRawUnsafe(
       `INSERT INTO location_states (check_id, site_id, location, last_result_at, last_inconclusive) VALUES
          ($1, $2, 'eu-1', '2026-12-04T12:00:00.123Z', false), ($1, $2, 'us-1', '2026-12-04T12:00:00Z', true), ($1, $2, 'ap-1', NULL, false)`,

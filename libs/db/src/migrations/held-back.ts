@@ -10,6 +10,8 @@ export interface HeldBackMigration {
   readonly db: Database;
   /** The Prisma directory without the migration under test: `migrate(db, { prismaDir })` stops short of it. */
   readonly prismaDir: string;
+  /** A site, an endpoint and an http check (every 30 s, 5 s timeout) written in SQL, as any schema since the first has them. */
+  insertCheck(slug: string): Promise<{ siteId: number; checkId: number }>;
   close(): Promise<void>;
 }
 
@@ -30,6 +32,19 @@ export async function holdBackMigration(kind: TestDatabaseKind, migration: strin
   return {
     db,
     prismaDir,
+    insertCheck: async (slug) => {
+      const [{ id: siteId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO sites (name, slug) VALUES ($1, $1) RETURNING id`, slug);
+      const [{ id: endpointId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(
+        `INSERT INTO endpoints (site_id, target) VALUES ($1, $2) RETURNING id`,
+        siteId,
+        `https://${slug}.example/`,
+      );
+      const [{ id: checkId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(
+        `INSERT INTO checks (endpoint_id, type, interval_s, timeout_ms) VALUES ($1, 'http', 30, 5000) RETURNING id`,
+        endpointId,
+      );
+      return { siteId, checkId };
+    },
     close: async () => {
       await db.close();
       await drop();

@@ -18,12 +18,7 @@ describe.each(testDatabaseKinds({ postgres: 'semantics' }))('the migration that 
 
   it('keeps every state as it was, keyed by its check and location, with one index fewer', async () => {
     await migrate(db, { prismaDir: held.prismaDir });
-    const [{ id: siteId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO sites (name, slug) VALUES ('k', 'k') RETURNING id`);
-    const [{ id: endpointId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(`INSERT INTO endpoints (site_id, target) VALUES ($1, 'https://k.example/') RETURNING id`, siteId);
-    const [{ id: checkId }] = await db.prisma.$queryRawUnsafe<{ id: number }[]>(
-      `INSERT INTO checks (endpoint_id, type, interval_s, timeout_ms) VALUES ($1, 'http', 30, 5000) RETURNING id`,
-      endpointId,
-    );
+    const { siteId, checkId } = await held.insertCheck('k');
     await db.prisma.$executeRawUnsafe(
       `INSERT INTO location_states (check_id, site_id, location, failing_strikes, resolved, next_due_at, lease_run_id, leased_until) VALUES
          ($1, $2, 'eu-1', 2, false, '2026-12-04T12:00:00Z', '00000000-0000-4000-8000-000000000001', '2026-12-04T12:00:35Z'),
