@@ -1,8 +1,5 @@
 import { type Database, Prisma, withTransaction } from '@vigil/db';
-import { insertGroups, rolledRows, rollupGroups } from './write-rollups';
-
-/** A result's check's fold boundary (see writeRollups), the rollup_folds row being `f`. */
-const DAILY_BOUNDARY = Prisma.sql`CASE WHEN check_results.check_id <= f.folding_cursor THEN f.folding_to ELSE f.folded_until END`;
+import { foldBoundary, insertGroups, rolledRows, rollupGroups } from './write-rollups';
 
 export interface BackfillRollupsOptions {
   /**
@@ -52,7 +49,7 @@ export async function backfillRollups(db: Pick<Database, 'prisma'>, options: Bac
         await tx.$executeRaw`DELETE FROM ${Prisma.raw(table)} WHERE check_id = ANY(${ids}::int[])`;
         // The daily rollups hold the results before the check's fold boundary, as writeRollups and
         // foldRollups keep them; the hours after it are folded in later.
-        const folded = unit === 'day' ? Prisma.sql`AND checked_at < (SELECT ${DAILY_BOUNDARY} FROM rollup_folds f)` : Prisma.empty;
+        const folded = unit === 'day' ? Prisma.sql`AND checked_at < (SELECT ${foldBoundary(Prisma.raw('check_results.check_id'))} FROM rollup_folds f)` : Prisma.empty;
         const rows = rolledRows(Prisma.sql`check_id = ANY(${ids}::int[]) ${folded}
           AND NOT EXISTS (SELECT 1 FROM pending_results q WHERE q.check_id = check_results.check_id AND q.result_id = check_results.id)`);
         return tx.$executeRaw`WITH groups AS (${rollupGroups(unit, rows)}) ${insertGroups(Prisma.raw(table), Prisma.raw('groups'))}`;

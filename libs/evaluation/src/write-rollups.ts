@@ -59,10 +59,12 @@ function addTo(table: 'check_rollups_hourly' | 'check_rollups_daily', groups: st
 export type RollupInput = Pick<EvaluatedResult, 'checkId' | 'location' | 'checkedAt' | 'ok' | 'inconclusive' | 'degraded' | 'latencyMs'>;
 
 /**
- * The instant before which a check's results are in its daily rollups (`r` the result, `f` the
- * rollup_folds row): see foldRollups of libs/db. Later results are hourly only until folded.
+ * The instant before which a check's results are in its daily rollups (`checkId` the result's
+ * check column, `f` the rollup_folds row): see foldRollups of libs/db. Later results are hourly
+ * only until folded.
  */
-const FOLD_BOUNDARY = Prisma.sql`CASE WHEN r.check_id <= f.folding_cursor THEN f.folding_to ELSE f.folded_until END`;
+export const foldBoundary = (checkId: Prisma.Sql): Prisma.Sql =>
+  Prisma.sql`CASE WHEN ${checkId} <= f.folding_cursor THEN f.folding_to ELSE f.folded_until END`;
 
 /**
  * Adds results to their hourly rollups, in one statement, and the few older than their check's
@@ -86,7 +88,7 @@ export async function writeRollups(tx: Transaction, results: readonly RollupInpu
   await sqlTx(tx).execute(Prisma.sql`${Prisma.raw(PREPARED)}
     WITH r AS MATERIALIZED (${rows}),
     hours AS MATERIALIZED (${rollupGroups('hour', Prisma.sql`SELECT * FROM r`)}),
-    days AS MATERIALIZED (${rollupGroups('day', Prisma.sql`SELECT r.* FROM r, rollup_folds f WHERE r.checked_at < ${FOLD_BOUNDARY}`)}),
+    days AS MATERIALIZED (${rollupGroups('day', Prisma.sql`SELECT r.* FROM r, rollup_folds f WHERE r.checked_at < ${foldBoundary(Prisma.raw('r.check_id'))}`)}),
     ${addTo('check_rollups_hourly', 'hours', 'hourly')},
     ${addTo('check_rollups_daily', 'days', 'daily')}
     SELECT 1`);
